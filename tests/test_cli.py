@@ -1,0 +1,81 @@
+"""The command line: exit codes, plain messages, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from workforce.cli import main
+
+from conftest import HEADERS, staff_row, write_xlsx
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "workforce.cli", *args], capture_output=True, text=True, timeout=120)
+
+
+def test_valid_file_exits_0(messy_export, capsys):
+    assert main(["validate", str(messy_export)]) == 0
+    out = capsys.readouterr().out
+    assert "Rows read: 9" in out and "Valid." in out
+
+
+def test_problems_exit_1_and_name_file_sheet_row_column_value_fix(tmp_path):
+    rows = [HEADERS, staff_row(0), staff_row(1, Pay_Band="Band 55")]
+    path = write_xlsx(tmp_path / "bad_2025-03-31.xlsx", {"Staff": rows})
+    result = run("validate", str(path))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    line = next(l for l in result.stdout.splitlines() if "Band 55" in l)
+    assert "bad_2025-03-31.xlsx" in line and "sheet 'Staff'" in line and "row 3" in line and "column 'Pay Band'" in line
+    assert "Fix:" in result.stdout
+
+
+@pytest.mark.parametrize("name,content", [("missing.xlsx", None), ("locked.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600),
+                                          ("empty.csv", b""), ("notes.docx", b"PK\x03\x04")])
+def test_unusable_file_exits_2_with_plain_message(tmp_path, name, content):
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    result = run("validate", str(path))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stdout + result.stderr
+    assert str(path) in result.stderr and "Cannot use this file" in result.stderr
+
+
+def test_json_report(tmp_path, capsys):
+    rows = [HEADERS, staff_row(0), staff_row(1, Contracted_WTE="lots")]
+    path = write_xlsx(tmp_path / "j_2025-03-31.xlsx", {"Staff": rows})
+    assert main(["validate", "--json", str(path)]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["rows_read"] == 2 and report["rows_used"] == 2 and report["reconciles"] is True
+    problem = next(p for p in report["problems"] if p["severity"] == "warning")
+    assert (problem["row"], problem["column"], problem["value"]) == (3, "Contracted WTE", "lots")
+
+
+def test_json_on_unusable_file(tmp_path, capsys):
+    assert main(["validate", "--json", str(tmp_path / "nope.xlsx")]) == 2
+    assert json.loads(capsys.readouterr().out)["usable"] is False
+
+
+def test_excel_report_is_written(tmp_path, messy_export):
+    out = tmp_path / "report.xlsx"
+    assert main(["validate", str(messy_export), "--excel", str(out)]) == 0
+    import openpyxl
+
+    assert {"Summary", "Problems", "Exclusions"} <= set(openpyxl.load_workbook(out).sheetnames)
+
+
+def test_help_does_not_import_heavy_libraries():
+    code = "import sys, workforce.cli as c; c._parser(); print('altair' in sys.modules, 'pandera' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.split() == ["False", "False"]
+
+
+def test_import_workforce_is_light():
+    code = "import sys, workforce; print('altair' in sys.modules, 'sklearn' in sys.modules, 'pandera' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.split() == ["False", "False", "False"]

@@ -1,0 +1,140 @@
+"""Finding and reading the staff table in messy files."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from workforce._read import read_table
+from workforce._schema import read_schema
+from workforce.errors import AmbiguousSheetError, NoStaffTableError, UnusableFileError
+
+from conftest import HEADERS, staff_row, write_xlsx
+
+SCHEMA = read_schema()
+
+
+@pytest.mark.parametrize("engine", ["fastexcel", "openpyxl"])
+def test_header_found_below_title_rows_and_rows_numbered_as_in_excel(messy_export, engine):
+    table = read_table(messy_export, SCHEMA, engine=engine)
+    assert table.sheet == "Staff"
+    assert table.header_row == 4
+    # data rows start on Excel row 5; blank row 10 and totals row 13 are still there, numbered
+    assert table.rows[0] == 5
+    assert table.rows[-1] == 13
+    assert len(table.frame) == 9
+    assert table.frame["Employee Number"].iloc[0] == "1000"
+    assert table.mapping["Ethnic Origin"] == "ethnic_origin"
+    assert "As at 31/03/2025" in table.title_text
+
+
+@pytest.mark.parametrize("engine", ["fastexcel", "openpyxl"])
+def test_table_not_starting_in_a1_keeps_excel_row_numbers(tmp_path, engine):
+    rows = [[], [], [None, None, "Report title"], [], [None] + HEADERS, [None] + staff_row(1), [None] + staff_row(2)]
+    path = write_xlsx(tmp_path / "offset.xlsx", {"Data": rows})
+    table = read_table(path, SCHEMA, engine=engine)
+    assert table.header_row == 5
+    assert list(table.rows) == [6, 7]
+
+
+def test_both_engines_read_the_same_cells(messy_export):
+    fast = read_table(messy_export, SCHEMA, engine="fastexcel")
+    slow = read_table(messy_export, SCHEMA, engine="openpyxl")
+    assert list(fast.frame.columns) == list(slow.frame.columns)
+    np.testing.assert_array_equal(fast.rows, slow.rows)
+    for col in ["Employee Number", "Ethnic Origin", "Pay Band"]:
+        assert fast.frame[col].tolist() == slow.frame[col].tolist()
+
+
+def test_two_row_header_with_merged_cells(tmp_path):
+    upper = ["Employee Number", "Staff Group", "Pay Band", "Demographics", None, None]
+    lower = [None, None, None, "Gender", "Ethnic Origin", "Disability"]
+    data = ["123", "Administrative and Clerical", "Band 3", "Male", "N Black or Black British - African", "No"]
+    path = write_xlsx(tmp_path / "two_row.xlsx", {"Sheet1": [["Title"], upper, lower, data]},
+                      merges={"Sheet1": ["A2:A3", "B2:B3", "C2:C3", "D2:F2"]})
+    table = read_table(path, SCHEMA)
+    assert table.header_row == 3
+    assert set(table.mapping.values()) >= {"employee_number", "staff_group", "band", "sex", "ethnic_origin", "disability"}
+    assert list(table.rows) == [4]
+
+
+def test_staff_sheet_is_picked_among_other_sheets(tmp_path):
+    path = write_xlsx(tmp_path / "multi.xlsx", {
+        "Notes": [["This export was produced by ESR BI."], ["Do not share."]],
+        "Staff in Post": [HEADERS, staff_row(1)],
+        "Summary": [["Band", "Headcount"], ["Band 5", 1]],
+    })
+    assert read_table(path, SCHEMA).sheet == "Staff in Post"
+
+
+def test_ambiguous_workbook_lists_its_sheets(tmp_path):
+    path = write_xlsx(tmp_path / "two_years.xlsx", {"2024": [HEADERS, staff_row(1)], "2025": [HEADERS, staff_row(2)]})
+    with pytest.raises(AmbiguousSheetError) as err:
+        read_table(path, SCHEMA)
+    assert "'2024'" in str(err.value) and "'2025'" in str(err.value) and "--sheet" in str(err.value)
+    assert read_table(path, SCHEMA, sheet="2025").frame["Employee Number"].tolist() == ["1002"]
+    assert read_table(path, SCHEMA, sheet=0).sheet == "2024"
+
+
+def test_unknown_sheet_lists_the_sheets(messy_export):
+    with pytest.raises(UnusableFileError, match="(?s)there is no sheet 'Staf'.*'Staff'"):
+        read_table(messy_export, SCHEMA, sheet="Staf")
+
+
+def test_no_staff_table(tmp_path):
+    path = write_xlsx(tmp_path / "pivot.xlsx", {"Pivot": [["Band", "Count"], ["Band 5", 3]]})
+    with pytest.raises(NoStaffTableError, match="no staff table was found"):
+        read_table(path, SCHEMA)
+
+
+def test_csv_with_title_rows_blank_lines_and_semicolons(tmp_path):
+    lines = ["Staff in post;;;", "", ";".join(HEADERS[:2] + ["Staff Group", "Pay Band", "Ethnic Origin"]),
+             "1-1;1;Administrative and Clerical;Band 4;A White - British", "", "2-1;2;Estates and Ancillary;Band 2;Z Not Stated"]
+    path = tmp_path / "export.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    table = read_table(path, SCHEMA)
+    assert table.header_row == 3
+    assert list(table.rows) == [4, 5, 6]
+    assert table.frame["Pay Band"].tolist()[0] == "Band 4"
+
+
+def test_csv_in_windows_encoding(tmp_path):
+    path = tmp_path / "export.csv"
+    text = "Employee Number,Staff Group,Pay Band,Ethnic Origin,Job Role\n1,Administrative and Clerical,Band 4,A White - British,Caf\u00e9 Supervisor\n"
+    path.write_bytes(text.encode("cp1252"))
+    assert read_table(path, SCHEMA).frame["Job Role"].tolist() == ["Caf\u00e9 Supervisor"]
+
+
+def test_parquet(tmp_path):
+    frame = pd.DataFrame([staff_row(1), staff_row(2)], columns=HEADERS)
+    frame["Contracted WTE"] = frame["Contracted WTE"].astype(float)
+    path = tmp_path / "national.parquet"
+    frame.astype({"Hire Date": "datetime64[ns]", "Date of Birth": "datetime64[ns]"}).to_parquet(path)
+    table = read_table(path, SCHEMA)
+    assert table.sheet is None and list(table.rows) == [2, 3]
+
+
+def test_xlsm_is_read(tmp_path, messy_export):
+    path = tmp_path / "macro.xlsm"
+    path.write_bytes(messy_export.read_bytes())
+    assert read_table(path, SCHEMA).header_row == 4
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        (None, "missing.xlsx", "does not exist"),
+        (b"", "empty.xlsx", "is empty"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "locked.xlsx", "password-protected"),
+        (b"%PDF-1.4 not a workbook", "report.xlsx", "not an Excel"),
+        (b"hello", "notes.txt", "cannot be read"),
+    ],
+)
+def test_unusable_files_say_why(tmp_path, content, name, message):
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(UnusableFileError, match=message) as err:
+        read_table(path, SCHEMA)
+    assert str(path) in str(err.value)

@@ -1,0 +1,201 @@
+"""load_staff: the clean staff table, the report, privacy and reconciliation."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import workforce
+from workforce import ASSIGNMENT_COLUMNS, PEOPLE_COLUMNS, UnusableFileError, load_staff
+
+from conftest import HEADERS, staff_row, write_xlsx
+
+
+def test_messy_export_reconciles_and_lists_exclusions(messy_export):
+    staff = load_staff(messy_export)
+    report = staff.report
+    assert report.rows_read == 9
+    assert report.rows_used == 7
+    assert report.rows_excluded == 2
+    assert report.reconciles()
+    reasons = dict(zip(report.exclusions["reason"], report.exclusions["rows"]))
+    assert reasons == {"blank row": 1, "totals row": 1}
+    assert report.is_valid  # blank and totals rows are notes, not problems
+    assert report.exit_code == 0
+
+
+def test_snapshot_date_from_title_row_and_age_at_that_date(messy_export):
+    staff = load_staff(messy_export)
+    assert staff.people["snapshot_date"].unique().tolist() == [pd.Timestamp("2025-03-31")]
+    # born 1985-04-01 (n=0): not yet 40 on 31 March 2025
+    first = staff.people.iloc[0]
+    assert first["age"] == 39
+    assert first["age_band"] == "35-44"
+    assert first["service_years"] == pytest.approx((pd.Timestamp("2025-03-31") - pd.Timestamp("2015-06-01")).days / 365.25, abs=0.01)
+
+
+def test_fixed_columns_and_dtypes(messy_export):
+    staff = load_staff(messy_export)
+    assert list(staff.assignments.columns) == ASSIGNMENT_COLUMNS
+    assert list(staff.people.columns) == PEOPLE_COLUMNS
+    assert staff.people["band"].dtype.ordered
+    assert staff.people["wres_group"].value_counts().to_dict() == {"White": 6, "BME": 1, "Unknown": 0}
+    assert (staff.people["source_row"].tolist()) == [5, 6, 7, 8, 9, 11, 12]
+
+
+def test_no_identifier_reaches_the_tables_or_the_report(tmp_path):
+    rows = [HEADERS] + [staff_row(i) for i in range(3)]
+    rows.append(staff_row(3, Date_of_Birth="31/02/1980"))  # impossible date: reported, value withheld
+    rows.append(staff_row(1, Last_Name="Again"))  # repeated assignment: reported, number withheld
+    path = write_xlsx(tmp_path / "x.xlsx", {"S": rows})
+    staff = load_staff(path, snapshot_date="2025-03-31")
+    secrets = {"1000", "1001", "1002", "1003", "1000-1", "1001-1", "Surname0", "Surname1", "Again", "31/02/1980",
+               "1985-04-01", "1985-04-02"}
+    outputs = [staff.people, staff.assignments, staff.report.problems]
+    for frame in outputs:
+        text = [str(cell) for cell in frame.to_numpy().ravel()]
+        assert not secrets & set(text), secrets & set(text)
+        assert not any(s in cell for cell in text for s in ("Surname", "31/02/1980"))
+    json_text = staff.report.to_json()
+    assert not any(s in json_text for s in ("Surname", "31/02/1980", '"1001-1"'))
+    assert {"first_name", "last_name", "date_of_birth", "employee_number"}.isdisjoint(staff.people.columns)
+
+
+def test_keyed_hash_links_snapshots_and_depends_on_key(tmp_path):
+    a = write_xlsx(tmp_path / "a_2024-03-31.xlsx", {"S": [HEADERS, staff_row(1), staff_row(2)]})
+    b = write_xlsx(tmp_path / "b_2025-03-31.xlsx", {"S": [HEADERS, staff_row(2), staff_row(3)]})
+    staff = load_staff([a, b], pseudonym_key="k1")
+    by_snapshot = staff.people.groupby("snapshot_date")["person_id"].apply(set)
+    assert len(by_snapshot.iloc[0] & by_snapshot.iloc[1]) == 1  # person 2 is in both
+    assert set(staff.people["source_file"]) == {str(a), str(b)}
+    other = load_staff([a], pseudonym_key="k2")
+    assert set(other.people["person_id"]).isdisjoint(set(staff.people["person_id"]))
+
+
+def test_problem_rows_name_file_sheet_row_column_value_and_fix(tmp_path):
+    rows = [["Staff in Post"], HEADERS,
+            staff_row(0),
+            staff_row(1, Contracted_WTE="full time"),
+            staff_row(2, Ethnic_Origin="White Brit"),
+            staff_row(3, Pay_Band="Band 55"),
+            staff_row(4, Employee_Number=None),
+            staff_row(5, Contracted_WTE=-0.5)]
+    path = write_xlsx(tmp_path / "bad.xlsx", {"Staff": rows})
+    staff = load_staff(path, snapshot_date="2025-03-31")
+    p = staff.report.problems.set_index("row")
+    assert p.loc[4, "column"] == "Contracted WTE" and p.loc[4, "value"] == "full time" and p.loc[4, "severity"] == "warning"
+    assert p.loc[5, "column"] == "Ethnic Origin" and p.loc[5, "value"] == "White Brit"
+    assert p.loc[6, "column"] == "Pay Band" and p.loc[6, "value"] == "Band 55"
+    assert p.loc[7, "column"] == "Employee Number" and p.loc[7, "action"] == "row excluded"
+    assert p.loc[8, "column"] == "Contracted WTE" and "range" in p.loc[8, "problem"]
+    assert (staff.report.problems["file"] == str(path)).all()
+    assert set(staff.report.problems.dropna(subset=["row"])["sheet"]) == {"Staff"}
+    assert all(isinstance(f, str) and f for f in staff.report.problems.dropna(subset=["row"])["fix"])
+    assert staff.report.exit_code == 1
+    # the values set aside are missing, not guessed; the rows are kept
+    people = staff.people.set_index("source_row")
+    assert pd.isna(people.loc[4, "fte"]) and pd.isna(people.loc[8, "fte"])
+    assert people.loc[5, "wres_group"] == "Unknown" and pd.isna(people.loc[5, "ethnicity_code"])
+    assert pd.isna(people.loc[6, "band"])
+    assert 7 not in people.index
+
+
+def test_people_one_row_per_person_by_documented_rule(tmp_path):
+    rows = [HEADERS,
+            # person 1: flagged primary is the part-time band 6 one
+            staff_row(1, Assignment_Number="A1", Primary_Assignment="No", Contracted_WTE=0.6, Pay_Band="Band 7"),
+            staff_row(1, Assignment_Number="A2", Primary_Assignment="Yes", Contracted_WTE=0.4, Pay_Band="Band 6"),
+            # person 2: none flagged -> non-bank with the largest FTE
+            staff_row(2, Assignment_Number="B1", Primary_Assignment=None, Assignment_Category="Bank", Contracted_WTE=0.0, Pay_Band="Band 8a"),
+            staff_row(2, Assignment_Number="B2", Primary_Assignment=None, Contracted_WTE=0.8, Pay_Band="Band 5"),
+            staff_row(2, Assignment_Number="B3", Primary_Assignment=None, Contracted_WTE=0.2, Pay_Band="Band 3")]
+    staff = load_staff(write_xlsx(tmp_path / "p.xlsx", {"S": rows}), snapshot_date="2025-03-31")
+    assert len(staff.assignments) == 5
+    people = staff.people.sort_values("band")
+    assert len(people) == 2
+    p2, p1 = people.iloc[0], people.iloc[1]
+    assert (p1["band"], p1["primary_basis"], p1["n_assignments"], p1["fte_total"]) == ("6", "flagged", 2, pytest.approx(1.0))
+    assert (p2["band"], p2["primary_basis"], p2["n_assignments"], p2["fte_total"]) == ("5", "derived", 3, pytest.approx(1.0))
+
+
+def test_user_schema_adds_aliases(tmp_path):
+    headers = ["Staff Ref", "Staff Group", "Pay Band", "Job Role", "Ethnicity (ESR)"]
+    path = write_xlsx(tmp_path / "local.xlsx", {"S": [headers, ["9", "Estates and Ancillary", "Band 2", "Porter", "M"]]})
+    with pytest.raises(UnusableFileError, match="employee_number"):
+        load_staff(path)
+    extra = tmp_path / "local.yaml"
+    extra.write_text("columns:\n  employee_number:\n    aliases: [Staff Ref]\n  ethnic_origin:\n    aliases: [Ethnicity (ESR)]\n")
+    staff = load_staff(path, schema=extra, snapshot_date="2025-03-31", organisation="Local Trust")
+    assert staff.people["ethnicity_code"].tolist() == ["M"]
+    assert staff.people["organisation"].tolist() == ["Local Trust"]
+
+
+def test_missing_required_column_is_unusable_and_says_which(tmp_path):
+    path = write_xlsx(tmp_path / "noeth.xlsx", {"S": [HEADERS[:12], staff_row(1)[:12]]})
+    with pytest.raises(UnusableFileError, match="ethnic_origin") as err:
+        load_staff(path)
+    assert "Ethnic Origin" in str(err.value) and "--schema" in str(err.value)
+
+
+# ------------------------------------------------------------ the invariant
+
+_row = st.fixed_dictionaries({
+    "kind": st.sampled_from(["staff", "staff", "staff", "blank", "total", "no_id", "repeat", "note", "bad_wte"]),
+    "eth": st.sampled_from(["A White - British", "N", "Z Not Stated", "", "Martian", "LB Asian Punjabi"]),
+    "band": st.sampled_from(["Band 5", "8A", "Consultant", "", "Band 55", "VSM"]),
+})
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(_row, min_size=1, max_size=25))
+def test_rows_read_always_equal_rows_used_plus_rows_excluded(tmp_path, rows):
+    lines = [",".join(["Assignment Number", "Employee Number", "Staff Group", "Pay Band", "Ethnic Origin", "Contracted WTE"])]
+    last_id = None
+    for i, r in enumerate(rows):
+        ident = f"{i}-1"
+        if r["kind"] == "blank":
+            lines.append(",,,,,")
+        elif r["kind"] == "total":
+            lines.append("Total,,,,,12")
+        elif r["kind"] == "note":
+            lines.append("Source: ESR,,,,,")
+        else:
+            emp = "" if r["kind"] == "no_id" else str(i)
+            if r["kind"] == "repeat" and last_id:
+                ident, emp = last_id
+            wte = "lots" if r["kind"] == "bad_wte" else "1"
+            lines.append(f"{ident},{emp},Administrative and Clerical,{r['band']},{r['eth']},{wte}")
+            if emp:
+                last_id = (ident, emp)
+    path = tmp_path / "gen_2025-03-31.csv"
+    path.write_text("\n".join(lines) + "\n")
+    staff = load_staff(path)
+    report = staff.report
+    assert report.rows_read == len(rows)
+    assert report.rows_read == report.rows_used + report.rows_excluded
+    assert report.reconciles()
+    assert report.rows_used == len(staff.assignments)
+    errors = report.problems[report.problems["action"] == "row excluded"]
+    assert len(errors) == report.rows_excluded  # every excluded row is listed with its reason
+    assert staff.people["wres_group"].notna().all()
+
+
+def test_sample_data_is_shipped():
+    assert workforce.sample_data("talking_therapies_service.yaml").exists()
+    with pytest.raises(FileNotFoundError, match="the sample files are"):
+        workforce.sample_data("nope.xlsx")
+
+
+def test_several_formats_combine_into_one_table(tmp_path, messy_export):
+    csv = tmp_path / "other_2025-03-31.csv"
+    pd.DataFrame([staff_row(50, Organisation="Other Trust")], columns=HEADERS).to_csv(csv, index=False)
+    staff = load_staff([messy_export, csv])
+    assert set(staff.people["organisation"]) == {"Test Trust", "Other Trust"}
+    assert staff.report.counts["file"].tolist() == [str(messy_export), str(csv)]
+    assert staff.report.reconciles()
+    assert isinstance(staff.people["snapshot_date"].iloc[0], pd.Timestamp)
+    assert staff.people["snapshot_date"].dt.date.unique().tolist() == [dt.date(2025, 3, 31)]

@@ -1,0 +1,100 @@
+"""The ``workforce`` command: a thin layer over the library.
+
+Exit codes of ``workforce validate``: 0 the files are valid; 1 problems were
+found (the report says which rows were excluded and why); 2 a file cannot be
+used at all.  Errors are printed as plain messages, never as tracebacks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+__all__ = ["main"]
+
+EXIT_VALID, EXIT_PROBLEMS, EXIT_UNUSABLE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="workforce",
+        description="Workforce diversity analytics for the NHS in England (WRES, WDES, representation).",
+    )
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    validate = commands.add_parser(
+        "validate",
+        help="check staff-in-post exports and report every problem",
+        description="Check staff-in-post exports (.xlsx, .xlsm, .xls, .csv, .parquet) and report every problem, "
+        "with the file, sheet, Excel row, column, value and a suggested fix. "
+        "Exit code 0: valid; 1: problems found; 2: a file cannot be used.",
+    )
+    validate.add_argument("files", nargs="+", metavar="FILE", help="one or more exports")
+    validate.add_argument("--sheet", help="the sheet to read (default: the one holding a staff table)")
+    validate.add_argument("--schema", action="append", metavar="FILE",
+                          help="a YAML file adding header aliases or settings to the staff-in-post schema (repeatable)")
+    validate.add_argument("--service", metavar="FILE", help="a YAML service definition to narrow the table to")
+    validate.add_argument("--snapshot-date", metavar="YYYY-MM-DD", help="the date the exports describe, if they do not say")
+    validate.add_argument("--organisation", help="the organisation, if the exports have no organisation column")
+    validate.add_argument("--json", action="store_true", help="print the report as JSON")
+    validate.add_argument("--excel", metavar="FILE", help="also write the report to this Excel workbook")
+    validate.add_argument("--max-problems", type=int, default=50, metavar="N", help="problems to print (default 50)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.version:
+        from ._version import __version__
+
+        print(f"workforce {__version__}")
+        return 0
+    if args.command is None:
+        parser.print_help()
+        return 0
+    try:
+        return _validate(args)
+    except KeyboardInterrupt:
+        print("Stopped.", file=sys.stderr)
+        return 130
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from .errors import WorkforceError
+
+    try:
+        from . import load_staff
+
+        sheet = int(args.sheet) if args.sheet is not None and args.sheet.isdigit() else args.sheet
+        staff = load_staff(args.files, sheet=sheet, schema=args.schema, snapshot_date=args.snapshot_date,
+                           organisation=args.organisation, service=args.service)
+    except WorkforceError as exc:
+        if args.json:
+            import json
+
+            print(json.dumps({"valid": False, "usable": False, "error": str(exc)}, indent=2))
+        else:
+            print(f"Cannot use this file.\n{exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    except (ValueError, OSError) as exc:
+        print(f"Cannot use this input: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    report = staff.report
+    if args.excel:
+        report.to_excel(args.excel)
+    if args.json:
+        print(report.to_json())
+    else:
+        print(report.to_text(max_problems=args.max_problems))
+        print()
+        print(f"{len(staff.people):,} people in {len(staff.assignments):,} assignments"
+              + (f" in the service '{staff.service}'" if staff.service else "") + ".")
+        print("Valid." if report.is_valid else "Problems found: see above.")
+    return EXIT_VALID if report.is_valid else EXIT_PROBLEMS
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,63 @@
+"""Exceptions raised by ``workforce``.
+
+Every exception the package raises on purpose derives from
+:class:`WorkforceError`, so a caller can catch one type.  Messages are written
+for the person holding the spreadsheet: they say what was wrong, where, and
+what to do about it, and list the valid options where there are some.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "WorkforceError",
+    "UnusableFileError",
+    "NoStaffTableError",
+    "AmbiguousSheetError",
+    "SchemaDefinitionError",
+    "ServiceDefinitionError",
+]
+
+
+class WorkforceError(Exception):
+    """Base class for every error raised by ``workforce``."""
+
+
+class UnusableFileError(WorkforceError):
+    """A file cannot be used at all: missing, unreadable, encrypted, empty.
+
+    ``workforce validate`` exits with code 2 on this error.
+    """
+
+    def __init__(self, file: str, problem: str, fix: str = "") -> None:
+        self.file = file
+        self.problem = problem
+        self.fix = fix
+        text = f"{file}: {problem}"
+        if fix:
+            text += f"\n  Fix: {fix}"
+        super().__init__(text)
+
+
+class NoStaffTableError(UnusableFileError):
+    """No sheet of the file holds a table with the expected column headers."""
+
+
+class AmbiguousSheetError(UnusableFileError):
+    """More than one sheet holds a staff table and none was chosen."""
+
+    def __init__(self, file: str, sheets: list[str]) -> None:
+        self.sheets = sheets
+        listed = ", ".join(repr(s) for s in sheets)
+        super().__init__(
+            file,
+            f"more than one sheet looks like a staff table: {listed}.",
+            f"choose one with --sheet NAME (or sheet=NAME in Python), for example --sheet {sheets[0]!r}.",
+        )
+
+
+class SchemaDefinitionError(WorkforceError):
+    """A schema file (YAML) is malformed or names something unknown."""
+
+
+class ServiceDefinitionError(WorkforceError):
+    """A service definition (YAML) is malformed or matches nothing."""
