@@ -82,7 +82,8 @@ def test_spellings(raw, expected):
 
 
 @pytest.mark.parametrize(
-    "raw", ["Band 10", "Band 55", "Band 0", "10", "Band 8", "8", "Band 5a", "Band 8e", "Band", "Grade A", "ST9", "Agency"]
+    "raw",
+    ["Band 10", "Band 55", "Band 0", "10", "Band 8", "8", "Band 5a", "Band 8e", "Band", "Grade A", "ST9", "Agency"],
 )
 def test_unrecognised(raw):
     out = normalise_band(pd.Series([raw]))

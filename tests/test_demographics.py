@@ -133,7 +133,9 @@ def test_age_band_inside_a_standard_band(raw, expected):
     assert not out.unrecognised.iloc[0]
 
 
-@pytest.mark.parametrize("raw", ["21-25", "31-35", "41-45", "51-55", "61-65", "20-29", "Under 30", "60+", "30-20", "abc", "0-200"])
+@pytest.mark.parametrize(
+    "raw", ["21-25", "31-35", "41-45", "51-55", "61-65", "20-29", "Under 30", "60+", "30-20", "abc", "0-200"]
+)
 def test_age_band_straddling_or_unreadable(raw):
     out = normalise_age_band(pd.Series([raw]))
     assert out.unrecognised.iloc[0] and pd.isna(out.columns["age_band"].iloc[0])

@@ -199,3 +199,18 @@ def test_several_formats_combine_into_one_table(tmp_path, messy_export):
     assert staff.report.reconciles()
     assert isinstance(staff.people["snapshot_date"].iloc[0], pd.Timestamp)
     assert staff.people["snapshot_date"].dt.date.unique().tolist() == [dt.date(2025, 3, 31)]
+
+
+def test_local_value_spellings_from_a_schema_file(tmp_path):
+    rows = [HEADERS, staff_row(1, Ethnic_Origin="White Brit"), staff_row(2, Pay_Band="Grade Eight A")]
+    path = write_xlsx(tmp_path / "v_2025-03-31.xlsx", {"S": rows})
+    before = load_staff(path)
+    assert len(before.report.problems.query("severity == 'warning'")) == 2
+    assert "values:" in before.report.problems.query("severity == 'warning'")["fix"].iloc[0]
+    extra = tmp_path / "local.yaml"
+    extra.write_text("columns:\n  ethnic_origin:\n    values: {white brit: A White - British}\n"
+                     "  band:\n    values: {Grade Eight A: Band 8a}\n")
+    after = load_staff(path, schema=extra)
+    assert after.report.is_valid
+    assert after.people["ethnicity_code"].tolist() == ["A", "A"]
+    assert after.people["band"].astype(str).tolist() == ["5", "8a"]

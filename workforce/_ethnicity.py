@@ -13,8 +13,10 @@ A raw value is read in this order:
 2. otherwise a leading code, read case-sensitively with the regular expression
    of section 5.2 (so "A White - British" and "CA White English" have codes but
    "Asian" and a lone lowercase "a" do not).  The label after the code, if any,
-   must describe the same national category as the code; a contradiction such
-   as "A Black - African" is reported, never guessed.
+   must describe the same national category (or the same Census group) as the
+   code.  A contradiction such as "A Black - African", a label that cannot be
+   read ("N/A" reads as code N with label "/A"), and a two-character code
+   outside the list ("A1") are reported, never guessed.
 
 Census-style labels keep their own Census 2021 group: "Roma" gets NHS code C but
 ``ethnicity_census19`` "White: Roma", "Arab" gets S and "Other ethnic group:
@@ -137,7 +139,7 @@ _PROBLEM = (
 )
 _FIX = (
     "Use an NHS ethnic category code and label such as 'A White - British' or "
-    "'N Black or Black British - African', or add this spelling to the ethnicity aliases."
+    "'N Black or Black British - African'."
 )
 
 
@@ -264,7 +266,10 @@ def normalise_ethnicity(raw: pd.Series, *, aliases: Mapping[str, str] | None = N
         labels = dict(_LABELS)
         for text, code in aliases.items():
             if code not in _CODE_ROWS or not _key(str(text)):
-                raise ValueError(f"ethnicity alias {text!r} -> {code!r}: the code must be one of {list(_CODE_ROWS)}")
+                raise ValueError(
+                    f"ethnicity alias {text!r} -> {code!r}: give a spelling with letters or digits "
+                    f"and a code that is one of {list(_CODE_ROWS)}"
+                )
             labels[_key(str(text))] = (code, None)
     columns, unrecognised = map_distinct(raw, partial(_parse, labels=labels), ETHNICITY_COLUMNS)
     columns["wres_group"] = columns["wres_group"].fillna("Unknown")

@@ -119,9 +119,8 @@ def as_categorical(values: pd.Series, dtype: pd.CategoricalDtype) -> pd.Series:
     Raises ``ValueError`` (a programming error, not a data error) if a parser
     produced a value that is not one of the declared categories.
     """
-    out = values.astype(dtype)
-    lost = out.isna() & values.notna()
-    if lost.any():
-        bad = sorted(set(values[lost].astype(str)))
+    outside = values.notna() & ~values.isin(dtype.categories)
+    if outside.any():
+        bad = sorted(set(values[outside].astype(str)))
         raise ValueError(f"values outside the categories {list(dtype.categories)}: {bad}")
-    return out
+    return values.astype(dtype)

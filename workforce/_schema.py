@@ -28,7 +28,7 @@ __all__ = ["ColumnSpec", "Schema", "read_schema", "schema_names", "header_key"]
 TYPES = ("text", "number", "integer", "date", "flag")
 NORMALISERS = ("ethnicity", "band", "staff_group", "sex", "disability", "age_band", "assignment_category")
 PRIVACY = ("pseudonymise", "drop")
-_KEYS = {"description", "aliases", "required", "type", "normaliser", "min", "max", "allowed", "privacy"}
+_KEYS = {"description", "aliases", "required", "nullable", "type", "normaliser", "min", "max", "allowed", "privacy", "values"}
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
@@ -56,12 +56,14 @@ class ColumnSpec:
     description: str = ""
     aliases: tuple[str, ...] = ()
     required: bool = False
+    nullable: bool = True
     type: str = "text"
     normaliser: str | None = None
     min: float | dt.date | None = None
     max: float | dt.date | None = None
     allowed: tuple[str, ...] | None = None
     privacy: str | None = None
+    values: dict[str, str] = field(default_factory=dict)
 
     @property
     def header_keys(self) -> set[str]:
@@ -119,8 +121,9 @@ class Schema:
             new = _column_from_yaml(name, settings or {}, source)
             merged = replace(
                 base,
-                **{k: getattr(new, k) for k in (settings or {}) if k != "aliases"},
+                **{k: getattr(new, k) for k in (settings or {}) if k not in ("aliases", "values")},
                 aliases=tuple(dict.fromkeys(base.aliases + new.aliases)),
+                values={**base.values, **new.values},
             )
             columns[name] = merged
         return replace(self, columns=columns, sources=self.sources + (source,))
@@ -156,7 +159,7 @@ class Schema:
             if spec.allowed:
                 checks.append(pa.Check.isin(list(spec.allowed), error="one of the allowed values"))
             cols[spec.name] = pa.Column(
-                dtypes[spec.type], checks=checks, nullable=not spec.required, required=False, description=spec.description
+                dtypes[spec.type], checks=checks, nullable=spec.nullable, required=False, description=spec.description
             )
         return pa.DataFrameSchema(cols, name=self.name, strict=False)
 
@@ -189,17 +192,23 @@ def _column_from_yaml(name: str, settings: dict[str, Any], source: str) -> Colum
     if not all(isinstance(a, (str, int, float)) for a in aliases):
         raise SchemaDefinitionError(f"{where}: aliases must be a list of header texts.")
     allowed = settings.get("allowed")
+    values = settings.get("values") or {}
+    if not isinstance(values, dict):
+        raise SchemaDefinitionError(f"{where}: values must map a local spelling to a standard value, "
+                                    "for example values: {{'White Brit': 'A White - British'}}.")
     return ColumnSpec(
         name=name,
         description=str(settings.get("description", "")),
         aliases=tuple(str(a) for a in aliases),
         required=bool(settings.get("required", False)),
+        nullable=bool(settings.get("nullable", not settings.get("required", False))),
         type=kind,
         normaliser=normaliser,
         min=settings.get("min"),
         max=settings.get("max"),
         allowed=None if allowed is None else tuple(str(a) for a in allowed),
         privacy=privacy,
+        values={str(k): str(v) for k, v in values.items()},
     )
 
 

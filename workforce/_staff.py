@@ -441,9 +441,16 @@ def _normalise(typed: pd.DataFrame, schema: Schema, positions, snapshot: pd.Time
         raw = typed[name] if name in typed else empty
         if name == "band" and "pay_scale" in typed:
             raw = raw.fillna(typed["pay_scale"])
-        result = _NORMALISERS[schema.columns[name].normaliser](raw)
+        spec = schema.columns[name]
+        written = raw
+        if spec.values:
+            local = {_local_key(k): v for k, v in spec.values.items()}
+            raw = raw.map(lambda v: local.get(_local_key(v), v) if isinstance(v, str) else v)
+        result = _NORMALISERS[spec.normaliser](raw)
         bad = result.unrecognised.to_numpy()
-        problems.add(positions[bad], name, raw[bad], result.problem, result.fix, "warning",
+        fix = (f"{result.fix} If it is a local spelling, say what it means in a schema file passed with --schema: "
+               f"columns: {{{name}: {{values: {{'<spelling>': '<standard value>'}}}}}}.")
+        problems.add(positions[bad], name, written[bad], result.problem, fix, "warning",
                      "treated as Unknown" if name == "ethnic_origin" else "value treated as missing")
         for col in result.columns:
             out[col] = result.columns[col]
@@ -461,6 +468,10 @@ def _normalise(typed: pd.DataFrame, schema: Schema, positions, snapshot: pd.Time
         out[name] = typed[name] if name in typed else pd.Series(pd.NA, index=typed.index, dtype="str")
     assert len(out) == n
     return out
+
+
+def _local_key(value: str) -> str:
+    return " ".join(str(value).split()).casefold()
 
 
 def _age(typed, schema, positions, snapshot, problems):

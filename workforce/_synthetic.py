@@ -86,12 +86,12 @@ GROWTH_RATE = 0.02
 # (label, BME share target, yearly promotion baseline, min age, max age, beta a, beta b)
 _GRADES = (
     ("Band 1", 0.40, 0.10, 18, 66, 1.6, 1.8),
-    ("Band 2", 0.41, 0.10, 18, 66, 1.6, 1.8),
-    ("Band 3", 0.41, 0.09, 18, 66, 1.6, 1.8),
-    ("Band 4", 0.38, 0.08, 19, 66, 1.6, 1.8),
-    ("Band 5", 0.43, 0.10, 21, 66, 1.5, 2.2),
-    ("Band 6", 0.32, 0.07, 23, 66, 2.0, 2.2),
-    ("Band 7", 0.25, 0.05, 25, 66, 2.2, 2.0),
+    ("Band 2", 0.43, 0.10, 18, 66, 1.6, 1.8),
+    ("Band 3", 0.43, 0.09, 18, 66, 1.6, 1.8),
+    ("Band 4", 0.40, 0.08, 19, 66, 1.6, 1.8),
+    ("Band 5", 0.45, 0.10, 21, 66, 1.5, 2.2),
+    ("Band 6", 0.30, 0.07, 23, 66, 2.0, 2.2),
+    ("Band 7", 0.23, 0.05, 25, 66, 2.2, 2.0),
     ("Band 8a", 0.20, 0.05, 28, 66, 2.5, 2.0),
     ("Band 8b", 0.16, 0.04, 30, 66, 2.5, 1.8),
     ("Band 8c", 0.12, 0.04, 32, 66, 2.5, 1.8),
@@ -436,7 +436,9 @@ def _new_people(rng: np.random.Generator, kind: np.ndarray, sg: np.ndarray, grad
     ref = _days(when)
     dob = ref - np.round(age * 365.25).astype("timedelta64[D]")
     if since is None:
-        service = np.minimum(rng.exponential(8.0, n), age - 17.0)
+        career = age - 17.0
+        service = rng.exponential(8.0, n)
+        service = np.where(service > career, career * rng.uniform(0.3, 1.0, n), service)
         service = np.where(_RESIDENT[grade], rng.random(n) * np.minimum(3, age - 22.5), service)
         hire = ref - np.round(np.maximum(service, 0.01) * 365.25).astype("timedelta64[D]")
     else:
@@ -889,28 +891,24 @@ def _cells(frame: pd.DataFrame, dates_as: str, ws) -> list[list]:
     columns = []
     for name in frame.columns:
         s = frame[name]
+        missing = s.isna().to_numpy()
         if pd.api.types.is_datetime64_any_dtype(s):
             days = s.to_numpy().astype("datetime64[D]")
-            missing = np.isnat(days)
             if dates_as == "serial":
-                values = (days - _EXCEL_EPOCH).astype(int).astype(object)
+                values = (days - _EXCEL_EPOCH).astype(np.int64).tolist()
             elif dates_as == "text":
-                values = pd.Series(days).dt.strftime("%d/%m/%Y").to_numpy(dtype=object)
+                values = pd.Series(days).dt.strftime("%d/%m/%Y").tolist()
             else:
                 values = []
-                for d in days.astype(object):
+                for d in days.tolist():
                     cell = WriteOnlyCell(ws, value=d)
                     cell.number_format = "DD/MM/YYYY"
                     values.append(cell)
-                values = np.array(values, dtype=object)
-            values[missing] = None
-        elif pd.api.types.is_float_dtype(s):
-            values = s.astype(object).to_numpy()
-            values[s.isna().to_numpy()] = None
         else:
-            values = s.astype(object).to_numpy()
-            values[pd.isna(values)] = None
-        columns.append(values.tolist())
+            values = s.astype(object).tolist()
+        if missing.any():
+            values = [None if m else v for v, m in zip(values, missing)]
+        columns.append(values)
     return columns
 
 
