@@ -105,10 +105,13 @@ def map_distinct(
     take = np.where(codes < 0, len(uniques), codes)
     columns = {}
     for name, dtype in outputs.items():
-        values = [None if p is None else p.get(name) for p in table]
-        lookup = pd.Series(values, dtype="object")
-        col = pd.Series(lookup.to_numpy()[take], index=raw.index)
-        columns[name] = as_categorical(col, dtype) if isinstance(dtype, pd.CategoricalDtype) else col.astype(dtype)
+        lookup = pd.Series([None if p is None else p.get(name) for p in table], dtype="object")
+        if isinstance(dtype, pd.CategoricalDtype):
+            # categorise the small lookup table, then broadcast its codes
+            codes_table = as_categorical(lookup, dtype).cat.codes.to_numpy()
+            columns[name] = pd.Series(pd.Categorical.from_codes(codes_table[take], dtype=dtype), index=raw.index)
+        else:
+            columns[name] = pd.Series(lookup.to_numpy()[take], index=raw.index).astype(dtype)
     unrecognised = pd.Series(~recognised[take], index=raw.index)
     return pd.DataFrame(columns, index=raw.index), unrecognised
 

@@ -1,6 +1,7 @@
 """Pseudonymisation of identifiers at the door.
 
-Employee and assignment numbers are replaced by a keyed hash (HMAC-SHA256) as
+Employee numbers are replaced by a keyed hash (keyed BLAKE2b, a
+message authentication code like HMAC, and faster) as
 soon as a file is read, so the same person can be linked across snapshots
 without their number ever reaching an output.  The key matters: employee
 numbers are short, so an unkeyed hash could be reversed by hashing every
@@ -16,11 +17,11 @@ own, kept secret, to link snapshots loaded on different days.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import os
 import re
 import secrets
 
+import numpy as np
 import pandas as pd
 
 __all__ = ["Pseudonymiser", "KEY_VARIABLE"]
@@ -44,7 +45,7 @@ class Pseudonymiser:
     >>> p.source
     'argument'
     >>> ids = p.hash(pd.Series(["00123", "123", "123.0", None]))
-    >>> ids[0] == ids[1] == ids[2], ids[3] is None, len(ids[0])
+    >>> ids[0] == ids[1] == ids[2], pd.isna(ids[3]), len(ids[0])
     (True, True, 16)
     """
 
@@ -55,17 +56,18 @@ class Pseudonymiser:
             key, self.source = os.environ[KEY_VARIABLE], "environment"
         else:
             key, self.source = _SESSION_KEY, "session"
-        self._key = key.encode("utf-8") if isinstance(key, str) else bytes(key)
+        raw = key.encode("utf-8") if isinstance(key, str) else bytes(key)
+        self._key = hashlib.sha256(raw).digest()  # any length of key -> the 32 bytes BLAKE2b takes
 
     def describe(self) -> str:
         """One line for the validation report saying how identifiers were protected."""
         if self.source == "session":
             return (
-                "Employee and assignment numbers were replaced by keyed hashes using a random key made for this "
+                "Employee numbers were replaced by keyed hashes using a random key made for this "
                 f"session: they link snapshots loaded in this session only. Set {KEY_VARIABLE} to link across sessions."
             )
         origin = "the pseudonym_key argument" if self.source == "argument" else f"the {KEY_VARIABLE} variable"
-        return f"Employee and assignment numbers were replaced by keyed hashes using the key from {origin}."
+        return f"Employee numbers were replaced by keyed hashes using the key from {origin}."
 
     @staticmethod
     def canonical(value: object) -> str | None:
@@ -77,20 +79,29 @@ class Pseudonymiser:
         """
         if value is None or value is pd.NA or (isinstance(value, float) and value != value):
             return None
-        text = "".join(str(value).split())
-        match = _TRAILING_ZERO.match(text)
-        if match:
-            text = match.group(1)
-        if text.isdigit():
-            text = text.lstrip("0") or "0"
-        return text.upper() or None
+        return _canonical_text(str(value))
 
-    def hash(self, values: pd.Series) -> list[str | None]:
-        """Hash each identifier (once per distinct value); blanks stay ``None``."""
+    def hash(self, values: pd.Series) -> pd.Series:
+        """Hash each identifier (once per distinct value); blanks stay missing."""
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
-        hashed = []
-        for v in uniques:
-            text = self.canonical(v)
-            hashed.append(None if text is None else hmac.new(self._key, text.encode(), hashlib.sha256).hexdigest()[:16])
+        key = self._key
+        texts = _canonical_many(pd.Series(uniques, dtype="object"))
+        blake2b = hashlib.blake2b
+        hashed = [None if t is None else blake2b(t.encode(), key=key, digest_size=8).hexdigest() for t in texts]
         hashed.append(None)
-        return [hashed[c] for c in codes]
+        return pd.Series(np.asarray(hashed, dtype=object)[codes], index=values.index, dtype="str")
+
+
+def _canonical_many(values: pd.Series) -> list[str | None]:
+    """:meth:`Pseudonymiser.canonical` for many values at once."""
+    return [_canonical_text(v) for v in values.astype("str").where(values.notna(), "").tolist()]
+
+
+def _canonical_text(text: str) -> str | None:
+    if not text.isdigit():
+        text = "".join(text.split())
+        if text.endswith(".0") and _TRAILING_ZERO.match(text):
+            text = text.split(".", 1)[0]
+        if not text.isdigit():
+            return text.upper() or None
+    return text.lstrip("0") or "0" if text[:1] == "0" else text

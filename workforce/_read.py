@@ -164,8 +164,8 @@ class _FastexcelBook:
         self.reader = fastexcel.read_excel(str(path))
         self.sheet_names = list(self.reader.sheet_names)
 
-    def grid(self, sheet: str, n_rows: int | None = None) -> tuple[pd.DataFrame, int]:
-        data = self.reader.load_sheet(sheet, header_row=None, dtypes="string", n_rows=n_rows)
+    def grid(self, sheet: str) -> tuple[pd.DataFrame, int]:
+        data = self.reader.load_sheet(sheet, header_row=None, dtypes="string", whitespace_as_null=True)
         frame = data.to_pandas()
         frame.columns = range(frame.shape[1])
         return frame, _first_used_row(self.path, sheet)
@@ -192,14 +192,13 @@ class _FallbackBook:
             raise UnusableFileError(name, f"the file could not be read as a spreadsheet ({_short(exc)}).",
                                     "open it in Excel and save it again as .xlsx.") from None
 
-    def grid(self, sheet: str, n_rows: int | None = None) -> tuple[pd.DataFrame, int]:
+    def grid(self, sheet: str) -> tuple[pd.DataFrame, int]:
         if self.path.suffix.lower() == ".xls":
             import xlrd
 
             ws = self.book.sheet_by_name(sheet)
-            stop = ws.nrows if n_rows is None else min(ws.nrows, n_rows)
             rows = []
-            for r in range(stop):
+            for r in range(ws.nrows):
                 row = []
                 for c in ws.row(r):
                     if c.ctype == xlrd.XL_CELL_DATE:
@@ -209,7 +208,7 @@ class _FallbackBook:
                 rows.append(row)
         else:
             ws = self.book[sheet]
-            rows = list(ws.iter_rows(min_row=1, max_row=n_rows, values_only=True))
+            rows = list(ws.iter_rows(min_row=1, values_only=True))
         width = max((len(r) for r in rows), default=0)
         cleaned = [[_cell_text(v) for v in r] + [None] * (width - len(r)) for r in rows]
         return pd.DataFrame(cleaned, columns=range(width), dtype="str"), 1
@@ -319,17 +318,14 @@ def _table_from_grids(name: str, book, schema: Schema, sheet: str | int | None) 
     """Pick the sheet, find its header row, and cut out the data rows."""
     if isinstance(book, dict):  # CSV: one grid, already read
         sheets = list(book)
-        get = lambda s, n=None: book[s]  # noqa: E731
+        get = book.__getitem__
     else:
         sheets = book.sheet_names
         get = book.grid
-    if sheet is not None:
-        chosen = _resolve_sheet(name, sheets, sheet)
-        candidates = {chosen: get(chosen)}
-    elif len(sheets) == 1:
-        candidates = {sheets[0]: get(sheets[0])}
-    else:
-        candidates = {s: get(s, HEADER_SCAN_ROWS + 1) for s in sheets}
+    # calamine parses a whole sheet whatever is asked of it, so each sheet is
+    # read once, in full, and kept
+    chosen = sheets if sheet is None else [_resolve_sheet(name, sheets, sheet)]
+    candidates = {s: get(s) for s in chosen}
     found = {}
     best_headers = {}
     for s, (grid, _first) in candidates.items():
@@ -342,7 +338,7 @@ def _table_from_grids(name: str, book, schema: Schema, sheet: str | int | None) 
     if len(found) > 1:
         raise AmbiguousSheetError(name, list(found))
     s = next(iter(found))
-    grid, first = candidates[s] if len(candidates) == 1 else get(s)
+    grid, first = candidates[s]
     row, headers, _score = _find_header(grid, schema)
     data = grid.iloc[row + 1 :].reset_index(drop=True)
     data.columns = _unique_headers(headers)

@@ -99,14 +99,12 @@ class Schema:
         """The schema column a header means, or ``None``."""
         return self._lookup.get(header_key(header))
 
-    @property
-    def _lookup(self) -> dict[str, str]:
-        # built on demand; schemas are small
+    def __post_init__(self) -> None:
         table: dict[str, str] = {}
         for spec in self.columns.values():
             for key in sorted(spec.header_keys):
                 table.setdefault(key, spec.name)
-        return table
+        object.__setattr__(self, "_lookup", table)  # header key -> column, built once
 
     def extend(self, overlay: dict[str, Any], source: str) -> Schema:
         """A new schema with ``overlay`` applied: aliases added, settings replaced."""

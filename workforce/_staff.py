@@ -281,16 +281,10 @@ def _load_file(path, schema: Schema, sheet, fixed_date, organisation, pseudonymi
     snapshot = _snapshot_date(raw, typed, fixed_date, problems)
     out = _normalise(typed, schema, positions, snapshot, problems)
     out["organisation"] = _organisation(raw, typed, organisation, problems)
-    ids = pseudonymiser.hash(frame["employee_number"])
-    out["person_id"] = ids
-    if "assignment_number" in frame:
-        out["assignment_id"] = pseudonymiser.hash(frame["assignment_number"])
-    else:
-        out["assignment_id"] = None
-    missing_id = out["assignment_id"].isna()
-    if missing_id.any():  # derive one: person, then their n-th row in the file
-        nth = out.groupby("person_id").cumcount().astype(str)
-        out.loc[missing_id, "assignment_id"] = out.loc[missing_id, "person_id"] + "-" + nth[missing_id]
+    out["person_id"] = pseudonymiser.hash(frame["employee_number"])
+    # the assignment number itself is dropped: an assignment is the person's n-th row in this file
+    nth = out.groupby("person_id", sort=False).cumcount().add(1).astype("str")
+    out["assignment_id"] = out["person_id"] + "-" + nth
     out["source_file"] = raw.file
     out["source_sheet"] = raw.sheet
     out["source_row"] = raw.rows[positions]
@@ -346,6 +340,8 @@ def _parse_types(frame: pd.DataFrame, schema: Schema, positions, problems: _Prob
     for name in frame.columns:
         spec = schema.columns[name]
         raw = frame[name]
+        if spec.type == "text" and spec.privacy is not None:
+            continue  # identifiers are hashed from the raw cells; names are never read
         if spec.type == "text":
             typed[name] = parse_text(raw)
             continue
@@ -521,23 +517,26 @@ def _choose_people(assignments: pd.DataFrame) -> pd.DataFrame:
     """One row per person per organisation per snapshot (see :class:`StaffTable`)."""
     key = ["snapshot_date", "organisation", "person_id"]
     a = assignments
-    band_rank = a["band"].cat.codes.where(a["band"].notna(), -1)
-    order = pd.DataFrame({
-        "primary": a["is_primary"].fillna(False).astype(bool),
-        "not_bank": ~a["is_bank"],
-        "fte": a["fte"].fillna(-1.0),
-        "band": band_rank,
-        "pos": np.arange(len(a)),
-    })
-    sort = order.sort_values(["primary", "not_bank", "fte", "band", "pos"], ascending=[False, False, False, False, True]).index
-    ranked = a.loc[sort].assign(_flagged=order["primary"])
+    flagged = a["is_primary"].fillna(False).astype(bool)
+    several = a.duplicated(key, keep=False).to_numpy()
+    single = a[~several].assign(n_assignments=1, fte_total=a["fte"][~several], _flagged=flagged[~several], _n_flagged=1)
+    m = a[several]
+    band_rank = m["band"].cat.codes.where(m["band"].notna(), -1)
+    order = pd.DataFrame({"primary": flagged[several], "not_bank": ~m["is_bank"], "fte": m["fte"].fillna(-1.0),
+                          "band": band_rank, "pos": np.arange(len(m))}, index=m.index)
+    ranked = m.loc[order.sort_values(["primary", "not_bank", "fte", "band", "pos"],
+                                     ascending=[False, False, False, False, True]).index]
+    ranked = ranked.assign(_flagged=flagged[ranked.index])
     first = (~ranked.duplicated(key, keep="first")).to_numpy()
     grouped = ranked.groupby(key, observed=True, sort=False, dropna=False)
-    people = ranked[first].copy()
-    people["n_assignments"] = grouped["assignment_id"].transform("size")[first].astype("int64").to_numpy()
-    people["fte_total"] = grouped["fte"].transform("sum")[first].to_numpy()
-    n_flagged = grouped["_flagged"].transform("sum")[first].to_numpy()
+    chosen = ranked[first].assign(
+        n_assignments=grouped["assignment_id"].transform("size")[first].to_numpy(),
+        fte_total=grouped["fte"].transform("sum")[first].to_numpy(),
+        _n_flagged=grouped["_flagged"].transform("sum")[first].to_numpy(),
+    )
+    people = pd.concat([single, chosen]).sort_index() if len(chosen) else single
+    people["n_assignments"] = people["n_assignments"].astype("int64")
     people["primary_basis"] = pd.Categorical(
-        np.where(people["_flagged"].to_numpy() & (n_flagged == 1), "flagged", "derived"),
+        np.where(people["_flagged"].to_numpy() & (people["_n_flagged"].to_numpy() == 1), "flagged", "derived"),
         categories=["flagged", "derived"])
-    return people.sort_index()[PEOPLE_COLUMNS].reset_index(drop=True)
+    return people[PEOPLE_COLUMNS].reset_index(drop=True)

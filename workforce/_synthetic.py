@@ -43,6 +43,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Literal
 import io
+import re
 import zipfile
 
 import numpy as np
@@ -1040,16 +1041,20 @@ _NOTES = (
 
 
 def save_workbook_fixed(wb, path: str | Path) -> None:
-    """Save an openpyxl workbook with fixed timestamps (byte-identical reruns).
+    """Save an openpyxl workbook compactly, with fixed timestamps.
 
-    openpyxl stamps the save time into ``docProps/core.xml`` and the zip
-    entries; this writes the workbook's own ``created``/``modified`` instead
-    and dates every zip entry ``FIXED_TIMESTAMP``.
+    openpyxl writes every text cell as an inline string and stamps the save
+    time into the file.  This saves through openpyxl, then rewrites the
+    package the way Excel itself stores text: one shared-string table
+    (``xl/sharedStrings.xml``), which makes the file several times smaller.
+    Zip entries are dated ``FIXED_TIMESTAMP`` and merged ranges are sorted,
+    so the same workbook always gives a byte-identical file.
 
     Parameters
     ----------
     wb : openpyxl.Workbook
-        The workbook (normal or write-only).
+        The workbook (normal or write-only), with ``properties.created`` and
+        ``properties.modified`` already set.
     path : str or pathlib.Path
         Target file.
     """
@@ -1058,10 +1063,44 @@ def save_workbook_fixed(wb, path: str | Path) -> None:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
         ExcelWriter(wb, archive).save()
+    with zipfile.ZipFile(buffer) as src:
+        parts = {info.filename: src.read(info.filename) for info in src.infolist()}
+    strings: dict[bytes, int] = {}
+
+    def share(match: re.Match) -> bytes:
+        index = strings.setdefault(match[3], len(strings))
+        return b'<c r="%s"%s t="s"><v>%d</v></c>' % (match[1], match[2], index)
+
+    for name in list(parts):
+        if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", name):
+            xml = _INLINE.sub(share, parts[name])
+            parts[name] = _MERGES.sub(lambda m: b"".join(sorted(_MERGE.findall(m[0]))), xml)
+    if strings:
+        items = b"".join(b"<si>%s</si>" % t for t in strings)
+        parts["xl/sharedStrings.xml"] = (
+            b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" uniqueCount="%d">%s</sst>'
+            % (len(strings), items)
+        )
+        parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+            b"</Types>",
+            b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+            b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+        )
+        parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+            b"</Relationships>",
+            b'<Relationship Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"'
+            b' Target="sharedStrings.xml" Id="rIdSharedStrings"/></Relationships>',
+        )
     stamp = FIXED_TIMESTAMP.timetuple()[:6]
-    with zipfile.ZipFile(buffer) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=stamp)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = info.external_attr
-            dst.writestr(fixed, src.read(info.filename))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as dst:
+        for name, data in parts.items():
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            dst.writestr(info, data, compresslevel=9)
+
+
+_INLINE = re.compile(rb'<c r="([A-Z]+[0-9]+)"((?: s="[0-9]+")?) t="inlineStr"><is>(<t(?: [^>]*)?>.*?</t>)</is></c>')
+_MERGES = re.compile(rb"(?:<mergeCell [^>]*/>)+")
+_MERGE = re.compile(rb"<mergeCell [^>]*/>")

@@ -37,9 +37,9 @@ def parse_text(raw: pd.Series) -> pd.Series:
     ['Staff Nurse', nan, nan]
     """
     codes, uniques = pd.factorize(raw, use_na_sentinel=True)
-    cleaned = [(_SPACE.sub(" ", str(v)).strip() or None) for v in uniques] + [None]
-    out = pd.Series(np.asarray(cleaned, dtype=object)[codes], index=raw.index, dtype="str")
-    return out
+    cleaned = pd.Series(uniques, dtype="object").astype("str").str.replace(r"\s+", " ", regex=True).str.strip()
+    table = np.append(cleaned.where(cleaned.ne("")).to_numpy(dtype=object), None)
+    return pd.Series(table[codes], index=raw.index, dtype="str")
 
 
 def parse_number(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -54,9 +54,12 @@ def parse_number(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     if pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw):
         values = raw.astype("float64")
         return values, pd.Series(False, index=raw.index)
-    text = raw.astype("str").str.strip().str.replace(",", "", regex=False)
-    values = pd.to_numeric(text.where(~_blank(raw)), errors="coerce").astype("float64")
-    bad = values.isna() & ~_blank(raw)
+    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    text = pd.Series(uniques, dtype="object").astype("str").str.strip().str.replace(",", "", regex=False)
+    parsed = pd.to_numeric(text.where(text.ne("")), errors="coerce").to_numpy(dtype="float64")
+    blank = np.append(text.eq("").to_numpy(), True)[codes]
+    values = pd.Series(np.append(parsed, np.nan)[codes], index=raw.index)
+    bad = pd.Series(np.isnan(values.to_numpy()) & ~blank, index=raw.index)
     return values, bad
 
 

@@ -1,0 +1,348 @@
+"""Write the fictional sample exports shipped in ``sample_data/``.
+
+Run from anywhere with the package installed::
+
+    python sample_data/generate.py
+
+Everything is deterministic: a rerun gives byte-identical files.  Every person
+in every file is fictional (see :mod:`workforce._synthetic`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+import sys
+
+import numpy as np
+import pandas as pd
+
+from workforce import _synthetic as syn
+
+HERE = Path(__file__).resolve().parent
+ICB = "NHS Leicester, Leicestershire and Rutland Integrated Care Board"
+SNAPSHOTS = (date(2023, 3, 31), date(2024, 3, 31), date(2025, 3, 31))
+CENSUS = date(2025, 3, 31)
+
+SOAR_VALLEY = "Soar Valley Hospitals NHS Trust"
+CHARNWOOD = "Charnwood Community Health NHS Trust"
+RUTLAND_VALE = "Rutland Vale Healthcare NHS Trust"
+
+# one layout per year, so a loader meets text dates, serial numbers and real dates
+SOAR_VALLEY_LAYOUTS = {
+    date(2023, 3, 31): dict(dates_as="text", blank_rows_every=500, extra_sheets=()),
+    date(2024, 3, 31): dict(dates_as="serial", blank_rows_every=750, extra_sheets=()),
+    date(2025, 3, 31): dict(dates_as="date", blank_rows_every=1000, extra_sheets=("Notes",), extra_sheets_first=True),
+}
+
+AGE_BANDS = ((20, "<=20 Years"), *((a + 4, f"{a}-{a + 4}") for a in range(21, 70, 5)), (200, ">=71 Years"))
+
+
+@dataclass(frozen=True)
+class Planted:
+    """A deliberately wrong value: where it is and why it is wrong."""
+
+    file: str
+    excel_row: int
+    column: str
+    value: str
+    why: str
+    employee: str = ""
+
+
+def _ages(dob: pd.Series, when: date) -> np.ndarray:
+    """Whole years of age on ``when``."""
+    born = pd.DatetimeIndex(dob)
+    before = (born.month > when.month) | ((born.month == when.month) & (born.day > when.day))
+    return np.asarray(when.year - born.year - before)
+
+
+def _age_band(age: np.ndarray) -> np.ndarray:
+    edges = np.array([upper for upper, _ in AGE_BANDS])
+    labels = np.array([label for _, label in AGE_BANDS], dtype=object)
+    return labels[np.searchsorted(edges, age)]
+
+
+def soar_valley() -> list[tuple[Path, pd.DataFrame]]:
+    """Three yearly exports of the ~6,000-person acute trust."""
+    frames = syn.generate_trust(6000, seed=20230331, snapshot_dates=SNAPSHOTS, organisation=SOAR_VALLEY)
+    written = []
+    for when, frame in frames.items():
+        frame = syn.scatter_variant_spellings(frame, seed=when.year, n_each=4)
+        if when == date(2024, 3, 31):  # this year's report wrote employee numbers as numbers
+            frame = frame.assign(**{"Employee Number": frame["Employee Number"].astype("int64")})
+        path = HERE / f"soar_valley_staff_in_post_{when:%Y-%m-%d}.xlsx"
+        syn.write_esr_xlsx(frame, path, as_at=when, **SOAR_VALLEY_LAYOUTS[when])
+        written.append((path, frame))
+    return written
+
+
+def charnwood() -> tuple[Path, pd.DataFrame]:
+    """The community trust: a CSV with its own headers and age bands instead of dates of birth."""
+    frame = syn.generate_trust(1500, seed=20250401, snapshot_dates=(CENSUS,), organisation=CHARNWOOD,
+                               with_service=False, profile="community")[CENSUS]  # fmt: skip
+    out = pd.DataFrame(
+        {
+            "Assignment No": frame["Assignment Number"],
+            "Staff Number": frame["Employee Number"],
+            "Organisation Name": frame["Organisation"],
+            "Staff Group": frame["Staff Group"],
+            "Job Role": frame["Job Role"],
+            "AfC Band": frame["Pay Band"],
+            "Assignment Type": frame["Assignment Category"],
+            "Primary": frame["Primary Assignment"].map({"Yes": "Y", "No": "N"}),
+            "FTE": frame["Contracted WTE"],
+            "Age Band": _age_band(_ages(frame["Date of Birth"], CENSUS)),
+            "Sex": frame["Gender"],
+            "Ethnicity": frame["Ethnic Origin"],
+            "Disabled": frame["Disability"],
+        }
+    )
+    path = HERE / "charnwood_staff_in_post_2025-03-31.csv"
+    out.to_csv(path, index=False, lineterminator="\n", float_format="%.2f", encoding="utf-8")
+    return path, out
+
+
+RUTLAND_COLUMNS = (  # (upper header cell or None to merge vertically, lower header)
+    (None, "Employee Number"), (None, "Assignment Number"), (None, "Organisation"), (None, "Staff Group"),
+    (None, "Job Role"), (None, "Grade"), ("Contract", "Assignment Category"), ("Contract", "Primary Assignment"),
+    ("Contract", "WTE"), (None, "Age"), ("Demographics", "Gender"), ("Demographics", "Ethnic Origin"),
+    ("Demographics", "Disability"),
+)  # fmt: skip
+
+
+def rutland_vale() -> tuple[Path, pd.DataFrame, list[Planted]]:
+    """The small trust: two-row header with merged cells, Age in years, and four planted errors."""
+    from openpyxl import Workbook
+
+    frame = syn.generate_trust(800, seed=20250402, snapshot_dates=(CENSUS,), organisation=RUTLAND_VALE,
+                               with_service=False)[CENSUS]  # fmt: skip
+    out = pd.DataFrame(
+        {
+            "Employee Number": frame["Employee Number"],
+            "Assignment Number": frame["Assignment Number"],
+            "Organisation": frame["Organisation"],
+            "Staff Group": frame["Staff Group"],
+            "Job Role": frame["Job Role"],
+            "Grade": frame["Pay Band"],
+            "Assignment Category": frame["Assignment Category"],
+            "Primary Assignment": frame["Primary Assignment"],
+            "WTE": frame["Contracted WTE"].astype(object),
+            "Age": _ages(frame["Date of Birth"], CENSUS).astype(object),
+            "Gender": frame["Gender"],
+            "Ethnic Origin": frame["Ethnic Origin"],
+            "Disability": frame["Disability"],
+        }
+    ).astype(object)
+    path_name = "rutland_vale_staff_in_post_2025-03-31.xlsx"
+    title = ("Rutland Vale Healthcare NHS Trust - Workforce Extract", f"Snapshot date: {CENSUS:%d %B %Y}")
+    first_data_row = len(title) + 1 + 2 + 1  # titles, a blank row, two header rows
+    plants = (  # (row position, column, bad value, why)
+        (57, "Ethnic Origin", "White Brit", "not an NHS ethnic category spelling (meant 'White - British'?)"),
+        (212, "Grade", "Band 55", "there is no AfC band 55 (typo for Band 5?)"),
+        (389, "WTE", "full time", "text in a numeric WTE column (full time is 1.0)"),
+        (604, "Age", 7, "an employee cannot be 7 years old (typo, e.g. 47?)"),
+    )
+    planted = []
+    for pos, column, value, why in plants:
+        out.iat[pos, out.columns.get_loc(column)] = value
+        planted.append(Planted(path_name, first_data_row + pos, column, str(value), why,
+                               str(out.at[pos, "Employee Number"])))  # fmt: skip
+
+    wb = Workbook(write_only=True)
+    wb.properties.created = wb.properties.modified = syn.FIXED_TIMESTAMP
+    ws = wb.create_sheet("Workforce")
+    width = len(RUTLAND_COLUMNS)
+    last = syn._excel_column(width - 1)
+    for i, line in enumerate(title, start=1):
+        ws.append([line])
+        ws.merged_cells.add(f"A{i}:{last}{i}")
+    ws.append([])
+    upper_row = len(title) + 2
+    upper = [group if group is not None else name for group, name in RUTLAND_COLUMNS]
+    lower = [name if group is not None else None for group, name in RUTLAND_COLUMNS]
+    for i, (group, _) in enumerate(RUTLAND_COLUMNS):  # blank repeats of a group label under the merge
+        if group is not None and i and RUTLAND_COLUMNS[i - 1][0] == group:
+            upper[i] = None
+    ws.append(upper)
+    ws.append(lower)
+    for i, (group, _) in enumerate(RUTLAND_COLUMNS):
+        col = syn._excel_column(i)
+        if group is None:
+            ws.merged_cells.add(f"{col}{upper_row}:{col}{upper_row + 1}")
+        elif i == 0 or RUTLAND_COLUMNS[i - 1][0] != group:
+            span = sum(1 for g, _ in RUTLAND_COLUMNS[i:] if g == group)
+            ws.merged_cells.add(f"{col}{upper_row}:{syn._excel_column(i + span - 1)}{upper_row}")
+    for values in out.itertuples(index=False, name=None):
+        ws.append([None if (v is None or (isinstance(v, float) and np.isnan(v))) else v for v in values])
+    path = HERE / path_name
+    syn.save_workbook_fixed(wb, path)
+    return path, out, planted
+
+
+def broken_export() -> tuple[Path, pd.DataFrame, list[Planted]]:
+    """A ~40-row ESR-style export full of mistakes, for showing the validation report."""
+    frame = syn.generate_trust(300, seed=20250403, snapshot_dates=(CENSUS,), organisation=SOAR_VALLEY,
+                               with_service=False)[CENSUS]  # fmt: skip
+    frame = frame.iloc[:39].reset_index(drop=True)
+    out = frame.astype(object)
+    for col in ("Hire Date", "Date of Birth"):
+        out[col] = frame[col].dt.strftime("%d/%m/%Y").astype(object)
+    out = out.where(frame.notna(), None)
+    dup = 20  # this assignment row appears twice, one under the other
+    out = pd.concat([out.iloc[: dup + 1], out.iloc[dup : dup + 1], out.iloc[dup + 1 :]], ignore_index=True)
+    plants = (
+        (3, "Employee Number", None, "employee number missing"),
+        (11, "Employee Number", None, "employee number missing"),
+        (27, "Employee Number", None, "employee number missing"),
+        (dup + 1, "Assignment Number", None, "exact duplicate of the row above (same assignment twice)"),
+        (6, "Date of Birth", "31/02/1980", "no such date: February has no 31st"),
+        (15, "Hire Date", "2019-13-01", "no month 13"),
+        (9, "Ethnic Origin", "Asain - Indain", "misspelt ethnic origin: not recognisable"),
+        (33, "Ethnic Origin", "Martian", "not an ethnic category at all"),
+        (18, "Pay Band", "Band 10", "there is no AfC band 10"),
+        (24, "Pay Band", "Band 5a", "band 5 has no sub-ranges"),
+        (30, "Contracted WTE", -0.6, "negative WTE"),
+        (36, "Contracted WTE", "part time", "text in a numeric WTE column"),
+    )
+    layout_header = 4  # 0-based header row written below (three title rows and a blank row)
+    planted = []
+    for pos, column, value, why in plants:
+        if column != "Assignment Number":
+            out.iat[pos, out.columns.get_loc(column)] = value
+        shown = out.at[pos, column]
+        planted.append(Planted("broken_export.xlsx", layout_header + 2 + pos, column,
+                               "" if shown is None else str(shown), why, str(out.at[pos, "Employee Number"] or "")))  # fmt: skip
+    path = HERE / "broken_export.xlsx"
+    layout = syn.write_esr_xlsx(out, path, as_at=CENSUS, dates_as="text", extra_sheets=())
+    assert layout.header_row == layout_header
+    return path, out, planted
+
+
+def readme(files: dict[str, str], planted: list[Planted], soar: list[tuple[Path, pd.DataFrame]]) -> str:
+    """The sample_data/README.md text, with the facts computed from what was written."""
+    targets = "\n".join(f"| {g} | {syn.BME_SHARE_TARGET[g]:.0%} |" for g in syn.BME_SHARE_TARGET)
+    observed = []
+    for path, frame in soar:
+        primary = frame[(frame["Primary Assignment"] == "Yes") & (frame["Assignment Category"] != "Bank")]
+        code = primary["Ethnic Origin"].fillna("").str.split().str[0].fillna("")
+        unknown = code.isin(["Z", "99", "Unspecified", ""])
+        white = code.str.fullmatch(r"A|B|C[0-9A-Z]?") | primary["Ethnic Origin"].str.startswith("White", na=False)
+        observed.append(f"| {path.name[-15:-5]} | {len(primary):,} | {(~white & ~unknown).mean():.1%} | "
+                        f"{unknown.mean():.1%} |")  # fmt: skip
+    rows = "\n".join(
+        f"| `{p.file}` | {p.excel_row} | {p.column} | `{p.value}` | {p.employee or '(blank)'} | {p.why} |" for p in planted
+    )
+    listing = "\n".join(f"| `{name}` | {what} |" for name, what in files.items())
+    return f"""# Sample data: fictional NHS staff-in-post exports
+
+**Everyone in these files is fictional.** The files are generated by
+`workforce._synthetic` from random draws: names are random pairs from short made-up lists,
+employee numbers are invented, and no record comes from ESR or any real trust. The three
+trusts are invented too. They are placed in Leicester, Leicestershire and Rutland
+({ICB}) so that the data can be compared with a real, diverse local population.
+
+Regenerate (deterministic: the same bytes every time):
+
+```
+python sample_data/generate.py
+```
+
+## Files
+
+| file | what it is |
+|---|---|
+{listing}
+
+### Soar Valley layouts
+
+All three files have title rows (merged across the table), a blank row, the header on Excel row 5,
+fully blank rows scattered in the data, and a `Total` row at the bottom (WTE summed).
+
+* 2023: dates written as text `dd/mm/yyyy`; a blank row every 500 rows.
+* 2024: dates as Excel serial numbers (plain numbers); Employee Number as numbers, not text; a blank
+  row every 750 rows.
+* 2025: real Excel dates; a `Notes` sheet comes **before** the staff sheet `Staff in Post`, so a
+  reader must pick the staff sheet rather than the first one.
+
+Each year has a few messy but valid spellings (4 rows of each): `A - White - British`,
+`White - British` and `Asian or Asian British - Indian` (no code), `Band 8 - Range A`,
+`Band 8 - Range B`, `AfC Band 6`, `8A`, and Gender `F` / `M`. A loader should read all of them.
+
+## Built-in truths
+
+These are the parameters the generator draws from, so analyses can be checked against them.
+
+* **Promotion gap.** Between consecutive snapshots, people who stay are promoted (primary
+  assignment moves up at least one pay band or medical grade) with probability
+  `expit(logit(baseline[grade]) + offset[staff group] + log(OR) × BME)`, where the **true odds
+  ratio BME vs White is {syn.TRUE_PROMOTION_ODDS_RATIO_BME}**
+  (`workforce._synthetic.TRUE_PROMOTION_ODDS_RATIO_BME`). It is conditional on grade and staff
+  group; fit `promoted ~ BME + grade + staff group` on people with known ethnicity to recover it.
+  Baselines are in `PROMOTION_BASELINE`, e.g. Band 5 {syn.PROMOTION_BASELINE['Band 5']:.0%} a year.
+  {syn.TWO_BAND_SHARE:.0%} of AfC promotions jump two bands. Nobody is promoted from Band 9, VSM,
+  Consultant or Associate Specialist; bank-only staff and Students are never promoted. Leaving is
+  unrelated to ethnicity (about {syn.LEAVER_RATE:.1%} a year, {syn.RESIDENT_LEAVER_RATE:.0%} for resident
+  doctors, plus retirement at 67); joiners fill the vacancies and headcount grows
+  {syn.GROWTH_RATE:.0%} a year.
+* **BME share by grade.** Everyone drawn into a grade (first population and joiners) is BME with
+  these probabilities. The recorded share among all staff is a little lower, because
+  {syn.UNKNOWN_ETHNICITY_SHARE:.0%} of people have their ethnicity recorded as unknown whatever their true group,
+  and promotions thin BME staff out of the upper grades over the years.
+
+| grade | P(BME) |
+|---|---|
+{targets}
+
+* **Unknown ethnicity**: {syn.UNKNOWN_ETHNICITY_SHARE:.0%} of people, recorded as `Z Not Stated`, `99 Not Known`,
+  `Unspecified` or blank, independent of everything else.
+* Other targets: about 77% female (fewer among consultants and Estates), Disability `Yes` 4%,
+  `Not Declared` or blank 20%; about 8% of people hold a bank assignment (bank only, or a bank
+  assignment besides a substantive one); about 13% medical and dental staff at Soar Valley; an
+  NHS Talking Therapies service of 75 people at Soar Valley (Org L4 `NHS Talking Therapies`,
+  cost centre `TT100`).
+
+Observed at Soar Valley (primary, non-bank assignments; ethnicity judged from the leading code):
+
+| snapshot | people | BME | unknown |
+|---|---|---|---|
+{chr(10).join(observed)}
+
+## Deliberate errors
+
+`rutland_vale_staff_in_post_2025-03-31.xlsx` is otherwise valid; `broken_export.xlsx` exists to
+show the validation report. Excel row numbers count from 1, as Excel shows them.
+
+| file | Excel row | column | value | employee | why it is wrong |
+|---|---|---|---|---|---|
+{rows}
+"""
+
+
+def main() -> int:
+    written: dict[str, str] = {}
+    soar = soar_valley()
+    for path, frame in soar:
+        written[path.name] = (f"{SOAR_VALLEY} (acute), staff in post at {path.name[-15:-5]}: "
+                              f"{frame['Employee Number'].nunique():,} people, {len(frame):,} assignments")  # fmt: skip
+    path, out = charnwood()
+    written[path.name] = (f"{CHARNWOOD}: CSV with its own headers (Assignment No, Staff Number, AfC Band, FTE, "
+                          f"Age Band instead of Date of Birth, Sex, Ethnicity, Disabled ...); "
+                          f"{out['Staff Number'].nunique():,} people")  # fmt: skip
+    path, out, planted_r = rutland_vale()
+    written[path.name] = (f"{RUTLAND_VALE}: two-row header with merged cells (Contract and Demographics "
+                          f"groups), Grade, WTE and Age in years; {out['Employee Number'].nunique():,} people; "
+                          f"{len(planted_r)} planted errors")  # fmt: skip
+    path, out, planted_b = broken_export()
+    written[path.name] = f"A {len(out)}-row ESR-style export with {len(planted_b)} deliberate mistakes"
+    for name in written:
+        print(f"wrote sample_data/{name} ({(HERE / name).stat().st_size / 1024:,.0f} KB)")
+    planted = sorted(planted_r + planted_b, key=lambda p: (p.file != planted_r[0].file, p.excel_row))
+    (HERE / "README.md").write_text(readme(written, planted, soar), encoding="utf-8")
+    print("wrote sample_data/README.md")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
