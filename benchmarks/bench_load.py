@@ -180,8 +180,10 @@ def main(argv: list[str] | None = None) -> int:
         },
         "goals_met": {
             "load_staff / fastexcel": None if load_vs_fast is None else load_vs_fast <= GOAL_LOAD_VS_FAST,
-            "pandas_openpyxl / load_staff": None if openpyxl_vs_load is None else openpyxl_vs_load >= GOAL_OPENPYXL_VS_LOAD,
-        },  # fmt: skip
+            "pandas_openpyxl / load_staff": (
+                None if openpyxl_vs_load is None else openpyxl_vs_load >= GOAL_OPENPYXL_VS_LOAD
+            ),
+        },
         "versions": versions(),
         "machine": {"platform": platform.platform(), "processor": platform.machine()},
         "run_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),

@@ -11,7 +11,7 @@ in every file is fictional (see :mod:`workforce._synthetic`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 import sys
 
@@ -154,7 +154,7 @@ def rutland_vale() -> tuple[Path, pd.DataFrame, list[Planted]]:
     wb.properties.created = wb.properties.modified = syn.FIXED_TIMESTAMP
     ws = wb.create_sheet("Workforce")
     width = len(RUTLAND_COLUMNS)
-    last = syn._excel_column(width - 1)
+    last = syn.excel_column(width - 1)
     for i, line in enumerate(title, start=1):
         ws.append([line])
         ws.merged_cells.add(f"A{i}:{last}{i}")
@@ -168,12 +168,12 @@ def rutland_vale() -> tuple[Path, pd.DataFrame, list[Planted]]:
     ws.append(upper)
     ws.append(lower)
     for i, (group, _) in enumerate(RUTLAND_COLUMNS):
-        col = syn._excel_column(i)
+        col = syn.excel_column(i)
         if group is None:
             ws.merged_cells.add(f"{col}{upper_row}:{col}{upper_row + 1}")
         elif i == 0 or RUTLAND_COLUMNS[i - 1][0] != group:
             span = sum(1 for g, _ in RUTLAND_COLUMNS[i:] if g == group)
-            ws.merged_cells.add(f"{col}{upper_row}:{syn._excel_column(i + span - 1)}{upper_row}")
+            ws.merged_cells.add(f"{col}{upper_row}:{syn.excel_column(i + span - 1)}{upper_row}")
     for values in out.itertuples(index=False, name=None):
         ws.append([None if (v is None or (isinstance(v, float) and np.isnan(v))) else v for v in values])
     path = HERE / path_name
@@ -211,9 +211,9 @@ def broken_export() -> tuple[Path, pd.DataFrame, list[Planted]]:
     for pos, column, value, why in plants:
         if column != "Assignment Number":
             out.iat[pos, out.columns.get_loc(column)] = value
-        shown = out.at[pos, column]
-        planted.append(Planted("broken_export.xlsx", layout_header + 2 + pos, column,
-                               "" if shown is None else str(shown), why, str(out.at[pos, "Employee Number"] or "")))  # fmt: skip
+        shown = "" if out.at[pos, column] is None else str(out.at[pos, column])
+        employee = str(out.at[pos, "Employee Number"] or "")
+        planted.append(Planted("broken_export.xlsx", layout_header + 2 + pos, column, shown, why, employee))
     path = HERE / "broken_export.xlsx"
     layout = syn.write_esr_xlsx(out, path, as_at=CENSUS, dates_as="text", extra_sheets=())
     assert layout.header_row == layout_header
@@ -232,7 +232,9 @@ def readme(files: dict[str, str], planted: list[Planted], soar: list[tuple[Path,
         observed.append(f"| {path.name[-15:-5]} | {len(primary):,} | {(~white & ~unknown).mean():.1%} | "
                         f"{unknown.mean():.1%} |")  # fmt: skip
     rows = "\n".join(
-        f"| `{p.file}` | {p.excel_row} | {p.column} | `{p.value}` | {p.employee or '(blank)'} | {p.why} |" for p in planted
+        f"| `{p.file}` | {p.excel_row} | {p.column} | {f'`{p.value}`' if p.value else '(blank)'} | "
+        f"{p.employee or '(blank)'} | {p.why} |"
+        for p in planted
     )
     listing = "\n".join(f"| `{name}` | {what} |" for name, what in files.items())
     return f"""# Sample data: fictional NHS staff-in-post exports

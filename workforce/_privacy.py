@@ -85,7 +85,7 @@ class Pseudonymiser:
         """Hash each identifier (once per distinct value); blanks stay missing."""
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
         key = self._key
-        texts = _canonical_many(pd.Series(uniques, dtype="object"))
+        texts = _canonical_many(pd.Series(uniques))
         blake2b = hashlib.blake2b
         hashed = [None if t is None else blake2b(t.encode(), key=key, digest_size=8).hexdigest() for t in texts]
         hashed.append(None)
@@ -94,7 +94,10 @@ class Pseudonymiser:
 
 def _canonical_many(values: pd.Series) -> list[str | None]:
     """:meth:`Pseudonymiser.canonical` for many values at once."""
-    return [_canonical_text(v) for v in values.astype("str").where(values.notna(), "").tolist()]
+    text = values.astype("str")
+    if text.str.fullmatch(r"[1-9][0-9]*").all():  # the usual case: plain numbers, already canonical
+        return text.tolist()
+    return [_canonical_text(v) for v in text.where(values.notna(), "").tolist()]
 
 
 def _canonical_text(text: str) -> str | None:

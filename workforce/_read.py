@@ -215,7 +215,7 @@ class _FallbackBook:
 
 
 def _cell_text(value: object) -> str | None:
-    if value is None or value == "":
+    if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
@@ -277,8 +277,9 @@ def _read_csv_grid(path: Path) -> pd.DataFrame:
         raise UnusableFileError(str(path), "the file holds no rows.", "export the staff-in-post report again.")
     while True:
         try:
-            return pd.read_csv(io.StringIO(text), sep=sep, header=None, names=range(width), dtype="str",
+            grid = pd.read_csv(io.StringIO(text), sep=sep, header=None, names=range(width), dtype="str",
                                keep_default_na=False, na_values=[""], skip_blank_lines=False)
+            return grid.apply(lambda col: col.where(col.str.strip().ne("")))  # whitespace-only cells are blank
         except pd.errors.ParserError as exc:
             found = re.search(r"saw (\d+)", str(exc))
             if not found or int(found.group(1)) <= width:

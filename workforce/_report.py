@@ -120,34 +120,29 @@ class ValidationReport:
         return "\n".join(lines)
 
     def to_text(self, max_problems: int = 50) -> str:
-        """The report as readable text: notes, counts, then the problems."""
+        """The report as readable text: notes, counts, then the problems.
+
+        Problems that repeat (the same value with the same problem in the
+        same column) are shown once with the rows they occur on; the full
+        list is in :attr:`problems`, :meth:`to_excel` and :meth:`to_json`.
+        """
         parts = ["Validation report", "=" * 17]
         parts += [f"- {n}" for n in self.notes]
         parts.append("")
         parts.append(self.summary())
-        shown = self.problems[self.problems["severity"] != "note"]
-        notes = self.problems[self.problems["severity"] == "note"]
-        for title, table in (("Problems", shown), ("Notes", notes)):
+        keys = ["file", "sheet", "column", "value", "problem", "fix", "severity", "action"]
+        for title, table in (("Problems", self.problems[self.problems["severity"] != "note"]),
+                             ("Notes", self.problems[self.problems["severity"] == "note"])):
             if len(table) == 0:
                 continue
+            grouped = (table.astype({"row": "Int64"}).fillna({k: "" for k in keys})
+                       .groupby(keys, sort=False, dropna=False)["row"].agg(list).reset_index())
             parts.append("")
             parts.append(f"{title} ({len(table)}):")
-            for _, p in table.head(max_problems).iterrows():
-                where = [Path(str(p["file"])).name]
-                if isinstance(p["sheet"], str) and p["sheet"]:
-                    where.append(f"sheet '{p['sheet']}'")
-                if pd.notna(p["row"]):
-                    where.append(f"row {int(p['row'])}")
-                if isinstance(p["column"], str) and p["column"]:
-                    where.append(f"column '{p['column']}'")
-                value = "" if pd.isna(p["value"]) else f" value '{p['value']}':"
-                parts.append(f"  [{p['severity']}] {', '.join(where)}:{value} {p['problem']}")
-                if isinstance(p["fix"], str) and p["fix"]:
-                    parts.append(f"      Fix: {p['fix']}")
-                if isinstance(p["action"], str) and p["action"]:
-                    parts.append(f"      Done: {p['action']}")
-            if len(table) > max_problems:
-                parts.append(f"  ... and {len(table) - max_problems} more (export the whole report with --json or to_excel).")
+            for _, p in grouped.head(max_problems).iterrows():
+                parts.extend(_describe(p))
+            if len(grouped) > max_problems:
+                parts.append(f"  ... and {len(grouped) - max_problems} more (export the whole report with --json or --excel).")
         return "\n".join(parts)
 
     def __str__(self) -> str:
@@ -196,3 +191,25 @@ def _json_default(value):
     if hasattr(value, "item"):
         return value.item()
     return str(value)
+
+
+def _describe(p: pd.Series) -> list[str]:
+    """Lines for one problem (or one problem repeated on several rows)."""
+    where = [Path(str(p["file"])).name]
+    if p["sheet"]:
+        where.append(f"sheet '{p['sheet']}'")
+    rows = [int(r) for r in p["row"] if pd.notna(r)]
+    if len(rows) == 1:
+        where.append(f"row {rows[0]}")
+    elif rows:
+        shown = ", ".join(str(r) for r in rows[:8]) + (", ..." if len(rows) > 8 else "")
+        where.append(f"{len(rows)} rows ({shown})")
+    if p["column"]:
+        where.append(f"column '{p['column']}'")
+    value = f" value '{p['value']}':" if p["value"] else ""
+    lines = [f"  [{p['severity']}] {', '.join(where)}:{value} {p['problem']}"]
+    if p["fix"]:
+        lines.append(f"      Fix: {p['fix']}")
+    if p["action"]:
+        lines.append(f"      Done: {p['action']}")
+    return lines

@@ -138,7 +138,7 @@ class Schema:
         """
         import pandera.pandas as pa
 
-        dtypes = {"text": "str", "number": "float64", "integer": "Int64", "date": "datetime64[ns]", "flag": "boolean"}
+        dtypes = {"text": None, "number": "float64", "integer": "Int64", "date": "datetime64[ns]", "flag": "boolean"}
         cols = {}
         for spec in self.columns.values():
             if present is not None and spec.name not in present:
@@ -223,7 +223,7 @@ def schema_names() -> list[str]:
 
 def _load_yaml(text: str, source: str) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # the C loader when built
     except yaml.YAMLError as exc:
         raise SchemaDefinitionError(f"{source} is not valid YAML: {exc}") from None
     if not isinstance(data, dict):

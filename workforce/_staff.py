@@ -302,8 +302,7 @@ def _load_file(path, schema: Schema, sheet, fixed_date, organisation, pseudonymi
 def _triage_rows(raw: RawTable, frame: pd.DataFrame, problems: _Problems):
     """Which rows are staff; the others are excluded with a reason."""
     everything = raw.frame
-    filled = everything.notna() & everything.astype("str").ne("")
-    n_filled = filled.sum(axis=1).to_numpy()
+    n_filled = everything.notna().sum(axis=1).to_numpy()  # the readers give blank cells as missing
     no_id = frame["employee_number"].isna().to_numpy() | frame["employee_number"].astype("str").str.strip().eq("").to_numpy()
     reasons = pd.Series(None, index=frame.index, dtype="object")
     blank = n_filled == 0
@@ -343,7 +342,8 @@ def _parse_types(frame: pd.DataFrame, schema: Schema, positions, problems: _Prob
         if spec.type == "text" and spec.privacy is not None:
             continue  # identifiers are hashed from the raw cells; names are never read
         if spec.type == "text":
-            typed[name] = parse_text(raw)
+            # coded text is tidied by its normaliser, once per distinct value
+            typed[name] = raw if spec.normaliser else parse_text(raw)
             continue
         if spec.type == "number":
             values, bad = parse_number(raw)
@@ -415,7 +415,7 @@ def _organisation(raw: RawTable, typed: pd.DataFrame, given: str | None, problem
     if "organisation" in typed:
         values = typed["organisation"]
         if values.notna().all() or given is None:
-            return values if given is None else values.fillna(given)
+            return values if given is None else values.astype("object").fillna(given)
     if given is not None:
         return given
     for text in raw.title_text:
@@ -503,7 +503,8 @@ def _combine(frames: list[pd.DataFrame]) -> pd.DataFrame:
     frames = [f for f in frames]
     out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     for col in ("organisation", "source_file", "source_sheet", *_TEXT_COLUMNS):
-        out[col] = out[col].astype("str").where(out[col].notna()).astype("category")
+        if not isinstance(out[col].dtype, pd.CategoricalDtype):
+            out[col] = out[col].astype("category")
     for col in ASSIGNMENT_COLUMNS:
         if col not in out:
             out[col] = pd.NA

@@ -50,13 +50,21 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
-    "ESR_COLUMNS",
-    "TRUE_PROMOTION_ODDS_RATIO_BME",
     "BME_SHARE_TARGET",
+    "ESR_COLUMNS",
+    "FIXED_TIMESTAMP",
+    "GRADE_LABELS",
+    "PROMOTION_BASELINE",
+    "PROMOTION_STAFF_GROUP_OFFSET",
+    "STAFF_GROUPS",
+    "TRUE_PROMOTION_ODDS_RATIO_BME",
+    "TWO_BAND_SHARE",
     "UNKNOWN_ETHNICITY_SHARE",
     "ExportLayout",
-    "generate_trust",
+    "excel_column",
     "generate_export",
+    "generate_trust",
+    "save_workbook_fixed",
     "scatter_variant_spellings",
     "write_esr_xlsx",
 ]
@@ -107,6 +115,7 @@ _GRADES = (
     ("Specialty Doctor", 0.62, 0.03, 28, 65, 1.8, 2.2),
     ("Associate Specialist", 0.58, 0.00, 40, 66, 2.0, 2.0),
 )  # fmt: skip
+#: Pay Band / grade labels as written in the export, AfC bands first, then VSM and medical grades.
 GRADE_LABELS = tuple(g[0] for g in _GRADES)
 _G = {label: i for i, label in enumerate(GRADE_LABELS)}
 _VSM, _FY1, _CONSULTANT = _G["VSM"], _G["Foundation Year 1"], _G["Consultant"]
@@ -125,6 +134,8 @@ _SG = (
     "Allied Health Professionals", "Add Prof Scientific and Technic", "Healthcare Scientists",
     "Estates and Ancillary", "Medical and Dental", "Students",
 )  # fmt: skip
+#: ESR staff group names, in the order used by the internal tables.
+STAFF_GROUPS = _SG
 NUR, ACS, ADM, AHP, APS, HCS, EST, MED, STU = range(len(_SG))
 _SG_SHARE = {
     "acute": (0.29, 0.20, 0.19, 0.065, 0.04, 0.025, 0.045, 0.13, 0.015),
@@ -208,10 +219,12 @@ _ROLES = (
     (AHP, "Band 5", "Band 7", "Speech and Language Therapist", 1), (AHP, "Band 5", "Band 7", "Dietitian", 1),
     (AHP, "Band 5", "Band 7", "Podiatrist", 1), (AHP, "Band 8a", "Band 9", "Consultant Therapist", 1),
     (AHP, "Band 8a", "Band 9", "Manager", 2),
-    (APS, "Band 3", "Band 5", "Pharmacy Technician", 3), (APS, "Band 4", "Band 6", "Operating Department Practitioner", 3),
+    (APS, "Band 3", "Band 5", "Pharmacy Technician", 3),
+    (APS, "Band 4", "Band 6", "Operating Department Practitioner", 3),
     (APS, "Band 6", "Band 8d", "Pharmacist", 4), (APS, "Band 7", "Band 8d", "Technician - Senior", 1),
     (HCS, "Band 3", "Band 4", "Healthcare Science Associate", 1),
-    (HCS, "Band 5", "Band 6", "Healthcare Science Practitioner", 1), (HCS, "Band 5", "Band 7", "Biomedical Scientist", 3),
+    (HCS, "Band 5", "Band 6", "Healthcare Science Practitioner", 1),
+    (HCS, "Band 5", "Band 7", "Biomedical Scientist", 3),
     (HCS, "Band 7", "Band 8c", "Clinical Scientist", 2), (HCS, "Band 8a", "Band 8c", "Manager", 1),
     (EST, "Band 1", "Band 3", "Domestic", 5), (EST, "Band 1", "Band 3", "Porter", 3),
     (EST, "Band 2", "Band 3", "Catering Assistant", 2), (EST, "Band 3", "Band 5", "Maintenance Craftsperson", 2),
@@ -279,7 +292,8 @@ _ETHNIC = (
     ("N Black or Black British - African", "B", "african", 12.0), ("PC Black Nigerian", "B", "nigerian", 2.0),
     ("PA Black Somali", "B", "somali", 1.5), ("M Black or Black British - Caribbean", "B", "caribbean", 4.0),
     ("P Black or Black British - Any other Black background", "B", "african", 1.5),
-    ("D Mixed - White and Black Caribbean", "B", "caribbean", 3.0), ("E Mixed - White and Black African", "B", "mixed", 1.0),
+    ("D Mixed - White and Black Caribbean", "B", "caribbean", 3.0),
+    ("E Mixed - White and Black African", "B", "mixed", 1.0),
     ("F Mixed - White and Asian", "B", "mixed", 1.5), ("G Mixed - Any other mixed background", "B", "mixed", 1.5),
     ("R Chinese", "B", "chinese", 2.0), ("S Any other ethnic group", "B", "other", 2.5),
     ("SC Filipino", "B", "filipino", 3.0), ("SA Vietnamese", "B", "other", 0.5),
@@ -291,8 +305,10 @@ _ETH_GROUP = np.array([e[1] for e in _ETHNIC])
 _FAMILIES = tuple(dict.fromkeys(e[2] for e in _ETHNIC))
 _ETH_FAMILY = np.array([_FAMILIES.index(e[2]) for e in _ETHNIC])
 # international recruitment shifts the BME mix of nurses and doctors
-_CLINICAL_BOOST = {"SC Filipino": 4.0, "N Black or Black British - African": 1.6, "PC Black Nigerian": 2.5,
-                   "L Asian or Asian British - Any other Asian background": 1.4, "S Any other ethnic group": 1.6}  # fmt: skip
+_CLINICAL_BOOST = {
+    "SC Filipino": 4.0, "N Black or Black British - African": 1.6, "PC Black Nigerian": 2.5,
+    "L Asian or Asian British - Any other Asian background": 1.4, "S Any other ethnic group": 1.6,
+}  # fmt: skip
 
 
 def _ethnic_mixes() -> np.ndarray:
@@ -876,7 +892,8 @@ _EXCEL_EPOCH = np.datetime64("1899-12-30", "D")
 FIXED_TIMESTAMP = datetime(2025, 4, 1, 9, 0, 0)
 
 
-def _excel_column(i: int) -> str:
+def excel_column(i: int) -> str:
+    """Excel column letters of the 0-based column ``i`` (0 -> "A", 26 -> "AA")."""
     name = ""
     i += 1
     while i:
@@ -1005,7 +1022,7 @@ def write_esr_xlsx(
         ws.append([text])
         row += 1
         if merged_title and width > 1:
-            ws.merged_cells.add(f"A{row}:{_excel_column(width - 1)}{row}")
+            ws.merged_cells.add(f"A{row}:{excel_column(width - 1)}{row}")
     if title_rows:
         ws.append([])
         row += 1

@@ -29,17 +29,19 @@ def _blank(raw: pd.Series) -> pd.Series:
 
 
 def parse_text(raw: pd.Series) -> pd.Series:
-    """Cell text with spaces tidied; blank cells become missing.
+    """Cell text with spaces tidied, as a categorical; blank cells become missing.
 
     Examples
     --------
-    >>> parse_text(pd.Series(["  Staff  Nurse ", "", None])).tolist()
-    ['Staff Nurse', nan, nan]
+    >>> parse_text(pd.Series(["  Staff  Nurse ", "Staff Nurse", "", None])).tolist()
+    ['Staff Nurse', 'Staff Nurse', nan, nan]
     """
     codes, uniques = pd.factorize(raw, use_na_sentinel=True)
     cleaned = pd.Series(uniques, dtype="object").astype("str").str.replace(r"\s+", " ", regex=True).str.strip()
-    table = np.append(cleaned.where(cleaned.ne("")).to_numpy(dtype=object), None)
-    return pd.Series(table[codes], index=raw.index, dtype="str")
+    # two spellings may tidy to the same text: number the tidied values afresh
+    new_codes, categories = pd.factorize(cleaned.where(cleaned.ne("")), use_na_sentinel=True)
+    take = np.append(new_codes, -1)[codes]
+    return pd.Series(pd.Categorical.from_codes(take, categories=pd.Index(categories, dtype="str")), index=raw.index)
 
 
 def parse_number(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
