@@ -138,3 +138,20 @@ def test_unusable_files_say_why(tmp_path, content, name, message):
     with pytest.raises(UnusableFileError, match=message) as err:
         read_table(path, SCHEMA)
     assert str(path) in str(err.value)
+
+
+def test_xls(tmp_path):
+    xlwt = pytest.importorskip("xlwt")
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("Staff")
+    rows = [["Staff in Post"], [], ["Employee Number", "Staff Group", "Pay Band", "Ethnic Origin"],
+            ["101", "Administrative and Clerical", "Band 4", "A White - British"]]
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            sheet.write(r, c, value)
+    path = tmp_path / "old.xls"
+    book.save(str(path))
+    for engine in ("fastexcel", "openpyxl"):  # openpyxl cannot read .xls: the fallback is xlrd
+        table = read_table(path, SCHEMA, engine=engine)
+        assert table.header_row == 3 and list(table.rows) == [4]
+        assert table.frame["Pay Band"].tolist() == ["Band 4"]

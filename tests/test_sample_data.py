@@ -1,0 +1,83 @@
+"""The shipped sample data, read end to end.
+
+The planted errors below are the generator's plan (sample_data/README.md, "Deliberate
+errors"), written down independently of the loader: the loader must find exactly these.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from workforce import load_staff, sample_data
+
+RUTLAND = "rutland_vale_staff_in_post_2025-03-31.xlsx"
+BROKEN = "broken_export.xlsx"
+
+
+def planted(staff):
+    p = staff.report.problems
+    p = p[p["severity"] != "note"]
+    return sorted(zip(p["row"].astype(int), p["column"]))
+
+
+def test_rutland_vale_two_row_header_and_its_four_planted_errors():
+    staff = load_staff(sample_data(RUTLAND))
+    assert planted(staff) == [(63, "Ethnic Origin"), (218, "Grade"), (395, "WTE"), (610, "Age")]
+    assert len(staff.people) == 800
+    assert staff.report.exit_code == 1
+
+
+def test_broken_export_reports_every_planted_error():
+    staff = load_staff(sample_data(BROKEN))
+    expected = [(9, "Employee Number"), (12, "Date of Birth"), (15, "Ethnic Origin"), (17, "Employee Number"),
+                (21, "Hire Date"), (24, "Pay Band"), (27, "Assignment Number"), (30, "Pay Band"),
+                (33, "Employee Number"), (36, "Contracted WTE"), (39, "Ethnic Origin"), (42, "Contracted WTE")]
+    assert planted(staff) == expected
+    assert staff.report.reconciles()
+    values = dict(zip(staff.report.problems["row"], staff.report.problems["value"]))
+    assert values[15] == "Asain - Indain" and values[24] == "Band 10"
+    assert "31/02/1980" not in staff.report.to_json()  # a date of birth is withheld, the row is named
+
+
+def test_soar_valley_three_snapshots_link_people_and_read_every_layout():
+    files = [sample_data(f"soar_valley_staff_in_post_{y}-03-31.xlsx") for y in (2023, 2024, 2025)]
+    staff = load_staff(files, pseudonym_key="test")
+    assert staff.report.is_valid and staff.report.reconciles()
+    counts = staff.people.groupby("snapshot_date").size().tolist()
+    assert counts == [6000, 6120, 6243]  # the generator's head counts (sample_data/README.md)
+    ids = staff.people.groupby("snapshot_date")["person_id"].apply(set).tolist()
+    stayed = len(ids[0] & ids[1]) / len(ids[0])
+    assert 0.85 < stayed < 0.95  # about 8.5% leave each year
+    # every ethnicity spelling was recognised; about 4% are recorded as unknown
+    unknown = (staff.people["wres_group"] == "Unknown").mean()
+    assert 0.03 < unknown < 0.05
+    assert staff.people["band"].notna().sum() + staff.people["medical_grade"].notna().sum() == len(staff.people)
+
+
+def test_bme_share_falls_above_band_7_in_the_sample():
+    people = load_staff(sample_data("soar_valley_staff_in_post_2025-03-31.xlsx")).people
+    afc = people[people["pay_system"] == "Agenda for Change"]
+    share = afc.assign(bme=afc["wres_group"] == "BME").groupby(afc["band"].isin(["8a", "8b", "8c", "8d", "9"]))["bme"].mean()
+    assert share[False] > share[True] + 0.1
+
+
+def test_talking_therapies_service_in_the_sample_trust():
+    staff = load_staff(sample_data("soar_valley_staff_in_post_2025-03-31.xlsx"),
+                       service=sample_data("talking_therapies_service.yaml"))
+    assert 60 <= len(staff.people) <= 90
+    assert set(staff.people["job_role"].dropna()) <= {"Psychological Wellbeing Practitioner", "High Intensity Therapist",
+                                                      "Counsellor", "Clinical Psychologist"}
+
+
+def test_three_trusts_of_the_icb_combine():
+    staff = load_staff([sample_data("soar_valley_staff_in_post_2025-03-31.xlsx"),
+                        sample_data("charnwood_staff_in_post_2025-03-31.csv"), sample_data(RUTLAND)])
+    assert staff.people["organisation"].nunique() == 3
+    assert staff.report.reconciles()
+
+
+@pytest.mark.parametrize("engine", ["openpyxl"])
+def test_sample_reads_the_same_through_the_fallback(engine):
+    fast = load_staff(sample_data(RUTLAND), pseudonym_key="k")
+    slow = load_staff(sample_data(RUTLAND), pseudonym_key="k", engine=engine)
+    assert fast.people.drop(columns=[]).equals(slow.people)
