@@ -214,3 +214,22 @@ def test_local_value_spellings_from_a_schema_file(tmp_path):
     assert after.report.is_valid
     assert after.people["ethnicity_code"].tolist() == ["A", "A"]
     assert after.people["band"].astype(str).tolist() == ["5", "8a"]
+
+
+def test_snapshot_column_gives_each_row_its_own_date(tmp_path):
+    headers = HEADERS + ["Effective Date"]
+    rows = [headers, staff_row(1) + ["31/03/2024"], staff_row(1, Assignment_Number="x-2") + ["31/03/2025"]]
+    staff = load_staff(write_xlsx(tmp_path / "two_years.xlsx", {"S": rows}))
+    people = staff.people.sort_values("snapshot_date")
+    assert people["snapshot_date"].dt.year.tolist() == [2024, 2025]
+    assert people["age"].tolist() == [38, 39]  # born 2 April 1985: birthday just after each 31 March
+    assert people["person_id"].nunique() == 1
+
+
+def test_pay_scale_gives_the_grade_when_the_band_is_blank(tmp_path):
+    headers = HEADERS + ["Pay Scale"]
+    rows = [headers, staff_row(1, Pay_Band=None) + ["Consultant"], staff_row(2) + ["XN05"]]
+    staff = load_staff(write_xlsx(tmp_path / "ps_2025-03-31.xlsx", {"S": rows}))
+    people = staff.people.sort_values("source_row")
+    assert people["medical_grade"].tolist()[0] == "Consultant"
+    assert people["band"].astype(str).tolist()[1] == "5"

@@ -141,7 +141,8 @@ def load_export(path, schema: Schema, sheet, fixed_date, organisation, pseudonym
         problems.note(f"header found on row {raw.header_row}"
                       + (f" of sheet '{raw.sheet}'" if raw.sheet else "") + f"; {n_read:,} data rows below it.")
     report = ValidationReport(problems=problems.frame(), counts=counts, exclusions=exclusions,
-                              notes=[f"{Path(raw.file).name}: snapshot date {snapshot.date()}."])
+                              notes=[f"{Path(raw.file).name}: snapshot date "
+                                     f"{', '.join(sorted({str(d.date()) for d in snapshot.dropna().unique()}))}."])
     return out.reset_index(drop=True), report
 
 
@@ -238,16 +239,26 @@ def _check_with_pandera(typed: pd.DataFrame, schema: Schema, positions, problems
             typed.iloc[idx, col] = None
 
 
-def _snapshot_date(raw: RawTable, typed: pd.DataFrame, fixed, problems: _Problems) -> pd.Timestamp:
-    if "snapshot_date" in typed and typed["snapshot_date"].notna().any():
-        return typed["snapshot_date"].mode().iloc[0]
+def _snapshot_date(raw: RawTable, typed: pd.DataFrame, fixed, problems: _Problems) -> pd.Series:
+    """Each row's snapshot date: its own column, else one date for the whole file.
+
+    The file-wide date is the one given to the loader, else one found in the
+    title rows, else in the file name, else today's (with a note).
+    """
+    own = typed["snapshot_date"] if "snapshot_date" in typed else pd.Series(pd.NaT, index=typed.index)
+    if own.notna().all() and len(own):
+        return own
+    return own.fillna(_file_date(raw, fixed, problems))
+
+
+def _file_date(raw: RawTable, fixed, problems: _Problems) -> pd.Timestamp:
     if fixed is not None:
         return fixed
     for source, texts in (("title rows", raw.title_text), ("file name", [Path(raw.file).stem])):
         for text in texts:
             match = _DATE_IN_TEXT.search(text)
             if match:
-                value, _bad = parse_date(pd.Series([match.group(0).replace("st ", " ").replace("th ", " ")]))
+                value, _bad = parse_date(pd.Series([re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", match.group(0))]))
                 if pd.notna(value.iloc[0]):
                     problems.note(f"snapshot date {value.iloc[0].date()} taken from the {source} ('{text}').")
                     return value.iloc[0]
@@ -275,7 +286,7 @@ def _organisation(raw: RawTable, typed: pd.DataFrame, given: str | None, problem
     return name
 
 
-def _normalise(typed: pd.DataFrame, schema: Schema, positions, snapshot: pd.Timestamp, problems: _Problems):
+def _normalise(typed: pd.DataFrame, schema: Schema, positions, snapshot: pd.Series, problems: _Problems):
     out = pd.DataFrame(index=typed.index)
     n = len(typed)
     empty = pd.Series(pd.NA, index=typed.index, dtype="str")
@@ -321,8 +332,9 @@ def _age(typed, schema, positions, snapshot, problems):
     age = pd.Series(pd.NA, index=index, dtype="Int64")
     if "date_of_birth" in typed:
         dob = typed["date_of_birth"]
-        before_birthday = (dob.dt.month > snapshot.month) | ((dob.dt.month == snapshot.month) & (dob.dt.day > snapshot.day))
-        from_dob = (snapshot.year - dob.dt.year - before_birthday.astype(int)).astype("Int64")
+        on = snapshot.dt
+        before_birthday = (dob.dt.month > on.month) | ((dob.dt.month == on.month) & (dob.dt.day > on.day))
+        from_dob = (on.year - dob.dt.year - before_birthday.astype(int)).astype("Int64")
         age = age.fillna(from_dob)
     if "age" in typed:
         age = age.fillna(typed["age"])
