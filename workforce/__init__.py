@@ -16,43 +16,62 @@ True
 
 from __future__ import annotations
 
+from importlib import import_module
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ._resources import resource_dir
-from ._report import ValidationReport
-from ._schema import Schema, read_schema, schema_names
-from ._service import Service, read_service
-from ._staff import ASSIGNMENT_COLUMNS, PEOPLE_COLUMNS, StaffTable, load_staff
 from ._version import __version__
-from .errors import (
-    AmbiguousSheetError,
-    NoStaffTableError,
-    SchemaDefinitionError,
-    ServiceDefinitionError,
-    UnusableFileError,
-    WorkforceError,
-)
 
-__all__ = [
-    "__version__",
-    "load_staff",
-    "StaffTable",
-    "ValidationReport",
-    "ASSIGNMENT_COLUMNS",
-    "PEOPLE_COLUMNS",
-    "read_schema",
-    "schema_names",
-    "Schema",
-    "read_service",
-    "Service",
-    "sample_data",
-    "WorkforceError",
-    "UnusableFileError",
-    "NoStaffTableError",
-    "AmbiguousSheetError",
-    "SchemaDefinitionError",
-    "ServiceDefinitionError",
-]
+# The public names, and the private module each lives in.  They are imported
+# on first use, so ``import workforce`` and ``workforce --help`` stay quick
+# (pandas, pandera and friends load only when something is loaded).
+_EXPORTS = {
+    "load_staff": "._staff",
+    "StaffTable": "._staff",
+    "ASSIGNMENT_COLUMNS": "._staff",
+    "PEOPLE_COLUMNS": "._staff",
+    "ValidationReport": "._report",
+    "read_schema": "._schema",
+    "schema_names": "._schema",
+    "Schema": "._schema",
+    "read_service": "._service",
+    "Service": "._service",
+    "WorkforceError": ".errors",
+    "UnusableFileError": ".errors",
+    "NoStaffTableError": ".errors",
+    "AmbiguousSheetError": ".errors",
+    "SchemaDefinitionError": ".errors",
+    "ServiceDefinitionError": ".errors",
+}
+
+__all__ = ["__version__", "sample_data", *_EXPORTS]
+
+if TYPE_CHECKING:  # for type checkers and editors; at run time see __getattr__
+    from ._report import ValidationReport
+    from ._schema import Schema, read_schema, schema_names
+    from ._service import Service, read_service
+    from ._staff import ASSIGNMENT_COLUMNS, PEOPLE_COLUMNS, StaffTable, load_staff
+    from .errors import (
+        AmbiguousSheetError,
+        NoStaffTableError,
+        SchemaDefinitionError,
+        ServiceDefinitionError,
+        UnusableFileError,
+        WorkforceError,
+    )
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        value = getattr(import_module(_EXPORTS[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'workforce' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
 
 
 def sample_data(name: str | None = None) -> Path:
