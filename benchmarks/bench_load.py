@@ -5,10 +5,11 @@ Usage::
     python benchmarks/bench_load.py              # 100,000 rows, best of 3
     python benchmarks/bench_load.py --rows 20000 --repeat 5
 
-The first run writes a fictional export (``workforce._synthetic``) to
-``benchmarks/_data/`` (git-ignored) and reuses it afterwards.  Each reader is
-run once to warm up, then ``--repeat`` times; the best time counts.  Results
-are printed and written to ``benchmarks/results.json``.
+The first run writes a fictional export (``workforce._synthetic``, written
+by ``workforce._synthetic_xlsx``) to ``benchmarks/_data/`` (git-ignored) and
+reuses it afterwards.  Each reader is run once to warm up, then
+``--repeat`` times; the best time counts.  Results are printed and written
+to ``benchmarks/results.json``.
 
 Goals: ``load_staff`` within 1.5x of the raw fastexcel read that it builds on,
 and at least 10x faster than ``pandas.read_excel`` with openpyxl.
@@ -42,12 +43,12 @@ def export_file(rows: int, *, refresh: bool = False) -> tuple[Path, dict]:
     meta_path = path.with_suffix(".json")
     if path.exists() and meta_path.exists() and not refresh:
         return path, json.loads(meta_path.read_text())
-    from workforce import _synthetic
+    from workforce import _synthetic, _synthetic_xlsx
 
     started = time.perf_counter()
     frame = _synthetic.generate_export(rows, seed=SEED, snapshot=CENSUS).drop(columns=list(DROPPED))
     generated = time.perf_counter() - started
-    layout = _synthetic.write_esr_xlsx(frame, path, as_at=CENSUS, dates_as="date")
+    layout = _synthetic_xlsx.write_esr_xlsx(frame, path, as_at=CENSUS, dates_as="date")
     meta = {
         "sheet": layout.sheet,
         "header_row": layout.header_row,

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from workforce import _synthetic as syn
+from workforce import _synthetic_xlsx as xlsx
 
 HERE = Path(__file__).resolve().parent
 ICB = "NHS Leicester, Leicestershire and Rutland Integrated Care Board"
@@ -73,7 +74,7 @@ def soar_valley() -> list[tuple[Path, pd.DataFrame]]:
         if when == date(2024, 3, 31):  # this year's report wrote employee numbers as numbers
             frame = frame.assign(**{"Employee Number": frame["Employee Number"].astype("int64")})
         path = HERE / f"soar_valley_staff_in_post_{when:%Y-%m-%d}.xlsx"
-        syn.write_esr_xlsx(frame, path, as_at=when, **SOAR_VALLEY_LAYOUTS[when])
+        xlsx.write_esr_xlsx(frame, path, as_at=when, **SOAR_VALLEY_LAYOUTS[when])
         written.append((path, frame))
     return written
 
@@ -151,10 +152,10 @@ def rutland_vale() -> tuple[Path, pd.DataFrame, list[Planted]]:
                                str(out.at[pos, "Employee Number"])))  # fmt: skip
 
     wb = Workbook(write_only=True)
-    wb.properties.created = wb.properties.modified = syn.FIXED_TIMESTAMP
+    wb.properties.created = wb.properties.modified = xlsx.FIXED_TIMESTAMP
     ws = wb.create_sheet("Workforce")
     width = len(RUTLAND_COLUMNS)
-    last = syn.excel_column(width - 1)
+    last = xlsx.excel_column(width - 1)
     for i, line in enumerate(title, start=1):
         ws.append([line])
         ws.merged_cells.add(f"A{i}:{last}{i}")
@@ -168,16 +169,16 @@ def rutland_vale() -> tuple[Path, pd.DataFrame, list[Planted]]:
     ws.append(upper)
     ws.append(lower)
     for i, (group, _) in enumerate(RUTLAND_COLUMNS):
-        col = syn.excel_column(i)
+        col = xlsx.excel_column(i)
         if group is None:
             ws.merged_cells.add(f"{col}{upper_row}:{col}{upper_row + 1}")
         elif i == 0 or RUTLAND_COLUMNS[i - 1][0] != group:
             span = sum(1 for g, _ in RUTLAND_COLUMNS[i:] if g == group)
-            ws.merged_cells.add(f"{col}{upper_row}:{syn.excel_column(i + span - 1)}{upper_row}")
+            ws.merged_cells.add(f"{col}{upper_row}:{xlsx.excel_column(i + span - 1)}{upper_row}")
     for values in out.itertuples(index=False, name=None):
         ws.append([None if (v is None or (isinstance(v, float) and np.isnan(v))) else v for v in values])
     path = HERE / path_name
-    syn.save_workbook_fixed(wb, path)
+    xlsx.save_workbook_fixed(wb, path)
     return path, out, planted
 
 
@@ -215,7 +216,7 @@ def broken_export() -> tuple[Path, pd.DataFrame, list[Planted]]:
         employee = str(out.at[pos, "Employee Number"] or "")
         planted.append(Planted("broken_export.xlsx", layout_header + 2 + pos, column, shown, why, employee))
     path = HERE / "broken_export.xlsx"
-    layout = syn.write_esr_xlsx(out, path, as_at=CENSUS, dates_as="text", extra_sheets=())
+    layout = xlsx.write_esr_xlsx(out, path, as_at=CENSUS, dates_as="text", extra_sheets=())
     assert layout.header_row == layout_header
     return path, out, planted
 

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from workforce import _synthetic as syn
+from workforce import _synthetic_xlsx as xlsx
 
 SNAPSHOTS = (date(2023, 3, 31), date(2024, 3, 31), date(2025, 3, 31))
 UNKNOWN_CODES = {"Z", "99", "Unspecified", ""}
@@ -208,8 +209,8 @@ def test_variant_spellings_are_scattered(latest):
 def test_write_esr_xlsx_layout(tmp_path, dates_as):
     frame = syn.generate_trust(200, seed=2, snapshot_dates=(SNAPSHOTS[-1],))[SNAPSHOTS[-1]]
     path = tmp_path / "export.xlsx"
-    layout = syn.write_esr_xlsx(frame, path, as_at=SNAPSHOTS[-1], dates_as=dates_as, blank_rows_every=50,
-                                extra_sheets_first=True)  # fmt: skip
+    layout = xlsx.write_esr_xlsx(frame, path, as_at=SNAPSHOTS[-1], dates_as=dates_as, blank_rows_every=50,
+                                 extra_sheets_first=True)  # fmt: skip
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == ["Notes", "Staff in Post"]
     ws = book["Staff in Post"]
@@ -237,8 +238,8 @@ def test_write_esr_xlsx_layout(tmp_path, dates_as):
 def test_write_esr_xlsx_is_byte_identical(tmp_path):
     frame = syn.generate_trust(100, seed=4, snapshot_dates=(SNAPSHOTS[-1],))[SNAPSHOTS[-1]]
     one, two = tmp_path / "one.xlsx", tmp_path / "two.xlsx"
-    syn.write_esr_xlsx(frame, one, dates_as="date")
-    syn.write_esr_xlsx(frame, two, dates_as="date")
+    xlsx.write_esr_xlsx(frame, one, dates_as="date")
+    xlsx.write_esr_xlsx(frame, two, dates_as="date")
     assert one.read_bytes() == two.read_bytes()
 
 
