@@ -29,7 +29,7 @@ import pandas as pd
 from ._schema import Schema
 from .errors import AmbiguousSheetError, NoStaffTableError, UnusableFileError
 
-__all__ = ["RawTable", "read_table", "EXCEL_SUFFIXES", "SUFFIXES"]
+__all__ = ["RawTable", "read_table", "excel_column", "EXCEL_SUFFIXES", "SUFFIXES"]
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 SUFFIXES = EXCEL_SUFFIXES + (".csv", ".parquet")
@@ -394,7 +394,7 @@ def _unique_headers(headers: list[str]) -> list[str]:
     seen: dict[str, int] = {}
     out = []
     for i, h in enumerate(headers):
-        h = h or f"(column {_excel_column(i)})"
+        h = h or f"(column {excel_column(i)})"
         if h in seen:
             seen[h] += 1
             h = f"{h} ({seen[h]})"
@@ -404,7 +404,14 @@ def _unique_headers(headers: list[str]) -> list[str]:
     return out
 
 
-def _excel_column(index: int) -> str:
+def excel_column(index: int) -> str:
+    """Excel column letters of the 0-based column ``index``.
+
+    Examples
+    --------
+    >>> [excel_column(i) for i in (0, 25, 26, 701, 702)]
+    ['A', 'Z', 'AA', 'ZZ', 'AAA']
+    """
     letters = ""
     index += 1
     while index:

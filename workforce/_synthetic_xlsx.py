@@ -32,6 +32,8 @@ import zipfile
 import numpy as np
 import pandas as pd
 
+from ._read import excel_column
+
 __all__ = [
     "FIXED_TIMESTAMP",
     "ExportLayout",
@@ -67,22 +69,6 @@ class ExportLayout:
 _EXCEL_EPOCH = np.datetime64("1899-12-30", "D")
 #: Fixed creation time written into workbooks, so reruns give identical files.
 FIXED_TIMESTAMP = datetime(2025, 4, 1, 9, 0, 0)
-
-
-def excel_column(i: int) -> str:
-    """Excel column letters of the 0-based column ``i`` (0 -> "A", 26 -> "AA").
-
-    Examples
-    --------
-    >>> [excel_column(i) for i in (0, 23, 25, 26, 701, 702)]
-    ['A', 'X', 'Z', 'AA', 'ZZ', 'AAA']
-    """
-    name = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        name = chr(65 + r) + name
-    return name
 
 
 def _cells(frame: pd.DataFrame, dates_as: str, ws) -> list[list]:
