@@ -80,3 +80,24 @@ def test_import_workforce_is_light():
     code = "import sys, workforce; print('altair' in sys.modules, 'sklearn' in sys.modules, 'pandera' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.split() == ["False", "False", "False"]
+
+
+def test_unexpected_errors_are_plain_messages(monkeypatch, messy_export, capsys):
+    import workforce
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("something inside broke")
+
+    monkeypatch.setattr(workforce, "load_staff", broken)
+    monkeypatch.delenv("WORKFORCE_DEBUG", raising=False)
+    assert main(["validate", str(messy_export)]) == 2
+    err = capsys.readouterr().err
+    assert "fault in workforce, not in your file" in err and "Traceback" not in err
+
+
+def test_output_cut_short_by_a_pipe_keeps_the_exit_code(tmp_path):
+    rows = [HEADERS, staff_row(0), staff_row(1, Pay_Band="Band 55")]
+    path = write_xlsx(tmp_path / "p_2025-03-31.xlsx", {"Staff": rows})
+    shell = f"{sys.executable} -m workforce.cli validate {path} | head -1; exit ${{PIPESTATUS[0]}}"
+    result = subprocess.run(["bash", "-c", shell], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1 and "Traceback" not in result.stderr

@@ -154,7 +154,10 @@ class ValidationReport:
     def to_dict(self) -> dict:
         """The report as plain data (what ``--json`` prints)."""
         problems = self.problems.astype("object").where(self.problems.notna(), None)
+        from ._version import __version__
+
         return {
+            "workforce_version": __version__,
             "valid": self.is_valid,
             "rows_read": self.rows_read,
             "rows_used": self.rows_used,

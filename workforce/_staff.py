@@ -18,6 +18,7 @@ from ._privacy import Pseudonymiser
 from ._export import TEXT_COLUMNS, load_export
 from ._report import ValidationReport
 from ._schema import read_schema
+from ._version import __version__
 from .errors import UnusableFileError
 
 __all__ = ["StaffTable", "load_staff", "ASSIGNMENT_COLUMNS", "PEOPLE_COLUMNS"]
@@ -166,7 +167,7 @@ def load_staff(
         frames.append(frame)
         reports.append(report)
     report = ValidationReport.combine(reports)
-    report.notes.insert(0, pseudonymiser.describe())
+    report.notes[:0] = [f"workforce {__version__}; schema: {', '.join(spec.sources)}.", pseudonymiser.describe()]
     assignments = _combine(frames)
     table = StaffTable(assignments=assignments, people=_choose_people(assignments), report=report)
     return table if service is None else table.for_service(service)

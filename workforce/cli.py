@@ -8,6 +8,7 @@ used at all.  Errors are printed as plain messages, never as tracebacks.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -60,6 +61,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Stopped.", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug, not a data problem: still no traceback unless asked for
+        if os.environ.get("WORKFORCE_DEBUG"):
+            raise
+        print(f"workforce stopped on an unexpected error ({type(exc).__name__}: {exc}).\n"
+              "This is a fault in workforce, not in your file. Please report it, with the command you ran; "
+              "set WORKFORCE_DEBUG=1 to see the details.", file=sys.stderr)
+        return EXIT_UNUSABLE
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -85,6 +93,15 @@ def _validate(args: argparse.Namespace) -> int:
     report = staff.report
     if args.excel:
         report.to_excel(args.excel)
+    try:
+        _print_report(args, staff)
+    except BrokenPipeError:  # output piped into a command that stopped reading (e.g. head)
+        sys.stderr.close()
+    return EXIT_VALID if report.is_valid else EXIT_PROBLEMS
+
+
+def _print_report(args: argparse.Namespace, staff) -> None:
+    report = staff.report
     if args.json:
         print(report.to_json())
     else:
@@ -93,7 +110,6 @@ def _validate(args: argparse.Namespace) -> int:
         print(f"{len(staff.people):,} people in {len(staff.assignments):,} assignments"
               + (f" in the service '{staff.service}'" if staff.service else "") + ".")
         print("Valid." if report.is_valid else "Problems found: see above.")
-    return EXIT_VALID if report.is_valid else EXIT_PROBLEMS
 
 
 if __name__ == "__main__":  # pragma: no cover
