@@ -86,8 +86,15 @@ class Pseudonymiser:
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
         key = self._key
         texts = _canonical_many(pd.Series(uniques))
-        blake2b = hashlib.blake2b
-        hashed = [None if t is None else blake2b(t.encode(), key=key, digest_size=8).hexdigest() for t in texts]
+        keyed = hashlib.blake2b(key=key, digest_size=8)  # copying a keyed state is cheaper than keying anew
+        hashed = []
+        for t in texts:
+            if t is None:
+                hashed.append(None)
+                continue
+            h = keyed.copy()
+            h.update(t.encode())
+            hashed.append(h.hexdigest())
         hashed.append(None)
         return pd.Series(np.asarray(hashed, dtype=object)[codes], index=values.index, dtype="str")
 

@@ -193,28 +193,23 @@ def _combine(frames: list[pd.DataFrame]) -> pd.DataFrame:
 
 def _choose_people(assignments: pd.DataFrame) -> pd.DataFrame:
     """One row per person per organisation per snapshot (see :class:`StaffTable`)."""
-    key = ["snapshot_date", "organisation", "person_id"]
     a = assignments
-    flagged = a["is_primary"].fillna(False).astype(bool)
-    several = a.duplicated(key, keep=False).to_numpy()
-    single = a[~several].assign(n_assignments=1, fte_total=a["fte"][~several], _flagged=flagged[~several], _n_flagged=1)
-    m = a[several]
-    band_rank = m["band"].cat.codes.where(m["band"].notna(), -1)
-    order = pd.DataFrame({"primary": flagged[several], "not_bank": ~m["is_bank"], "fte": m["fte"].fillna(-1.0),
-                          "band": band_rank, "pos": np.arange(len(m))}, index=m.index)
-    ranked = m.loc[order.sort_values(["primary", "not_bank", "fte", "band", "pos"],
-                                     ascending=[False, False, False, False, True]).index]
-    ranked = ranked.assign(_flagged=flagged[ranked.index])
-    first = (~ranked.duplicated(key, keep="first")).to_numpy()
-    grouped = ranked.groupby(key, observed=True, sort=False, dropna=False)
-    chosen = ranked[first].assign(
-        n_assignments=grouped["assignment_id"].transform("size")[first].to_numpy(),
-        fte_total=grouped["fte"].transform("sum")[first].to_numpy(),
-        _n_flagged=grouped["_flagged"].transform("sum")[first].to_numpy(),
-    )
-    people = pd.concat([single, chosen]).sort_index() if len(chosen) else single
-    people["n_assignments"] = people["n_assignments"].astype("int64")
-    people["primary_basis"] = pd.Categorical(
-        np.where(people["_flagged"].to_numpy() & (people["_n_flagged"].to_numpy() == 1), "flagged", "derived"),
-        categories=["flagged", "derived"])
+    group = a.groupby(["snapshot_date", "organisation", "person_id"], observed=True, sort=False,
+                      dropna=False).ngroup().to_numpy()
+    flagged = a["is_primary"].fillna(False).to_numpy(dtype=bool)
+    fte = a["fte"].to_numpy(dtype=float)
+    band = a["band"].cat.codes.to_numpy()  # -1 where there is no band
+    # within each person: flagged primary first, then non-bank, largest FTE, highest band, first in the file
+    order = np.lexsort((np.arange(len(a)), -band, -np.nan_to_num(fte, nan=-1.0), a["is_bank"].to_numpy(dtype=bool),
+                        ~flagged, group))
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = group[order][1:] != group[order][:-1]
+    chosen = np.sort(order[first])
+    people = a.take(chosen)
+    g = group[chosen]
+    n_flagged = np.bincount(group, weights=flagged)[g]
+    people["n_assignments"] = np.bincount(group)[g].astype("int64")
+    people["fte_total"] = np.bincount(group, weights=np.nan_to_num(fte))[g]
+    people["primary_basis"] = pd.Categorical(np.where(flagged[chosen] & (n_flagged == 1), "flagged", "derived"),
+                                             categories=["flagged", "derived"])
     return people[PEOPLE_COLUMNS].reset_index(drop=True)
