@@ -83,9 +83,10 @@ def test_unknown_sheet_lists_the_sheets(messy_export):
 
 
 def test_no_staff_table(tmp_path):
-    path = write_xlsx(tmp_path / "pivot.xlsx", {"Pivot": [["Band", "Count"], ["Band 5", 3]]})
-    with pytest.raises(NoStaffTableError, match="no staff table was found"):
+    path = write_xlsx(tmp_path / "pivot.xlsx", {"Pivot": [["Band", "Count"], ["Band 5", 3]], "Chart": [["x"]]})
+    with pytest.raises(NoStaffTableError, match="no staff table was found in any of its sheets \\('Pivot', 'Chart'\\)") as err:
         read_table(path, SCHEMA)
+    assert "--schema" in str(err.value)
 
 
 def test_csv_with_title_rows_blank_lines_and_semicolons(tmp_path):

@@ -308,7 +308,7 @@ def _read_parquet(path: Path, schema: Schema) -> RawTable:
     table = RawTable(file=str(path), sheet=None, frame=frame, rows=np.arange(len(frame)) + 2, header_row=None)
     _map_headers(table, headers, schema)
     if len(table.mapping) < MIN_MATCHED_COLUMNS:
-        raise _no_table(str(path), schema, {None: headers})
+        raise _no_table(str(path), schema, [None])
     return table
 
 
@@ -327,20 +327,15 @@ def _table_from_grids(name: str, book, schema: Schema, sheet: str | int | None) 
     # read once, in full, and kept
     chosen = sheets if sheet is None else [_resolve_sheet(name, sheets, sheet)]
     candidates = {s: get(s) for s in chosen}
-    found = {}
-    best_headers = {}
-    for s, (grid, _first) in candidates.items():
-        row, headers, score = _find_header(grid, schema)
-        best_headers[s] = headers
-        if score >= MIN_MATCHED_COLUMNS:
-            found[s] = (row, score)
+    headers_found = {s: _find_header(grid, schema) for s, (grid, _first) in candidates.items()}
+    found = [s for s, (_row, _headers, score) in headers_found.items() if score >= MIN_MATCHED_COLUMNS]
     if not found:
-        raise _no_table(name, schema, best_headers)
+        raise _no_table(name, schema, list(candidates))
     if len(found) > 1:
-        raise AmbiguousSheetError(name, list(found))
-    s = next(iter(found))
+        raise AmbiguousSheetError(name, found)
+    s = found[0]
     grid, first = candidates[s]
-    row, headers, _score = _find_header(grid, schema)
+    row, headers, _score = headers_found[s]
     data = grid.iloc[row + 1 :].reset_index(drop=True)
     data.columns = _unique_headers(headers)
     title = [" ".join(str(v) for v in grid.iloc[r].dropna()) for r in range(row)]
@@ -432,9 +427,9 @@ def _map_headers(table: RawTable, headers: list[str], schema: Schema) -> None:
             table.mapping[h] = column
 
 
-def _no_table(name: str, schema: Schema, headers_by_sheet: dict) -> NoStaffTableError:
+def _no_table(name: str, schema: Schema, sheet_names: list) -> NoStaffTableError:
     expected = ", ".join(f"'{schema.columns[c].aliases[0] if schema.columns[c].aliases else c}'" for c in schema.required)
-    sheets = [s for s in headers_by_sheet if s is not None]
+    sheets = [s for s in sheet_names if s is not None]
     where = f" in any of its sheets ({', '.join(repr(s) for s in sheets)})" if len(sheets) > 1 else ""
     return NoStaffTableError(
         name,
