@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from workforce._read import read_table
 from workforce._schema import read_schema
@@ -156,3 +158,38 @@ def test_xls(tmp_path):
         table = read_table(path, SCHEMA, engine=engine)
         assert table.header_row == 3 and list(table.rows) == [4]
         assert table.frame["Pay Band"].tolist() == ["Band 4"]
+
+
+_layout = st.fixed_dictionaries({
+    "titles": st.lists(st.sampled_from(["Staff in Post", "Filter: All staff", "As at 31/03/2025", None]), max_size=6),
+    "offset": st.integers(0, 3),  # empty columns to the left of the table
+    "order": st.permutations(list(range(len(HEADERS)))),
+    "extra": st.lists(st.sampled_from(["Notes", "Manager", "Colour"]), max_size=2, unique=True),
+    "n_rows": st.integers(1, 6),
+    "fmt": st.sampled_from(["xlsx", "csv"]),
+})
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(_layout)
+def test_any_layout_finds_the_header_and_numbers_rows_as_excel_does(tmp_path, layout):
+    headers = [HEADERS[i] for i in layout["order"]] + layout["extra"]
+    pad = [None] * layout["offset"]
+    rows = [pad + ([t] if t else []) for t in layout["titles"]]
+    rows.append(pad + headers)
+    for n in range(layout["n_rows"]):
+        values = staff_row(n)
+        rows.append(pad + [values[i] for i in layout["order"]] + ["x"] * len(layout["extra"]))
+    header_line = len(layout["titles"]) + 1
+    if layout["fmt"] == "xlsx":
+        path = write_xlsx(tmp_path / "layout.xlsx", {"Data": rows})
+    else:
+        path = tmp_path / "layout.csv"
+        path.write_text("\n".join(",".join("" if v is None else str(v) for v in r) for r in rows) + "\n")
+    table = read_table(path, SCHEMA)
+    # calamine starts at the first used cell; the row numbers must still be Excel's
+    assert table.header_row == header_line
+    assert list(table.rows) == list(range(header_line + 1, header_line + 1 + layout["n_rows"]))
+    assert set(table.mapping) == set(HEADERS)
+    assert table.ignored_headers == layout["extra"] or set(table.ignored_headers) == set(layout["extra"])
+    assert table.frame["Employee Number"].tolist() == [str(1000 + n) for n in range(layout["n_rows"])]

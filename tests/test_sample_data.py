@@ -81,3 +81,27 @@ def test_sample_reads_the_same_through_the_fallback(engine):
     fast = load_staff(sample_data(RUTLAND), pseudonym_key="k")
     slow = load_staff(sample_data(RUTLAND), pseudonym_key="k", engine=engine)
     assert fast.people.drop(columns=[]).equals(slow.people)
+
+
+@pytest.mark.parametrize(("name", "sheet"), [(RUTLAND, 0), ("soar_valley_staff_in_post_2025-03-31.xlsx", "Staff in Post")])
+def test_no_identifier_from_the_sample_reaches_any_output(tmp_path, name, sheet):
+    import pandas as pd
+
+    path = sample_data(name)
+    raw = pd.read_excel(path, sheet_name=sheet, header=None, dtype=str, engine="openpyxl")  # independent of the loader
+    header_row = raw.index[raw.apply(lambda r: r.astype(str).str.contains("Employee Number").any(), axis=1)][0]
+    columns = raw.iloc[header_row].tolist()
+    data = raw.iloc[header_row + 1:]
+    wanted = [c for c in columns if isinstance(c, str) and c.strip() in ("Employee Number", "First Name", "Last Name",
+                                                                         "Surname", "Forename", "Date of Birth")]
+    secrets = set()
+    for c in wanted:
+        secrets |= {v.strip() for v in data[columns.index(c)].dropna() if len(v.strip()) >= 4}
+    assert len(secrets) > 500  # the file has identifiers to leak
+    staff = load_staff(path)
+    staff.report.to_excel(tmp_path / "report.xlsx")
+    outputs = [" ".join(map(str, staff.people.to_numpy().ravel())), " ".join(map(str, staff.assignments.to_numpy().ravel())),
+               staff.report.to_json(), staff.report.to_text(max_problems=10_000),
+               " ".join(map(str, pd.read_excel(tmp_path / "report.xlsx", sheet_name=None, header=None, engine="openpyxl")["Problems"].to_numpy().ravel()))]
+    words = set(" ".join(outputs).replace('"', " ").replace(",", " ").split())
+    assert not secrets & words
