@@ -199,3 +199,25 @@ def band_group(band: pd.Series) -> pd.Series:
     return pd.Series(
         pd.Categorical.from_codes(groups, dtype=BAND_GROUP_DTYPE), index=band.index, name="band_group"
     )
+
+
+#: Band groups for splitting analyses: the WDES clusters, doctors, and the rest.
+GRADE_GROUP_DTYPE = pd.CategoricalDtype(["1-4", "5-7", "8a-8b", "8c+", "Medical", "Other pay"], ordered=True)
+
+
+def grade_group(band: pd.Series, pay_system: pd.Series) -> pd.Series:
+    """Band groups 1-4, 5-7, 8a-8b, 8c+ (with VSM), Medical, and Other pay.
+
+    Doctors and dentists are never put on Agenda for Change bands; staff on
+    apprentice or local pay, or with no band, fall in "Other pay".
+
+    Examples
+    --------
+    >>> bands = pd.Series(["4", "8c", None, "VSM", None])
+    >>> pay = pd.Series(["Agenda for Change", "Agenda for Change", "Medical and Dental", "Very Senior Manager", None])
+    >>> grade_group(bands, pay).tolist()
+    ['1-4', '8c+', 'Medical', '8c+', 'Other pay']
+    """
+    groups = band_group(band).astype("object")
+    groups = groups.where(pay_system.astype("object").ne("Medical and Dental").to_numpy(), "Medical")
+    return groups.fillna("Other pay").astype(GRADE_GROUP_DTYPE).rename("grade_group")

@@ -1,0 +1,166 @@
+"""Representation against a population benchmark: known answers and behaviour."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.stats import binomtest
+from statsmodels.stats.multitest import multipletests
+from statsmodels.stats.proportion import proportion_confint
+
+from workforce import WorkforceError
+from workforce._representation import REPRESENTATION_COLUMNS, icb_view, representation
+
+GROUPS = ["White", "Mixed", "Asian", "Black", "Other"]
+
+
+def make_population(shares: dict[str, dict[str, float]], area="Testshire") -> pd.DataFrame:
+    rows = [{"area": area, "area_type": "local authority", "ages": "16-64", "level": level, "group": g,
+             "count": s * 1000, "share": s, "method": "made up for a test"}
+            for level, groups in shares.items() for g, s in groups.items()]
+    return pd.DataFrame(rows)
+
+
+POP = make_population({
+    "nhs5": {"White": 0.5, "Mixed": 0.06, "Asian": 0.3, "Black": 0.1, "Other": 0.04},
+    "wres": {"White": 0.5, "BME": 0.5},
+    "sex": {"Female": 0.5, "Male": 0.5},
+})
+
+
+def make_people(groups: dict[str, int], *, unknown: int = 0, org="Trust A", sex=None, bank: int = 0) -> pd.DataFrame:
+    nhs5 = [g for g, n in groups.items() for _ in range(n)] + [None] * unknown
+    n = len(nhs5)
+    people = pd.DataFrame({
+        "person_id": [f"{org}-{i}" for i in range(n)],
+        "organisation": org,
+        "snapshot_date": pd.Timestamp("2025-03-31"),
+        "ethnicity_nhs5": pd.Categorical(nhs5, categories=GROUPS),
+        "wres_group": pd.Categorical([None if g is None else ("White" if g == "White" else "BME") for g in nhs5],
+                                     categories=["White", "BME", "Unknown"]).fillna("Unknown"),
+        "sex": pd.Categorical(sex if sex is not None else ["Female"] * n, categories=["Female", "Male", "Other", "Unknown"]),
+        "is_bank": [False] * (n - bank) + [True] * bank,
+        "band": pd.Categorical(["5"] * n), "pay_system": "Agenda for Change",
+        "staff_group": "Administrative and Clerical", "clinical_group": "Non-clinical",
+    })
+    return people
+
+
+def test_known_answers_for_one_trust():
+    people = make_people({"White": 60, "Mixed": 3, "Asian": 25, "Black": 10, "Other": 2}, unknown=5)
+    result = representation(people, POP)
+    t = result.table.set_index("group")
+    assert list(result.table.columns) == REPRESENTATION_COLUMNS
+    assert t.loc["Asian", "staff_count"] == 25 and t.loc["Asian", "staff_total"] == 100
+    assert t.loc["Asian", "staff_share"] == pytest.approx(0.25)
+    low, high = proportion_confint(25, 100, method="wilson")
+    assert (t.loc["Asian", "staff_share_low"], t.loc["Asian", "staff_share_high"]) == pytest.approx((low, high))
+    assert t.loc["Asian", "ratio"] == pytest.approx(0.25 / 0.3)
+    assert t.loc["Asian", "ratio_low"] == pytest.approx(low / 0.3)
+    assert t.loc["Asian", "difference_pp"] == pytest.approx(-5.0)
+    raw = [binomtest(k, 100, p).pvalue for k, p in [(60, .5), (3, .06), (25, .3), (10, .1), (2, .04)]]
+    assert t["p_value"].tolist() == pytest.approx(raw)
+    assert t["p_adjusted"].tolist() == pytest.approx(list(multipletests(raw, method="fdr_bh")[1]))
+    # shortfall by hand: 8 more Asian staff give 33/108 = 30.6% >= 30%, 7 give 32/107 = 29.9%
+    assert t.loc["Asian", "shortfall"] == 8
+    assert t.loc["White", "shortfall"] == 0
+    assert (t["unknown_count"] == 5).all() and t["unknown_share"].iloc[0] == pytest.approx(5 / 105)
+    assert t.loc["White", "flag"] == "no evidence of a difference"  # p = 0.057
+    assert t["share_if_unknown_in"].isna().all()
+
+
+def test_flags_follow_the_adjusted_p_value_and_the_direction():
+    people = make_people({"White": 300, "Asian": 40, "Black": 50, "Mixed": 6, "Other": 4})
+    t = representation(people, POP).table.set_index("group")
+    assert t.loc["White", "flag"] == "over-represented"
+    assert t.loc["Asian", "flag"] == "under-represented"
+    assert (t.loc[t["flag"] != "no evidence of a difference", "p_adjusted"] < 0.05).all()
+
+
+def test_small_groups_are_insufficient_data_not_a_pass():
+    people = make_people({"White": 10, "Asian": 2})
+    t = representation(people, POP, min_size=30).table
+    assert (t["flag"] == "insufficient data").all()
+    assert t["p_value"].isna().all()
+    t = representation(people, POP, min_size=5).table
+    assert not (t["flag"] == "insufficient data").any()
+
+
+def test_bounds_put_the_unknowns_in_and_out():
+    people = make_people({"White": 50, "Asian": 30, "Black": 10, "Mixed": 5, "Other": 5}, unknown=20)
+    t = representation(people, POP, bounds=True).table.set_index("group")
+    assert t.loc["Asian", "share_if_unknown_in"] == pytest.approx(50 / 120)
+    assert t.loc["Asian", "share_if_unknown_out"] == pytest.approx(30 / 120)
+    assert t.loc["Asian", "ratio_if_unknown_in"] == pytest.approx(50 / 120 / 0.3)
+
+
+def test_wres_level_and_bank_staff_left_out_by_default():
+    people = make_people({"White": 40, "Asian": 40}, bank=10)
+    t = representation(people, POP, level="wres").table.set_index("group")
+    assert list(t.index) == ["White", "BME"]
+    assert t.loc["BME", "staff_total"] == 70
+    assert representation(people, POP, level="wres", include_bank=True).table["staff_total"].iloc[0] == 80
+
+
+def test_intersections_come_with_each_characteristic_alongside():
+    people = make_people({"White": 50, "Asian": 50}, sex=["Female"] * 30 + ["Male"] * 20 + ["Female"] * 40 + ["Male"] * 10)
+    result = representation(people, POP, characteristic=("sex", "ethnicity"), level="wres")
+    t = result.table
+    assert set(t["characteristic"]) == {"sex", "ethnicity", "sex × ethnicity"}
+    joint = t[t["characteristic"] == "sex × ethnicity"].set_index("group")
+    assert joint.loc["Female × BME", "staff_count"] == 40
+    assert joint.loc["Female × BME", "population_share"] == pytest.approx(0.25)
+    assert "approximation" in result.method["intersections"]
+
+
+def test_by_splits_and_adjusts_within_each_subgroup():
+    a = make_people({"White": 50, "Asian": 50}, org="Trust A")
+    b = make_people({"White": 90, "Asian": 10}, org="Trust B")
+    t = representation(pd.concat([a, b], ignore_index=True), POP, level="wres", by="organisation").table
+    assert sorted(t["subgroup"].unique()) == ["Trust A", "Trust B"]
+    b_rows = t[t["subgroup"] == "Trust B"]
+    assert b_rows["p_adjusted"].tolist() == pytest.approx(list(multipletests(b_rows["p_value"], method="fdr_bh")[1]))
+
+
+def test_icb_view_gives_each_trust_its_own_benchmark():
+    a = make_people({"White": 50, "Asian": 50}, org="Trust A")
+    b = make_people({"White": 90, "Asian": 10}, org="Trust B")
+    other = make_population({"wres": {"White": 0.9, "BME": 0.1}}, area="Otherham")
+    view = icb_view(pd.concat([a, b], ignore_index=True), {"Trust A": POP, "Trust B": other}, level="wres")
+    t = view.table.set_index(["subgroup", "group"])
+    assert t.loc[("Trust B", "BME"), "population_share"] == pytest.approx(0.1)
+    assert t.loc[("Trust A", "BME"), "population_share"] == pytest.approx(0.5)
+    assert view.benchmark["by organisation"]["Trust B"]["area"] == "Otherham"
+    with pytest.raises(WorkforceError, match="organisations in the staff table are"):
+        icb_view(a, {"Trust Z": POP})
+
+
+def test_method_and_benchmark_are_recorded():
+    result = representation(make_people({"White": 50, "Asian": 50}), POP)
+    assert result.benchmark["area"] == "Testshire" and result.benchmark["ages"] == "16-64"
+    assert "Wilson" in result.method["interval"] and result.method["version"].startswith("workforce ")
+    assert "Benjamini-Hochberg" in result.method["correction"]
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"characteristic": "religion"}, "characteristic must be one of"),
+    ({"level": "census6"}, "level 'census6' is not one of"),
+    ({"by": "postcode"}, "by='postcode' is not one of"),
+    ({"characteristic": "age_band"}, "has no 'age_band' groups"),
+])
+def test_bad_requests_say_what_is_valid(kwargs, message):
+    with pytest.raises(WorkforceError, match=message):
+        representation(make_people({"White": 5}), POP, **kwargs)
+
+
+def test_shortfall_formula_reaches_the_share_with_the_fewest_people():
+    for k, n, p in [(25, 100, 0.3), (0, 40, 0.1), (9, 10, 0.95), (199, 1000, 0.2)]:
+        people = make_people({"Asian": k, "White": n - k})
+        pop = make_population({"nhs5": {"Asian": p, "White": 1 - p}})
+        x = int(representation(people, pop).table.set_index("group").loc["Asian", "shortfall"])
+        assert (k + x) / (n + x) >= p - 1e-12
+        assert x == 0 or (k + x - 1) / (n + x - 1) < p
+        assert x == max(0, math.ceil((p * n - k) / (1 - p) - 1e-9))

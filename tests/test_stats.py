@@ -1,0 +1,60 @@
+"""Known-answer tests for the shared statistics, against independent implementations."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.stats import binom
+from statsmodels.stats.multitest import multipletests
+from statsmodels.stats.proportion import proportion_confint
+
+from workforce._stats import benjamini_hochberg, binomial_test, wilson_interval, z_value
+
+
+@pytest.mark.parametrize(("k", "n"), [(0, 10), (10, 10), (8, 40), (1, 3), (450, 1000), (3, 7000)])
+@pytest.mark.parametrize("confidence", [0.9, 0.95, 0.99])
+def test_wilson_matches_statsmodels(k, n, confidence):
+    low, high = wilson_interval([k], [n], confidence)
+    ref_low, ref_high = proportion_confint(k, n, alpha=1 - confidence, method="wilson")
+    assert low[0] == pytest.approx(ref_low, abs=1e-12)
+    assert high[0] == pytest.approx(ref_high, abs=1e-12)
+
+
+def test_wilson_by_hand():
+    # k=8, n=40, z=1.959964: centre = (0.2 + z^2/80) / (1 + z^2/40) = 0.226424...,
+    # half = z * sqrt(0.2*0.8/40 + z^2/6400) / (1 + z^2/40) = 0.121...
+    z = 1.959963984540054
+    centre = (0.2 + z**2 / 80) / (1 + z**2 / 40)
+    half = z * np.sqrt(0.2 * 0.8 / 40 + z**2 / 6400) / (1 + z**2 / 40)
+    low, high = wilson_interval(8, 40)
+    assert (float(low), float(high)) == pytest.approx((centre - half, centre + half))
+
+
+def test_no_trials_gives_nan_not_a_number():
+    low, high = wilson_interval([0], [0])
+    assert np.isnan(low[0]) and np.isnan(high[0])
+    assert np.isnan(binomial_test([0], [0], [0.3])[0])
+
+
+def _exact_two_sided(k, n, p):
+    """The exact two-sided binomial p-value, summed by hand from the pmf."""
+    pmf = binom.pmf(np.arange(n + 1), n, p)
+    return min(1.0, pmf[pmf <= pmf[k] * (1 + 1e-7)].sum())
+
+
+@pytest.mark.parametrize(("k", "n", "p"), [(10, 100, 0.2), (0, 50, 0.1), (30, 40, 0.5), (5, 5, 0.9), (123, 1000, 0.1)])
+def test_binomial_test_matches_the_exact_sum(k, n, p):
+    assert binomial_test([k], [n], [p])[0] == pytest.approx(_exact_two_sided(k, n, p), rel=1e-9)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(min_value=0, max_value=1), min_size=1, max_size=30))
+def test_benjamini_hochberg_matches_statsmodels(ps):
+    assert benjamini_hochberg(ps) == pytest.approx(multipletests(ps, method="fdr_bh")[1])
+
+
+def test_z_value_rejects_a_percentage():
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        z_value(95)
