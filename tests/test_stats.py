@@ -58,3 +58,20 @@ def test_benjamini_hochberg_matches_statsmodels(ps):
 def test_z_value_rejects_a_percentage():
     with pytest.raises(ValueError, match="between 0 and 1"):
         z_value(95)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(1, 3000), st.floats(0.001, 0.999), st.floats(0, 1))
+def test_vectorised_binomial_test_matches_scipy(n, p, fraction):
+    from scipy.stats import binomtest
+
+    k = int(round(fraction * n))
+    assert binomial_test([k], [n], [p])[0] == pytest.approx(binomtest(k, n, p).pvalue, rel=1e-6, abs=1e-12)
+
+
+def test_binomial_test_at_national_scale():
+    from scipy.stats import binomtest
+
+    ks, ns, ps = [190_000, 210_000, 5], [1_400_000, 1_400_000, 1_400_000], [0.14, 0.14, 0.000004]
+    expected = [binomtest(k, n, p).pvalue for k, n, p in zip(ks, ns, ps)]
+    assert binomial_test(ks, ns, ps) == pytest.approx(expected, rel=1e-6, abs=1e-300)

@@ -125,20 +125,20 @@ def representation(
     >>> result.table[["group", "staff_share", "population_share", "flag"]].shape
     (5, 4)
     """
-    people = _people(staff, include_bank)
+    people, keep, snapshots = _people(staff, include_bank)
     characteristics = _characteristics(characteristic)
     if level not in LEVELS:
         raise WorkforceError(f"level {level!r} is not one of {list(LEVELS)}.")
-    split, subgroups = _split(people, by)
+    split, subgroup_names, subgroup_codes = _split(people, by, keep)
     shares = {c: _population_shares(population, c, level) for c in characteristics}
-    rows = []
-    for name, labels, pop_share in _families(people, characteristics, level, shares):
-        for subgroup, mask in subgroups:
-            rows.append(_count_rows(labels[mask], pop_share, split, subgroup, name, level if "ethnicity" in name else ""))
-    table = pd.concat(rows, ignore_index=True)
-    table = _statistics(table, confidence, alpha, min_size, bounds)
-    return Result(table=table[REPRESENTATION_COLUMNS], benchmark=_benchmark(population),
-                  method=_method(confidence, alpha, min_size, bounds, include_bank, level, characteristics, people))
+    rows = [_count_rows(codes, lookup, pop_share, split, subgroup_names, subgroup_codes, name,
+                        level if "ethnicity" in name else "")
+            for name, codes, lookup, pop_share in _families(people, characteristics, level, shares)]
+    counts = {column: np.concatenate([r[column] for r in rows]) for column in rows[0]}
+    table = _statistics(counts, confidence, alpha, min_size, bounds)
+    return Result(table=table, benchmark=_benchmark(population),
+                  method=_method(confidence, alpha, min_size, bounds, include_bank, level, characteristics,
+                                 snapshots))
 
 
 def icb_view(staff, benchmarks: dict, **options) -> Result:
@@ -190,14 +190,19 @@ def icb_view(staff, benchmarks: dict, **options) -> Result:
 # ---------------------------------------------------------------- staff side
 
 
-def _people(staff, include_bank: bool) -> pd.DataFrame:
+def _people(staff, include_bank: bool) -> tuple[pd.DataFrame, np.ndarray, list[str]]:
+    """The people table and a mask of the rows compared (no copy: tables can be national)."""
     people = staff.people if hasattr(staff, "people") else staff
     if not isinstance(people, pd.DataFrame) or "person_id" not in people:
         raise WorkforceError("staff must be the result of workforce.load_staff (or its .people table).")
-    if not include_bank:
-        people = people[~people["is_bank"].astype(bool)]
-    latest = people.groupby("organisation", observed=True)["snapshot_date"].transform("max")
-    return people[people["snapshot_date"] == latest]
+    keep = np.ones(len(people), dtype=bool) if include_bank else ~people["is_bank"].to_numpy(dtype=bool)
+    dates = people["snapshot_date"]
+    values = dates.to_numpy()
+    if len(values) and (values == values[0]).all():  # one snapshot (one pass, not a min and a max)
+        return people, keep, [str(pd.Timestamp(values[0]).date())]
+    latest = dates.groupby(people["organisation"], observed=True).transform("max")  # each organisation's latest
+    keep &= (dates == latest).to_numpy()
+    return people, keep, sorted({str(d.date()) for d in latest.unique()})
 
 
 def _characteristics(characteristic) -> list[str]:
@@ -209,47 +214,104 @@ def _characteristics(characteristic) -> list[str]:
     return chars
 
 
-def _split(people: pd.DataFrame, by: str | None):
+def _split(people: pd.DataFrame, by: str | None, keep: np.ndarray):
+    """Subgroup names, and each compared row's subgroup number (-1: not compared)."""
     if by is None:
-        return "all", [("All staff", np.ones(len(people), dtype=bool))]
+        return "all", ["All staff"], keep
     if by not in SPLITS:
         raise WorkforceError(f"by={by!r} is not one of {list(SPLITS)}.")
-    values = (grade_group(people["band"], people["pay_system"]) if by == "band_group" else people[SPLITS[by]])
+    values = grade_group(people["band"], people["pay_system"]) if by == "band_group" else people[SPLITS[by]]
     values = values.astype("category")
-    return by, [(str(v), (values == v).to_numpy()) for v in values.cat.categories if (values == v).any()]
+    codes = np.where(keep, values.cat.codes.to_numpy(), -1).astype(np.intp)
+    return by, [str(v) for v in values.cat.categories], codes
 
 
-def _staff_labels(people: pd.DataFrame, characteristic: str, level: str) -> pd.Series:
+def _category_codes(people: pd.DataFrame, characteristic: str, level: str, groups: pd.Index):
+    """Each person's category code, and the position of each category in ``groups``.
+
+    Counting happens on the category codes; categories are mapped to the
+    benchmark's groups afterwards (-1: unknown, or not one of its groups), so
+    no per-person lookup is needed.
+    """
     column = LEVELS[level] if characteristic == "ethnicity" else _CHARACTERISTICS[characteristic]
-    labels = people[column].astype("object")
+    values = people[column]
+    if not isinstance(values.dtype, pd.CategoricalDtype):
+        values = values.astype("category")
+    labels = pd.Series(values.cat.categories.astype(str))
     if characteristic == "ethnicity" and level == "census19":
         labels = labels.replace(_FOLD_CENSUS19)
-    return labels
+    return values.cat.codes.to_numpy(), groups.get_indexer(labels)
 
 
 def _families(people, characteristics, level, shares):
-    """(name, staff labels, population shares) for each characteristic and their intersection."""
-    singles = {c: _staff_labels(people, c, level) for c in characteristics}
+    """(name, category codes, category -> group, population shares) per characteristic and intersection."""
+    coded = {c: _category_codes(people, c, level, shares[c].index) for c in characteristics}
     for c in characteristics:
-        yield c, singles[c].where(singles[c].isin(shares[c].index)).to_numpy(), shares[c]
+        yield c, coded[c][0], coded[c][1], shares[c]
     if len(characteristics) == 2:
         a, b = characteristics
-        known = singles[a].isin(shares[a].index) & singles[b].isin(shares[b].index)
-        labels = (singles[a].astype(str) + " × " + singles[b].astype(str)).where(known)
+        (codes_a, map_a), (codes_b, map_b) = coded[a], coded[b]
+        width = len(map_b) + 1  # b's categories and "missing"
+        # joint code (a + 1) * width + (b + 1) - 1: -1 only when both are missing
+        codes = (codes_a.astype(np.intp) + 1) * width + codes_b + 1 - 1
+        lookup = np.full((len(map_a) + 1) * width - 1, -1, dtype=np.intp)
+        for ia, ga in enumerate(map_a):
+            for ib, gb in enumerate(map_b):
+                if ga >= 0 and gb >= 0:
+                    lookup[(ia + 1) * width + ib] = ga * len(shares[b]) + gb
         joint = pd.Series({f"{x} × {y}": shares[a][x] * shares[b][y] for x in shares[a].index for y in shares[b].index})
-        yield f"{a} × {b}", labels.to_numpy(), joint
+        yield f"{a} × {b}", codes, lookup, joint
 
 
-def _count_rows(labels: np.ndarray, pop_share: pd.Series, split: str, subgroup: str, name: str, level: str):
-    counts = pd.Series(labels).value_counts().reindex(pop_share.index, fill_value=0)
-    total_staff = len(labels)
-    known = int(counts.sum())
-    return pd.DataFrame({
-        "by": split, "subgroup": subgroup, "characteristic": name, "level": level,
-        "group": pop_share.index.astype(str), "staff_count": counts.to_numpy(dtype=int), "staff_total": known,
-        "population_share": pop_share.to_numpy(dtype=float), "unknown_count": total_staff - known,
-        "_all_staff": total_staff,
-    })
+def _count_rows(codes, lookup, pop_share, split, subgroup_names, subgroup_codes, name, level) -> dict:
+    """Counts of each group within each subgroup, by counting category codes.
+
+    Categories are counted (a missing category in a column of its own), then
+    summed into the benchmark's groups through ``lookup``.
+    """
+    n_cat, n_groups, n_sub = len(lookup), len(pop_share), len(subgroup_names)
+    by_category = _count_categories(codes, n_cat, subgroup_codes, n_sub)  # (n_sub, n_cat + 1), missing last
+    into_group = np.zeros((n_cat, n_groups), dtype=np.int64)
+    mapped = np.flatnonzero(lookup >= 0)
+    into_group[mapped, lookup[mapped]] = 1
+    counts = by_category[:, :n_cat] @ into_group
+    everyone = by_category.sum(axis=1)
+    present = everyone > 0
+    counts, everyone = counts[present], everyone[present]
+    names = np.asarray(subgroup_names, dtype=object)[present]
+    totals = counts.sum(axis=1)
+    rows = len(names) * n_groups
+    return {
+        "by": np.full(rows, split, dtype=object), "subgroup": np.repeat(names, n_groups),
+        "characteristic": np.full(rows, name, dtype=object), "level": np.full(rows, level, dtype=object),
+        "group": np.tile(np.asarray(pop_share.index.astype(str), dtype=object), len(names)),
+        "staff_count": counts.ravel(), "staff_total": np.repeat(totals, n_groups),
+        "population_share": np.tile(pop_share.to_numpy(dtype=float), len(names)),
+        "unknown_count": np.repeat(everyone - totals, n_groups), "all_staff": np.repeat(everyone, n_groups),
+    }
+
+
+def _count_categories(codes: np.ndarray, n_cat: int, subgroup_codes, n_sub: int) -> np.ndarray:
+    """Counts of category codes (-1: missing) per subgroup (-1: not compared); missing in the last column.
+
+    Small integer codes are counted as unsigned, where -1 becomes the largest
+    value: no arithmetic over the rows is needed, which matters for national
+    tables.
+    """
+    if codes.dtype.itemsize <= 2:
+        values = codes.view(np.uint8 if codes.dtype.itemsize == 1 else np.uint16)
+        width = 256 if codes.dtype.itemsize == 1 else 65536
+    else:
+        values, width = np.where(codes < 0, n_cat, codes).astype(np.intp), n_cat + 1
+    if isinstance(subgroup_codes, np.ndarray) and subgroup_codes.dtype == bool:  # one subgroup: a mask
+        counts = np.bincount(values, minlength=width)
+        if not subgroup_codes.all():
+            counts = counts - np.bincount(values[~subgroup_codes], minlength=width)
+        counts = counts[None, :]
+    else:
+        bins = (subgroup_codes + 1) * width + values
+        counts = np.bincount(bins, minlength=(n_sub + 1) * width).reshape(n_sub + 1, width)[1:]
+    return np.column_stack([counts[:, :n_cat], counts[:, n_cat:].sum(axis=1)])
 
 
 # ---------------------------------------------------------------- population side
@@ -260,11 +322,14 @@ def _population_shares(population: pd.DataFrame, characteristic: str, level: str
     if not isinstance(population, pd.DataFrame) or not {"level", "group", "share"} <= set(population.columns):
         raise WorkforceError("population must be a benchmark from workforce.population(...).")
     wanted = level if characteristic == "ethnicity" else characteristic
-    rows = population[population["level"] == wanted]
-    if rows.empty:
+    rows = (population["level"] == wanted).to_numpy()
+    if not rows.any():
         raise WorkforceError(f"the population benchmark has no '{wanted}' groups; it has "
                              f"{sorted(population['level'].unique())}.")
-    shares = rows.groupby("group", sort=False)["share"].sum()
+    shares = pd.Series(population["share"].to_numpy(dtype=float)[rows],
+                       index=pd.Index(population["group"].to_numpy()[rows]).astype(str))
+    if not shares.index.is_unique:
+        shares = shares.groupby(level=0, sort=False).sum()
     if wanted == "census19":
         shares = shares.rename(index=_FOLD_CENSUS19).groupby(level=0, sort=False).sum()
     return shares / shares.sum()
@@ -274,7 +339,7 @@ def _benchmark(population: pd.DataFrame) -> dict:
     info = dict(population.attrs.get("benchmark", {}))
     for column in ("area", "area_type", "ages", "method"):
         if column in population and column not in info:
-            values = population[column].dropna().unique()
+            values = pd.unique(population[column].to_numpy())
             info[column] = values[0] if len(values) == 1 else list(values)
     return info
 
@@ -282,43 +347,47 @@ def _benchmark(population: pd.DataFrame) -> dict:
 # ---------------------------------------------------------------- statistics
 
 
-def _statistics(t: pd.DataFrame, confidence, alpha, min_size, bounds) -> pd.DataFrame:
-    k = t["staff_count"].to_numpy(dtype=float)
-    n = t["staff_total"].to_numpy(dtype=float)
-    p = t["population_share"].to_numpy(dtype=float)
-    u = t["unknown_count"].to_numpy(dtype=float)
+def _statistics(c: dict, confidence, alpha, min_size, bounds) -> pd.DataFrame:
+    """The table, from the counts: shares, intervals, ratios, tests, flags (numpy throughout)."""
+    k = c["staff_count"].astype(float)
+    n = c["staff_total"].astype(float)
+    p = c["population_share"]
+    u = c["unknown_count"].astype(float)
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(n > 0, k / n, np.nan)
         low, high = wilson_interval(k, n, confidence)
-        t["staff_share"], t["staff_share_low"], t["staff_share_high"] = share, low, high
-        t["ratio"], t["ratio_low"], t["ratio_high"] = share / p, low / p, high / p
-        t["difference_pp"] = (share - p) * 100
-        t["shortfall"] = pd.array(np.where((p * n > k) & (p < 1), np.ceil((p * n - k) / (1 - p) - 1e-9), 0),
-                                  dtype="Int64")
-        t["unknown_share"] = u / t.pop("_all_staff").to_numpy(dtype=float)
-        if bounds:
-            t["share_if_unknown_in"] = (k + u) / (n + u)
-            t["share_if_unknown_out"] = k / (n + u)
-            t["ratio_if_unknown_in"] = t["share_if_unknown_in"] / p
-            t["ratio_if_unknown_out"] = t["share_if_unknown_out"] / p
-        else:
-            for column in ("share_if_unknown_in", "share_if_unknown_out", "ratio_if_unknown_in", "ratio_if_unknown_out"):
-                t[column] = np.nan
+        shortfall = np.where((p * n > k) & (p < 1), np.ceil((p * n - k) / (1 - p) - 1e-9), 0)
+        unknown_share = u / c["all_staff"]
+        inside, outside = (k + u) / (n + u), k / (n + u)
     enough = n >= min_size
-    t["p_value"] = np.where(enough, binomial_test(k, n, p), np.nan)
-    t["p_adjusted"] = np.nan
-    for _, index in t.groupby(["by", "subgroup", "characteristic"], sort=False).groups.items():
-        t.loc[index, "p_adjusted"] = benjamini_hochberg(t.loc[index, "p_value"].to_numpy())
-    significant = t["p_adjusted"].to_numpy() < alpha
+    raw = np.where(enough, binomial_test(k, n, p), np.nan)
+    adjusted = np.full(len(k), np.nan)
+    family, _ = pd.factorize(pd.Series(c["subgroup"]).astype(str) + "\x1f" + pd.Series(c["characteristic"]))
+    for f in range(family.max() + 1):  # the groups compared within one subgroup and characteristic
+        adjusted[family == f] = benjamini_hochberg(raw[family == f])
+    significant = adjusted < alpha
     flag = np.where(~enough | ~np.isfinite(p), _FLAGS[3],
                     np.where(significant & (share < p), _FLAGS[0],
                              np.where(significant & (share > p), _FLAGS[1], _FLAGS[2])))
-    t["flag"] = pd.Categorical(flag, categories=_FLAGS)
-    return t
+    missing = np.full(len(k), np.nan)
+    columns = {
+        **{name: c[name] for name in ("by", "subgroup", "characteristic", "level", "group")},
+        "staff_count": c["staff_count"], "staff_total": c["staff_total"], "staff_share": share,
+        "staff_share_low": low, "staff_share_high": high, "population_share": p,
+        "ratio": share / p, "ratio_low": low / p, "ratio_high": high / p, "difference_pp": (share - p) * 100,
+        "p_value": raw, "p_adjusted": adjusted, "shortfall": pd.array(shortfall, dtype="Int64"),
+        "flag": pd.Categorical(flag, categories=_FLAGS),
+        "unknown_count": c["unknown_count"], "unknown_share": unknown_share,
+        "share_if_unknown_in": inside if bounds else missing, "share_if_unknown_out": outside if bounds else missing,
+        "ratio_if_unknown_in": inside / p if bounds else missing, "ratio_if_unknown_out": outside / p if bounds else missing,
+    }
+    table = pd.DataFrame(columns)
+    for text in ("by", "subgroup", "characteristic", "level", "group"):
+        table[text] = table[text].astype("str")
+    return table
 
 
-def _method(confidence, alpha, min_size, bounds, include_bank, level, characteristics, people) -> dict:
-    snapshots = sorted({str(d.date()) for d in people["snapshot_date"].dropna().unique()})
+def _method(confidence, alpha, min_size, bounds, include_bank, level, characteristics, snapshots) -> dict:
     return {
         "analysis": "representation",
         "characteristic": " × ".join(characteristics),
