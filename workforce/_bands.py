@@ -209,7 +209,8 @@ def grade_group(band: pd.Series, pay_system: pd.Series) -> pd.Series:
     """Band groups 1-4, 5-7, 8a-8b, 8c+ (with VSM), Medical, and Other pay.
 
     Doctors and dentists are never put on Agenda for Change bands; staff on
-    apprentice or local pay, or with no band, fall in "Other pay".
+    apprentice or local pay, or with no band, fall in "Other pay".  Works on
+    category codes, so it is quick on national tables.
 
     Examples
     --------
@@ -218,6 +219,9 @@ def grade_group(band: pd.Series, pay_system: pd.Series) -> pd.Series:
     >>> grade_group(bands, pay).tolist()
     ['1-4', '8c+', 'Medical', '8c+', 'Other pay']
     """
-    groups = band_group(band).astype("object")
-    groups = groups.where(pay_system.astype("object").ne("Medical and Dental").to_numpy(), "Medical")
-    return groups.fillna("Other pay").astype(GRADE_GROUP_DTYPE).rename("grade_group")
+    codes = band.astype(BAND_DTYPE).cat.codes.to_numpy()
+    groups = np.where(codes >= 0, _GROUP_OF_BAND[codes], 5)  # 5: Other pay
+    pay = pay_system.astype(PAY_SYSTEM_DTYPE)
+    medical = pay.cat.codes.to_numpy() == list(PAY_SYSTEM_DTYPE.categories).index("Medical and Dental")
+    groups = np.where(medical, 4, groups)
+    return pd.Series(pd.Categorical.from_codes(groups, dtype=GRADE_GROUP_DTYPE), index=band.index, name="grade_group")
