@@ -164,3 +164,8 @@ def test_shortfall_formula_reaches_the_share_with_the_fewest_people():
         assert (k + x) / (n + x) >= p - 1e-12
         assert x == 0 or (k + x - 1) / (n + x - 1) < p
         assert x == max(0, math.ceil((p * n - k) / (1 - p) - 1e-9))
+
+
+def test_every_row_names_its_benchmark():
+    t = representation(make_people({"White": 50, "Asian": 50}), POP).table
+    assert (t["benchmark"] == "Testshire").all() and (t["benchmark_ages"] == "16-64").all()

@@ -105,3 +105,30 @@ def test_no_identifier_from_the_sample_reaches_any_output(tmp_path, name, sheet)
                " ".join(map(str, pd.read_excel(tmp_path / "report.xlsx", sheet_name=None, header=None, engine="openpyxl")["Problems"].to_numpy().ravel()))]
     words = set(" ".join(outputs).replace('"', " ").replace(",", " ").split())
     assert not secrets & words
+
+
+def test_representation_on_the_sample_trusts():
+    import workforce
+
+    files = ["soar_valley_staff_in_post_2025-03-31.xlsx", "charnwood_staff_in_post_2025-03-31.csv", RUTLAND]
+    staff = workforce.load_staff([sample_data(f) for f in files])
+    soar = staff.people[staff.people["organisation"] == "Soar Valley Hospitals NHS Trust"]
+    against_la = workforce.representation(soar, workforce.population("Leicester"))
+    against_icb = workforce.representation(soar, workforce.population("QK1"))
+    asian_la = against_la.table.set_index("group").loc["Asian"]
+    asian_icb = against_icb.table.set_index("group").loc["Asian"]
+    # Leicester is far more Asian than the ICB as a whole, so the same staff fall further short of it
+    assert asian_la["population_share"] > asian_icb["population_share"]
+    assert asian_la["ratio"] < asian_icb["ratio"]
+    assert asian_la["flag"] == "under-represented"
+    view = workforce.icb_view(staff, {
+        "Soar Valley Hospitals NHS Trust": workforce.population("Leicester"),
+        "Charnwood Community Health NHS Trust": workforce.population("Charnwood"),
+        "Rutland Vale Healthcare NHS Trust": workforce.population("Rutland"),
+    })
+    assert view.table["subgroup"].nunique() == 3
+    assert set(view.table["benchmark"].str.split(" \\(").str[0]) == {"Leicester", "Charnwood", "Rutland"}
+    # the WRES ladder shape built into the sample: BME share falls above band 7
+    ladder = workforce.representation(soar, workforce.population("QK1"), level="wres", by="band_group").table
+    bme = ladder[ladder["group"] == "BME"].set_index("subgroup")["staff_share"]
+    assert bme["1-4"] > bme["8a-8b"] > bme["8c+"]

@@ -37,12 +37,19 @@ _EXPORTS = {
     "Schema": "._schema",
     "read_service": "._service",
     "Service": "._service",
+    "population": "._population",
+    "list_areas": "._population",
+    "representation": "._representation",
+    "icb_view": "._representation",
+    "REPRESENTATION_COLUMNS": "._representation",
+    "Result": "._result",
     "WorkforceError": ".errors",
     "UnusableFileError": ".errors",
     "NoStaffTableError": ".errors",
     "AmbiguousSheetError": ".errors",
     "SchemaDefinitionError": ".errors",
     "ServiceDefinitionError": ".errors",
+    "PopulationError": ".errors",
 }
 
 __all__ = ["__version__", "sample_data", *_EXPORTS]
@@ -50,11 +57,15 @@ __all__ = ["__version__", "sample_data", *_EXPORTS]
 if TYPE_CHECKING:  # for type checkers and editors; at run time see __getattr__
     from ._report import ValidationReport
     from ._schema import Schema, read_schema, schema_names
+    from ._population import list_areas, population
+    from ._representation import REPRESENTATION_COLUMNS, icb_view, representation
+    from ._result import Result
     from ._service import Service, read_service
     from ._staff import ASSIGNMENT_COLUMNS, PEOPLE_COLUMNS, StaffTable, load_staff
     from .errors import (
         AmbiguousSheetError,
         NoStaffTableError,
+        PopulationError,
         SchemaDefinitionError,
         ServiceDefinitionError,
         UnusableFileError,

@@ -12,6 +12,7 @@ benchmark made by :func:`workforce.population`:
 * an exact two-sided binomial test of the staff count against the population
   share, with Benjamini-Hochberg adjustment across the groups compared in the
   same subgroup (both p-values are shown);
+* which benchmark (area and ages) each row was compared with;
 * the shortfall: how many more staff from the group it would take, with no one
   leaving, for the group's share to reach the population share
   (``ceil((p·n − k) / (1 − p))``);
@@ -62,6 +63,7 @@ REPRESENTATION_COLUMNS = [
     "p_value", "p_adjusted", "shortfall", "flag",
     "unknown_count", "unknown_share",
     "share_if_unknown_in", "share_if_unknown_out", "ratio_if_unknown_in", "ratio_if_unknown_out",
+    "benchmark", "benchmark_ages",
 ]
 
 
@@ -136,7 +138,10 @@ def representation(
             for name, codes, lookup, pop_share in _families(people, characteristics, level, shares)]
     counts = {column: np.concatenate([r[column] for r in rows]) for column in rows[0]}
     table = _statistics(counts, confidence, alpha, min_size, bounds)
-    return Result(table=table, benchmark=_benchmark(population),
+    benchmark = _benchmark(population)
+    table["benchmark"] = str(benchmark.get("area", ""))
+    table["benchmark_ages"] = str(benchmark.get("ages", ""))
+    return Result(table=table, benchmark=benchmark,
                   method=_method(confidence, alpha, min_size, bounds, include_bank, level, characteristics,
                                  snapshots))
 
@@ -398,7 +403,7 @@ def _method(confidence, alpha, min_size, bounds, include_bank, level, characteri
         "denominator": "staff whose group is known and in the benchmark's groups; the rest are in unknown_count",
         "interval": f"Wilson score, {confidence:.0%}",
         "ratio interval": "Wilson limits divided by the population share (a census count, treated as known)",
-        "test": "exact binomial, two-sided (scipy.stats.binomtest)",
+        "test": "exact binomial, two-sided, minimum-likelihood rule (as scipy.stats.binomtest)",
         "correction": "Benjamini-Hochberg across the groups of each subgroup and characteristic",
         "alpha": alpha,
         "minimum group size": min_size,

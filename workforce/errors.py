@@ -15,6 +15,7 @@ __all__ = [
     "AmbiguousSheetError",
     "SchemaDefinitionError",
     "ServiceDefinitionError",
+    "PopulationError",
 ]
 
 
@@ -61,3 +62,12 @@ class SchemaDefinitionError(WorkforceError):
 
 class ServiceDefinitionError(WorkforceError):
     """A service definition (YAML) is malformed or matches nothing."""
+
+
+class PopulationError(WorkforceError):
+    """A population benchmark cannot be made: unknown area, bad weights or a bad population table.
+
+    The message names what was wrong (the row and column of a population
+    table, or the closest area names to one that is not known) and what is
+    accepted instead.
+    """
