@@ -308,11 +308,11 @@ def _count_categories(codes: np.ndarray, n_cat: int, subgroup_codes, n_sub: int)
         width = 256 if codes.dtype.itemsize == 1 else 65536
     else:
         values, width = np.where(codes < 0, n_cat, codes).astype(np.intp), n_cat + 1
-    if isinstance(subgroup_codes, np.ndarray) and subgroup_codes.dtype == bool:  # one subgroup: a mask
-        counts = np.bincount(values, minlength=width)
-        if not subgroup_codes.all():
-            counts = counts - np.bincount(values[~subgroup_codes], minlength=width)
-        counts = counts[None, :]
+    if subgroup_codes.dtype == bool and width == 256:  # one subgroup given as a mask: its bit on top
+        bins = (subgroup_codes.view(np.uint8).astype(np.uint16) << 8) | values
+        counts = np.bincount(bins, minlength=512)[None, 256:]
+    elif subgroup_codes.dtype == bool:
+        counts = np.bincount(values[subgroup_codes], minlength=width)[None, :]
     else:
         bins = (subgroup_codes + 1) * width + values
         counts = np.bincount(bins, minlength=(n_sub + 1) * width).reshape(n_sub + 1, width)[1:]
@@ -331,13 +331,15 @@ def _population_shares(population: pd.DataFrame, characteristic: str, level: str
     if not rows.any():
         raise WorkforceError(f"the population benchmark has no '{wanted}' groups; it has "
                              f"{sorted(population['level'].unique())}.")
-    shares = pd.Series(population["share"].to_numpy(dtype=float)[rows],
-                       index=pd.Index(population["group"].to_numpy()[rows]).astype(str))
-    if not shares.index.is_unique:
-        shares = shares.groupby(level=0, sort=False).sum()
+    groups = [str(g) for g in population["group"].to_numpy()[rows]]
+    values = population["share"].to_numpy(dtype=float)[rows]
     if wanted == "census19":
-        shares = shares.rename(index=_FOLD_CENSUS19).groupby(level=0, sort=False).sum()
-    return shares / shares.sum()
+        groups = [_FOLD_CENSUS19.get(g, g) for g in groups]
+    merged: dict[str, float] = {}
+    for group, value in zip(groups, values):  # a handful of groups; folded ones add up
+        merged[group] = merged.get(group, 0.0) + value
+    total = sum(merged.values())
+    return pd.Series({g: v / total for g, v in merged.items()}, dtype=float)
 
 
 def _benchmark(population: pd.DataFrame) -> dict:
