@@ -1,0 +1,163 @@
+"""Relative likelihood: the measure at the core of WRES and WDES.
+
+The relative likelihood (RL) is group a's rate divided by group b's rate, for
+example the rate at which White applicants are appointed from shortlisting
+over the rate for BME applicants (WRES indicator 2).  Each indicator fixes
+which group is a so that above 1 always means the minoritised or disabled
+group is worse off.
+
+* interval: the log (Katz) method, ``exp(log RL ± z·SE)`` with
+  ``SE = sqrt(1/a − 1/n_a + 1/b − 1/n_b)`` (definitions, section 8.2);
+* p-value: the Wald z-test of ``log RL = 0`` with the same standard error,
+  so the interval excludes 1 exactly when p < 1 − confidence;
+* practical significance: outside the NHS "non-adverse" range 0.80–1.25
+  (the four-fifths rule);
+* not estimable when a rate's denominator is zero or a group has no events
+  (the ratio or its interval would be 0, infinite or undefined): no number is
+  given, and the state says why.  Fewer than ``min_total`` people in either
+  group gives "insufficient data" with the figures still shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+from scipy import stats
+
+from ._stats import z_value
+
+__all__ = ["RelativeLikelihood", "relative_likelihood", "relative_likelihoods", "NON_ADVERSE", "STATES"]
+
+#: The NHS "non-adverse" range for a relative likelihood (A Fair Experience for All, 2019).
+NON_ADVERSE = (0.80, 1.25)
+#: Possible values of :attr:`RelativeLikelihood.state`.
+STATES = ("estimated", "insufficient data", "not estimable")
+
+
+@dataclass(frozen=True)
+class RelativeLikelihood:
+    """A relative likelihood with its interval, p-value and flags.
+
+    Attributes
+    ----------
+    ratio, ci_low, ci_high, p_value : float
+        ``nan`` when not estimable.
+    rate_a, rate_b : float
+        The two rates (events ÷ total).
+    events_a, total_a, events_b, total_b : int
+    outside_non_adverse : bool or None
+        The ratio lies outside 0.80–1.25 (practical significance).
+    significant : bool or None
+        The interval excludes 1 (statistical significance).
+    state : str
+        "estimated", "insufficient data" (figures shown, but a group is
+        smaller than ``min_total``) or "not estimable" (no figures).
+    reason : str
+        Why, when the state is not "estimated".
+    """
+
+    ratio: float
+    ci_low: float
+    ci_high: float
+    p_value: float
+    rate_a: float
+    rate_b: float
+    events_a: int
+    total_a: int
+    events_b: int
+    total_b: int
+    outside_non_adverse: bool | None
+    significant: bool | None
+    state: str
+    reason: str = ""
+
+    def to_dict(self) -> dict:
+        """The fields as a plain dict (one row of a table)."""
+        return asdict(self)
+
+    def __str__(self) -> str:
+        if self.state == "not estimable":
+            return f"not estimable ({self.reason})"
+        text = f"{self.ratio:.2f} (95% CI {self.ci_low:.2f} to {self.ci_high:.2f})"
+        return text + (f" [{self.state}: {self.reason}]" if self.state != "estimated" else "")
+
+
+def relative_likelihood(events_a, total_a, events_b, total_b, *, confidence: float = 0.95,
+                        min_total: int = 10) -> RelativeLikelihood:
+    """Group a's rate over group b's rate, with its Katz log interval.
+
+    Parameters
+    ----------
+    events_a, total_a : int
+        Events (appointed, entered the process, accessed training) and people
+        in group a (the numerator group of the indicator).
+    events_b, total_b : int
+        The same for group b.
+    confidence : float
+        Two-sided confidence level of the interval.
+    min_total : int
+        Smaller groups give the state "insufficient data".
+
+    Returns
+    -------
+    RelativeLikelihood
+
+    Examples
+    --------
+    A trust's published figures (WRES indicator 2): White 46.99% and BME
+    14.65% appointed from shortlisting give 3.21.
+
+    >>> rl = relative_likelihood(4699, 10000, 1465, 10000)
+    >>> round(rl.ratio, 2), rl.significant, rl.outside_non_adverse
+    (3.21, True, True)
+    >>> relative_likelihood(0, 50, 5, 60).state
+    'not estimable'
+    """
+    return relative_likelihoods([events_a], [total_a], [events_b], [total_b],
+                                confidence=confidence, min_total=min_total)[0]
+
+
+def relative_likelihoods(events_a, total_a, events_b, total_b, *, confidence: float = 0.95,
+                         min_total: int = 10) -> list[RelativeLikelihood]:
+    """:func:`relative_likelihood` for many comparisons at once (vectorised)."""
+    a, na, b, nb = (np.atleast_1d(np.asarray(v, dtype=float)) for v in (events_a, total_a, events_b, total_b))
+    bad = (a < 0) | (b < 0) | (a > na) | (b > nb)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(f"events must lie between 0 and the total: got {a[i]:g} of {na[i]:g} and {b[i]:g} of {nb[i]:g}.")
+    z = z_value(confidence)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate_a, rate_b = a / na, b / nb
+        ratio = rate_a / rate_b
+        se = np.sqrt(1 / a - 1 / na + 1 / b - 1 / nb)
+        low, high = np.exp(np.log(ratio) - z * se), np.exp(np.log(ratio) + z * se)
+        p = 2 * stats.norm.sf(np.abs(np.log(ratio)) / se)
+    out = []
+    for i in range(a.size):
+        reason = _not_estimable(a[i], na[i], b[i], nb[i])
+        if reason:
+            out.append(RelativeLikelihood(np.nan, np.nan, np.nan, np.nan,
+                                          float(rate_a[i]) if na[i] > 0 else np.nan,
+                                          float(rate_b[i]) if nb[i] > 0 else np.nan,
+                                          int(a[i]), int(na[i]), int(b[i]), int(nb[i]), None, None,
+                                          "not estimable", reason))
+            continue
+        small = min(na[i], nb[i]) < min_total
+        out.append(RelativeLikelihood(
+            float(ratio[i]), float(low[i]), float(high[i]), float(p[i]), float(rate_a[i]), float(rate_b[i]),
+            int(a[i]), int(na[i]), int(b[i]), int(nb[i]),
+            bool(ratio[i] < NON_ADVERSE[0] or ratio[i] > NON_ADVERSE[1]), bool(low[i] > 1 or high[i] < 1),
+            "insufficient data" if small else "estimated",
+            f"fewer than {min_total} people in a group" if small else ""))
+    return out
+
+
+def _not_estimable(a, na, b, nb) -> str:
+    if na == 0 or nb == 0:
+        return "a group has no people"
+    if a == 0 or b == 0:
+        return "a group has no events, so the ratio or its interval is 0 or infinite"
+    if a == na and b == nb:
+        return "every person in both groups had the event; the interval is undefined"
+    return ""
