@@ -43,6 +43,14 @@ _EXPORTS = {
     "icb_view": "._representation",
     "REPRESENTATION_COLUMNS": "._representation",
     "Result": "._result",
+    "relative_likelihood": "._likelihood",
+    "RelativeLikelihood": "._likelihood",
+    "ladder": "._ladder",
+    "progression_gaps": "._ladder",
+    "LADDER_COLUMNS": "._ladder",
+    "PROGRESSION_COLUMNS": "._ladder",
+    "Comparison": "._ladder",
+    "COMPARISONS": "._ladder",
     "WorkforceError": ".errors",
     "UnusableFileError": ".errors",
     "NoStaffTableError": ".errors",
@@ -57,6 +65,8 @@ __all__ = ["__version__", "sample_data", *_EXPORTS]
 if TYPE_CHECKING:  # for type checkers and editors; at run time see __getattr__
     from ._report import ValidationReport
     from ._schema import Schema, read_schema, schema_names
+    from ._ladder import COMPARISONS, LADDER_COLUMNS, PROGRESSION_COLUMNS, Comparison, ladder, progression_gaps
+    from ._likelihood import RelativeLikelihood, relative_likelihood
     from ._population import list_areas, population
     from ._representation import REPRESENTATION_COLUMNS, icb_view, representation
     from ._result import Result
