@@ -19,7 +19,10 @@ import numpy as np
 import pandas as pd
 
 from workforce import _synthetic as syn
+from workforce import _synthetic_inputs as si
 from workforce import _synthetic_xlsx as xlsx
+from workforce._demographics import normalise_disability
+from workforce._ethnicity import normalise_ethnicity
 
 HERE = Path(__file__).resolve().parent
 ICB = "NHS Leicester, Leicestershire and Rutland Integrated Care Board"
@@ -221,7 +224,186 @@ def broken_export() -> tuple[Path, pd.DataFrame, list[Planted]]:
     return path, out, planted
 
 
-def readme(files: dict[str, str], planted: list[Planted], soar: list[tuple[Path, pd.DataFrame]]) -> str:
+# ---------------------------------------------------------------- recruitment, cases, training, board
+
+YEAR_TITLE = "1 April 2024 to 31 March 2025"
+_APPOINTED = ("Offer accepted", "Appointed")
+_SHORTLISTED = ("Interviewed - not appointed", "Shortlisted", *_APPOINTED)
+
+
+def soar_valley_inputs(staff: pd.DataFrame) -> dict[str, tuple[Path, pd.DataFrame]]:
+    """Recruitment, cases, training and board files made from the Soar Valley 2025 staff."""
+    org = f"Organisation: {SOAR_VALLEY}"
+    plans = {
+        "recruitment": ("soar_valley_recruitment_2024-25.xlsx", "Applications", si.recruitment(staff),
+                        ["Recruitment: applications and furthest stage reached", f"Applications received {YEAR_TITLE}",
+                         org]),
+        "cases": ("soar_valley_disciplinary_2024-25.xlsx", "Cases", si.cases(staff),
+                  ["Employee relations: formal disciplinary and capability cases opened", YEAR_TITLE, org]),
+        "training": ("soar_valley_training_2024-25.xlsx", "Training", si.training(staff),
+                     ["Learning and development: courses completed", YEAR_TITLE, org]),
+        "board": ("soar_valley_board_2025-03-31.xlsx", "Board", si.board(staff),
+                  ["Board of Directors", f"As at {CENSUS:%d/%m/%Y}", org]),
+    }
+    written = {}
+    for kind, (name, sheet, frame, titles) in plans.items():
+        path = HERE / name
+        xlsx.write_esr_xlsx(frame, path, sheet_name=sheet, title_rows=titles, dates_as="date", totals_row=False,
+                            extra_sheets=())
+        written[kind] = (path, frame)
+    return written
+
+
+def broken_recruitment(applications: pd.DataFrame) -> tuple[Path, list[tuple]]:
+    """Two sheets with planted errors: applications (unknown stages) and counts (appointed > shortlisted)."""
+    from openpyxl import Workbook
+
+    apps, counts, planted = si.broken_recruitment(applications)
+    apps = apps.assign(**{"Application Date": apps["Application Date"].dt.strftime("%d/%m/%Y")})
+    wb = Workbook(write_only=True)
+    wb.properties.created = wb.properties.modified = xlsx.FIXED_TIMESTAMP
+    first_rows = {}
+    for sheet, frame, title in (("Applications", apps, "Recruitment: applications (extract)"),
+                                ("Summary", counts, "Recruitment: shortlisted and appointed by group, 2024-25")):
+        ws = wb.create_sheet(sheet)
+        ws.append([title])
+        ws.append([])
+        ws.append(list(frame.columns))
+        first_rows[sheet] = 4
+        for values in frame.astype(object).itertuples(index=False, name=None):
+            ws.append([None if v is None or (isinstance(v, float) and np.isnan(v)) else v for v in values])
+    path = HERE / "broken_recruitment.xlsx"
+    xlsx.save_workbook_fixed(wb, path)
+    return path, [(sheet, first_rows[sheet] + pos, column, value, why) for sheet, pos, column, value, why in planted]
+
+
+def _rate_table(rows: list[tuple[str, int, int]]) -> str:
+    return "\n".join(f"| {g} | {e:,} | {n:,} | {e / n:.2%} |" for g, e, n in rows)
+
+
+def inputs_readme(staff: pd.DataFrame, inputs: dict[str, tuple[Path, pd.DataFrame]], planted: list[tuple]) -> str:
+    """The README section on the recruitment, case, training and board files, with observed figures."""
+    people = si.staff_groups(staff)
+    apps = inputs["recruitment"][1]
+    apps = apps.assign(group=normalise_ethnicity(apps["Ethnicity"]).columns["wres_group"].astype(str).to_numpy(),
+                       disabled=normalise_disability(apps["Disability"]).columns["disability"].astype(str).to_numpy(),
+                       shortlisted=apps["Stage Reached"].isin(_SHORTLISTED),
+                       appointed=apps["Stage Reached"].isin(_APPOINTED))
+    short = apps[apps["shortlisted"]]
+    eth = [(g, int(short.loc[short["group"] == g, "appointed"].sum()), int((short["group"] == g).sum()))
+           for g in ("White", "BME", "Unknown")]
+    dis = [(g, int(short.loc[short["disabled"] == g, "appointed"].sum()), int((short["disabled"] == g).sum()))
+           for g in ("No", "Yes", "Unknown")]
+    cases = inputs["cases"][1]
+    ids = {kind: set(cases.loc[cases["Case Type"].isin(spellings), "Employee Number"])
+           for kind, spellings in (("disciplinary", ("Disciplinary", "Gross misconduct")),
+                                   ("capability", ("Capability (performance)",)))}
+    disc = [(g, int(people.loc[people["wres_group"] == g, "Employee Number"].isin(ids["disciplinary"]).sum()),
+             int((people["wres_group"] == g).sum())) for g in ("White", "BME", "Unknown")]
+    cap = [(g, int(people.loc[people["disabled"] == g, "Employee Number"].isin(ids["capability"]).sum()),
+            int((people["disabled"] == g).sum())) for g in ("No", "Yes", "Unknown")]
+    records = inputs["training"][1]
+    trained = set(records.loc[records["Mandatory"] == "No", "Employee Number"])
+    train = [(g, int(people.loc[people["wres_group"] == g, "Employee Number"].isin(trained).sum()),
+              int((people["wres_group"] == g).sum())) for g in ("White", "BME", "Unknown")]
+    board = inputs["board"][1]
+    board_group = normalise_ethnicity(board["Ethnicity"]).columns["wres_group"].astype(str)
+    voting = board["Voting Member"] == "Yes"
+    executive = board["Executive"] == "Y"
+    bme_share = (people["wres_group"] == "BME").mean()
+
+    def rl(rows, a, b):
+        rate = {g: e / n for g, e, n in rows}
+        return rate[a] / rate[b]
+
+    files = "\n".join(f"| `{path.name}` | {len(frame):,} |" for path, frame in inputs.values())
+    planted_rows = "\n".join(f"| `broken_recruitment.xlsx` | {sheet} | {row} | {column} | `{value}` | {why} |"
+                              for sheet, row, column, value, why in planted)
+    return f"""
+## Recruitment, cases, training and board: Soar Valley, {YEAR_TITLE}
+
+Made by `workforce._synthetic_inputs` from the Soar Valley 2025 staff above, so people and groups
+line up: the people **appointed** in the recruitment file are the trust's joiners of the year (hired
+{YEAR_TITLE}; not bank, not resident doctors, who are recruited nationally) with their own band,
+ethnicity, disability, sex and age; the **cases** and **training records** belong to staff in post
+(by employee number); the seven **executive directors** on the board are the VSM staff in those roles.
+Each file has title rows above its header (the last of them names the trust).
+
+| file | data rows |
+|---|---|
+{files}
+
+**Built-in truths.** Each group's count is fixed, not drawn, so the observed figures below match the
+designed ones up to rounding to whole people. Groups are the package's reading of each person's
+recorded Ethnic Origin and Disability; the staff counted are people in post on 31 March 2025
+(primary assignment), bank-only staff excluded.
+
+* **Recruitment (WRES 2, WDES 2).** A shortlisted White, non-disabled applicant is appointed with
+  probability {si.APPOINTMENT_RATE:.0%}; BME applicants' rate is divided by
+  **{si.TRUE_APPOINTMENT_RL}** (White ÷ BME), Disabled applicants' by
+  **{si.TRUE_APPOINTMENT_RL_DISABILITY}** (non-disabled ÷ Disabled), unknown ethnicity or disability
+  by 1.2. For each group of ethnicity × disability with `a` appointed, `round(a / p) − a` more were
+  shortlisted and not appointed; as many again applied and were not shortlisted. Stages are written
+  `Offer accepted` / `Appointed`, `Interviewed - not appointed` / `Shortlisted`, `Not shortlisted` /
+  `Rejected at shortlisting`. Observed, appointed ÷ shortlisted:
+
+| group | appointed | shortlisted | rate |
+|---|---|---|---|
+{_rate_table(eth)}
+{_rate_table(dis)}
+
+  White ÷ BME = **{rl(eth, "White", "BME"):.3f}**; non-disabled ÷ Disabled = **{rl(dis, "No", "Yes"):.3f}** (it
+  differs more from its truth because only {dis[1][2]} Disabled applicants were shortlisted, so rounding to whole
+  people weighs more, and because Disabled and non-disabled applicants differ in their ethnic mix).
+* **Disciplinary (WRES 3).** Exactly round({si.DISCIPLINARY_RATE:.1%} × n) White and Unknown staff and
+  round({si.DISCIPLINARY_RATE:.1%} × {si.TRUE_DISCIPLINARY_RL} × n) BME staff enter a formal disciplinary
+  investigation (BME ÷ White **{si.TRUE_DISCIPLINARY_RL}**); three of them have a second case (a person
+  counts once). About 80% of cases record the person's ethnicity and disability; the rest are blank
+  and must be taken from the staff record. Observed, people entering ÷ staff in post:
+
+| group | entered | staff | rate |
+|---|---|---|---|
+{_rate_table(disc)}
+
+  BME ÷ White = **{rl(disc, "BME", "White"):.3f}**.
+* **Capability (WDES 3).** Performance capability: round({si.CAPABILITY_RATE:.1%} × n) non-disabled and
+  Unknown staff, and {si.TRUE_CAPABILITY_RL:g} times that rate for Disabled staff; six more cases are
+  ill-health capability (`Capability - ill health`), which WDES 3 does not count. Observed:
+
+| disability | entered | staff | rate |
+|---|---|---|---|
+{_rate_table(cap)}
+
+  Disabled ÷ non-disabled = **{rl(cap, "Yes", "No"):.3f}** (few Disabled staff, so a wide interval).
+* **Training (WRES 4).** Exactly round({si.TRAINING_RATE:.0%} × n) White and Unknown staff and
+  round({si.TRAINING_RATE:.0%} ÷ {si.TRUE_TRAINING_RL} × n) BME staff have at least one non-mandatory
+  course (White ÷ BME **{si.TRUE_TRAINING_RL}**), each 1 + Poisson(0.5) records; one person in six also
+  has a mandatory course (`Mandatory` = Yes, not counted); ten bank-only staff have a CPD record (not
+  counted: they are not in the denominator). Observed:
+
+| group | accessed | staff | rate |
+|---|---|---|---|
+{_rate_table(train)}
+
+  White ÷ BME = **{rl(train, "White", "BME"):.3f}**.
+* **Board (WRES 9, WDES 10).** {len(board)} members, {int(voting.sum())} voting, {int(executive.sum())}
+  executive. BME: {int((board_group[voting] == "BME").sum())} of {int(voting.sum())} voting members
+  ({(board_group[voting] == "BME").mean():.1%}) and {int((board_group[executive] == "BME").sum())} of
+  {int(executive.sum())} executives ({(board_group[executive] == "BME").mean():.1%}), against
+  {bme_share:.1%} of staff in post (unknowns in every denominator).
+
+`broken_recruitment.xlsx` exists for the error tests. It has two sheets that both hold a recruitment
+table, so a loader must be told which (`sheet=`): **Applications**, 24 applications, and **Summary**,
+counts by group (the ethnicity rows and the disability rows each add up to the Total row).
+
+| file | sheet | Excel row | column | value | why it is wrong |
+|---|---|---|---|---|---|
+{planted_rows}
+"""
+
+
+def readme(files: dict[str, str], planted: list[Planted], soar: list[tuple[Path, pd.DataFrame]],
+           extra: str = "") -> str:
     """The sample_data/README.md text, with the facts computed from what was written."""
     targets = "\n".join(f"| {g} | {syn.BME_SHARE_TARGET[g]:.0%} |" for g in syn.BME_SHARE_TARGET)
     observed = []
@@ -320,7 +502,7 @@ show the validation report. Excel row numbers count from 1, as Excel shows them.
 | file | Excel row | column | value | employee | why it is wrong |
 |---|---|---|---|---|---|
 {rows}
-"""
+{extra}"""
 
 
 def main() -> int:
@@ -339,10 +521,22 @@ def main() -> int:
                           f"{len(planted_r)} planted errors")  # fmt: skip
     path, out, planted_b = broken_export()
     written[path.name] = f"A {len(out)}-row ESR-style export with {len(planted_b)} deliberate mistakes"
+    staff_2025 = soar[-1][1]
+    inputs = soar_valley_inputs(staff_2025)
+    what = {"recruitment": "applications with the furthest stage reached (WRES 2, WDES 2)",
+            "cases": "formal disciplinary and capability cases (WRES 3, WDES 3)",
+            "training": "training and CPD records, mandatory and not (WRES 4)",
+            "board": "board members: voting, executive, ethnicity, disability (WRES 9, WDES 10)"}
+    for kind, (path, frame) in inputs.items():
+        written[path.name] = f"{SOAR_VALLEY}, {what[kind]}: {len(frame):,} rows"
+    path, planted_i = broken_recruitment(inputs["recruitment"][1])
+    written[path.name] = (f"Recruitment with {len(planted_i)} deliberate mistakes: sheet Applications "
+                          "(unknown stages) and sheet Summary (counts by group)")
     for name in written:
         print(f"wrote sample_data/{name} ({(HERE / name).stat().st_size / 1024:,.0f} KB)")
     planted = sorted(planted_r + planted_b, key=lambda p: (p.file != planted_r[0].file, p.excel_row))
-    (HERE / "README.md").write_text(readme(written, planted, soar), encoding="utf-8")
+    (HERE / "README.md").write_text(readme(written, planted, soar, inputs_readme(staff_2025, inputs, planted_i)),
+                                    encoding="utf-8")
     print("wrote sample_data/README.md")
     return 0
 

@@ -28,11 +28,11 @@ from . import _assignment, _bands, _demographics, _ethnicity, _staff_groups
 from ._privacy import Pseudonymiser
 from ._read import RawTable, read_table
 from ._report import PROBLEM_COLUMNS, ValidationReport
-from ._schema import Schema
+from ._schema import ColumnSpec, Schema
 from ._values import parse_date, parse_integer, parse_number, parse_text
 from .errors import UnusableFileError
 
-__all__ = ["load_export", "TEXT_COLUMNS"]
+__all__ = ["load_export", "TEXT_COLUMNS", "check_columns", "normalise_column"]
 
 #: Free-text columns carried through as exported (tidied, categorical).
 TEXT_COLUMNS = ["job_role", "occupation_code", "area_of_work", "cost_centre",
@@ -99,21 +99,7 @@ def load_export(path, schema: Schema, sheet, fixed_date, organisation, pseudonym
     """One export as canonical assignment rows (not yet categorised across files) and its report."""
     raw = read_table(path, schema, sheet=sheet, engine=engine)
     problems = _Problems(raw)
-    missing = [c for c in schema.required if c not in raw.mapping.values()]
-    if missing:
-        wanted = "; ".join(f"{c} (headers such as {', '.join(repr(a) for a in schema.columns[c].aliases[:3])})"
-                           for c in missing)
-        raise UnusableFileError(
-            raw.file,
-            f"the staff table{'' if raw.sheet is None else f' on sheet {raw.sheet!r}'} has no column for: {wanted}.",
-            "add the column to the export, or if it is there under another header, add that header as an alias "
-            "in a schema file and pass it with --schema.",
-        )
-    for header in raw.ignored_headers:
-        problems.note(f"column '{header}' is not in the staff-in-post schema and was not read.", header)
-    for header in raw.duplicate_headers:
-        problems.note(f"column '{header}' repeats a column already read ({schema.column_for_header(header)}); "
-                      "the first was used.", header)
+    check_columns(raw, schema, problems, schema.required)
     frame = raw.frame[list(raw.mapping)].rename(columns=raw.mapping)
     n_read = len(frame)
 
@@ -146,31 +132,66 @@ def load_export(path, schema: Schema, sheet, fixed_date, organisation, pseudonym
     return out.reset_index(drop=True), report
 
 
-def _triage_rows(raw: RawTable, frame: pd.DataFrame, problems: _Problems):
-    """Which rows are staff; the others are excluded with a reason."""
+def check_columns(raw: RawTable, schema: Schema, problems: _Problems, required: list[str],
+                  table: str = "staff table", schema_label: str = "staff-in-post") -> None:
+    """Stop if a required column is missing; note the headers that were not read.
+
+    Shared by the staff loader and the loaders of the other inputs
+    (:mod:`workforce._inputs`): ``table`` and ``schema_label`` name the kind
+    of table in the messages.
+    """
+    missing = [c for c in required if c not in raw.mapping.values()]
+    if missing:
+        wanted = "; ".join(f"{c} (headers such as {', '.join(repr(a) for a in schema.columns[c].aliases[:3])})"
+                           for c in missing)
+        raise UnusableFileError(
+            raw.file,
+            f"the {table}{'' if raw.sheet is None else f' on sheet {raw.sheet!r}'} has no column for: {wanted}.",
+            "add the column to the export, or if it is there under another header, add that header as an alias "
+            "in a schema file and pass it with --schema.",
+        )
+    for header in raw.ignored_headers:
+        problems.note(f"column '{header}' is not in the {schema_label} schema and was not read.", header)
+    for header in raw.duplicate_headers:
+        problems.note(f"column '{header}' repeats a column already read ({schema.column_for_header(header)}); "
+                      "the first was used.", header)
+
+
+def _triage_rows(raw: RawTable, frame: pd.DataFrame, problems: _Problems, key: str = "employee_number",
+                 missing: tuple[str, str] = ("the row has no employee number, so the person cannot be counted.",
+                                             "fill in the employee number in the export.")):
+    """Which rows hold data; the others are excluded with a reason.
+
+    ``key`` is the column every data row fills in (the employee number for
+    staff).  A row without it, or whose key says "Total", is a totals row, a
+    note or title row (one cell of text), or else a row that cannot be used:
+    ``missing`` gives the problem and fix reported for it.
+    """
     everything = raw.frame
     n_filled = everything.notna().sum(axis=1).to_numpy()  # the readers give blank cells as missing
-    no_id = frame["employee_number"].isna().to_numpy() | frame["employee_number"].astype("str").str.strip().eq("").to_numpy()
+    key_text = frame[key].astype("str").str.strip()
+    no_id = frame[key].isna().to_numpy() | key_text.eq("").to_numpy()
+    says_total = frame[key].notna().to_numpy() & key_text.str.match(_TOTALS).fillna(False).to_numpy(dtype=bool)
+    no_key = f"no {key.replace('_', ' ')}"
     reasons = pd.Series(None, index=frame.index, dtype="object")
     blank = n_filled == 0
     reasons[blank] = "blank row"
-    candidates = np.flatnonzero(no_id & ~blank)
+    candidates = np.flatnonzero((no_id | says_total) & ~blank)
     if candidates.size:
         sub = everything.iloc[candidates].astype("str")
         is_total = sub.apply(lambda col: col.str.match(_TOTALS)).any(axis=1).to_numpy()
         reasons.iloc[candidates[is_total]] = "totals row"
         single = (n_filled[candidates] == 1) & ~is_total
-        reasons.iloc[candidates[single]] = "note or title row (one cell of text, no employee number)"
-        reasons.iloc[candidates[~is_total & ~single]] = "no employee number"
+        reasons.iloc[candidates[single]] = f"note or title row (one cell of text, {no_key})"
+        reasons.iloc[candidates[~is_total & ~single]] = no_key
     if "assignment_number" in frame:
         ids = frame["assignment_number"].where(reasons.isna())
         repeat = ids.notna() & ids.duplicated(keep="first")
         reasons[repeat.to_numpy()] = "repeats an assignment number already read in this file"
     for reason in reasons.dropna().unique():
         pos = np.flatnonzero((reasons == reason).to_numpy())
-        if reason == "no employee number":
-            problems.add(pos, "employee_number", None, "the row has no employee number, so the person cannot be counted.",
-                         "fill in the employee number in the export.", "error", "row excluded")
+        if reason == no_key:
+            problems.add(pos, key, None, missing[0], missing[1], "error", "row excluded")
         elif reason.startswith("repeats"):
             problems.add(pos, "assignment_number", None, "the same assignment appears again further down.",
                          "remove the repeated row from the export.", "error", "row excluded", withhold=True)
@@ -294,19 +315,9 @@ def _normalise(typed: pd.DataFrame, schema: Schema, positions, snapshot: pd.Seri
         raw = typed[name] if name in typed else empty
         if name == "band" and "pay_scale" in typed:
             raw = raw.fillna(typed["pay_scale"])
-        spec = schema.columns[name]
-        written = raw
-        if spec.values:
-            local = {_local_key(k): v for k, v in spec.values.items()}
-            raw = raw.map(lambda v: local.get(_local_key(v), v) if isinstance(v, str) else v)
-        result = _NORMALISERS[spec.normaliser](raw)
-        bad = result.unrecognised.to_numpy()
-        fix = (f"{result.fix} If it is a local spelling, say what it means in a schema file passed with --schema: "
-               f"columns: {{{name}: {{values: {{'<spelling>': '<standard value>'}}}}}}.")
-        problems.add(positions[bad], name, written[bad], result.problem, fix, "warning",
-                     "treated as Unknown" if name == "ethnic_origin" else "value treated as missing")
-        for col in result.columns:
-            out[col] = result.columns[col]
+        columns = normalise_column(raw, schema.columns[name], positions, problems)
+        for col in columns:
+            out[col] = columns[col]
     out["is_bank"] = out["is_bank"].fillna(False).astype("bool")
     out["is_primary"] = typed["primary_assignment"] if "primary_assignment" in typed else pd.Series(pd.NA, index=typed.index, dtype="boolean")
     out["fte"] = typed["fte"] if "fte" in typed else np.nan
@@ -321,6 +332,31 @@ def _normalise(typed: pd.DataFrame, schema: Schema, positions, snapshot: pd.Seri
         out[name] = typed[name] if name in typed else pd.Series(pd.NA, index=typed.index, dtype="str")
     assert len(out) == n
     return out
+
+
+def normalise_column(raw: pd.Series, spec: ColumnSpec, positions, problems: _Problems, normaliser=None,
+                     severity: str = "warning", action: str | None = None) -> pd.DataFrame:
+    """One coded column read by its normaliser; values it does not recognise are reported.
+
+    The schema's local spellings (``values:``) are applied first.  Shared by
+    the staff loader and the loaders of the other inputs, which may pass a
+    ``normaliser`` of their own (a function of the raw column returning
+    :class:`~workforce._normalise.Normalised`) for columns the schema's
+    normalisers do not cover.
+    """
+    written = raw
+    if spec.values:
+        local = {_local_key(k): v for k, v in spec.values.items()}
+        raw = raw.map(lambda v: local.get(_local_key(v), v) if isinstance(v, str) else v)
+    result = (normaliser or _NORMALISERS[spec.normaliser])(raw)
+    bad = result.unrecognised.to_numpy()
+    name = spec.name
+    fix = (f"{result.fix} If it is a local spelling, say what it means in a schema file passed with --schema: "
+           f"columns: {{{name}: {{values: {{'<spelling>': '<standard value>'}}}}}}.")
+    if action is None:
+        action = "treated as Unknown" if name == "ethnic_origin" else "value treated as missing"
+    problems.add(positions[bad], name, written[bad], result.problem, fix, severity, action)
+    return result.columns
 
 
 def _local_key(value: str) -> str:

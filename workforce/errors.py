@@ -44,14 +44,14 @@ class NoStaffTableError(UnusableFileError):
 
 
 class AmbiguousSheetError(UnusableFileError):
-    """More than one sheet holds a staff table and none was chosen."""
+    """More than one sheet holds a staff table (or the table asked for) and none was chosen."""
 
-    def __init__(self, file: str, sheets: list[str]) -> None:
+    def __init__(self, file: str, sheets: list[str], what: str = "staff table") -> None:
         self.sheets = sheets
         listed = ", ".join(repr(s) for s in sheets)
         super().__init__(
             file,
-            f"more than one sheet looks like a staff table: {listed}.",
+            f"more than one sheet looks like a {what}: {listed}.",
             f"choose one with --sheet NAME (or sheet=NAME in Python), for example --sheet {sheets[0]!r}.",
         )
 

@@ -1,0 +1,283 @@
+"""WRES 2, 3, 4, 9 and WDES 2, 3, 10: hand-worked figures, directions, zero cells and the whole tables."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import HEADERS, staff_row, write_xlsx
+from statsmodels.stats.contingency_tables import Table2x2
+
+from workforce import load_staff, sample_data
+from workforce._indicators import (
+    BOARD_INDICATOR_COLUMNS,
+    LIKELIHOOD_COLUMNS,
+    WDES_COLUMNS,
+    WRES_COLUMNS,
+    wdes,
+    wdes_board,
+    wdes_capability,
+    wdes_recruitment,
+    wres,
+    wres_board,
+    wres_disciplinary,
+    wres_recruitment,
+    wres_training,
+)
+from workforce._inputs import load_disciplinary, load_training
+from workforce._likelihood import relative_likelihood
+from workforce.errors import WorkforceError
+
+KEY = "test key"
+WHITE, BME, NOT_STATED = "A White - British", "H Asian or Asian British - Indian", "Z Not Stated"
+
+
+def counts(rows):
+    return pd.DataFrame(rows, columns=["Group", "Shortlisted", "Appointed"])
+
+
+# ---------------------------------------------------------------- recruitment: a hand-worked example
+
+
+def test_hand_worked_recruitment_relative_likelihood_and_interval():
+    # White: 36 of 120 shortlisted appointed (30%); BME: 12 of 80 (15%).  RL = 0.30 / 0.15 = 2.0.
+    # SE(log RL) = sqrt(1/36 - 1/120 + 1/12 - 1/80) = sqrt(0.0902778) = 0.300463
+    # 95% CI = exp(log 2 -/+ 1.959964 x 0.300463) = exp(0.693147 -/+ 0.588896) = 1.1099 to 3.6040
+    # p = 2 x Phi(-0.693147 / 0.300463) = 2 x Phi(-2.30694) = 0.0211
+    table = counts([["White", 120, 36], ["BME", 80, 12], ["Not stated", 10, 3]])
+    row = wres_recruitment(table).table.iloc[0]
+    assert (row["group_a"], row["group_b"]) == ("White", "BME")
+    assert [row[c] for c in ("events_a", "total_a", "events_b", "total_b")] == [36, 120, 12, 80]
+    assert row["rate_a"] == pytest.approx(0.30) and row["rate_b"] == pytest.approx(0.15)
+    assert row["ratio"] == pytest.approx(2.0)
+    assert row["ci_low"] == pytest.approx(1.1099, abs=1e-4) and row["ci_high"] == pytest.approx(3.6040, abs=1e-4)
+    assert row["p_value"] == pytest.approx(0.0211, abs=1e-4)
+    assert row["outside_non_adverse"] and row["significant"] and row["state"] == "estimated"
+    assert (row["unknown_events"], row["unknown_total"]) == (3, 10)  # counted, left out of the ratio
+    # the same 2x2 table in statsmodels (row 1 White, row 2 BME; columns appointed, not appointed)
+    reference = Table2x2(np.array([[36, 84], [12, 68]]))
+    assert row["ratio"] == pytest.approx(reference.riskratio)
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx(reference.riskratio_confint())
+    assert row["p_value"] == pytest.approx(reference.riskratio_pvalue())
+
+
+def test_applications_give_the_same_figures_as_their_counts():
+    rows = ([("A White - British", "Offer accepted")] * 36 + [("A", "Interviewed - not appointed")] * 84
+            + [("A", "Not shortlisted")] * 50 + [("N", "Appointed")] * 12 + [("N", "Shortlisted")] * 68
+            + [("N", "Applied")] * 40 + [(None, "Appointed")] * 3 + [("Z", "Shortlisted")] * 7)
+    apps = pd.DataFrame(rows, columns=["Ethnic Origin", "Stage"]).assign(**{"Vacancy Reference": "V1"})
+    from_apps = wres_recruitment(apps).table
+    from_counts = wres_recruitment(counts([["White", 120, 36], ["BME", 80, 12], ["Unknown", 10, 3]])).table
+    pd.testing.assert_frame_equal(from_apps, from_counts)
+
+
+def test_directions_swapping_the_groups_gives_the_reciprocal():
+    forward = wres_recruitment(counts([["White", 120, 36], ["BME", 80, 12]])).table.iloc[0]
+    swapped = wres_recruitment(counts([["White", 80, 12], ["BME", 120, 36]])).table.iloc[0]
+    assert swapped["ratio"] == pytest.approx(1 / forward["ratio"])
+    assert (swapped["ci_low"], swapped["ci_high"]) == pytest.approx((1 / forward["ci_high"], 1 / forward["ci_low"]))
+    # WRES 2 is White / BME: the BME / White ratio of the same counts is its reciprocal
+    assert relative_likelihood(12, 80, 36, 120).ratio == pytest.approx(1 / forward["ratio"])
+    # WDES 2 is non-disabled / Disabled
+    wdes2 = wdes_recruitment(counts([["Non-disabled", 120, 36], ["Disabled", 80, 12]])).table.iloc[0]
+    assert (wdes2["group_a"], wdes2["group_b"], wdes2["ratio"]) == ("Non-disabled", "Disabled", pytest.approx(2.0))
+
+
+def test_a_zero_cell_is_not_estimable():
+    row = wres_recruitment(counts([["White", 120, 36], ["BME", 80, 0]])).table.iloc[0]
+    assert row["state"] == "not estimable" and "no events" in row["reason"]
+    assert math.isnan(row["ratio"]) and math.isnan(row["ci_low"]) and pd.isna(row["significant"])
+    assert row["rate_b"] == 0.0  # the counts and rates are still shown
+    no_disability = wdes_recruitment(counts([["White", 120, 36], ["BME", 80, 12]])).table.iloc[0]
+    assert no_disability["state"] == "not estimable" and no_disability["reason"] == "the data give no disability"
+
+
+def test_small_groups_are_insufficient_data_with_figures():
+    row = wres_recruitment(counts([["White", 120, 36], ["BME", 8, 2]])).table.iloc[0]
+    assert row["state"] == "insufficient data" and row["ratio"] == pytest.approx(1.2)
+
+
+def test_problems_in_an_input_are_noted_on_the_indicator():
+    row = wres_recruitment(counts([["White", 120, 36], ["BME", 80, 90]])).table.iloc[0]
+    assert "1 error(s)" in row["note"] and row["state"] == "not estimable"  # the BME row was not used
+
+
+# ---------------------------------------------------------------- cases and training against a small staff table
+
+
+@pytest.fixture(scope="module")
+def small_staff(tmp_path_factory):
+    """75 staff in post (40 White, 30 BME, 5 not stated; 7 Disabled) and 3 bank-only White staff.
+
+    Employee numbers are 1000 + n: White n = 0-39 (Disabled n = 0-3), BME n = 40-69 (Disabled n = 40-42),
+    not stated n = 70-74 (disability not declared), bank-only n = 75-77.
+    """
+    rows = []
+    for n in range(78):
+        ethnicity = WHITE if n < 40 or n >= 75 else BME if n < 70 else NOT_STATED
+        disability = "Yes" if n < 4 or 40 <= n < 43 else "Not Declared" if 70 <= n < 75 else "No"
+        rows.append(staff_row(n, Ethnic_Origin=ethnicity, Disability=disability,
+                              Assignment_Category="Bank" if n >= 75 else "Permanent"))
+    path = write_xlsx(tmp_path_factory.mktemp("staff") / "staff_2025-03-31.xlsx", {"Staff": [HEADERS] + rows})
+    return load_staff(path, pseudonym_key=KEY)
+
+
+CASES = pd.DataFrame([
+    ("1000", "Disciplinary", "A"), ("1001", "Disciplinary", None), ("1001", "Disciplinary", None),  # twice: once
+    ("1040", "Gross misconduct", "H"), ("1041", "Disciplinary", None), ("1042", "Disciplinary", "N"),
+    ("1070", "Disciplinary", None),  # not stated in staff: unknown
+    ("1075", "Disciplinary", "A"),  # bank only: not in the denominator, not counted
+    ("9999", "Disciplinary", "J"),  # a leaver: counted with the case file's group (BME)
+    ("1002", "Capability (performance)", None), ("1040", "Capability", None),  # Disabled (from staff)
+    ("1010", "Capability", None), ("1011", "Capability", None), ("1050", "Capability", None),  # non-disabled
+    ("1003", "Capability - ill health", None),  # not counted in WDES 3
+], columns=["Employee Number", "Case Type", "Ethnicity"])
+
+
+def test_disciplinary_counts_people_once_with_the_group_from_the_file_or_staff(small_staff):
+    # BME: 1040, 1041 (group from staff), 1042, 9999 (leaver) = 4 of 30; White: 1000, 1001 = 2 of 40.
+    # RL = (4/30) / (2/40) = 2.667 (BME / White)
+    cases = load_disciplinary(CASES, pseudonym_key=KEY)
+    row = wres_disciplinary(small_staff, cases).table.iloc[0]
+    assert list(row.index) == LIKELIHOOD_COLUMNS
+    assert [row[c] for c in ("group_a", "events_a", "total_a", "group_b", "events_b", "total_b")] == \
+        ["BME", 4, 30, "White", 2, 40]
+    assert row["ratio"] == pytest.approx((4 / 30) / (2 / 40))
+    assert (row["unknown_events"], row["unknown_total"]) == (1, 5)
+    assert "8 people entered the process (9 cases); 3 took their group from the staff record" in row["note"]
+    assert "1 not in the staff table" in row["note"] and "1 bank-only people not counted" in row["note"]
+
+
+def test_capability_counts_performance_cases_of_disabled_staff(small_staff):
+    # Disabled: 1002, 1040 = 2 of 7; non-disabled: 1010, 1011, 1050 = 3 of 63.  RL = (2/7) / (3/63) = 6.0
+    row = wdes_capability(small_staff, load_disciplinary(CASES, pseudonym_key=KEY)).table.iloc[0]
+    assert [row[c] for c in ("group_a", "events_a", "total_a", "events_b", "total_b")] == ["Disabled", 2, 7, 3, 63]
+    assert row["ratio"] == pytest.approx(6.0) and row["state"] == "insufficient data"  # 7 Disabled staff < 10
+
+
+def test_cases_loaded_with_another_key_match_no_one(small_staff):
+    row = wres_disciplinary(small_staff, load_disciplinary(CASES, pseudonym_key="another key")).table.iloc[0]
+    assert "no case matched anyone in the staff table" in row["note"]
+
+
+def test_training_counts_staff_in_post_with_non_mandatory_records(small_staff):
+    # White: 1000-1009 = 10 of 40; BME: 1040-1044 = 5 of 30.  RL = 0.25 / 0.1667 = 1.5
+    # SE = sqrt(1/10 - 1/40 + 1/5 - 1/30) = 0.491596; 95% CI = exp(0.405465 -/+ 0.963510) = 0.5723 to 3.9313
+    numbers = [str(1000 + n) for n in [*range(10), 0, *range(40, 45)]]
+    records = pd.DataFrame({"Employee Number": numbers + ["1045", "1075", "9999"],
+                            "Course": ["CPD"] * len(numbers) + ["Fire Safety", "CPD", "CPD"],
+                            "Mandatory": ["No"] * len(numbers) + ["Yes", "No", "No"]})
+    row = wres_training(small_staff, load_training(records, pseudonym_key=KEY)).table.iloc[0]
+    assert [row[c] for c in ("events_a", "total_a", "events_b", "total_b", "unknown_events")] == [10, 40, 5, 30, 0]
+    assert row["ratio"] == pytest.approx(1.5)
+    assert row["ci_low"] == pytest.approx(0.5723, abs=1e-4) and row["ci_high"] == pytest.approx(3.9313, abs=1e-4)
+    assert "2 people with non-mandatory training records are not counted: not in the staff table (1 bank only)" \
+        in row["note"]
+
+
+def test_more_people_entering_than_in_the_group_is_an_error(small_staff):
+    leavers = pd.DataFrame({"Employee Number": [str(5000 + i) for i in range(31)], "Case Type": "Disciplinary",
+                            "Ethnicity": "N"})
+    with pytest.raises(WorkforceError, match=r"more BME people entering .* \(31\) than BME people counted .* \(30\)"):
+        wres_disciplinary(small_staff, load_disciplinary(leavers, pseudonym_key=KEY))
+
+
+def test_one_organisation_at_a_time():
+    staff = load_staff([sample_data("rutland_vale_staff_in_post_2025-03-31.xlsx"),
+                        sample_data("charnwood_staff_in_post_2025-03-31.csv")])
+    with pytest.raises(WorkforceError, match="for one organisation, but the staff table holds 2"):
+        wres_training(staff, pd.DataFrame({"Employee Number": ["1"], "Course": ["x"]}))
+
+
+# ---------------------------------------------------------------- board
+
+
+def test_board_differences_in_percentage_points(small_staff):
+    board = pd.DataFrame({"Role": ["Chair", "NED", "NED", "Chief Executive", "Director of People"],
+                          "Voting": ["Yes", "Yes", "Yes", "Yes", "No"], "Executive": ["No", "No", "No", "Yes", "Yes"],
+                          "Ethnicity": ["A", "H", None, "A", "B"], "Disability": ["No", "Yes", "No", "No", "No"]})
+    table = wres_board(small_staff, board).table.set_index("membership")
+    assert list(table.columns) == BOARD_INDICATOR_COLUMNS[:2] + BOARD_INDICATOR_COLUMNS[3:]
+    voting = table.loc["voting"]
+    # workforce: 30 BME of 75 in post = 40%; voting members: 1 BME of 4 (one unknown) = 25%: -15 pp
+    assert [voting[c] for c in ("members", "members_group", "members_unknown")] == [4, 1, 1]
+    assert voting["workforce_share"] == pytest.approx(0.40) and voting["difference_pp"] == pytest.approx(-15.0)
+    assert voting["difference_low"] < -15 < voting["difference_high"]
+    assert table.loc["executive", "difference_pp"] == pytest.approx(-40.0)
+    disabled = wdes_board(small_staff, board).table.set_index("membership").loc["voting"]
+    # 7 Disabled of 75 = 9.33%; 1 Disabled of 4 voting members = 25%
+    assert disabled["difference_pp"] == pytest.approx(25 - 700 / 75)
+
+
+# ---------------------------------------------------------------- the whole tables on the sample data
+
+
+@pytest.fixture(scope="module")
+def soar():
+    return load_staff(sample_data("soar_valley_staff_in_post_2025-03-31.xlsx"))
+
+
+INPUTS = dict(recruitment=sample_data("soar_valley_recruitment_2024-25.xlsx"),
+              disciplinary=sample_data("soar_valley_disciplinary_2024-25.xlsx"),
+              board=sample_data("soar_valley_board_2025-03-31.xlsx"))
+
+
+def test_wres_on_the_sample_gives_every_indicator_with_intervals(soar):
+    survey = {5: {"White": 27.0, "BME": 29.5}, 6: {"White": 0.22, "BME": 0.25}, 7: {"White": 0.58, "BME": 0.44},
+              8: {"White": 0.06, "BME": 0.15}}
+    result = wres(soar, training=sample_data("soar_valley_training_2024-25.xlsx"), staff_survey=survey, **INPUTS)
+    table = result.table.set_index("indicator")
+    assert list(result.table.columns) == WRES_COLUMNS and table.index.tolist() == [str(i) for i in range(1, 10)]
+    pytest.importorskip("workforce._ladder")
+    with_interval = table.loc[["1", "2", "3", "4", "9"]]
+    assert with_interval["state"].eq("estimated").all()
+    assert (with_interval["ci_low"] <= with_interval["value"]).all()
+    assert (with_interval["value"] <= with_interval["ci_high"]).all()
+    # the built-in truths (sample_data/README.md): 1.5, 1.3, 1.15 in their official directions
+    assert table.loc["2", "value"] == pytest.approx(1.5, abs=0.02) and table.loc["2", "significant"]
+    assert table.loc["3", "value"] == pytest.approx(1.3, abs=0.02)
+    assert table.loc["4", "value"] == pytest.approx(1.15, abs=0.01)
+    assert table.loc["9", "value"] < 0 and "executive" in table.loc["9", "figure"]
+    assert table.loc["1", "value"] < 0  # BME staff are a smaller part of the senior bands
+    assert table.loc["5", "bme"] == pytest.approx(0.295) and table.loc["5", "value"] == pytest.approx(2.5)
+    assert table.loc["7", "value"] == pytest.approx(-14.0) and table.loc["5":"8", "state"].eq("survey figure").all()
+
+
+def test_wdes_on_the_sample_gives_every_metric_with_intervals(soar):
+    survey = {"4a(i)": {"Disabled": 0.31, "Non-disabled": 0.24}, "4b": {"Disabled": 0.5, "Non-disabled": 0.48},
+              9: {"Disabled": 6.5, "Non-disabled": 7.0}}
+    table = wdes(soar, staff_survey=survey, **INPUTS).table.set_index("metric")
+    assert table.index.tolist() == ["1", "2", "3", "4a(i)", "4b", "5", "6", "7", "8", "9", "10"]
+    assert list(table.reset_index().columns) == WDES_COLUMNS
+    pytest.importorskip("workforce._ladder")
+    rl = table.loc[["2", "3"]]
+    assert (rl["ci_low"] < rl["value"]).all() and (rl["value"] < rl["ci_high"]).all()
+    assert table.loc["3", "value"] > 1 and table.loc["2", "direction"].startswith("non-disabled ÷ Disabled")
+    assert table.loc[["1", "10"], ["ci_low", "ci_high"]].notna().all().all()
+    assert table.loc["9", "value"] == pytest.approx(-0.5) and table.loc["9", "unit"] == "points"
+    assert table.loc[["5", "6", "7", "8"], "state"].eq("not provided").all()
+
+
+def test_inputs_not_given_are_shown_as_not_provided(soar):
+    table = wres(soar).table.set_index("indicator")
+    assert table.loc["2":"9", "state"].eq("not provided").all()
+    assert table.loc["2":"9", "figure"].eq("not provided").all()
+
+
+def test_loaded_inputs_and_paths_give_the_same_row(soar):
+    from workforce._inputs import load_recruitment
+
+    by_path = wres_recruitment(INPUTS["recruitment"]).table
+    loaded = wres_recruitment(load_recruitment(INPUTS["recruitment"])).table
+    pd.testing.assert_frame_equal(by_path, loaded)
+
+
+def test_survey_figures_are_checked(soar):
+    with pytest.raises(WorkforceError, match="group 'Asian'"):
+        wres(soar, staff_survey={5: {"Asian": 0.3}})
+    with pytest.raises(WorkforceError, match="keys \\['10'\\]"):
+        wres(soar, staff_survey={10: {"White": 0.3}})
+    with pytest.raises(WorkforceError, match="proportions"):
+        wres(soar, staff_survey={6: {"White": 130, "BME": 20}})
