@@ -51,6 +51,12 @@ _EXPORTS = {
     "PROGRESSION_COLUMNS": "._ladder",
     "Comparison": "._ladder",
     "COMPARISONS": "._ladder",
+    "wres": "._indicators",
+    "wdes": "._indicators",
+    "load_recruitment": "._inputs",
+    "load_disciplinary": "._inputs",
+    "load_training": "._inputs",
+    "load_board": "._inputs",
     "WorkforceError": ".errors",
     "UnusableFileError": ".errors",
     "NoStaffTableError": ".errors",
@@ -65,6 +71,8 @@ __all__ = ["__version__", "sample_data", *_EXPORTS]
 if TYPE_CHECKING:  # for type checkers and editors; at run time see __getattr__
     from ._report import ValidationReport
     from ._schema import Schema, read_schema, schema_names
+    from ._indicators import wdes, wres
+    from ._inputs import load_board, load_disciplinary, load_recruitment, load_training
     from ._ladder import COMPARISONS, LADDER_COLUMNS, PROGRESSION_COLUMNS, Comparison, ladder, progression_gaps
     from ._likelihood import RelativeLikelihood, relative_likelihood
     from ._population import list_areas, population
