@@ -1,0 +1,344 @@
+"""Progression: linking snapshots, classifying movements, promotion and leaver rates."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from statsmodels.stats.contingency_tables import Table2x2
+from statsmodels.stats.proportion import proportion_confint
+
+from workforce import WorkforceError, sample_data
+from workforce._bands import BANDS
+from workforce._progression import MOVEMENT_COLUMNS, PROMOTION_COLUMNS, movements, promotion
+from workforce._staff import load_staff
+
+MEDICAL = ("Consultant", "SAS", "Resident doctor", "Other medical")
+
+
+def snapshot(date, entries, org="Trust A", file=None) -> pd.DataFrame:
+    """A people table for one snapshot: entries are (person_id, grade, wres_group[, extra columns])."""
+    rows = []
+    for entry in entries:
+        pid, grade, group, *extra = entry
+        band = grade if grade in BANDS else None
+        medical = grade if grade in MEDICAL else None
+        pay = ("Very Senior Manager" if grade == "VSM" else "Agenda for Change" if band
+               else "Medical and Dental" if medical else grade)
+        row = {"person_id": pid, "organisation": org, "snapshot_date": pd.Timestamp(date), "band": band,
+               "medical_grade": medical, "pay_system": pay, "wres_group": group or "Unknown",
+               "sex": "Female", "disability": "No", "age_band": "35-44",
+               "staff_group": "Medical and Dental" if medical else "Nursing and Midwifery Registered",
+               "clinical_group": "Medical" if medical else "Clinical", "is_bank": False, "fte_total": 1.0,
+               "service_years": 5.0, "source_file": file or f"{org.lower().replace(' ', '_')}_{date}.xlsx"}
+        row.update(extra[0] if extra else {})
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def people(*snapshots) -> pd.DataFrame:
+    out = pd.concat(snapshots, ignore_index=True)
+    for column in ("organisation", "source_file"):
+        out[column] = out[column].astype("category")
+    out["person_id"] = out["person_id"].astype("str")
+    return out
+
+
+Y1, Y2, Y3 = "2023-03-31", "2024-03-31", "2025-03-31"
+
+# person: grade at 2023, 2024, 2025 (None: absent)
+HISTORY = {
+    "p01": ("5", "6", "6"),                          # promoted, same band
+    "p02": ("6", "8a", "8a"),                        # promoted two bands (internal senior appointment), same
+    "p03": ("7", "6", None),                         # moved down, left
+    "p04": ("5", None, None),                        # left
+    "p05": (None, "8b", "8b"),                       # joined (external senior appointment), same
+    "p06": ("Resident doctor", "Consultant", "Consultant"),  # promoted (internal senior), same
+    "p07": ("SAS", "SAS", "Consultant"),             # same, promoted
+    "p08": ("Apprentice", "3", "3"),                 # changed pay system, same
+    "p09": ("8d", "VSM", "VSM"),                     # promoted (VSM is the rung above 9), same
+    "p10": ("Other medical", "Consultant", "Consultant"),  # not comparable, same
+    "p11": ("unknown", "5", "5"),                    # not comparable (no grade at the start), same
+    "p12": ("Consultant", "SAS", "SAS"),             # moved down, same
+    "p13": ("5", "Resident doctor", "Resident doctor"),  # changed pay system, same
+    "p14": ("Apprentice", "Apprentice", None),       # same band (same unbanded pay), left
+    "p15": ("5", "5", "5"),                          # same, same
+    "p16": ("Resident doctor", "SAS", "SAS"),        # promoted (resident -> SAS, a package decision)
+}
+EXPECTED = {  # (person, period start) -> (movement, steps)
+    ("p01", Y1): ("promoted", 1), ("p01", Y2): ("same band", 0),
+    ("p02", Y1): ("promoted", 2), ("p02", Y2): ("same band", 0),
+    ("p03", Y1): ("moved down", -1), ("p03", Y2): ("left", None),
+    ("p04", Y1): ("left", None),
+    ("p05", Y1): ("joined", None), ("p05", Y2): ("same band", 0),
+    ("p06", Y1): ("promoted", 2), ("p06", Y2): ("same band", 0),
+    ("p07", Y1): ("same band", 0), ("p07", Y2): ("promoted", 1),
+    ("p08", Y1): ("changed pay system", None), ("p08", Y2): ("same band", 0),
+    ("p09", Y1): ("promoted", 2), ("p09", Y2): ("same band", 0),
+    ("p10", Y1): ("not comparable", None), ("p10", Y2): ("same band", 0),
+    ("p11", Y1): ("not comparable", None), ("p11", Y2): ("same band", 0),
+    ("p12", Y1): ("moved down", -1), ("p12", Y2): ("same band", 0),
+    ("p13", Y1): ("changed pay system", None), ("p13", Y2): ("same band", 0),
+    ("p14", Y1): ("same band", None), ("p14", Y2): ("left", None),
+    ("p15", Y1): ("same band", 0), ("p15", Y2): ("same band", 0),
+    ("p16", Y1): ("promoted", 1), ("p16", Y2): ("same band", 0),
+}
+
+
+def history_people(groups=None) -> pd.DataFrame:
+    groups = groups or {}
+    snaps = []
+    for i, date in enumerate((Y1, Y2, Y3)):
+        entries = [(p, None if grades[i] == "unknown" else grades[i], groups.get(p, "White"))
+                   for p, grades in HISTORY.items() if grades[i] is not None]
+        snaps.append(snapshot(date, entries))
+    return people(*snaps)
+
+
+def test_movements_are_classified_by_hand():
+    result = movements(history_people())
+    table = result.table
+    assert list(table.columns) == MOVEMENT_COLUMNS
+    got = {(r.person_id, str(r.period_start.date())): (r.movement, None if pd.isna(r.steps) else int(r.steps))
+           for r in table.itertuples()}
+    assert got == EXPECTED
+    assert len(table) == len(EXPECTED)
+    assert str(table["movement"].dtype) == "category" and str(table["band_start"].dtype) == "category"
+    assert table["band_start"].cat.ordered
+    assert len(result.method["pairs"]) == 2
+
+
+def test_movement_rows_carry_start_values_and_end_values_for_joiners():
+    table = movements(history_people()).table.set_index(["person_id", "period_start"])
+    p02 = table.loc[("p02", pd.Timestamp(Y1))]
+    assert (p02["band_start"], p02["band_end"], p02["grade_group"], p02["years"]) == ("6", "8a", "5-7", pytest.approx(1.0, abs=0.01))
+    p05 = table.loc[("p05", pd.Timestamp(Y1))]
+    assert pd.isna(p05["band_start"]) and p05["band_end"] == "8b" and p05["grade_group"] == "8a-8b"
+    assert pd.isna(p05["grade_snapshots"])
+    p06 = table.loc[("p06", pd.Timestamp(Y1))]
+    assert (p06["grade_start"], p06["grade_end"], p06["pay_system_end"]) == ("Resident doctor", "Consultant",
+                                                                             "Medical and Dental")
+    assert pd.isna(p06["band_start"])
+    p04 = table.loc[("p04", pd.Timestamp(Y1))]
+    assert p04["band_start"] == "5" and pd.isna(p04["band_end"]) and pd.isna(p04["grade_end"])
+
+
+def test_grade_snapshots_count_consecutive_snapshots_in_the_same_grade():
+    table = movements(history_people()).table.set_index(["person_id", "period_start"])["grade_snapshots"]
+    assert table[("p15", pd.Timestamp(Y1))] == 1 and table[("p15", pd.Timestamp(Y2))] == 2
+    assert table[("p01", pd.Timestamp(Y2))] == 1  # promoted into band 6 at the 2024 snapshot
+    assert table[("p07", pd.Timestamp(Y2))] == 2
+
+
+def test_linking_is_within_an_organisation():
+    a = people(snapshot(Y1, [("x", "5", "White"), ("shared", "6", "BME")], org="Trust A"),
+               snapshot(Y2, [("x", "5", "White")], org="Trust A"),
+               snapshot(Y1, [("y", "5", "White")], org="Trust B"),
+               snapshot(Y2, [("y", "6", "White"), ("shared", "7", "BME")], org="Trust B"))
+    table = movements(a).table
+    got = {(r.organisation, r.person_id): r.movement for r in table.itertuples()}
+    assert got == {("Trust A", "x"): "same band", ("Trust A", "shared"): "left",
+                   ("Trust B", "y"): "promoted", ("Trust B", "shared"): "joined"}
+
+
+def test_an_organisation_with_one_snapshot_is_left_out_of_linking():
+    a = people(snapshot(Y1, [("x", "5", "White")]), snapshot(Y2, [("x", "6", "White")]),
+               snapshot(Y2, [("z", "5", "White")], org="Trust C"))
+    table = movements(a).table
+    assert table["organisation"].astype(str).tolist() == ["Trust A"]
+
+
+# ---------------------------------------------------------------- errors
+
+
+def test_snapshots_with_nobody_in_common_name_the_files():
+    a = people(snapshot(Y1, [("a1", "5", "White"), ("a2", "6", "BME")], file="trust_2023.xlsx"),
+               snapshot(Y2, [("b1", "5", "White"), ("b2", "6", "BME")], file="trust_2024.xlsx"))
+    with pytest.raises(WorkforceError) as error:
+        movements(a)
+    text = str(error.value)
+    assert "trust_2023.xlsx" in text and "trust_2024.xlsx" in text
+    assert "pseudonym key" in text and "Trust A" in text
+
+
+def test_exports_loaded_with_different_keys_cannot_be_linked():
+    first = load_staff(sample_data("soar_valley_staff_in_post_2024-03-31.xlsx"), pseudonym_key="one key")
+    second = load_staff(sample_data("soar_valley_staff_in_post_2025-03-31.xlsx"), pseudonym_key="another key")
+    both = pd.concat([first.people, second.people], ignore_index=True)
+    for column in ("organisation", "source_file"):
+        both[column] = both[column].astype("category")
+    with pytest.raises(WorkforceError, match="soar_valley_staff_in_post_2024-03-31.xlsx") as error:
+        promotion(both)
+    assert "soar_valley_staff_in_post_2025-03-31.xlsx" in str(error.value)
+    assert "pseudonym_key" in str(error.value)
+
+
+def test_fewer_than_two_snapshots_is_a_clear_error():
+    one = people(snapshot(Y1, [("a", "5", "White")]))
+    with pytest.raises(WorkforceError, match="at least two snapshots"):
+        movements(one)
+    two_orgs = people(snapshot(Y1, [("a", "5", "White")], org="Trust A"),
+                      snapshot(Y2, [("a", "5", "White")], org="Trust A NHS FT"))
+    with pytest.raises(WorkforceError, match="organisation names match"):
+        promotion(two_orgs)
+
+
+def test_a_person_twice_in_one_snapshot_is_an_error():
+    twice = people(snapshot(Y1, [("a", "5", "White"), ("a", "6", "White")]), snapshot(Y2, [("a", "6", "White")]))
+    with pytest.raises(WorkforceError, match="more than once"):
+        movements(twice)
+
+
+def test_bad_arguments():
+    with pytest.raises(WorkforceError, match="characteristic"):
+        promotion(history_people(), characteristic="religion")
+    with pytest.raises(WorkforceError, match="by="):
+        promotion(history_people(), by="job_role")
+    with pytest.raises(WorkforceError, match="load_staff"):
+        movements("not a table")
+
+
+# ---------------------------------------------------------------- promotion
+
+
+def counted_people(white, bme, unknown=(0, 0, 0, 0)) -> pd.DataFrame:
+    """Two snapshots: per group (stayers, promoted, leavers, joiners), everyone starting in band 5."""
+    start, end = [], []
+    for label, (stay, promoted, left, joined) in (("White", white), ("BME", bme), ("Unknown", unknown)):
+        for i in range(stay):
+            start.append((f"{label}-s{i}", "5", label))
+            end.append((f"{label}-s{i}", "6" if i < promoted else "5", label))
+        start += [(f"{label}-l{i}", "5", label) for i in range(left)]
+        end += [(f"{label}-j{i}", "5", label) for i in range(joined)]
+    return people(snapshot(Y1, start), snapshot(Y2, end))
+
+
+def test_promotion_and_leaver_rates_with_wilson_intervals_and_relative_likelihoods():
+    staff = counted_people(white=(200, 40, 20, 15), bme=(150, 15, 30, 10), unknown=(10, 1, 2, 0))
+    result = promotion(staff)
+    t = result.table.set_index("group")
+    assert list(result.table.columns) == PROMOTION_COLUMNS
+    assert t.index.tolist() == ["White", "BME", "Unknown"]
+    assert t.loc["White", ["stayers", "promoted", "at_start", "leavers"]].tolist() == [200, 40, 220, 20]
+    assert t.loc["BME", ["stayers", "promoted", "at_start", "leavers"]].tolist() == [150, 15, 180, 30]
+    for group, (k, n) in {"White": (40, 200), "BME": (15, 150), "Unknown": (1, 10)}.items():
+        assert t.loc[group, "promotion_rate"] == pytest.approx(k / n)
+        low, high = proportion_confint(k, n, alpha=0.05, method="wilson")
+        assert (t.loc[group, "promotion_low"], t.loc[group, "promotion_high"]) == pytest.approx((low, high))
+    low, high = proportion_confint(30, 180, alpha=0.05, method="wilson")
+    assert (t.loc["BME", "leaver_low"], t.loc["BME", "leaver_high"]) == pytest.approx((low, high))
+    # promotion: White rate / BME rate (above 1: BME worse off), on the BME row
+    table = Table2x2(np.array([[40, 160], [15, 135]]))
+    assert t.loc["BME", "promotion_rl"] == pytest.approx(table.riskratio)
+    assert (t.loc["BME", "promotion_rl_low"], t.loc["BME", "promotion_rl_high"]) == \
+        pytest.approx(table.riskratio_confint(alpha=0.05, method="normal"))
+    assert t.loc["BME", "promotion_rl_p_value"] == pytest.approx(table.riskratio_pvalue())
+    assert t.loc["BME", "promotion_rl"] == pytest.approx((40 / 200) / (15 / 150))
+    # leaving: BME rate / White rate
+    leave = Table2x2(np.array([[30, 150], [20, 200]]))
+    assert t.loc["BME", "leaver_rl"] == pytest.approx(leave.riskratio)
+    assert (t.loc["BME", "leaver_rl_low"], t.loc["BME", "leaver_rl_high"]) == \
+        pytest.approx(leave.riskratio_confint(alpha=0.05, method="normal"))
+    assert t.loc["White", "promotion_rl_state"] == "reference" and np.isnan(t.loc["White", "promotion_rl"])
+    assert np.isnan(t.loc["Unknown", "promotion_rl"])
+    assert "stayers" in result.method["promotion rate"]
+
+
+def test_confidence_level_is_used():
+    staff = counted_people(white=(200, 40, 20, 15), bme=(150, 15, 30, 10))
+    t = promotion(staff, confidence=0.9).table.set_index("group")
+    low, high = proportion_confint(40, 200, alpha=0.1, method="wilson")
+    assert (t.loc["White", "promotion_low"], t.loc["White", "promotion_high"]) == pytest.approx((low, high))
+    rl = Table2x2(np.array([[40, 160], [15, 135]])).riskratio_confint(alpha=0.1, method="normal")
+    assert (t.loc["BME", "promotion_rl_low"], t.loc["BME", "promotion_rl_high"]) == pytest.approx(rl)
+
+
+def test_disability_and_sex_follow_the_official_direction():
+    staff = counted_people(white=(100, 30, 0, 0), bme=(100, 10, 0, 0))
+    staff["disability"] = np.where(staff["wres_group"] == "White", "No", "Yes")
+    staff["sex"] = np.where(staff["wres_group"] == "White", "Male", "Female")
+    for characteristic, labels in (("disability", ["Non-disabled", "Disabled", "Unknown"]),
+                                   ("sex", ["Male", "Female", "Other or unknown"])):
+        t = promotion(staff, characteristic=characteristic).table
+        assert t["group"].tolist() == labels
+        assert t.loc[1, "promotion_rl"] == pytest.approx(3.0)  # 30% / 10%
+
+
+def test_senior_appointments_by_route_and_time_in_grade():
+    groups = {"p02": "BME", "p05": "BME", "p15": "BME", "p01": "BME"}
+    t = promotion(history_people(groups)).table.set_index("group")
+    # internal: p02 (6 -> 8a), p06 (resident -> consultant), p07 (SAS -> consultant), p10 (other medical ->
+    # consultant); p09 (8d -> VSM) was already senior; external: p05 joined at 8b
+    assert t.loc["BME", ["senior_internal", "senior_external", "senior_appointments"]].tolist() == [1, 1, 2]
+    assert t.loc["White", ["senior_internal", "senior_external"]].tolist() == [3, 0]
+    # time in grade at the 2025 snapshot: BME p01 (6 since 2024: 2), p02 (8a since 2024: 2), p05 (8b: 2),
+    # p15 (5 at all three snapshots: 3, censored by the first snapshot)
+    assert t.loc["BME", "staff_now"] == 4
+    assert t.loc["BME", "time_in_grade_mean"] == pytest.approx(9 / 4)
+    assert t.loc["BME", "time_in_grade_median"] == pytest.approx(2.0)
+    assert t.loc["BME", "time_in_grade_censored_share"] == pytest.approx(1 / 4)
+    # not comparable movements are counted and left out of the denominators
+    assert t.loc["White", "not_comparable"] == 2
+    moves = movements(history_people(groups)).table
+    white_at_risk = moves[(moves["wres_group"] == "White")
+                          & moves["movement"].isin(["promoted", "same band", "moved down", "changed pay system"])]
+    assert t.loc["White", "stayers"] == len(white_at_risk)
+
+
+def test_by_band_splits_by_the_starting_grade():
+    staff = counted_people(white=(50, 10, 5, 0), bme=(40, 4, 5, 0))
+    extra = people(snapshot(Y1, [(f"w7-{i}", "7", "White") for i in range(20)]),
+                   snapshot(Y2, [(f"w7-{i}", "8a" if i < 2 else "7", "White") for i in range(20)]))
+    both = people(staff, extra)
+    t = promotion(both, by="band").table
+    five = t[t["subgroup"] == "5"].set_index("group")
+    assert five.loc["White", ["stayers", "promoted"]].tolist() == [50, 10]
+    seven = t[t["subgroup"] == "7"].set_index("group")
+    assert seven.loc["White", ["stayers", "promoted"]].tolist() == [20, 2]
+    eight = t[t["subgroup"] == "8a"].set_index("group")  # appointments are counted in the band appointed to
+    assert eight.loc["White", ["senior_internal", "stayers"]].tolist() == [2, 0]
+    assert set(t["by"]) == {"band"}
+    groups = promotion(both, by="grade_group").table
+    assert set(groups["subgroup"]) == {"5-7", "8a-8b"}
+
+
+def test_bank_only_staff_are_left_out_unless_asked():
+    staff = counted_people(white=(20, 5, 0, 0), bme=(20, 2, 0, 0))
+    staff.loc[staff["person_id"] == "White-s0", "is_bank"] = True
+    assert promotion(staff).table.set_index("group").loc["White", "stayers"] == 19
+    assert promotion(staff, include_bank=True).table.set_index("group").loc["White", "stayers"] == 20
+
+
+def test_rows_in_other_order_give_the_same_answer():
+    staff = counted_people(white=(60, 12, 6, 3), bme=(50, 5, 8, 2))
+    shuffled = staff.sample(frac=1, random_state=3).reset_index(drop=True)
+    pd.testing.assert_frame_equal(promotion(staff).table, promotion(shuffled).table)
+
+
+# ---------------------------------------------------------------- the sample data
+
+
+@pytest.fixture(scope="module")
+def soar_valley():
+    files = [sample_data(f"soar_valley_staff_in_post_{year}-03-31.xlsx") for year in (2023, 2024, 2025)]
+    return load_staff(files, pseudonym_key="test key")
+
+
+def test_sample_data_shows_the_built_in_promotion_gap(soar_valley):
+    t = promotion(soar_valley).table.set_index("group")
+    assert t.loc["White", "promotion_rate"] > t.loc["BME", "promotion_rate"]
+    assert t.loc["BME", "promotion_rl_low"] > 1  # White staff significantly more likely to be promoted
+    # leaving is unrelated to ethnicity in the generator
+    assert t.loc["BME", "leaver_rl_low"] < 1 < t.loc["BME", "leaver_rl_high"]
+
+
+def test_sample_data_movements(soar_valley):
+    result = movements(soar_valley)
+    table = result.table
+    assert table["period_start"].nunique() == 2
+    counts = table["movement"].value_counts()
+    assert counts["moved down"] == 0 and counts["promoted"] > 500
+    # everyone at the 2023 snapshot is a stayer or leaver of the first period
+    first = table[table["period_start"] == pd.Timestamp(Y1)]
+    assert (first["movement"] != "joined").sum() == (soar_valley.people["snapshot_date"] == pd.Timestamp(Y1)).sum()
+    assert "soar_valley_staff_in_post_2023-03-31.xlsx" in result.method["pairs"][0]
