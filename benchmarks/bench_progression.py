@@ -31,7 +31,8 @@ import workforce
 from workforce._bands import BAND_DTYPE, MEDICAL_GRADE_DTYPE, PAY_SYSTEM_DTYPE
 from workforce._demographics import AGE_BAND_DTYPE, DISABILITY_DTYPE, SEX_DTYPE
 from workforce._ethnicity import WRES_GROUP_DTYPE
-from workforce._progression import movements, promotion
+from workforce._progression import movements
+from workforce._promotion import promotion
 from workforce._staff_groups import CLINICAL_GROUP_DTYPE, STAFF_GROUP_DTYPE
 
 

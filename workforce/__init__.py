@@ -51,14 +51,14 @@ _EXPORTS = {
     "PROGRESSION_COLUMNS": "._ladder",
     "Comparison": "._ladder",
     "COMPARISONS": "._ladder",
-    "wres": "._indicators",
-    "wdes": "._indicators",
+    "wres": "._standards",
+    "wdes": "._standards",
     "load_recruitment": "._inputs",
     "load_disciplinary": "._inputs",
     "load_training": "._inputs",
     "load_board": "._inputs",
     "movements": "._progression",
-    "promotion": "._progression",
+    "promotion": "._promotion",
     "adjusted_gap": "._adjusted",
     "model_employer": "._model_employer",
     "WorkforceError": ".errors",
@@ -76,13 +76,14 @@ if TYPE_CHECKING:  # for type checkers and editors; at run time see __getattr__
     from ._report import ValidationReport
     from ._schema import Schema, read_schema, schema_names
     from ._adjusted import adjusted_gap
-    from ._indicators import wdes, wres
+    from ._standards import wdes, wres
     from ._inputs import load_board, load_disciplinary, load_recruitment, load_training
     from ._ladder import COMPARISONS, LADDER_COLUMNS, PROGRESSION_COLUMNS, Comparison, ladder, progression_gaps
     from ._likelihood import RelativeLikelihood, relative_likelihood
     from ._model_employer import model_employer
     from ._population import list_areas, population
-    from ._progression import movements, promotion
+    from ._progression import movements
+    from ._promotion import promotion
     from ._representation import REPRESENTATION_COLUMNS, icb_view, representation
     from ._result import Result
     from ._service import Service, read_service

@@ -95,7 +95,7 @@ def adjusted_gap(staff, *, outcome: str = "promotion", characteristic: str = "et
     outcome : {"promotion", "senior"}
         ``"promotion"``: promoted between consecutive snapshots, among the
         stayers whose grades can be compared (as in
-        :func:`workforce._progression.promotion`), one row per person-period.
+        :func:`workforce._promotion.promotion`), one row per person-period.
         ``"senior"``: holding AfC band 8a or above (with VSM) or Consultant,
         among staff on AfC, VSM or medical pay (apprentice and local/spot pay
         left out) at each organisation's latest snapshot, one row per person.
