@@ -26,6 +26,8 @@ import platform
 import sys
 import time
 
+from _timing import best_time  # benchmarks/_timing.py
+
 HERE = Path(__file__).resolve().parent
 CACHE = HERE / "_data"
 RESULTS = HERE / "results.json"
@@ -64,16 +66,6 @@ def export_file(rows: int, *, refresh: bool = False) -> tuple[Path, dict]:
           f"written in {meta['write_seconds']} s)")  # fmt: skip
     return path, meta
 
-
-def best_time(func: Callable[[], object], repeat: int) -> float:
-    """Best wall time of ``repeat`` calls, after one untimed warm-up call."""
-    func()
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - started)
-    return min(times)
 
 
 def readers(path: Path, meta: dict) -> dict[str, Callable[[], object] | None]:

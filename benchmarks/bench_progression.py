@@ -35,6 +35,8 @@ from workforce._progression import movements
 from workforce._promotion import promotion
 from workforce._staff_groups import CLINICAL_GROUP_DTYPE, STAFF_GROUP_DTYPE
 
+from _timing import best_time  # benchmarks/_timing.py
+
 
 def national_snapshots(n: int, overlap: float = 0.9, seed: int = 1) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Two fictional people tables of ``n`` rows a year apart (no real person)."""
@@ -84,15 +86,6 @@ def national_snapshots(n: int, overlap: float = 0.9, seed: int = 1) -> tuple[pd.
     return frames[0], frames[1]
 
 
-def best(fn, repeat: int) -> float:
-    fn()  # warm-up
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -103,11 +96,11 @@ def main() -> None:
     people = pd.concat([first, second], ignore_index=True)  # as load_staff returns several snapshots
     for column in ("organisation", "source_file"):
         people[column] = people[column].astype("category")
-    inner = best(lambda: pd.merge(first, second, on="person_id", suffixes=("_start", "_end")), args.repeat)
-    outer = best(lambda: pd.merge(first, second, on="person_id", how="outer", suffixes=("_start", "_end")),
+    inner = best_time(lambda: pd.merge(first, second, on="person_id", suffixes=("_start", "_end")), args.repeat)
+    outer = best_time(lambda: pd.merge(first, second, on="person_id", how="outer", suffixes=("_start", "_end")),
                  args.repeat)
-    rates = best(lambda: promotion(people), args.repeat)
-    table = best(lambda: movements(people), args.repeat)
+    rates = best_time(lambda: promotion(people), args.repeat)
+    table = best_time(lambda: movements(people), args.repeat)
     ratio = rates / inner
     linked = promotion(people).table.set_index("group")
     print(f"two snapshots of {args.rows:,} people (about 90% in both), best of {args.repeat} after a warm-up\n")

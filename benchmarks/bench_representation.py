@@ -28,6 +28,8 @@ import workforce
 from workforce._bands import BAND_DTYPE, PAY_SYSTEM_DTYPE
 from workforce._ethnicity import NHS5_DTYPE, WRES_GROUP_DTYPE
 
+from _timing import best_time  # benchmarks/_timing.py
+
 
 def national_people(n: int, seed: int = 1) -> pd.DataFrame:
     """A fictional people table of ``n`` rows (no real person)."""
@@ -48,15 +50,6 @@ def national_people(n: int, seed: int = 1) -> pd.DataFrame:
     })
 
 
-def best(fn, repeat: int) -> float:
-    fn()  # warm-up
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -65,9 +58,9 @@ def main() -> None:
     args = parser.parse_args()
     people = national_people(args.rows)
     population = workforce.population("England")
-    bare = best(lambda: people.groupby("ethnicity_nhs5", observed=False).size(), args.repeat)
-    whole = best(lambda: workforce.representation(people, population), args.repeat)
-    split = best(lambda: workforce.representation(people, population, by="band_group"), args.repeat)
+    bare = best_time(lambda: people.groupby("ethnicity_nhs5", observed=False).size(), args.repeat)
+    whole = best_time(lambda: workforce.representation(people, population), args.repeat)
+    split = best_time(lambda: workforce.representation(people, population, by="band_group"), args.repeat)
     ratio = whole / bare
     print(f"{args.rows:,} people, best of {args.repeat} after a warm-up\n")
     print(f"(a) people.groupby('ethnicity_nhs5').size()      {bare:8.4f} s")
