@@ -1,0 +1,346 @@
+"""Statistical disclosure control: primary and secondary suppression, blanking, sample data."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from workforce import Result
+from workforce._disclosure import (
+    Margin,
+    Part,
+    _cells,
+    _kind_of,
+    _margin_instances,
+    suppress,
+    suppress_counts,
+)
+from workforce.errors import WorkforceError
+
+# ---------------------------------------------------------------- generic checks
+
+
+def check_safe(original: pd.DataFrame, out: pd.DataFrame, cells, margins, threshold=8, spaces=None):
+    """No published count is 1..threshold-1, and no margin has exactly one suppressed cell.
+
+    A margin with exactly one suppressed cell lets it be recomputed as the total
+    minus the published parts (or the total as the sum of the parts).  Exact
+    margins are also checked to add up on the original table, so the
+    declaration is right.
+    """
+    original = original.reset_index(drop=True)
+    cell_of, values = _cells(original, cells, spaces or {})
+    hidden = np.zeros(len(values), dtype=bool)
+    for column in cells:
+        flags = out[f"{column}_suppressed"].to_numpy(dtype=bool)
+        hidden[cell_of[column][flags]] = True
+        # the same cell is suppressed on every row that shows it
+        assert not (np.isin(cell_of[column], cell_of[column][flags]) & ~flags).any(), column
+        shown = out.loc[~flags, column]
+        assert not shown.isna().any() or original.loc[~flags, column].isna().all()
+        shown = shown.dropna().astype(int)
+        assert not ((shown >= 1) & (shown < threshold)).any(), f"{column} shows a small count"
+        assert out.loc[flags, column].isna().all()
+        assert (shown == original.loc[shown.index, column].astype(int)).all()
+    small = (values >= 1) & (values < threshold)
+    assert hidden[small].all()
+    checked = 0
+    for margin in margins:
+        for parts, total in _margin_instances(original, [margin], cell_of):
+            n_hidden = hidden[parts].sum() + hidden[total]
+            assert n_hidden != 1, (f"margin of {margin.total.column}: one suppressed cell can be recomputed "
+                                   f"(parts {values[parts]}, total {values[total]})")
+            if margin.exact:
+                assert values[parts].sum() == values[total], f"margin of {margin.total.column} does not add up"
+            # recompute: total minus the published parts can never pin down a single hidden cell
+            if hidden[total] == 0 and hidden[parts].sum() == 1:
+                pytest.fail("recoverable")
+            checked += 1
+    return checked
+
+
+def check_result(result: Result, safe: Result, threshold=8):
+    kind = _kind_of(result)
+    work = result.table.reset_index(drop=True).copy()
+    for name, make in {**kind.extra, **kind.hidden}.items():
+        work[name] = make(work)
+    full = suppress_counts(work, kind.counts, kind.margins, threshold=threshold, derived=kind.derived,
+                           spaces=kind.spaces)
+    n = check_safe(work, full, kind.counts, kind.margins, threshold, kind.spaces)
+    published = [c for c in full.columns if c in safe.table.columns]
+    pd.testing.assert_frame_equal(full[published], safe.table[published])
+    # the same columns as before, plus one flag per published count, in a fixed order
+    flags = [f"{c}_suppressed" for c in kind.counts if c not in kind.hidden]
+    assert list(safe.table.columns) == list(result.table.columns) + flags
+    for column in kind.counts:
+        if column not in kind.hidden:
+            assert str(safe.table[column].dtype) == "Int64"
+    return n
+
+
+# ---------------------------------------------------------------- hand-built tables
+
+
+def test_primary_suppression_1_to_7_zero_and_8_kept():
+    t = pd.DataFrame({"g": list("abcde"), "n": [0, 1, 7, 8, 100]})
+    out = suppress_counts(t, {"n": ("g",)})
+    assert out["n_suppressed"].tolist() == [False, True, True, False, False]
+    assert out["n"].tolist() == [0, pd.NA, pd.NA, 8, 100]
+    assert str(out["n"].dtype) == "Int64"
+    assert t["n"].tolist() == [0, 1, 7, 8, 100]  # input unchanged
+
+
+def test_threshold_is_configurable():
+    t = pd.DataFrame({"g": list("abc"), "n": [8, 10, 11]})
+    assert suppress_counts(t, {"n": ("g",)}, threshold=11)["n_suppressed"].tolist() == [True, True, False]
+    with pytest.raises(WorkforceError):
+        suppress_counts(t, {"n": ("g",)}, threshold=0)
+
+
+def _one_margin(counts, total):
+    t = pd.DataFrame({"g": [f"g{i}" for i in range(len(counts))], "n": counts, "total": total})
+    cells = {"n": ("g",), "total": ()}
+    margins = [Margin(Part("total"), (Part("n"),), ())]
+    return t, cells, margins
+
+
+def test_single_suppressed_cell_forces_the_smallest_other_nonzero():
+    t, cells, margins = _one_margin([3, 20, 0, 40, 25], 88)
+    out = suppress_counts(t, cells, margins)
+    assert out["n_suppressed"].tolist() == [True, True, False, False, False]
+    assert not out["total_suppressed"].any()
+    check_safe(t, out, cells, margins)
+
+
+def test_two_small_cells_need_no_more():
+    t, cells, margins = _one_margin([3, 5, 20, 40], 68)
+    out = suppress_counts(t, cells, margins)
+    assert out["n_suppressed"].tolist() == [True, True, False, False]
+    check_safe(t, out, cells, margins)
+
+
+def test_total_suppressed_when_nothing_else_is_left():
+    # margin 1: a + b = 12 (a small, so b goes too); margin 2: b + c = 9 with c = 0, so its total goes
+    t = pd.DataFrame({"cell": ["a", "b", "c"], "n": [3, 9, 0], "m": ["one", "one", "two"]})
+    t["b_in_two"] = ["no", "yes", "yes"]
+    totals = pd.DataFrame({"cell": ["T1", "T2"], "n": [12, 9], "m": ["one", "two"], "b_in_two": ["-", "-"]})
+    table = pd.concat([t, totals], ignore_index=True)
+    cells = {"n": ("cell",)}
+    is_total = lambda x: x["cell"].isin(["T1", "T2"]).to_numpy()  # noqa: E731
+    margins = [
+        Margin(Part("n", lambda x: (x["cell"] == "T1").to_numpy()),
+               (Part("n", lambda x: x["cell"].isin(["a", "b"]).to_numpy()),), ()),
+        Margin(Part("n", lambda x: (x["cell"] == "T2").to_numpy()),
+               (Part("n", lambda x: x["cell"].isin(["b", "c"]).to_numpy()),), ()),
+    ]
+    out = suppress_counts(table, cells, margins)
+    assert dict(zip(table["cell"], out["n_suppressed"])) == {"a": True, "b": True, "c": False, "T1": False,
+                                                             "T2": True}
+    assert not is_total(table)[out["n_suppressed"].to_numpy() & ~is_total(table)].any()
+    check_safe(table, out, cells, margins)
+
+
+def _representation_like(counts, unknown, groups=("White", "Mixed", "Asian", "Black", "Other"), subgroup="All"):
+    total = sum(counts)
+    t = pd.DataFrame({
+        "by": "all", "subgroup": subgroup, "characteristic": "ethnicity", "level": "nhs5", "group": list(groups),
+        "staff_count": counts, "staff_total": total, "unknown_count": unknown,
+    })
+    t["staff_share"] = t["staff_count"] / t["staff_total"]
+    t["unknown_share"] = t["unknown_count"] / (t["staff_total"] + t["unknown_count"])
+    t["ratio"] = t["staff_share"] / 0.2
+    t["shortfall"] = pd.array([0] * len(t), dtype="Int64")
+    t["flag"] = pd.Categorical(["no evidence of a difference"] * len(t))
+    return t
+
+
+def test_cell_recoverable_through_the_unknown_count_is_protected():
+    # only the unknown count is small: staff_total + unknown = all staff (unknown_share gives it away)
+    t = _representation_like([100, 20, 30, 40, 50], 5)
+    result = Result(table=t, method={"analysis": "representation"})
+    safe = suppress(result)
+    out = safe.table
+    assert out["unknown_count_suppressed"].all() and out["staff_total_suppressed"].all()
+    # the total went, so the smallest group goes too (else total = sum of the groups)
+    assert out["staff_count_suppressed"].tolist() == [False, True, False, False, False]
+    assert out["unknown_share"].isna().all()
+    assert out["staff_share"].isna().all()  # every share uses the suppressed total
+    check_result(result, safe)
+
+
+def test_cell_recoverable_through_the_total_is_protected():
+    t = _representation_like([100, 3, 30, 40, 50], 0)
+    result = Result(table=t, method={"analysis": "representation"})
+    out = suppress(result).table
+    assert out["staff_count_suppressed"].tolist() == [False, True, True, False, False]
+    assert not out["staff_total_suppressed"].any() and not out["unknown_count_suppressed"].any()
+    assert out["staff_share"].isna().tolist() == [False, True, True, False, False]
+    assert out["ratio"].isna().tolist() == [False, True, True, False, False]
+    assert out["shortfall"].isna().tolist() == [False, True, True, False, False]
+    assert out["flag"].isna().tolist() == [False, True, True, False, False]
+    assert out["unknown_count"].tolist() == [0] * 5 and out["unknown_share"].tolist() == [0.0] * 5
+    check_result(result, suppress(result))
+
+
+def test_chain_across_two_margins_converges():
+    # a 2 x 2 table with row, column and grand totals: one small cell spreads to all four
+    rows = pd.DataFrame({"r": ["r1", "r1", "r2", "r2"], "c": ["c1", "c2", "c1", "c2"], "n": [3, 20, 15, 30]})
+    rows["row_total"] = rows.groupby("r")["n"].transform("sum")
+    rows["col_total"] = rows.groupby("c")["n"].transform("sum")
+    rows["grand"] = rows["n"].sum()
+    cells = {"n": ("r", "c"), "row_total": ("r",), "col_total": ("c",), "grand": ()}
+    margins = [Margin(Part("row_total"), (Part("n"),), ("r",)), Margin(Part("col_total"), (Part("n"),), ("c",)),
+               Margin(Part("grand"), (Part("row_total"),), ()), Margin(Part("grand"), (Part("col_total"),), ())]
+    out = suppress_counts(rows, cells, margins)
+    assert out["n_suppressed"].all()
+    assert not out[["row_total_suppressed", "col_total_suppressed", "grand_suppressed"]].any().any()
+    assert check_safe(rows, out, cells, margins) == 2 + 2 + 1 + 1
+
+
+def test_chain_with_a_small_total_spreads_to_the_grand_total():
+    rows = pd.DataFrame({"r": ["r1", "r1", "r2", "r2"], "c": ["c1", "c2", "c1", "c2"], "n": [2, 3, 40, 50]})
+    rows["row_total"] = rows.groupby("r")["n"].transform("sum")
+    rows["col_total"] = rows.groupby("c")["n"].transform("sum")
+    rows["grand"] = rows["n"].sum()
+    cells = {"n": ("r", "c"), "row_total": ("r",), "col_total": ("c",), "grand": ()}
+    margins = [Margin(Part("row_total"), (Part("n"),), ("r",)), Margin(Part("col_total"), (Part("n"),), ("c",)),
+               Margin(Part("grand"), (Part("row_total"),), ()), Margin(Part("grand"), (Part("col_total"),), ())]
+    out = suppress_counts(rows, cells, margins)
+    # row total 5 is small: the grand total's margin then forces the other row total
+    assert out["row_total_suppressed"].all()
+    check_safe(rows, out, cells, margins)
+
+
+def test_derived_within_a_family_blanks_relative_likelihoods():
+    from workforce._promotion import PROMOTION_COLUMNS
+
+    t = pd.DataFrame({c: np.nan for c in PROMOTION_COLUMNS}, index=range(3))
+    t[["by", "subgroup", "characteristic"]] = ["all", "All staff", "ethnicity"]
+    t["group"] = ["White", "BME", "Unknown"]
+    t["stayers"], t["promoted"] = [500, 300, 20], [4, 30, 2]
+    for c in ("at_start", "staff_now"):
+        t[c] = [600, 400, 30]
+    t["leavers"] = [60, 40, 3]
+    t["senior_appointments"], t["senior_internal"], t["senior_external"] = [30, 10, 0], [20, 6, 0], [10, 4, 0]
+    t["not_comparable"] = 0
+    t["promotion_rl"] = [1.0, 1.2, np.nan]
+    t["leaver_rl"] = [1.0, 1.0, np.nan]
+    t["time_in_grade_mean"] = [3.0, 2.0, 1.0]
+    t["promotion_rate"] = t["promoted"] / t["stayers"]
+    result = Result(table=t, method={"analysis": "promotion"})
+    out = suppress(result).table
+    # White's promoted count (4) is suppressed: BME's relative likelihood uses it, so it goes too
+    assert out["promotion_rl"].isna().all()
+    assert out["promotion_rate"].isna().tolist() == [True, False, True]
+    # leavers: only Unknown's is small, which no relative likelihood uses
+    assert out["leaver_rl"].notna().tolist() == [True, True, False]
+    # senior appointments: BME internal 6 and external 4 are both small, so their total 10 can stay
+    assert out["senior_internal_suppressed"].tolist() == [False, True, False]
+    assert out["senior_external_suppressed"].tolist() == [False, True, False]
+    assert not out["senior_appointments_suppressed"].any()
+    assert out["time_in_grade_mean"].notna().all()
+    check_result(result, suppress(result))
+
+
+def test_unknown_kinds_and_wres_raise_clear_errors():
+    with pytest.raises(WorkforceError, match="supports the analyses"):
+        suppress(Result(table=pd.DataFrame({"x": [1]}), method={"analysis": "movements"}))
+    with pytest.raises(WorkforceError, match="suppress its sources"):
+        suppress(Result(table=pd.DataFrame({"x": [1]}), method={"analysis": "WRES"}))
+    t = _representation_like([100, 3, 30, 40, 50], 0)
+    once = suppress(Result(table=t, method={"analysis": "representation"}))
+    with pytest.raises(WorkforceError, match="already"):
+        suppress(once)
+
+
+def test_method_records_the_rule_and_the_original_is_unchanged():
+    t = _representation_like([100, 3, 30, 40, 50], 0)
+    result = Result(table=t, method={"analysis": "representation", "alpha": 0.05})
+    safe = suppress(result, threshold=10)
+    assert safe.method["disclosure threshold"] == 10
+    assert "1 to 9" in safe.method["primary suppression"]
+    assert "smallest other non-zero" in safe.method["secondary suppression"]
+    assert "staff_share" in safe.method["blanked"]
+    assert safe.method["alpha"] == 0.05 and "disclosure threshold" not in result.method
+    assert result.table["staff_count"].tolist() == [100, 3, 30, 40, 50]
+
+
+def test_columns_are_fixed_whether_or_not_anything_is_suppressed():
+    big = suppress(Result(table=_representation_like([100, 20, 30, 40, 50], 0),
+                          method={"analysis": "representation"})).table
+    small = suppress(Result(table=_representation_like([1, 2, 3, 4, 5], 6),
+                            method={"analysis": "representation"})).table
+    assert list(big.columns) == list(small.columns)
+    assert big.dtypes.equals(small.dtypes)
+    assert not big.filter(like="_suppressed").any().any()
+    assert small[["staff_count", "staff_total", "unknown_count"]].isna().all().all()
+
+
+# ---------------------------------------------------------------- sample data
+
+
+@pytest.fixture(scope="module")
+def soar():
+    from workforce import load_staff, sample_data
+
+    return load_staff(sample_data("soar_valley_staff_in_post_2025-03-31.xlsx"))
+
+
+def test_sample_representation_by_band_group(soar):
+    from workforce import population, representation
+
+    result = representation(soar, population("Leicester"), by="band_group")
+    safe = suppress(result)
+    assert check_result(result, safe) > 0
+    assert safe.table["staff_count_suppressed"].any()
+    for threshold in (5, 11, 50):
+        check_result(result, suppress(result, threshold=threshold), threshold)
+
+
+def test_sample_ladder(soar):
+    from workforce import ladder
+
+    result = ladder(soar)
+    safe = suppress(result)
+    assert check_result(result, safe) > 0
+    assert safe.table["headcount_suppressed"].any()
+    shown = safe.table[~safe.table["headcount_suppressed"]]
+    assert (shown["headcount"] == 0).any()  # zeros stay
+
+
+def test_sample_icb_view_and_progression_gaps():
+    from workforce import icb_view, load_staff, population, progression_gaps, sample_data
+
+    files = ["soar_valley_staff_in_post_2025-03-31.xlsx", "rutland_vale_staff_in_post_2025-03-31.xlsx"]
+    staff = load_staff([sample_data(f) for f in files])
+    view = icb_view(staff, {"Soar Valley Hospitals NHS Trust": population("Leicester"),
+                            "Rutland Vale Healthcare NHS Trust": population("Rutland")})
+    check_result(view, suppress(view))
+    gaps = progression_gaps(staff)
+    safe = suppress(gaps)
+    check_result(gaps, safe)
+    blank = safe.table["compared_senior_suppressed"]
+    assert safe.table.loc[blank, "value"].isna().all()
+    assert safe.table.loc[blank, "compared_rate"].isna().all()
+
+
+def test_sample_promotion():
+    from workforce import load_staff, sample_data
+    from workforce._promotion import promotion
+
+    files = [sample_data(f"soar_valley_staff_in_post_{year}-03-31.xlsx") for year in (2024, 2025)]
+    staff = load_staff(files, pseudonym_key="example key")
+    for by in (None, "grade_group"):
+        result = promotion(staff, by=by)
+        safe = suppress(result)
+        check_result(result, safe)
+        blank = safe.table["staff_now_suppressed"]
+        assert safe.table.loc[blank, "time_in_grade_median"].isna().all()
+
+
+def test_the_generic_check_catches_a_recoverable_cell():
+    t, cells, margins = _one_margin([3, 20, 0, 40], 63)
+    primary_only = suppress_counts(t, cells, [])
+    with pytest.raises(AssertionError, match="recomputed"):
+        check_safe(t, primary_only, cells, margins)
