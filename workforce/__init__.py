@@ -61,6 +61,7 @@ _EXPORTS = {
     "promotion": "._promotion",
     "adjusted_gap": "._adjusted",
     "model_employer": "._model_employer",
+    "suppress": "._disclosure",
     "WorkforceError": ".errors",
     "UnusableFileError": ".errors",
     "NoStaffTableError": ".errors",
@@ -76,6 +77,7 @@ if TYPE_CHECKING:  # for type checkers and editors; at run time see __getattr__
     from ._report import ValidationReport
     from ._schema import Schema, read_schema, schema_names
     from ._adjusted import adjusted_gap
+    from ._disclosure import suppress
     from ._standards import wdes, wres
     from ._inputs import load_board, load_disciplinary, load_recruitment, load_training
     from ._ladder import COMPARISONS, LADDER_COLUMNS, PROGRESSION_COLUMNS, Comparison, ladder, progression_gaps
