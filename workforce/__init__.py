@@ -71,7 +71,7 @@ _EXPORTS = {
     "PopulationError": ".errors",
 }
 
-__all__ = ["__version__", "sample_data", *_EXPORTS]
+__all__ = ["__version__", "sample_data", "charts", *_EXPORTS]
 
 if TYPE_CHECKING:  # for type checkers and editors; at run time see __getattr__
     from ._report import ValidationReport
@@ -102,6 +102,8 @@ if TYPE_CHECKING:  # for type checkers and editors; at run time see __getattr__
 
 
 def __getattr__(name: str):
+    if name == "charts":  # the chart module, which loads Altair
+        return import_module(".charts", __name__)
     if name in _EXPORTS:
         value = getattr(import_module(_EXPORTS[name], __name__), name)
         globals()[name] = value
