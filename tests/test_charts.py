@@ -422,3 +422,20 @@ def test_icb_view_names_each_organisations_own_area(staff):
     result = workforce.icb_view(staff, benchmarks)
     title = charts.representation_chart(result).to_dict()["title"]["text"]
     assert title.endswith("of Leicester's working-age population")
+
+
+def test_ladder_title_never_states_a_figure_made_from_suppressed_counts():
+    import workforce
+    from workforce import charts
+
+    staff = workforce.load_staff(workforce.sample_data("soar_valley_staff_in_post_2025-03-31.xlsx"))
+    safe = workforce.suppress(workforce.ladder(staff))
+    t = safe.table
+    rows = t[(t["staff_category"] == "Non-clinical") & (t["role"] == "compared")]
+    senior = rows[rows["rung"].isin(["8a-8b", "8c+"]) & (rows["rung_type"] == "cluster")]
+    title = charts.ladder_chart(safe).to_dict()["title"]["text"]
+    if senior["headcount"].isna().any() or senior["rung_known"].isna().any():
+        assert "suppressed" in title and "band 8a and above" in title and "%" not in title.split(";")[1]
+    else:
+        share = senior["headcount"].sum() / senior["rung_known"].sum()
+        assert f"{share:.0%}" in title

@@ -47,7 +47,7 @@ def check_safe(original: pd.DataFrame, out: pd.DataFrame, cells, margins, thresh
     assert hidden[small].all()
     checked = 0
     for margin in margins:
-        for parts, total in _margin_instances(original, [margin], cell_of):
+        for parts, total, _prefer in _margin_instances(original, [margin], cell_of):
             n_hidden = hidden[parts].sum() + hidden[total]
             assert n_hidden != 1, (f"margin of {margin.total.column}: one suppressed cell can be recomputed "
                                    f"(parts {values[parts]}, total {values[total]})")
@@ -161,11 +161,12 @@ def test_cell_recoverable_through_the_unknown_count_is_protected():
     result = Result(table=t, method={"analysis": "representation"})
     safe = suppress(result)
     out = safe.table
-    assert out["unknown_count_suppressed"].all() and out["staff_total_suppressed"].all()
-    # the total went, so the smallest group goes too (else total = sum of the groups)
-    assert out["staff_count_suppressed"].tolist() == [False, True, False, False, False]
+    # all staff (known + unknown) is the total that goes with it: it is published only through the
+    # unknown share, which is blanked; the groups and their total stay
+    assert out["unknown_count_suppressed"].all() and not out["staff_total_suppressed"].any()
+    assert not out["staff_count_suppressed"].any()
     assert out["unknown_share"].isna().all()
-    assert out["staff_share"].isna().all()  # every share uses the suppressed total
+    assert out["staff_share"].notna().all()
     check_result(result, safe)
 
 
@@ -274,7 +275,8 @@ def test_columns_are_fixed_whether_or_not_anything_is_suppressed():
     assert list(big.columns) == list(small.columns)
     assert big.dtypes.equals(small.dtypes)
     assert not big.filter(like="_suppressed").any().any()
-    assert small[["staff_count", "staff_total", "unknown_count"]].isna().all().all()
+    assert small[["staff_count", "unknown_count"]].isna().all().all()
+    assert small["staff_total"].tolist() == [15] * 5  # 15 is safe to show once every part is hidden
 
 
 # ---------------------------------------------------------------- sample data

@@ -84,12 +84,17 @@ class Margin:
         missing value in any of them belong to no margin.
     exact : bool
         Whether the parts add up exactly to the total (False: at most to it).
+    prefer_total : bool
+        When one part is suppressed, suppress the total rather than another
+        part.  Used where the part most often small is the unknown category:
+        hiding a total costs the reader less than hiding a group's count.
     """
 
     total: Part
     parts: tuple[Part, ...]
     within: tuple[str, ...]
     exact: bool = True
+    prefer_total: bool = False
 
 
 @dataclass(frozen=True)
@@ -166,8 +171,8 @@ def _representation_kind() -> TableKind:
         hidden={"all_staff": lambda t: t["staff_total"] + t["unknown_count"]},  # = unknown_count / unknown_share
         margins=(
             Margin(Part("staff_total"), (Part("staff_count"),), sub),
-            Margin(Part("all_staff"), (Part("staff_count"), Part("unknown_count")), sub),
-            Margin(Part("all_staff"), (Part("staff_total"), Part("unknown_count")), sub),
+            Margin(Part("all_staff"), (Part("staff_count"), Part("unknown_count")), sub, prefer_total=True),
+            Margin(Part("all_staff"), (Part("staff_total"), Part("unknown_count")), sub, prefer_total=True),
         ),
         derived=(
             Derived(("staff_share", "staff_share_low", "staff_share_high", "ratio", "ratio_low", "ratio_high",
@@ -203,9 +208,9 @@ def _ladder_kind() -> TableKind:
     afc_parts = _is("staff_category", "Clinical", "Non-clinical")
     afc = _is("staff_category", "All AfC")
     margins = [
-        Margin(Part("rung_total"), (Part("headcount"),), rung),
+        Margin(Part("rung_total"), (Part("headcount"),), rung, prefer_total=True),
         Margin(Part("rung_known"), (Part("headcount", known),), rung),
-        Margin(Part("rung_total"), (Part("rung_known"), Part("headcount", unknown)), rung),
+        Margin(Part("rung_total"), (Part("rung_known"), Part("headcount", unknown)), rung, prefer_total=True),
         Margin(Part("overall_headcount"), (Part("headcount"),), cat + ("rung_type", "group")),
         Margin(Part("overall_total"), (Part("rung_total"),), cat + ("rung_type",)),
         Margin(Part("overall_known"), (Part("rung_known"),), cat + ("rung_type",)),
@@ -399,8 +404,8 @@ def _select(table: pd.DataFrame, where: Where | None) -> np.ndarray:
     return np.asarray(where(table), dtype=bool)
 
 
-def _margin_instances(table, margins, cell_of) -> list[tuple[np.ndarray, int]]:
-    """Every margin as (its parts' cells, its total's cell)."""
+def _margin_instances(table, margins, cell_of) -> list[tuple[np.ndarray, int, bool]]:
+    """Every margin as (its parts' cells, its total's cell, whether to prefer hiding the total)."""
     out = []
     for margin in margins:
         group = _group_ids(table, margin.within)
@@ -417,7 +422,7 @@ def _margin_instances(table, margins, cell_of) -> list[tuple[np.ndarray, int]]:
             total = totals[g]
             if len(total) != 1:
                 raise WorkforceError(f"a margin of {margin.total.column} has {len(total)} totals, not one.")
-            out.append((cells[cells != total[0]], int(total[0])))
+            out.append((cells[cells != total[0]], int(total[0]), margin.prefer_total))
     return out
 
 
@@ -427,12 +432,14 @@ def _secondary(values: np.ndarray, hidden: np.ndarray, instances) -> int:
     changed = True
     while changed:
         changed, rounds = False, rounds + 1
-        for parts, total in instances:
+        for parts, total, prefer_total in instances:
             n = hidden[parts].sum() + hidden[total]
             if n != 1:
                 continue
             open_ = parts[~hidden[parts] & (values[parts] > 0)]
-            if len(open_):
+            if prefer_total and not hidden[total] and values[total] > 0:
+                hidden[total] = True
+            elif len(open_):
                 hidden[open_[np.argmin(values[open_])]] = True
             elif not hidden[total] and values[total] > 0:
                 hidden[total] = True
@@ -575,11 +582,11 @@ def suppress(result: Result, *, threshold: int = DEFAULT_THRESHOLD) -> Result:
     >>> t = safe.table[safe.table["subgroup"] == "8c+"]
     >>> print(t[["group", "staff_count", "staff_total", "unknown_count", "staff_share"]].to_string(index=False))
     group  staff_count  staff_total  unknown_count  staff_share
-    White           67         <NA>           <NA>          NaN
-    Mixed            0         <NA>           <NA>          NaN
-    Asian         <NA>         <NA>           <NA>          NaN
-    Black         <NA>         <NA>           <NA>          NaN
-    Other            0         <NA>           <NA>          NaN
+    White           67           72           <NA>     0.930556
+    Mixed            0           72           <NA>     0.000000
+    Asian         <NA>           72           <NA>          NaN
+    Black         <NA>           72           <NA>          NaN
+    Other            0           72           <NA>     0.000000
     >>> safe.method["disclosure threshold"]
     8
     """

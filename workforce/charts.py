@@ -520,13 +520,19 @@ def ladder_chart(result: Result, *, staff_category: str = "Non-clinical", organi
     level = _level(result.method)
     # the senior part: 8a and above (AfC) or consultants (medical)
     senior = order[order.index("8a"):] if "8a" in order else order[:1]
-    senior_rows = compared[compared["rung"].astype(str).isin(senior)]
-    senior_known = senior_rows["rung_known"].sum()
-    senior_share = senior_rows["headcount"].sum() / senior_known if senior_known else float("nan")
+    senior_share = _senior_share(rows[compared_mask], senior)  # every senior rung, suppressed ones as missing
+    if np.isnan(senior_share) and "8a" in order:  # bands suppressed: the WDES clusters may still be shown
+        clusters = table[(table["organisation"].astype(str) == organisation)
+                         & (table["staff_category"].astype(str) == staff_category)
+                         & (table["rung_type"].astype(str) == "cluster") & (table["role"].astype(str) == "compared")]
+        senior_share = _senior_share(_hide(clusters), ["8a-8b", "8c+"])
     senior_words = "band 8a and above" if "8a" in order else "consultants"
     category = _category_words(staff_category)
-    joiner = "but" if senior_share < overall else "and"
-    title = f"{group} staff are {_pct(overall)} of {category} {joiner} {_pct(senior_share)} of {senior_words}"
+    if np.isnan(senior_share):  # never state a figure made from suppressed counts
+        title = f"{group} staff are {_pct(overall)} of {category}; figures for {senior_words} are suppressed (small numbers)"
+    else:
+        joiner = "but" if senior_share < overall else "and"
+        title = f"{group} staff are {_pct(overall)} of {category} {joiner} {_pct(senior_share)} of {senior_words}"
 
     small_key, share_key = f"fewer than {min_n} staff", f"{group} share of the rung"
     whole_key = f"{group} share of all {category}"
@@ -605,7 +611,7 @@ def _likelihood_rows(result: Result, min_n: int) -> pd.DataFrame:
         fewest = np.minimum(pd.to_numeric(rows["advantaged_total"], errors="coerce").fillna(0),
                             pd.to_numeric(rows["compared_total"], errors="coerce").fillna(0))
         rows["small"] = (fewest < min_n) | (rows["state"].astype(str) == "insufficient data")
-        rows["detail"] = [f"{a}: {int(asn)} of {int(at)}; {b}: {int(bs)} of {int(bt)}" for a, asn, at, b, bs, bt in zip(
+        rows["detail"] = [f"{a}: {_count(asn)} of {_count(at)}; {b}: {_count(bs)} of {_count(bt)}" for a, asn, at, b, bs, bt in zip(
             rows["advantaged"], rows["advantaged_senior"], rows["advantaged_total"], rows["compared"],
             rows["compared_senior"], rows["compared_total"])]
     else:
@@ -942,3 +948,18 @@ def trajectory_chart(result: Result, *, organisation: str | None = None, split: 
                    + "; ".join(f"{b}: {_pct(float(frame.loc[(frame['band'] == b), 'share_today'].iloc[0]))} today"
                                for b in bands if frame.loc[frame["band"] == b, "share_today"].notna().any()) + ".")
     return _finish(chart, title, subtitle, description, result, "trajectory_chart")
+
+
+def _count(value) -> str:
+    """A count for a tooltip; a suppressed (missing) count shows as "suppressed"."""
+    return "suppressed" if pd.isna(value) else str(int(value))
+
+
+def _senior_share(rows: pd.DataFrame, senior: list[str]) -> float:
+    """The compared group's share of the senior rungs, or nan if a count it needs is suppressed (missing)."""
+    chosen = rows[rows["rung"].astype(str).isin(senior).to_numpy()]
+    counts = pd.to_numeric(chosen["headcount"], errors="coerce")
+    known = pd.to_numeric(chosen["rung_known"], errors="coerce")
+    if chosen.empty or counts.isna().any() or known.isna().any() or known.sum() == 0:
+        return float("nan")
+    return float(counts.sum() / known.sum())

@@ -2,7 +2,8 @@
 
 Exit codes of ``workforce validate``: 0 the files are valid; 1 problems were
 found (the report says which rows were excluded and why); 2 a file cannot be
-used at all.  Errors are printed as plain messages, never as tracebacks.
+used at all.  ``workforce report`` and ``workforce demo`` (the board pack):
+0 written; 2 an input cannot be used or the output folder is refused.  Errors are printed as plain messages, never as tracebacks.
 """
 
 from __future__ import annotations
@@ -41,6 +42,25 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("--json", action="store_true", help="print the report as JSON")
     validate.add_argument("--excel", metavar="FILE", help="also write the report to this Excel workbook")
     validate.add_argument("--max-problems", type=int, default=50, metavar="N", help="problems to print (default 50)")
+    report = commands.add_parser(
+        "report",
+        help="write the board pack (HTML page, charts, tables, manifest) into a folder",
+        description="Write the board pack: index.html (self-contained), charts/*.svg and *.png, tables.xlsx "
+        "(small counts suppressed) and manifest.json. Exit code 0: written; 2: an input cannot be used.",
+    )
+    report.add_argument("files", nargs="+", metavar="FILE", help="the latest staff-in-post export(s)")
+    report.add_argument("--area", help="benchmark area for representation (e.g. Leicester); without it, no representation")
+    report.add_argument("--previous", nargs="+", default=[], metavar="FILE", help="earlier snapshots, for promotion")
+    report.add_argument("--recruitment", metavar="FILE", help="applications, for WRES indicator 2")
+    report.add_argument("--service", metavar="FILE", help="a YAML service definition to narrow the staff to")
+    report.add_argument("--threshold", type=int, default=8, metavar="N", help="counts 1 to N-1 are suppressed (default 8)")
+    report.add_argument("--out", required=True, metavar="DIR", help="the folder to write (new, empty or a previous pack)")
+    demo = commands.add_parser(
+        "demo", help="write the board pack for the shipped (fictional) sample data",
+        description="Write the board pack for Soar Valley's three sample snapshots, its recruitment file and "
+        "the Leicester benchmark.",
+    )
+    demo.add_argument("--out", required=True, metavar="DIR", help="the folder to write")
     return parser
 
 
@@ -57,6 +77,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 0
     try:
+        if args.command in ("report", "demo"):
+            return _pack(args)
         return _validate(args)
     except KeyboardInterrupt:
         print("Stopped.", file=sys.stderr)
@@ -98,6 +120,31 @@ def _validate(args: argparse.Namespace) -> int:
     except BrokenPipeError:  # output piped into a command that stopped reading (e.g. head)
         sys.stderr.close()
     return EXIT_VALID if report.is_valid else EXIT_PROBLEMS
+
+
+def _pack(args: argparse.Namespace) -> int:
+    from .errors import WorkforceError
+
+    try:
+        from ._pack import build_pack
+
+        if args.command == "demo":
+            from . import sample_data
+
+            snaps = [sample_data(f"soar_valley_staff_in_post_{y}-03-31.xlsx") for y in (2023, 2024, 2025)]
+            index = build_pack(snaps[-1:], out=args.out, area="Leicester", previous=snaps[:-1],
+                               recruitment=sample_data("soar_valley_recruitment_2024-25.xlsx"))
+        else:
+            index = build_pack(args.files, out=args.out, area=args.area, previous=args.previous,
+                               recruitment=args.recruitment, service=args.service, threshold=args.threshold)
+    except WorkforceError as exc:
+        print(f"Cannot make the board pack.\n{exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    except (ValueError, OSError) as exc:
+        print(f"Cannot make the board pack: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    print(f"Board pack written: {index}")
+    return EXIT_VALID
 
 
 def _print_report(args: argparse.Namespace, staff) -> None:

@@ -1,0 +1,387 @@
+"""Tests for the board pack (workforce/_pack.py) and the `workforce report` / `workforce demo` commands."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+pytest.importorskip("vl_convert")
+openpyxl = pytest.importorskip("openpyxl")
+
+import workforce  # noqa: E402
+from workforce import _pack  # noqa: E402
+from workforce.errors import WorkforceError  # noqa: E402
+
+THRESHOLD = 8
+SNAPSHOTS = [f"soar_valley_staff_in_post_{y}-03-31.xlsx" for y in (2023, 2024, 2025)]
+RECRUITMENT = "soar_valley_recruitment_2024-25.xlsx"
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "workforce.cli", *args], capture_output=True, text=True,
+                          cwd=Path(__file__).parent.parent)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """The demo pack, built once through the command line."""
+    out = tmp_path_factory.mktemp("demo") / "pack"
+    done = run_cli("demo", "--out", str(out))
+    return out, done
+
+
+@pytest.fixture(scope="module")
+def html_text(demo):
+    return (demo[0] / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def manifest(demo):
+    return json.loads((demo[0] / "manifest.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def book(demo):
+    return openpyxl.load_workbook(demo[0] / "tables.xlsx")
+
+
+@pytest.fixture(scope="module")
+def expected():
+    """The suppressed tables, computed here independently of the pack."""
+    sd = workforce.sample_data
+    staff = workforce.load_staff([sd(f) for f in SNAPSHOTS])
+    leicester = workforce.population("Leicester")
+    return {
+        "representation": workforce.suppress(workforce.representation(staff, leicester)).table,
+        "representation_by_band": workforce.suppress(
+            workforce.representation(staff, leicester, by="band_group")).table,
+        "ladder": workforce.suppress(workforce.ladder(staff)).table,
+        "progression_gaps": workforce.suppress(workforce.progression_gaps(staff)).table,
+        "promotion": workforce.suppress(workforce.promotion(staff)).table,
+    }
+
+
+def sheet_frame(book, name: str) -> pd.DataFrame:
+    rows = list(book[name].iter_rows(values_only=True))
+    return pd.DataFrame(rows[1:], columns=rows[0], dtype=object)
+
+
+def without_bundle(text: str) -> str:
+    return re.sub(r'<script id="vega-libraries">.*?</script>', "", text, count=1, flags=re.S)
+
+
+# ---------------------------------------------------------------- the files
+
+
+def test_demo_exit_code_and_message(demo):
+    out, done = demo
+    assert done.returncode == 0, done.stderr
+    assert str(out / "index.html") in done.stdout
+    assert "Traceback" not in done.stderr
+
+
+def test_files_exist(demo, manifest):
+    out = demo[0]
+    for name in ("index.html", "tables.xlsx", "manifest.json"):
+        assert (out / name).is_file()
+    assert manifest["charts"]
+    for chart in manifest["charts"]:
+        assert (out / "charts" / f"{chart}.svg").read_text(encoding="utf-8").lstrip().startswith("<svg")
+        assert (out / "charts" / f"{chart}.png").read_bytes().startswith(b"\x89PNG")
+    assert sorted(p.stem for p in (out / "charts").glob("*.svg")) == sorted(manifest["charts"])
+    assert sorted(p.stem for p in (out / "charts").glob("*.png")) == sorted(manifest["charts"])
+    # the demo has every section
+    assert {"representation", "ladder_non_clinical", "progression_gaps", "wres", "promotion",
+            "trajectory"} <= set(manifest["charts"])
+    assert not list(out.parent.glob(".pack.*")), "a temporary folder was left behind"
+
+
+def test_html_inlines_the_libraries_once(html_text):
+    import vl_convert
+
+    bundle = vl_convert.javascript_bundle()
+    assert html_text.count('<script id="vega-libraries">') == 1
+    probe = bundle[1000:1400]
+    assert html_text.count(probe) == 1
+    assert html_text.count("<script") - html_text.count("<script type=\"application/json\"") == 2
+
+
+def test_html_has_no_network_host(html_text):
+    assert not re.search(r"<script[^>]*\bsrc\s*=", html_text, re.I)
+    assert not re.search(r"<link[^>]*\bhref\s*=", html_text, re.I)
+    rest = without_bundle(html_text)
+    assert "http://" not in rest and "https://" not in rest
+    assert "fetch(" not in rest
+
+
+def test_html_embeds_every_chart_without_actions(html_text, manifest):
+    assert "actions: false" in html_text
+    specs = re.findall(r'<script type="application/json" class="vega-spec" data-target="chart-([^"]+)">(.*?)</script>',
+                       html_text, re.S)
+    assert sorted(name for name, _ in specs) == sorted(manifest["charts"])
+    for _, spec in specs:
+        assert "datasets" in json.loads(spec) or "data" in json.loads(spec)
+
+
+def test_html_has_narrative_and_tables(html_text):
+    for words in ("Measured:", "Against:", "What it shows:", "Caveats:", "<table"):
+        assert words in html_text
+    assert "<td>*</td>" in html_text  # suppressed cells are shown as *
+
+
+# ---------------------------------------------------------------- the workbook
+
+
+def test_workbook_equals_the_suppressed_tables(book, expected):
+    assert "Notes" in book.sheetnames
+    for name in ("representation", "representation_by_band", "progression_gaps", "promotion", "ladder"):
+        got = sheet_frame(book, name)
+        want = expected[name].reset_index(drop=True)
+        assert list(got.columns) == list(want.columns), name
+        assert len(got) == len(want), name
+        for column in want.columns:
+            for i, (g, w) in enumerate(zip(got[column], want[column])):
+                if w is None or w is pd.NA or (isinstance(w, float) and pd.isna(w)) or w is pd.NaT:
+                    assert g is None or pd.isna(g), (name, column, i, g)
+                elif isinstance(w, (float, int)) and not isinstance(w, bool):
+                    assert g == pytest.approx(float(w), rel=1e-12, abs=1e-12), (name, column, i)
+                elif isinstance(w, pd.Timestamp):
+                    assert pd.Timestamp(g) == w, (name, column, i)
+                elif w == "":
+                    assert g in ("", None), (name, column, i, g)
+                else:
+                    assert g == (w if isinstance(w, bool) else str(w)) or g == w, (name, column, i, g, w)
+
+
+def test_no_formula_cells(book):
+    texts = 0
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
+                if isinstance(cell.value, str):
+                    texts += 1
+    assert texts
+
+
+def test_text_starting_like_a_formula_stays_text(tmp_path):
+    table = pd.DataFrame({"a": ["=1+1", "+cmd", "-18 pp", "@SUM(A1)", "plain"], "b": [1, -2, 3, 4, 5]})
+    path = tmp_path / "t.xlsx"
+    _pack._write_workbook(path, {"t": table}, [("=note", "-x")])
+    book = openpyxl.load_workbook(path)
+    values = [c.value for c in book["t"]["A"][1:]]
+    assert values == ["=1+1", "+cmd", "-18 pp", "@SUM(A1)", "plain"]
+    assert all(c.data_type == "s" for c in book["t"]["A"][1:])
+    assert [c.value for c in book["t"]["B"][1:]] == [1, -2, 3, 4, 5]
+    assert book["Notes"]["A2"].data_type == "s" and book["Notes"]["A2"].value == "=note"
+
+
+# ---------------------------------------------------------------- disclosure
+
+
+def count_columns(table: pd.DataFrame) -> list[str]:
+    return [c[: -len("_suppressed")] for c in table.columns if c.endswith("_suppressed")
+            and c[: -len("_suppressed")] in table.columns]
+
+
+def test_no_small_count_in_the_workbook(book):
+    checked = 0
+    for sheet in book.sheetnames:
+        if sheet == "Notes":
+            continue
+        table = sheet_frame(book, sheet)
+        for column in count_columns(table):
+            values = pd.to_numeric(table[column], errors="coerce")
+            small = values[(values >= 1) & (values < THRESHOLD)]
+            assert small.empty, (sheet, column, small.tolist())
+            checked += 1
+    assert checked >= 10
+
+
+def test_model_employer_counts_suppressed(book):
+    table = sheet_frame(book, "model_employer")
+    for column in ("headcount", "known", "count_today"):
+        values = pd.to_numeric(table[column], errors="coerce")
+        assert not ((values >= 1) & (values < THRESHOLD)).any(), column
+    # a band whose count is suppressed shows no figure made from it, in any year
+    hidden = table["count_today_suppressed"].astype(bool)
+    assert hidden.any()
+    assert table.loc[hidden, ["share_today", "trajectory_share", "required_count"]].isna().all(axis=None)
+
+
+def html_tables(text: str) -> list[pd.DataFrame]:
+    """The page's tables, read with the standard library's parser (header row, then body rows)."""
+    from html.parser import HTMLParser
+
+    class Tables(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.tables, self.cell = [], None
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "table":
+                self.tables.append([])
+            elif tag == "tr" and self.tables:
+                self.tables[-1].append([])
+            elif tag in ("td", "th") and self.tables:
+                self.cell = ""
+
+        def handle_data(self, data):
+            if self.cell is not None:
+                self.cell += data
+
+        def handle_endtag(self, tag):
+            if tag in ("td", "th") and self.cell is not None:
+                self.tables[-1][-1].append(self.cell.strip())
+                self.cell = None
+
+    parser = Tables()
+    parser.feed(text)
+    return [pd.DataFrame(rows[1:], columns=rows[0]) for rows in parser.tables if rows]
+
+
+def test_no_small_count_in_the_html_tables(html_text):
+    tables = html_tables(without_bundle(html_text))
+    assert len(tables) >= 7
+    for table in tables:
+        for column in ("staff_count", "staff_total", "unknown_count", "headcount", "rung_total", "stayers",
+                       "promoted", "leavers", "advantaged_senior", "compared_senior", "count_today", "known"):
+            if column in table.columns:
+                values = pd.to_numeric(table[column].astype(str).replace({"*": ""}), errors="coerce")
+                assert not ((values >= 1) & (values < THRESHOLD)).any(), column
+
+
+def test_no_small_count_in_chart_data(html_text, manifest):
+    counts = {"staff_count", "staff_total", "unknown_count", "headcount", "rung_total", "stayers", "promoted",
+              "leavers", "at_start", "advantaged_senior", "advantaged_total", "compared_senior", "compared_total",
+              "count_today", "known", "senior_appointments", "senior_internal", "senior_external"}
+    specs = re.findall(r'class="vega-spec"[^>]*>(.*?)</script>', html_text, re.S)
+    assert specs
+    for spec in specs:
+        spec = json.loads(spec)
+        for rows in spec.get("datasets", {}).values():
+            for row in rows:
+                for key, value in row.items():
+                    if key in counts and isinstance(value, (int, float)):
+                        assert not (1 <= value < THRESHOLD), (key, value)
+
+
+@pytest.fixture(scope="module")
+def identifiers():
+    """Employee numbers, names and dates of birth, read from the sample exports with openpyxl alone."""
+    found = {"numbers": set(), "names": set(), "births": set()}
+    for name in SNAPSHOTS:
+        book = openpyxl.load_workbook(workforce.sample_data(name), read_only=True)
+        sheet = book["Staff in Post"]
+        header = None
+        for row in sheet.iter_rows(values_only=True):
+            if header is None:
+                if row and "Employee Number" in row:
+                    header = {h: i for i, h in enumerate(row)}
+                continue
+            row = tuple(row) + (None,) * (len(header) - len(row))
+            number = row[header["Employee Number"]]
+            if number is None or str(number).lower().startswith("total"):
+                continue
+            found["numbers"].add(str(number).split(".")[0])
+            first, last = row[header["First Name"]], row[header["Last Name"]]
+            if first and last:
+                found["names"].add(f"{first} {last}")
+                found["names"].add(str(last))
+            birth = row[header["Date of Birth"]]
+            if hasattr(birth, "strftime"):
+                found["births"] |= {birth.strftime("%Y-%m-%d"), birth.strftime("%d/%m/%Y")}
+            elif birth:
+                found["births"].add(str(birth))
+    assert len(found["numbers"]) > 6000
+    return found
+
+
+def pack_texts(out: Path) -> dict[str, str]:
+    texts = {}
+    for path in out.rglob("*"):
+        if path.suffix in (".svg", ".json"):
+            texts[str(path)] = path.read_text(encoding="utf-8")
+        elif path.suffix == ".html":
+            texts[str(path)] = without_bundle(path.read_text(encoding="utf-8"))
+        elif path.suffix == ".xlsx":
+            book = openpyxl.load_workbook(path)
+            texts[str(path)] = "\n".join(str(c.value) for s in book.worksheets for r in s.iter_rows() for c in r
+                                         if c.value is not None)
+    return texts
+
+
+def test_no_identifier_anywhere(demo, identifiers):
+    texts = pack_texts(demo[0])
+    assert len(texts) >= 5
+    words = {w for text in texts.values() for w in re.findall(r"[A-Za-z0-9/\-]+", text)}
+    assert not (identifiers["numbers"] & words)
+    assert not (identifiers["births"] & words)
+    surnames = {n for n in identifiers["names"] if " " not in n and len(n) > 5}
+    assert not (surnames & words)
+    for text in texts.values():
+        for name in [n for n in identifiers["names"] if " " in n][:2000]:
+            assert name not in text
+
+
+# ---------------------------------------------------------------- manifest, CLI, failures
+
+
+def test_manifest(manifest):
+    assert manifest["kind"] == _pack.PACK_KIND
+    assert len(manifest["inputs"]) == 4
+    for item in manifest["inputs"]:
+        assert item["sha256"] == hashlib.sha256(Path(item["path"]).read_bytes()).hexdigest()
+    assert manifest["options"]["area"] == "Leicester" and manifest["options"]["threshold"] == THRESHOLD
+    assert manifest["benchmark"]["area"].startswith("Leicester")
+    assert "1 to 7" in manifest["suppression"]
+    for name in ("workforce", "pandas", "altair", "vl-convert-python", "openpyxl"):
+        assert manifest["versions"][name]
+    assert manifest["created"]
+
+
+def test_missing_file_exit_2(tmp_path):
+    done = run_cli("report", str(tmp_path / "nope.xlsx"), "--out", str(tmp_path / "pack"))
+    assert done.returncode == 2
+    assert "no such file" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "pack").exists()
+
+
+def test_refuses_a_folder_that_is_not_a_pack(tmp_path):
+    (tmp_path / "mine.txt").write_text("keep me")
+    with pytest.raises(WorkforceError, match="not empty"):
+        _pack.build_pack(workforce.sample_data(SNAPSHOTS[-1]), out=tmp_path, progress=False)
+    assert (tmp_path / "mine.txt").read_text() == "keep me"
+
+
+def test_failure_midway_leaves_nothing(tmp_path, monkeypatch):
+    def broken(path, manifest):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(_pack, "_write_manifest", broken)
+    out = tmp_path / "pack"
+    with pytest.raises(RuntimeError, match="disk full"):
+        _pack.build_pack(workforce.sample_data(SNAPSHOTS[-1]), out=out, progress=False)
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_replaces_a_previous_pack_and_skips_representation_without_area(tmp_path):
+    out = tmp_path / "pack"
+    out.mkdir()
+    (out / "manifest.json").write_text(json.dumps({"kind": _pack.PACK_KIND}))
+    (out / "old.txt").write_text("old")
+    index = _pack.build_pack(workforce.sample_data(SNAPSHOTS[-1]), out=out, progress=False)
+    assert index == out / "index.html" and index.is_file()
+    assert not (out / "old.txt").exists()
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["benchmark"] is None
+    assert "representation" not in manifest["charts"] and "promotion" not in manifest["charts"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pack"]

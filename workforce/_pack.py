@@ -1,0 +1,541 @@
+"""The board pack: every finding as a chart, a table and a few words, in one folder.
+
+:func:`build_pack` loads the staff, computes the findings, suppresses small
+counts, draws the charts *from the suppressed results* and writes into ``out``:
+
+* ``index.html``: one self-contained page (Vega, Vega-Lite and vega-embed
+  inlined once, each chart's specification embedded as JSON, no network host);
+* ``charts/NAME.svg`` and ``charts/NAME.png`` for every chart (vl-convert);
+* ``tables.xlsx``: one sheet per published (suppressed) table and a ``Notes``
+  sheet; no cell can be read as a formula;
+* ``manifest.json``: inputs with their SHA-256, options, versions, the
+  benchmark, the suppression rule and the time.
+
+Decisions
+---------
+* Everything is written into a temporary folder beside ``out`` and renamed
+  into place at the end: a failure leaves ``out`` as it was (absent, or the
+  previous pack).
+* ``out`` may be absent, an empty folder, or a previous pack (a folder whose
+  ``manifest.json`` says ``"kind": "workforce board pack"``), which is
+  replaced.  Any other non-empty folder is refused, so no one's files are
+  overwritten.
+* WRES tables hold no counts, so :func:`workforce.suppress` refuses them;
+  they are published as they are, after checking their source: where the
+  progression-gap counts behind indicator 1 were suppressed, indicator 1's
+  figures are blanked.  The Notes say so.
+* Model Employer-style trajectories hold counts but are not a kind
+  :func:`workforce.suppress` knows; their counts are suppressed here with the
+  same rule (:func:`workforce._disclosure.suppress_counts`), bands adding up
+  to the 8a+ row, and every figure of a band made from a suppressed count is
+  blanked for all years.
+* In the workbook a suppressed count is an empty cell with ``TRUE`` in its
+  ``<count>_suppressed`` column (the table exactly as :func:`suppress`
+  returns it); on the page it is shown as ``*``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+import json
+import os
+import shutil
+import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ._disclosure import DEFAULT_THRESHOLD, Derived, Margin, Part, suppress, suppress_counts
+from ._result import Result
+from ._version import __version__
+from .errors import WorkforceError
+
+__all__ = ["build_pack", "PACK_KIND"]
+
+#: The ``kind`` written in a pack's manifest; a folder holding it may be replaced by a new pack.
+PACK_KIND = "workforce board pack"
+_DEPENDENCIES = ("pandas", "numpy", "scipy", "altair", "vl-convert-python", "openpyxl", "pandera")
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+@dataclass
+class _Section:
+    key: str
+    title: str
+    result: Result                      # the published (suppressed or checked) result
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    charts: dict[str, dict] = field(default_factory=dict)   # name -> Vega-Lite spec
+    notes: list[str] = field(default_factory=list)
+
+
+class _Progress:
+    def __init__(self, enabled: bool, steps: int):
+        self.enabled = enabled and sys.stderr.isatty()
+        self.steps, self.done = steps, 0
+
+    def step(self, words: str) -> None:
+        self.done += 1
+        if self.enabled:
+            width = 24
+            filled = int(width * self.done / self.steps)
+            print(f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.steps} {words:<40}",
+                  end="" if self.done < self.steps else "\n", file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------- the folder
+
+
+def _check_out(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise WorkforceError(f"{out} is a file; give a folder for the board pack.")
+    if out.is_dir() and any(out.iterdir()) and not _is_pack(out):
+        raise WorkforceError(f"the folder {out} is not empty and is not a previous board pack; "
+                             "give a new or empty folder (a previous pack is replaced).")
+
+
+def _is_pack(folder: Path) -> bool:
+    try:
+        return json.loads((folder / "manifest.json").read_text(encoding="utf-8")).get("kind") == PACK_KIND
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
+def _move_into_place(tmp: Path, out: Path) -> None:
+    old = None
+    if out.exists():
+        old = out.with_name(f".{out.name}.old-{os.getpid()}")
+        out.rename(old)
+    try:
+        tmp.rename(out)
+    except BaseException:
+        if old is not None:
+            old.rename(out)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+# ---------------------------------------------------------------- the findings
+
+
+def _model_employer_suppressed(result: Result, threshold: int) -> Result:
+    """Model Employer-style trajectories with their counts suppressed (see the module's decisions)."""
+    table = result.table.reset_index(drop=True)
+    work = table.copy()
+    work["_unknown"] = pd.to_numeric(work["headcount"]) - pd.to_numeric(work["known"])
+    work["_other"] = pd.to_numeric(work["known"]) - pd.to_numeric(work["count_today"])
+    band = ("organisation", "split", "band")
+    cells = {c: band for c in ("headcount", "known", "count_today", "_unknown", "_other")}
+    senior = lambda t: t["band"].astype(str) == "8a+"  # noqa: E731
+    bands = lambda t: t["band"].astype(str) != "8a+"  # noqa: E731
+    margins = [Margin(Part("headcount"), (Part("known"), Part("_unknown")), band),
+               Margin(Part("known"), (Part("count_today"), Part("_other")), band)]
+    margins += [Margin(Part(c, senior), (Part(c, bands),), ("organisation", "split"))
+                for c in ("headcount", "known", "count_today", "_unknown", "_other")]
+    figures = ("share_today", "trajectory_share", "required_count", "expected_leavers", "appointments_needed")
+    derived = [Derived(figures, ("headcount", "known", "count_today", "_unknown", "_other"), within=band)]
+    out = suppress_counts(work, cells, margins, threshold=threshold, derived=derived)
+    out = out.drop(columns=["_unknown", "_other", "_unknown_suppressed", "_other_suppressed"])
+    method = {**result.method, "disclosure control": "statistical disclosure control (Model Employer table, "
+              "in the board pack)", "disclosure threshold": threshold}
+    return Result(table=out, benchmark=result.benchmark, method=method)
+
+
+def _wres_checked(result: Result, gaps: Result) -> tuple[Result, str]:
+    """The WRES table, indicator 1 blanked where its source counts were suppressed."""
+    table = result.table.copy()
+    source = gaps.table
+    rows = source[(source["staff_category"].astype(str) == "All AfC")]
+    flags = [c for c in rows.columns if c.endswith("_suppressed")]
+    hidden = bool(rows[flags].fillna(False).astype(bool).any(axis=None)) if len(rows) else False
+    if hidden:
+        one = table["indicator"].astype(str) == "1"
+        for column in ("white", "bme", "value", "ci_low", "ci_high"):
+            table[column] = pd.to_numeric(table[column], errors="coerce").mask(one)
+        table["figure"] = table["figure"].astype(object).mask(one, "suppressed (small counts in its source)")
+        note = "WRES indicator 1 blanked: counts in its source (progression gaps, All AfC) were suppressed."
+    else:
+        note = ("WRES table published as it is: it holds no counts; its source counts (progression gaps, "
+                "All AfC) were checked and none was suppressed.")
+    return Result(table=table, benchmark=result.benchmark,
+                  method={**result.method, "disclosure control": note}), note
+
+
+def _draw(section: _Section, name: str, make) -> None:
+    """Draw one chart; a chart that cannot be drawn is noted, not fatal."""
+    try:
+        spec = make().to_dict()
+    except (WorkforceError, ValueError, KeyError, TypeError) as exc:
+        section.notes.append(f"Chart '{name}' not drawn: {exc}")
+        return
+    spec.pop("$schema", None)
+    section.charts[name] = spec
+
+
+def _drawable_gaps(result: Result) -> Result:
+    """Progression gaps without the rows whose counts are suppressed (the chart cannot show them)."""
+    table = result.table
+    flags = [c for c in table.columns if c.endswith("_suppressed")]
+    keep = ~table[flags].fillna(False).astype(bool).any(axis=1)
+    return Result(table=table[keep].reset_index(drop=True), benchmark=result.benchmark, method=result.method)
+
+
+def _findings(staff, *, area, recruitment, threshold: int) -> list[_Section]:
+    import workforce
+    from workforce import charts
+
+    sections: list[_Section] = []
+    if area is not None:
+        benchmark = workforce.population(area)
+        rep = suppress(workforce.representation(staff, benchmark), threshold=threshold)
+        rep_by = suppress(workforce.representation(staff, benchmark, by="band_group"), threshold=threshold)
+        s = _Section("representation", "Representation against the local population", rep,
+                     {"representation": rep.table, "representation_by_band": rep_by.table})
+        _draw(s, "representation", lambda: charts.representation_chart(rep, min_n=threshold))
+        _draw(s, "ratio_by_band_group", lambda: charts.ratio_chart(rep_by, min_n=threshold))
+        sections.append(s)
+    lad = suppress(workforce.ladder(staff), threshold=threshold)
+    gaps = suppress(workforce.progression_gaps(staff), threshold=threshold)
+    s = _Section("ladder", "The pay ladder and progression gaps", gaps,
+                 {"ladder": lad.table, "progression_gaps": gaps.table})
+    organisations = lad.table["organisation"].astype(str).unique()
+    for org in organisations:
+        tag = "" if len(organisations) == 1 else "_" + "".join(ch if ch.isalnum() else "_" for ch in org.lower())
+        kw = {} if len(organisations) == 1 else {"organisation": org}
+        for category in ("Non-clinical", "Clinical"):
+            _draw(s, f"ladder_{category.lower().replace('-', '_')}{tag}",
+                  lambda c=category, k=kw: charts.ladder_chart(lad, staff_category=c, min_n=threshold, **k))
+    drawable = _drawable_gaps(gaps)
+    if len(drawable.table) < len(gaps.table):
+        s.notes.append(f"{len(gaps.table) - len(drawable.table)} progression-gap rows with suppressed counts are "
+                       "in the table (shown as *) but not in the chart.")
+    _draw(s, "progression_gaps", lambda: charts.likelihood_chart(drawable, min_n=threshold))
+    sections.append(s)
+
+    w, note = _wres_checked(workforce.wres(staff, recruitment=recruitment), gaps)
+    s = _Section("wres", "Workforce Race Equality Standard", w, {"wres": w.table}, notes=[note])
+    drawable = (w.table["unit"].astype(str) == "relative likelihood") & pd.to_numeric(w.table["value"],
+                                                                                      errors="coerce").notna()
+    if drawable.any():
+        _draw(s, "wres", lambda: charts.likelihood_chart(w, min_n=threshold))
+    else:
+        s.notes.append("No WRES relative likelihood could be worked out from the inputs given, so no WRES chart.")
+    sections.append(s)
+
+    if pd.Series(staff.people["snapshot_date"]).nunique() >= 2:
+        pr = suppress(workforce.promotion(staff), threshold=threshold)
+        me = _model_employer_suppressed(workforce.model_employer(staff), threshold)
+        s = _Section("promotion", "Promotion, leaving and the Model Employer-style trajectory", pr,
+                     {"promotion": pr.table, "model_employer": me.table})
+        _draw(s, "promotion", lambda: charts.promotion_chart(pr, min_n=threshold))
+        if len(organisations) == 1:
+            _draw(s, "trajectory", lambda: charts.trajectory_chart(me, min_n=threshold))
+        sections.append(s)
+    return sections
+
+
+# ---------------------------------------------------------------- writing
+
+
+def _cell(value: Any) -> Any:
+    """A table value as a plain Python value for a workbook cell (None when missing)."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and np.isnan(value):
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+        if isinstance(value, float) and np.isnan(value):
+            return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if isinstance(value, (list, tuple, dict, set)):
+        return str(value)
+    return value
+
+
+def _safe_text(cell) -> None:
+    """Store text as text: never as a formula."""
+    if isinstance(cell.value, str):
+        cell.data_type = "s"
+
+
+def _write_workbook(path: Path, sheets: dict[str, pd.DataFrame], notes: list[tuple[str, str]]) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    book.remove(book.active)
+    for name, table in sheets.items():
+        sheet = book.create_sheet(name[:31])
+        sheet.append(list(map(str, table.columns)))
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+            _safe_text(cell)
+        for row in table.itertuples(index=False, name=None):
+            sheet.append([_cell(v) for v in row])
+            for cell in sheet[sheet.max_row]:
+                _safe_text(cell)
+        sheet.freeze_panes = "A2"
+    sheet = book.create_sheet("Notes")
+    sheet.append(["item", "note"])
+    for item, note in notes:
+        sheet.append([item, note])
+    for row in sheet.iter_rows():
+        for cell in row:
+            _safe_text(cell)
+    book.save(path)
+
+
+def _display(table: pd.DataFrame) -> pd.DataFrame:
+    """The table as shown on the page: suppressed counts as '*', flags dropped, figures rounded."""
+    out = pd.DataFrame(index=table.index)
+    flags = {c[: -len("_suppressed")]: c for c in table.columns if c.endswith("_suppressed")}
+    for column in table.columns:
+        if column in flags.values():
+            continue
+        values = table[column]
+        shown = []
+        for v in values:
+            v = _cell(v)
+            if v is None:
+                shown.append("")
+            elif isinstance(v, bool):
+                shown.append("yes" if v else "no")
+            elif isinstance(v, float):
+                shown.append(f"{v:.4g}")
+            elif isinstance(v, dt.datetime):
+                shown.append(f"{v:%Y-%m-%d}")
+            else:
+                shown.append(str(v))
+        if column in flags:
+            hidden = table[flags[column]].fillna(False).astype(bool).to_numpy()
+            shown = ["*" if h else s for s, h in zip(shown, hidden)]
+        out[column] = shown
+    return out
+
+
+def _narrative(section: _Section) -> list[str]:
+    result = section.result
+    method, benchmark = result.method, result.benchmark
+    lines = [f"<b>Measured:</b> {html.escape(str(method.get('analysis', section.title)))}"
+             + (f"; {html.escape(str(method['staff']))}" if method.get("staff") else "")
+             + (f"; snapshots {html.escape(', '.join(map(str, method['snapshots'])))}"
+                if isinstance(method.get("snapshots"), list) else "") + "."]
+    if benchmark:
+        lines.append(f"<b>Against:</b> {html.escape(str(benchmark.get('area', '')))}"
+                     + (f", ages {html.escape(str(benchmark['ages']))}" if benchmark.get("ages") else "")
+                     + (f". {html.escape(str(benchmark['method']))}" if benchmark.get("method") else ""))
+    titles = []
+    for spec in section.charts.values():
+        title = spec.get("title")
+        text = title.get("text") if isinstance(title, dict) else title
+        if text:
+            titles.append(html.escape(" ".join(text) if isinstance(text, list) else str(text)))
+    if titles:
+        lines.append("<b>What it shows:</b> " + " ".join(t if t.endswith(".") else t + "." for t in titles))
+    caveats = []
+    for key in ("caveats", "caveat"):
+        value = benchmark.get(key) if benchmark else None
+        if value:
+            caveats += list(value) if isinstance(value, (list, tuple)) else [value]
+    for key in ("interval", "test", "correction", "disclosure limits", "label"):
+        if method.get(key):
+            caveats.append(f"{key}: {method[key]}")
+    caveats += section.notes
+    if caveats:
+        lines.append("<b>Caveats:</b> " + "; ".join(html.escape(str(c)) for c in caveats))
+    return lines
+
+
+def _json_for_script(value: Any) -> str:
+    return json.dumps(value, default=str).replace("</", "<\\/").replace("<!--", "<\\!--")
+
+
+def _write_html(path: Path, sections: list[_Section], bundle: str, title: str, footer: str) -> None:
+    parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+             f"<title>{html.escape(title)}</title>",
+             "<style>body{font-family:Arial,Helvetica,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;"
+             "color:#222}table{border-collapse:collapse;font-size:12px;margin:1em 0}td,th{border:1px solid #ccc;"
+             "padding:2px 6px;text-align:right}th{background:#f2f2f2}details{margin:1em 0}.chart{margin:1.5em 0}"
+             "</style>",
+             '<script id="vega-libraries">' + bundle.replace("</script", "<\\/script") + "</script>",
+             "</head><body>", f"<h1>{html.escape(title)}</h1>"]
+    for section in sections:
+        parts.append(f'<section id="{section.key}"><h2>{html.escape(section.title)}</h2>')
+        parts += [f"<p>{line}</p>" for line in _narrative(section)]
+        for name, spec in section.charts.items():
+            parts.append(f'<div class="chart" id="chart-{name}"></div>')
+            parts.append(f'<script type="application/json" class="vega-spec" data-target="chart-{name}">'
+                         f"{_json_for_script(spec)}</script>")
+        for name, table in section.tables.items():
+            shown = _display(table)
+            parts.append(f"<details><summary>Table: {html.escape(name)} ({len(shown)} rows; * = suppressed)"
+                         f"</summary>{shown.to_html(index=False, escape=True, border=0)}</details>")
+        parts.append("</section>")
+    parts.append(f"<footer><p>{html.escape(footer)}</p></footer>")
+    parts.append("<script>document.querySelectorAll('script.vega-spec').forEach(function (el) {"
+                 "vegaEmbed('#' + el.dataset.target, JSON.parse(el.textContent), "
+                 "{actions: false, mode: 'vega-lite', renderer: 'svg'});});</script>")
+    parts.append("</body></html>")
+    path.write_text("\n".join(parts), encoding="utf-8")
+
+
+def _render(folder: Path, name: str, spec: dict) -> None:
+    import vl_convert as vlc
+
+    (folder / f"{name}.svg").write_text(vlc.vegalite_to_svg(spec), encoding="utf-8")
+    (folder / f"{name}.png").write_bytes(vlc.vegalite_to_png(spec, scale=2))
+
+
+def _versions() -> dict[str, str]:
+    out = {"workforce": __version__, "python": sys.version.split()[0]}
+    for name in _DEPENDENCIES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+# ---------------------------------------------------------------- the pack
+
+
+def build_pack(staff_files, *, out, area=None, previous=(), recruitment=None, service=None,
+               threshold: int = DEFAULT_THRESHOLD, progress: bool = True) -> Path:
+    """Write the board pack for the staff in ``staff_files`` into the folder ``out``.
+
+    Parameters
+    ----------
+    staff_files : path or list of paths
+        The latest staff-in-post export(s).
+    out : path
+        The folder to write: absent, empty, or a previous pack (replaced).
+    area : str, optional
+        The benchmark area for representation (see :func:`workforce.population`);
+        without it the representation section is left out.
+    previous : list of paths
+        Earlier snapshots, for promotion and the Model Employer-style trajectory.
+    recruitment : path, optional
+        Applications, for WRES indicator 2.
+    service : path or Service, optional
+        Narrow the staff to a service.
+    threshold : int
+        Counts from 1 to ``threshold - 1`` are suppressed.
+    progress : bool
+        Print the steps on stderr when it is a terminal.
+
+    Returns
+    -------
+    pathlib.Path
+        The pack's ``index.html``.
+    """
+    import vl_convert as vlc
+
+    import workforce
+
+    files = [Path(staff_files)] if isinstance(staff_files, (str, os.PathLike)) else [Path(f) for f in staff_files]
+    previous = [Path(p) for p in ([previous] if isinstance(previous, (str, os.PathLike)) else previous)]
+    recruitment = Path(recruitment) if recruitment is not None else None
+    if not files:
+        raise WorkforceError("give at least one staff-in-post export.")
+    if threshold < 1:
+        raise WorkforceError(f"the threshold must be at least 1, not {threshold}.")
+    inputs = [("staff", p) for p in files] + [("previous", p) for p in previous]
+    inputs += [("recruitment", recruitment)] if recruitment is not None else []
+    inputs += [("service", Path(service))] if isinstance(service, (str, os.PathLike)) else []
+    for _, path in inputs:
+        if not path.is_file():
+            raise WorkforceError(f"no such file: {path}")
+    out = Path(out)
+    _check_out(out)
+    steps = _Progress(progress, 7)
+
+    staff = workforce.load_staff([*previous, *files], service=service)
+    steps.step("staff loaded")
+    sections = _findings(staff, area=area, recruitment=recruitment, threshold=threshold)
+    steps.step("findings computed and suppressed")
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    try:
+        charts_dir = tmp / "charts"
+        charts_dir.mkdir()
+        specs = {name: spec for s in sections for name, spec in s.charts.items()}
+        with ThreadPoolExecutor(max_workers=min(4, max(1, len(specs)))) as pool:
+            list(pool.map(lambda item: _render(charts_dir, *item), specs.items()))
+        steps.step("charts rendered (SVG, PNG)")
+
+        rule = (f"Counts from 1 to {threshold - 1} are suppressed; 0 is shown. Where one count of a margin (counts "
+                "adding up to a published total, unknowns included) is suppressed, the smallest other non-zero "
+                "count (or the total) is suppressed too, until nothing changes. Figures made from a suppressed "
+                "count are blanked. Limits: margins within one table only.")
+        notes = [("suppression rule", rule),
+                 ("suppressed cells", "In this workbook a suppressed count is an empty cell with TRUE in its "
+                                      "<count>_suppressed column; a blank figure was made from a suppressed count."),
+                 ("charts", "Drawn from the suppressed tables: suppressed groups are hidden, groups with fewer "
+                            f"than {threshold} staff are grey.")]
+        sheets: dict[str, pd.DataFrame] = {}
+        for s in sections:
+            sheets.update(s.tables)
+            for key in ("analysis", "staff", "interval", "test", "correction"):
+                if s.result.method.get(key):
+                    notes.append((f"{s.key}: {key}", str(s.result.method[key])))
+            for note in s.notes:
+                notes.append((f"{s.key}: note", note))
+        _write_workbook(tmp / "tables.xlsx", sheets, notes)
+        steps.step("tables.xlsx written")
+
+        stamp = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        organisations = ", ".join(sorted(staff.people["organisation"].astype(str).unique()))
+        footer = (f"Made by workforce {__version__} on {stamp}. {rule} Every person in the sample data is "
+                  "fictional." if all("sample_data" in str(p) for _, p in inputs) else
+                  f"Made by workforce {__version__} on {stamp}. {rule}")
+        _write_html(tmp / "index.html", sections, vlc.javascript_bundle(),
+                    f"Workforce diversity board pack: {organisations}", footer)
+        steps.step("index.html written")
+
+        benchmark = next((s.result.benchmark for s in sections if s.key == "representation"), None)
+        manifest = {
+            "kind": PACK_KIND,
+            "created": stamp,
+            "inputs": [{"role": role, "path": str(p), "name": p.name, "bytes": p.stat().st_size,
+                        "sha256": _sha256(p)} for role, p in inputs],
+            "options": {"area": area, "threshold": threshold, "service": str(service) if service else None,
+                        "previous": [str(p) for p in previous],
+                        "recruitment": str(recruitment) if recruitment else None},
+            "versions": _versions(),
+            "benchmark": benchmark,
+            "suppression": rule,
+            "charts": sorted(specs),
+            "tables": list(sheets),
+            "notes": [n for s in sections for n in s.notes],
+        }
+        _write_manifest(tmp / "manifest.json", manifest)
+        steps.step("manifest.json written")
+        _move_into_place(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    steps.step("done")
+    return out / "index.html"
+
+
+def _write_manifest(path: Path, manifest: dict) -> None:
+    path.write_text(json.dumps(manifest, indent=2, default=str), encoding="utf-8")
