@@ -488,11 +488,7 @@ def ladder_chart(result: Result, *, staff_category: str = "Non-clinical", organi
     'BME staff are 38% of non-clinical staff but 17% of band 8a and above'
     """
     table = _check(result, ("ladder",), "ladder_chart")
-    orgs = list(dict.fromkeys(table["organisation"].astype(str)))
-    if organisation is None:
-        if len(orgs) > 1:
-            raise WorkforceError(f"the ladder holds several organisations; pass organisation= one of {orgs}.")
-        organisation = orgs[0] if orgs else ""
+    organisation = _one_organisation(table, organisation, "the ladder")
     rung_type = "grade" if staff_category == "Medical" else "band"
     rows = table[(table["organisation"].astype(str) == organisation) & (table["staff_category"].astype(str) == staff_category)
                  & (table["rung_type"].astype(str) == rung_type)]
@@ -884,11 +880,7 @@ def trajectory_chart(result: Result, *, organisation: str | None = None, split: 
     'BME staff are 17% of band 8a and abo'
     """
     table = _check(result, ("Model Employer-style trajectories",), "trajectory_chart")
-    orgs = list(dict.fromkeys(table["organisation"].astype(str)))
-    if organisation is None:
-        if len(orgs) > 1:
-            raise WorkforceError(f"the result holds several organisations; pass organisation= one of {orgs}.")
-        organisation = orgs[0]
+    organisation = _one_organisation(table, organisation, "the result")
     rows = table[(table["organisation"].astype(str) == organisation) & (table["split"].astype(str) == split)]
     if rows.empty:
         raise WorkforceError(f"no trajectories for {organisation!r}, split {split!r}.")
@@ -963,3 +955,13 @@ def _senior_share(rows: pd.DataFrame, senior: list[str]) -> float:
     if chosen.empty or counts.isna().any() or known.isna().any() or known.sum() == 0:
         return float("nan")
     return float(counts.sum() / known.sum())
+
+
+def _one_organisation(table: pd.DataFrame, organisation: str | None, what: str) -> str:
+    """The organisation to draw: the one given, or the only one in the table."""
+    if organisation is not None:
+        return organisation
+    orgs = list(dict.fromkeys(table["organisation"].astype(str)))
+    if len(orgs) > 1:
+        raise WorkforceError(f"{what} holds several organisations; pass organisation= one of {orgs}.")
+    return orgs[0] if orgs else ""
