@@ -113,6 +113,34 @@ def test_single_suppressed_cell_forces_the_smallest_other_nonzero():
     check_safe(t, out, cells, margins)
 
 
+def test_complementary_cell_chosen_to_stop_the_cascade():
+    # margin one: a + b + c = T1; margin two: b + d + e = T2.  a (3) is small.  The smallest other cell
+    # of margin one is b (10), but hiding b leaves margin two with a lone hidden cell, so d would follow;
+    # c (12) belongs to no other margin, so hiding it ends the suppression there.
+    t = pd.DataFrame({"cell": ["a", "b", "c", "d", "e", "T1", "T2"], "n": [3, 10, 12, 20, 30, 25, 60]})
+    cells = {"n": ("cell",)}
+    def cells_named(*names):
+        return lambda x: x["cell"].isin(names)
+
+    margins = [Margin(Part("n", cells_named("T1")), (Part("n", cells_named("a", "b", "c")),), ()),
+               Margin(Part("n", cells_named("T2")), (Part("n", cells_named("b", "d", "e")),), ())]
+    out = suppress_counts(t, cells, margins)
+    assert out.loc[out["n_suppressed"], "cell"].tolist() == ["a", "c"]
+    check_safe(t, out, cells, margins)
+
+
+def test_sample_ladder_keeps_most_band_shares():
+    """On the sample trust the published ladder shows the shares of most bands (no long cascade)."""
+    import workforce
+
+    staff = workforce.load_staff(workforce.sample_data("soar_valley_staff_in_post_2025-03-31.xlsx"))
+    table = suppress(workforce.ladder(staff)).table
+    bands = table[(table["rung_type"] == "band") & (table["group"] == "BME")]
+    for category in ("Clinical", "Non-clinical"):
+        shown = bands.loc[(bands["staff_category"] == category) & bands["share_of_known"].notna(), "rung"]
+        assert set(map(str, shown)) >= {"3", "5", "6", "7", "8a"}, (category, sorted(map(str, shown)))
+
+
 def test_two_small_cells_need_no_more():
     t, cells, margins = _one_margin([3, 5, 20, 40], 68)
     out = suppress_counts(t, cells, margins)
@@ -261,7 +289,7 @@ def test_method_records_the_rule_and_the_original_is_unchanged():
     safe = suppress(result, threshold=10)
     assert safe.method["disclosure threshold"] == 10
     assert "1 to 9" in safe.method["primary suppression"]
-    assert "smallest other non-zero" in safe.method["secondary suppression"]
+    assert "fewest other margins" in safe.method["secondary suppression"]
     assert "staff_share" in safe.method["blanked"]
     assert safe.method["alpha"] == 0.05 and "disclosure threshold" not in result.method
     assert result.table["staff_count"].tolist() == [100, 3, 30, 40, 50]

@@ -9,9 +9,10 @@ can be picked out (definitions section 7):
   published total.  For every *margin* (count cells that add up to a published
   total, such as the groups of a subgroup adding to its staff, or a group's
   headcounts over the rungs adding to its overall headcount) in which exactly
-  one cell is suppressed, the smallest other non-zero cell is suppressed too
-  (the total itself when no other cell is left); this is repeated until
-  nothing changes;
+  one cell is suppressed, another non-zero cell of it is suppressed too (the
+  total itself when no other cell is left), chosen to leave the fewest other
+  margins with a lone suppressed cell, then the smallest; this is repeated
+  until nothing changes;
 * every figure made from a suppressed count (share, interval, ratio, p-value,
   difference, rate, relative likelihood, mean or median) is blanked.
 
@@ -427,24 +428,49 @@ def _margin_instances(table, margins, cell_of) -> list[tuple[np.ndarray, int, bo
 
 
 def _secondary(values: np.ndarray, hidden: np.ndarray, instances) -> int:
-    """Suppress until no margin has exactly one suppressed cell; the number of rounds."""
+    """Suppress until no margin has exactly one suppressed cell; the number of rounds.
+
+    Where a margin has one suppressed cell, the complementary cell is chosen
+    by cost: among the margin's other non-zero cells (and its total), the one
+    whose suppression leaves the fewest *other* margins with exactly one
+    suppressed cell (a margin with none gains a lone one: +1; a margin with a
+    lone one is closed: -1), then the smallest.  This keeps the cascade
+    through overlapping margins (bands, clusters, staff categories, totals)
+    short.  A margin that prefers its total hides the total when that costs
+    no more than the best part.
+    """
+    members: list[list[int]] = [[] for _ in range(len(values))]
+    cells_of: list[np.ndarray] = []
+    for i, (parts, total, _prefer) in enumerate(instances):
+        cells = np.unique(np.append(parts, total))
+        cells_of.append(cells)
+        for c in cells:
+            members[c].append(i)
+    n_hidden = np.array([int(hidden[c].sum()) for c in cells_of], dtype=np.int64)
+
+    def cost(cell: int, here: int) -> int:
+        return sum(1 if n_hidden[m] == 0 else -1 if n_hidden[m] == 1 else 0 for m in members[cell] if m != here)
+
+    def hide(cell: int) -> None:
+        hidden[cell] = True
+        for m in members[cell]:
+            n_hidden[m] += 1
+
     rounds = 0
     changed = True
     while changed:
         changed, rounds = False, rounds + 1
-        for parts, total, prefer_total in instances:
-            n = hidden[parts].sum() + hidden[total]
-            if n != 1:
+        for i, (parts, total, prefer_total) in enumerate(instances):
+            if n_hidden[i] != 1:
                 continue
-            open_ = parts[~hidden[parts] & (values[parts] > 0)]
-            if prefer_total and not hidden[total] and values[total] > 0:
-                hidden[total] = True
-            elif len(open_):
-                hidden[open_[np.argmin(values[open_])]] = True
-            elif not hidden[total] and values[total] > 0:
-                hidden[total] = True
-            else:
+            open_ = [int(c) for c in np.unique(parts) if not hidden[c] and values[c] > 0 and c != total]
+            total_open = not hidden[total] and values[total] > 0
+            if not open_ and not total_open:
                 continue
+            best = min(open_, key=lambda c: (cost(c, i), values[c])) if open_ else None
+            if total_open and (best is None or (prefer_total and cost(total, i) <= cost(best, i))):
+                best = total
+            hide(best)
             changed = True
     return rounds
 
@@ -540,9 +566,10 @@ def suppress(result: Result, *, threshold: int = DEFAULT_THRESHOLD) -> Result:
 
     Counts from 1 to ``threshold - 1`` are suppressed (primary); then, until
     nothing changes, wherever exactly one count of a margin (counts adding up
-    to a published total, including the unknown category) is suppressed, the
-    smallest other non-zero count of it is suppressed too, or the total when
-    no other is left (secondary).  Figures made from a suppressed count are
+    to a published total, including the unknown category) is suppressed,
+    another non-zero count of it is suppressed too, or the total when no
+    other is left (secondary): the one that leaves the fewest other margins
+    with a lone suppressed count, then the smallest.  Figures made from a suppressed count are
     blanked.
 
     Parameters
@@ -608,8 +635,9 @@ def suppress(result: Result, *, threshold: int = DEFAULT_THRESHOLD) -> Result:
         "disclosure threshold": threshold,
         "primary suppression": f"counts 1 to {threshold - 1} suppressed (shown as <NA>); 0 shown",
         "secondary suppression": "in every margin (counts adding to a published total, including the unknown "
-                                 "category) with exactly one suppressed count, the smallest other non-zero count "
-                                 "(or the total) suppressed too, repeated until nothing changes",
+                                 "category) with exactly one suppressed count, another non-zero count (or the "
+                                 "total) suppressed too: the one leaving the fewest other margins with a lone "
+                                 "suppressed count, then the smallest; repeated until nothing changes",
         "rows with a suppressed count": n_cells,
         "blanked": f"{blanked} where a count they are made from is suppressed",
         "suppression flags": flags,

@@ -483,8 +483,9 @@ def build_pack(staff_files, *, out, area=None, previous=(), recruitment=None, se
         steps.step("charts rendered (SVG, PNG)")
 
         rule = (f"Counts from 1 to {threshold - 1} are suppressed; 0 is shown. Where one count of a margin (counts "
-                "adding up to a published total, unknowns included) is suppressed, the smallest other non-zero "
-                "count (or the total) is suppressed too, until nothing changes. Figures made from a suppressed "
+                "adding up to a published total, unknowns included) is suppressed, another non-zero count (or the "
+                "total) is suppressed too, chosen so that the fewest other margins are left with a lone suppressed "
+                "count, then the smallest, until nothing changes. Figures made from a suppressed "
                 "count are blanked. Limits: margins within one table only.")
         notes = [("suppression rule", rule),
                  ("suppressed cells", "In this workbook a suppressed count is an empty cell with TRUE in its "
