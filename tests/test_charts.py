@@ -44,10 +44,30 @@ def staff3():
 
 
 @pytest.fixture(scope="module")
-def results(staff, staff3):
+def trusts():
+    """Three organisations of one ICB (Soar Valley, Charnwood, Rutland Vale), 31 March 2025."""
+    files = ["soar_valley_staff_in_post_2025-03-31.xlsx", "charnwood_staff_in_post_2025-03-31.csv",
+             "rutland_vale_staff_in_post_2025-03-31.xlsx"]
+    return workforce.load_staff([workforce.sample_data(f) for f in files])
+
+
+@pytest.fixture(scope="module")
+def results(staff, staff3, trusts):
     sd = workforce.sample_data
     leicester = workforce.population("Leicester")
+    pairs = workforce.representation(staff, leicester, characteristic=("sex", "ethnicity"), by="band_group")
+    areas = {"Soar Valley Hospitals NHS Trust": "Leicester", "Charnwood Community Health NHS Trust": "Charnwood",
+             "Rutland Vale Healthcare NHS Trust": "Rutland"}
     return {
+        "pairs": pairs,
+        "pairs_suppressed": workforce.suppress(pairs),
+        "ages": workforce.representation(staff, leicester, characteristic="age_band"),
+        "ages_all": workforce.representation(staff, workforce.population("Leicester", ages="all"),
+                                             characteristic="age_band"),
+        "orgs": workforce.representation(trusts, workforce.population("QK1"), by="organisation", level="wres"),
+        "orgs_nhs5": workforce.representation(trusts, workforce.population("QK1"), by="organisation"),
+        "own_areas": workforce.icb_view(trusts, {org: workforce.population(area) for org, area in areas.items()},
+                                        level="wres"),
         "representation": workforce.representation(staff, leicester),
         "representation_by": workforce.representation(staff, leicester, by="band_group"),
         "ladder": workforce.ladder(staff),
@@ -81,6 +101,12 @@ CASES = {
     "promotion": (charts.promotion_chart, "promotion", {}),
     "promotion_by_grade_group": (charts.promotion_chart, "promotion_by", {}),
     "trajectory": (charts.trajectory_chart, "model_employer", {}),
+    "heatmap_sex_ethnicity_band_group": (charts.heatmap_chart, "pairs", {}),
+    "heatmap_suppressed": (charts.heatmap_chart, "pairs_suppressed", {}),
+    "age_profile": (charts.age_profile_chart, "ages", {}),
+    "age_profile_all_ages": (charts.age_profile_chart, "ages_all", {}),
+    "funnel_bme": (charts.funnel_chart, "orgs", {}),
+    "funnel_own_areas": (charts.funnel_chart, "own_areas", {}),
 }
 
 
@@ -173,6 +199,9 @@ def test_embedded_data_is_the_aggregated_table_only(specs, results, name):
     _, spec = specs[name]
     table = results[CASES[name][1]].table
     for rows in spec["datasets"].values():
+        if name.startswith("funnel") and rows and "low_998" in rows[0] and "organisation" not in rows[0]:
+            assert len(rows) <= 300  # the control limits over a grid of sizes (made here, not from staff)
+            continue
         assert len(rows) <= len(table)
         columns = set().union(*(r.keys() for r in rows)) if rows else set()
         assert not columns & IDENTIFIERS
@@ -439,3 +468,293 @@ def test_ladder_title_never_states_a_figure_made_from_suppressed_counts():
     else:
         share = senior["headcount"].sum() / senior["rung_known"].sum()
         assert f"{share:.0%}" in title
+
+
+# ---------------------------------------------------------------- intersections: the heat map
+
+
+def pair_rows(table: pd.DataFrame) -> pd.DataFrame:
+    return table[table["characteristic"] == "sex × ethnicity"]
+
+
+def test_heatmap_title_from_the_most_senior_band_group(specs, results):
+    t = pair_rows(results["pairs"].table)
+    senior = t[t["subgroup"] == "8c+"]
+    big = senior[senior["staff_count"] >= 8]
+    assert not (big["flag"] == "under-represented").any()  # so the title says what the band group is made of
+    assert sorted(big["group"]) == ["Female × White", "Male × White"]
+    share = big["staff_count"].sum() / senior["staff_total"].iloc[0]
+    population = big["population_share"].sum()
+    assert specs["heatmap_sex_ethnicity_band_group"][1]["title"]["text"] == (
+        f"In bands 8c+, White women and White men are {pct(share)} of staff against {pct(population)} of "
+        "Leicester's working-age population")
+    assert pct(share) == "93%" and pct(population) == "39%"
+
+
+def test_heatmap_title_names_the_least_represented_group(staff):
+    result = workforce.representation(staff, workforce.population("Leicester"), characteristic=("sex", "ethnicity"))
+    t = pair_rows(result.table)
+    under = t[(t["flag"] == "under-represented") & (t["staff_count"] >= 8)]
+    row = under.loc[under["ratio"].idxmin()]
+    assert row["group"] == "Male × Asian"
+    assert charts.heatmap_chart(result).to_dict()["title"]["text"] == (
+        f"Asian men are under-represented: {pct(row['staff_share'])} of staff against "
+        f"{pct(row['population_share'])} of Leicester's working-age population")
+
+
+def test_heatmap_draws_only_the_intersections_coloured_by_the_ratio(specs, results):
+    spec = specs["heatmap_sex_ethnicity_band_group"][1]
+    rows = main_rows(spec)
+    t = pair_rows(results["pairs"].table)
+    assert len(rows) == len(t) == 50
+    assert all(" × " in r["group"] for r in rows)
+    assert {r["subgroup"] for r in rows} == {"1-4", "5-7", "8a-8b", "8c+", "Medical"}
+    colour = next(layer["encoding"]["color"] for layer in spec["layer"]
+                  if layer["encoding"].get("color", {}).get("field") == "colour_ratio")
+    assert colour["scale"]["type"] == "log"
+    assert colour["scale"]["domain"] == [0.25, 1.0, 4.0]  # diverging, centred on 1
+    assert colour["scale"]["range"][1] == "#F7F7F7"
+    ok = [r for r in rows if r["status"] == ""]
+    for r in ok:
+        assert r["colour_ratio"] == pytest.approx(min(max(r["ratio"], 0.25), 4.0), abs=1e-4)
+        assert r["text"] == f"{pct(r['staff_share'])}\nratio {r['ratio']:.2f}"
+    y = next(layer["encoding"]["y"] for layer in spec["layer"] if "y" in layer.get("encoding", {}))
+    assert y["sort"][:2] == ["White women", "Mixed women"] and "Asian men" in y["sort"]
+
+
+def test_heatmap_small_cells_are_grey_and_unlabelled_by_number(specs, results):
+    spec = specs["heatmap_sex_ethnicity_band_group"][1]
+    rows = main_rows(spec)
+    small = [r for r in rows if r["staff_count"] < 8]
+    assert len(small) == 14  # 8a-8b and 8c+: most groups other than White
+    for r in small:
+        assert r["status"] == "fewer than 8 staff" and r["colour_ratio"] is None
+        assert r["text"] == "fewer than\n8 staff"
+    assert all(r["status"] == "" for r in rows if r["staff_count"] >= 8)
+    rects = [layer for layer in spec["layer"] if mark_type(layer) == "rect"]
+    filters = [t["filter"] for layer in rects for t in layer.get("transform", [])]
+    assert filters == ["datum.status == ''", "datum.status != ''"]
+    fill = rects[1]["encoding"]["fill"]["scale"]
+    assert dict(zip(fill["domain"], fill["range"])) == {"fewer than 8 staff": GREY}
+
+
+def test_heatmap_of_a_suppressed_result_hides_suppressed_cells(specs, results):
+    safe = pair_rows(results["pairs_suppressed"].table)
+    spec = specs["heatmap_suppressed"][1]
+    rows = {(r["subgroup"], r["group"]): r for r in main_rows(spec)}
+    hidden = safe[safe["staff_count_suppressed"]]
+    assert len(hidden) == 8  # 5 in bands 8a-8b, 3 in 8c+
+    for key in zip(hidden["subgroup"], hidden["group"]):
+        r = rows[key]
+        assert r["status"] == "suppressed" and r["text"] == "suppressed"
+        assert r["staff_count"] is None and r["staff_share"] is None and r["ratio"] is None
+        assert r["staff_share_low"] is None and r["colour_ratio"] is None
+    # a row whose only suppressed count is the band group's unknowns keeps its share (it is not made from it)
+    white = rows[("8c+", "Female × White")]
+    assert white["status"] == "" and white["staff_share"] == pytest.approx(50 / 72, abs=1e-4)
+    legend = next(layer for layer in spec["layer"] if mark_type(layer) == "rect" and "fill" in layer["encoding"])
+    assert legend["encoding"]["fill"]["scale"]["domain"] == ["fewer than 8 staff", "suppressed"]
+    assert "suppressed" in spec["title"]["subtitle"][0]
+    for r in main_rows(spec):
+        assert "_suppressed" not in " ".join(r)
+
+
+def test_heatmap_needs_an_intersection(results):
+    with pytest.raises(WorkforceError, match=r"characteristic=\('sex', 'ethnicity'\)"):
+        charts.heatmap_chart(results["representation"])
+    with pytest.raises(WorkforceError, match="representation or icb_view"):
+        charts.heatmap_chart(results["ladder"])
+
+
+# ---------------------------------------------------------------- age profile
+
+
+def test_age_profile_title_and_the_national_age_benchmark(specs, results):
+    t = results["ages"].table
+    under = t[(t["flag"] == "under-represented") & (t["staff_count"] >= 8)]
+    row = under.loc[under["difference_pp"].idxmin()]
+    spec = specs["age_profile"][1]
+    assert spec["title"]["text"] == (
+        f"Staff aged {row['group']} are under-represented: {pct(row['staff_share'])} of staff against "
+        f"{pct(row['population_share'])} of the working-age population of England and Wales")
+    assert row["group"] == "16-24"
+    subtitle = " ".join(spec["title"]["subtitle"])
+    assert f"n = {int(t['staff_total'].iloc[0]):,} staff" in subtitle
+    assert f"({int(t['unknown_count'].iloc[0])} aged 65 and over or of unknown age, left out)" in subtitle
+    assert "England and Wales age structure" in subtitle
+    assert [r["group"] for r in main_rows(spec)] == ["16-24", "25-34", "35-44", "45-54", "55-64"]
+    assert "65+" not in {r["group"] for r in main_rows(spec)}
+    tick = next(layer for layer in spec["layer"] if mark_type(layer) == "tick")
+    assert tick["encoding"]["y"]["field"] == "population_share"
+
+
+def test_age_profile_with_all_ages_never_headlines_65_and_over(specs, results):
+    t = results["ages_all"].table.set_index("group")
+    assert t.loc["65+", "difference_pp"] == t["difference_pp"].min()  # the 65+ gap is the largest...
+    spec = specs["age_profile_all_ages"][1]
+    assert "65+" not in spec["title"]["text"]  # ...but its population is mostly retired
+    assert spec["title"]["text"].startswith(f"Staff aged 16-24 are under-represented: {pct(t.loc['16-24', 'staff_share'])}")
+    assert spec["title"]["text"].endswith("of the population of England and Wales aged 16 and over")
+    assert any("65+ population includes people long retired" in line for line in spec["title"]["subtitle"])
+
+
+def test_age_profile_small_and_suppressed_bands(results):
+    result = results["ages"]
+    table = result.table.copy()
+    table["staff_count_suppressed"] = table["group"] == "25-34"
+    spec = charts.age_profile_chart(dataclasses.replace(result, table=table), min_n=300).to_dict()
+    rows = {r["group"]: r for r in main_rows(spec)}
+    assert rows["16-24"]["status"] == rows["16-24"]["key"] == "fewer than 300 staff"
+    assert rows["25-34"]["status"] == "suppressed" and rows["25-34"]["staff_share"] is None
+    assert rows["35-44"]["status"] == "" and rows["35-44"]["key"] == "Staff share"
+    assert "25-34: suppressed" in spec["description"]
+    colour = next(layer["encoding"]["color"] for layer in spec["layer"] if "field" in layer["encoding"].get("color", {}))
+    assert dict(zip(colour["scale"]["domain"], colour["scale"]["range"]))["fewer than 300 staff"] == GREY
+
+
+def test_age_profile_needs_age_bands(results):
+    with pytest.raises(WorkforceError, match="characteristic='age_band'"):
+        charts.age_profile_chart(results["representation"])
+
+
+# ---------------------------------------------------------------- funnel plot
+
+
+def cdf(r: int, n: int, p: float) -> float:
+    """P(R <= r) for R ~ Binomial(n, p), from the regularised incomplete beta function (not scipy.stats.binom)."""
+    from scipy.special import betainc
+
+    if r < 0:
+        return 0.0
+    if r >= n:
+        return 1.0
+    return float(betainc(n - r, r + 1, 1 - p))
+
+
+def exact_limit(n: int, p: float, q: float) -> float:
+    """Spiegelhalter (2005) A.1.1, written out again: r = smallest with P(R <= r) >= q, interpolated."""
+    r = max(0, int(n * p - 10 * math.sqrt(n * p * (1 - p))) - 1)
+    while cdf(r, n, p) < q:
+        r += 1
+    alpha = (cdf(r, n, p) - q) / (cdf(r, n, p) - cdf(r - 1, n, p))
+    return min(max((r - alpha) / n, 0.0), 1.0)
+
+
+def funnel_points(spec: dict) -> list[dict]:
+    """The organisations' rows (the other dataset holds the control limits)."""
+    return next(rows for rows in spec["datasets"].values() if rows and "organisation" in rows[0])
+
+
+@pytest.mark.parametrize("n", [50, 737, 1379, 5805])
+def test_funnel_exact_binomial_limits_match_an_independent_computation(n):
+    p = 0.296486
+    for q in (0.001, 0.025, 0.975, 0.999):
+        assert float(charts._binomial_limit([n], p, q)[0]) == pytest.approx(exact_limit(n, p, q), abs=1e-9)
+    z = 3.090232  # and near the normal approximation for large n
+    normal = p + z * math.sqrt(p * (1 - p) / n)
+    assert float(charts._binomial_limit([n], p, 0.999)[0]) == pytest.approx(normal, abs=2 / n + 0.004)
+
+
+def test_funnel_points_limits_and_title(specs, results):
+    t = results["orgs"].table
+    bme = t[t["group"] == "BME"]
+    target = bme["population_share"].iloc[0]
+    spec = specs["funnel_bme"][1]
+    points = {r["organisation"]: r for r in funnel_points(spec)}
+    assert set(points) == set(bme["subgroup"])
+    below = above = 0
+    for row in bme.itertuples():
+        point = points[row.subgroup]
+        n = int(row.staff_total)
+        assert point["x"] == n and point["y"] == pytest.approx(row.staff_share, abs=1e-4)
+        for name, (low, high) in {"95": (0.025, 0.975), "998": (0.001, 0.999)}.items():
+            assert point[f"low_{name}"] == pytest.approx(exact_limit(n, target, low), abs=1e-4)
+            assert point[f"high_{name}"] == pytest.approx(exact_limit(n, target, high), abs=1e-4)
+        below += row.staff_share < exact_limit(n, target, 0.001)
+        above += row.staff_share > exact_limit(n, target, 0.999)
+    assert (below, above) == (0, 3)
+    assert all(p["position"] == "above the 99.8% limit" for p in points.values())
+    assert spec["title"]["text"] == (
+        f"All 3 trusts are above the 99.8% limit for BME staff around {pct(target)}, the BME share of "
+        "NHS Leicester, Leicestershire and Rutland ICB's working-age population")
+    # the curves: 95% and 99.8% limits over a grid of sizes, checked at two of them
+    curves = next(data_rows(spec, layer) for layer in spec["layer"] if mark_type(layer) == "line")
+    assert 20 <= len(curves) <= 300
+    for row in (curves[0], curves[len(curves) // 2]):
+        assert row["high_998"] == pytest.approx(exact_limit(int(row["x"]), target, 0.999), abs=1e-4)
+        assert row["low_95"] == pytest.approx(exact_limit(int(row["x"]), target, 0.025), abs=1e-4)
+    rule = next(layer for layer in spec["layer"] if mark_type(layer) == "rule")
+    assert rule["encoding"]["y"]["datum"] == pytest.approx(target, abs=1e-4)
+    labels = [layer for layer in spec["layer"] if mark_type(layer) == "text"]
+    assert labels and all(layer["encoding"]["text"]["field"] == "label" for layer in labels)
+
+
+def test_funnel_against_each_organisations_own_area(specs, results):
+    from scipy.stats import norm
+
+    t = results["own_areas"].table
+    bme = t[t["group"] == "BME"]
+    spec = specs["funnel_own_areas"][1]
+    points = {r["organisation"]: r for r in funnel_points(spec)}
+    positions = []
+    for row in bme.itertuples():
+        p, n = row.population_share, row.staff_total
+        precision = n * p / (1 - p)
+        point = points[row.subgroup]
+        assert point["x"] == pytest.approx(precision, abs=1e-4) and point["y"] == pytest.approx(row.ratio, abs=1e-4)
+        se = math.sqrt((1 - p) / (n * p))  # the ratio's standard error, normal approximation
+        assert point["high_998"] == pytest.approx(1 + norm.ppf(0.999) * se, abs=1e-4)
+        assert point["low_95"] == pytest.approx(1 - 1.959964 * se, abs=1e-4)
+        positions.append("below" if row.ratio < 1 - norm.ppf(0.999) * se else
+                         "above" if row.ratio > 1 + norm.ppf(0.999) * se else "within")
+    assert sorted(positions) == ["above", "above", "below"]
+    assert points["Soar Valley Hospitals NHS Trust"]["position"] == "below the 99.8% limit"
+    assert spec["title"]["text"] == ("1 of 3 trusts is below the 99.8% limit for BME staff against their own area's "
+                                     "working-age population, and 2 are above it")
+    x = next(layer["encoding"]["x"] for layer in spec["layer"] if mark_type(layer) == "point")
+    assert x["scale"]["type"] == "log"
+    rule = next(layer for layer in spec["layer"] if mark_type(layer) == "rule")
+    assert rule["encoding"]["y"]["datum"] == 1.0
+
+
+def test_funnel_default_group_and_errors(results):
+    assert charts.funnel_chart(results["orgs_nhs5"]).to_dict()["title"]["text"].startswith(
+        "No trust is outside the 99.8% limits for Asian staff")  # the largest group other than White
+    spec = charts.funnel_chart(results["orgs_nhs5"], group="Black").to_dict()
+    assert "for Black staff" in spec["title"]["text"]
+    with pytest.raises(WorkforceError, match=r"'White', 'Mixed', 'Asian', 'Black', 'Other'"):
+        charts.funnel_chart(results["orgs_nhs5"], group="BME")
+    with pytest.raises(WorkforceError, match="by='organisation'"):
+        charts.funnel_chart(results["representation"])
+    with pytest.raises(WorkforceError):
+        charts.funnel_chart(results["ladder"])
+
+
+def test_funnel_small_and_suppressed_organisations(results):
+    result = results["orgs"]
+    spec = charts.funnel_chart(result, min_n=300).to_dict()
+    points = {r["organisation"]: r for r in funnel_points(spec)}
+    rutland = points["Rutland Vale Healthcare NHS Trust"]  # 288 BME staff
+    assert rutland["key"] == rutland["status"] == "fewer than 300 staff"
+    assert rutland["label"] == "Rutland Vale Healthcare NHS Trust (fewer than 300 staff)"
+    assert spec["title"]["text"].startswith("Both trusts are above the 99.8% limit")
+    table = result.table.copy()
+    table["staff_count_suppressed"] = table["subgroup"] == "Charnwood Community Health NHS Trust"
+    spec = charts.funnel_chart(dataclasses.replace(result, table=table)).to_dict()
+    assert "Charnwood Community Health NHS Trust" not in {r["organisation"] for r in funnel_points(spec)}
+    assert "Not plotted: Charnwood Community Health NHS Trust (suppressed)" in " ".join(spec["title"]["subtitle"])
+    assert spec["title"]["text"].startswith("Both trusts are above")
+    safe = charts.funnel_chart(workforce.suppress(result)).to_dict()  # nothing small here: the same points
+    assert len(funnel_points(safe)) == 3
+
+
+def test_new_charts_embed_few_rows_and_no_identifiers(specs):
+    for name in ("heatmap_sex_ethnicity_band_group", "heatmap_suppressed", "age_profile", "age_profile_all_ages",
+                 "funnel_bme", "funnel_own_areas"):
+        spec = specs[name][1]
+        for rows in spec["datasets"].values():
+            assert len(rows) <= 300
+            columns = set().union(*(r.keys() for r in rows)) if rows else set()
+            assert not columns & IDENTIFIERS and not any(c.endswith("_suppressed") for c in columns)
+            # figures to 4 decimals: no long digit runs (0.27129 reads as "27129", an Excel date serial)
+            assert all(round(v, 4) == v for r in rows for v in r.values() if isinstance(v, float))

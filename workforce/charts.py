@@ -18,7 +18,8 @@ vl-convert).  All charts share:
 * alt text in the specification's ``description``, and provenance (analysis,
   package version) in ``usermeta``;
 * embedded data: the aggregated table's rows only (never person-level rows),
-  with only the columns the chart uses.
+  with only the columns the chart uses (a funnel plot adds its control limits
+  over a grid of sizes, made from the target alone).
 
 Altair is imported here only: ``import workforce`` does not load it.
 """
@@ -44,6 +45,9 @@ __all__ = [
     "likelihood_chart",
     "promotion_chart",
     "trajectory_chart",
+    "heatmap_chart",
+    "age_profile_chart",
+    "funnel_chart",
     "PALETTE",
     "THEME",
 ]
@@ -965,3 +969,661 @@ def _one_organisation(table: pd.DataFrame, organisation: str | None, what: str) 
     if len(orgs) > 1:
         raise WorkforceError(f"{what} holds several organisations; pass organisation= one of {orgs}.")
     return orgs[0] if orgs else ""
+
+
+# ---------------------------------------------------------------- intersections: the heat map
+
+
+_SEXES = {"Female": "women", "Male": "men"}
+_RATIO_RANGE = (0.25, 4.0)  # the heat map's colour scale: clamped to a quarter and four times the population share
+
+
+def _count_rows(result: Result, min_n: int, function: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Representation rows with ``status`` and ``small``; a row is hidden when a count its share is made from
+    (``staff_count``, ``staff_total``) is suppressed, not when only its unknown count is."""
+    table = _check(result, ("representation", "icb_view"), function)
+    flags = [f"{c}_suppressed" for c in ("staff_count", "staff_total") if f"{c}_suppressed" in table]
+    hidden = (table[flags].fillna(False).astype(bool).any(axis=1) if flags
+              else pd.Series(False, index=table.index))
+    data = _hide(table)
+    for column in ("staff_count", "staff_total", "unknown_count", "staff_share", "staff_share_low", "staff_share_high",
+                   "population_share", "ratio", "ratio_low", "ratio_high", "difference_pp"):
+        data[column] = pd.to_numeric(data[column], errors="coerce").astype(float)
+    small = data["staff_count"].fillna(0) < min_n
+    data["status"] = _status(small, hidden, min_n).to_numpy()
+    data["small"] = (small | hidden).to_numpy()
+    data.loc[hidden, ["staff_share", "staff_share_low", "staff_share_high", "ratio", "ratio_low", "ratio_high",
+                      "difference_pp"]] = np.nan
+    return table, data
+
+
+def _display(frame: pd.DataFrame, digits: int = 4) -> pd.DataFrame:
+    """Figures rounded to what a chart can show (shares to 0.01 points, ratios to 4 decimals): less to embed, and
+    no long runs of digits in the page that could read as something else (an Excel date serial, say)."""
+    for column in frame.columns:
+        if pd.api.types.is_float_dtype(frame[column]):
+            frame[column] = frame[column].round(digits)
+    return frame
+
+
+def _pair_words(group: str) -> str:
+    """'Female × Asian' -> 'Asian women'; 'Male × 16-24' -> 'men aged 16-24'; otherwise as it is."""
+    parts = [p.strip() for p in str(group).split(" × ")]
+    if len(parts) != 2 or not set(parts) & set(_SEXES):
+        return str(group)
+    sex, other = (parts[0], parts[1]) if parts[0] in _SEXES else (parts[1], parts[0])
+    return f"{_SEXES[sex]} aged {other}" if other[:1].isdigit() else f"{other} {_SEXES[sex]}"
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _join(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _in_subgroup(subgroup: str) -> str:
+    """' in bands 8c+', ' among Medical staff', '' for all staff."""
+    if subgroup in ("All staff", ""):
+        return ""
+    return f" in bands {subgroup}" if subgroup[:1].isdigit() else f" among {subgroup} staff"
+
+
+def _heatmap_title(data: pd.DataFrame, benchmark: dict, min_n: int) -> str:
+    """The finding at the most senior band group; for other splits, the least represented cell of all."""
+    order = list(dict.fromkeys(data["subgroup"].astype(str)))
+    bands = [s for s in order if s[:1].isdigit()]
+    senior = bands[-1] if bands else None
+    rows = data[data["subgroup"].astype(str) == senior] if senior else data
+    ok = rows[~rows["small"]]
+    under = ok[(ok["flag"].astype(str) == "under-represented") & ok["ratio"].notna()]
+    if len(under):
+        row = under.loc[under["ratio"].idxmin()]
+        return (f"{_capital(_pair_words(row['group']))} are under-represented{_in_subgroup(str(row['subgroup']))}: "
+                f"{_pct(row['staff_share'])} of staff against {_pct(row['population_share'])} of "
+                f"{_population_words(benchmark, row)}")
+    if not senior and len(order) == 1:
+        senior = order[0]
+    where = _in_subgroup(senior) if senior else ""
+    words = _population_words(benchmark, rows.iloc[0])
+    total = pd.to_numeric(rows["staff_total"], errors="coerce").dropna()
+    if senior and rows["small"].any() and 0 < len(ok) <= 3 and len(total) and total.iloc[0] > 0:
+        # the few groups large enough to show, together: what the senior band group is made of
+        names = [_pair_words(g) for g in ok["group"]]
+        share = float(pd.to_numeric(ok["staff_count"]).sum() / total.iloc[0])
+        population = float(pd.to_numeric(ok["population_share"]).sum())
+        return (f"{_capital(where.strip() + ', ' if where else '')}{_join(names)} {'is' if len(names) == 1 else 'are'} "
+                f"{_pct(share)} of staff against {_pct(population)} of {words}")
+    return f"No group with {min_n} or more staff is under-represented{where} against {words}"
+
+
+def heatmap_chart(result: Result, *, min_n: int = 8):
+    """The intersectional heat map: sex × ethnic group (rows) by band group (columns).
+
+    Each cell is coloured by the **representation ratio**, the group's share
+    of the band group's staff divided by its share of the population, on a
+    diverging log scale centred on 1 (vermillion: fewer than the population
+    would suggest; blue: more; clamped at 0.25 and 4).  The ratio is used
+    rather than the staff share because intersections differ a lot in size
+    (White women are about a fifth of Leicester's working-age population,
+    Mixed men under 2%): equal shares are not equal representation, and a
+    board reads "0.4 of its population share" more safely than two
+    percentages.  Each cell is labelled with the staff share and the ratio;
+    cells with fewer than ``min_n`` staff are grey and labelled "fewer than 8
+    staff", suppressed cells grey and labelled "suppressed", with no number.
+    The title states the finding for the most senior band group.
+
+    The population share of an intersection is the product of the sex share
+    and the ethnic share (there is no cross-table at local authority level):
+    an approximation, said in the subtitle.
+
+    Parameters
+    ----------
+    result : Result
+        From ``workforce.representation(staff, population, characteristic=("sex", "ethnicity"),
+        by="band_group")`` (any pair of characteristics and any ``by=``, or
+        :func:`workforce.icb_view` with a pair), raw or through
+        :func:`workforce.suppress`.  Only the intersection rows are drawn.
+    min_n : int
+        Cells with fewer staff than this are greyed and labelled.
+
+    Returns
+    -------
+    altair.LayerChart
+
+    Examples
+    --------
+    >>> import workforce
+    >>> from workforce.charts import heatmap_chart
+    >>> staff = workforce.load_staff(workforce.sample_data("soar_valley_staff_in_post_2025-03-31.xlsx"))
+    >>> result = workforce.representation(staff, workforce.population("Leicester"),
+    ...                                   characteristic=("sex", "ethnicity"), by="band_group")
+    >>> heatmap_chart(result).to_dict()["title"]["text"]
+    "In bands 8c+, White women and White men are 93% of staff against 39% of Leicester's working-age population"
+    """
+    table, data = _count_rows(result, min_n, "heatmap_chart")
+    pair = table["characteristic"].astype(str).str.contains(" × ", regex=False).to_numpy()
+    if not pair.any():
+        raise WorkforceError(
+            "heatmap_chart draws intersections: pass representation(staff, population, characteristic=('sex', "
+            "'ethnicity'), by='band_group'); this result's characteristics are "
+            f"{list(dict.fromkeys(table['characteristic'].astype(str)))}.")
+    table, data = table[pair], data[pair].copy()
+    hidden = data["status"] == "suppressed"
+    low, high = _RATIO_RANGE
+    data["colour_ratio"] = data["ratio"].clip(low, high).where(~data["small"])
+    data["label"] = [_capital(_pair_words(g)) for g in data["group"]]
+    data["text"] = [(("suppressed" if st == "suppressed" else f"fewer than\n{min_n} staff") if small else
+                     f"{_pct(s)}\nratio {r:.2f}" if pd.notna(r) else _pct(s))
+                    for small, st, s, r in zip(data["small"], data["status"], data["staff_share"], data["ratio"])]
+    data["dark"] = (data["colour_ratio"] <= 0.33) | (data["colour_ratio"] >= 3.0)  # white text on the strong ends
+    level = _level(result.method)
+    frame = _frame(data, ["subgroup", "group", "label", "staff_count", "staff_total", "staff_share", "staff_share_low",
+                          "staff_share_high", "population_share", "ratio", "flag",
+                          "status", "colour_ratio", "text", "dark"]).pipe(_display)
+    rows = list(dict.fromkeys(frame["label"]))
+    columns = list(dict.fromkeys(frame["subgroup"]))
+    by = str(data["by"].iloc[0]) if len(data) else ""
+    x = alt.X("subgroup:N", sort=columns, title={"band_group": "Band group", "organisation": "Organisation"}.get(
+        by, by.replace("_", " ").capitalize() if by != "all" else None),
+              axis=alt.Axis(orient="top", labelAngle=0, grid=False, domain=False, ticks=False))
+    y = alt.Y("label:N", sort=rows, title=None, axis=alt.Axis(grid=False, domain=False, ticks=False))
+    tooltip = [alt.Tooltip("group:N", title="Group"), alt.Tooltip("subgroup:N", title="Subgroup"),
+               alt.Tooltip("staff_count:Q", title="Staff in group", format=","),
+               alt.Tooltip("staff_total:Q", title="Staff with a known group", format=","),
+               alt.Tooltip("staff_share:Q", title="Staff share", format=".1%"),
+               alt.Tooltip("staff_share_low:Q", title=f"{level} interval from", format=".1%"),
+               alt.Tooltip("staff_share_high:Q", title=f"{level} interval to", format=".1%"),
+               alt.Tooltip("population_share:Q", title="Population share (product of the two)", format=".1%"),
+               alt.Tooltip("ratio:Q", title="Representation ratio", format=".2f"),
+               alt.Tooltip("flag:N", title="Finding"), alt.Tooltip("status:N", title="Note")]
+    base = alt.Chart(frame)
+    colour = alt.Color("colour_ratio:Q", title="Representation ratio (staff share ÷ population share)",
+                       scale=alt.Scale(type="log", domain=[low, 1.0, high], range=[_VERMILLION, "#F7F7F7", _BLUE],
+                                       interpolate="lab", clamp=True),
+                       legend=alt.Legend(values=[0.25, 0.5, 1, 2, 4], format=".2~f", gradientLength=240,
+                                         titleLimit=420))
+    cells = base.transform_filter("datum.status == ''").mark_rect(stroke="white", strokeWidth=1.5).encode(
+        x=x, y=y, color=colour, tooltip=tooltip)
+    small_key = f"fewer than {min_n} staff"
+    domain, colours = _present([small_key, "suppressed"], [_GREY, _GREY],
+                               set(frame["status"]) - {""})
+    grey = base.transform_filter("datum.status != ''").mark_rect(stroke="white", strokeWidth=1.5).encode(
+        x=x, y=y, fill=alt.Fill("status:N", title=None, scale=alt.Scale(domain=domain or [small_key],
+                                                                         range=colours or [_GREY])),
+        tooltip=tooltip)
+    text = base.mark_text(lineBreak="\n", fontSize=11).encode(
+        x=x, y=y, text=alt.Text("text:N"), tooltip=tooltip,
+        color=alt.condition("datum.dark", alt.value("white"), alt.value(_BLACK)))
+    chart = alt.layer(cells, grey, text).properties(width=alt.Step(100), height=alt.Step(38)).resolve_scale(
+        color="independent")
+    title = _heatmap_title(data, result.benchmark, min_n)
+    first = data.drop_duplicates("subgroup")
+    n = int(first["staff_total"].fillna(0).sum())
+    unknown = int(first["unknown_count"].fillna(0).sum())
+    some = "; some counts suppressed" if first[["staff_total", "unknown_count"]].isna().any(axis=None) else ""
+    characteristic = str(data["characteristic"].iloc[0])
+    subtitle = [f"n = {n:,} staff with both known ({unknown:,} with either unknown, left out{some}) · "
+                + _benchmark_words(result.benchmark) + (" · " + _snapshot(result.method) if _snapshot(result.method) else ""),
+                f"Colour: representation ratio (1 = the population share); labels: share of the {'band group' if by == 'band_group' else 'subgroup'}'s "
+                f"staff and the ratio; grey: fewer than {min_n} staff, or suppressed.",
+                f"Population share of an intersection ({characteristic}) = the product of the two shares, an approximation."]
+    few = int(data["small"].sum())
+    description = (f"Heat map of {characteristic} groups (rows) by {by.replace('_', ' ')} (columns), coloured by the "
+                   f"representation ratio against {_population_words(result.benchmark)}. {title}. "
+                   f"{few} of {len(data)} cells have fewer than {min_n} staff or are suppressed and are grey. "
+                   + "; ".join(f"{r.label}, {r.subgroup}: " + (f"{_pct(r.staff_share)} of staff, ratio {r.ratio:.2f}"
+                                                               if r.status == "" and pd.notna(r.ratio) else r.status)
+                               for r in frame.itertuples()) + ".")
+    if hidden.any():
+        description += " Suppressed cells are not described."
+    return _finish(chart, title, subtitle, description, result, "heatmap_chart")
+
+
+# ---------------------------------------------------------------- age profile
+
+
+def _national_ages(benchmark: dict) -> bool:
+    """Whether the benchmark's age bands are the national age structure (no local one shipped)."""
+    words = str(benchmark.get("method", "")) + " ".join(map(str, benchmark.get("caveats", []) or []))
+    return "national age structure" in words or "England and Wales age structure" in words
+
+
+def _age_population_words(benchmark: dict, row=None) -> str:
+    """Whose age mix the population shares are: the national one, said as such, or the area's own."""
+    if row is not None and "by organisation" in benchmark:
+        benchmark = benchmark["by organisation"].get(str(row.get("subgroup", "")), {}) or {}
+    ages = str(benchmark.get("ages", "") or (row.get("benchmark_ages", "") if row is not None else ""))
+    working = ages == "16-64"
+    if _national_ages(benchmark):
+        return ("the working-age population of England and Wales" if working
+                else "the population of England and Wales aged 16 and over")
+    kind = "working-age population" if working else "population aged 16 and over"
+    return f"{_area(benchmark)}'s {kind}" if benchmark else f"the {kind}"
+
+
+def age_profile_chart(result: Result, *, min_n: int = 8):
+    """The age profile of the staff against the population: one bar per age band.
+
+    Bars: each age band's share of the staff whose age is in the
+    benchmark's bands, with its Wilson interval; black ticks: the
+    population's share of the band.  With ``by=`` the subgroups are coloured
+    side by side.  Bands with fewer than ``min_n`` staff are grey and
+    labelled; suppressed values are hidden.
+
+    The population benchmark for age is handled as it is built:
+
+    * :func:`workforce.population` has no local age structure: its age bands
+      are the **England and Wales** age structure spread over the area's
+      total, so every area has the same age shares.  The chart says so, and
+      the title names England and Wales, not the area.
+    * With ``ages="16-64"`` (the default) the bands are 16-24 ... 55-64:
+      staff aged 65 and over (and of unknown age) are outside the benchmark,
+      left out of the shares and counted in the subtitle.
+    * With ``ages="all"`` there is a 65+ band, but its population includes
+      people long retired, so a low staff share there is expected: the
+      subtitle says so and the title never names the 65+ band.
+
+    Parameters
+    ----------
+    result : Result
+        From ``workforce.representation(staff, population, characteristic="age_band")``
+        (with or without ``by=``), raw or through :func:`workforce.suppress`.
+    min_n : int
+        Bands with fewer staff than this are greyed and labelled.
+
+    Returns
+    -------
+    altair.LayerChart
+
+    Examples
+    --------
+    >>> import workforce
+    >>> from workforce.charts import age_profile_chart
+    >>> staff = workforce.load_staff(workforce.sample_data("soar_valley_staff_in_post_2025-03-31.xlsx"))
+    >>> result = workforce.representation(staff, workforce.population("Leicester"), characteristic="age_band")
+    >>> age_profile_chart(result).to_dict()["title"]["text"]
+    'Staff aged 16-24 are under-represented: 4.3% of staff against 17% of the working-age population of England and Wales'
+    """
+    table, data = _count_rows(result, min_n, "age_profile_chart")
+    ages = (table["characteristic"].astype(str) == "age_band").to_numpy()
+    if not ages.any():
+        raise WorkforceError(
+            "age_profile_chart draws age bands: pass representation(staff, population, characteristic='age_band'); "
+            f"this result's characteristics are {list(dict.fromkeys(table['characteristic'].astype(str)))}.")
+    table, data = table[ages], data[ages].copy()
+    split = data["subgroup"].nunique() > 1
+    small_key, pop_key = f"fewer than {min_n} staff", "Population share"
+    if split:
+        subgroups = list(dict.fromkeys(data["subgroup"].astype(str)))
+        data["key"] = np.where(data["small"], small_key, data["subgroup"].astype(str))
+        domain = subgroups + [small_key, pop_key]
+        colours = [PALETTE[i % 7] for i in range(len(subgroups))] + [_GREY, _BLACK]
+    else:
+        data["key"] = np.where(data["small"], small_key, "Staff share")
+        domain, colours = ["Staff share", small_key, pop_key], [_BLUE, _GREY, _BLACK]
+    domain, colours = _present(domain, colours, data["key"], [pop_key])
+    level = _level(result.method)
+    frame = _frame(data, ["subgroup", "group", "staff_count", "staff_total", "staff_share", "staff_share_low",
+                          "staff_share_high", "population_share", "flag", "status", "key"]).pipe(_display)
+    frame["label_y"] = frame["staff_share_high"].fillna(frame["population_share"])
+    bands = list(dict.fromkeys(frame["group"]))
+    x = alt.X("group:N", title="Age band", sort=bands, axis=alt.Axis(labelAngle=0))
+    offset = {"xOffset": alt.XOffset("subgroup:N", sort=list(dict.fromkeys(frame["subgroup"])))} if split else {}
+    colour = alt.Color("key:N", title=None, scale=alt.Scale(domain=domain, range=colours))
+    tooltip = [alt.Tooltip("group:N", title="Age band")] + ([alt.Tooltip("subgroup:N", title="Subgroup")] if split else []) + [
+        alt.Tooltip("staff_count:Q", title="Staff in band", format=","),
+        alt.Tooltip("staff_total:Q", title="Staff in the benchmark's ages", format=","),
+        alt.Tooltip("staff_share:Q", title="Staff share", format=".1%"),
+        alt.Tooltip("staff_share_low:Q", title=f"{level} interval from", format=".1%"),
+        alt.Tooltip("staff_share_high:Q", title=f"{level} interval to", format=".1%"),
+        alt.Tooltip("population_share:Q", title="Population share", format=".1%"),
+        alt.Tooltip("flag:N", title="Finding"),
+    ]
+    base = alt.Chart(frame)
+    y = alt.Y("staff_share:Q", title="Share", axis=alt.Axis(format="%"))
+    bars = base.mark_bar(opacity=0.85).encode(x=x, y=y, color=colour, tooltip=tooltip, **offset)
+    interval = base.mark_rule(strokeWidth=1.5, color="#333333").encode(
+        x=x, y=alt.Y("staff_share_low:Q"), y2="staff_share_high:Q", tooltip=tooltip, **offset)
+    ticks = base.mark_tick(thickness=3, size=36 if not split else 14).encode(
+        x=x, y=alt.Y("population_share:Q"), color=alt.datum(pop_key), tooltip=tooltip, **offset)
+    text = (dict(angle=270, align="left", baseline="middle", dx=6) if split else dict(baseline="bottom", dy=-6))
+    labels = base.transform_filter("datum.status != ''").mark_text(color="#555555", **text).encode(
+        x=x, y=alt.Y("label_y:Q"), text=alt.Text("status:N"), **offset)
+    width = max(480, 28 * len(bands) * data["subgroup"].nunique()) if split else 480
+    chart = alt.layer(bars, interval, ticks, labels).properties(width=width, height=280)
+    # the headline: the band furthest below its population share, never 65+ (its population is mostly retired)
+    ok = data[~data["small"] & (data["group"].astype(str) != "65+")]
+    under = ok[ok["flag"].astype(str) == "under-represented"]
+    if len(under):
+        row = under.loc[under["difference_pp"].idxmin()]
+        title = (f"Staff aged {row['group']} are under-represented{_where(row)}: {_pct(row['staff_share'])} of staff "
+                 f"against {_pct(row['population_share'])} of {_age_population_words(result.benchmark, row)}")
+    else:
+        title = f"No age band is under-represented against {_age_population_words(result.benchmark)}"
+    first = data.drop_duplicates("subgroup")
+    n = int(first["staff_total"].fillna(0).sum())
+    unknown = int(first["unknown_count"].fillna(0).sum())
+    some = "; some counts suppressed" if first[["staff_total", "unknown_count"]].isna().any(axis=None) else ""
+    benchmark_ages = str(data["benchmark_ages"].iloc[0]) if "benchmark_ages" in data else ""
+    outside = ("aged 65 and over or of unknown age" if benchmark_ages == "16-64" else "of unknown age")
+    notes = []
+    if _national_ages(result.benchmark if "by organisation" not in result.benchmark else
+                      next(iter(result.benchmark["by organisation"].values()), {})):
+        notes.append("Population ages: the England and Wales age structure (no local age structure is shipped), "
+                     "so the ticks are the same for every area.")
+    if "65+" in bands:
+        notes.append("The 65+ population includes people long retired: a low staff share there is expected.")
+    left_out = f" ({unknown:,} {outside}, left out{some})" if unknown or some else ""
+    subtitle = [f"n = {n:,} staff in the benchmark's ages{left_out} · "
+                + _benchmark_words(result.benchmark) + (" · " + _snapshot(result.method) if _snapshot(result.method) else ""),
+                f"Bars: staff share with its {level} Wilson interval; black tick: population share.", *notes]
+    description = (f"Bar chart of the staff's share in each age band with {level} intervals, against the population "
+                   f"share. {title}. "
+                   + "; ".join(f"{r.group}{' (' + r.subgroup + ')' if split else ''}: "
+                               + (f"{_pct(r.staff_share)} of staff, " if r.status != "suppressed" else "suppressed, ")
+                               + f"{_pct(r.population_share)} of population" for r in frame.itertuples()) + ".")
+    return _finish(chart, title, subtitle, description, result, "age_profile_chart")
+
+
+# ---------------------------------------------------------------- funnel plot
+
+
+#: The funnel's control limits: name -> (lower, upper) probabilities (two-sided 95% and 99.8%).
+_FUNNEL_LIMITS = {"95": (0.025, 0.975), "998": (0.001, 0.999)}
+_POSITIONS = ["below the 99.8% limit", "below the 95% limit", "within the 95% limits", "above the 95% limit",
+              "above the 99.8% limit"]
+_POSITION_COLOURS = [_VERMILLION, _ORANGE, _NEUTRAL, "#56B4E9", _BLUE]
+
+
+def _binomial_limit(n, target: float, probability: float) -> np.ndarray:
+    """Exact binomial control limit for a proportion, interpolated (Spiegelhalter 2005, appendix A.1.1).
+
+    ``r`` is the ``probability`` quantile of Binomial(n, target), the smallest r with P(R <= r) >= probability;
+    ``alpha = (P(R <= r) - probability) / (P(R = r))``; the limit is ``(r - alpha) / n``, clipped to [0, 1].
+    The interpolation makes the limit a smooth curve in n rather than a staircase.
+    """
+    from scipy import stats
+
+    n = np.asarray(n, dtype=float)
+    r = stats.binom.ppf(probability, n, target)
+    at_or_below = stats.binom.cdf(r, n, target)
+    point = stats.binom.pmf(r, n, target)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        alpha = np.where(point > 0, (at_or_below - probability) / point, 0.0)
+        return np.clip((r - alpha) / n, 0.0, 1.0)
+
+
+def _ratio_limit(precision, probability: float) -> np.ndarray:
+    """Normal-approximation limit for a representation ratio with precision ``n·p/(1−p)``: ``1 + z/√precision``."""
+    from scipy import stats
+
+    with np.errstate(invalid="ignore", divide="ignore"):
+        limit = 1.0 + stats.norm.ppf(probability) / np.sqrt(np.asarray(precision, dtype=float))
+    return np.where(limit > 0, limit, np.nan)  # a log axis: a lower limit at or below 0 is off the chart
+
+
+def _main_group(rows: pd.DataFrame) -> str:
+    """The main minoritised group: WRES BME, else the largest population share other than White."""
+    ethnic = rows[rows["characteristic"].astype(str) == "ethnicity"]
+    groups = list(dict.fromkeys(ethnic["group"].astype(str)))
+    if "BME" in groups:
+        return "BME"
+    others = ethnic[ethnic["group"].astype(str) != "White"]
+    if others.empty:
+        raise WorkforceError("funnel_chart needs group= for this result; its groups are "
+                             f"{list(dict.fromkeys(rows['group'].astype(str)))}.")
+    return str(others.groupby("group", sort=False)["population_share"].mean().idxmax())
+
+
+def _place_labels(points: pd.DataFrame, limits: pd.DataFrame, *, log: bool, size: tuple[int, int]):
+    """Where each point's name goes: to the right of it (left for points on the right of the plot) and above
+    it, or below it when that label would overlap one already placed (points taken from the top down)."""
+    width, height = size
+    values = np.concatenate([points["y"].to_numpy(float), limits.drop(columns="x").to_numpy(float).ravel()])
+    values = values[np.isfinite(values) & ((values > 0) if log else True)]
+    xs = limits["x"].to_numpy(float)
+    scale = np.log if log else (lambda v: np.asarray(v, dtype=float))
+    x0, x1 = (scale(xs[0]), scale(xs[-1])) if log else (0.0, float(xs[-1]))
+    y0, y1 = float(scale(values.min())), float(scale(values.max()))
+    px = (scale(points["x"].to_numpy(float)) - x0) / ((x1 - x0) or 1) * width
+    py = height - (scale(points["y"].to_numpy(float)) - y0) / ((y1 - y0) or 1) * height
+    right = px > 0.6 * width
+    placed: list[tuple[float, float, float, float]] = []
+    offsets = np.full(len(points), -10.0)
+    for i in np.argsort(py):
+        wide = 6.5 * len(str(points["label"].iloc[i]))
+        left_edge = px[i] - 8 - wide if right[i] else px[i] + 8
+        for dy in (-10.0, 12.0, -24.0, 26.0):
+            box = (left_edge, left_edge + wide, py[i] + dy - 7, py[i] + dy + 7)
+            if not any(box[0] < b[1] and b[0] < box[1] and box[2] < b[3] and b[2] < box[3] for b in placed):
+                break
+        offsets[i] = dy
+        placed.append(box)
+    return right, offsets
+
+
+def _funnel_title(frame: pd.DataFrame, group: str, noun: tuple[str, str], target_words: str) -> str:
+    """'2 of 3 trusts are below the 99.8% limit for BME staff <target words>, and 1 is above it'."""
+    ok = frame[frame["status"] == ""]
+    m = len(ok)
+    below = int((ok["position"] == _POSITIONS[0]).sum())
+    above = int((ok["position"] == _POSITIONS[-1]).sum())
+    one, many = noun
+
+    def how_many(k: int) -> str:
+        if m == 1:
+            return str(ok["organisation"].iloc[0])
+        return (f"Both {many}" if m == 2 else f"All {m} {many}") if k == m else f"{k} of {m} {many}"
+
+    def verb(k: int) -> str:
+        return "is" if k == 1 and (m == 1 or k < m) else "are"
+
+    if not m:
+        return f"No {one} has {group} figures to compare: each has fewer than the minimum or is suppressed"
+    if below:
+        head = f"{how_many(below)} {verb(below)} below the 99.8% limit for {group} staff"
+        tail = f", and {above} {'is' if above == 1 else 'are'} above it" if above else ""
+    elif above:
+        head, tail = f"{how_many(above)} {verb(above)} above the 99.8% limit for {group} staff", ""
+    else:
+        outside = int(ok["position"].isin([_POSITIONS[1], _POSITIONS[3]]).sum())
+        head = f"No {one} is outside the 99.8% limits for {group} staff"
+        tail = f"; {outside} {'is' if outside == 1 else 'are'} outside the 95% limits" if outside else ""
+    return f"{head} {target_words}{tail}"
+
+
+def funnel_chart(result: Result, *, group: str | None = None, min_n: int = 8):
+    """A funnel plot: each organisation's share of one group against its size, with control limits.
+
+    One point per organisation (labelled with its name); curves are the 95%
+    (dashed) and 99.8% (solid) control limits, drawn over a grid of sizes.
+    A point outside the 99.8% limits differs from the target by more than
+    chance would plausibly give: an organisation whose true share is the
+    target falls outside them 1 time in 500.  Points are coloured by where they fall; organisations with
+    fewer than ``min_n`` staff in the group are grey and labelled, and
+    suppressed ones are not plotted (listed in the subtitle).
+
+    The target and limits depend on the benchmark:
+
+    * **One benchmark for every organisation** (``representation(...,
+      by="organisation")``, or ``icb_view`` with the same population for
+      each): y is the group's share of the staff with a known group, x the
+      number of those staff (n), and the target the group's population share.
+      Limits are **exact binomial** quantiles of Binomial(n, target) with
+      Spiegelhalter's (2005) interpolation: for probability q, r = the q
+      quantile, alpha = (P(R ≤ r) − q) / P(R = r), limit = (r − alpha) / n.
+    * **Each organisation against its own area** (``icb_view`` with different
+      populations): shares cannot share one target, so y is the
+      representation ratio (staff share ÷ the organisation's own population
+      share p; target 1) and x its precision n·p/(1 − p), on log axes.  By the
+      **normal approximation**, the ratio's standard error is
+      √((1 − p)/(n·p)), so the limits are 1 ± z/√(precision) with z = 1.96 and
+      3.09 (Spiegelhalter 2005, plotting against precision).  It is good when
+      n·p·(1 − p) is above about 10; an ICB-wide pooled share was not used as
+      the target because it would flag organisations for the make-up of their
+      catchment rather than of their staff.
+
+    Parameters
+    ----------
+    result : Result
+        From ``workforce.representation(staff, population, by="organisation")``
+        or ``workforce.icb_view(staff, {organisation: population})``, raw or
+        through :func:`workforce.suppress`.
+    group : str, optional
+        The group to plot (e.g. "BME", "Asian", "Female").  By default the
+        main minoritised group: "BME" with ``level="wres"``, else the ethnic
+        group with the largest population share other than White.
+    min_n : int
+        Organisations with fewer staff in the group than this are greyed and
+        labelled.
+
+    Returns
+    -------
+    altair.LayerChart
+
+    Examples
+    --------
+    >>> import workforce
+    >>> from workforce.charts import funnel_chart
+    >>> files = ["soar_valley_staff_in_post_2025-03-31.xlsx", "charnwood_staff_in_post_2025-03-31.csv",
+    ...          "rutland_vale_staff_in_post_2025-03-31.xlsx"]
+    >>> staff = workforce.load_staff([workforce.sample_data(f) for f in files])
+    >>> result = workforce.representation(staff, workforce.population("QK1"), by="organisation", level="wres")
+    >>> funnel_chart(result).to_dict()["title"]["text"][:58]
+    'All 3 trusts are above the 99.8% limit for BME staff aroun'
+    """
+    table, data = _count_rows(result, min_n, "funnel_chart")
+    splits = sorted(set(table["by"].astype(str)))
+    if splits != ["organisation"]:
+        raise WorkforceError("funnel_chart compares organisations: pass representation(staff, population, "
+                             "by='organisation') or icb_view(staff, {organisation: population}); this result is "
+                             f"split by {splits}.")
+    single = ~table["characteristic"].astype(str).str.contains(" × ", regex=False).to_numpy()
+    groups = list(dict.fromkeys(table.loc[single, "group"].astype(str)))
+    group = _main_group(data[single]) if group is None else str(group)
+    if group not in groups:
+        raise WorkforceError(f"group {group!r} is not in the result; its groups are {groups}.")
+    rows = data[single & (data["group"].astype(str) == group).to_numpy()].copy()
+    rows = rows[rows["staff_total"].isna() | (rows["staff_total"] > 0)]
+    rows["organisation"] = rows["subgroup"].astype(str)
+    shares = rows["population_share"].dropna()
+    if shares.empty or not ((shares > 0) & (shares < 1)).all():
+        raise WorkforceError(f"the {group} population share must be between 0 and 1 to draw control limits.")
+    common = float(shares.max() - shares.min()) < 1e-9
+    hidden = (rows["status"] == "suppressed").to_numpy()
+    n = rows["staff_total"].to_numpy(dtype=float)
+    p = rows["population_share"].to_numpy(dtype=float)
+    level = _level(result.method)
+    if common:
+        target = float(shares.iloc[0])
+        rows["x"], rows["y"] = n, rows["staff_share"].to_numpy(dtype=float)
+        limit = lambda size, q: _binomial_limit(size, target, q)  # noqa: E731
+    else:
+        target = 1.0
+        with np.errstate(invalid="ignore", divide="ignore"):
+            rows["x"] = n * p / (1 - p)
+        rows["y"] = rows["ratio"].to_numpy(dtype=float)
+        limit = _ratio_limit
+    rows.loc[hidden, ["x", "y"]] = np.nan
+    sizes = rows["x"].to_numpy(dtype=float)
+    sizes = sizes[np.isfinite(sizes) & (sizes > 0)]
+    if not len(sizes):  # every organisation suppressed: limits over a nominal range, no points
+        sizes = np.array([100.0, 1000.0]) if common else np.array([10.0, 1000.0])
+    if common:  # a grid of whole numbers of staff, from half the smallest organisation
+        grid = np.unique(np.round(np.geomspace(max(10.0, np.floor(0.5 * sizes.min())), np.ceil(1.1 * sizes.max()), 80)))
+    else:
+        grid = np.geomspace(0.5 * sizes.min(), 1.5 * sizes.max(), 80)
+    for name, (q_low, q_high) in _FUNNEL_LIMITS.items():
+        rows[f"low_{name}"], rows[f"high_{name}"] = limit(rows["x"], q_low), limit(rows["x"], q_high)
+    y = rows["y"]
+    rows["position"] = np.select([y < rows["low_998"], y < rows["low_95"], y > rows["high_998"], y > rows["high_95"]],
+                                 [_POSITIONS[0], _POSITIONS[1], _POSITIONS[4], _POSITIONS[3]], _POSITIONS[2])
+    rows.loc[y.isna(), "position"] = ""
+    small_key = f"fewer than {min_n} staff"
+    rows["key"] = np.where(rows["small"], small_key, rows["position"])
+    rows["label"] = [o + (f" ({st})" if st else "") for o, st in zip(rows["organisation"], rows["status"])]
+    plotted = rows[~hidden & rows["y"].notna()].copy()
+    limits = pd.DataFrame({"x": grid, **{f"{side}_{name}": limit(grid, q) for name, qs in _FUNNEL_LIMITS.items()
+                                         for side, q in zip(("low", "high"), qs)}})
+    plotted["right"], plotted["label_dy"] = _place_labels(plotted, limits, log=not common, size=(520, 340))
+    frame = _frame(plotted, ["organisation", "group", "staff_count", "staff_total", "staff_share", "staff_share_low",
+                             "staff_share_high", "population_share", "ratio", "x", "y", "low_95", "high_95",
+                             "low_998", "high_998", "position", "status", "key", "label", "right",
+                             "label_dy"]).pipe(_display)
+    limits = _frame(limits, limits.columns).pipe(_display)
+    domain, colours = _present(_POSITIONS + [small_key], _POSITION_COLOURS + [_GREY], frame["key"])
+    colour = alt.Color("key:N", title=None, scale=alt.Scale(domain=domain, range=colours))
+    tooltip = [alt.Tooltip("organisation:N", title="Organisation"),
+               alt.Tooltip("staff_count:Q", title=f"{group} staff", format=","),
+               alt.Tooltip("staff_total:Q", title="Staff with a known group (n)", format=","),
+               alt.Tooltip("staff_share:Q", title=f"{group} share", format=".1%"),
+               alt.Tooltip("staff_share_low:Q", title=f"{level} interval from", format=".1%"),
+               alt.Tooltip("staff_share_high:Q", title=f"{level} interval to", format=".1%"),
+               alt.Tooltip("population_share:Q", title="Population share", format=".1%"),
+               alt.Tooltip("ratio:Q", title="Representation ratio", format=".2f")]
+    fmt = ".1%" if common else ".2f"
+    tooltip += [alt.Tooltip("low_998:Q", title="99.8% limits from", format=fmt),
+                alt.Tooltip("high_998:Q", title="99.8% limits to", format=fmt),
+                alt.Tooltip("position:N", title="Position")]
+    people = "staff with a known ethnic group" if "ethnic" in str(rows["characteristic"].iloc[0]) else \
+        "staff with a known group"
+    if common:
+        x_axis = alt.X("x:Q", title=f"Organisation size: {people} (n)", scale=alt.Scale(domain=[0, float(grid[-1])]))
+        y_axis = alt.Y("y:Q", title=f"{group} share of {people}", axis=alt.Axis(format="%"),
+                       scale=alt.Scale(zero=False))
+    else:
+        x_axis = alt.X("x:Q", title="Precision of the ratio: n·p ÷ (1 − p), p = the group's share of the "
+                                    "organisation's own area (log scale)",
+                       scale=alt.Scale(type="log", domain=[float(grid[0]), float(grid[-1])], nice=False))
+        y_axis = alt.Y("y:Q", title="Representation ratio (log scale)", scale=alt.Scale(type="log"))
+    curves = alt.Chart(limits).transform_fold(
+        [f"{side}_{name}" for name in _FUNNEL_LIMITS for side in ("low", "high")], as_=["limit", "value"]
+    ).transform_calculate(
+        level="indexof(datum.limit, '998') >= 0 ? '99.8% limits' : '95% limits'"
+    ).mark_line(color="#555555", strokeWidth=1.3).encode(
+        x=alt.X("x:Q"), y=alt.Y("value:Q"), detail="limit:N",
+        strokeDash=alt.StrokeDash("level:N", title=None, scale=alt.Scale(domain=["95% limits", "99.8% limits"],
+                                                                           range=[[5, 4], [1, 0]])))
+    rule = alt.Chart().mark_rule(color=_BLACK, strokeWidth=1.5).encode(y=alt.datum(round(target, 6)))
+    base = alt.Chart(frame)
+    points = base.mark_point(filled=True, size=90, stroke="white", strokeWidth=0.8).encode(
+        x=x_axis, y=y_axis, color=colour, tooltip=tooltip)
+    names = [base.transform_filter(f"{'' if right else '!'}datum.right && datum.label_dy == {dy:g}").mark_text(
+                 align="right" if right else "left", dx=-8 if right else 8, dy=dy).encode(x="x:Q", y="y:Q", text="label:N")
+             for right, dy in sorted(set(zip(frame["right"], frame["label_dy"])))]
+    chart = alt.layer(curves, rule, points, *names).properties(width=520, height=340)
+    noun = ("trust", "trusts") if all("trust" in o.lower() for o in rows["organisation"]) else \
+        ("organisation", "organisations")
+    first = rows.iloc[0]
+    if common:
+        words = _population_words(result.benchmark, first).replace(" Integrated Care Board's", " ICB's")
+        target_words = f"around {_pct(target)}, the {group} share of {words}"
+    else:
+        ages = "working-age " if str(first.get("benchmark_ages", "")) == "16-64" else ""
+        target_words = f"against {'their' if len(rows) > 1 else 'its'} own area's {ages}population"
+    title = _funnel_title(frame, group, noun, target_words)
+    missing = [f"{o} (suppressed)" for o in rows.loc[hidden, "organisation"]]
+    total = int(np.nansum(n))
+    snapshot = _snapshot(result.method)
+    if common:
+        first_line = (f"{len(rows)} {noun[1] if len(rows) != 1 else noun[0]} · n = {total:,} {people} · target "
+                      f"{_pct(target)} {group} · {_benchmark_words(result.benchmark)}")
+        second = ("Control limits around the target: 95% (dashed) and 99.8% (solid), exact binomial with "
+                  "interpolation (Spiegelhalter 2005).")
+    else:
+        first_line = (f"{len(rows)} {noun[1] if len(rows) != 1 else noun[0]} · n = {total:,} {people} · each against "
+                      f"its own area (ratio 1 = its area's {group} share) · {_benchmark_words(result.benchmark)}")
+        second = ("Control limits around 1: 95% (dashed) and 99.8% (solid), normal approximation 1 ± z·√((1 − p)/(n·p)) "
+                  "(Spiegelhalter 2005).")
+    subtitle = [first_line + (f" · {snapshot}" if snapshot else ""),
+                second + (f" Grey: fewer than {min_n} {group} staff." if rows["small"].any() else ""),
+                *_wrap("Not plotted: " + "; ".join(missing) if missing else "")]
+    description = (f"Funnel plot of the {group} share of staff in each organisation against its size, with 95% and "
+                   f"99.8% control limits. {title}. "
+                   + "; ".join(f"{r.organisation}: " + (f"{_pct(r.staff_share)} of {int(r.staff_total):,}" if common else
+                                                        f"ratio {r.ratio:.2f}") + f", {r.status or r.position}"
+                               for r in frame.itertuples())
+                   + (". Not plotted: " + "; ".join(missing) if missing else "") + ".")
+    return _finish(chart, title, subtitle, description, result, "funnel_chart")
