@@ -758,3 +758,21 @@ def test_new_charts_embed_few_rows_and_no_identifiers(specs):
             assert not columns & IDENTIFIERS and not any(c.endswith("_suppressed") for c in columns)
             # figures to 4 decimals: no long digit runs (0.27129 reads as "27129", an Excel date serial)
             assert all(round(v, 4) == v for r in rows for v in r.values() if isinstance(v, float))
+
+
+def test_ladder_chart_with_the_overall_share_suppressed():
+    """A small organisation whose overall counts are suppressed: no overall rule, no figure in the title."""
+    staff = workforce.load_staff(workforce.sample_data("rutland_vale_staff_in_post_2025-03-31.xlsx"))
+    safe = workforce.suppress(workforce.ladder(staff), threshold=200)
+    spec = charts.ladder_chart(safe, staff_category="Non-clinical", min_n=200).to_dict()
+    title = " ".join(spec["title"]["text"]) if isinstance(spec["title"]["text"], list) else spec["title"]["text"]
+    assert "suppressed" in title and "%" not in title
+    assert "n suppressed" in spec["title"]["subtitle"][0]
+
+
+def test_likelihood_chart_refuses_when_nothing_can_be_drawn():
+    """No relative likelihood estimable: an error, never a title saying that nothing is adverse."""
+    staff = workforce.load_staff(workforce.sample_data("rutland_vale_staff_in_post_2025-03-31.xlsx"))
+    safe = workforce.suppress(workforce.progression_gaps(staff), threshold=10_000)
+    with pytest.raises(WorkforceError, match="no relative likelihood to draw"):
+        charts.likelihood_chart(safe)

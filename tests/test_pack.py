@@ -336,7 +336,8 @@ def test_no_identifier_anywhere(demo, identifiers):
 
 def test_manifest(manifest):
     assert manifest["kind"] == _pack.PACK_KIND
-    assert len(manifest["inputs"]) == 4
+    roles = [item["role"] for item in manifest["inputs"]]
+    assert roles == ["staff", "previous", "previous", "recruitment", "disciplinary", "training", "board"]
     for item in manifest["inputs"]:
         assert item["sha256"] == hashlib.sha256(Path(item["path"]).read_bytes()).hexdigest()
     assert manifest["options"]["area"] == "Leicester" and manifest["options"]["threshold"] == THRESHOLD
@@ -385,3 +386,119 @@ def test_replaces_a_previous_pack_and_skips_representation_without_area(tmp_path
     assert manifest["benchmark"] is None
     assert "representation" not in manifest["charts"] and "promotion" not in manifest["charts"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pack"]
+
+
+# ---------------------------------------------------------------- several organisations, benchmarks, progress
+
+TRUSTS = {"Soar Valley Hospitals NHS Trust": "soar_valley_staff_in_post_2025-03-31.xlsx",
+          "Rutland Vale Healthcare NHS Trust": "rutland_vale_staff_in_post_2025-03-31.xlsx",
+          "Charnwood Community Health NHS Trust": "charnwood_staff_in_post_2025-03-31.csv"}
+
+
+@pytest.fixture(scope="module")
+def icb_pack(tmp_path_factory):
+    """An ICB's pack: the three sample trusts against the Leicester, Leicestershire and Rutland ICB."""
+    out = tmp_path_factory.mktemp("icb") / "pack"
+    files = [str(workforce.sample_data(f)) for f in TRUSTS.values()]
+    recruitment = workforce.sample_data(RECRUITMENT)
+    done = run_cli("report", *files, "--icb", "QK1", "--recruitment",
+                   f"Soar Valley Hospitals NHS Trust={recruitment}", "--out", str(out))
+    return out, done
+
+
+def test_icb_pack_compares_the_organisations(icb_pack):
+    out, done = icb_pack
+    assert done.returncode == 0, done.stderr
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["options"]["icb"] == "QK1"
+    assert manifest["benchmark"]["area"].startswith("NHS Leicester, Leicestershire and Rutland")
+    assert "funnel" in manifest["charts"]
+    organisations = sorted(pd.read_excel(out / "tables.xlsx", sheet_name="organisations",
+                                         engine="openpyxl")["subgroup"].unique())
+    assert organisations == sorted(TRUSTS)
+    # each organisation has its own part, with its own charts
+    for tag in ("_soar_valley_hospitals_nhs_trust", "_rutland_vale_healthcare_nhs_trust"):
+        assert f"ladder_clinical{tag}" in manifest["charts"] or f"ladder_non_clinical{tag}" in manifest["charts"]
+        assert f"representation{tag}" in manifest["charts"]
+    html_text = (out / "index.html").read_text(encoding="utf-8")
+    assert html_text.count('id="vega-libraries"') == 1
+    # the recruitment file was used for Soar Valley's WRES only
+    # sheets of the n-th organisation (sorted by name) end in " n"; the Notes sheet says which is which
+    notes = pd.read_excel(out / "tables.xlsx", sheet_name="Notes", engine="openpyxl")
+    assert "Soar Valley Hospitals NHS Trust: sheets ending in ' 3'" in notes["note"].tolist()
+    wres = pd.read_excel(out / "tables.xlsx", sheet_name="wres 3", engine="openpyxl")
+    assert wres.loc[wres["indicator"] == 2, "state"].item() == "estimated"
+
+
+def test_icb_pack_hides_small_counts(icb_pack):
+    out, _ = icb_pack
+    book = openpyxl.load_workbook(out / "tables.xlsx")
+    for sheet in book.worksheets:
+        if sheet.title == "Notes":
+            continue
+        frame = sheet_frame(book, sheet.title)
+        counts = [c for c in frame.columns if f"{c}_suppressed" in frame.columns]
+        for column in counts:
+            values = pd.to_numeric(frame[column], errors="coerce")
+            assert not ((values >= 1) & (values < THRESHOLD)).any(), (sheet.title, column)
+
+
+def test_several_organisations_need_named_inputs(tmp_path):
+    files = [workforce.sample_data(f) for f in list(TRUSTS.values())[:2]]
+    with pytest.raises(WorkforceError, match="ORGANISATION=VALUE.*Rutland Vale"):
+        _pack.build_pack(files, out=tmp_path / "p", recruitment=workforce.sample_data(RECRUITMENT), progress=False)
+    with pytest.raises(WorkforceError, match="no staff for the organisation 'Nowhere'"):
+        _pack.build_pack(files, out=tmp_path / "p", trusts=["Nowhere=RWE"], progress=False)
+    with pytest.raises(WorkforceError, match="one of --area, --icb and --trust"):
+        _pack.build_pack(files, out=tmp_path / "p", area="Leicester", icb="QK1", progress=False)
+    assert not (tmp_path / "p").exists()
+
+
+def test_pairs_of_organisation_and_value():
+    orgs = ["Soar Valley Hospitals NHS Trust", "Rutland Vale Healthcare NHS Trust"]
+    assert _pack._pairs(["soar valley hospitals nhs trust=RWE"], orgs, "trust code") == {orgs[0]: "RWE"}
+    assert _pack._pairs(["RWE"], orgs[:1], "trust code") == {orgs[0]: "RWE"}
+    with pytest.raises(WorkforceError, match="two trust codes given"):
+        _pack._pairs([f"{orgs[0]}=RWE", f"{orgs[0]}=RWD"], orgs, "trust code")
+
+
+def test_trust_without_shipped_catchment_falls_back_to_its_icb():
+    from workforce._areas import _trusts, catchment_shares
+
+    if catchment_shares() is not None:
+        pytest.skip("catchments are shipped: the trust's own catchment is used")
+    benchmark, note = _pack._trust_benchmark("RWE")
+    trust = _trusts()["RWE"]
+    assert note is not None and trust.icb_name in note and "licence" in note
+    assert benchmark.attrs["benchmark"]["area"] == workforce.population(trust.icb_ods).attrs["benchmark"]["area"]
+
+
+def test_icb_option_must_name_an_icb():
+    with pytest.raises(WorkforceError, match="not an ICB"):
+        _pack._benchmarks(["A"], icb="Leicester")
+
+
+def test_progress_bar_on_a_terminal(monkeypatch):
+    import io
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    screen = Terminal()
+    monkeypatch.setattr(sys, "stderr", screen)
+    bar = _pack._Progress(True, 4)
+    for words in ("one", "two", "three", "four"):
+        bar.step(words)
+    text = screen.getvalue()
+    assert "[######..................] 1/4 one" in text
+    assert "[########################] 4/4 four" in text and text.endswith("\n")
+    quiet = Terminal()
+    monkeypatch.setattr(sys, "stderr", quiet)
+    _pack._Progress(False, 2).step("x")
+    assert quiet.getvalue() == ""
+
+
+def test_no_progress_bar_when_not_a_terminal(demo):
+    _, done = demo
+    assert "[#" not in done.stderr

@@ -157,22 +157,37 @@ def _model_employer_suppressed(result: Result, threshold: int) -> Result:
     return Result(table=out, benchmark=result.benchmark, method=method)
 
 
-def _wres_checked(result: Result, gaps: Result) -> tuple[Result, str]:
-    """The WRES table, indicator 1 blanked where its source counts were suppressed."""
-    table = result.table.copy()
-    source = gaps.table
-    rows = source[(source["staff_category"].astype(str) == "All AfC")]
+def _any_suppressed(rows: pd.DataFrame) -> bool:
     flags = [c for c in rows.columns if c.endswith("_suppressed")]
-    hidden = bool(rows[flags].fillna(False).astype(bool).any(axis=None)) if len(rows) else False
+    return bool(rows[flags].fillna(False).astype(bool).any(axis=None)) if len(rows) else False
+
+
+def _standard_checked(result: Result, gaps: Result, standard: str) -> tuple[Result, str]:
+    """A WRES or WDES table, indicator / metric 1 blanked where its source counts were suppressed.
+
+    Indicator 1 is made from the counts at band 8a and above and of all AfC
+    staff (each group and unknown): the same counts as the published
+    progression-gap row "All AfC, relative likelihood, 8a and above".  Where
+    any of them is suppressed there, indicator 1 is blanked.
+    """
+    table = result.table.copy()
+    number = "indicator" if standard == "WRES" else "metric"
+    gap = gaps.table
+    source = gap[(gap["staff_category"].astype(str) == "All AfC") & (gap["measure"].astype(str) ==
+                                                                       "relative likelihood")
+                 & (gap["comparison"].astype(str) == "8a and above")]
+    hidden = _any_suppressed(source)
     if hidden:
-        one = table["indicator"].astype(str) == "1"
-        for column in ("white", "bme", "value", "ci_low", "ci_high"):
-            table[column] = pd.to_numeric(table[column], errors="coerce").mask(one)
+        one = table[number].astype(str) == "1"
+        for column in ("white", "bme", "non_disabled", "disabled", "value", "ci_low", "ci_high"):
+            if column in table:
+                table[column] = pd.to_numeric(table[column], errors="coerce").mask(one)
         table["figure"] = table["figure"].astype(object).mask(one, "suppressed (small counts in its source)")
-        note = "WRES indicator 1 blanked: counts in its source (progression gaps, All AfC) were suppressed."
+        note = (f"{standard} {number} 1 blanked: counts in its source (progression gaps, All AfC, 8a and above) "
+                "were suppressed.")
     else:
-        note = ("WRES table published as it is: it holds no counts; its source counts (progression gaps, "
-                "All AfC) were checked and none was suppressed.")
+        note = (f"{standard} table published as it is: it holds no counts; its source counts (progression gaps, "
+                "All AfC, 8a and above) were checked and none was suppressed.")
     return Result(table=table, benchmark=result.benchmark,
                   method={**result.method, "disclosure control": note}), note
 
@@ -196,57 +211,187 @@ def _drawable_gaps(result: Result) -> Result:
     return Result(table=table[keep].reset_index(drop=True), benchmark=result.benchmark, method=result.method)
 
 
-def _findings(staff, *, area, recruitment, threshold: int) -> list[_Section]:
+def _pairs(items, organisations: list[str], what: str) -> dict[str, str]:
+    """``[ORG=]VALUE`` items as {organisation: value}; a bare value needs exactly one organisation."""
+    out: dict[str, str] = {}
+    lower = {o.lower(): o for o in organisations}
+    for item in items:
+        org, sep, value = str(item).partition("=")
+        if not sep or Path(str(item)).is_file():   # a bare value (a file name may hold "=")
+            org, sep, value = "", "", str(item)
+            if len(organisations) != 1:
+                raise WorkforceError(f"the staff files hold {len(organisations)} organisations, so give each "
+                                     f"{what} as ORGANISATION=VALUE; the organisations are {organisations}.")
+            org = organisations[0]
+        name = lower.get(org.strip().lower())
+        if name is None:
+            raise WorkforceError(f"{what} {item!r}: no staff for the organisation {org.strip()!r}; "
+                                 f"the organisations are {organisations}.")
+        if name in out:
+            raise WorkforceError(f"two {what}s given for {name}.")
+        out[name] = value.strip()
+    return out
+
+
+def _trust_benchmark(code: str):
+    """A trust's catchment; where catchments are not shipped, its ICB (with the reason)."""
+    import workforce
+    from ._areas import _trusts, catchment_shares
+    from .errors import PopulationError
+
+    trust = _trusts().get(code.strip().upper())
+    if trust is None:
+        return workforce.population(code), None   # not a trust code: raises with the valid options, or an area
+    if catchment_shares() is not None:
+        try:
+            return workforce.population(trust.code), None
+        except PopulationError:
+            pass   # a trust with no catchment (not acute): its ICB below
+    if not trust.icb_ods:
+        raise PopulationError(f"{trust.code} ({trust.name}) has no catchment in the package and no ICB recorded; "
+                              "give --area instead.")
+    note = (f"{trust.name} ({trust.code}) is compared with its ICB, {trust.icb_name}: trust catchment shares are "
+            "not shipped with the package (their licence could not be confirmed).")
+    return workforce.population(trust.icb_ods), note
+
+
+def _benchmarks(organisations: list[str], *, area=None, icb=None, trusts=()) -> tuple[dict, list[str]]:
+    """Organisation -> population benchmark, and notes on how each was chosen."""
+    import workforce
+
+    given = [name for name, value in (("--area", area), ("--icb", icb), ("--trust", trusts)) if value]
+    if len(given) > 1:
+        raise WorkforceError(f"give one of --area, --icb and --trust, not {' and '.join(given)}.")
+    if area or icb:
+        benchmark = workforce.population(area or icb)
+        if icb and benchmark.attrs.get("benchmark", {}).get("area_type") not in (None, "ICB"):
+            raise WorkforceError(f"--icb {icb!r} is not an ICB; see workforce.list_areas('ICB') for the ICBs, "
+                                 "or use --area for any other area.")
+        return {org: benchmark for org in organisations}, []
+    if not trusts:
+        return {}, []
+    codes = _pairs(trusts, organisations, "trust code")
+    missing = [o for o in organisations if o not in codes]
+    if missing:
+        raise WorkforceError(f"no trust code for {missing}: give one ORGANISATION=CODE per organisation.")
+    out, notes = {}, []
+    for org, code in codes.items():
+        out[org], note = _trust_benchmark(code)
+        notes += [note] if note else []
+    return out, notes
+
+
+def _tag(organisation: str | None) -> str:
+    if organisation is None:
+        return ""
+    return "_" + "".join(ch if ch.isalnum() else "_" for ch in organisation.lower()).strip("_")
+
+
+def _comparison(staff, benchmarks: dict, threshold: int, notes: list[str]) -> _Section:
+    """The organisations side by side against their benchmarks, with a funnel plot."""
     import workforce
     from workforce import charts
 
+    view = suppress(workforce.icb_view(staff, benchmarks), threshold=threshold)
+    s = _Section("comparison", "The organisations compared", view, {"organisations": view.table}, notes=list(notes))
+    _draw(s, "funnel", lambda: charts.funnel_chart(view, min_n=threshold))
+    return s
+
+
+def _organisation_sections(staff, org: str | None, *, number: int, benchmark, inputs: dict, threshold: int,
+                           notes: list[str]) -> list[_Section]:
+    """Every section for one organisation (``org`` None: the only one, no suffix on names).
+
+    With several organisations, chart names end with the organisation's name
+    and workbook sheets with its number (``ladder 2``: Excel allows 31
+    characters), which the Notes sheet lists.
+    """
+    import workforce
+    from workforce import charts
+
+    tag, label = _tag(org), (f" — {org}" if org else "")
+    sheet = (lambda name: name) if org is None else (lambda name: f"{name} {number}")
     sections: list[_Section] = []
-    if area is not None:
-        benchmark = workforce.population(area)
+    if benchmark is not None:
         rep = suppress(workforce.representation(staff, benchmark), threshold=threshold)
         rep_by = suppress(workforce.representation(staff, benchmark, by="band_group"), threshold=threshold)
-        s = _Section("representation", "Representation against the local population", rep,
-                     {"representation": rep.table, "representation_by_band": rep_by.table})
-        _draw(s, "representation", lambda: charts.representation_chart(rep, min_n=threshold))
-        _draw(s, "ratio_by_band_group", lambda: charts.ratio_chart(rep_by, min_n=threshold))
+        cross = suppress(workforce.representation(staff, benchmark, characteristic=("sex", "ethnicity"),
+                                                  by="band_group"), threshold=threshold)
+        ages = suppress(workforce.representation(staff, benchmark, characteristic="age_band"), threshold=threshold)
+        s = _Section("representation" + tag, "Representation against the local population" + label, rep,
+                     {sheet("representation"): rep.table, sheet("representation_by_band"): rep_by.table,
+                      sheet("sex_ethnicity_by_band"): cross.table, sheet("age_profile"): ages.table},
+                     notes=list(notes))
+        _draw(s, "representation" + tag, lambda: charts.representation_chart(rep, min_n=threshold))
+        _draw(s, "ratio_by_band_group" + tag, lambda: charts.ratio_chart(rep_by, min_n=threshold))
+        _draw(s, "sex_ethnicity_by_band" + tag, lambda: charts.heatmap_chart(cross, min_n=threshold))
+        _draw(s, "age_profile" + tag, lambda: charts.age_profile_chart(ages, min_n=threshold))
         sections.append(s)
+
     lad = suppress(workforce.ladder(staff), threshold=threshold)
     gaps = suppress(workforce.progression_gaps(staff), threshold=threshold)
-    s = _Section("ladder", "The pay ladder and progression gaps", gaps,
-                 {"ladder": lad.table, "progression_gaps": gaps.table})
-    organisations = lad.table["organisation"].astype(str).unique()
-    for org in organisations:
-        tag = "" if len(organisations) == 1 else "_" + "".join(ch if ch.isalnum() else "_" for ch in org.lower())
-        kw = {} if len(organisations) == 1 else {"organisation": org}
-        for category in ("Non-clinical", "Clinical"):
-            _draw(s, f"ladder_{category.lower().replace('-', '_')}{tag}",
-                  lambda c=category, k=kw: charts.ladder_chart(lad, staff_category=c, min_n=threshold, **k))
+    s = _Section("ladder" + tag, "The pay ladder and progression gaps" + label, gaps,
+                 {sheet("ladder"): lad.table, sheet("progression_gaps"): gaps.table})
+    for category in ("Non-clinical", "Clinical"):
+        _draw(s, f"ladder_{category.lower().replace('-', '_')}{tag}",
+              lambda c=category: charts.ladder_chart(lad, staff_category=c, min_n=threshold))
     drawable = _drawable_gaps(gaps)
     if len(drawable.table) < len(gaps.table):
         s.notes.append(f"{len(gaps.table) - len(drawable.table)} progression-gap rows with suppressed counts are "
                        "in the table (shown as *) but not in the chart.")
-    _draw(s, "progression_gaps", lambda: charts.likelihood_chart(drawable, min_n=threshold))
+    if len(drawable.table):
+        _draw(s, "progression_gaps" + tag, lambda: charts.likelihood_chart(drawable, min_n=threshold))
     sections.append(s)
 
-    w, note = _wres_checked(workforce.wres(staff, recruitment=recruitment), gaps)
-    s = _Section("wres", "Workforce Race Equality Standard", w, {"wres": w.table}, notes=[note])
-    drawable = (w.table["unit"].astype(str) == "relative likelihood") & pd.to_numeric(w.table["value"],
-                                                                                      errors="coerce").notna()
-    if drawable.any():
-        _draw(s, "wres", lambda: charts.likelihood_chart(w, min_n=threshold))
-    else:
-        s.notes.append("No WRES relative likelihood could be worked out from the inputs given, so no WRES chart.")
-    sections.append(s)
+    for standard, characteristic in (("WRES", "ethnicity"), ("WDES", "disability")):
+        make = workforce.wres if standard == "WRES" else workforce.wdes
+        given = {k: v for k, v in inputs.items() if k != "training" or standard == "WRES"}
+        if standard == "WRES":
+            source_ladder, source_gaps = lad, gaps
+        else:
+            source_ladder = suppress(workforce.ladder(staff, characteristic=characteristic), threshold=threshold)
+            source_gaps = suppress(workforce.progression_gaps(staff, characteristic=characteristic),
+                                   threshold=threshold)
+        w, note = _standard_checked(make(staff, **given), source_gaps, standard)
+        key = standard.lower()
+        s = _Section(key + tag, ("Workforce Race Equality Standard" if standard == "WRES"
+                                 else "Workforce Disability Equality Standard") + label, w,
+                     {sheet(key): w.table}, notes=[note])
+        if standard == "WDES":
+            s.tables.update({sheet("wdes_ladder"): source_ladder.table,
+                             sheet("wdes_progression_gaps"): source_gaps.table})
+        estimated = (w.table["unit"].astype(str) == "relative likelihood") & pd.to_numeric(
+            w.table["value"], errors="coerce").notna()
+        if estimated.any():
+            _draw(s, key + tag, lambda w=w: charts.likelihood_chart(w, min_n=threshold))
+        else:
+            s.notes.append(f"No {standard} relative likelihood could be worked out from the inputs given, "
+                           f"so no {standard} chart.")
+        sections.append(s)
 
     if pd.Series(staff.people["snapshot_date"]).nunique() >= 2:
         pr = suppress(workforce.promotion(staff), threshold=threshold)
         me = _model_employer_suppressed(workforce.model_employer(staff), threshold)
-        s = _Section("promotion", "Promotion, leaving and the Model Employer-style trajectory", pr,
-                     {"promotion": pr.table, "model_employer": me.table})
-        _draw(s, "promotion", lambda: charts.promotion_chart(pr, min_n=threshold))
-        if len(organisations) == 1:
-            _draw(s, "trajectory", lambda: charts.trajectory_chart(me, min_n=threshold))
+        s = _Section("promotion" + tag, "Promotion, leaving and the Model Employer-style trajectory" + label, pr,
+                     {sheet("promotion"): pr.table, sheet("model_employer"): me.table})
+        _draw(s, "promotion" + tag, lambda: charts.promotion_chart(pr, min_n=threshold))
+        _draw(s, "trajectory" + tag, lambda: charts.trajectory_chart(me, min_n=threshold))
         sections.append(s)
+    return sections
+
+
+def _findings(staff, *, benchmarks: dict, inputs: dict[str, dict], threshold: int,
+              notes: list[str]) -> list[_Section]:
+    """Every section of the pack: the comparison (several organisations), then each organisation's."""
+    organisations = sorted(staff.people["organisation"].dropna().astype(str).unique())
+    sections: list[_Section] = []
+    if len(organisations) > 1 and benchmarks:
+        sections.append(_comparison(staff, benchmarks, threshold, notes))
+    for number, org in enumerate(organisations, start=1):
+        one = staff if len(organisations) == 1 else staff.for_organisation(org)
+        sections += _organisation_sections(one, None if len(organisations) == 1 else org, number=number,
+                                           benchmark=benchmarks.get(org), inputs=inputs.get(org, {}),
+                                           threshold=threshold, notes=notes)
     return sections
 
 
@@ -417,29 +562,53 @@ def _versions() -> dict[str, str]:
 # ---------------------------------------------------------------- the pack
 
 
-def build_pack(staff_files, *, out, area=None, previous=(), recruitment=None, service=None,
-               threshold: int = DEFAULT_THRESHOLD, progress: bool = True) -> Path:
+#: The other inputs a pack can take: name -> what it feeds.
+INPUT_KINDS = {"recruitment": "WRES indicator 2 and WDES metric 2",
+               "disciplinary": "WRES indicator 3 and WDES metric 3",
+               "training": "WRES indicator 4",
+               "board": "WRES indicator 9 and WDES metric 10"}
+
+
+def _listed(value) -> list[str]:
+    if value is None:
+        return []
+    return [str(value)] if isinstance(value, (str, os.PathLike)) else [str(v) for v in value]
+
+
+def build_pack(staff_files, *, out, area=None, icb=None, trusts=(), previous=(), recruitment=(), disciplinary=(),
+               training=(), board=(), service=None, threshold: int = DEFAULT_THRESHOLD,
+               progress: bool = True) -> Path:
     """Write the board pack for the staff in ``staff_files`` into the folder ``out``.
 
     Parameters
     ----------
     staff_files : path or list of paths
-        The latest staff-in-post export(s).
+        The latest staff-in-post export(s), of one organisation or several
+        (an ICB's trusts: the pack then opens with the organisations compared
+        in a funnel plot, then a part for each organisation).
     out : path
         The folder to write: absent, empty, or a previous pack (replaced).
     area : str, optional
-        The benchmark area for representation (see :func:`workforce.population`);
-        without it the representation section is left out.
+        One benchmark area for every organisation (see
+        :func:`workforce.population`).
+    icb : str, optional
+        An ICB (ONS or ODS code, or name) as every organisation's benchmark.
+    trusts : list of str, optional
+        Each organisation's trust ODS code, as ``ORGANISATION=CODE`` (a bare
+        code when there is one organisation): its catchment where the package
+        has it, otherwise its ICB (the pack says so).  Give one of ``area``,
+        ``icb`` and ``trusts``; with none, the representation part is left out.
     previous : list of paths
         Earlier snapshots, for promotion and the Model Employer-style trajectory.
-    recruitment : path, optional
-        Applications, for WRES indicator 2.
+    recruitment, disciplinary, training, board : path or list, optional
+        The other inputs (:data:`INPUT_KINDS`), each a file, or
+        ``ORGANISATION=FILE`` items when there are several organisations.
     service : path or Service, optional
         Narrow the staff to a service.
     threshold : int
         Counts from 1 to ``threshold - 1`` are suppressed.
     progress : bool
-        Print the steps on stderr when it is a terminal.
+        Show a progress bar on stderr when it is a terminal.
 
     Returns
     -------
@@ -450,15 +619,18 @@ def build_pack(staff_files, *, out, area=None, previous=(), recruitment=None, se
 
     import workforce
 
-    files = [Path(staff_files)] if isinstance(staff_files, (str, os.PathLike)) else [Path(f) for f in staff_files]
-    previous = [Path(p) for p in ([previous] if isinstance(previous, (str, os.PathLike)) else previous)]
-    recruitment = Path(recruitment) if recruitment is not None else None
+    files = [Path(f) for f in _listed(staff_files)]
+    previous = [Path(p) for p in _listed(previous)]
+    others = {kind: _listed(value) for kind, value in (("recruitment", recruitment), ("disciplinary", disciplinary),
+                                                       ("training", training), ("board", board))}
     if not files:
         raise WorkforceError("give at least one staff-in-post export.")
     if threshold < 1:
         raise WorkforceError(f"the threshold must be at least 1, not {threshold}.")
     inputs = [("staff", p) for p in files] + [("previous", p) for p in previous]
-    inputs += [("recruitment", recruitment)] if recruitment is not None else []
+    for kind, items in others.items():
+        inputs += [(kind, Path(item if Path(item).is_file() else item.partition("=")[2] or item))
+                   for item in items]
     inputs += [("service", Path(service))] if isinstance(service, (str, os.PathLike)) else []
     for _, path in inputs:
         if not path.is_file():
@@ -469,7 +641,13 @@ def build_pack(staff_files, *, out, area=None, previous=(), recruitment=None, se
 
     staff = workforce.load_staff([*previous, *files], service=service)
     steps.step("staff loaded")
-    sections = _findings(staff, area=area, recruitment=recruitment, threshold=threshold)
+    organisations = sorted(staff.people["organisation"].dropna().astype(str).unique())
+    benchmarks, notes = _benchmarks(organisations, area=area, icb=icb, trusts=_listed(trusts))
+    per_org: dict[str, dict] = {org: {} for org in organisations}
+    for kind, items in others.items():
+        for org, path in _pairs(items, organisations, f"{kind} file").items():
+            per_org[org][kind] = Path(path)
+    sections = _findings(staff, benchmarks=benchmarks, inputs=per_org, threshold=threshold, notes=notes)
     steps.step("findings computed and suppressed")
 
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -492,6 +670,9 @@ def build_pack(staff_files, *, out, area=None, previous=(), recruitment=None, se
                                       "<count>_suppressed column; a blank figure was made from a suppressed count."),
                  ("charts", "Drawn from the suppressed tables: suppressed groups are hidden, groups with fewer "
                             f"than {threshold} staff are grey.")]
+        if len(organisations) > 1:
+            notes += [(f"organisation {i}", f"{org}: sheets ending in ' {i}'")
+                      for i, org in enumerate(organisations, start=1)]
         sheets: dict[str, pd.DataFrame] = {}
         for s in sections:
             sheets.update(s.tables)
@@ -504,23 +685,25 @@ def build_pack(staff_files, *, out, area=None, previous=(), recruitment=None, se
         steps.step("tables.xlsx written")
 
         stamp = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-        organisations = ", ".join(sorted(staff.people["organisation"].astype(str).unique()))
         footer = (f"Made by workforce {__version__} on {stamp}. {rule} Every person in the sample data is "
                   "fictional." if all("sample_data" in str(p) for _, p in inputs) else
                   f"Made by workforce {__version__} on {stamp}. {rule}")
         _write_html(tmp / "index.html", sections, vlc.javascript_bundle(),
-                    f"Workforce diversity board pack: {organisations}", footer)
+                    f"Workforce diversity board pack: {', '.join(organisations)}", footer)
         steps.step("index.html written")
 
-        benchmark = next((s.result.benchmark for s in sections if s.key == "representation"), None)
+        by_org = {org: b.attrs.get("benchmark") for org, b in benchmarks.items()}
+        distinct = {id(b) for b in benchmarks.values()}
+        benchmark = (None if not by_org else next(iter(by_org.values())) if len(distinct) == 1
+                     else {"by organisation": by_org})
         manifest = {
             "kind": PACK_KIND,
             "created": stamp,
             "inputs": [{"role": role, "path": str(p), "name": p.name, "bytes": p.stat().st_size,
                         "sha256": _sha256(p)} for role, p in inputs],
-            "options": {"area": area, "threshold": threshold, "service": str(service) if service else None,
-                        "previous": [str(p) for p in previous],
-                        "recruitment": str(recruitment) if recruitment else None},
+            "options": {"area": area, "icb": icb, "trusts": _listed(trusts), "threshold": threshold,
+                        "service": str(service) if service else None, "previous": [str(p) for p in previous],
+                        **others},
             "versions": _versions(),
             "benchmark": benchmark,
             "suppression": rule,

@@ -19,7 +19,7 @@ from ._export import TEXT_COLUMNS, load_export
 from ._report import ValidationReport
 from ._schema import read_schema
 from ._version import __version__
-from .errors import UnusableFileError
+from .errors import UnusableFileError, WorkforceError
 
 __all__ = ["StaffTable", "load_staff", "ASSIGNMENT_COLUMNS", "PEOPLE_COLUMNS"]
 
@@ -79,6 +79,24 @@ class StaffTable:
         scope = f", service={self.service!r}" if self.service else ""
         return (f"StaffTable({len(self.people):,} people, {len(self.assignments):,} assignments, "
                 f"organisations={orgs}, snapshots={snaps}{scope})")
+
+    def for_organisation(self, name: str) -> StaffTable:
+        """The staff of one organisation (as named in the table's ``organisation`` column).
+
+        Examples
+        --------
+        >>> from workforce import load_staff, sample_data
+        >>> files = ["soar_valley_staff_in_post_2025-03-31.xlsx", "rutland_vale_staff_in_post_2025-03-31.xlsx"]
+        >>> staff = load_staff([sample_data(f) for f in files])
+        >>> staff.for_organisation("Rutland Vale Healthcare NHS Trust").people["organisation"].unique().tolist()
+        ['Rutland Vale Healthcare NHS Trust']
+        """
+        known = sorted(self.people["organisation"].dropna().astype(str).unique())
+        if name not in known:
+            raise WorkforceError(f"no staff for the organisation {name!r}; the organisations are {known}.")
+        people = self.people[self.people["organisation"].astype(str) == name].reset_index(drop=True)
+        assignments = self.assignments[self.assignments["organisation"].astype(str) == name].reset_index(drop=True)
+        return StaffTable(assignments=assignments, people=people, report=self.report, service=self.service)
 
     def for_service(self, definition) -> StaffTable:
         """Narrow the table to one service (see :func:`workforce.read_service`).

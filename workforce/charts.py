@@ -516,7 +516,8 @@ def ladder_chart(result: Result, *, staff_category: str = "Non-clinical", organi
     compared = compared[compared["rung_known"].fillna(0) > 0]  # empty rungs: nothing to draw (kept on the axis)
     frame = _frame(compared, ["rung", "headcount", "rung_known", "share_of_known", "share_of_known_low",
                               "share_of_known_high", "status", "key"])
-    overall = float(pd.to_numeric(rows.loc[compared_mask, "overall_share_of_known"], errors="coerce").dropna().iloc[0])
+    overall_values = pd.to_numeric(rows.loc[compared_mask, "overall_share_of_known"], errors="coerce").dropna()
+    overall = float(overall_values.iloc[0]) if len(overall_values) else math.nan   # NaN: suppressed
     level = _level(result.method)
     # the senior part: 8a and above (AfC) or consultants (medical)
     senior = order[order.index("8a"):] if "8a" in order else order[:1]
@@ -528,7 +529,12 @@ def ladder_chart(result: Result, *, staff_category: str = "Non-clinical", organi
         senior_share = _senior_share(_hide(clusters), ["8a-8b", "8c+"])
     senior_words = "band 8a and above" if "8a" in order else "consultants"
     category = _category_words(staff_category)
-    if np.isnan(senior_share):  # never state a figure made from suppressed counts
+    if np.isnan(overall) and np.isnan(senior_share):  # never state a figure made from suppressed counts
+        title = f"Figures for {group} staff in {category} are suppressed (small numbers)"
+    elif np.isnan(overall):
+        title = (f"{group} staff are {_pct(senior_share)} of {senior_words}; their share of all {category} is "
+                 "suppressed (small numbers)")
+    elif np.isnan(senior_share):
         title = f"{group} staff are {_pct(overall)} of {category}; figures for {senior_words} are suppressed (small numbers)"
     else:
         joiner = "but" if senior_share < overall else "and"
@@ -540,7 +546,8 @@ def ladder_chart(result: Result, *, staff_category: str = "Non-clinical", organi
     if population_share is not None:
         domain.append(population_label)
         colours.append(_BLACK)
-    domain, colours = _present(domain, colours, compared["key"], domain[2:])
+    always = [d for d in domain[2:] if d != whole_key or not np.isnan(overall)]
+    domain, colours = _present(domain, colours, compared["key"], always)
     colour_scale = alt.Scale(domain=domain, range=colours)
     y = alt.Y("rung:N", title="Grade" if rung_type == "grade" else "Band", sort=order[::-1],
               scale=alt.Scale(domain=order[::-1]))
@@ -554,7 +561,7 @@ def ladder_chart(result: Result, *, staff_category: str = "Non-clinical", organi
     x = alt.X("share_of_known:Q", title=f"{group} share of staff of known group", axis=alt.Axis(format="%"),
               scale=alt.Scale(domain=[0, 1]))
     colour = alt.Color("key:N", title=None, scale=colour_scale)
-    layers = [
+    layers = [] if np.isnan(overall) else [
         alt.Chart().mark_rule(strokeWidth=2).encode(x=alt.datum(round(overall, 6)),
                                                     color=alt.datum(whole_key)),
     ]
@@ -568,14 +575,16 @@ def ladder_chart(result: Result, *, staff_category: str = "Non-clinical", organi
         _label_layer(base, "share_of_known_high", y),
     ]
     chart = alt.layer(*layers).properties(width=480, height=alt.Step(24))
-    n_known = int(rows.loc[compared_mask, "overall_known"].astype(float).iloc[0])
-    subtitle = [f"{organisation}, {category}: n = {n_known:,} staff of known group · "
+    n_known = pd.to_numeric(rows.loc[compared_mask, "overall_known"], errors="coerce").astype(float).iloc[0]
+    n_words = "n suppressed" if np.isnan(n_known) else f"n = {int(n_known):,} staff of known group"
+    subtitle = [f"{organisation}, {category}: {n_words} · "
                 + (f"population share {population_share:.1%} ({population_label}) · " if population_share is not None else "")
                 + _snapshot(result.method),
                 f"Points: {group} share of each {'band' if rung_type == 'band' else 'grade'} with its {level} Wilson "
                 f"interval; orange rule: {group} share of all {category}."]
-    description = (f"Ladder chart of the {group} share of staff on each {rung_type} from bottom to top, against "
-                   f"{_pct(overall)} of all {category}. {title}. "
+    against = "" if np.isnan(overall) else f", against {_pct(overall)} of all {category}"
+    description = (f"Ladder chart of the {group} share of staff on each {rung_type} from bottom to top{against}. "
+                   f"{title}. "
                    + "; ".join(f"{r.rung}: " + (f"{_pct(r.share_of_known)} of {int(r.rung_known)}"
                                                  if r.status != "suppressed" else "suppressed")
                                for r in frame.itertuples()) + ".")
@@ -688,6 +697,9 @@ def likelihood_chart(result: Result, *, min_n: int = 8):
     """
     rows = _likelihood_rows(result, min_n)
     drawn = rows[rows["value"].notna() & (rows["value"] > 0) & ~rows["_hidden"]].copy()
+    if drawn.empty:  # no chart rather than a title claiming that nothing is adverse
+        raise WorkforceError("no relative likelihood to draw: every one is suppressed, not estimable or not "
+                             "provided.")
     missing = rows[~rows.index.isin(drawn.index)]
     small_key = f"fewer than {min_n} staff"
     drawn["status"] = np.where(drawn["small"], small_key, "")

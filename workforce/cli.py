@@ -49,16 +49,29 @@ def _parser() -> argparse.ArgumentParser:
         "(small counts suppressed) and manifest.json. Exit code 0: written; 2: an input cannot be used.",
     )
     report.add_argument("files", nargs="+", metavar="FILE", help="the latest staff-in-post export(s)")
-    report.add_argument("--area", help="benchmark area for representation (e.g. Leicester); without it, no representation")
+    where = report.add_mutually_exclusive_group()
+    where.add_argument("--area", help="one benchmark area for every organisation: a local authority, ICB, NHS "
+                       "region or England (e.g. Leicester); without --area, --icb or --trust, no representation")
+    where.add_argument("--icb", help="an ICB (code or name) as every organisation's benchmark; with several "
+                       "organisations the pack compares them in a funnel plot")
+    where.add_argument("--trust", nargs="+", default=[], metavar="[ORG=]CODE",
+                       help="each organisation's trust ODS code: its catchment where the package has it, else its ICB")
     report.add_argument("--previous", nargs="+", default=[], metavar="FILE", help="earlier snapshots, for promotion")
-    report.add_argument("--recruitment", metavar="FILE", help="applications, for WRES indicator 2")
+    report.add_argument("--recruitment", nargs="+", default=[], metavar="[ORG=]FILE",
+                        help="applications, for WRES indicator 2 and WDES metric 2")
+    report.add_argument("--disciplinary", nargs="+", default=[], metavar="[ORG=]FILE",
+                        help="disciplinary and capability cases, for WRES indicator 3 and WDES metric 3")
+    report.add_argument("--training", nargs="+", default=[], metavar="[ORG=]FILE",
+                        help="non-mandatory training, for WRES indicator 4")
+    report.add_argument("--board", nargs="+", default=[], metavar="[ORG=]FILE",
+                        help="board members, for WRES indicator 9 and WDES metric 10")
     report.add_argument("--service", metavar="FILE", help="a YAML service definition to narrow the staff to")
     report.add_argument("--threshold", type=int, default=8, metavar="N", help="counts 1 to N-1 are suppressed (default 8)")
     report.add_argument("--out", required=True, metavar="DIR", help="the folder to write (new, empty or a previous pack)")
     demo = commands.add_parser(
         "demo", help="write the board pack for the shipped (fictional) sample data",
-        description="Write the board pack for Soar Valley's three sample snapshots, its recruitment file and "
-        "the Leicester benchmark.",
+        description="Write the board pack for Soar Valley's three sample snapshots, its recruitment, disciplinary, "
+        "training and board files, and the Leicester benchmark.",
     )
     demo.add_argument("--out", required=True, metavar="DIR", help="the folder to write")
     return parser
@@ -122,6 +135,10 @@ def _validate(args: argparse.Namespace) -> int:
     return EXIT_VALID if report.is_valid else EXIT_PROBLEMS
 
 
+_DEMO_INPUTS = (("recruitment", "2024-25"), ("disciplinary", "2024-25"), ("training", "2024-25"),
+                ("board", "2025-03-31"))
+
+
 def _pack(args: argparse.Namespace) -> int:
     from .errors import WorkforceError
 
@@ -133,10 +150,12 @@ def _pack(args: argparse.Namespace) -> int:
 
             snaps = [sample_data(f"soar_valley_staff_in_post_{y}-03-31.xlsx") for y in (2023, 2024, 2025)]
             index = build_pack(snaps[-1:], out=args.out, area="Leicester", previous=snaps[:-1],
-                               recruitment=sample_data("soar_valley_recruitment_2024-25.xlsx"))
+                               **{kind: sample_data(f"soar_valley_{kind}_{year}.xlsx") for kind, year in _DEMO_INPUTS})
         else:
-            index = build_pack(args.files, out=args.out, area=args.area, previous=args.previous,
-                               recruitment=args.recruitment, service=args.service, threshold=args.threshold)
+            index = build_pack(args.files, out=args.out, area=args.area, icb=args.icb, trusts=args.trust,
+                               previous=args.previous, recruitment=args.recruitment, disciplinary=args.disciplinary,
+                               training=args.training, board=args.board, service=args.service,
+                               threshold=args.threshold)
     except WorkforceError as exc:
         print(f"Cannot make the board pack.\n{exc}", file=sys.stderr)
         return EXIT_UNUSABLE
