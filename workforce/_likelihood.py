@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
 from ._stats import z_value
 
@@ -132,7 +132,7 @@ def relative_likelihoods(events_a, total_a, events_b, total_b, *, confidence: fl
         ratio = rate_a / rate_b
         se = np.sqrt(1 / a - 1 / na + 1 / b - 1 / nb)
         low, high = np.exp(np.log(ratio) - z * se), np.exp(np.log(ratio) + z * se)
-        p = 2 * stats.norm.sf(np.abs(np.log(ratio)) / se)
+        p = 2 * special.ndtr(-np.abs(np.log(ratio)) / se)  # two-sided normal tail
     out = []
     for i in range(a.size):
         reason = _not_estimable(a[i], na[i], b[i], nb[i])

@@ -45,6 +45,7 @@ import shutil
 import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -53,6 +54,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._render import Renderer, vega_bundle
 from ._disclosure import DEFAULT_THRESHOLD, Derived, Margin, Part, suppress, suppress_counts
 from ._result import Result
 from ._version import __version__
@@ -192,15 +194,23 @@ def _standard_checked(result: Result, gaps: Result, standard: str) -> tuple[Resu
                   method={**result.method, "disclosure control": note}), note
 
 
+#: Called with (name, spec) as soon as a chart is drawn: the pack starts rendering it while the other
+#: findings are computed.
+_ON_CHART: ContextVar = ContextVar("on_chart", default=None)
+
+
 def _draw(section: _Section, name: str, make) -> None:
     """Draw one chart; a chart that cannot be drawn is noted, not fatal."""
     try:
-        spec = make().to_dict()
+        spec = make().to_dict(validate=False)  # the charts are validated in their tests; here it costs ~0.1 s each
     except (WorkforceError, ValueError, KeyError, TypeError) as exc:
         section.notes.append(f"Chart '{name}' not drawn: {exc}")
         return
     spec.pop("$schema", None)
     section.charts[name] = spec
+    on_chart = _ON_CHART.get()
+    if on_chart is not None:
+        on_chart(name, spec)
 
 
 def _drawable_gaps(result: Result) -> Result:
@@ -422,29 +432,27 @@ def _safe_text(cell) -> None:
 
 
 def _write_workbook(path: Path, sheets: dict[str, pd.DataFrame], notes: list[tuple[str, str]]) -> None:
+    """One sheet per table and a Notes sheet; every text cell stored as text (never a formula)."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
-    book = Workbook()
-    book.remove(book.active)
-    for name, table in sheets.items():
+    book = Workbook(write_only=True)   # streamed: several times faster than building every cell in memory
+    bold = Font(bold=True)
+
+    def cell(sheet, value, font=None):
+        out = WriteOnlyCell(sheet, value=_cell(value))
+        _safe_text(out)
+        if font is not None:
+            out.font = font
+        return out
+
+    for name, table in [*sheets.items(), ("Notes", pd.DataFrame(notes, columns=["item", "note"]))]:
         sheet = book.create_sheet(name[:31])
-        sheet.append(list(map(str, table.columns)))
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-            _safe_text(cell)
-        for row in table.itertuples(index=False, name=None):
-            sheet.append([_cell(v) for v in row])
-            for cell in sheet[sheet.max_row]:
-                _safe_text(cell)
         sheet.freeze_panes = "A2"
-    sheet = book.create_sheet("Notes")
-    sheet.append(["item", "note"])
-    for item, note in notes:
-        sheet.append([item, note])
-    for row in sheet.iter_rows():
-        for cell in row:
-            _safe_text(cell)
+        sheet.append([cell(sheet, str(c), bold) for c in table.columns])
+        for row in table.itertuples(index=False, name=None):
+            sheet.append([cell(sheet, v) for v in row])
     book.save(path)
 
 
@@ -542,13 +550,6 @@ def _write_html(path: Path, sections: list[_Section], bundle: str, title: str, f
     path.write_text("\n".join(parts), encoding="utf-8")
 
 
-def _render(folder: Path, name: str, spec: dict) -> None:
-    import vl_convert as vlc
-
-    (folder / f"{name}.svg").write_text(vlc.vegalite_to_svg(spec), encoding="utf-8")
-    (folder / f"{name}.png").write_bytes(vlc.vegalite_to_png(spec, scale=2))
-
-
 def _versions() -> dict[str, str]:
     out = {"workforce": __version__, "python": sys.version.split()[0]}
     for name in _DEPENDENCIES:
@@ -615,8 +616,6 @@ def build_pack(staff_files, *, out, area=None, icb=None, trusts=(), previous=(),
     pathlib.Path
         The pack's ``index.html``.
     """
-    import vl_convert as vlc
-
     import workforce
 
     files = [Path(f) for f in _listed(staff_files)]
@@ -638,6 +637,18 @@ def build_pack(staff_files, *, out, area=None, icb=None, trusts=(), previous=(),
     out = Path(out)
     _check_out(out)
     steps = _Progress(progress, 7)
+    pool = ThreadPoolExecutor(max_workers=1)   # the Vega bundle (cached on disk after the first pack)
+    try:
+        return _build(pool.submit(vega_bundle), files=files, previous=previous, others=others,
+                      inputs=inputs, out=out, area=area, icb=icb, trusts=trusts, service=service,
+                      threshold=threshold, steps=steps)
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _build(bundle, *, files, previous, others, inputs, out, area, icb, trusts, service, threshold,
+           steps) -> Path:
+    import workforce
 
     staff = workforce.load_staff([*previous, *files], service=service)
     steps.step("staff loaded")
@@ -647,18 +658,22 @@ def build_pack(staff_files, *, out, area=None, icb=None, trusts=(), previous=(),
     for kind, items in others.items():
         for org, path in _pairs(items, organisations, f"{kind} file").items():
             per_org[org][kind] = Path(path)
-    sections = _findings(staff, benchmarks=benchmarks, inputs=per_org, threshold=threshold, notes=notes)
-    steps.step("findings computed and suppressed")
 
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    renderer = None
     try:
         charts_dir = tmp / "charts"
         charts_dir.mkdir()
+        # each chart is rendered (SVG, PNG) by a worker process as soon as it is drawn
+        renderer = Renderer()
+        token = _ON_CHART.set(lambda name, spec: renderer.submit(charts_dir, name, spec))
+        try:
+            sections = _findings(staff, benchmarks=benchmarks, inputs=per_org, threshold=threshold, notes=notes)
+        finally:
+            _ON_CHART.reset(token)
+        steps.step("findings computed and suppressed")
         specs = {name: spec for s in sections for name, spec in s.charts.items()}
-        with ThreadPoolExecutor(max_workers=min(4, max(1, len(specs)))) as pool:
-            list(pool.map(lambda item: _render(charts_dir, *item), specs.items()))
-        steps.step("charts rendered (SVG, PNG)")
 
         rule = (f"Counts from 1 to {threshold - 1} are suppressed; 0 is shown. Where one count of a margin (counts "
                 "adding up to a published total, unknowns included) is suppressed, another non-zero count (or the "
@@ -688,7 +703,7 @@ def build_pack(staff_files, *, out, area=None, icb=None, trusts=(), previous=(),
         footer = (f"Made by workforce {__version__} on {stamp}. {rule} Every person in the sample data is "
                   "fictional." if all("sample_data" in str(p) for _, p in inputs) else
                   f"Made by workforce {__version__} on {stamp}. {rule}")
-        _write_html(tmp / "index.html", sections, vlc.javascript_bundle(),
+        _write_html(tmp / "index.html", sections, bundle.result(),
                     f"Workforce diversity board pack: {', '.join(organisations)}", footer)
         steps.step("index.html written")
 
@@ -713,8 +728,12 @@ def build_pack(staff_files, *, out, area=None, icb=None, trusts=(), previous=(),
         }
         _write_manifest(tmp / "manifest.json", manifest)
         steps.step("manifest.json written")
+        renderer.finish()
+        steps.step("charts rendered (SVG, PNG)")
         _move_into_place(tmp, out)
     except BaseException:
+        if renderer is not None:   # no chart may still be writing into the folder being removed
+            renderer.cancel()
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     steps.step("done")

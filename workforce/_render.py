@@ -1,0 +1,119 @@
+"""Rendering charts to SVG and PNG, and the Vega script bundle, for the board pack.
+
+Kept apart from :mod:`workforce._pack` so that a worker process can import
+it without pandas or Altair: the pack renders its charts in a second process
+while the main one computes the other findings and writes the tables.
+"""
+
+from __future__ import annotations
+
+import os
+from importlib import metadata
+from pathlib import Path
+
+__all__ = ["render", "vega_bundle"]
+
+
+def render(folder: Path, name: str, spec: dict) -> None:
+    """The chart as SVG, and as PNG (twice the size) from that SVG: Vega runs once per chart."""
+    import vl_convert as vlc
+
+    svg = vlc.vegalite_to_svg(spec)
+    (folder / f"{name}.svg").write_text(svg, encoding="utf-8")
+    (folder / f"{name}.png").write_bytes(vlc.svg_to_png(svg, scale=2))
+
+
+def vega_bundle() -> str:
+    """Vega, Vega-Lite and vega-embed as one script, from vl-convert.
+
+    Bundling takes more than a second, so the bundle is kept in the user's
+    cache folder (``$XDG_CACHE_HOME/workforce`` or ``~/.cache/workforce``),
+    one file per vl-convert version; where that folder cannot be written, it
+    is bundled each time.
+    """
+    import vl_convert as vlc
+
+    version = metadata.version("vl-convert-python")
+    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "workforce"
+    path = folder / f"vega-bundle-vl-convert-{version}.js"
+    try:
+        cached = path.read_text(encoding="utf-8")
+        if "vegaEmbed" in cached:
+            return cached
+    except OSError:
+        pass
+    bundle = vlc.javascript_bundle()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        partial.write_text(bundle, encoding="utf-8")
+        partial.replace(path)
+    except OSError:
+        pass
+    return bundle
+
+
+# ---------------------------------------------------------------- the worker process
+
+
+class Renderer:
+    """Charts rendered in a worker process (``python -m workforce._render``), beside the main work.
+
+    vl-convert holds Python's lock for part of each render, so threads slow
+    the main computation down; a separate process uses the second core
+    instead.  Jobs go to the worker's stdin as JSON lines and replies come
+    back on its stdout; :meth:`finish` waits for all of them and raises on
+    the first failure.  :meth:`cancel` stops the worker.
+    """
+
+    def __init__(self) -> None:
+        import subprocess
+        import sys
+
+        self._process = subprocess.Popen([sys.executable, "-m", "workforce._render"], stdin=subprocess.PIPE,
+                                         stdout=subprocess.PIPE, text=True, encoding="utf-8")
+        self._sent = 0
+
+    def submit(self, folder: Path, name: str, spec: dict) -> None:
+        import json
+
+        line = json.dumps({"folder": str(folder), "name": name, "spec": spec}, default=str)
+        self._process.stdin.write(line + "\n")
+        self._process.stdin.flush()
+        self._sent += 1
+
+    def finish(self) -> None:
+        import json
+
+        from .errors import WorkforceError
+
+        self._process.stdin.close()
+        replies = [json.loads(line) for line in self._process.stdout]
+        self._process.wait()
+        failed = [r for r in replies if not r["ok"]]
+        if failed or len(replies) != self._sent:
+            why = failed[0]["error"] if failed else f"the renderer stopped after {len(replies)} of {self._sent} charts"
+            raise WorkforceError(f"a chart could not be rendered to SVG and PNG ({why}).")
+
+    def cancel(self) -> None:
+        self._process.kill()
+        self._process.wait()
+
+
+def _serve() -> None:
+    import json
+    import sys
+
+    for line in sys.stdin:
+        job = json.loads(line)
+        try:
+            render(Path(job["folder"]), job["name"], job["spec"])
+            reply = {"ok": True, "name": job["name"]}
+        except Exception as exc:  # reported to the main process, which stops the pack
+            reply = {"ok": False, "name": job["name"], "error": f"{job['name']}: {type(exc).__name__}: {exc}"}
+        sys.stdout.write(json.dumps(reply) + "\n")
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    _serve()
