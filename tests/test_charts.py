@@ -173,7 +173,7 @@ def main_rows(spec: dict) -> list[dict]:
 @pytest.mark.parametrize("name", list(CASES))
 def test_chart_is_valid_vega_lite_and_matches_its_snapshot(specs, name):
     chart, spec = specs[name]
-    assert isinstance(chart, (alt.Chart, alt.LayerChart))
+    assert isinstance(chart, (alt.Chart, alt.LayerChart, alt.FacetChart))
     assert spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/v")
     got = normalise(spec)
     path = SNAPSHOTS / f"{name}.json"
@@ -278,7 +278,10 @@ def test_ratio_title_and_log_axis_around_one(specs, results):
 
 def test_ratio_no_evidence_is_neutral(specs):
     spec = specs["ratio_by_band_group"][1]
-    colour = next(layer["encoding"]["color"] for layer in spec["layer"] if "color" in layer["encoding"])
+    assert spec["facet"]["row"]["field"] == "group"   # one row per group, band groups labelled on its axis
+    layers = spec["spec"]["layer"]
+    assert all(layer["encoding"]["y"]["field"] == "subgroup" for layer in layers if "y" in layer["encoding"])
+    colour = next(layer["encoding"]["color"] for layer in layers if "color" in layer["encoding"])
     mapping = dict(zip(colour["scale"]["domain"], colour["scale"]["range"]))
     assert mapping["no evidence of a difference"] == "#7F7F7F"
     assert mapping["under-represented"] != mapping["over-represented"]
@@ -776,3 +779,16 @@ def test_likelihood_chart_refuses_when_nothing_can_be_drawn():
     safe = workforce.suppress(workforce.progression_gaps(staff), threshold=10_000)
     with pytest.raises(WorkforceError, match="no relative likelihood to draw"):
         charts.likelihood_chart(safe)
+
+
+def test_ladder_chart_draws_every_published_share():
+    """A rung whose share is published is drawn, even if its total or unknown count is suppressed."""
+    staff = workforce.load_staff(workforce.sample_data("soar_valley_staff_in_post_2025-03-31.xlsx"))
+    safe = workforce.suppress(workforce.ladder(staff))
+    table = safe.table
+    published = table[(table["staff_category"] == "Non-clinical") & (table["rung_type"] == "band")
+                      & (table["role"] == "compared") & table["share_of_known"].notna()]
+    assert published["rung_total_suppressed"].any()   # the case this pins: a total hidden, the share shown
+    spec = charts.ladder_chart(safe, staff_category="Non-clinical").to_dict()
+    rows = [r for d in spec["datasets"].values() for r in d if r.get("share_of_known") is not None]
+    assert sorted(r["rung"] for r in rows) == sorted(map(str, published["rung"]))

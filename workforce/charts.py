@@ -168,9 +168,11 @@ def _benchmark_words(benchmark: dict) -> str:
     return f"benchmark: {benchmark.get('area', '')}" + (f", ages {ages}" if ages else "") + ", Census 2021"
 
 
-def _suppressed(table: pd.DataFrame) -> pd.Series:
-    """Rows a disclosure step hid (any ``*_suppressed`` column true)."""
-    flags = [c for c in table.columns if c.endswith("_suppressed")]
+def _suppressed(table: pd.DataFrame, counts: Iterable[str] | None = None) -> pd.Series:
+    """Rows a disclosure step hid: any ``*_suppressed`` column true, or only those of ``counts`` (the counts
+    the chart's figure is made from; a suppressed unknown or total elsewhere in the row does not hide it)."""
+    flags = [c for c in table.columns if c.endswith("_suppressed")
+             and (counts is None or c[: -len("_suppressed")] in counts)]
     if not flags:
         return pd.Series(False, index=table.index)
     return table[flags].fillna(False).astype(bool).any(axis=1)
@@ -240,7 +242,7 @@ def _check(result, analysis: Iterable[str], function: str) -> pd.DataFrame:
 
 def _representation_rows(result: Result, min_n: int, function: str):
     table = _check(result, ("representation", "icb_view"), function)
-    hidden = _suppressed(table)
+    hidden = _suppressed(table, ("staff_count", "staff_total"))
     data = _hide(table)
     small = pd.to_numeric(data["staff_count"], errors="coerce").fillna(0) < min_n
     data = data.assign(status=_status(small, hidden, min_n).to_numpy(), small=(small | hidden).to_numpy())
@@ -411,8 +413,10 @@ def ratio_chart(result: Result, *, min_n: int = 8):
                           "flag", "status", "key"])
     frame["label_x"] = frame["ratio_high"].fillna(1.0)
     groups = list(dict.fromkeys(frame["group"]))
-    y = alt.Y("group:N", title=None, sort=groups)
-    offset = {"yOffset": alt.YOffset("subgroup:N", sort=list(dict.fromkeys(frame["subgroup"])))} if split else {}
+    # split (e.g. by band group): one row of the chart per group, the subgroups labelled on its axis
+    y = (alt.Y("subgroup:N", title=None, sort=list(dict.fromkeys(frame["subgroup"]))) if split
+         else alt.Y("group:N", title=None, sort=groups))
+    offset: dict = {}
     colour = alt.Color("key:N", title=None, scale=alt.Scale(domain=domain, range=colours))
     tooltip = [alt.Tooltip("group:N", title="Group")] + ([alt.Tooltip("subgroup:N", title="Subgroup")] if split else []) + [
         alt.Tooltip("staff_count:Q", title="Staff in group", format=","),
@@ -423,7 +427,7 @@ def ratio_chart(result: Result, *, min_n: int = 8):
         alt.Tooltip("flag:N", title="Finding"),
     ]
     scale = alt.Scale(type="log")
-    base = alt.Chart(frame)
+    base = alt.Chart() if split else alt.Chart(frame)
     one = alt.Chart().mark_rule(color=_BLACK, strokeDash=[4, 3]).encode(x=alt.datum(1.0, scale=scale))
     interval = base.mark_rule(strokeWidth=2).encode(
         x=alt.X("ratio_low:Q", scale=scale, title="Representation ratio (staff share ÷ population share, log scale)"),
@@ -431,7 +435,12 @@ def ratio_chart(result: Result, *, min_n: int = 8):
     points = base.mark_point(filled=True, size=80).encode(x=alt.X("ratio:Q", scale=scale), y=y, color=colour,
                                                           tooltip=tooltip, **offset)
     labels = _label_layer(base, "label_x", y, offset)
-    chart = alt.layer(one, interval, points, labels).properties(width=480)
+    if split:
+        chart = alt.layer(one, interval, points, labels, data=frame).properties(width=480).facet(
+            row=alt.Row("group:N", sort=groups, title=None,
+                        header=alt.Header(labelAngle=0, labelAlign="left", labelFontWeight="bold")))
+    else:
+        chart = alt.layer(one, interval, points, labels).properties(width=480)
     title = _ratio_title(data, result.benchmark)
     subtitle = _subtitle_representation(result, table)[:1] + [
         f"Ratio 1 = the same share as the population; lines: {level} intervals; grey: no evidence of a difference."]
@@ -499,7 +508,7 @@ def ladder_chart(result: Result, *, staff_category: str = "Non-clinical", organi
     if rows.empty:
         raise WorkforceError(f"no {staff_category!r} rungs for {organisation!r}; staff categories are "
                              f"{list(dict.fromkeys(table['staff_category'].astype(str)))}.")
-    hidden_all = _suppressed(rows)
+    hidden_all = _suppressed(rows, ("headcount", "rung_known"))
     rows = _hide(rows)
     order = list(dict.fromkeys(rows["rung"].astype(str)))  # the table's order is the band order
     compared_mask = rows["role"].astype(str) == "compared"
