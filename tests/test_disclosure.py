@@ -212,15 +212,21 @@ def test_cell_recoverable_through_the_total_is_protected():
     check_result(result, suppress(result))
 
 
-def test_chain_across_two_margins_converges():
-    # a 2 x 2 table with row, column and grand totals: one small cell spreads to all four
-    rows = pd.DataFrame({"r": ["r1", "r1", "r2", "r2"], "c": ["c1", "c2", "c1", "c2"], "n": [3, 20, 15, 30]})
+def _two_by_two(n: list[int]):
+    """A 2 x 2 table (cells r1c1, r1c2, r2c1, r2c2) with row, column and grand totals, and its margins."""
+    rows = pd.DataFrame({"r": ["r1", "r1", "r2", "r2"], "c": ["c1", "c2", "c1", "c2"], "n": n})
     rows["row_total"] = rows.groupby("r")["n"].transform("sum")
     rows["col_total"] = rows.groupby("c")["n"].transform("sum")
     rows["grand"] = rows["n"].sum()
     cells = {"n": ("r", "c"), "row_total": ("r",), "col_total": ("c",), "grand": ()}
     margins = [Margin(Part("row_total"), (Part("n"),), ("r",)), Margin(Part("col_total"), (Part("n"),), ("c",)),
                Margin(Part("grand"), (Part("row_total"),), ()), Margin(Part("grand"), (Part("col_total"),), ())]
+    return rows, cells, margins
+
+
+def test_chain_across_two_margins_converges():
+    # a 2 x 2 table with row, column and grand totals: one small cell spreads to all four
+    rows, cells, margins = _two_by_two([3, 20, 15, 30])
     out = suppress_counts(rows, cells, margins)
     assert out["n_suppressed"].all()
     assert not out[["row_total_suppressed", "col_total_suppressed", "grand_suppressed"]].any().any()
@@ -228,13 +234,7 @@ def test_chain_across_two_margins_converges():
 
 
 def test_chain_with_a_small_total_spreads_to_the_grand_total():
-    rows = pd.DataFrame({"r": ["r1", "r1", "r2", "r2"], "c": ["c1", "c2", "c1", "c2"], "n": [2, 3, 40, 50]})
-    rows["row_total"] = rows.groupby("r")["n"].transform("sum")
-    rows["col_total"] = rows.groupby("c")["n"].transform("sum")
-    rows["grand"] = rows["n"].sum()
-    cells = {"n": ("r", "c"), "row_total": ("r",), "col_total": ("c",), "grand": ()}
-    margins = [Margin(Part("row_total"), (Part("n"),), ("r",)), Margin(Part("col_total"), (Part("n"),), ("c",)),
-               Margin(Part("grand"), (Part("row_total"),), ()), Margin(Part("grand"), (Part("col_total"),), ())]
+    rows, cells, margins = _two_by_two([2, 3, 40, 50])
     out = suppress_counts(rows, cells, margins)
     # row total 5 is small: the grand total's margin then forces the other row total
     assert out["row_total_suppressed"].all()

@@ -1,11 +1,15 @@
 """The board pack: every finding as a chart, a table and a few words, in one folder.
 
 :func:`build_pack` loads the staff, computes the findings, suppresses small
-counts, draws the charts *from the suppressed results* and writes into ``out``:
+counts, draws the charts *from the suppressed results* and writes into ``out``
+(with several organisations: first the organisations compared against their
+benchmarks in a funnel plot, then a part for each organisation):
 
 * ``index.html``: one self-contained page (Vega, Vega-Lite and vega-embed
   inlined once, each chart's specification embedded as JSON, no network host);
-* ``charts/NAME.svg`` and ``charts/NAME.png`` for every chart (vl-convert);
+* ``charts/NAME.svg`` and ``charts/NAME.png`` for every chart (vl-convert, in
+  a worker process that renders each chart as soon as it is drawn, see
+  :mod:`workforce._render`);
 * ``tables.xlsx``: one sheet per published (suppressed) table and a ``Notes``
   sheet; no cell can be read as a formula;
 * ``manifest.json``: inputs with their SHA-256, options, versions, the
