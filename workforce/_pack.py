@@ -580,6 +580,14 @@ def _listed(value) -> list[str]:
     return [str(value)] if isinstance(value, (str, os.PathLike)) else [str(v) for v in value]
 
 
+def _import_the_rest() -> None:
+    """Import what the findings, charts and workbook need (about a second in a new process)."""
+    import altair  # noqa: F401
+    import openpyxl  # noqa: F401
+
+    from . import _ladder, _model_employer, _promotion, _representation, _standards, charts  # noqa: F401
+
+
 def build_pack(staff_files, *, out, area=None, icb=None, trusts=(), previous=(), recruitment=(), disciplinary=(),
                training=(), board=(), service=None, threshold: int = DEFAULT_THRESHOLD,
                progress: bool = True) -> Path:
@@ -641,9 +649,11 @@ def build_pack(staff_files, *, out, area=None, icb=None, trusts=(), previous=(),
     out = Path(out)
     _check_out(out)
     steps = _Progress(progress, 7)
-    pool = ThreadPoolExecutor(max_workers=1)   # the Vega bundle (cached on disk after the first pack)
+    pool = ThreadPoolExecutor(max_workers=1)
+    pool.submit(_import_the_rest)   # while the export is parsed (fastexcel lets go of Python's lock)
     try:
-        return _build(pool.submit(vega_bundle), files=files, previous=previous, others=others,
+        bundle = pool.submit(vega_bundle)   # cached on disk after the first pack
+        return _build(bundle, files=files, previous=previous, others=others,
                       inputs=inputs, out=out, area=area, icb=icb, trusts=trusts, service=service,
                       threshold=threshold, steps=steps)
     finally:
