@@ -792,3 +792,16 @@ def test_ladder_chart_draws_every_published_share():
     spec = charts.ladder_chart(safe, staff_category="Non-clinical").to_dict()
     rows = [r for d in spec["datasets"].values() for r in d if r.get("share_of_known") is not None]
     assert sorted(r["rung"] for r in rows) == sorted(map(str, published["rung"]))
+
+
+def test_promotion_chart_draws_every_published_rate():
+    """A group whose promotion rate is published is drawn, even if another count of its row is suppressed."""
+    files = [workforce.sample_data(f"soar_valley_staff_in_post_{y}-03-31.xlsx") for y in (2023, 2024, 2025)]
+    safe = workforce.suppress(workforce.promotion(workforce.load_staff(files)))
+    table = safe.table
+    published = table[(table["by"] == "all") & table["promotion_rate"].notna()]
+    flags = [c for c in table.columns if c.endswith("_suppressed")]
+    assert published[flags].any(axis=1).any()   # the case this pins: some other count of the row suppressed
+    spec = charts.promotion_chart(safe).to_dict()
+    rows = [r for d in spec["datasets"].values() for r in d if r.get("promotion_rate") is not None]
+    assert sorted(r["group"] for r in rows) == sorted(published["group"])

@@ -385,10 +385,13 @@ def _organisation_sections(staff, org: str | None, *, number: int, benchmark, in
 
     if pd.Series(staff.people["snapshot_date"]).nunique() >= 2:
         pr = suppress(workforce.promotion(staff), threshold=threshold)
+        pr_band = suppress(workforce.promotion(staff, by="grade_group"), threshold=threshold)
         me = _model_employer_suppressed(workforce.model_employer(staff), threshold)
         s = _Section("promotion" + tag, "Promotion, leaving and the Model Employer-style trajectory" + label, pr,
-                     {sheet("promotion"): pr.table, sheet("model_employer"): me.table})
+                     {sheet("promotion"): pr.table, sheet("promotion_by_band_group"): pr_band.table,
+                      sheet("model_employer"): me.table})
         _draw(s, "promotion" + tag, lambda: charts.promotion_chart(pr, min_n=threshold))
+        _draw(s, "promotion_by_band_group" + tag, lambda: charts.promotion_chart(pr_band, min_n=threshold))
         _draw(s, "trajectory" + tag, lambda: charts.trajectory_chart(me, min_n=threshold))
         sections.append(s)
     return sections

@@ -221,6 +221,13 @@ def _label_layer(base, x: str, y, offset: dict | None = None):
     return base.transform_filter("datum.status != ''").mark_text(align="left", dx=8, color="#555555").encode(**enc)
 
 
+def _facet_rows(layers: list, frame: pd.DataFrame, field: str, sort: list):
+    """The layers (made on ``alt.Chart()``) drawn once per value of ``field``, one row each, labelled at the left."""
+    return alt.layer(*layers, data=frame).properties(width=480).facet(
+        row=alt.Row(f"{field}:N", sort=sort, title=None,
+                    header=alt.Header(labelAngle=0, labelAlign="left", labelFontWeight="bold")))
+
+
 def _present(domain: list, colours: list, keys, always=()) -> tuple[list, list]:
     """The legend's entries that the chart draws (and ``always`` ones), with their colours."""
     keys = set(keys) | set(always)
@@ -416,7 +423,6 @@ def ratio_chart(result: Result, *, min_n: int = 8):
     # split (e.g. by band group): one row of the chart per group, the subgroups labelled on its axis
     y = (alt.Y("subgroup:N", title=None, sort=list(dict.fromkeys(frame["subgroup"]))) if split
          else alt.Y("group:N", title=None, sort=groups))
-    offset: dict = {}
     colour = alt.Color("key:N", title=None, scale=alt.Scale(domain=domain, range=colours))
     tooltip = [alt.Tooltip("group:N", title="Group")] + ([alt.Tooltip("subgroup:N", title="Subgroup")] if split else []) + [
         alt.Tooltip("staff_count:Q", title="Staff in group", format=","),
@@ -431,14 +437,12 @@ def ratio_chart(result: Result, *, min_n: int = 8):
     one = alt.Chart().mark_rule(color=_BLACK, strokeDash=[4, 3]).encode(x=alt.datum(1.0, scale=scale))
     interval = base.mark_rule(strokeWidth=2).encode(
         x=alt.X("ratio_low:Q", scale=scale, title="Representation ratio (staff share ÷ population share, log scale)"),
-        x2="ratio_high:Q", y=y, color=colour, tooltip=tooltip, **offset)
+        x2="ratio_high:Q", y=y, color=colour, tooltip=tooltip)
     points = base.mark_point(filled=True, size=80).encode(x=alt.X("ratio:Q", scale=scale), y=y, color=colour,
-                                                          tooltip=tooltip, **offset)
-    labels = _label_layer(base, "label_x", y, offset)
+                                                          tooltip=tooltip)
+    labels = _label_layer(base, "label_x", y)
     if split:
-        chart = alt.layer(one, interval, points, labels, data=frame).properties(width=480).facet(
-            row=alt.Row("group:N", sort=groups, title=None,
-                        header=alt.Header(labelAngle=0, labelAlign="left", labelFontWeight="bold")))
+        chart = _facet_rows([one, interval, points, labels], frame, "group", groups)
     else:
         chart = alt.layer(one, interval, points, labels).properties(width=480)
     title = _ratio_title(data, result.benchmark)
@@ -802,7 +806,7 @@ def promotion_chart(result: Result, *, min_n: int = 8):
     'BME staff were promoted less'
     """
     table = _check(result, ("promotion",), "promotion_chart")
-    hidden = _suppressed(table)
+    hidden = _suppressed(table, ("stayers", "promoted"))   # a suppressed leaver count elsewhere does not hide it
     data = _hide(table)
     for column in ("stayers", "promoted", "promotion_rate", "promotion_low", "promotion_high", "promotion_rl",
                    "promotion_rl_low", "promotion_rl_high", "promotion_rl_p_value"):
@@ -812,13 +816,8 @@ def promotion_chart(result: Result, *, min_n: int = 8):
     data.loc[hidden, ["promotion_rate", "promotion_low", "promotion_high"]] = np.nan
     split = data["subgroup"].nunique() > 1
     small_key = f"fewer than {min_n} staff"
-    if split:
-        subgroups = list(dict.fromkeys(data["subgroup"].astype(str)))
-        data["key"] = np.where(small | hidden, small_key, data["subgroup"].astype(str))
-        domain, colours = subgroups + [small_key], [PALETTE[i % 7] for i in range(len(subgroups))] + [_GREY]
-    else:
-        data["key"] = np.where(small | hidden, small_key, "Promotion rate")
-        domain, colours = ["Promotion rate", small_key], [_BLUE, _GREY]
+    data["key"] = np.where(small | hidden, small_key, "Promotion rate")   # split: each subgroup is a row of its own
+    domain, colours = ["Promotion rate", small_key], [_BLUE, _GREY]
     domain, colours = _present(domain, colours, data["key"])
     level = _level(result.method)
     # headline: the compared group's row with the clearest relative likelihood, against its reference row
@@ -838,9 +837,9 @@ def promotion_chart(result: Result, *, min_n: int = 8):
                      f"against {_pct(ref['promotion_rate'])} of {ref['group']} staff")
     frame = _frame(data, ["subgroup", "group", "stayers", "promoted", "promotion_rate", "promotion_low",
                           "promotion_high", "promotion_rl", "promotion_rl_low", "promotion_rl_high", "status", "key"])
+    frame["label_x"] = frame["promotion_high"].fillna(0.0)   # where a 'suppressed' label goes
     groups = list(dict.fromkeys(frame["group"]))
-    y = alt.Y("group:N", title=None, sort=groups)
-    offset = {"yOffset": alt.YOffset("subgroup:N", sort=list(dict.fromkeys(frame["subgroup"])))} if split else {}
+    y = alt.Y("group:N", title=None, sort=groups)   # split: one row of the chart per subgroup (starting band)
     colour = alt.Color("key:N", title=None, scale=alt.Scale(domain=domain, range=colours))
     tooltip = [alt.Tooltip("group:N", title="Group")] + ([alt.Tooltip("subgroup:N", title="Subgroup")] if split else []) + [
         alt.Tooltip("promoted:Q", title="Promoted", format=","),
@@ -850,14 +849,17 @@ def promotion_chart(result: Result, *, min_n: int = 8):
         alt.Tooltip("promotion_high:Q", title=f"{level} interval to", format=".1%"),
         alt.Tooltip("promotion_rl:Q", title="Relative likelihood (reference ÷ group)", format=".2f"),
     ]
-    base = alt.Chart(frame)
+    base = alt.Chart() if split else alt.Chart(frame)
     interval = base.mark_rule(strokeWidth=2).encode(
         x=alt.X("promotion_low:Q", title="Promoted per period (share of stayers)", axis=alt.Axis(format="%")),
-        x2="promotion_high:Q", y=y, color=colour, tooltip=tooltip, **offset)
+        x2="promotion_high:Q", y=y, color=colour, tooltip=tooltip)
     points = base.mark_point(filled=True, size=80).encode(x=alt.X("promotion_rate:Q"), y=y, color=colour,
-                                                          tooltip=tooltip, **offset)
-    labels = _label_layer(base, "promotion_high", y, offset)
-    chart = alt.layer(interval, points, labels).properties(width=480)
+                                                          tooltip=tooltip)
+    labels = _label_layer(base, "label_x", y)
+    if split:
+        chart = _facet_rows([interval, points, labels], frame, "subgroup", list(dict.fromkeys(frame["subgroup"])))
+    else:
+        chart = alt.layer(interval, points, labels).properties(width=480)
     n = int(data["stayers"].fillna(0).sum())
     periods = result.method.get("periods") or []
     subtitle = [f"n = {n:,} stayers (person-periods) · periods: " + "; ".join(map(str, periods)),
