@@ -445,7 +445,7 @@ def test_icb_pack_hides_small_counts(icb_pack):
 
 def test_several_organisations_need_named_inputs(tmp_path):
     files = [workforce.sample_data(f) for f in list(TRUSTS.values())[:2]]
-    with pytest.raises(WorkforceError, match="ORGANISATION=VALUE.*Rutland Vale"):
+    with pytest.raises(WorkforceError, match="recruitment file as ORGANISATION=FILE.*Rutland Vale"):
         _pack.build_pack(files, out=tmp_path / "p", recruitment=workforce.sample_data(RECRUITMENT), progress=False)
     with pytest.raises(WorkforceError, match="no staff for the organisation 'Nowhere'"):
         _pack.build_pack(files, out=tmp_path / "p", trusts=["Nowhere=RWE"], progress=False)

@@ -234,8 +234,10 @@ def _pairs(items, organisations: list[str], what: str) -> dict[str, str]:
         if not sep or Path(str(item)).is_file():   # a bare value (a file name may hold "=")
             org, sep, value = "", "", str(item)
             if len(organisations) != 1:
+                value_word = "FILE" if what.endswith("file") else "CODE"
                 raise WorkforceError(f"the staff files hold {len(organisations)} organisations, so give each "
-                                     f"{what} as ORGANISATION=VALUE; the organisations are {organisations}.")
+                                     f"{what} as ORGANISATION={value_word}; the organisations are "
+                                     f"{organisations}.")
             org = organisations[0]
         name = lower.get(org.strip().lower())
         if name is None:
