@@ -221,6 +221,15 @@ def _label_layer(base, x: str, y, offset: dict | None = None):
     return base.transform_filter("datum.status != ''").mark_text(align="left", dx=8, color="#555555").encode(**enc)
 
 
+def _estimate_layers(base, point, low, high: str, y, colour, tooltip, offset: dict | None = None):
+    """A filled point for each estimate and a rule for its interval (``low`` to ``high``), sharing y, colour
+    and tooltip."""
+    extra = offset or {}
+    interval = base.mark_rule(strokeWidth=2).encode(x=low, x2=high, y=y, color=colour, tooltip=tooltip, **extra)
+    points = base.mark_point(filled=True, size=80).encode(x=point, y=y, color=colour, tooltip=tooltip, **extra)
+    return interval, points
+
+
 def _facet_rows(layers: list, frame: pd.DataFrame, field: str, sort: list):
     """The layers (made on ``alt.Chart()``) drawn once per value of ``field``, one row each, labelled at the left."""
     return alt.layer(*layers, data=frame).properties(width=480).facet(
@@ -346,11 +355,10 @@ def representation_chart(result: Result, *, min_n: int = 8):
         alt.Tooltip("flag:N", title="Finding"),
     ]
     base = alt.Chart(frame)
-    x = alt.X("staff_share:Q", title="Share", axis=alt.Axis(format="%"))
-    interval = base.mark_rule(strokeWidth=2).encode(
-        x=alt.X("staff_share_low:Q", title="Share", axis=alt.Axis(format="%")), x2="staff_share_high:Q", y=y,
-        color=colour, tooltip=tooltip, **offset)
-    points = base.mark_point(filled=True, size=80).encode(x=x, y=y, color=colour, tooltip=tooltip, **offset)
+    interval, points = _estimate_layers(
+        base, alt.X("staff_share:Q", title="Share", axis=alt.Axis(format="%")),
+        alt.X("staff_share_low:Q", title="Share", axis=alt.Axis(format="%")), "staff_share_high:Q", y, colour,
+        tooltip, offset)
     ticks = base.mark_tick(thickness=2, size=18).encode(
         x=alt.X("population_share:Q"), y=y, color=alt.datum(pop_key),
         tooltip=tooltip, **offset)
@@ -435,11 +443,10 @@ def ratio_chart(result: Result, *, min_n: int = 8):
     scale = alt.Scale(type="log")
     base = alt.Chart() if split else alt.Chart(frame)
     one = alt.Chart().mark_rule(color=_BLACK, strokeDash=[4, 3]).encode(x=alt.datum(1.0, scale=scale))
-    interval = base.mark_rule(strokeWidth=2).encode(
-        x=alt.X("ratio_low:Q", scale=scale, title="Representation ratio (staff share ÷ population share, log scale)"),
-        x2="ratio_high:Q", y=y, color=colour, tooltip=tooltip)
-    points = base.mark_point(filled=True, size=80).encode(x=alt.X("ratio:Q", scale=scale), y=y, color=colour,
-                                                          tooltip=tooltip)
+    interval, points = _estimate_layers(
+        base, alt.X("ratio:Q", scale=scale),
+        alt.X("ratio_low:Q", scale=scale, title="Representation ratio (staff share ÷ population share, log scale)"),
+        "ratio_high:Q", y, colour, tooltip)
     labels = _label_layer(base, "label_x", y)
     if split:
         chart = _facet_rows([one, interval, points, labels], frame, "group", groups)
@@ -581,12 +588,9 @@ def ladder_chart(result: Result, *, staff_category: str = "Non-clinical", organi
     if population_share is not None:
         layers.append(alt.Chart().mark_rule(strokeWidth=2, strokeDash=[5, 4]).encode(
             x=alt.datum(float(population_share)), color=alt.datum(population_label)))
-    layers += [
-        base.mark_rule(strokeWidth=2).encode(x=alt.X("share_of_known_low:Q"), x2="share_of_known_high:Q", y=y,
-                                             color=colour, tooltip=tooltip),
-        base.mark_point(filled=True, size=80).encode(x=x, y=y, color=colour, tooltip=tooltip),
-        _label_layer(base, "share_of_known_high", y),
-    ]
+    layers += [*_estimate_layers(base, x, alt.X("share_of_known_low:Q"), "share_of_known_high:Q", y, colour,
+                                 tooltip),
+               _label_layer(base, "share_of_known_high", y)]
     chart = alt.layer(*layers).properties(width=480, height=alt.Step(24))
     n_known = pd.to_numeric(rows.loc[compared_mask, "overall_known"], errors="coerce").astype(float).iloc[0]
     n_words = "n suppressed" if np.isnan(n_known) else f"n = {int(n_known):,} staff of known group"
@@ -754,10 +758,8 @@ def likelihood_chart(result: Result, *, min_n: int = 8):
                  alt.Tooltip("high:Q", title="to", format=".2f")])
     one = alt.Chart().mark_rule(color=_BLACK).encode(x=alt.datum(1.0, scale=scale))
     base = alt.Chart(frame)
-    interval = base.mark_rule(strokeWidth=2).encode(x=alt.X("ci_low:Q", scale=scale), x2="ci_high:Q", y=y,
-                                                    color=colour, tooltip=tooltip)
-    points = base.mark_point(filled=True, size=80).encode(x=alt.X("value:Q", scale=scale), y=y, color=colour,
-                                                          tooltip=tooltip)
+    interval, points = _estimate_layers(base, alt.X("value:Q", scale=scale), alt.X("ci_low:Q", scale=scale),
+                                        "ci_high:Q", y, colour, tooltip)
     labels = _label_layer(base, "label_x", y)
     chart = alt.layer(shade, one, interval, points, labels).properties(width=420)
     not_estimable = [f"{lab} ({'suppressed' if h else st})" for lab, st, h in
@@ -850,11 +852,10 @@ def promotion_chart(result: Result, *, min_n: int = 8):
         alt.Tooltip("promotion_rl:Q", title="Relative likelihood (reference ÷ group)", format=".2f"),
     ]
     base = alt.Chart() if split else alt.Chart(frame)
-    interval = base.mark_rule(strokeWidth=2).encode(
-        x=alt.X("promotion_low:Q", title="Promoted per period (share of stayers)", axis=alt.Axis(format="%")),
-        x2="promotion_high:Q", y=y, color=colour, tooltip=tooltip)
-    points = base.mark_point(filled=True, size=80).encode(x=alt.X("promotion_rate:Q"), y=y, color=colour,
-                                                          tooltip=tooltip)
+    interval, points = _estimate_layers(
+        base, alt.X("promotion_rate:Q"),
+        alt.X("promotion_low:Q", title="Promoted per period (share of stayers)", axis=alt.Axis(format="%")),
+        "promotion_high:Q", y, colour, tooltip)
     labels = _label_layer(base, "label_x", y)
     if split:
         chart = _facet_rows([interval, points, labels], frame, "subgroup", list(dict.fromkeys(frame["subgroup"])))
