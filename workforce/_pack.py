@@ -58,6 +58,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from . import _early_read
 from ._render import Renderer, vega_bundle
 from ._disclosure import DEFAULT_THRESHOLD, Derived, Margin, Part, suppress, suppress_counts
 from ._result import Result
@@ -654,18 +655,23 @@ def build_pack(staff_files, *, out, area=None, icb=None, trusts=(), previous=(),
     out = Path(out)
     _check_out(out)
     steps = _Progress(progress, 7)
+    _early_read.start([*previous, *files])   # parsed while the rest is imported (no-op if started already)
+    renderer = Renderer()   # its worker starts Vega now, while the export is read
     pool = ThreadPoolExecutor(max_workers=1)
-    pool.submit(_import_the_rest)   # while the export is parsed (fastexcel lets go of Python's lock)
+    pool.submit(_import_the_rest)
     try:
         bundle = pool.submit(vega_bundle)   # cached on disk after the first pack
-        return _build(bundle, files=files, previous=previous, others=others,
+        return _build(bundle, renderer, files=files, previous=previous, others=others,
                       inputs=inputs, out=out, area=area, icb=icb, trusts=trusts, service=service,
                       threshold=threshold, steps=steps)
+    except BaseException:
+        renderer.cancel()
+        raise
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _build(bundle, *, files, previous, others, inputs, out, area, icb, trusts, service, threshold,
+def _build(bundle, renderer, *, files, previous, others, inputs, out, area, icb, trusts, service, threshold,
            steps) -> Path:
     import workforce
 
@@ -680,12 +686,10 @@ def _build(bundle, *, files, previous, others, inputs, out, area, icb, trusts, s
 
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-    renderer = None
     try:
         charts_dir = tmp / "charts"
         charts_dir.mkdir()
-        # each chart is rendered (SVG, PNG) by a worker process as soon as it is drawn
-        renderer = Renderer()
+        # each chart is rendered (SVG, PNG) by the worker process as soon as it is drawn
         token = _ON_CHART.set(lambda name, spec: renderer.submit(charts_dir, name, spec))
         try:
             sections = _findings(staff, benchmarks=benchmarks, inputs=per_org, threshold=threshold, notes=notes)
@@ -751,8 +755,7 @@ def _build(bundle, *, files, previous, others, inputs, out, area, icb, trusts, s
         steps.step("charts rendered (SVG, PNG)")
         _move_into_place(tmp, out)
     except BaseException:
-        if renderer is not None:   # no chart may still be writing into the folder being removed
-            renderer.cancel()
+        renderer.cancel()   # no chart may still be writing into the folder being removed
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     steps.step("done")

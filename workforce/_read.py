@@ -26,6 +26,7 @@ from xml.etree.ElementTree import iterparse
 import numpy as np
 import pandas as pd
 
+from . import _early_read
 from ._schema import Schema
 from .errors import AmbiguousSheetError, NoStaffTableError, UnusableFileError
 
@@ -161,11 +162,14 @@ class _FastexcelBook:
         import fastexcel
 
         self.path = path
-        self.reader = fastexcel.read_excel(str(path))
+        # parsed already when ``workforce report`` started it early (see _early_read)
+        self.reader, self.parsed = _early_read.take(path) or (fastexcel.read_excel(str(path)), {})
         self.sheet_names = list(self.reader.sheet_names)
 
     def grid(self, sheet: str) -> tuple[pd.DataFrame, int]:
-        data = self.reader.load_sheet(sheet, header_row=None, dtypes="string", whitespace_as_null=True)
+        data = self.parsed.pop(sheet, None)
+        if data is None:
+            data = self.reader.load_sheet(sheet, header_row=None, dtypes="string", whitespace_as_null=True).to_arrow()
         frame = data.to_pandas()
         frame.columns = range(frame.shape[1])
         return frame, _first_used_row(self.path, sheet)

@@ -8,6 +8,7 @@ while the main one computes the other findings and writes the tables.
 from __future__ import annotations
 
 import os
+import sys
 from importlib import metadata
 from pathlib import Path
 
@@ -68,7 +69,6 @@ class Renderer:
 
     def __init__(self) -> None:
         import subprocess
-        import sys
 
         self._process = subprocess.Popen([sys.executable, "-m", "workforce._render"], stdin=subprocess.PIPE,
                                          stdout=subprocess.PIPE, text=True, encoding="utf-8")
@@ -100,10 +100,16 @@ class Renderer:
         self._process.wait()
 
 
+_WARM_UP = {"data": {"values": [{"a": "A", "b": 1}]}, "mark": "bar",
+            "encoding": {"x": {"field": "a", "type": "nominal"}, "y": {"field": "b", "type": "quantitative"}}}
+
+
 def _serve() -> None:
     import json
-    import sys
 
+    import vl_convert as vlc
+
+    vlc.vegalite_to_svg(_WARM_UP)   # Vega starts (about half a second) before the first chart arrives
     for line in sys.stdin:
         job = json.loads(line)
         try:
@@ -117,3 +123,5 @@ def _serve() -> None:
 
 if __name__ == "__main__":
     _serve()
+    sys.stdout.flush()
+    os._exit(0)   # every chart is written; tearing down Vega's runtime would only keep the pack waiting

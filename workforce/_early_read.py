@@ -1,0 +1,82 @@
+"""Parsing Excel exports in the background, while the rest of the package is imported.
+
+Importing pandas, pandera and Altair takes about a second in a new process,
+and so does parsing a large export.  fastexcel parses and makes Arrow
+tables without holding Python's lock, so ``workforce report`` starts parsing its files first
+(:func:`start`), on a thread, and imports everything else meanwhile; the
+reader (:mod:`workforce._read`) then takes the parsed sheets (:func:`take`)
+instead of parsing the file again.
+
+This module imports only the standard library until a thread imports
+fastexcel.  Anything that goes wrong here is left for the reader to find and
+report: :func:`take` then returns ``None`` and the file is read as usual.
+"""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import Future
+from pathlib import Path
+
+__all__ = ["start", "take"]
+
+_EXCEL = (".xlsx", ".xlsm")
+_started: dict[tuple, Future] = {}
+_lock = threading.Lock()
+
+
+def _key(path: Path) -> tuple | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+
+
+def _parse(path: Path):
+    import fastexcel
+
+    reader = fastexcel.read_excel(str(path))
+    return reader, {name: reader.load_sheet(name, header_row=None, dtypes="string", whitespace_as_null=True)
+                    .to_arrow() for name in reader.sheet_names}
+
+
+def start(paths) -> None:
+    """Start parsing every ``.xlsx``/``.xlsm`` file in ``paths`` on background threads."""
+    for path in map(Path, paths):
+        key = _key(path) if path.suffix.lower() in _EXCEL else None
+        with _lock:
+            if key is None or key in _started:
+                continue
+            future: Future = Future()
+            _started[key] = future
+
+        def run(future=future, path=path) -> None:
+            try:
+                future.set_result(_parse(path))
+            except BaseException as exc:  # reported by the reader when it reads the file itself
+                future.set_exception(exc)
+
+        threading.Thread(target=run, name=f"parse {path.name}", daemon=True).start()
+
+
+def take(path: Path):
+    """The parsed ``(reader, {sheet: pyarrow.RecordBatch})`` of a started file, or ``None``.
+
+    Each parse is used once (a file may change between two loads in one session).
+    """
+    with _lock:
+        future = _started.pop(_key(Path(path)) or (), None)
+    if future is None:
+        return None
+    try:
+        return future.result()
+    except Exception:
+        return None
+
+
+def _forget() -> None:
+    """Drop every parse not yet taken (for tests)."""
+    with _lock:
+        _started.clear()
+
