@@ -361,9 +361,15 @@ def _group_ids(table: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
     """One id per distinct combination of ``columns`` (-1 where any is missing)."""
     if not columns:
         return np.zeros(len(table), dtype=np.int64)
-    keys = table[list(columns)].astype(object)
-    ids = keys.groupby(list(columns), sort=False, dropna=True, observed=True).ngroup()
-    return ids.reindex(table.index, fill_value=-1).fillna(-1).to_numpy(dtype=np.int64)
+    key = np.zeros(len(table), dtype=np.int64)
+    missing = np.zeros(len(table), dtype=bool)
+    for column in columns:   # tables are small: numpy, not a pandas groupby per call
+        codes, uniques = pd.factorize(table[column].to_numpy(dtype=object))
+        missing |= codes < 0
+        key = pd.factorize(key * (len(uniques) + 1) + codes)[0]   # kept below the number of rows
+    ids = np.full(len(table), -1, dtype=np.int64)
+    ids[~missing] = pd.factorize(key[~missing])[0]   # numbered in order of first appearance
+    return ids
 
 
 def _cells(table: pd.DataFrame, counts: Mapping[str, Sequence[str]], spaces: Mapping[str, str]):
@@ -411,20 +417,28 @@ def _margin_instances(table, margins, cell_of) -> list[tuple[np.ndarray, int, bo
     for margin in margins:
         group = _group_ids(table, margin.within)
         t_rows = _select(table, margin.total.where) & (group >= 0)
-        totals = pd.Series(cell_of[margin.total.column][t_rows]).groupby(group[t_rows]).unique()
-        pieces = []
+        totals = _cells_by_group(group[t_rows], cell_of[margin.total.column][t_rows])
+        g_parts, c_parts = [], []
         for part in margin.parts:
             rows = _select(table, part.where) & (group >= 0)
-            pieces.append(pd.DataFrame({"g": group[rows], "cell": cell_of[part.column][rows]}))
-        parts = pd.concat(pieces).drop_duplicates().groupby("g")["cell"].apply(np.asarray)
+            g_parts.append(group[rows])
+            c_parts.append(cell_of[part.column][rows])
+        parts = _cells_by_group(np.concatenate(g_parts), np.concatenate(c_parts))
         for g, cells in parts.items():
-            if g not in totals.index:
+            if g not in totals:
                 continue
             total = totals[g]
             if len(total) != 1:
                 raise WorkforceError(f"a margin of {margin.total.column} has {len(total)} totals, not one.")
             out.append((cells[cells != total[0]], int(total[0]), margin.prefer_total))
     return out
+
+
+def _cells_by_group(groups: np.ndarray, cells: np.ndarray) -> dict[int, np.ndarray]:
+    """The distinct cells of each group (groups in increasing order, cells sorted)."""
+    pairs = np.unique(np.stack([groups, cells], axis=1), axis=0) if len(groups) else np.zeros((0, 2), np.int64)
+    starts = np.flatnonzero(np.r_[True, pairs[1:, 0] != pairs[:-1, 0]]) if len(pairs) else np.zeros(0, int)
+    return {int(pairs[i, 0]): cells_ for i, cells_ in zip(starts, np.split(pairs[:, 1], starts[1:]))}
 
 
 def _secondary(values: np.ndarray, hidden: np.ndarray, instances) -> int:
