@@ -587,7 +587,10 @@ def _listed(value) -> list[str]:
 
 
 def _import_the_rest() -> None:
-    """Import what the findings, charts and workbook need (about a second in a new process)."""
+    """Import what the checks, findings, charts and workbook need (about a second in a new process)."""
+    import pandera.errors  # noqa: F401
+    import pandera.pandas  # noqa: F401
+
     import altair  # noqa: F401
     import openpyxl  # noqa: F401
 
