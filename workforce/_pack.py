@@ -659,7 +659,8 @@ def build_pack(staff_files, *, out, area=None, icb=None, trusts=(), previous=(),
     _check_out(out)
     steps = _Progress(progress, 7)
     _early_read.start([*previous, *files])   # parsed while the rest is imported (no-op if started already)
-    renderer = Renderer()   # its worker starts Vega now, while the export is read
+    # the chart worker starts Vega once the exports are parsed: before that both cores are busy (parsing, imports)
+    renderer = Renderer(start_after=lambda: _early_read.wait([*previous, *files]))
     pool = ThreadPoolExecutor(max_workers=1)
     pool.submit(_import_the_rest)
     try:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 
@@ -97,19 +99,45 @@ class Renderer:
     the first failure.  :meth:`cancel` stops the worker.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, start_after: Callable[[], object] | None = None) -> None:
+        self._sent = 0
+        self._process = None
+        self._started = threading.Event()
+        if start_after is None:
+            self._start(None)
+        else:
+            threading.Thread(target=self._start, args=(start_after,), name="start renderer", daemon=True).start()
+
+    def _start(self, start_after) -> None:
+        """Start the worker, once ``start_after()`` has returned (or raised: the worker is still needed)."""
         import subprocess
 
-        self._process = subprocess.Popen([sys.executable, "-m", "workforce._render"], stdin=subprocess.PIPE,
-                                         stdout=subprocess.PIPE, text=True, encoding="utf-8")
-        self._sent = 0
+        try:
+            if start_after is not None:
+                start_after()
+        except Exception:  # noqa: S110 - whatever start_after waited for reports its own failure
+            pass
+        try:
+            self._process = subprocess.Popen([sys.executable, "-m", "workforce._render"], stdin=subprocess.PIPE,
+                                             stdout=subprocess.PIPE, text=True, encoding="utf-8")
+        finally:
+            self._started.set()
+
+    def _worker(self):
+        self._started.wait()
+        if self._process is None:
+            from .errors import WorkforceError
+
+            raise WorkforceError("the chart renderer could not be started.")
+        return self._process
 
     def submit(self, folder: Path, name: str, spec: dict) -> None:
         import json
 
         line = json.dumps({"folder": str(folder), "name": name, "spec": spec}, default=str)
-        self._process.stdin.write(line + "\n")
-        self._process.stdin.flush()
+        process = self._worker()
+        process.stdin.write(line + "\n")
+        process.stdin.flush()
         self._sent += 1
 
     def finish(self) -> None:
@@ -117,17 +145,20 @@ class Renderer:
 
         from .errors import WorkforceError
 
-        self._process.stdin.close()
-        replies = [json.loads(line) for line in self._process.stdout]
-        self._process.wait()
+        process = self._worker()
+        process.stdin.close()
+        replies = [json.loads(line) for line in process.stdout]
+        process.wait()
         failed = [r for r in replies if not r["ok"]]
         if failed or len(replies) != self._sent:
             why = failed[0]["error"] if failed else f"the renderer stopped after {len(replies)} of {self._sent} charts"
             raise WorkforceError(f"a chart could not be rendered to SVG and PNG ({why}).")
 
     def cancel(self) -> None:
-        self._process.kill()
-        self._process.wait()
+        self._started.wait()
+        if self._process is not None:
+            self._process.kill()
+            self._process.wait()
 
 
 _WARM_UP = {"data": {"values": [{"a": "A", "b": 1}]}, "mark": "bar",
