@@ -466,9 +466,18 @@ def _write_workbook(path: Path, sheets: dict[str, pd.DataFrame], notes: list[tup
     book.save(path)
 
 
-def _display(table: pd.DataFrame) -> pd.DataFrame:
+def _html_table(table: pd.DataFrame) -> str:
+    """The displayed table as an HTML table (every value escaped)."""
+    shown = _display(table)
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in shown)
+    rows = "".join("<tr>" + "".join(f"<td>{html.escape(v)}</td>" for v in row) + "</tr>"
+                   for row in zip(*shown.values()))
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+
+
+def _display(table: pd.DataFrame) -> dict[str, list[str]]:
     """The table as shown on the page: suppressed counts as '*', flags dropped, figures rounded."""
-    out = pd.DataFrame(index=table.index)
+    out: dict[str, list[str]] = {}
     flags = {c[: -len("_suppressed")]: c for c in table.columns if c.endswith("_suppressed")}
     for column in table.columns:
         if column in flags.values():
@@ -548,9 +557,8 @@ def _write_html(path: Path, sections: list[_Section], bundle: str, title: str, f
             parts.append(f'<script type="application/json" class="vega-spec" data-target="chart-{name}">'
                          f"{_json_for_script(spec)}</script>")
         for name, table in section.tables.items():
-            shown = _display(table)
-            parts.append(f"<details><summary>Table: {html.escape(name)} ({len(shown)} rows; * = suppressed)"
-                         f"</summary>{shown.to_html(index=False, escape=True, border=0)}</details>")
+            parts.append(f"<details><summary>Table: {html.escape(name)} ({len(table)} rows; * = suppressed)"
+                         f"</summary>{_html_table(table)}</details>")
         parts.append("</section>")
     parts.append(f"<footer><p>{html.escape(footer)}</p></footer>")
     parts.append("<script>document.querySelectorAll('script.vega-spec').forEach(function (el) {"
