@@ -357,16 +357,23 @@ def _kind_of(result: Result) -> TableKind:
 # ---------------------------------------------------------------- the engine
 
 
-def _group_ids(table: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
-    """One id per distinct combination of ``columns`` (-1 where any is missing)."""
+def _group_ids(table: pd.DataFrame, columns: Sequence[str], codes: dict | None = None) -> np.ndarray:
+    """One id per distinct combination of ``columns`` (-1 where any is missing).
+
+    Tables are small, so this is numpy rather than a pandas groupby per call;
+    ``codes`` keeps each column's codes between calls on the same table.
+    """
     if not columns:
         return np.zeros(len(table), dtype=np.int64)
+    codes = {} if codes is None else codes
     key = np.zeros(len(table), dtype=np.int64)
     missing = np.zeros(len(table), dtype=bool)
-    for column in columns:   # tables are small: numpy, not a pandas groupby per call
-        codes, uniques = pd.factorize(table[column].to_numpy(dtype=object))
-        missing |= codes < 0
-        key = pd.factorize(key * (len(uniques) + 1) + codes)[0]   # kept below the number of rows
+    for column in columns:
+        if column not in codes:
+            codes[column] = pd.factorize(table[column])
+        column_codes, uniques = codes[column]
+        missing |= column_codes < 0
+        key = pd.factorize(key * (len(uniques) + 1) + column_codes)[0]   # kept below the number of rows
     ids = np.full(len(table), -1, dtype=np.int64)
     ids[~missing] = pd.factorize(key[~missing])[0]   # numbered in order of first appearance
     return ids
@@ -384,7 +391,8 @@ def _cells(table: pd.DataFrame, counts: Mapping[str, Sequence[str]], spaces: Map
         keys = [tuple(counts[c]) for c in columns]
         if len(set(len(k) for k in keys)) != 1:
             raise WorkforceError(f"counts sharing cells ({columns}) need keys of the same length.")
-        stacked = pd.concat([table[list(k)].set_axis(range(len(k)), axis=1) for k in keys], ignore_index=True)
+        stacked = pd.concat([table[list(k)].set_axis(range(len(k)), axis=1).astype(object) for k in keys],
+                            ignore_index=True)
         ids = _group_ids(stacked, list(range(len(keys[0]))))
         if (ids < 0).any():
             raise WorkforceError(f"a count of {columns} has a missing key value.")
@@ -411,11 +419,11 @@ def _select(table: pd.DataFrame, where: Where | None) -> np.ndarray:
     return np.asarray(where(table), dtype=bool)
 
 
-def _margin_instances(table, margins, cell_of) -> list[tuple[np.ndarray, int, bool]]:
+def _margin_instances(table, margins, cell_of, codes: dict | None = None) -> list[tuple[np.ndarray, int, bool]]:
     """Every margin as (its parts' cells, its total's cell, whether to prefer hiding the total)."""
     out = []
     for margin in margins:
-        group = _group_ids(table, margin.within)
+        group = _group_ids(table, margin.within, codes)
         t_rows = _select(table, margin.total.where) & (group >= 0)
         totals = _cells_by_group(group[t_rows], cell_of[margin.total.column][t_rows])
         g_parts, c_parts = [], []
@@ -541,7 +549,8 @@ def suppress_counts(
     table = table.reset_index(drop=True)
     cell_of, values = _cells(table, cells, spaces or {})
     hidden = (values >= 1) & (values < threshold)
-    _secondary(values, hidden, _margin_instances(table, margins, cell_of))
+    codes: dict = {}   # each key column's codes, worked out once
+    _secondary(values, hidden, _margin_instances(table, margins, cell_of, codes))
     out = table.copy()
     flags = {}
     for column in cells:
@@ -555,7 +564,7 @@ def suppress_counts(
         for column in spec.counts:
             blank |= flags[f"{column}_suppressed"]
         if spec.within:
-            group = _group_ids(table, spec.within)
+            group = _group_ids(table, spec.within, codes)
             rows = _select(table, spec.where) & (group >= 0)
             bad = np.unique(group[rows & blank])
             blank = blank | np.isin(group, bad) & (group >= 0)

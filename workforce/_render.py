@@ -86,22 +86,31 @@ def vega_bundle() -> str:
     return bundle
 
 
-# ---------------------------------------------------------------- the worker process
+# ---------------------------------------------------------------- the worker processes
 
 
 class Renderer:
-    """Charts rendered in a worker process (``python -m workforce._render``), beside the main work.
+    """Charts rendered by two worker processes, beside the main work.
 
-    vl-convert holds Python's lock for part of each render, so threads slow
-    the main computation down; a separate process uses the second core
-    instead.  Jobs go to the worker's stdin as JSON lines and replies come
-    back on its stdout; :meth:`finish` waits for all of them and raises on
-    the first failure.  :meth:`cancel` stops the worker.
+    ``python -m workforce._render svg`` runs Vega and writes each chart's
+    SVG; its output is piped into ``python -m workforce._render png``, which
+    draws each SVG as a PNG.  vl-convert holds Python's lock while it works,
+    so threads would slow the main computation down; processes use the other
+    core, and both cores once the main work is done.  Jobs go to the first
+    worker's stdin as JSON lines and replies come back on the second one's
+    stdout; :meth:`finish` waits for all of them and raises on the first
+    failure.  :meth:`cancel` stops both workers.
+
+    Parameters
+    ----------
+    start_after : callable, optional
+        The workers start once it has returned (the pack waits for the
+        exports to be parsed, when a core is free for Vega to start).
     """
 
     def __init__(self, start_after: Callable[[], object] | None = None) -> None:
         self._sent = 0
-        self._process = None
+        self._processes: list = []
         self._started = threading.Event()
         if start_after is None:
             self._start(None)
@@ -109,7 +118,7 @@ class Renderer:
             threading.Thread(target=self._start, args=(start_after,), name="start renderer", daemon=True).start()
 
     def _start(self, start_after) -> None:
-        """Start the worker, once ``start_after()`` has returned (or raised: the worker is still needed)."""
+        """Start the workers, once ``start_after()`` has returned (or raised: they are still needed)."""
         import subprocess
 
         try:
@@ -118,26 +127,32 @@ class Renderer:
         except Exception:  # noqa: S110 - whatever start_after waited for reports its own failure
             pass
         try:
-            self._process = subprocess.Popen([sys.executable, "-m", "workforce._render"], stdin=subprocess.PIPE,
-                                             stdout=subprocess.PIPE, text=True, encoding="utf-8")
+            svg = subprocess.Popen([sys.executable, "-m", "workforce._render", "svg"], stdin=subprocess.PIPE,
+                                   stdout=subprocess.PIPE, text=True, encoding="utf-8")
+            self._processes.append(svg)
+            png = subprocess.Popen([sys.executable, "-m", "workforce._render", "png"], stdin=svg.stdout,
+                                   stdout=subprocess.PIPE, text=True, encoding="utf-8")
+            svg.stdout.close()   # the png worker holds it now
+            self._processes.append(png)
         finally:
             self._started.set()
 
-    def _worker(self):
+    def _workers(self):
         self._started.wait()
-        if self._process is None:
+        if len(self._processes) != 2:
             from .errors import WorkforceError
 
+            self.cancel()
             raise WorkforceError("the chart renderer could not be started.")
-        return self._process
+        return self._processes
 
     def submit(self, folder: Path, name: str, spec: dict) -> None:
         import json
 
         line = json.dumps({"folder": str(folder), "name": name, "spec": spec}, default=str)
-        process = self._worker()
-        process.stdin.write(line + "\n")
-        process.stdin.flush()
+        svg, _png = self._workers()
+        svg.stdin.write(line + "\n")
+        svg.stdin.flush()
         self._sent += 1
 
     def finish(self) -> None:
@@ -145,10 +160,11 @@ class Renderer:
 
         from .errors import WorkforceError
 
-        process = self._worker()
-        process.stdin.close()
-        replies = [json.loads(line) for line in process.stdout]
-        process.wait()
+        svg, png = self._workers()
+        svg.stdin.close()
+        replies = [json.loads(line) for line in png.stdout]
+        for process in (svg, png):
+            process.wait()
         failed = [r for r in replies if not r["ok"]]
         if failed or len(replies) != self._sent:
             why = failed[0]["error"] if failed else f"the renderer stopped after {len(replies)} of {self._sent} charts"
@@ -156,27 +172,45 @@ class Renderer:
 
     def cancel(self) -> None:
         self._started.wait()
-        if self._process is not None:
-            self._process.kill()
-            self._process.wait()
+        for process in self._processes:
+            process.kill()
+            process.wait()
 
 
 _WARM_UP = {"data": {"values": [{"a": "A", "b": 1}]}, "mark": "bar",
             "encoding": {"x": {"field": "a", "type": "nominal"}, "y": {"field": "b", "type": "quantitative"}}}
 
 
-def _serve() -> None:
+def _serve(stage: str) -> None:
+    """Run one worker: ``svg`` (a chart spec in, its SVG written) or ``png`` (an SVG in, its PNG written).
+
+    Each reads JSON lines on stdin and writes one JSON line per job on
+    stdout: ``{"ok": true, "folder", "name"}`` or ``{"ok": false, "name",
+    "error"}``; the png worker passes failures of the svg worker on.
+    """
     import json
 
     import vl_convert as vlc
 
+    try:
+        os.nice(10)   # the main process's work comes first: the charts are only waited for at the end
+    except (AttributeError, OSError):  # no nice on Windows
+        pass
     _register_fonts()
-    vlc.vegalite_to_svg(_use_font(_WARM_UP))   # Vega starts (about half a second) before the first chart arrives
+    if stage == "svg":
+        vlc.vegalite_to_svg(_use_font(_WARM_UP))   # Vega starts (about half a second) before the first chart
     for line in sys.stdin:
         job = json.loads(line)
+        reply = {"ok": True, "folder": job.get("folder"), "name": job["name"]}
         try:
-            render(Path(job["folder"]), job["name"], job["spec"])
-            reply = {"ok": True, "name": job["name"]}
+            if stage == "svg":
+                svg = vlc.vegalite_to_svg(_use_font(job["spec"]))
+                (Path(job["folder"]) / f"{job['name']}.svg").write_text(svg, encoding="utf-8")
+            elif job["ok"]:
+                svg = (Path(job["folder"]) / f"{job['name']}.svg").read_text(encoding="utf-8")
+                (Path(job["folder"]) / f"{job['name']}.png").write_bytes(vlc.svg_to_png(svg, scale=2))
+            else:
+                reply = job
         except Exception as exc:  # reported to the main process, which stops the pack
             reply = {"ok": False, "name": job["name"], "error": f"{job['name']}: {type(exc).__name__}: {exc}"}
         sys.stdout.write(json.dumps(reply) + "\n")
@@ -184,6 +218,6 @@ def _serve() -> None:
 
 
 if __name__ == "__main__":
-    _serve()
+    _serve(sys.argv[1])
     sys.stdout.flush()
     os._exit(0)   # every chart is written; tearing down Vega's runtime would only keep the pack waiting
