@@ -605,6 +605,18 @@ def _import_the_rest() -> None:
     from . import _ladder, _model_employer, _promotion, _representation, _standards, charts  # noqa: F401
 
 
+def _read_benchmarks(*, area=None, icb=None, trusts=()) -> None:
+    """Read the census tables behind the benchmarks (kept in memory), while the export is still being parsed."""
+    import workforce
+
+    codes = [area or icb] if (area or icb) else [t.partition("=")[2] or t for t in trusts]
+    for code in codes:
+        try:
+            _trust_benchmark(code) if trusts else workforce.population(code)
+        except Exception:  # noqa: S112 - reported when the benchmarks are made, after the export is read
+            continue
+
+
 def build_pack(staff_files, *, out, area=None, icb=None, trusts=(), previous=(), recruitment=(), disciplinary=(),
                training=(), board=(), service=None, threshold: int = DEFAULT_THRESHOLD,
                progress: bool = True) -> Path:
@@ -667,10 +679,11 @@ def build_pack(staff_files, *, out, area=None, icb=None, trusts=(), previous=(),
     _check_out(out)
     steps = _Progress(progress, 7)
     _early_read.start([*previous, *files])   # parsed while the rest is imported (no-op if started already)
-    # the chart worker starts Vega once the exports are parsed: before that both cores are busy (parsing, imports)
-    renderer = Renderer(start_after=lambda: _early_read.wait([*previous, *files]))
     pool = ThreadPoolExecutor(max_workers=1)
-    pool.submit(_import_the_rest)
+    imported = pool.submit(_import_the_rest)
+    pool.submit(_read_benchmarks, area=area, icb=icb, trusts=_listed(trusts))
+    # the chart workers start Vega once the imports are done: until then both cores are busy (parsing, imports)
+    renderer = Renderer(start_after=imported.result)
     try:
         bundle = pool.submit(vega_bundle)   # cached on disk after the first pack
         return _build(bundle, renderer, files=files, previous=previous, others=others,
