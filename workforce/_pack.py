@@ -451,18 +451,23 @@ def _write_workbook(path: Path, sheets: dict[str, pd.DataFrame], notes: list[tup
     bold = Font(bold=True)
 
     def cell(sheet, value, font=None):
-        out = WriteOnlyCell(sheet, value=_cell(value))
+        out = WriteOnlyCell(sheet, value=value)
         _safe_text(out)
         if font is not None:
             out.font = font
         return out
+
+    def value(sheet, v):
+        """A plain value, or a text cell where openpyxl would take the text for a formula."""
+        v = _cell(v)
+        return cell(sheet, v) if isinstance(v, str) and v.startswith("=") else v
 
     for name, table in [*sheets.items(), ("Notes", pd.DataFrame(notes, columns=["item", "note"]))]:
         sheet = book.create_sheet(name[:31])
         sheet.freeze_panes = "A2"
         sheet.append([cell(sheet, str(c), bold) for c in table.columns])
         for row in table.itertuples(index=False, name=None):
-            sheet.append([cell(sheet, v) for v in row])
+            sheet.append([value(sheet, v) for v in row])
     book.save(path)
 
 
