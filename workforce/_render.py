@@ -134,6 +134,8 @@ class Renderer:
                                    stdout=subprocess.PIPE, text=True, encoding="utf-8")
             svg.stdout.close()   # the png worker holds it now
             self._processes.append(png)
+            for process in self._processes:   # the main work comes first: the charts are waited for at the end
+                _lower_priority(process.pid)
         finally:
             self._started.set()
 
@@ -177,6 +179,13 @@ class Renderer:
             process.wait()
 
 
+def _lower_priority(pid: int) -> None:
+    try:
+        os.setpriority(os.PRIO_PROCESS, pid, 10)
+    except (AttributeError, OSError):  # not on Windows; or the worker has already stopped
+        pass
+
+
 _WARM_UP = {"data": {"values": [{"a": "A", "b": 1}]}, "mark": "bar",
             "encoding": {"x": {"field": "a", "type": "nominal"}, "y": {"field": "b", "type": "quantitative"}}}
 
@@ -192,10 +201,6 @@ def _serve(stage: str) -> None:
 
     import vl_convert as vlc
 
-    try:
-        os.nice(10)   # the main process's work comes first: the charts are only waited for at the end
-    except (AttributeError, OSError):  # no nice on Windows
-        pass
     _register_fonts()
     if stage == "svg":
         vlc.vegalite_to_svg(_use_font(_WARM_UP))   # Vega starts (about half a second) before the first chart
