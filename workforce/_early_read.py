@@ -18,7 +18,7 @@ import threading
 from concurrent.futures import Future
 from pathlib import Path
 
-__all__ = ["start", "take", "wait"]
+__all__ = ["start", "take"]
 
 _EXCEL = (".xlsx", ".xlsm")
 _started: dict[tuple, Future] = {}
@@ -73,15 +73,6 @@ def take(path: Path):
         return future.result()
     except Exception:
         return None
-
-
-def wait(paths) -> None:
-    """Wait until every started parse of ``paths`` has finished (whether or not it worked)."""
-    with _lock:
-        futures = [_started.get(_key(Path(p)) or ()) for p in paths]
-    for future in futures:
-        if future is not None:
-            future.exception()
 
 
 def _forget() -> None:
