@@ -602,12 +602,15 @@ def _listed(value) -> list[str]:
 def _import_the_rest() -> None:
     """Import what the checks, findings, charts and workbook need (about a second in a new process)."""
     import pandera.errors  # noqa: F401
-    import pandera.pandas  # noqa: F401
+    import pandera.pandas as pa
 
     import altair  # noqa: F401
     import openpyxl  # noqa: F401
 
     from . import _ladder, _model_employer, _promotion, _representation, _standards, charts  # noqa: F401
+
+    # pandera imports its checks on the first validation (a fifth of a second): do it now
+    pa.DataFrameSchema({"n": pa.Column(int, pa.Check.ge(0))}).validate(pd.DataFrame({"n": [1]}))
 
 
 def _read_benchmarks(*, area=None, icb=None, trusts=()) -> None:
