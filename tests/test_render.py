@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import threading
+import time
 
 import pytest
 
@@ -57,3 +60,35 @@ def test_worker_failure_is_a_plain_error(tmp_path):
     renderer.submit(tmp_path, "broken", {"mark": "no such mark"})
     with pytest.raises(WorkforceError, match="could not be rendered to SVG and PNG.*broken"):
         renderer.finish()
+
+
+def test_workers_start_only_once_start_after_has_returned(tmp_path):
+    gate = threading.Event()
+    renderer = _render.Renderer(start_after=gate.wait)
+    time.sleep(0.2)
+    assert renderer._processes == []          # still waiting
+    gate.set()
+    renderer.submit(tmp_path, "late", SPEC)
+    renderer.finish()
+    assert (tmp_path / "late.png").exists()
+
+
+def test_workers_start_even_when_start_after_fails(tmp_path):
+    def fails():
+        raise RuntimeError("the parse failed; the reader will say why")
+
+    renderer = _render.Renderer(start_after=fails)
+    renderer.submit(tmp_path, "anyway", SPEC)
+    renderer.finish()
+    assert (tmp_path / "anyway.svg").exists()
+
+
+def test_workers_run_at_lower_priority(tmp_path):
+    renderer = _render.Renderer()
+    try:
+        own = os.getpriority(os.PRIO_PROCESS, 0)
+        if own >= 19:
+            pytest.skip("this process already runs at the lowest priority")
+        assert all(os.getpriority(os.PRIO_PROCESS, p.pid) > own for p in renderer._workers())
+    finally:
+        renderer.cancel()
