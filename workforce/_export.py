@@ -171,7 +171,9 @@ def _triage_rows(raw: RawTable, frame: pd.DataFrame, problems: _Problems, key: s
     n_filled = everything.notna().sum(axis=1).to_numpy()  # the readers give blank cells as missing
     key_text = frame[key].astype("str").str.strip()
     no_id = frame[key].isna().to_numpy() | key_text.eq("").to_numpy()
-    says_total = frame[key].notna().to_numpy() & key_text.str.match(_TOTALS).fillna(False).to_numpy(dtype=bool)
+    says_total = frame[key].notna().to_numpy() & ~key_text.str.isdigit().fillna(False).to_numpy(dtype=bool)
+    if says_total.any():   # most keys are plain numbers: the pattern is tried on the others only
+        says_total[says_total] = key_text[says_total].str.match(_TOTALS).fillna(False).to_numpy(dtype=bool)
     no_key = f"no {key.replace('_', ' ')}"
     reasons = pd.Series(None, index=frame.index, dtype="object")
     blank = n_filled == 0

@@ -329,19 +329,20 @@ def _organisation_sections(staff, org: str | None, *, number: int, benchmark, in
     tag, label = _tag(org), (f" — {org}" if org else "")
     sheet = (lambda name: name) if org is None else (lambda name: f"{name} {number}")
     sections: list[_Section] = []
-    if benchmark is not None:
+    if benchmark is not None:   # each chart is drawn as soon as its table is ready, so that rendering starts early
         rep = suppress(workforce.representation(staff, benchmark), threshold=threshold)
+        s = _Section("representation" + tag, "Representation against the local population" + label, rep,
+                     {sheet("representation"): rep.table}, notes=list(notes))
+        _draw(s, "representation" + tag, lambda: charts.representation_chart(rep, min_n=threshold))
         rep_by = suppress(workforce.representation(staff, benchmark, by="band_group"), threshold=threshold)
+        s.tables[sheet("representation_by_band")] = rep_by.table
+        _draw(s, "ratio_by_band_group" + tag, lambda: charts.ratio_chart(rep_by, min_n=threshold))
         cross = suppress(workforce.representation(staff, benchmark, characteristic=("sex", "ethnicity"),
                                                   by="band_group"), threshold=threshold)
-        ages = suppress(workforce.representation(staff, benchmark, characteristic="age_band"), threshold=threshold)
-        s = _Section("representation" + tag, "Representation against the local population" + label, rep,
-                     {sheet("representation"): rep.table, sheet("representation_by_band"): rep_by.table,
-                      sheet("sex_ethnicity_by_band"): cross.table, sheet("age_profile"): ages.table},
-                     notes=list(notes))
-        _draw(s, "representation" + tag, lambda: charts.representation_chart(rep, min_n=threshold))
-        _draw(s, "ratio_by_band_group" + tag, lambda: charts.ratio_chart(rep_by, min_n=threshold))
+        s.tables[sheet("sex_ethnicity_by_band")] = cross.table
         _draw(s, "sex_ethnicity_by_band" + tag, lambda: charts.heatmap_chart(cross, min_n=threshold))
+        ages = suppress(workforce.representation(staff, benchmark, characteristic="age_band"), threshold=threshold)
+        s.tables[sheet("age_profile")] = ages.table
         _draw(s, "age_profile" + tag, lambda: charts.age_profile_chart(ages, min_n=threshold))
         sections.append(s)
 
