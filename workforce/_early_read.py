@@ -14,6 +14,7 @@ report: :func:`take` then returns ``None`` and the file is read as usual.
 
 from __future__ import annotations
 
+import os
 import threading
 from concurrent.futures import Future
 from pathlib import Path
@@ -23,6 +24,7 @@ __all__ = ["start", "take"]
 _EXCEL = (".xlsx", ".xlsm")
 _started: dict[tuple, Future] = {}
 _lock = threading.Lock()
+_slots = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))   # one parse per core at a time
 
 
 def _key(path: Path) -> tuple | None:
@@ -52,10 +54,11 @@ def start(paths) -> None:
             _started[key] = future
 
         def run(future=future, path=path) -> None:
-            try:
-                future.set_result(_parse(path))
-            except BaseException as exc:  # reported by the reader when it reads the file itself
-                future.set_exception(exc)
+            with _slots:
+                try:
+                    future.set_result(_parse(path))
+                except BaseException as exc:  # reported by the reader when it reads the file itself
+                    future.set_exception(exc)
 
         threading.Thread(target=run, name=f"parse {path.name}", daemon=True).start()
 
