@@ -8,7 +8,7 @@ benchmarks in a funnel plot, then a part for each organisation):
 * ``index.html``: one self-contained page (Vega, Vega-Lite and vega-embed
   inlined once, each chart's specification embedded as JSON, no network host);
 * ``charts/NAME.svg`` and ``charts/NAME.png`` for every chart (vl-convert, in
-  a worker process that renders each chart as soon as it is drawn, see
+  two worker processes that render each chart as soon as it is drawn, see
   :mod:`workforce._render`);
 * ``tables.xlsx``: one sheet per published (suppressed) table and a ``Notes``
   sheet; no cell can be read as a formula;
@@ -723,7 +723,7 @@ def _build(bundle, renderer, *, files, previous, others, inputs, out, area, icb,
     try:
         charts_dir = tmp / "charts"
         charts_dir.mkdir()
-        # each chart is rendered (SVG, PNG) by the worker process as soon as it is drawn
+        # each chart is rendered (SVG, PNG) by the worker processes as soon as it is drawn
         token = _ON_CHART.set(lambda name, spec: renderer.submit(charts_dir, name, spec))
         try:
             sections = _findings(staff, benchmarks=benchmarks, inputs=per_org, threshold=threshold, notes=notes)

@@ -118,8 +118,8 @@ class Renderer:
     Parameters
     ----------
     start_after : callable, optional
-        The workers start once it has returned (the pack waits for the
-        exports to be parsed, when a core is free for Vega to start).
+        The workers start once it has returned (the pack waits for its
+        imports: until then both cores are busy parsing and importing).
     """
 
     def __init__(self, start_after: Callable[[], object] | None = None) -> None:

@@ -106,9 +106,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from .errors import WorkforceError
-
     from . import _early_read
+    from .errors import WorkforceError
 
     _early_read.start(args.files)   # parse while the rest of the package is imported
     try:
