@@ -666,8 +666,6 @@ def build_pack(staff_files, *, out, area=None, icb=None, trusts=(), previous=(),
     pathlib.Path
         The pack's ``index.html``.
     """
-    import workforce
-
     files = [Path(f) for f in _listed(staff_files)]
     previous = [Path(p) for p in _listed(previous)]
     others = {kind: _listed(value) for kind, value in (("recruitment", recruitment), ("disciplinary", disciplinary),

@@ -1,0 +1,172 @@
+"""The age profile of the workforce against the population."""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+
+from .._result import Result
+from ..errors import WorkforceError
+from ._common import (
+    _area,
+    _benchmark_words,
+    _BLACK,
+    _BLUE,
+    _count_rows,
+    _display,
+    _finish,
+    _frame,
+    _GREY,
+    _level,
+    PALETTE,
+    _pct,
+    _present,
+    _snapshot,
+    _where,
+)
+
+
+# ---------------------------------------------------------------- age profile
+
+
+def _national_ages(benchmark: dict) -> bool:
+    """Whether the benchmark's age bands are the national age structure (no local one shipped)."""
+    words = str(benchmark.get("method", "")) + " ".join(map(str, benchmark.get("caveats", []) or []))
+    return "national age structure" in words or "England and Wales age structure" in words
+
+
+def _age_population_words(benchmark: dict, row=None) -> str:
+    """Whose age mix the population shares are: the national one, said as such, or the area's own."""
+    if row is not None and "by organisation" in benchmark:
+        benchmark = benchmark["by organisation"].get(str(row.get("subgroup", "")), {}) or {}
+    ages = str(benchmark.get("ages", "") or (row.get("benchmark_ages", "") if row is not None else ""))
+    working = ages == "16-64"
+    if _national_ages(benchmark):
+        return ("the working-age population of England and Wales" if working
+                else "the population of England and Wales aged 16 and over")
+    kind = "working-age population" if working else "population aged 16 and over"
+    return f"{_area(benchmark)}'s {kind}" if benchmark else f"the {kind}"
+
+
+def age_profile_chart(result: Result, *, min_n: int = 8):
+    """The age profile of the staff against the population: one bar per age band.
+
+    Bars: each age band's share of the staff whose age is in the
+    benchmark's bands, with its Wilson interval; black ticks: the
+    population's share of the band.  With ``by=`` the subgroups are coloured
+    side by side.  Bands with fewer than ``min_n`` staff are grey and
+    labelled; suppressed values are hidden.
+
+    The population benchmark for age is handled as it is built:
+
+    * :func:`workforce.population` has no local age structure: its age bands
+      are the **England and Wales** age structure spread over the area's
+      total, so every area has the same age shares.  The chart says so, and
+      the title names England and Wales, not the area.
+    * With ``ages="16-64"`` (the default) the bands are 16-24 ... 55-64:
+      staff aged 65 and over (and of unknown age) are outside the benchmark,
+      left out of the shares and counted in the subtitle.
+    * With ``ages="all"`` there is a 65+ band, but its population includes
+      people long retired, so a low staff share there is expected: the
+      subtitle says so and the title never names the 65+ band.
+
+    Parameters
+    ----------
+    result : Result
+        From ``workforce.representation(staff, population, characteristic="age_band")``
+        (with or without ``by=``), raw or through :func:`workforce.suppress`.
+    min_n : int
+        Bands with fewer staff than this are greyed and labelled.
+
+    Returns
+    -------
+    altair.LayerChart
+
+    Examples
+    --------
+    >>> import workforce
+    >>> from workforce.charts import age_profile_chart
+    >>> staff = workforce.load_staff(workforce.sample_data("soar_valley_staff_in_post_2025-03-31.xlsx"))
+    >>> result = workforce.representation(staff, workforce.population("Leicester"), characteristic="age_band")
+    >>> age_profile_chart(result).to_dict()["title"]["text"]
+    'Staff aged 16-24 are under-represented: 4.3% of staff against 17% of the working-age population of England and Wales'
+    """
+    table, data = _count_rows(result, min_n, "age_profile_chart")
+    ages = (table["characteristic"].astype(str) == "age_band").to_numpy()
+    if not ages.any():
+        raise WorkforceError(
+            "age_profile_chart draws age bands: pass representation(staff, population, characteristic='age_band'); "
+            f"this result's characteristics are {list(dict.fromkeys(table['characteristic'].astype(str)))}.")
+    table, data = table[ages], data[ages].copy()
+    split = data["subgroup"].nunique() > 1
+    small_key, pop_key = f"fewer than {min_n} staff", "Population share"
+    if split:
+        subgroups = list(dict.fromkeys(data["subgroup"].astype(str)))
+        data["key"] = np.where(data["small"], small_key, data["subgroup"].astype(str))
+        domain = subgroups + [small_key, pop_key]
+        colours = [PALETTE[i % 7] for i in range(len(subgroups))] + [_GREY, _BLACK]
+    else:
+        data["key"] = np.where(data["small"], small_key, "Staff share")
+        domain, colours = ["Staff share", small_key, pop_key], [_BLUE, _GREY, _BLACK]
+    domain, colours = _present(domain, colours, data["key"], [pop_key])
+    level = _level(result.method)
+    frame = _frame(data, ["subgroup", "group", "staff_count", "staff_total", "staff_share", "staff_share_low",
+                          "staff_share_high", "population_share", "flag", "status", "key"]).pipe(_display)
+    frame["label_y"] = frame["staff_share_high"].fillna(frame["population_share"])
+    bands = list(dict.fromkeys(frame["group"]))
+    x = alt.X("group:N", title="Age band", sort=bands, axis=alt.Axis(labelAngle=0))
+    offset = {"xOffset": alt.XOffset("subgroup:N", sort=list(dict.fromkeys(frame["subgroup"])))} if split else {}
+    colour = alt.Color("key:N", title=None, scale=alt.Scale(domain=domain, range=colours))
+    tooltip = [alt.Tooltip("group:N", title="Age band")] + ([alt.Tooltip("subgroup:N", title="Subgroup")] if split else []) + [
+        alt.Tooltip("staff_count:Q", title="Staff in band", format=","),
+        alt.Tooltip("staff_total:Q", title="Staff in the benchmark's ages", format=","),
+        alt.Tooltip("staff_share:Q", title="Staff share", format=".1%"),
+        alt.Tooltip("staff_share_low:Q", title=f"{level} interval from", format=".1%"),
+        alt.Tooltip("staff_share_high:Q", title=f"{level} interval to", format=".1%"),
+        alt.Tooltip("population_share:Q", title="Population share", format=".1%"),
+        alt.Tooltip("flag:N", title="Finding"),
+    ]
+    base = alt.Chart(frame)
+    y = alt.Y("staff_share:Q", title="Share", axis=alt.Axis(format="%"))
+    bars = base.mark_bar(opacity=0.85).encode(x=x, y=y, color=colour, tooltip=tooltip, **offset)
+    interval = base.mark_rule(strokeWidth=1.5, color="#333333").encode(
+        x=x, y=alt.Y("staff_share_low:Q"), y2="staff_share_high:Q", tooltip=tooltip, **offset)
+    ticks = base.mark_tick(thickness=3, size=36 if not split else 14).encode(
+        x=x, y=alt.Y("population_share:Q"), color=alt.datum(pop_key), tooltip=tooltip, **offset)
+    text = (dict(angle=270, align="left", baseline="middle", dx=6) if split else dict(baseline="bottom", dy=-6))
+    labels = base.transform_filter("datum.status != ''").mark_text(color="#555555", **text).encode(
+        x=x, y=alt.Y("label_y:Q"), text=alt.Text("status:N"), **offset)
+    width = max(480, 28 * len(bands) * data["subgroup"].nunique()) if split else 480
+    chart = alt.layer(bars, interval, ticks, labels).properties(width=width, height=280)
+    # the headline: the band furthest below its population share, never 65+ (its population is mostly retired)
+    ok = data[~data["small"] & (data["group"].astype(str) != "65+")]
+    under = ok[ok["flag"].astype(str) == "under-represented"]
+    if len(under):
+        row = under.loc[under["difference_pp"].idxmin()]
+        title = (f"Staff aged {row['group']} are under-represented{_where(row)}: {_pct(row['staff_share'])} of staff "
+                 f"against {_pct(row['population_share'])} of {_age_population_words(result.benchmark, row)}")
+    else:
+        title = f"No age band is under-represented against {_age_population_words(result.benchmark)}"
+    first = data.drop_duplicates("subgroup")
+    n = int(first["staff_total"].fillna(0).sum())
+    unknown = int(first["unknown_count"].fillna(0).sum())
+    some = "; some counts suppressed" if first[["staff_total", "unknown_count"]].isna().any(axis=None) else ""
+    benchmark_ages = str(data["benchmark_ages"].iloc[0]) if "benchmark_ages" in data else ""
+    outside = ("aged 65 and over or of unknown age" if benchmark_ages == "16-64" else "of unknown age")
+    notes = []
+    if _national_ages(result.benchmark if "by organisation" not in result.benchmark else
+                      next(iter(result.benchmark["by organisation"].values()), {})):
+        notes.append("Population ages: the England and Wales age structure (no local age structure is shipped), "
+                     "so the ticks are the same for every area.")
+    if "65+" in bands:
+        notes.append("The 65+ population includes people long retired: a low staff share there is expected.")
+    left_out = f" ({unknown:,} {outside}, left out{some})" if unknown or some else ""
+    subtitle = [f"n = {n:,} staff in the benchmark's ages{left_out} · "
+                + _benchmark_words(result.benchmark) + (" · " + _snapshot(result.method) if _snapshot(result.method) else ""),
+                f"Bars: staff share with its {level} Wilson interval; black tick: population share.", *notes]
+    description = (f"Bar chart of the staff's share in each age band with {level} intervals, against the population "
+                   f"share. {title}. "
+                   + "; ".join(f"{r.group}{' (' + r.subgroup + ')' if split else ''}: "
+                               + (f"{_pct(r.staff_share)} of staff, " if r.status != "suppressed" else "suppressed, ")
+                               + f"{_pct(r.population_share)} of population" for r in frame.itertuples()) + ".")
+    return _finish(chart, title, subtitle, description, result, "age_profile_chart")

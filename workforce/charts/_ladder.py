@@ -1,0 +1,175 @@
+"""The band ladder ("snowy white peaks"): each group's share by band."""
+
+from __future__ import annotations
+
+import math
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from .._result import Result
+from ..errors import WorkforceError
+from ._common import (
+    _BLACK,
+    _BLUE,
+    _category_words,
+    _check,
+    _estimate_layers,
+    _finish,
+    _frame,
+    _GREY,
+    _hide,
+    _label_layer,
+    _level,
+    _one_organisation,
+    _ORANGE,
+    _pct,
+    _present,
+    _senior_share,
+    _snapshot,
+    _status,
+    _suppressed,
+)
+
+
+# ---------------------------------------------------------------- ladder
+
+
+def ladder_chart(result: Result, *, staff_category: str = "Non-clinical", organisation: str | None = None,
+                 population_share: float | None = None, population_label: str = "Population share",
+                 min_n: int = 8):
+    """The band ladder ("snowy white peaks"): the compared group's share on each rung.
+
+    For each Agenda for Change band (or medical grade for ``"Medical"``), in
+    band order from band 1 at the bottom to VSM at the top, the compared
+    group's share of the staff of known group on the rung, with its Wilson
+    interval; the whole staff category's share is a vertical rule, and a
+    population share (if given) a dashed rule.  Rungs where the compared
+    group has fewer than ``min_n`` staff, or with fewer than ``min_n`` staff
+    of known group, are grey and labelled.
+
+    Parameters
+    ----------
+    result : Result
+        From :func:`workforce.ladder`.
+    staff_category : {"Non-clinical", "Clinical", "All AfC", "Medical"}
+        Which ladder.
+    organisation : str, optional
+        Needed when the result holds several organisations.
+    population_share : float, optional
+        The compared group's share of a population benchmark, drawn as a
+        dashed rule (e.g. the BME share of Leicester's working-age
+        population).
+    population_label : str
+        Its name in the legend.
+    min_n : int
+        Rungs with fewer staff than this are greyed and labelled.
+
+    Returns
+    -------
+    altair.LayerChart
+
+    Examples
+    --------
+    >>> import workforce
+    >>> from workforce.charts import ladder_chart
+    >>> staff = workforce.load_staff(workforce.sample_data("soar_valley_staff_in_post_2025-03-31.xlsx"))
+    >>> ladder_chart(workforce.ladder(staff)).to_dict()["title"]["text"]
+    'BME staff are 38% of non-clinical staff but 17% of band 8a and above'
+    """
+    table = _check(result, ("ladder",), "ladder_chart")
+    organisation = _one_organisation(table, organisation, "the ladder")
+    rung_type = "grade" if staff_category == "Medical" else "band"
+    rows = table[(table["organisation"].astype(str) == organisation) & (table["staff_category"].astype(str) == staff_category)
+                 & (table["rung_type"].astype(str) == rung_type)]
+    if rows.empty:
+        raise WorkforceError(f"no {staff_category!r} rungs for {organisation!r}; staff categories are "
+                             f"{list(dict.fromkeys(table['staff_category'].astype(str)))}.")
+    hidden_all = _suppressed(rows, ("headcount", "rung_known"))
+    rows = _hide(rows)
+    order = list(dict.fromkeys(rows["rung"].astype(str)))  # the table's order is the band order
+    compared_mask = rows["role"].astype(str) == "compared"
+    compared = rows[compared_mask].copy()
+    hidden = hidden_all[compared_mask.to_numpy()].to_numpy()
+    for column in ("headcount", "rung_known", "rung_total", "share_of_known", "share_of_known_low",
+                   "share_of_known_high", "overall_share_of_known"):
+        compared[column] = pd.to_numeric(compared[column], errors="coerce")
+    group = str(result.method.get("compared group", compared["group"].astype(str).iloc[0]))
+    small = ((compared["headcount"].fillna(0) < min_n) | (compared["rung_known"].fillna(0) < min_n)).to_numpy()
+    compared["status"] = _status(pd.Series(small), pd.Series(hidden), min_n).to_numpy()
+    compared.loc[hidden, ["share_of_known", "share_of_known_low", "share_of_known_high", "headcount"]] = np.nan
+    compared["key"] = np.where(small | hidden, f"fewer than {min_n} staff", f"{group} share of the rung")
+    compared = compared[compared["rung_known"].fillna(0) > 0]  # empty rungs: nothing to draw (kept on the axis)
+    frame = _frame(compared, ["rung", "headcount", "rung_known", "share_of_known", "share_of_known_low",
+                              "share_of_known_high", "status", "key"])
+    overall_values = pd.to_numeric(rows.loc[compared_mask, "overall_share_of_known"], errors="coerce").dropna()
+    overall = float(overall_values.iloc[0]) if len(overall_values) else math.nan   # NaN: suppressed
+    level = _level(result.method)
+    # the senior part: 8a and above (AfC) or consultants (medical)
+    senior = order[order.index("8a"):] if "8a" in order else order[:1]
+    senior_share = _senior_share(rows[compared_mask], senior)  # every senior rung, suppressed ones as missing
+    if np.isnan(senior_share) and "8a" in order:  # bands suppressed: the WDES clusters may still be shown
+        clusters = table[(table["organisation"].astype(str) == organisation)
+                         & (table["staff_category"].astype(str) == staff_category)
+                         & (table["rung_type"].astype(str) == "cluster") & (table["role"].astype(str) == "compared")]
+        senior_share = _senior_share(_hide(clusters), ["8a-8b", "8c+"])
+    senior_words = "band 8a and above" if "8a" in order else "consultants"
+    category = _category_words(staff_category)
+    if np.isnan(overall) and np.isnan(senior_share):  # never state a figure made from suppressed counts
+        title = f"Figures for {group} staff in {category} are suppressed (small numbers)"
+    elif np.isnan(overall):
+        title = (f"{group} staff are {_pct(senior_share)} of {senior_words}; their share of all {category} is "
+                 "suppressed (small numbers)")
+    elif np.isnan(senior_share):
+        title = f"{group} staff are {_pct(overall)} of {category}; figures for {senior_words} are suppressed (small numbers)"
+    else:
+        joiner = "but" if senior_share < overall else "and"
+        title = f"{group} staff are {_pct(overall)} of {category} {joiner} {_pct(senior_share)} of {senior_words}"
+
+    small_key, share_key = f"fewer than {min_n} staff", f"{group} share of the rung"
+    whole_key = f"{group} share of all {category}"
+    domain, colours = [share_key, small_key, whole_key], [_BLUE, _GREY, _ORANGE]
+    if population_share is not None:
+        domain.append(population_label)
+        colours.append(_BLACK)
+    always = [d for d in domain[2:] if d != whole_key or not np.isnan(overall)]
+    domain, colours = _present(domain, colours, compared["key"], always)
+    colour_scale = alt.Scale(domain=domain, range=colours)
+    y = alt.Y("rung:N", title="Grade" if rung_type == "grade" else "Band", sort=order[::-1],
+              scale=alt.Scale(domain=order[::-1]))
+    tooltip = [alt.Tooltip("rung:N", title="Band" if rung_type == "band" else "Grade"),
+               alt.Tooltip("headcount:Q", title=f"{group} staff", format=","),
+               alt.Tooltip("rung_known:Q", title="Staff of known group", format=","),
+               alt.Tooltip("share_of_known:Q", title=f"{group} share", format=".1%"),
+               alt.Tooltip("share_of_known_low:Q", title=f"{level} interval from", format=".1%"),
+               alt.Tooltip("share_of_known_high:Q", title=f"{level} interval to", format=".1%")]
+    base = alt.Chart(frame)
+    x = alt.X("share_of_known:Q", title=f"{group} share of staff of known group", axis=alt.Axis(format="%"),
+              scale=alt.Scale(domain=[0, 1]))
+    colour = alt.Color("key:N", title=None, scale=colour_scale)
+    layers = [] if np.isnan(overall) else [
+        alt.Chart().mark_rule(strokeWidth=2).encode(x=alt.datum(round(overall, 6)),
+                                                    color=alt.datum(whole_key)),
+    ]
+    if population_share is not None:
+        layers.append(alt.Chart().mark_rule(strokeWidth=2, strokeDash=[5, 4]).encode(
+            x=alt.datum(float(population_share)), color=alt.datum(population_label)))
+    layers += [*_estimate_layers(base, x, alt.X("share_of_known_low:Q"), "share_of_known_high:Q", y, colour,
+                                 tooltip),
+               _label_layer(base, "share_of_known_high", y)]
+    chart = alt.layer(*layers).properties(width=480, height=alt.Step(24))
+    n_known = pd.to_numeric(rows.loc[compared_mask, "overall_known"], errors="coerce").astype(float).iloc[0]
+    n_words = "n suppressed" if np.isnan(n_known) else f"n = {int(n_known):,} staff of known group"
+    subtitle = [f"{organisation}, {category}: {n_words} · "
+                + (f"population share {population_share:.1%} ({population_label}) · " if population_share is not None else "")
+                + _snapshot(result.method),
+                f"Points: {group} share of each {'band' if rung_type == 'band' else 'grade'} with its {level} Wilson "
+                f"interval; orange rule: {group} share of all {category}."]
+    against = "" if np.isnan(overall) else f", against {_pct(overall)} of all {category}"
+    description = (f"Ladder chart of the {group} share of staff on each {rung_type} from bottom to top{against}. "
+                   f"{title}. "
+                   + "; ".join(f"{r.rung}: " + (f"{_pct(r.share_of_known)} of {int(r.rung_known)}"
+                                                 if r.status != "suppressed" else "suppressed")
+                               for r in frame.itertuples()) + ".")
+    return _finish(chart, title, subtitle, description, result, "ladder_chart")

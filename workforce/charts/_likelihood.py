@@ -1,0 +1,187 @@
+"""Relative likelihoods on a log axis, for the WRES and WDES indicators and progression gaps."""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from .._result import Result
+from ..errors import WorkforceError
+from ._common import (
+    _BLACK,
+    _BLUE,
+    _category_words,
+    _count,
+    _estimate_layers,
+    _finish,
+    _frame,
+    _GREY,
+    _hide,
+    _label_layer,
+    _level,
+    _NON_ADVERSE,
+    _ORANGE,
+    _present,
+    _SHADE,
+    _snapshot,
+    _suppressed,
+    _VERMILLION,
+    _wrap,
+)
+
+
+# ---------------------------------------------------------------- relative likelihoods
+
+
+def _likelihood_rows(result: Result, min_n: int) -> pd.DataFrame:
+    """Rows with a relative likelihood, labelled, from WRES/WDES or progression_gaps tables."""
+    table = result.table
+    hidden = _suppressed(table)
+    table = _hide(table).assign(_hidden=hidden.to_numpy())
+    analysis = str(result.method.get("analysis", ""))
+    if analysis in ("WRES", "WDES"):
+        number = "indicator" if analysis == "WRES" else "metric"
+        rows = table[table["unit"].astype(str) == "relative likelihood"].copy()
+        rows["label"] = [f"{analysis} {n}: {_meaning(d)}" for n, d in zip(rows[number], rows["direction"].astype(str))]
+        rows["sentence"] = [_likelihood_sentence(d, v) + f" ({analysis} {'indicator' if analysis == 'WRES' else 'metric'} {n})"
+                            if pd.notna(v) else "" for n, d, v in zip(rows[number], rows["direction"].astype(str), rows["value"])]
+        rows["small"] = rows["state"].astype(str) == "insufficient data"
+        rows["detail"] = rows["figure"].astype(str)
+    elif analysis == "progression_gaps":
+        rows = table[table["measure"].astype(str) == "relative likelihood"].copy()
+        several = rows["organisation"].astype(str).nunique() > 1
+        rows["label"] = [(f"{o}: " if several else "") + f"{c}: {_senior_words(t)}"
+                         for o, c, t in zip(rows["organisation"], rows["staff_category"], rows["comparison"])]
+        rows["sentence"] = [f"{a} staff are {v:.2f} times as likely as {b} staff to be in {_senior_words(t)} "
+                            f"({_category_words(str(c))})" if pd.notna(v) else ""
+                            for a, b, v, t, c in zip(rows["advantaged"], rows["compared"], rows["value"],
+                                                     rows["comparison"], rows["staff_category"])]
+        fewest = np.minimum(pd.to_numeric(rows["advantaged_total"], errors="coerce").fillna(0),
+                            pd.to_numeric(rows["compared_total"], errors="coerce").fillna(0))
+        rows["small"] = (fewest < min_n) | (rows["state"].astype(str) == "insufficient data")
+        rows["detail"] = [f"{a}: {_count(asn)} of {_count(at)}; {b}: {_count(bs)} of {_count(bt)}" for a, asn, at, b, bs, bt in zip(
+            rows["advantaged"], rows["advantaged_senior"], rows["advantaged_total"], rows["compared"],
+            rows["compared_senior"], rows["compared_total"])]
+    else:
+        raise WorkforceError(f"likelihood_chart draws wres(...), wdes(...) or progression_gaps(...) results, not "
+                             f"{analysis or 'this result'}.")
+    for column in ("value", "ci_low", "ci_high"):
+        rows[column] = pd.to_numeric(rows[column], errors="coerce")
+    return rows
+
+
+def _meaning(direction: str) -> str:
+    text = direction.split("means ", 1)[-1]
+    return text[:1].upper() + text[1:]
+
+
+def _likelihood_sentence(direction: str, value) -> str:
+    meaning = direction.split("means ", 1)[-1]
+    if pd.isna(value) or "more likely" not in meaning:
+        return ""
+    return meaning.replace("are more likely", f"are {value:.2f} times as likely", 1).replace(
+        "is more likely", f"is {value:.2f} times as likely", 1)
+
+
+def _senior_words(threshold) -> str:
+    threshold = str(threshold)
+    if threshold.endswith("and above"):
+        return f"band {threshold}"
+    return "consultant grade" if threshold == "Consultant" else threshold
+
+
+def likelihood_chart(result: Result, *, min_n: int = 8):
+    """Relative likelihoods with their intervals on a log axis.
+
+    The NHS "non-adverse" range 0.80-1.25 is shaded and 1 marked with a rule.
+    Works for :func:`workforce.wres` and :func:`workforce.wdes` results (the
+    rows with a relative likelihood) and for
+    :func:`workforce.progression_gaps` (rows with measure "relative
+    likelihood").  Rows that are not estimable (a zero cell) have no number:
+    they are listed in the subtitle, not plotted.  Rows with too few staff
+    are grey and labelled.
+
+    Parameters
+    ----------
+    result : Result
+        From ``wres``, ``wdes`` or ``progression_gaps``.
+    min_n : int
+        Rows where a group has fewer staff than this are greyed (for
+        ``wres``/``wdes``, the rows the analysis marked "insufficient data").
+
+    Returns
+    -------
+    altair.LayerChart
+
+    Examples
+    --------
+    >>> import workforce
+    >>> from workforce.charts import likelihood_chart
+    >>> staff = workforce.load_staff(workforce.sample_data("soar_valley_staff_in_post_2025-03-31.xlsx"))
+    >>> spec = likelihood_chart(workforce.progression_gaps(staff)).to_dict()
+    >>> spec["title"]["text"]
+    'White staff are 2.70 times as likely as BME staff to be in band 8a and above (Agenda for Change staff)'
+    """
+    rows = _likelihood_rows(result, min_n)
+    drawn = rows[rows["value"].notna() & (rows["value"] > 0) & ~rows["_hidden"]].copy()
+    if drawn.empty:  # no chart rather than a title claiming that nothing is adverse
+        raise WorkforceError("no relative likelihood to draw: every one is suppressed, not estimable or not "
+                             "provided.")
+    missing = rows[~rows.index.isin(drawn.index)]
+    small_key = f"fewer than {min_n} staff"
+    drawn["status"] = np.where(drawn["small"], small_key, "")
+    outside = (drawn["value"] < _NON_ADVERSE[0]) | (drawn["value"] > _NON_ADVERSE[1])
+    clear = (drawn["ci_low"] > 1) | (drawn["ci_high"] < 1)
+    drawn["key"] = np.select([drawn["small"], outside & clear, outside], [
+        small_key, "outside the non-adverse range, interval excludes 1", "outside the non-adverse range"],
+        "within the non-adverse range")
+    level = _level(result.method)
+    # the headline: the clearest adverse finding (smallest p-value, else the interval end nearest 1 furthest from 1)
+    candidates = drawn[~drawn["small"] & outside & clear & (drawn["sentence"] != "")]
+    if len(candidates):
+        if "p_value" in candidates:
+            best = candidates.loc[pd.to_numeric(candidates["p_value"]).idxmin()]
+        else:
+            near = np.where(candidates["value"] > 1, np.log(candidates["ci_low"]), -np.log(candidates["ci_high"]))
+            best = candidates.iloc[int(np.argmax(near))]
+        title = best["sentence"]
+    else:
+        title = ("No relative likelihood is clearly adverse: each is within the non-adverse range 0.80-1.25 "
+                 "or its interval includes 1")
+    frame = _frame(drawn, ["label", "value", "ci_low", "ci_high", "detail", "status", "key"])
+    frame["label_x"] = frame["ci_high"].fillna(frame["value"])
+    domain = ["outside the non-adverse range, interval excludes 1", "outside the non-adverse range",
+              "within the non-adverse range", small_key]
+    domain, colours = _present(domain, [_VERMILLION, _ORANGE, _BLUE, _GREY], frame["key"])
+    colour = alt.Color("key:N", title=None, scale=alt.Scale(domain=domain, range=colours))
+    scale = alt.Scale(type="log")
+    y = alt.Y("label:N", title=None, sort=list(frame["label"]), axis=alt.Axis(labelLimit=420))
+    tooltip = [alt.Tooltip("label:N", title="Measure"),
+               alt.Tooltip("value:Q", title="Relative likelihood", format=".2f"),
+               alt.Tooltip("ci_low:Q", title=f"{level} interval from", format=".2f"),
+               alt.Tooltip("ci_high:Q", title=f"{level} interval to", format=".2f"),
+               alt.Tooltip("detail:N", title="Counts")]
+    band = pd.DataFrame({"low": [_NON_ADVERSE[0]], "high": [_NON_ADVERSE[1]]})
+    shade = alt.Chart(band).mark_rect(color=_SHADE, opacity=0.7).encode(
+        x=alt.X("low:Q", scale=scale, title="Relative likelihood (log scale)"), x2="high:Q",
+        tooltip=[alt.Tooltip("low:Q", title="Non-adverse range from", format=".2f"),
+                 alt.Tooltip("high:Q", title="to", format=".2f")])
+    one = alt.Chart().mark_rule(color=_BLACK).encode(x=alt.datum(1.0, scale=scale))
+    base = alt.Chart(frame)
+    interval, points = _estimate_layers(base, alt.X("value:Q", scale=scale), alt.X("ci_low:Q", scale=scale),
+                                        "ci_high:Q", y, colour, tooltip)
+    labels = _label_layer(base, "label_x", y)
+    chart = alt.layer(shade, one, interval, points, labels).properties(width=420)
+    not_estimable = [f"{lab} ({'suppressed' if h else st})" for lab, st, h in
+                     zip(missing["label"], missing["state"].astype(str), missing["_hidden"])]
+    who = result.method.get("organisation") or ", ".join(dict.fromkeys(rows.get("organisation", pd.Series([], dtype=str))
+                                                                        .astype(str)))
+    subtitle = [f"{who} · " + f"{len(drawn)} relative likelihoods with {level} intervals · " + _snapshot(result.method),
+                "Above 1: the minoritised or disabled group is worse off; shaded: the non-adverse range 0.80-1.25.",
+                *_wrap("Not plotted (no number): " + "; ".join(not_estimable) if not_estimable else "")]
+    description = (f"Relative likelihoods on a log scale with {level} intervals, the non-adverse range 0.80 to 1.25 "
+                   f"shaded and a rule at 1. {title}. "
+                   + "; ".join(f"{r.label}: {r.value:.2f} ({r.ci_low:.2f} to {r.ci_high:.2f})" for r in frame.itertuples())
+                   + (". Not estimable: " + "; ".join(not_estimable) if not_estimable else "") + ".")
+    return _finish(chart, title, subtitle, description, result, "likelihood_chart")
