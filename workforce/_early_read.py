@@ -1,9 +1,10 @@
 """Parsing Excel exports in the background, while the rest of the package is imported.
 
 Importing pandas, pandera and Altair takes about a second in a new process,
-and so does parsing a large export.  fastexcel parses and makes Arrow
-tables without holding Python's lock, so ``workforce report`` starts parsing its files first
-(:func:`start`), on a thread, and imports everything else meanwhile; the
+and so does parsing a large export.  fastexcel parses and makes Arrow tables
+without holding Python's lock, so ``workforce report``, ``workforce
+validate`` and :func:`workforce._pack.build_pack` start parsing their files
+first (:func:`start`), on threads, and import everything else meanwhile; the
 reader (:mod:`workforce._read`) then takes the parsed sheets (:func:`take`)
 instead of parsing the file again.
 
