@@ -36,7 +36,8 @@ def test_the_shipped_font_goes_first_and_the_spec_is_not_changed():
 
 
 def test_render_writes_svg_and_png_in_the_shipped_font(tmp_path):
-    _render.render(tmp_path, "shares", SPEC)
+    _render.render_svg(tmp_path, "shares", SPEC)
+    _render.render_png(tmp_path, "shares")
     svg = (tmp_path / "shares.svg").read_text(encoding="utf-8")
     families = set(re.findall(r'font-family="([^"]*)"', svg))
     assert families == {"Workforce Arimo, Arial, Helvetica, sans-serif"}

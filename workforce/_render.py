@@ -15,7 +15,7 @@ from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 
-__all__ = ["FONT", "Renderer", "render", "render_png", "render_svg", "vega_bundle"]
+__all__ = ["FONT", "Renderer", "render_png", "render_svg", "vega_bundle"]
 
 #: The font the SVG and PNG files are drawn in: Arimo (metric-compatible with
 #: Arial), cut down to Latin text and shipped in ``workforce/data/fonts``, so
@@ -62,12 +62,6 @@ def render_png(folder: Path, name: str) -> None:
     _register_fonts()
     svg = (folder / f"{name}.svg").read_text(encoding="utf-8")
     (folder / f"{name}.png").write_bytes(vlc.svg_to_png(svg, scale=2))
-
-
-def render(folder: Path, name: str, spec: dict) -> None:
-    """The chart as SVG and PNG, in this process (the pack uses :class:`Renderer`)."""
-    render_svg(folder, name, spec)
-    render_png(folder, name)
 
 
 def vega_bundle() -> str:
