@@ -538,7 +538,9 @@ def _narrative(section: _Section) -> list[str]:
             caveats.append(f"{key}: {method[key]}")
     caveats += section.notes
     if caveats:
-        lines.append("<b>Caveats:</b> " + "; ".join(html.escape(str(c)) for c in caveats))
+        sentences = [str(c).strip() for c in caveats if str(c).strip()]
+        sentences = [c[:1].upper() + c[1:] + ("" if c.endswith(".") else ".") for c in sentences]
+        lines.append("<b>Caveats:</b> " + " ".join(html.escape(c) for c in sentences))
     return lines
 
 
