@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import subprocess
+import sys
 import threading
 import time
 
@@ -18,34 +21,58 @@ SPEC = {"data": {"values": [{"group": "Asian", "share": 0.22}, {"group": "White"
         "config": {"font": "Arial, Helvetica, sans-serif"}}
 
 
-def test_shipped_fonts_and_licence_are_in_the_package():
-    names = sorted(p.name for p in _render._FONTS.iterdir())
-    assert {"WorkforceArimo-Regular.ttf", "WorkforceArimo-Bold.ttf", "OFL.txt", "README.md"} <= set(names)
-    assert "SIL OPEN FONT LICENSE Version 1.1" in (_render._FONTS / "OFL.txt").read_text(encoding="utf-8")
-    for font in ("WorkforceArimo-Regular.ttf", "WorkforceArimo-Bold.ttf"):
-        data = (_render._FONTS / font).read_bytes()
-        assert data[:4] == b"\x00\x01\x00\x00"          # a TrueType font
-        assert "Workforce Arimo".encode("utf-16-be") in data   # its family name (Windows name records)
-
-
-def test_the_shipped_font_goes_first_and_the_spec_is_not_changed():
+def test_the_font_goes_first_and_the_spec_is_not_changed():
     out = _render._use_font(SPEC)
-    assert out["config"]["font"] == "Workforce Arimo, Arial, Helvetica, sans-serif"
+    assert out["config"]["font"] == "Liberation Sans, Arial, Helvetica, sans-serif"
     assert SPEC["config"]["font"] == "Arial, Helvetica, sans-serif"
-    assert _render._use_font({"mark": "bar"})["config"]["font"] == "Workforce Arimo, Arial, Helvetica, sans-serif"
+    assert _render._use_font({"mark": "bar"})["config"]["font"] == "Liberation Sans, Arial, Helvetica, sans-serif"
 
 
-def test_render_writes_svg_and_png_in_the_shipped_font(tmp_path):
+def test_render_writes_svg_and_png_in_the_font(tmp_path):
     _render.render_svg(tmp_path, "shares", SPEC)
     _render.render_png(tmp_path, "shares")
     svg = (tmp_path / "shares.svg").read_text(encoding="utf-8")
     families = set(re.findall(r'font-family="([^"]*)"', svg))
-    assert families == {"Workforce Arimo, Arial, Helvetica, sans-serif"}
+    assert families == {"Liberation Sans, Arial, Helvetica, sans-serif"}
     assert "Shares by group" in svg
     png = (tmp_path / "shares.png").read_bytes()
     assert png.startswith(b"\x89PNG")
     width = int.from_bytes(png[16:20], "big")
     assert width == 2 * int(float(re.search(r'<svg[^>]*width="([\d.]+)"', svg).group(1)))   # twice the size
+
+
+def test_workers_are_kept_from_the_machines_fonts(tmp_path):
+    env = _render._worker_environment(tmp_path)
+    assert env["PATH"] == os.environ["PATH"]                     # the rest of the environment is passed on
+    config = tmp_path / "fonts.conf"
+    assert env["FONTCONFIG_FILE"] == str(config)
+    assert re.findall(r"<dir>(.*?)</dir>", config.read_text(encoding="utf-8")) == [str(tmp_path)]
+    assert [p.name for p in tmp_path.iterdir()] == ["fonts.conf"]   # the only font folder holds no fonts
+
+
+def test_text_is_drawn_without_the_machines_fonts(tmp_path):
+    """vl-convert's own copy of the font draws the text when the machine's fonts are out of sight."""
+    env = _render._worker_environment(tmp_path)
+    script = ("import json, sys, vl_convert as vlc\n"
+              "from workforce import _render\n"
+              "for name in ('words', 'blank'):\n"
+              "    spec = {**json.loads(sys.argv[1]), 'title': 'Shares by group' if name == 'words' else ''}\n"
+              "    svg = vlc.vegalite_to_svg(_render._use_font(spec))\n"
+              "    open(sys.argv[2] + '/' + name + '.png', 'wb').write(vlc.svg_to_png(svg, scale=2))\n")
+    subprocess.run([sys.executable, "-c", script, json.dumps(SPEC), str(tmp_path)], env=env, check=True,
+                   capture_output=True)
+    words, blank = ((tmp_path / f"{n}.png").read_bytes() for n in ("words", "blank"))
+    assert len(words) > len(blank) + 1000    # the title's letters are in the image
+
+
+def test_workers_font_folder_is_removed_when_they_are_done(tmp_path):
+    finished, cancelled = _render.Renderer(), _render.Renderer()
+    folders = [finished._folder, cancelled._folder]
+    assert all(f is not None and (f / "fonts.conf").exists() for f in folders)
+    finished.submit(tmp_path, "one", SPEC)
+    finished.finish()
+    cancelled.cancel()
+    assert not any(f.exists() for f in folders)
 
 
 def test_worker_renders_every_chart_it_is_sent(tmp_path):
