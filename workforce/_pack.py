@@ -206,8 +206,11 @@ _ON_CHART: ContextVar = ContextVar("on_chart", default=None)
 
 def _draw(section: _Section, name: str, make) -> None:
     """Draw one chart; a chart that cannot be drawn is noted, not fatal."""
+    from altair.utils.schemapi import debug_mode
+
     try:
-        spec = make().to_dict(validate=False)  # the charts are validated in their tests; here it costs ~0.1 s each
+        with debug_mode(False):   # the charts are validated in their tests; here validating would cost ~0.1 s each
+            spec = make().to_dict(validate=False)
     except (WorkforceError, ValueError, KeyError, TypeError) as exc:
         section.notes.append(f"Chart '{name}' not drawn: {exc}")
         return
