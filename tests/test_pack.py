@@ -171,21 +171,6 @@ def test_no_formula_cells(book):
     assert texts
 
 
-def test_text_starting_like_a_formula_stays_text(tmp_path):
-    table = pd.DataFrame({"a": ["=1+1", "+cmd", "-18 pp", "@SUM(A1)", "plain"], "b": [1, -2, 3, 4, 5]})
-    path = tmp_path / "t.xlsx"
-    _pack._write_workbook(path, {"t": table}, [("=note", "-x")])
-    book = openpyxl.load_workbook(path)
-    values = [c.value for c in book["t"]["A"][1:]]
-    assert values == ["=1+1", "+cmd", "-18 pp", "@SUM(A1)", "plain"]
-    assert all(c.data_type == "s" for c in book["t"]["A"][1:])
-    assert [c.value for c in book["t"]["B"][1:]] == [1, -2, 3, 4, 5]
-    assert book["Notes"]["A2"].data_type == "s" and book["Notes"]["A2"].value == "=note"
-
-
-# ---------------------------------------------------------------- disclosure
-
-
 def count_columns(table: pd.DataFrame) -> list[str]:
     return [c[: -len("_suppressed")] for c in table.columns if c.endswith("_suppressed")
             and c[: -len("_suppressed")] in table.columns]

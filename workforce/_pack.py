@@ -15,6 +15,8 @@ benchmarks in a funnel plot, then a part for each organisation):
 * ``manifest.json``: inputs with their SHA-256, options, versions, the
   benchmark, the suppression rule and the time.
 
+The page and the workbook are written by :mod:`workforce._pack_files`.
+
 Decisions
 ---------
 * Everything is written into a temporary folder beside ``out`` and renamed
@@ -42,7 +44,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import html
 import json
 import os
 import shutil
@@ -50,17 +51,15 @@ import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from contextvars import ContextVar
-from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from . import _early_read
 from ._render import Renderer, vega_bundle
 from ._disclosure import DEFAULT_THRESHOLD, Derived, Margin, Part, suppress, suppress_counts
+from ._pack_files import Section, write_page, write_workbook
 from ._result import Result
 from ._version import __version__
 from .errors import WorkforceError
@@ -70,17 +69,6 @@ __all__ = ["build_pack", "PACK_KIND"]
 #: The ``kind`` written in a pack's manifest; a folder holding it may be replaced by a new pack.
 PACK_KIND = "workforce board pack"
 _DEPENDENCIES = ("pandas", "numpy", "scipy", "altair", "vl-convert-python", "openpyxl", "pandera")
-_FORMULA_START = ("=", "+", "-", "@")
-
-
-@dataclass
-class _Section:
-    key: str
-    title: str
-    result: Result                      # the published (suppressed or checked) result
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
-    charts: dict[str, dict] = field(default_factory=dict)   # name -> Vega-Lite spec
-    notes: list[str] = field(default_factory=list)
 
 
 class _Progress:
@@ -204,7 +192,7 @@ def _standard_checked(result: Result, gaps: Result, standard: str) -> tuple[Resu
 _ON_CHART: ContextVar = ContextVar("on_chart", default=None)
 
 
-def _draw(section: _Section, name: str, make) -> None:
+def _draw(section: Section, name: str, make) -> None:
     """Draw one chart; a chart that cannot be drawn is noted, not fatal."""
     from altair.utils.schemapi import debug_mode
 
@@ -307,19 +295,19 @@ def _tag(organisation: str | None) -> str:
     return "_" + "".join(ch if ch.isalnum() else "_" for ch in organisation.lower()).strip("_")
 
 
-def _comparison(staff, benchmarks: dict, threshold: int, notes: list[str]) -> _Section:
+def _comparison(staff, benchmarks: dict, threshold: int, notes: list[str]) -> Section:
     """The organisations side by side against their benchmarks, with a funnel plot."""
     import workforce
     from workforce import charts
 
     view = suppress(workforce.icb_view(staff, benchmarks), threshold=threshold)
-    s = _Section("comparison", "The organisations compared", view, {"organisations": view.table}, notes=list(notes))
+    s = Section("comparison", "The organisations compared", view, {"organisations": view.table}, notes=list(notes))
     _draw(s, "funnel", lambda: charts.funnel_chart(view, min_n=threshold))
     return s
 
 
 def _organisation_sections(staff, org: str | None, *, number: int, benchmark, inputs: dict, threshold: int,
-                           notes: list[str]) -> list[_Section]:
+                           notes: list[str]) -> list[Section]:
     """Every section for one organisation (``org`` None: the only one, no suffix on names).
 
     With several organisations, chart names end with the organisation's name
@@ -331,10 +319,10 @@ def _organisation_sections(staff, org: str | None, *, number: int, benchmark, in
 
     tag, label = _tag(org), (f" — {org}" if org else "")
     sheet = (lambda name: name) if org is None else (lambda name: f"{name} {number}")
-    sections: list[_Section] = []
+    sections: list[Section] = []
     if benchmark is not None:   # each chart is drawn as soon as its table is ready, so that rendering starts early
         rep = suppress(workforce.representation(staff, benchmark), threshold=threshold)
-        s = _Section("representation" + tag, "Representation against the local population" + label, rep,
+        s = Section("representation" + tag, "Representation against the local population" + label, rep,
                      {sheet("representation"): rep.table}, notes=list(notes))
         _draw(s, "representation" + tag, lambda: charts.representation_chart(rep, min_n=threshold))
         rep_by = suppress(workforce.representation(staff, benchmark, by="band_group"), threshold=threshold)
@@ -351,7 +339,7 @@ def _organisation_sections(staff, org: str | None, *, number: int, benchmark, in
 
     lad = suppress(workforce.ladder(staff), threshold=threshold)
     gaps = suppress(workforce.progression_gaps(staff), threshold=threshold)
-    s = _Section("ladder" + tag, "The pay ladder and progression gaps" + label, gaps,
+    s = Section("ladder" + tag, "The pay ladder and progression gaps" + label, gaps,
                  {sheet("ladder"): lad.table, sheet("progression_gaps"): gaps.table})
     for category in ("Non-clinical", "Clinical"):
         _draw(s, f"ladder_{category.lower().replace('-', '_')}{tag}",
@@ -375,7 +363,7 @@ def _organisation_sections(staff, org: str | None, *, number: int, benchmark, in
                                    threshold=threshold)
         w, note = _standard_checked(make(staff, **given), source_gaps, standard)
         key = standard.lower()
-        s = _Section(key + tag, ("Workforce Race Equality Standard" if standard == "WRES"
+        s = Section(key + tag, ("Workforce Race Equality Standard" if standard == "WRES"
                                  else "Workforce Disability Equality Standard") + label, w,
                      {sheet(key): w.table}, notes=[note])
         if standard == "WDES":
@@ -394,7 +382,7 @@ def _organisation_sections(staff, org: str | None, *, number: int, benchmark, in
         pr = suppress(workforce.promotion(staff), threshold=threshold)
         pr_band = suppress(workforce.promotion(staff, by="grade_group"), threshold=threshold)
         me = _model_employer_suppressed(workforce.model_employer(staff), threshold)
-        s = _Section("promotion" + tag, "Promotion, leaving and the Model Employer-style trajectory" + label, pr,
+        s = Section("promotion" + tag, "Promotion, leaving and the Model Employer-style trajectory" + label, pr,
                      {sheet("promotion"): pr.table, sheet("promotion_by_band_group"): pr_band.table,
                       sheet("model_employer"): me.table})
         _draw(s, "promotion" + tag, lambda: charts.promotion_chart(pr, min_n=threshold))
@@ -405,10 +393,10 @@ def _organisation_sections(staff, org: str | None, *, number: int, benchmark, in
 
 
 def _findings(staff, *, benchmarks: dict, inputs: dict[str, dict], threshold: int,
-              notes: list[str]) -> list[_Section]:
+              notes: list[str]) -> list[Section]:
     """Every section of the pack: the comparison (several organisations), then each organisation's."""
     organisations = sorted(staff.people["organisation"].dropna().astype(str).unique())
-    sections: list[_Section] = []
+    sections: list[Section] = []
     if len(organisations) > 1 and benchmarks:
         sections.append(_comparison(staff, benchmarks, threshold, notes))
     for number, org in enumerate(organisations, start=1):
@@ -417,166 +405,6 @@ def _findings(staff, *, benchmarks: dict, inputs: dict[str, dict], threshold: in
                                            benchmark=benchmarks.get(org), inputs=inputs.get(org, {}),
                                            threshold=threshold, notes=notes)
     return sections
-
-
-# ---------------------------------------------------------------- writing
-
-
-def _cell(value: Any) -> Any:
-    """A table value as a plain Python value for a workbook cell (None when missing)."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, float) and np.isnan(value):
-        return None
-    if isinstance(value, np.generic):
-        value = value.item()
-        if isinstance(value, float) and np.isnan(value):
-            return None
-    if isinstance(value, pd.Timestamp):
-        return value.to_pydatetime()
-    if isinstance(value, (list, tuple, dict, set)):
-        return str(value)
-    return value
-
-
-def _safe_text(cell) -> None:
-    """Store text as text: never as a formula."""
-    if isinstance(cell.value, str):
-        cell.data_type = "s"
-
-
-def _write_workbook(path: Path, sheets: dict[str, pd.DataFrame], notes: list[tuple[str, str]]) -> None:
-    """One sheet per table and a Notes sheet; every text cell stored as text (never a formula)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    book = Workbook(write_only=True)   # streamed: several times faster than building every cell in memory
-    bold = Font(bold=True)
-
-    def cell(sheet, value, font=None):
-        out = WriteOnlyCell(sheet, value=value)
-        _safe_text(out)
-        if font is not None:
-            out.font = font
-        return out
-
-    def value(sheet, v):
-        """A plain value, or a text cell where openpyxl would take the text for a formula."""
-        v = _cell(v)
-        return cell(sheet, v) if isinstance(v, str) and v.startswith("=") else v
-
-    for name, table in [*sheets.items(), ("Notes", pd.DataFrame(notes, columns=["item", "note"]))]:
-        sheet = book.create_sheet(name[:31])
-        sheet.freeze_panes = "A2"
-        sheet.append([cell(sheet, str(c), bold) for c in table.columns])
-        for row in table.itertuples(index=False, name=None):
-            sheet.append([value(sheet, v) for v in row])
-    book.save(path)
-
-
-def _html_table(table: pd.DataFrame) -> str:
-    """The displayed table as an HTML table (every value escaped)."""
-    shown = _display(table)
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in shown)
-    rows = "".join("<tr>" + "".join(f"<td>{html.escape(v)}</td>" for v in row) + "</tr>"
-                   for row in zip(*shown.values()))
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
-
-
-def _display(table: pd.DataFrame) -> dict[str, list[str]]:
-    """The table as shown on the page: suppressed counts as '*', flags dropped, figures rounded."""
-    out: dict[str, list[str]] = {}
-    flags = {c[: -len("_suppressed")]: c for c in table.columns if c.endswith("_suppressed")}
-    for column in table.columns:
-        if column in flags.values():
-            continue
-        values = table[column]
-        shown = []
-        for v in values:
-            v = _cell(v)
-            if v is None:
-                shown.append("")
-            elif isinstance(v, bool):
-                shown.append("yes" if v else "no")
-            elif isinstance(v, float):
-                shown.append(f"{v:.4g}")
-            elif isinstance(v, dt.datetime):
-                shown.append(f"{v:%Y-%m-%d}")
-            else:
-                shown.append(str(v))
-        if column in flags:
-            hidden = table[flags[column]].fillna(False).astype(bool).to_numpy()
-            shown = ["*" if h else s for s, h in zip(shown, hidden)]
-        out[column] = shown
-    return out
-
-
-def _narrative(section: _Section) -> list[str]:
-    result = section.result
-    method, benchmark = result.method, result.benchmark
-    lines = [f"<b>Measured:</b> {html.escape(str(method.get('analysis', section.title)))}"
-             + (f"; {html.escape(str(method['staff']))}" if method.get("staff") else "")
-             + (f"; snapshots {html.escape(', '.join(map(str, method['snapshots'])))}"
-                if isinstance(method.get("snapshots"), list) else "") + "."]
-    if benchmark:
-        lines.append(f"<b>Against:</b> {html.escape(str(benchmark.get('area', '')))}"
-                     + (f", ages {html.escape(str(benchmark['ages']))}" if benchmark.get("ages") else "")
-                     + (f". {html.escape(str(benchmark['method']))}" if benchmark.get("method") else ""))
-    titles = []
-    for spec in section.charts.values():
-        title = spec.get("title")
-        text = title.get("text") if isinstance(title, dict) else title
-        if text:
-            titles.append(html.escape(" ".join(text) if isinstance(text, list) else str(text)))
-    if titles:
-        lines.append("<b>What it shows:</b> " + " ".join(t if t.endswith(".") else t + "." for t in titles))
-    caveats = []
-    for key in ("caveats", "caveat"):
-        value = benchmark.get(key) if benchmark else None
-        if value:
-            caveats += list(value) if isinstance(value, (list, tuple)) else [value]
-    for key in ("interval", "test", "correction", "disclosure limits", "label"):
-        if method.get(key):
-            caveats.append(f"{key}: {method[key]}")
-    caveats += section.notes
-    if caveats:
-        sentences = [str(c).strip() for c in caveats if str(c).strip()]
-        sentences = [c[:1].upper() + c[1:] + ("" if c.endswith(".") else ".") for c in sentences]
-        lines.append("<b>Caveats:</b> " + " ".join(html.escape(c) for c in sentences))
-    return lines
-
-
-def _json_for_script(value: Any) -> str:
-    return json.dumps(value, default=str).replace("</", "<\\/").replace("<!--", "<\\!--")
-
-
-def _write_html(path: Path, sections: list[_Section], bundle: str, title: str, footer: str) -> None:
-    parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-             f"<title>{html.escape(title)}</title>",
-             "<style>body{font-family:Arial,Helvetica,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;"
-             "color:#222}table{border-collapse:collapse;font-size:12px;margin:1em 0}td,th{border:1px solid #ccc;"
-             "padding:2px 6px;text-align:right}th{background:#f2f2f2}details{margin:1em 0}.chart{margin:1.5em 0}"
-             "</style>",
-             '<script id="vega-libraries">' + bundle.replace("</script", "<\\/script") + "</script>",
-             "</head><body>", f"<h1>{html.escape(title)}</h1>"]
-    for section in sections:
-        parts.append(f'<section id="{section.key}"><h2>{html.escape(section.title)}</h2>')
-        parts += [f"<p>{line}</p>" for line in _narrative(section)]
-        for name, spec in section.charts.items():
-            parts.append(f'<div class="chart" id="chart-{name}"></div>')
-            parts.append(f'<script type="application/json" class="vega-spec" data-target="chart-{name}">'
-                         f"{_json_for_script(spec)}</script>")
-        for name, table in section.tables.items():
-            parts.append(f"<details><summary>Table: {html.escape(name)} ({len(table)} rows; * = suppressed)"
-                         f"</summary>{_html_table(table)}</details>")
-        parts.append("</section>")
-    parts.append(f"<footer><p>{html.escape(footer)}</p></footer>")
-    parts.append("<script>document.querySelectorAll('script.vega-spec').forEach(function (el) {"
-                 "vegaEmbed('#' + el.dataset.target, JSON.parse(el.textContent), "
-                 "{actions: false, mode: 'vega-lite', renderer: 'svg'});});</script>")
-    parts.append("</body></html>")
-    path.write_text("\n".join(parts), encoding="utf-8")
 
 
 def _versions() -> dict[str, str]:
@@ -756,14 +584,14 @@ def _build(bundle, renderer, *, files, previous, others, inputs, out, area, icb,
                     notes.append((f"{s.key}: {key}", str(s.result.method[key])))
             for note in s.notes:
                 notes.append((f"{s.key}: note", note))
-        _write_workbook(tmp / "tables.xlsx", sheets, notes)
+        write_workbook(tmp / "tables.xlsx", sheets, notes)
         steps.step("tables.xlsx written")
 
         stamp = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
         footer = (f"Made by workforce {__version__} on {stamp}. {rule} Every person in the sample data is "
                   "fictional." if all("sample_data" in str(p) for _, p in inputs) else
                   f"Made by workforce {__version__} on {stamp}. {rule}")
-        _write_html(tmp / "index.html", sections, bundle.result(),
+        write_page(tmp / "index.html", sections, bundle.result(),
                     f"Workforce diversity board pack: {', '.join(organisations)}", footer)
         steps.step("index.html written")
 
