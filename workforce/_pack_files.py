@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from ._result import Result
+from ._workbook import cell_value, write_xlsx
 
 __all__ = ["Section", "write_page", "write_workbook"]
 
@@ -34,57 +34,10 @@ class Section:
     notes: list[str] = field(default_factory=list)
 
 
-def _cell(value: Any) -> Any:
-    """A table value as a plain Python value for a workbook cell (None when missing)."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, float) and np.isnan(value):
-        return None
-    if isinstance(value, np.generic):
-        value = value.item()
-        if isinstance(value, float) and np.isnan(value):
-            return None
-    if isinstance(value, pd.Timestamp):
-        return value.to_pydatetime()
-    if isinstance(value, (list, tuple, dict, set)):
-        return str(value)
-    return value
-
-
-def _safe_text(cell) -> None:
-    """Store text as text: never as a formula."""
-    if isinstance(cell.value, str):
-        cell.data_type = "s"
-
-
 def write_workbook(path: Path, sheets: dict[str, pd.DataFrame], notes: list[tuple[str, str]]) -> None:
     """One sheet per table and a Notes sheet; every text cell stored as text (never a formula)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    book = Workbook(write_only=True)   # streamed: several times faster than building every cell in memory
-    bold = Font(bold=True)
-
-    def cell(sheet, value, font=None):
-        out = WriteOnlyCell(sheet, value=value)
-        _safe_text(out)
-        if font is not None:
-            out.font = font
-        return out
-
-    def value(sheet, v):
-        """A plain value, or a text cell where openpyxl would take the text for a formula."""
-        v = _cell(v)
-        return cell(sheet, v) if isinstance(v, str) and v.startswith("=") else v
-
-    for name, table in [*sheets.items(), ("Notes", pd.DataFrame(notes, columns=["item", "note"]))]:
-        sheet = book.create_sheet(name[:31])
-        sheet.freeze_panes = "A2"
-        sheet.append([cell(sheet, str(c), bold) for c in table.columns])
-        for row in table.itertuples(index=False, name=None):
-            sheet.append([value(sheet, v) for v in row])
-    book.save(path)
+    write_xlsx(path, {**{name[:31]: table for name, table in sheets.items()},
+                      "Notes": pd.DataFrame(notes, columns=["item", "note"])})
 
 
 def _html_table(table: pd.DataFrame) -> str:
@@ -106,7 +59,7 @@ def _display(table: pd.DataFrame) -> dict[str, list[str]]:
         values = table[column]
         shown = []
         for v in values:
-            v = _cell(v)
+            v = cell_value(v)
             if v is None:
                 shown.append("")
             elif isinstance(v, bool):
