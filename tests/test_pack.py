@@ -448,12 +448,12 @@ def test_pairs_of_organisation_and_value():
 
 
 def test_trust_without_shipped_catchment_falls_back_to_its_icb():
-    from workforce._areas import _trusts, catchment_shares
+    from workforce._areas import trusts, catchment_shares
 
     if catchment_shares() is not None:
         pytest.skip("catchments are shipped: the trust's own catchment is used")
     benchmark, note = _pack._trust_benchmark("RWE")
-    trust = _trusts()["RWE"]
+    trust = trusts()["RWE"]
     assert note is not None and trust.icb_name in note and "licence" in note
     assert benchmark.attrs["benchmark"]["area"] == workforce.population(trust.icb_ods).attrs["benchmark"]["area"]
 

@@ -115,7 +115,7 @@ class Mixture:
 
 
 @dataclass(frozen=True)
-class _Trust:
+class Trust:
     code: str
     name: str
     icb_ods: str
@@ -165,9 +165,9 @@ def _icb_regions() -> pd.DataFrame:
 
 
 @lru_cache(maxsize=1)
-def _trusts() -> dict[str, _Trust]:
+def trusts() -> dict[str, Trust]:
     raw = read_data("nhs_trusts_ods_etr_with_icb.csv.gz", dtype=str, keep_default_na=False)
-    return {r.org_code: _Trust(r.org_code, r.org_name, r.icb_ods_code, r.ICB22NM) for r in raw.itertuples()}
+    return {r.org_code: Trust(r.org_code, r.org_name, r.icb_ods_code, r.ICB22NM) for r in raw.itertuples()}
 
 
 @lru_cache(maxsize=1)
@@ -270,11 +270,11 @@ def _registry(boundaries: str) -> tuple[dict[str, tuple], frozenset[str]]:
     for name in ("England", "England and Wales"):
         tiers[0] += [(name, ("country", name))]
     tiers[0] += [("E92000001", ("country", "England")), ("K04000001", ("country", "England and Wales"))]
-    for trust in _trusts().values():
+    for trust in trusts().values():
         tiers[0] += [(trust.code, trust), (trust.name, trust)]
     codes = {_key(c) for c in lad_table("2021").index.union(lad_table("2023").index)}
     codes |= {_key(c) for a in (*icbs.values(), *_regions(boundaries)) for c in (a.code, a.ods_code)}
-    codes |= {_key(c) for c in (*_trusts(), "E92000001", "K04000001")}
+    codes |= {_key(c) for c in (*trusts(), "E92000001", "K04000001")}
     codes |= {_key(c) for v in BOUNDARIES for c in _icb_lookup(v)["code"]}
     registry: dict[str, tuple] = {}
     for tier in tiers:
@@ -290,7 +290,7 @@ def _registry(boundaries: str) -> tuple[dict[str, tuple], frozenset[str]]:
 def _build(target, boundaries: str) -> Area | Mixture:
     if isinstance(target, Area):
         return target
-    if isinstance(target, _Trust):
+    if isinstance(target, Trust):
         return _catchment(target)
     if target[0] == "lad":
         return _lad_area(target[1], target[2])
@@ -298,13 +298,13 @@ def _build(target, boundaries: str) -> Area | Mixture:
 
 
 def _describe(target, boundaries: str) -> str:
-    if isinstance(target, _Trust):
+    if isinstance(target, Trust):
         return f"{target.name} ({target.code}, trust catchment)"
     built = _build(target, boundaries)
     return f"{built.display}, {built.type}"
 
 
-def _no_catchments(trust: _Trust | None = None) -> PopulationError:
+def _no_catchments(trust: Trust | None = None) -> PopulationError:
     about = f"{trust.code} is {trust.name}, but t" if trust else "T"
     instead = (f" Use its ICB instead (population({trust.icb_ods!r}), {trust.icb_name})," if trust and trust.icb_ods
                else " Use an ICB instead,")
@@ -316,7 +316,7 @@ def _no_catchments(trust: _Trust | None = None) -> PopulationError:
     )
 
 
-def _catchment(trust: _Trust) -> Mixture:
+def _catchment(trust: Trust) -> Mixture:
     shares = catchment_shares()
     if shares is None:
         raise _no_catchments(trust)

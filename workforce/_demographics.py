@@ -179,7 +179,7 @@ _FROM_RE = re.compile(rf"(?:>=|=>) ?{_NUMBER}|{_NUMBER} ?(?:\+|plus|(?:and|or) (
 _OVER_RE = re.compile(rf"(?:>|over|above|more than) ?{_NUMBER}")
 
 
-def _age_interval(text: str) -> tuple[float, float] | None:
+def age_interval(text: str) -> tuple[float, float] | None:
     """The ages ``(low, high)``, both inclusive, that a source band covers."""
     text = text.lower().replace("\u2013", "-").replace("\u2014", "-").replace("\u2264", "<=").replace("\u2265", ">=")
     text = re.sub(r"\b(?:aged?|years?|yrs?|old)\b", " ", text)
@@ -199,10 +199,10 @@ def _age_interval(text: str) -> tuple[float, float] | None:
     return None
 
 
-def _age_band(text: str | None) -> dict | None:
+def parse_age_band(text: str | None) -> dict | None:
     if text is None:
         return {}
-    interval = _age_interval(text)
+    interval = age_interval(text)
     if interval is None:
         return None
     low, high = interval
@@ -242,7 +242,7 @@ def normalise_age_band(raw: pd.Series) -> Normalised:
     >>> out.unrecognised.tolist()
     [False, False, True, False]
     """
-    columns, unrecognised = map_distinct(raw, _age_band, {"age_band": AGE_BAND_DTYPE})
+    columns, unrecognised = map_distinct(raw, parse_age_band, {"age_band": AGE_BAND_DTYPE})
     return Normalised(
         columns=columns,
         unrecognised=unrecognised,

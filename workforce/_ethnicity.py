@@ -74,6 +74,22 @@ NHS5_DTYPE = pd.CategoricalDtype(["White", "Mixed", "Asian", "Black", "Other"])
 #: WRES grouping: White = A, B, C and C*; BME = every other stated group.
 WRES_GROUP_DTYPE = pd.CategoricalDtype(["White", "BME", "Unknown"])
 
+
+def census_categories() -> pd.DataFrame:
+    """The 19 Census 2021 groups: data column, ONS label, and their census5, nhs5 and WRES groups.
+
+    Examples
+    --------
+    >>> census_categories().columns.tolist()
+    ['column', 'label', 'census5', 'nhs5', 'wres']
+    >>> len(census_categories())
+    19
+    """
+    rows = [{"column": r["column"], "label": r["ons_label"], "census5": r["ons_broad_group_5"],
+             "nhs5": _CODE_ROWS[r["nhs_ethnic_category_2001_code"]]["nhs2001_5"], "wres": r["wres_group"]}
+            for r in _CENSUS_ROWS]
+    return pd.DataFrame(rows)
+
 #: Output column name -> dtype of :func:`normalise_ethnicity`.
 ETHNICITY_COLUMNS: dict[str, pd.CategoricalDtype] = {
     "ethnicity_code": ETHNICITY_CODE_DTYPE,

@@ -60,7 +60,7 @@ import pandas as pd
 
 from ._inputs import InputTable, load_board, load_disciplinary, load_recruitment, load_training
 from ._likelihood import NON_ADVERSE, relative_likelihood
-from ._representation import _people
+from ._cohort import counted_people
 from ._result import Result
 from ._stats import wilson_interval
 from ._version import __version__
@@ -414,13 +414,13 @@ def _input_note(loaded: InputTable) -> str:
 
 def _everyone(staff) -> pd.DataFrame:
     """The staff table's people in each organisation's latest snapshot, bank-only people included."""
-    people, keep, _snapshots = _people(staff, include_bank=True)
+    people, keep, _snapshots = counted_people(staff, include_bank=True)
     return people[keep]
 
 
 def _workforce(staff, include_bank: bool) -> tuple[pd.DataFrame, str]:
     """The staff in post counted in the denominators (one organisation), and a note on who they are."""
-    people, keep, snapshots = _people(staff, include_bank)
+    people, keep, snapshots = counted_people(staff, include_bank)
     people = people[keep]
     organisations = sorted(people["organisation"].dropna().astype(str).unique())
     if len(organisations) > 1:

@@ -40,7 +40,7 @@ from ._ethnicity import ETHNICITY_COLUMNS, normalise_ethnicity
 from ._export import _check_with_pandera, _parse_types, _Problems, _triage_rows, check_columns, normalise_column
 from ._normalise import Normalised, map_distinct
 from ._privacy import Pseudonymiser
-from ._read import RawTable, _map_headers, read_table
+from ._read import RawTable, map_headers, read_table
 from ._report import ValidationReport
 from ._schema import Schema, read_schema
 from ._version import __version__
@@ -499,7 +499,7 @@ def _raw_table(source, spec: Schema, sheet, engine: str) -> RawTable:
         frame = source.reset_index(drop=True)
         frame.columns = [str(c) for c in frame.columns]
         raw = RawTable(file=FRAME_NAME, sheet=None, frame=frame, rows=np.arange(len(frame)) + 2, header_row=None)
-        _map_headers(raw, list(frame.columns), spec)
+        map_headers(raw, list(frame.columns), spec)
         return raw
     try:
         return read_table(source, spec, sheet=sheet, engine=engine)

@@ -61,7 +61,7 @@ from scipy.special import ndtr
 
 from ._bands import BAND_DTYPE, BAND_GROUP_DTYPE, BANDS, MEDICAL_GRADE_DTYPE, PAY_SYSTEM_DTYPE, band_group
 from ._likelihood import NON_ADVERSE, relative_likelihoods
-from ._representation import _people
+from ._cohort import counted_people
 from ._result import Result
 from ._staff_groups import CLINICAL_GROUP_DTYPE
 from ._stats import wilson_interval, z_value
@@ -411,7 +411,7 @@ def _count(staff, comparison: Comparison, include_bank: bool) -> _Counted:
         if missing:
             raise WorkforceError(f"the staff table has no column(s) {missing}; pass the result of "
                                  "workforce.load_staff (or its .people table).")
-    people, keep, snapshots = _people(staff, include_bank)
+    people, keep, snapshots = counted_people(staff, include_bank)
 
     # organisation (a missing one is its own organisation, "Not recorded")
     org = people["organisation"]
@@ -457,7 +457,7 @@ def _count(staff, comparison: Comparison, include_bank: bool) -> _Counted:
         counts = counts[present]
         n_org = len(organisations)
 
-    # each organisation's snapshot date (one per organisation after _people)
+    # each organisation's snapshot date (one per organisation after counted_people)
     if len(snapshots) == 1:
         org_dates = np.full(n_org, np.datetime64(snapshots[0], "ns"))
     else:

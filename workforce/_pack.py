@@ -244,10 +244,10 @@ def _pairs(items, organisations: list[str], what: str) -> dict[str, str]:
 def _trust_benchmark(code: str):
     """A trust's catchment; where catchments are not shipped, its ICB (with the reason)."""
     import workforce
-    from ._areas import _trusts, catchment_shares
+    from ._areas import trusts, catchment_shares
     from .errors import PopulationError
 
-    trust = _trusts().get(code.strip().upper())
+    trust = trusts().get(code.strip().upper())
     if trust is None:
         return workforce.population(code), None   # not a trust code: raises with the valid options, or an area
     if catchment_shares() is not None:

@@ -70,8 +70,9 @@ import numpy as np
 import pandas as pd
 
 from ._areas import SOURCES, Area, Mixture, check_boundaries, lad_table, list_areas, read_data, resolve
-from ._demographics import AGE_BANDS, _age_interval
-from ._ethnicity import _CENSUS_ROWS, _CODE_ROWS, CENSUS5_DTYPE, CENSUS19_DTYPE, NHS5_DTYPE
+from ._demographics import AGE_BANDS, age_interval
+from ._levels import LEVELS
+from ._ethnicity import census_categories
 from .errors import PopulationError
 
 __all__ = ["POPULATION_COLUMNS", "LEVELS", "population", "list_areas"]
@@ -80,15 +81,6 @@ __all__ = ["POPULATION_COLUMNS", "LEVELS", "population", "list_areas"]
 POPULATION_COLUMNS = ["area", "area_type", "ages", "level", "group", "count", "share", "method"]
 AGES = ("16-64", "all")
 _WORKING = [b for b in AGE_BANDS if b != "65+"]
-#: The groups of each level, in order (``age_band`` for ``ages="all"``).
-LEVELS: dict[str, list[str]] = {
-    "census19": list(CENSUS19_DTYPE.categories),
-    "census5": list(CENSUS5_DTYPE.categories),
-    "nhs5": list(NHS5_DTYPE.categories),
-    "wres": ["White", "BME"],
-    "sex": ["Female", "Male"],
-    "age_band": list(AGE_BANDS),
-}
 _ETHNIC = ("census19", "census5", "nhs5", "wres")
 _TABLE_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".xls")
 
@@ -114,16 +106,13 @@ _CAVEATS = {
 
 @lru_cache(maxsize=1)
 def _categories() -> pd.DataFrame:
-    """The 19 Census groups: data column, ONS label, census5, nhs5 and WRES group."""
-    rows = [{"column": r["column"], "label": r["ons_label"], "census5": r["ons_broad_group_5"],
-             "nhs5": _CODE_ROWS[r["nhs_ethnic_category_2001_code"]]["nhs2001_5"], "wres": r["wres_group"]}
-            for r in _CENSUS_ROWS]
-    return pd.DataFrame(rows)
+    """The 19 Census groups (cached)."""
+    return census_categories()
 
 
 def _inside(label: str, low: float, high: float) -> float:
     """Fraction of a national age band (a label such as "Aged 15 to 19 years") inside ages low-high."""
-    a, b = _age_interval(label)
+    a, b = age_interval(label)
     a = max(a, 0)  # "Aged 4 years and under" starts at 0
     if b < low or a > high:
         return 0.0

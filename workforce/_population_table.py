@@ -29,8 +29,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ._demographics import AGE_BANDS, _age_band
-from ._population import LEVELS, _categories
+from ._demographics import AGE_BANDS, parse_age_band
+from ._ethnicity import census_categories
+from ._levels import LEVELS
 from ._schema import read_schema
 from .errors import PopulationError
 
@@ -173,7 +174,7 @@ def _bands(table: _Table, ages: str) -> tuple[list[str | None], list[bool]]:
         return [None] * n, [True] * n
     bands, keep, problems = [], [], []
     for i, value in enumerate(table.cells("age_band")):
-        band = None if _blank(value) else _age_band(str(value))
+        band = None if _blank(value) else parse_age_band(str(value))
         if band is None:
             problems.append(f"{table.cell(i, 'age_band', value)} is not an age band that fits one of "
                             f"{list(AGE_BANDS)} (or an age band under 16)")
@@ -213,7 +214,7 @@ def user_population(source, ages: str) -> tuple[pd.Series, dict]:
     values = {level: pd.Series({g: sums[level, g] for g in _wanted(level, ages)}) for level in given}
     caveats = []
     if "census19" in values:
-        cats = _categories().set_index("label")
+        cats = census_categories().set_index("label")
         for level in ("census5", "nhs5", "wres"):
             values[level] = values["census19"].groupby(cats[level]).sum()[LEVELS[level]]
     elif "census5" in values:

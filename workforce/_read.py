@@ -310,7 +310,7 @@ def _read_parquet(path: Path, schema: Schema) -> RawTable:
     headers = [str(c) for c in frame.columns]
     frame.columns = headers
     table = RawTable(file=str(path), sheet=None, frame=frame, rows=np.arange(len(frame)) + 2, header_row=None)
-    _map_headers(table, headers, schema)
+    map_headers(table, headers, schema)
     if len(table.mapping) < MIN_MATCHED_COLUMNS:
         raise _no_table(str(path), schema, [None])
     return table
@@ -347,7 +347,7 @@ def _table_from_grids(name: str, book, schema: Schema, sheet: str | int | None) 
         file=name, sheet=s, frame=data, rows=np.arange(len(data)) + first + row + 1,
         header_row=first + row, title_text=[t for t in title if t.strip()],
     )
-    _map_headers(table, list(data.columns), schema)
+    map_headers(table, list(data.columns), schema)
     return table
 
 
@@ -419,7 +419,7 @@ def excel_column(index: int) -> str:
     return letters
 
 
-def _map_headers(table: RawTable, headers: list[str], schema: Schema) -> None:
+def map_headers(table: RawTable, headers: list[str], schema: Schema) -> None:
     for h in headers:
         column = schema.column_for_header(h)
         if column is None:

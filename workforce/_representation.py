@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from ._bands import grade_group
+from ._cohort import counted_people
 from ._result import Result
 from ._stats import benjamini_hochberg, binomial_test, wilson_interval
 from ._version import __version__
@@ -127,7 +128,7 @@ def representation(
     >>> result.table[["group", "staff_share", "population_share", "flag"]].shape
     (5, 4)
     """
-    people, keep, snapshots = _people(staff, include_bank)
+    people, keep, snapshots = counted_people(staff, include_bank)
     characteristics = _characteristics(characteristic)
     if level not in LEVELS:
         raise WorkforceError(f"level {level!r} is not one of {list(LEVELS)}.")
@@ -193,21 +194,6 @@ def icb_view(staff, benchmarks: dict, **options) -> Result:
 
 
 # ---------------------------------------------------------------- staff side
-
-
-def _people(staff, include_bank: bool) -> tuple[pd.DataFrame, np.ndarray, list[str]]:
-    """The people table and a mask of the rows compared (no copy: tables can be national)."""
-    people = staff.people if hasattr(staff, "people") else staff
-    if not isinstance(people, pd.DataFrame) or "person_id" not in people:
-        raise WorkforceError("staff must be the result of workforce.load_staff (or its .people table).")
-    keep = np.ones(len(people), dtype=bool) if include_bank else ~people["is_bank"].to_numpy(dtype=bool)
-    dates = people["snapshot_date"]
-    values = dates.to_numpy()
-    if len(values) and (values == values[0]).all():  # one snapshot (one pass, not a min and a max)
-        return people, keep, [str(pd.Timestamp(values[0]).date())]
-    latest = dates.groupby(people["organisation"], observed=True).transform("max")  # each organisation's latest
-    keep &= (dates == latest).to_numpy()
-    return people, keep, sorted({str(d.date()) for d in latest.unique()})
 
 
 def _characteristics(characteristic) -> list[str]:

@@ -45,7 +45,7 @@ from ._indicators import (
 )
 from ._inputs import load_disciplinary, load_recruitment, load_training
 from ._likelihood import NON_ADVERSE
-from ._representation import _people
+from ._cohort import counted_people
 from ._result import Result
 from ._stats import wilson_interval
 from ._version import __version__
@@ -389,7 +389,7 @@ def _summary(standard: str, rows: list[dict], staff, options: dict) -> Result:
     for column in ("white", "bme", "non_disabled", "disabled", "value", "ci_low", "ci_high"):
         if column in table:
             table[column] = table[column].astype("float64")
-    _people_table, keep, snapshots = _people(staff, options["include_bank"])
+    _people_table, keep, snapshots = counted_people(staff, options["include_bank"])
     method = {
         "analysis": standard,
         "organisation": ", ".join(sorted(_people_table.loc[keep, "organisation"].dropna().astype(str).unique())),
