@@ -18,13 +18,13 @@ and at least 10x faster than ``pandas.read_excel`` with openpyxl.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
-from datetime import date, datetime, timezone
 import json
-from pathlib import Path
 import platform
 import sys
 import time
+from collections.abc import Callable
+from datetime import date, datetime, timezone
+from pathlib import Path
 
 from _timing import best_time  # benchmarks/_timing.py
 

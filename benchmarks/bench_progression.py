@@ -26,16 +26,15 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _timing import best_time  # benchmarks/_timing.py
 
 import workforce
-from workforce._bands import BAND_DTYPE, MEDICAL_GRADE_DTYPE, PAY_SYSTEM_DTYPE
-from workforce._demographics import AGE_BAND_DTYPE, DISABILITY_DTYPE, SEX_DTYPE
-from workforce._ethnicity import WRES_GROUP_DTYPE
-from workforce._progression import movements
-from workforce._promotion import promotion
-from workforce._staff_groups import CLINICAL_GROUP_DTYPE, STAFF_GROUP_DTYPE
-
-from _timing import best_time  # benchmarks/_timing.py
+from workforce.analysis._progression import movements
+from workforce.analysis._promotion import promotion
+from workforce.codes._bands import BAND_DTYPE, MEDICAL_GRADE_DTYPE, PAY_SYSTEM_DTYPE
+from workforce.codes._demographics import AGE_BAND_DTYPE, DISABILITY_DTYPE, SEX_DTYPE
+from workforce.codes._ethnicity import WRES_GROUP_DTYPE
+from workforce.codes._staff_groups import CLINICAL_GROUP_DTYPE, STAFF_GROUP_DTYPE
 
 
 def national_snapshots(n: int, overlap: float = 0.9, seed: int = 1) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -9,7 +9,7 @@ Uses the cached fictional export of ``bench_load.py`` (written on first use
 to ``benchmarks/_data/``).  Times, each best of ``--repeat`` after a warm-up:
 
 (a) the raw fastexcel read of the file (the baseline);
-(b) the board pack made in-process: ``workforce._pack.build_pack`` (read,
+(b) the board pack made in-process: ``workforce.publish._pack.build_pack`` (read,
     validate, compute every finding, suppress, draw and render every chart
     to SVG and PNG, write the page, the workbook and the manifest), which is
     what ``workforce report`` runs;
@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
 
     import fastexcel
 
-    from workforce import _pack
+    from workforce.publish import _pack
 
     path, meta = export_file(args.rows)
     work = Path(tempfile.mkdtemp(prefix="bench_report_"))
@@ -128,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _steps(path: Path, out: Path) -> dict[str, float]:
     """The time of each progress step of one in-process run (the pack's own progress hook)."""
-    from workforce import _pack
+    from workforce.publish import _pack
 
     marks: list[tuple[str, float]] = []
     original = _pack._Progress.step

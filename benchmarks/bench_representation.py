@@ -23,12 +23,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _timing import best_time  # benchmarks/_timing.py
 
 import workforce
-from workforce._bands import BAND_DTYPE, PAY_SYSTEM_DTYPE
-from workforce._ethnicity import NHS5_DTYPE, WRES_GROUP_DTYPE
-
-from _timing import best_time  # benchmarks/_timing.py
+from workforce.codes._bands import BAND_DTYPE, PAY_SYSTEM_DTYPE
+from workforce.codes._ethnicity import NHS5_DTYPE, WRES_GROUP_DTYPE
 
 
 def national_people(n: int, seed: int = 1) -> pd.DataFrame:

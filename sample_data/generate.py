@@ -10,10 +10,10 @@ in every file is fictional (see :mod:`workforce._synthetic`).
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-import sys
 
 import numpy as np
 import pandas as pd
@@ -21,8 +21,8 @@ import pandas as pd
 from workforce import _synthetic as syn
 from workforce import _synthetic_inputs as si
 from workforce import _synthetic_xlsx as xlsx
-from workforce._demographics import normalise_disability
-from workforce._ethnicity import normalise_ethnicity
+from workforce.codes._demographics import normalise_disability
+from workforce.codes._ethnicity import normalise_ethnicity
 
 HERE = Path(__file__).resolve().parent
 ICB = "NHS Leicester, Leicestershire and Rutland Integrated Care Board"

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workforce._assignment import ASSIGNMENT_CATEGORY_DTYPE, normalise_assignment_category, normalise_flag
+from workforce.codes._assignment import ASSIGNMENT_CATEGORY_DTYPE, normalise_assignment_category, normalise_flag
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workforce._bands import (
+from workforce.codes._bands import (
     BAND_DTYPE,
     BAND_GROUP_DTYPE,
     MEDICAL_GRADE_DTYPE,

@@ -7,10 +7,9 @@ import subprocess
 import sys
 
 import pytest
+from conftest import HEADERS, staff_row, write_xlsx
 
 from workforce.cli import main
-
-from conftest import HEADERS, staff_row, write_xlsx
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
@@ -83,12 +82,12 @@ def test_import_workforce_is_light():
 
 
 def test_unexpected_errors_are_plain_messages(monkeypatch, messy_export, capsys):
-    import workforce
+    import workforce.load
 
     def broken(*args, **kwargs):
         raise RuntimeError("something inside broke")
 
-    monkeypatch.setattr(workforce, "load_staff", broken)
+    monkeypatch.setattr(workforce.load, "load_staff", broken)
     monkeypatch.delenv("WORKFORCE_DEBUG", raising=False)
     assert main(["validate", str(messy_export)]) == 2
     err = capsys.readouterr().err

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workforce._demographics import (
+from workforce.codes._demographics import (
     AGE_BAND_DTYPE,
     DISABILITY_DTYPE,
     SEX_DTYPE,

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from workforce import Result
-from workforce._disclosure import (
+from workforce.disclosure._suppress import (
     Margin,
     Part,
     _cells,
@@ -242,7 +242,7 @@ def test_chain_with_a_small_total_spreads_to_the_grand_total():
 
 
 def test_derived_within_a_family_blanks_relative_likelihoods():
-    from workforce._promotion import PROMOTION_COLUMNS
+    from workforce.analysis._promotion import PROMOTION_COLUMNS
 
     t = pd.DataFrame({c: np.nan for c in PROMOTION_COLUMNS}, index=range(3))
     t[["by", "subgroup", "characteristic"]] = ["all", "All staff", "ethnicity"]
@@ -357,7 +357,7 @@ def test_sample_icb_view_and_progression_gaps():
 
 def test_sample_promotion():
     from workforce import load_staff, sample_data
-    from workforce._promotion import promotion
+    from workforce.analysis._promotion import promotion
 
     files = [sample_data(f"soar_valley_staff_in_post_{year}-03-31.xlsx") for year in (2024, 2025)]
     staff = load_staff(files, pseudonym_key="example key")

@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 from workforce import _early_read
-from workforce._read import read_table
-from workforce._schema import read_schema
 from workforce.errors import UnusableFileError
+from workforce.load._read import read_table
+from workforce.load._schema import read_schema
 
 SCHEMA = read_schema()
 

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workforce._ethnicity import (
+from workforce.codes._ethnicity import (
     CENSUS5_DTYPE,
     CENSUS19_DTYPE,
     ETHNICITY_CODE_DTYPE,

@@ -11,7 +11,7 @@ from conftest import HEADERS, staff_row, write_xlsx
 from statsmodels.stats.contingency_tables import Table2x2
 
 from workforce import load_staff, sample_data
-from workforce._indicators import (
+from workforce.analysis._indicators import (
     BOARD_INDICATOR_COLUMNS,
     LIKELIHOOD_COLUMNS,
     wdes_board,
@@ -22,9 +22,9 @@ from workforce._indicators import (
     wres_recruitment,
     wres_training,
 )
-from workforce._inputs import load_disciplinary, load_training
-from workforce._likelihood import relative_likelihood
+from workforce.analysis._likelihood import relative_likelihood
 from workforce.errors import WorkforceError
+from workforce.load._inputs import load_disciplinary, load_training
 
 KEY = "test key"
 WHITE, BME, NOT_STATED = "A White - British", "H Asian or Asian British - Indian", "Z Not Stated"
@@ -221,7 +221,7 @@ INPUTS = dict(recruitment=sample_data("soar_valley_recruitment_2024-25.xlsx"),
 
 
 def test_loaded_inputs_and_paths_give_the_same_row(soar):
-    from workforce._inputs import load_recruitment
+    from workforce.load._inputs import load_recruitment
 
     by_path = wres_recruitment(INPUTS["recruitment"]).table
     loaded = wres_recruitment(load_recruitment(INPUTS["recruitment"])).table

@@ -7,7 +7,8 @@ import pytest
 from conftest import write_xlsx
 
 from workforce import load_staff, sample_data
-from workforce._inputs import (
+from workforce.errors import AmbiguousSheetError, NoStaffTableError, UnusableFileError
+from workforce.load._inputs import (
     BOARD_COLUMNS,
     DISCIPLINARY_COLUMNS,
     FRAME_NAME,
@@ -18,7 +19,6 @@ from workforce._inputs import (
     load_recruitment,
     load_training,
 )
-from workforce.errors import AmbiguousSheetError, NoStaffTableError, UnusableFileError
 
 TITLES = [["Recruitment report"], ["Organisation: Test Trust"], []]  # Excel rows 1-3; header on row 4
 

@@ -9,8 +9,7 @@ from statsmodels.stats.contingency_tables import Table2x2
 from statsmodels.stats.proportion import proportion_confint
 
 from workforce import WorkforceError, sample_data
-from workforce._bands import BAND_DTYPE, MEDICAL_GRADE_DTYPE, PAY_SYSTEM_DTYPE
-from workforce._ladder import (
+from workforce.analysis._ladder import (
     COMPARISONS,
     LADDER_COLUMNS,
     PROGRESSION_COLUMNS,
@@ -18,7 +17,8 @@ from workforce._ladder import (
     ladder,
     progression_gaps,
 )
-from workforce._staff import load_staff
+from workforce.codes._bands import BAND_DTYPE, MEDICAL_GRADE_DTYPE, PAY_SYSTEM_DTYPE
+from workforce.load._staff import load_staff
 
 GRADES = list(MEDICAL_GRADE_DTYPE.categories)
 ROWS_PER_ORG = (3 * (13 + 4) + 4) * 3  # 3 AfC categories x (13 bands + 4 clusters), 4 medical grades; 3 groups

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from statsmodels.stats.contingency_tables import Table2x2
 
-from workforce._likelihood import relative_likelihood, relative_likelihoods
+from workforce.analysis._likelihood import relative_likelihood, relative_likelihoods
 
 
 @pytest.mark.parametrize(("a", "na", "b", "nb"), [(30, 100, 12, 100), (5, 40, 9, 31), (470, 1000, 146, 1000),

@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import workforce._model_employer as module
+import workforce.analysis._model_employer as module
 from workforce import WorkforceError, sample_data
-from workforce._model_employer import MODEL_EMPLOYER_BANDS, MODEL_EMPLOYER_COLUMNS, model_employer
-from workforce._staff import load_staff
+from workforce.analysis._model_employer import MODEL_EMPLOYER_BANDS, MODEL_EMPLOYER_COLUMNS, model_employer
+from workforce.load._staff import load_staff
 
 MEDICAL = ("Consultant", "SAS", "Resident doctor", "Other medical")
 

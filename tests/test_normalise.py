@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workforce import _assignment, _bands, _demographics, _ethnicity, _staff_groups
-from workforce._normalise import Normalised, as_categorical, clean_text, map_distinct
+from workforce.codes import _assignment, _bands, _demographics, _ethnicity, _staff_groups
+from workforce.codes._normalise import Normalised, as_categorical, clean_text, map_distinct
 
 COLOUR = pd.CategoricalDtype(["red", "blue"])
 
@@ -66,7 +66,7 @@ NORMALISERS = [
     (_staff_groups, "_parse", _staff_groups.normalise_staff_group, ["AHP", "Medical", "AHP", "", "x", "AHP", None]),
     (_demographics, "_sex", _demographics.normalise_sex, ["F", "M", "F", "", "?", "F", None]),
     (_demographics, "_disability", _demographics.normalise_disability, ["Y", "N", "Y", "", "?", "Y", None]),
-    (_demographics, "_age_band", _demographics.normalise_age_band,
+    (_demographics, "parse_age_band", _demographics.normalise_age_band,
      ["26-30", "65+", "26-30", "", "21-25", "26-30", None]),
     (_assignment, "_flag", _assignment.normalise_flag, ["Yes", "No", "Yes", "", "?", "Yes", None]),
     (_assignment, "_category", _assignment.normalise_assignment_category,

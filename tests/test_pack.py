@@ -16,8 +16,8 @@ pytest.importorskip("vl_convert")
 openpyxl = pytest.importorskip("openpyxl")
 
 import workforce  # noqa: E402
-from workforce import _pack  # noqa: E402
 from workforce.errors import WorkforceError  # noqa: E402
+from workforce.publish import _pack  # noqa: E402
 
 THRESHOLD = 8
 SNAPSHOTS = [f"soar_valley_staff_in_post_{y}-03-31.xlsx" for y in (2023, 2024, 2025)]
@@ -448,7 +448,7 @@ def test_pairs_of_organisation_and_value():
 
 
 def test_trust_without_shipped_catchment_falls_back_to_its_icb():
-    from workforce._areas import trusts, catchment_shares
+    from workforce.populations._areas import catchment_shares, trusts
 
     if catchment_shares() is not None:
         pytest.skip("catchments are shipped: the trust's own catchment is used")

@@ -1,4 +1,4 @@
-"""Writing the board pack's page and workbook (workforce._pack_files)."""
+"""Writing the board pack's page and workbook (workforce.publish._page)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import re
 import pandas as pd
 import pytest
 
-from workforce import _pack_files
 from workforce._result import Result
+from workforce.publish import _page as _pack_files
 
 openpyxl = pytest.importorskip("openpyxl")
 

@@ -16,11 +16,11 @@ import pandas as pd
 import pytest
 
 from workforce import PopulationError
-from workforce import _areas
-from workforce._areas import list_areas, read_data
-from workforce._demographics import AGE_BANDS
-from workforce._ethnicity import CENSUS5_DTYPE, CENSUS19_DTYPE
-from workforce._population import (
+from workforce.codes._demographics import AGE_BANDS
+from workforce.codes._ethnicity import CENSUS5_DTYPE, CENSUS19_DTYPE
+from workforce.populations import _areas
+from workforce.populations._areas import list_areas, read_data
+from workforce.populations._census import (
     POPULATION_COLUMNS,
     _indirect_standardise,
     _working_age_fractions,
@@ -455,8 +455,8 @@ def test_user_table_missing_column_and_mixed_classifications():
 
 
 def test_import_reads_no_population_data():
-    code = ("import sys, workforce; assert 'workforce._population' not in sys.modules; "
-            "import workforce._population as p, workforce._areas as a; "
+    code = ("import sys, workforce; assert 'workforce.populations._census' not in sys.modules; "
+            "import workforce.populations._census as p, workforce.populations._areas as a; "
             "assert a.lad_table.cache_info().currsize == 0 and a._registry.cache_info().currsize == 0")
     subprocess.run([sys.executable, "-c", code], check=True)
 

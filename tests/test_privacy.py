@@ -6,7 +6,7 @@ import hashlib
 
 import pandas as pd
 
-from workforce._privacy import KEY_VARIABLE, Pseudonymiser
+from workforce.load._privacy import KEY_VARIABLE, Pseudonymiser
 
 
 def test_hash_is_keyed_blake2b_of_the_canonical_number():

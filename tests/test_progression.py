@@ -6,10 +6,10 @@ import pandas as pd
 import pytest
 
 from workforce import WorkforceError, sample_data
-from workforce._bands import BANDS
-from workforce._progression import MOVEMENT_COLUMNS, movements
-from workforce._promotion import promotion
-from workforce._staff import load_staff
+from workforce.analysis._progression import MOVEMENT_COLUMNS, movements
+from workforce.analysis._promotion import promotion
+from workforce.codes._bands import BANDS
+from workforce.load._staff import load_staff
 
 MEDICAL = ("Consultant", "SAS", "Resident doctor", "Other medical")
 

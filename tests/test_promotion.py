@@ -10,10 +10,9 @@ from statsmodels.stats.proportion import proportion_confint
 from test_progression import Y1, Y2, history_people, people, snapshot
 
 from workforce import sample_data
-from workforce._progression import movements
-from workforce._promotion import PROMOTION_COLUMNS, promotion
-from workforce._staff import load_staff
-
+from workforce.analysis._progression import movements
+from workforce.analysis._promotion import PROMOTION_COLUMNS, promotion
+from workforce.load._staff import load_staff
 
 # ---------------------------------------------------------------- promotion
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import HEADERS, staff_row, write_xlsx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from workforce._read import read_table
-from workforce._schema import read_schema
 from workforce.errors import AmbiguousSheetError, NoStaffTableError, UnusableFileError
-
-from conftest import HEADERS, staff_row, write_xlsx
+from workforce.load._read import read_table
+from workforce.load._schema import read_schema
 
 SCHEMA = read_schema()
 

@@ -1,4 +1,4 @@
-"""Rendering charts to SVG and PNG (workforce._render), in-process and in the worker process."""
+"""Rendering charts to SVG and PNG (workforce.publish._render), in-process and in the worker process."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import time
 
 import pytest
 
-from workforce import _render
 from workforce.errors import WorkforceError
+from workforce.publish import _render
 
 SPEC = {"data": {"values": [{"group": "Asian", "share": 0.22}, {"group": "White", "share": 0.62}]},
         "mark": "bar", "title": "Shares by group",
@@ -54,7 +54,7 @@ def test_text_is_drawn_without_the_machines_fonts(tmp_path):
     """vl-convert's own copy of the font draws the text when the machine's fonts are out of sight."""
     env = _render._worker_environment(tmp_path)
     script = ("import json, sys, vl_convert as vlc\n"
-              "from workforce import _render\n"
+              "from workforce.publish import _render\n"
               "for name in ('words', 'blank'):\n"
               "    spec = {**json.loads(sys.argv[1]), 'title': 'Shares by group' if name == 'words' else ''}\n"
               "    svg = vlc.vegalite_to_svg(_render._use_font(spec))\n"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import pandas as pd
 import pytest
 from scipy.stats import binomtest
@@ -12,7 +11,7 @@ from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportion_confint
 
 from workforce import WorkforceError
-from workforce._representation import REPRESENTATION_COLUMNS, icb_view, representation
+from workforce.analysis._representation import REPRESENTATION_COLUMNS, icb_view, representation
 
 GROUPS = ["White", "Mixed", "Asian", "Black", "Other"]
 

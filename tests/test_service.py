@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from conftest import HEADERS, staff_row, write_xlsx
 
 from workforce import Service, ServiceDefinitionError, load_staff, read_service
-
-from conftest import HEADERS, staff_row, write_xlsx
 
 
 def test_service_by_job_role(tmp_path):

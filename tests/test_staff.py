@@ -6,13 +6,12 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+from conftest import HEADERS, staff_row, write_xlsx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import workforce
 from workforce import ASSIGNMENT_COLUMNS, PEOPLE_COLUMNS, UnusableFileError, load_staff
-
-from conftest import HEADERS, staff_row, write_xlsx
 
 
 def test_messy_export_reconciles_and_lists_exclusions(messy_export):

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workforce._staff_groups import CLINICAL_GROUP_DTYPE, STAFF_GROUP_DTYPE, normalise_staff_group
+from workforce.codes._staff_groups import CLINICAL_GROUP_DTYPE, STAFF_GROUP_DTYPE, normalise_staff_group
 
 APST = "Add Prof Scientific and Technic"
 ACS = "Additional Clinical Services"

@@ -6,9 +6,8 @@ import pytest
 from test_indicators import INPUTS
 
 from workforce import load_staff, sample_data
-from workforce._standards import WDES_COLUMNS, WRES_COLUMNS, wdes, wres
+from workforce.analysis._standards import WDES_COLUMNS, WRES_COLUMNS, wdes, wres
 from workforce.errors import WorkforceError
-
 
 # ---------------------------------------------------------------- the whole tables on the sample data
 
@@ -24,7 +23,7 @@ def test_wres_on_the_sample_gives_every_indicator_with_intervals(soar):
     result = wres(soar, training=sample_data("soar_valley_training_2024-25.xlsx"), staff_survey=survey, **INPUTS)
     table = result.table.set_index("indicator")
     assert list(result.table.columns) == WRES_COLUMNS and table.index.tolist() == [str(i) for i in range(1, 10)]
-    pytest.importorskip("workforce._ladder")
+    pytest.importorskip("workforce.analysis._ladder")
     with_interval = table.loc[["1", "2", "3", "4", "9"]]
     assert with_interval["state"].eq("estimated").all()
     assert (with_interval["ci_low"] <= with_interval["value"]).all()
@@ -45,7 +44,7 @@ def test_wdes_on_the_sample_gives_every_metric_with_intervals(soar):
     table = wdes(soar, staff_survey=survey, **INPUTS).table.set_index("metric")
     assert table.index.tolist() == ["1", "2", "3", "4a(i)", "4b", "5", "6", "7", "8", "9", "10"]
     assert list(table.reset_index().columns) == WDES_COLUMNS
-    pytest.importorskip("workforce._ladder")
+    pytest.importorskip("workforce.analysis._ladder")
     rl = table.loc[["2", "3"]]
     assert (rl["ci_low"] < rl["value"]).all() and (rl["value"] < rl["ci_high"]).all()
     assert table.loc["3", "value"] > 1 and table.loc["2", "direction"].startswith("non-disabled ÷ Disabled")

@@ -10,7 +10,7 @@ from scipy.stats import binom
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportion_confint
 
-from workforce._stats import benjamini_hochberg, binomial_test, wilson_interval, z_value
+from workforce.analysis._stats import benjamini_hochberg, binomial_test, wilson_interval, z_value
 
 
 @pytest.mark.parametrize(("k", "n"), [(0, 10), (10, 10), (8, 40), (1, 3), (450, 1000), (3, 7000)])

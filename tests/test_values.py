@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from workforce._values import parse_date, parse_integer, parse_number, parse_text
+from workforce.load._values import parse_date, parse_integer, parse_number, parse_text
 
 
 @pytest.mark.parametrize(

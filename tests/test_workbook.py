@@ -1,4 +1,4 @@
-"""The Excel writer of the board pack's workbook (workforce._workbook)."""
+"""The Excel writer of the board pack's workbook (workforce.publish._workbook)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workforce._workbook import cell_value, write_xlsx
+from workforce.publish._workbook import cell_value, write_xlsx
 
 openpyxl = pytest.importorskip("openpyxl")
 

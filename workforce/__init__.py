@@ -27,41 +27,41 @@ from ._version import __version__
 # on first use, so ``import workforce`` and ``workforce --help`` stay quick
 # (pandas, pandera and friends load only when something is loaded).
 _EXPORTS = {
-    "load_staff": "._staff",
-    "StaffTable": "._staff",
-    "ASSIGNMENT_COLUMNS": "._staff",
-    "PEOPLE_COLUMNS": "._staff",
-    "ValidationReport": "._report",
-    "read_schema": "._schema",
-    "schema_names": "._schema",
-    "Schema": "._schema",
-    "read_service": "._service",
-    "Service": "._service",
-    "population": "._population",
-    "list_areas": "._population",
-    "representation": "._representation",
-    "icb_view": "._representation",
-    "REPRESENTATION_COLUMNS": "._representation",
+    "load_staff": ".load",
+    "StaffTable": ".load",
+    "ASSIGNMENT_COLUMNS": ".load",
+    "PEOPLE_COLUMNS": ".load",
+    "ValidationReport": ".load",
+    "read_schema": ".load",
+    "schema_names": ".load",
+    "Schema": ".load",
+    "read_service": ".load",
+    "Service": ".load",
+    "population": ".populations",
+    "list_areas": ".populations",
+    "representation": ".analysis",
+    "icb_view": ".analysis",
+    "REPRESENTATION_COLUMNS": ".analysis",
     "Result": "._result",
-    "relative_likelihood": "._likelihood",
-    "RelativeLikelihood": "._likelihood",
-    "ladder": "._ladder",
-    "progression_gaps": "._ladder",
-    "LADDER_COLUMNS": "._ladder",
-    "PROGRESSION_COLUMNS": "._ladder",
-    "Comparison": "._ladder",
-    "COMPARISONS": "._ladder",
-    "wres": "._standards",
-    "wdes": "._standards",
-    "load_recruitment": "._inputs",
-    "load_disciplinary": "._inputs",
-    "load_training": "._inputs",
-    "load_board": "._inputs",
-    "movements": "._progression",
-    "promotion": "._promotion",
-    "adjusted_gap": "._adjusted",
-    "model_employer": "._model_employer",
-    "suppress": "._disclosure",
+    "relative_likelihood": ".analysis",
+    "RelativeLikelihood": ".analysis",
+    "ladder": ".analysis",
+    "progression_gaps": ".analysis",
+    "LADDER_COLUMNS": ".analysis",
+    "PROGRESSION_COLUMNS": ".analysis",
+    "Comparison": ".analysis",
+    "COMPARISONS": ".analysis",
+    "wres": ".analysis",
+    "wdes": ".analysis",
+    "load_recruitment": ".load",
+    "load_disciplinary": ".load",
+    "load_training": ".load",
+    "load_board": ".load",
+    "movements": ".analysis",
+    "promotion": ".analysis",
+    "adjusted_gap": ".analysis",
+    "model_employer": ".analysis",
+    "suppress": ".disclosure",
     "WorkforceError": ".errors",
     "UnusableFileError": ".errors",
     "NoStaffTableError": ".errors",
@@ -74,22 +74,27 @@ _EXPORTS = {
 __all__ = ["__version__", "sample_data", "charts", *_EXPORTS]
 
 if TYPE_CHECKING:  # for type checkers and editors; at run time see __getattr__
-    from ._report import ValidationReport
-    from ._schema import Schema, read_schema, schema_names
-    from ._adjusted import adjusted_gap
-    from ._disclosure import suppress
-    from ._standards import wdes, wres
-    from ._inputs import load_board, load_disciplinary, load_recruitment, load_training
-    from ._ladder import COMPARISONS, LADDER_COLUMNS, PROGRESSION_COLUMNS, Comparison, ladder, progression_gaps
-    from ._likelihood import RelativeLikelihood, relative_likelihood
-    from ._model_employer import model_employer
-    from ._population import list_areas, population
-    from ._progression import movements
-    from ._promotion import promotion
-    from ._representation import REPRESENTATION_COLUMNS, icb_view, representation
     from ._result import Result
-    from ._service import Service, read_service
-    from ._staff import ASSIGNMENT_COLUMNS, PEOPLE_COLUMNS, StaffTable, load_staff
+    from .analysis import (
+        COMPARISONS,
+        LADDER_COLUMNS,
+        PROGRESSION_COLUMNS,
+        REPRESENTATION_COLUMNS,
+        Comparison,
+        RelativeLikelihood,
+        adjusted_gap,
+        icb_view,
+        ladder,
+        model_employer,
+        movements,
+        progression_gaps,
+        promotion,
+        relative_likelihood,
+        representation,
+        wdes,
+        wres,
+    )
+    from .disclosure import suppress
     from .errors import (
         AmbiguousSheetError,
         NoStaffTableError,
@@ -99,6 +104,23 @@ if TYPE_CHECKING:  # for type checkers and editors; at run time see __getattr__
         UnusableFileError,
         WorkforceError,
     )
+    from .load import (
+        ASSIGNMENT_COLUMNS,
+        PEOPLE_COLUMNS,
+        Schema,
+        Service,
+        StaffTable,
+        ValidationReport,
+        load_board,
+        load_disciplinary,
+        load_recruitment,
+        load_staff,
+        load_training,
+        read_schema,
+        read_service,
+        schema_names,
+    )
+    from .populations import list_areas, population
 
 
 def __getattr__(name: str):

@@ -3,9 +3,9 @@
 Importing pandas, pandera and Altair takes about a second in a new process,
 and so does parsing a large export.  fastexcel parses and makes Arrow tables
 without holding Python's lock, so ``workforce report``, ``workforce
-validate`` and :func:`workforce._pack.build_pack` start parsing their files
+validate`` and :func:`workforce.publish._pack.build_pack` start parsing their files
 first (:func:`start`), on threads, and import everything else meanwhile; the
-reader (:mod:`workforce._read`) then takes the parsed sheets (:func:`take`)
+reader (:mod:`workforce.load._read`) then takes the parsed sheets (:func:`take`)
 instead of parsing the file again.
 
 This module imports only the standard library until a thread imports

@@ -26,8 +26,8 @@ relative likelihoods equal the designed ones up to rounding to whole people):
     (WRES indicator 4).
 
 Groups are the package's reading of each person's recorded Ethnic Origin and
-Disability (:func:`workforce._ethnicity.normalise_ethnicity`,
-:func:`workforce._demographics.normalise_disability`).
+Disability (:func:`workforce.codes._ethnicity.normalise_ethnicity`,
+:func:`workforce.codes._demographics.normalise_disability`).
 
 The module is private; ``sample_data/generate.py`` and the tests use it.
 """
@@ -39,8 +39,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from ._demographics import normalise_disability
-from ._ethnicity import normalise_ethnicity
+from .codes import normalise_disability, normalise_ethnicity
 
 __all__ = [
     "APPOINTMENT_RATE",

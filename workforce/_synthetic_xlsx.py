@@ -20,19 +20,19 @@ tests use it.
 
 from __future__ import annotations
 
+import io
+import re
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Literal
-import io
-import re
-import zipfile
 
 import numpy as np
 import pandas as pd
 
-from ._read import excel_column
+from .load import excel_column
 
 __all__ = [
     "FIXED_TIMESTAMP",

@@ -111,7 +111,7 @@ def _validate(args: argparse.Namespace) -> int:
 
     _early_read.start(args.files)   # parse while the rest of the package is imported
     try:
-        from . import load_staff
+        from .load import load_staff
 
         sheet = int(args.sheet) if args.sheet is not None and args.sheet.isdigit() else args.sheet
         staff = load_staff(args.files, sheet=sheet, schema=args.schema, snapshot_date=args.snapshot_date,
@@ -149,7 +149,7 @@ def _pack(args: argparse.Namespace) -> int:
 
         _early_read.start([*args.previous, *args.files])   # parse while the rest of the package is imported
     try:
-        from ._pack import build_pack
+        from .publish import build_pack
 
         if args.command == "demo":
             from . import sample_data

@@ -8,23 +8,22 @@ import numpy as np
 from .._result import Result
 from ..errors import WorkforceError
 from ._common import (
-    _area,
-    _benchmark_words,
     _BLACK,
     _BLUE,
+    _GREY,
+    PALETTE,
+    _area,
+    _benchmark_words,
     _count_rows,
     _display,
     _finish,
     _frame,
-    _GREY,
     _level,
-    PALETTE,
     _pct,
     _present,
     _snapshot,
     _where,
 )
-
 
 # ---------------------------------------------------------------- age profile
 

@@ -14,7 +14,6 @@ from .._result import Result
 from .._version import __version__
 from ..errors import WorkforceError
 
-
 #: Okabe-Ito colour-blind-safe palette (orange, sky blue, bluish green, yellow, blue, vermillion, reddish purple,
 #: black).
 PALETTE = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"]

@@ -9,25 +9,24 @@ import pandas as pd
 from .._result import Result
 from ..errors import WorkforceError
 from ._common import (
-    _benchmark_words,
     _BLACK,
     _BLUE,
+    _GREY,
+    _NEUTRAL,
+    _ORANGE,
+    _VERMILLION,
+    _benchmark_words,
     _count_rows,
     _display,
     _finish,
     _frame,
-    _GREY,
     _level,
-    _NEUTRAL,
-    _ORANGE,
     _pct,
     _population_words,
     _present,
     _snapshot,
-    _VERMILLION,
     _wrap,
 )
-
 
 # ---------------------------------------------------------------- funnel plot
 

@@ -13,17 +13,17 @@ from ..errors import WorkforceError
 from ._common import (
     _BLACK,
     _BLUE,
+    _GREY,
+    _ORANGE,
     _category_words,
     _check,
     _estimate_layers,
     _finish,
     _frame,
-    _GREY,
     _hide,
     _label_layer,
     _level,
     _one_organisation,
-    _ORANGE,
     _pct,
     _present,
     _senior_share,
@@ -31,7 +31,6 @@ from ._common import (
     _status,
     _suppressed,
 )
-
 
 # ---------------------------------------------------------------- ladder
 

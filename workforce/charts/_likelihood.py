@@ -11,25 +11,24 @@ from ..errors import WorkforceError
 from ._common import (
     _BLACK,
     _BLUE,
+    _GREY,
+    _NON_ADVERSE,
+    _ORANGE,
+    _SHADE,
+    _VERMILLION,
     _category_words,
     _count,
     _estimate_layers,
     _finish,
     _frame,
-    _GREY,
     _hide,
     _label_layer,
     _level,
-    _NON_ADVERSE,
-    _ORANGE,
     _present,
-    _SHADE,
     _snapshot,
     _suppressed,
-    _VERMILLION,
     _wrap,
 )
-
 
 # ---------------------------------------------------------------- relative likelihoods
 

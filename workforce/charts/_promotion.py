@@ -11,23 +11,22 @@ from ..errors import WorkforceError
 from ._common import (
     _BLACK,
     _BLUE,
+    _GREY,
+    PALETTE,
     _check,
     _estimate_layers,
     _facet_rows,
     _finish,
     _frame,
-    _GREY,
     _hide,
     _label_layer,
     _level,
     _one_organisation,
-    PALETTE,
     _pct,
     _present,
     _status,
     _suppressed,
 )
-
 
 # ---------------------------------------------------------------- promotion
 

@@ -8,30 +8,29 @@ import pandas as pd
 
 from .._result import Result
 from ._common import (
-    _benchmark_words,
     _BLACK,
     _BLUE,
+    _GREY,
+    _NEUTRAL,
+    _VERMILLION,
+    PALETTE,
+    _benchmark_words,
     _check,
     _estimate_layers,
     _facet_rows,
     _finish,
     _frame,
-    _GREY,
     _hide,
     _label_layer,
     _level,
-    _NEUTRAL,
-    PALETTE,
     _pct,
     _population_words,
     _present,
     _snapshot,
     _status,
     _suppressed,
-    _VERMILLION,
     _where,
 )
-
 
 # ---------------------------------------------------------------- representation
 

@@ -1,0 +1,723 @@
+"""The band ladder (WRES indicator 1, WDES metric 1) and the progression gaps behind it.
+
+:func:`ladder` gives, for each organisation, staff category and rung, each
+group's headcount and share: WRES indicator 1 and WDES metric 1 for any
+characteristic (ethnicity, disability, sex, age).  :func:`progression_gaps`
+summarises the ladder in a few numbers per organisation and staff category:
+how much more likely the advantaged group is to be in a senior rung (relative
+likelihood), the glass ceiling index and the disparity ratios between the
+lower, middle and upper bands.
+
+Who is counted
+--------------
+People (one row per person, their primary assignment), as in
+:func:`workforce.representation`: with several snapshots, each organisation's
+latest; people whose only assignments are bank are left out unless
+``include_bank=True`` (WRES and WDES since 2023).  People on no rung
+(apprentices, local or spot pay, no band or grade recorded) are left out and
+counted in ``.method["not on a rung"]``.
+
+Staff categories and rungs
+--------------------------
+* **Clinical** and **Non-clinical** (the ``clinical_group`` column): the
+  Agenda for Change bands 1 ... 7, 8a-8d, 9 and VSM (``rung_type`` "band"),
+  and the WDES clusters 1-4, 5-7, 8a-8b and 8c+ (8c, 8d, 9 and VSM;
+  ``rung_type`` "cluster");
+* **All AfC**: the same rungs for Clinical and Non-clinical together (with
+  anyone on a band whose clinical group is not recorded);
+* **Medical**: everyone in the Medical clinical group or on medical and dental
+  pay, on the medical grades Consultant, SAS, Resident doctor and Other
+  medical (``rung_type`` "grade").  Doctors are never put on AfC rungs.
+
+Characteristics
+---------------
+:data:`COMPARISONS` says, for each characteristic, which column is read, the
+advantaged group, the compared group and how their values are grouped; every
+other value (and a missing one) counts as Unknown.  Pass a
+:class:`Comparison` as ``characteristic=`` for any other split.
+
+========== ============ ============================= ============================== =====================
+name       column       advantaged                    compared                       unknown
+========== ============ ============================= ============================== =====================
+ethnicity  wres_group   White                         BME                            Unknown
+disability disability   Non-disabled ("No")           Disabled ("Yes")               Unknown
+sex        sex          Male                          Female                         Other, Unknown
+age        age_band     Under 55 (16-24 ... 45-54)    55 and over (55-64, 65+)       missing
+========== ============ ============================= ============================== =====================
+
+For age, "advantaged" only names the reference group of the comparison: age
+and career stage go together, so older staff are usually *more* often in
+senior bands, and a relative likelihood below 1 is expected.  The age split
+is the package's choice (PROPOSED), not an NHS rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.special import ndtr
+
+from .._result import Result
+from .._version import __version__
+from ..codes import (
+    BAND_DTYPE,
+    BAND_GROUP_DTYPE,
+    BANDS,
+    CLINICAL_GROUP_DTYPE,
+    MEDICAL_GRADE_DTYPE,
+    PAY_SYSTEM_DTYPE,
+    band_group,
+)
+from ..errors import WorkforceError
+from ._cohort import counted_people
+from ._likelihood import NON_ADVERSE, relative_likelihoods
+from ._stats import wilson_interval, z_value
+
+__all__ = [
+    "ladder",
+    "progression_gaps",
+    "Comparison",
+    "COMPARISONS",
+    "LADDER_COLUMNS",
+    "PROGRESSION_COLUMNS",
+    "THRESHOLDS",
+    "TIERS",
+    "STAFF_CATEGORIES",
+]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Which groups of a characteristic are compared.
+
+    Attributes
+    ----------
+    name : str
+        The characteristic's name in the tables (``characteristic`` column).
+    column : str
+        The people-table column read.
+    advantaged, compared : str
+        Labels of the advantaged group (the numerator of the relative
+        likelihood) and of the compared group (minoritised, disabled, ...).
+    advantaged_values, compared_values : tuple of str
+        The column's values in each group.  Every other value, and a missing
+        one, counts as ``unknown``.
+    unknown : str
+        Label of the rest.
+
+    Examples
+    --------
+    >>> COMPARISONS["disability"].compared
+    'Disabled'
+    >>> Comparison("nationality", "nationality", "British", ("British",), "Not British", ("Irish", "Polish")).groups
+    ('British', 'Not British', 'Unknown')
+    """
+
+    name: str
+    column: str
+    advantaged: str
+    advantaged_values: tuple[str, ...]
+    compared: str
+    compared_values: tuple[str, ...]
+    unknown: str = "Unknown"
+
+    @property
+    def groups(self) -> tuple[str, str, str]:
+        """The three group labels, in table order: advantaged, compared, unknown."""
+        return self.advantaged, self.compared, self.unknown
+
+    def describe(self) -> str:
+        return (f"{self.column}: {self.advantaged} = {list(self.advantaged_values)}, "
+                f"{self.compared} = {list(self.compared_values)}, {self.unknown} = any other value or missing")
+
+
+#: The characteristics :func:`ladder` and :func:`progression_gaps` know (see the module notes).
+COMPARISONS: dict[str, Comparison] = {c.name: c for c in (
+    Comparison("ethnicity", "wres_group", "White", ("White",), "BME", ("BME",)),
+    Comparison("disability", "disability", "Non-disabled", ("No",), "Disabled", ("Yes",)),
+    Comparison("sex", "sex", "Male", ("Male",), "Female", ("Female",)),
+    Comparison("age", "age_band", "Under 55", ("16-24", "25-34", "35-44", "45-54"),
+               "55 and over", ("55-64", "65+")),
+)}
+_ALIASES = {"age_band": "age", "wres": "ethnicity"}
+
+#: Staff categories, in table order.
+STAFF_CATEGORIES = ("Clinical", "Non-clinical", "All AfC", "Medical")
+#: Senior thresholds for AfC and VSM staff: label -> lowest senior band (that band and all above it, VSM last).
+THRESHOLDS = {"8a and above": "8a", "8c and above": "8c", "VSM": "VSM"}
+#: Senior threshold for medical staff: label -> the senior grades.
+MEDICAL_THRESHOLD = {"Consultant": ("Consultant",)}
+#: Band tiers for the disparity ratios (VSM is in the upper tier).
+TIERS = {"1-5": ("1", "2", "3", "4", "5"), "6-7": ("6", "7"), "8a+": ("8a", "8b", "8c", "8d", "9", "VSM")}
+#: Disparity ratios: (higher tier, lower tier).
+TIER_PAIRS = (("8a+", "1-5"), ("8a+", "6-7"), ("6-7", "1-5"))
+
+#: Columns of ``ladder(...).table``, always in this order.
+#:
+#: * ``organisation``, ``snapshot_date``, ``characteristic``, ``staff_category``
+#:   (:data:`STAFF_CATEGORIES`), ``rung_type`` ("band", "cluster" or "grade"),
+#:   ``rung`` ("1" ... "VSM", "1-4" ... "8c+", "Consultant" ...);
+#: * ``group`` and its ``role`` ("advantaged", "compared", "unknown");
+#: * ``headcount``; ``rung_total`` (everyone on the rung, unknowns included)
+#:   and ``share`` = headcount / rung_total (WRES style: the three shares of a
+#:   rung sum to 1);
+#: * ``rung_known`` (advantaged + compared on the rung), ``share_of_known`` =
+#:   headcount / rung_known with its Wilson interval ``share_of_known_low``,
+#:   ``share_of_known_high`` (missing for the unknown row);
+#: * the whole staff category (same organisation, all rungs of the rung's
+#:   kind): ``overall_headcount``, ``overall_total``, ``overall_known``,
+#:   ``overall_share``, ``overall_share_of_known``;
+#: * ``difference_pp`` = (share - overall_share) x 100 and
+#:   ``difference_of_known_pp`` = (share_of_known - overall_share_of_known) x 100;
+#: * ``state``: "estimated", "insufficient data" (fewer than ``min_size``
+#:   people of known group on the rung; figures still shown) or "not
+#:   estimable" (no one of known group on the rung).
+LADDER_COLUMNS = [
+    "organisation", "snapshot_date", "characteristic", "staff_category", "rung_type", "rung", "group", "role",
+    "headcount", "rung_total", "share",
+    "rung_known", "share_of_known", "share_of_known_low", "share_of_known_high",
+    "overall_headcount", "overall_total", "overall_known", "overall_share", "overall_share_of_known",
+    "difference_pp", "difference_of_known_pp", "state",
+]
+
+#: Columns of ``progression_gaps(...).table``, always in this order.
+#:
+#: * ``organisation``, ``snapshot_date``, ``characteristic``, ``advantaged``,
+#:   ``compared``, ``staff_category``;
+#: * ``measure``: "relative likelihood", "glass ceiling index" or "disparity
+#:   ratio"; ``comparison``: the senior threshold ("8a and above", "8c and
+#:   above", "VSM", "Consultant") or the tiers ("8a+ vs 1-5", ...);
+#: * ``value``, ``ci_low``, ``ci_high``, ``p_value``, ``outside_non_adverse``
+#:   (relative likelihoods only), ``significant`` (interval excludes 1),
+#:   ``state`` ("estimated", "insufficient data", "not estimable") and
+#:   ``reason``;
+#: * the counts behind it: ``advantaged_senior``, ``advantaged_total``,
+#:   ``compared_senior``, ``compared_total``, ``unknown_senior``,
+#:   ``unknown_total``.  "Total" is the pool (every rung of the category; for
+#:   a disparity ratio, the two tiers), "senior" the part of it at or above
+#:   the threshold (for a disparity ratio, the higher tier);
+#: * ``advantaged_rate`` and ``compared_rate`` (senior ÷ total), and the
+#:   compared group's share of known staff in the pool and in the senior
+#:   part: ``compared_share_pool``, ``compared_share_senior``.
+PROGRESSION_COLUMNS = [
+    "organisation", "snapshot_date", "characteristic", "advantaged", "compared", "staff_category",
+    "measure", "comparison",
+    "value", "ci_low", "ci_high", "p_value", "outside_non_adverse", "significant", "state", "reason",
+    "advantaged_senior", "advantaged_total", "compared_senior", "compared_total", "unknown_senior", "unknown_total",
+    "advantaged_rate", "compared_rate", "compared_share_pool", "compared_share_senior",
+]
+
+_MEASURES = ("relative likelihood", "glass ceiling index", "disparity ratio")
+_STATES = ("estimated", "insufficient data", "not estimable")
+_ROLES = ("advantaged", "compared", "unknown")
+
+# Rungs counted: the 13 bands (positions in BANDS), then the 4 medical grades.
+_N_BANDS = len(BANDS)
+_GRADES = tuple(MEDICAL_GRADE_DTYPE.categories)
+_N_RUNGS = _N_BANDS + len(_GRADES)
+_CLUSTERS = tuple(BAND_GROUP_DTYPE.categories)
+_CLUSTER_OF_BAND = band_group(pd.Series(BANDS)).cat.codes.to_numpy()
+# Categories counted: Clinical, Non-clinical, Medical (CLINICAL_GROUP_DTYPE order), then "on a band with no
+# clinical group" (counted in All AfC only).
+_N_COUNTED = 4
+_MEDICAL_PAY = list(PAY_SYSTEM_DTYPE.categories).index("Medical and Dental")
+_REQUIRED = ("organisation", "snapshot_date", "is_bank", "band", "medical_grade", "pay_system", "clinical_group")
+
+
+# ---------------------------------------------------------------- public
+
+
+def ladder(staff, *, characteristic: str | Comparison = "ethnicity", include_bank: bool = False,
+           confidence: float = 0.95, min_size: int = 10) -> Result:
+    """Each group's headcount and share on every rung of the pay ladder.
+
+    WRES indicator 1 and WDES metric 1: for each organisation, staff category
+    (Clinical, Non-clinical, All AfC, Medical) and rung (AfC bands and VSM,
+    the WDES clusters, medical grades), the headcount of each group, its
+    share of everyone on the rung (unknowns included, as WRES reports it),
+    its share of the staff whose group is known (with a Wilson interval), and
+    the same shares in the whole staff category for comparison.
+
+    Parameters
+    ----------
+    staff : StaffTable or pandas.DataFrame
+        From :func:`workforce.load_staff`, or its ``people`` table.  With
+        several snapshots, each organisation's latest is used.
+    characteristic : {"ethnicity", "disability", "sex", "age"} or Comparison
+        Which groups are compared (see :data:`COMPARISONS`).
+    include_bank : bool
+        Count people whose only assignments are bank (left out by default, as
+        in WRES and WDES since 2023).
+    confidence : float
+        Level of the Wilson intervals.
+    min_size : int
+        Rungs with fewer people of known group are "insufficient data".
+
+    Returns
+    -------
+    Result
+        ``.table`` has the columns :data:`LADDER_COLUMNS`: for every
+        organisation, the same rows (every rung of every staff category, three
+        groups each) whatever the input holds; rungs with no one on them have
+        zero headcounts and missing shares.  ``.method`` records the groups,
+        rungs, staff counted and version.
+
+    Examples
+    --------
+    >>> import workforce
+    >>> from workforce import ladder
+    >>> staff = workforce.load_staff(workforce.sample_data("soar_valley_staff_in_post_2025-03-31.xlsx"))
+    >>> t = ladder(staff).table
+    >>> bme = t[(t["staff_category"] == "All AfC") & (t["group"] == "BME") & (t["rung_type"] == "cluster")]
+    >>> print(bme[["rung", "headcount", "share", "overall_share"]].round(3).to_string(index=False))
+     rung  headcount  share  overall_share
+      1-4        930  0.406          0.349
+      5-7        843  0.328          0.349
+    8a-8b         66  0.188          0.349
+      8c+          5  0.066          0.349
+    >>> ladder(staff, characteristic="disability").table["group"].unique().tolist()
+    ['Non-disabled', 'Disabled', 'Unknown']
+    """
+    comparison = _comparison(characteristic)
+    counted = _count(staff, comparison, include_bank)
+    table = _ladder_table(counted, comparison, confidence, min_size)
+    return Result(table=table, method=_method("ladder", comparison, counted, include_bank, confidence, min_size))
+
+
+def progression_gaps(staff, *, characteristic: str | Comparison = "ethnicity", include_bank: bool = False,
+                     confidence: float = 0.95, min_size: int = 10) -> Result:
+    """How much less often the compared group reaches the senior rungs.
+
+    For each organisation and staff category (Clinical, Non-clinical, All AfC
+    and Medical), three measures, all from the same counts as :func:`ladder`
+    (people of unknown group are left out of every measure and reported in
+    ``unknown_senior`` and ``unknown_total``):
+
+    **Relative likelihood** (``measure`` "relative likelihood") of the
+    advantaged group being in a senior rung compared with the compared group,
+    in the WRES direction (advantaged over compared, as in indicators 2 and
+    4)::
+
+        RL = (advantaged_senior / advantaged_total) / (compared_senior / compared_total)
+
+    Above 1 means the compared group (BME, Disabled, ...) is less often
+    senior: worse off.  Senior is "8a and above" (8a-8d, 9 and VSM), "8c and
+    above" and "VSM" for AfC and VSM staff (:data:`THRESHOLDS`) and
+    "Consultant" for medical staff, each out of everyone on a rung of the
+    category.  Katz log interval, Wald p-value, the NHS non-adverse range
+    0.80-1.25 and "not estimable" for zero cells, as
+    :func:`workforce.analysis._likelihood.relative_likelihoods`.
+
+    **Glass ceiling index** (``measure`` "glass ceiling index"; EIGE, *She
+    Figures*; definitions 8.5), for the same thresholds::
+
+        GCI = compared share of known staff in all rungs / compared share of known staff in the senior rungs
+
+    1 means no difference, above 1 a glass ceiling (the compared group is
+    under-represented at the top), below 1 over-represented.  For medical
+    staff: all doctors against consultants.  No interval is given: GCI > 1
+    exactly when RL > 1 for the same threshold (both come from one 2×2
+    table), so the relative likelihood's interval and p-value speak for it.
+    Not estimable when no one of the compared group is senior.
+
+    **Disparity ratio** (``measure`` "disparity ratio"; AfC and VSM staff)
+    between the tiers lower (bands 1-5), middle (6-7) and upper (8a-9 and
+    VSM) (:data:`TIERS`), for the pairs "8a+ vs 1-5", "8a+ vs 6-7" and
+    "6-7 vs 1-5"::
+
+        DR(lower -> higher) = (advantaged_higher / advantaged_lower) / (compared_higher / compared_lower)
+
+    the advantaged group's ratio of people in the higher tier to the lower
+    one over the compared group's: 1 is parity, above 1 means the advantaged
+    group progresses more (the PROPOSED definition in the domain notes,
+    section 8.3; NHS England's own method is unpublished).  It is the odds
+    ratio of the 2×2 table (group × tier), with the Woolf log interval
+    ``exp(log DR ± z·sqrt(1/a + 1/b + 1/c + 1/d))`` and the Wald p-value;
+    not estimable when a cell is zero.  The compared group's share of known
+    staff in the higher tier divided by its share in the two tiers together
+    is ``compared_share_senior / compared_share_pool``.
+
+    Parameters
+    ----------
+    staff : StaffTable or pandas.DataFrame
+        As for :func:`ladder`.
+    characteristic : {"ethnicity", "disability", "sex", "age"} or Comparison
+        Which groups are compared (see :data:`COMPARISONS`).
+    include_bank : bool
+        Count people whose only assignments are bank (left out by default).
+    confidence : float
+        Level of the intervals.
+    min_size : int
+        When the advantaged or compared group has fewer people in the pool,
+        the state is "insufficient data" (figures still shown).
+
+    Returns
+    -------
+    Result
+        ``.table`` has the columns :data:`PROGRESSION_COLUMNS`; for every
+        organisation the same rows.  ``.method`` records the definitions,
+        directions, thresholds, tiers, staff counted and version.
+
+    Examples
+    --------
+    >>> import workforce
+    >>> from workforce import progression_gaps
+    >>> staff = workforce.load_staff(workforce.sample_data("soar_valley_staff_in_post_2025-03-31.xlsx"))
+    >>> gaps = progression_gaps(staff).table
+    >>> rl = gaps[(gaps["measure"] == "relative likelihood") & (gaps["staff_category"] == "All AfC")]
+    >>> print(rl[["comparison", "value", "ci_low", "ci_high", "significant", "state"]].round(2).to_string(index=False))
+      comparison  value  ci_low  ci_high  significant         state
+    8a and above   2.70    2.10     3.46         True     estimated
+    8c and above   7.64    3.08    18.91         True     estimated
+             VSM    NaN     NaN      NaN         <NA> not estimable
+    """
+    comparison = _comparison(characteristic)
+    counted = _count(staff, comparison, include_bank)
+    table = _gaps_table(counted, comparison, confidence, min_size)
+    return Result(table=table,
+                  method=_method("progression_gaps", comparison, counted, include_bank, confidence, min_size))
+
+
+# ---------------------------------------------------------------- counting
+
+
+@dataclass(frozen=True)
+class _Counted:
+    counts: np.ndarray  # (organisations, _N_COUNTED categories, _N_RUNGS rungs, 3 groups)
+    organisations: list[str]
+    dates: np.ndarray  # each organisation's snapshot date (datetime64[ns])
+    snapshots: list[str]
+    people: int  # people counted (on a rung)
+    off_ladder: int  # people kept but on no rung
+
+
+def _comparison(characteristic) -> Comparison:
+    if isinstance(characteristic, Comparison):
+        return characteristic
+    name = _ALIASES.get(characteristic, characteristic) if isinstance(characteristic, str) else characteristic
+    if name not in COMPARISONS:
+        raise WorkforceError(f"characteristic must be one of {list(COMPARISONS)}, or a Comparison; "
+                             f"got {characteristic!r}.")
+    return COMPARISONS[name]
+
+
+def _codes(values: pd.Series, dtype: pd.CategoricalDtype) -> np.ndarray:
+    """Category codes of ``values`` under ``dtype`` (-1: missing or another value); cheap when already so typed."""
+    if values.dtype != dtype:
+        values = values.astype(dtype)
+    return values.cat.codes.to_numpy()
+
+
+def _count(staff, comparison: Comparison, include_bank: bool) -> _Counted:
+    """Headcounts by organisation, category, rung and group: one ``np.bincount`` on combined codes."""
+    frame = staff.people if hasattr(staff, "people") else staff
+    if isinstance(frame, pd.DataFrame):
+        missing = [c for c in ("person_id", *_REQUIRED, comparison.column) if c not in frame]
+        if missing:
+            raise WorkforceError(f"the staff table has no column(s) {missing}; pass the result of "
+                                 "workforce.load_staff (or its .people table).")
+    people, keep, snapshots = counted_people(staff, include_bank)
+
+    # organisation (a missing one is its own organisation, "Not recorded")
+    org = people["organisation"]
+    if not isinstance(org.dtype, pd.CategoricalDtype):
+        org = org.astype("category")
+    org_codes = org.cat.codes.to_numpy().astype(np.int64)
+    organisations = [str(o) for o in org.cat.categories]
+    if (org_codes < 0).any():
+        org_codes = np.where(org_codes < 0, len(organisations), org_codes)
+        organisations.append("Not recorded")
+    n_org = len(organisations)
+
+    # staff category and rung: doctors (Medical clinical group, medical pay or a medical grade) on grades only
+    clinical = _codes(people["clinical_group"], CLINICAL_GROUP_DTYPE)
+    grade = _codes(people["medical_grade"], MEDICAL_GRADE_DTYPE)
+    band = _codes(people["band"], BAND_DTYPE)
+    medical = (clinical == 2) | (_codes(people["pay_system"], PAY_SYSTEM_DTYPE) == _MEDICAL_PAY) | (grade >= 0)
+    category = np.where(medical, 2, np.where(clinical >= 0, clinical, 3)).astype(np.int64)
+    rung = np.where(medical, np.where(grade >= 0, grade + _N_BANDS, -1), band).astype(np.int64)
+
+    # group: 0 advantaged, 1 compared, 2 unknown, by the column's categories (code -1 takes the last entry)
+    values = people[comparison.column]
+    if not isinstance(values.dtype, pd.CategoricalDtype):
+        values = values.astype("category")
+    labels = [str(v) for v in values.cat.categories]
+    lookup = np.array([0 if v in comparison.advantaged_values else 1 if v in comparison.compared_values else 2
+                       for v in labels] + [2], dtype=np.int64)
+    group = lookup[values.cat.codes.to_numpy()]
+
+    on_ladder = keep & (rung >= 0)
+    n_bins = n_org * _N_COUNTED * _N_RUNGS * 3
+    bins = ((org_codes * _N_COUNTED + category) * _N_RUNGS + rung) * 3 + group
+    bins = np.where(on_ladder, bins, n_bins)
+    counts = np.bincount(bins, minlength=n_bins + 1)[:n_bins].reshape(n_org, _N_COUNTED, _N_RUNGS, 3)
+
+    # organisations with no one counted (a filtered table keeps the others as unused categories) are left out
+    present = np.bincount(np.where(keep, org_codes, n_org), minlength=n_org + 1)[:n_org] > 0
+    if not present.all():
+        organisations = [o for o, here in zip(organisations, present) if here]
+        renumber = np.cumsum(present) - 1
+        org_codes = np.where(present[org_codes], renumber[org_codes], -1)
+        keep = keep & (org_codes >= 0)
+        counts = counts[present]
+        n_org = len(organisations)
+
+    # each organisation's snapshot date (one per organisation after counted_people)
+    if len(snapshots) == 1:
+        org_dates = np.full(n_org, np.datetime64(snapshots[0], "ns"))
+    else:
+        org_dates = np.full(n_org, np.datetime64("NaT", "ns"))
+        dates = people["snapshot_date"].to_numpy()[keep]
+        latest = pd.Series(dates).groupby(org_codes[keep]).max().astype("datetime64[ns]")
+        org_dates[latest.index.to_numpy()] = latest.to_numpy()
+    n_kept = int(keep.sum())
+    n_on = int(on_ladder.sum())
+    return _Counted(counts, organisations, org_dates, snapshots, n_on, n_kept - n_on)
+
+
+def _afc_and_medical(counts: np.ndarray):
+    """AfC counts (org, [Clinical, Non-clinical, All AfC], 13 bands, 3) and medical (org, 4 grades, 3)."""
+    bands = counts[:, :, :_N_BANDS, :]
+    afc = np.stack([bands[:, 0], bands[:, 1], bands[:, 0] + bands[:, 1] + bands[:, 3]], axis=1)
+    medical = counts[:, 2, _N_BANDS:, :]
+    return afc, medical
+
+
+# ---------------------------------------------------------------- the ladder
+
+
+def _ladder_table(counted: _Counted, comparison: Comparison, confidence: float, min_size: int) -> pd.DataFrame:
+    afc, medical = _afc_and_medical(counted.counts)
+    n_org = afc.shape[0]
+    into_cluster = np.zeros((_N_BANDS, len(_CLUSTERS)), dtype=np.int64)
+    into_cluster[np.arange(_N_BANDS), _CLUSTER_OF_BAND] = 1
+    clusters = np.einsum("ocbg,bk->ockg", afc, into_cluster)
+    # rungs per organisation, in table order: for each AfC category its bands then clusters; then medical grades
+    afc_rungs = np.concatenate([afc, clusters], axis=2)  # (org, 3, 17, 3)
+    afc_overall = afc.sum(axis=2)  # (org, 3, 3): all bands
+    med_rungs = medical[:, None]  # (org, 1, 4, 3)
+    med_overall = medical.sum(axis=1)[:, None]  # (org, 1, 3)
+    n_afc_rungs, n_med = afc_rungs.shape[2], len(_GRADES)
+    per_org = 3 * n_afc_rungs + n_med  # rungs per organisation
+
+    heads = np.concatenate([afc_rungs.reshape(n_org, 3 * n_afc_rungs, 3), med_rungs.reshape(n_org, n_med, 3)], axis=1)
+    overall = np.concatenate([np.repeat(afc_overall, n_afc_rungs, axis=1), np.repeat(med_overall, n_med, axis=1)],
+                             axis=1)  # (org, per_org, 3)
+    rung_names = list(BANDS) + list(_CLUSTERS)
+    rung_types = ["band"] * _N_BANDS + ["cluster"] * len(_CLUSTERS)
+    cat_of_rung = np.array([c for c in STAFF_CATEGORIES[:3] for _ in range(n_afc_rungs)] + ["Medical"] * n_med,
+                           dtype=object)
+    type_of_rung = np.array(rung_types * 3 + ["grade"] * n_med, dtype=object)
+    name_of_rung = np.array(rung_names * 3 + list(_GRADES), dtype=object)
+
+    k = heads.reshape(-1).astype(np.int64)  # row = (org, rung, group)
+    rung_total = np.repeat(heads.sum(axis=2).reshape(-1), 3)
+    rung_known = np.repeat(heads[:, :, :2].sum(axis=2).reshape(-1), 3)
+    ko = overall.reshape(-1).astype(np.int64)
+    overall_total = np.repeat(overall.sum(axis=2).reshape(-1), 3)
+    overall_known = np.repeat(overall[:, :, :2].sum(axis=2).reshape(-1), 3)
+    unknown = np.tile(np.array([False, False, True]), n_org * per_org)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(rung_total > 0, k / rung_total, np.nan)
+        share_known = np.where((rung_known > 0) & ~unknown, k / rung_known, np.nan)
+        overall_share = np.where(overall_total > 0, ko / overall_total, np.nan)
+        overall_known_share = np.where((overall_known > 0) & ~unknown, ko / overall_known, np.nan)
+    low, high = wilson_interval(k, np.where(unknown, 0, rung_known), confidence)
+    state = np.where(rung_known == 0, _STATES[2], np.where(rung_known < min_size, _STATES[1], _STATES[0]))
+
+    n_rows = len(k)
+    rows_per_org = per_org * 3
+    org_index = np.repeat(np.arange(n_org), rows_per_org)
+    table = pd.DataFrame({
+        "organisation": np.asarray(counted.organisations, dtype=object)[org_index],
+        "snapshot_date": counted.dates[org_index],
+        "characteristic": np.full(n_rows, comparison.name, dtype=object),
+        "staff_category": np.tile(np.repeat(cat_of_rung, 3), n_org),
+        "rung_type": np.tile(np.repeat(type_of_rung, 3), n_org),
+        "rung": np.tile(np.repeat(name_of_rung, 3), n_org),
+        "group": np.tile(np.asarray(comparison.groups, dtype=object), n_org * per_org),
+        "role": np.tile(np.asarray(_ROLES, dtype=object), n_org * per_org),
+        "headcount": k, "rung_total": rung_total.astype(np.int64), "share": share,
+        "rung_known": rung_known.astype(np.int64), "share_of_known": share_known,
+        "share_of_known_low": low, "share_of_known_high": high,
+        "overall_headcount": ko, "overall_total": overall_total.astype(np.int64),
+        "overall_known": overall_known.astype(np.int64),
+        "overall_share": overall_share, "overall_share_of_known": overall_known_share,
+        "difference_pp": (share - overall_share) * 100,
+        "difference_of_known_pp": (share_known - overall_known_share) * 100,
+        "state": state,
+    })
+    for text in ("organisation", "characteristic", "staff_category", "rung_type", "rung", "group", "role", "state"):
+        table[text] = table[text].astype("str")
+    table["snapshot_date"] = table["snapshot_date"].astype("datetime64[ns]")
+    return table[LADDER_COLUMNS]
+
+
+# ---------------------------------------------------------------- progression gaps
+
+
+def _gaps_table(counted: _Counted, comparison: Comparison, confidence: float, min_size: int) -> pd.DataFrame:
+    afc, medical = _afc_and_medical(counted.counts)
+    n_org = afc.shape[0]
+    # each comparison: (category, measure, label, senior rungs, pool rungs) as masks over bands / grades
+    band_pos = {b: i for i, b in enumerate(BANDS)}
+    plans = []  # (category index into afc or "Medical", measure, label, senior mask, pool mask)
+    all_bands = np.ones(_N_BANDS, dtype=bool)
+    for c, category in enumerate(STAFF_CATEGORIES[:3]):
+        for label, lowest in THRESHOLDS.items():
+            senior = np.arange(_N_BANDS) >= band_pos[lowest]
+            plans += [(c, category, measure, label, senior, all_bands) for measure in _MEASURES[:2]]
+        for higher, lower in TIER_PAIRS:
+            hi = np.isin(np.asarray(BANDS), TIERS[higher])
+            lo = np.isin(np.asarray(BANDS), TIERS[lower])
+            plans.append((c, category, _MEASURES[2], f"{higher} vs {lower}", hi, hi | lo))
+    for label, grades in MEDICAL_THRESHOLD.items():
+        senior = np.isin(np.asarray(_GRADES), grades)
+        all_grades = np.ones(len(_GRADES), dtype=bool)
+        plans += [(None, "Medical", measure, label, senior, all_grades) for measure in _MEASURES[:2]]
+
+    # counts (org, plan, group) in the senior part and the pool
+    senior_counts, pool_counts = [], []
+    for c, _, _, _, senior, pool in plans:
+        source = medical if c is None else afc[:, c]  # (org, rungs, 3)
+        senior_counts.append(source[:, senior].sum(axis=1))
+        pool_counts.append(source[:, pool].sum(axis=1))
+    senior_counts = np.stack(senior_counts, axis=1).reshape(-1, 3).astype(float)  # row = (org, plan)
+    pool_counts = np.stack(pool_counts, axis=1).reshape(-1, 3).astype(float)
+    ea, eb, eu = senior_counts.T
+    ta, tb, tu = pool_counts.T
+    n_plans = len(plans)
+    measure = np.tile(np.array([p[2] for p in plans], dtype=object), n_org)
+    n_rows = len(measure)
+
+    value = np.full(n_rows, np.nan)
+    ci_low, ci_high, p_value = value.copy(), value.copy(), value.copy()
+    outside = np.full(n_rows, None, dtype=object)
+    significant = np.full(n_rows, None, dtype=object)
+    small = np.minimum(ta, tb) < min_size
+    state = np.where(small, _STATES[1], _STATES[0]).astype(object)
+    reason = np.where(small, f"fewer than {min_size} people in a group", "").astype(object)
+
+    rl_rows = np.flatnonzero(measure == _MEASURES[0])
+    if rl_rows.size:
+        for i, rl in zip(rl_rows, relative_likelihoods(ea[rl_rows], ta[rl_rows], eb[rl_rows], tb[rl_rows],
+                                                       confidence=confidence, min_total=min_size)):
+            value[i], ci_low[i], ci_high[i], p_value[i] = rl.ratio, rl.ci_low, rl.ci_high, rl.p_value
+            outside[i], significant[i] = rl.outside_non_adverse, rl.significant
+            state[i], reason[i] = rl.state, rl.reason
+
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share_pool = np.where(ta + tb > 0, tb / (ta + tb), np.nan)
+        share_senior = np.where(ea + eb > 0, eb / (ea + eb), np.nan)
+
+    gci = measure == _MEASURES[1]
+    gci_bad = gci & ~(eb > 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        value[gci] = share_pool[gci] / share_senior[gci]
+    value[gci_bad] = np.nan
+    reason[gci_bad] = np.where(ta[gci_bad] + tb[gci_bad] == 0, "a group has no people",
+                               "no one of the compared group is senior, so the index is infinite or undefined")
+    state[gci_bad] = _STATES[2]
+
+    dr = measure == _MEASURES[2]
+    cells = np.stack([ea, ta - ea, eb, tb - eb])  # advantaged higher, lower; compared higher, lower
+    z = z_value(confidence)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        log_dr = np.log(cells[0]) - np.log(cells[1]) - np.log(cells[2]) + np.log(cells[3])
+        se = np.sqrt((1 / cells).sum(axis=0))
+        dr_p = 2 * ndtr(-np.abs(log_dr) / se)
+    dr_ok = dr & (cells > 0).all(axis=0)
+    dr_bad = dr & ~dr_ok
+    value[dr_ok] = np.exp(log_dr[dr_ok])
+    ci_low[dr_ok] = np.exp(log_dr[dr_ok] - z * se[dr_ok])
+    ci_high[dr_ok] = np.exp(log_dr[dr_ok] + z * se[dr_ok])
+    p_value[dr_ok] = dr_p[dr_ok]
+    significant[dr_ok] = (ci_low[dr_ok] > 1) | (ci_high[dr_ok] < 1)
+    state[dr_bad] = _STATES[2]
+    reason[dr_bad] = np.where((ta[dr_bad] == 0) | (tb[dr_bad] == 0), "a group has no people",
+                              "a group has no one in one of the two tiers, so the ratio or its interval is 0 "
+                              "or infinite")
+
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rate_a = np.where(ta > 0, ea / ta, np.nan)
+        rate_b = np.where(tb > 0, eb / tb, np.nan)
+    org_index = np.repeat(np.arange(n_org), n_plans)
+    table = pd.DataFrame({
+        "organisation": np.asarray(counted.organisations, dtype=object)[org_index],
+        "snapshot_date": counted.dates[org_index],
+        "characteristic": comparison.name, "advantaged": comparison.advantaged, "compared": comparison.compared,
+        "staff_category": np.tile(np.array([p[1] for p in plans], dtype=object), n_org),
+        "measure": measure,
+        "comparison": np.tile(np.array([p[3] for p in plans], dtype=object), n_org),
+        "value": value, "ci_low": ci_low, "ci_high": ci_high, "p_value": p_value,
+        "outside_non_adverse": pd.array(list(outside), dtype="boolean"),
+        "significant": pd.array(list(significant), dtype="boolean"),
+        "state": state, "reason": reason,
+        "advantaged_senior": ea.astype(np.int64), "advantaged_total": ta.astype(np.int64),
+        "compared_senior": eb.astype(np.int64), "compared_total": tb.astype(np.int64),
+        "unknown_senior": eu.astype(np.int64), "unknown_total": tu.astype(np.int64),
+        "advantaged_rate": rate_a, "compared_rate": rate_b,
+        "compared_share_pool": share_pool, "compared_share_senior": share_senior,
+    }, index=pd.RangeIndex(n_rows))
+    for text in ("organisation", "characteristic", "advantaged", "compared", "staff_category", "measure",
+                 "comparison", "state", "reason"):
+        table[text] = table[text].astype("str")
+    table["snapshot_date"] = table["snapshot_date"].astype("datetime64[ns]")
+    return table[PROGRESSION_COLUMNS]
+
+
+# ---------------------------------------------------------------- method
+
+
+def _method(analysis: str, comparison: Comparison, counted: _Counted, include_bank: bool, confidence: float,
+            min_size: int) -> dict:
+    method = {
+        "analysis": analysis,
+        "characteristic": comparison.name,
+        "groups": comparison.describe(),
+        "advantaged group": comparison.advantaged,
+        "compared group": comparison.compared,
+        "staff": "one row per person (primary assignment); each organisation's latest snapshot"
+                 + ("" if include_bank else "; people whose only assignments are bank left out (WRES; WDES since "
+                                            "2023)"),
+        "bank staff": "included" if include_bank else "excluded",
+        "snapshots": counted.snapshots,
+        "people counted": counted.people,
+        "not on a rung": counted.off_ladder,
+        "staff categories": "Clinical and Non-clinical by clinical_group on AfC bands and VSM; All AfC = both "
+                            "(and anyone on a band with no clinical group); Medical = Medical clinical group, medical "
+                            "and dental pay or a medical grade, on medical grades only (never on AfC bands)",
+        "rungs": f"bands {list(BANDS)}; WDES clusters {list(_CLUSTERS)} (8c+ = 8c, 8d, 9, VSM); "
+                 f"medical grades {list(_GRADES)}",
+    }
+    if analysis == "ladder":
+        method.update({
+            "share": "headcount / everyone on the rung, unknowns included (WRES indicator 1 style; shares sum to 1)",
+            "share of known": f"headcount / people of known group on the rung, Wilson score interval {confidence:.0%}",
+            "overall": "the same organisation and staff category, all rungs of the rung's kind (bands or grades)",
+            "difference": "percentage points, rung share minus overall share",
+            "minimum group size": f"{min_size} people of known group on a rung, else 'insufficient data'",
+        })
+    else:
+        method.update({
+            "relative likelihood": "rate(advantaged senior) / rate(compared senior), rate = senior / everyone on a "
+                                   "rung of the category; > 1 means the compared group is worse off",
+            "relative likelihood interval": f"Katz log method, {confidence:.0%}; p-value Wald z-test of log RL = 0",
+            "non-adverse range": f"{NON_ADVERSE[0]:.2f}-{NON_ADVERSE[1]:.2f} (four-fifths rule)",
+            "thresholds": {**{k: f"{v} and above, VSM last" if k != "VSM" else "VSM" for k, v in THRESHOLDS.items()},
+                           **{k: list(v) for k, v in MEDICAL_THRESHOLD.items()}},
+            "glass ceiling index": "compared share of known staff in all rungs / compared share in the senior rungs "
+                                   "(EIGE She Figures); > 1 means a glass ceiling; medical: all doctors vs "
+                                   "consultants; no interval (GCI > 1 exactly when RL > 1)",
+            "disparity ratio": "(advantaged higher / advantaged lower) / (compared higher / compared lower) between "
+                               "tiers; > 1 means the advantaged group progresses more; Woolf log interval, Wald "
+                               "p-value (PROPOSED definition, domain notes 8.3)",
+            "tiers": {k: list(v) for k, v in TIERS.items()},
+            "unknowns": "left out of every measure; reported in unknown_senior and unknown_total",
+            "zero cells": "not estimable (no number given)",
+            "minimum group size": f"{min_size} people in the advantaged or compared group, else 'insufficient data'",
+        })
+    method["version"] = f"workforce {__version__}"
+    return method

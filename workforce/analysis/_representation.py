@@ -1,0 +1,403 @@
+"""Representation: does the workforce reflect the population it serves?
+
+For each group (an ethnic group, a sex, an age band, or a sex × ethnicity
+intersection), the staff share is compared with the population share of a
+benchmark made by :func:`workforce.population`:
+
+* staff count and share, with a Wilson score interval;
+* the representation ratio, staff share ÷ population share.  The population
+  share comes from a census count, so it is treated as known, and the ratio's
+  interval is the Wilson interval divided by the population share;
+* the difference in percentage points;
+* an exact two-sided binomial test of the staff count against the population
+  share, with Benjamini-Hochberg adjustment across the groups compared in the
+  same subgroup (both p-values are shown);
+* which benchmark (area and ages) each row was compared with;
+* the shortfall: how many more staff from the group it would take, with no one
+  leaving, for the group's share to reach the population share
+  (``ceil((p·n − k) / (1 − p))``);
+* a flag: under-represented, over-represented, no evidence of a difference, or
+  insufficient data (fewer than ``min_size`` staff with a known group).
+
+Shares use the staff whose group is known and comparable with the benchmark.
+The others (unknown ethnicity, sex recorded as Other, ages outside the
+benchmark's ages) are always reported in ``unknown_count`` and
+``unknown_share``; with ``bounds=True`` each share and ratio is also worked
+out with all of them inside the group and all of them outside it, the best
+and worst case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from .._result import Result
+from .._version import __version__
+from ..codes import grade_group
+from ..errors import WorkforceError
+from ._cohort import counted_people
+from ._stats import benjamini_hochberg, binomial_test, wilson_interval
+
+__all__ = ["representation", "icb_view", "REPRESENTATION_COLUMNS", "LEVELS", "SPLITS"]
+
+#: Ethnicity levels and the staff column holding each.
+LEVELS = {"census19": "ethnicity_census19", "census5": "ethnicity_census5", "nhs5": "ethnicity_nhs5",
+          "wres": "wres_group"}
+#: Characteristics and their staff column (ethnicity's depends on ``level``).
+_CHARACTERISTICS = {"ethnicity": None, "sex": "sex", "age_band": "age_band"}
+#: What ``by=`` may split on.
+SPLITS = {"organisation": "organisation", "band_group": None, "staff_group": "staff_group",
+          "clinical_group": "clinical_group"}
+#: Census 2021 groups that NHS ethnic category codes cannot tell apart from another group.
+_FOLD_CENSUS19 = {"White: Roma": "White: Other White",
+                  "Other ethnic group: Arab": "Other ethnic group: Any other ethnic group"}
+_FLAGS = ("under-represented", "over-represented", "no evidence of a difference", "insufficient data")
+
+#: Columns of ``representation(...).table``, always in this order.
+REPRESENTATION_COLUMNS = [
+    "by", "subgroup", "characteristic", "level", "group",
+    "staff_count", "staff_total", "staff_share", "staff_share_low", "staff_share_high",
+    "population_share", "ratio", "ratio_low", "ratio_high", "difference_pp",
+    "p_value", "p_adjusted", "shortfall", "flag",
+    "unknown_count", "unknown_share",
+    "share_if_unknown_in", "share_if_unknown_out", "ratio_if_unknown_in", "ratio_if_unknown_out",
+    "benchmark", "benchmark_ages",
+]
+
+
+def representation(
+    staff,
+    population: pd.DataFrame,
+    *,
+    characteristic: str | Sequence[str] = "ethnicity",
+    level: str = "nhs5",
+    by: str | None = None,
+    confidence: float = 0.95,
+    alpha: float = 0.05,
+    min_size: int = 30,
+    bounds: bool = False,
+    include_bank: bool = False,
+) -> Result:
+    """Compare the staff with a population benchmark, group by group.
+
+    Parameters
+    ----------
+    staff : StaffTable or pandas.DataFrame
+        From :func:`workforce.load_staff` (its ``people`` are used: one row
+        per person).  With several snapshots, each organisation's latest is
+        used.
+    population : pandas.DataFrame
+        A benchmark from :func:`workforce.population`.
+    characteristic : {"ethnicity", "sex", "age_band"} or a pair
+        A pair such as ``("sex", "ethnicity")`` compares the intersections,
+        with the rows for each characteristic on its own alongside.
+    level : {"nhs5", "census5", "census19", "wres"}
+        The ethnic grouping: five groups with Chinese in Other (NHS 2001
+        codes, the default for NHS-coded staff) or in Asian (Census 2021), the
+        Census 2021 19 groups (Roma counted with Other White and Arab with Any
+        other ethnic group, as NHS codes cannot tell them apart), or White /
+        BME.
+    by : {"organisation", "band_group", "staff_group", "clinical_group"}, optional
+        Repeat the comparison within each subgroup (band groups are 1-4, 5-7,
+        8a-8b, 8c+ with VSM, Medical, Other pay).
+    confidence, alpha : float
+        Interval level, and the adjusted p-value below which a difference is
+        flagged.
+    min_size : int
+        Fewer staff than this with a known group gives "insufficient data".
+    bounds : bool
+        Also give each share and ratio with the unknowns all inside and all
+        outside the group.
+    include_bank : bool
+        Count people whose only assignments are bank (left out by default, as
+        in WRES and WDES).
+
+    Returns
+    -------
+    Result
+        ``.table`` has the columns :data:`REPRESENTATION_COLUMNS`.
+
+    Examples
+    --------
+    >>> import workforce
+    >>> staff = workforce.load_staff(workforce.sample_data("soar_valley_staff_in_post_2025-03-31.xlsx"))
+    >>> result = workforce.representation(staff, workforce.population("Leicester"))
+    >>> result.table[["group", "staff_share", "population_share", "flag"]].shape
+    (5, 4)
+    """
+    people, keep, snapshots = counted_people(staff, include_bank)
+    characteristics = _characteristics(characteristic)
+    if level not in LEVELS:
+        raise WorkforceError(f"level {level!r} is not one of {list(LEVELS)}.")
+    split, subgroup_names, subgroup_codes = _split(people, by, keep)
+    shares = {c: _population_shares(population, c, level) for c in characteristics}
+    rows = [_count_rows(codes, lookup, pop_share, split, subgroup_names, subgroup_codes, name,
+                        level if "ethnicity" in name else "")
+            for name, codes, lookup, pop_share in _families(people, characteristics, level, shares)]
+    counts = {column: np.concatenate([r[column] for r in rows]) for column in rows[0]}
+    table = _statistics(counts, confidence, alpha, min_size, bounds)
+    benchmark = _benchmark(population)
+    table["benchmark"] = str(benchmark.get("area", ""))
+    table["benchmark_ages"] = str(benchmark.get("ages", ""))
+    return Result(table=table, benchmark=benchmark,
+                  method=_method(confidence, alpha, min_size, bounds, include_bank, level, characteristics,
+                                 snapshots))
+
+
+def icb_view(staff, benchmarks: dict, **options) -> Result:
+    """Each organisation against its own benchmark, side by side.
+
+    Parameters
+    ----------
+    staff : StaffTable or pandas.DataFrame
+        Staff of several organisations (for example the trusts of an ICB).
+    benchmarks : dict
+        Organisation name (as in the staff table) -> population benchmark
+        (a trust's catchment, or a chosen area).
+    **options
+        Passed to :func:`representation` (not ``by``).
+
+    Returns
+    -------
+    Result
+        ``by`` is "organisation" and ``subgroup`` the organisation; the
+        benchmark records each organisation's area.
+
+    Examples
+    --------
+    >>> import workforce
+    >>> files = ["soar_valley_staff_in_post_2025-03-31.xlsx", "rutland_vale_staff_in_post_2025-03-31.xlsx"]
+    >>> staff = workforce.load_staff([workforce.sample_data(f) for f in files])
+    >>> view = workforce.icb_view(staff, {"Soar Valley Hospitals NHS Trust": workforce.population("Leicester"),
+    ...                                   "Rutland Vale Healthcare NHS Trust": workforce.population("Rutland")})
+    >>> sorted(view.table["subgroup"].unique())
+    ['Rutland Vale Healthcare NHS Trust', 'Soar Valley Hospitals NHS Trust']
+    """
+    if "by" in options:
+        raise WorkforceError("icb_view splits by organisation itself; leave out by=.")
+    people = staff.people if hasattr(staff, "people") else staff
+    known = set(people["organisation"].dropna().astype(str))
+    missing = [org for org in benchmarks if org not in known]
+    if missing:
+        raise WorkforceError(f"no staff for {missing}; the organisations in the staff table are {sorted(known)}.")
+    tables, areas, method = [], {}, {}
+    for org, population in benchmarks.items():
+        one = representation(people[people["organisation"].astype(str) == org], population, **options)
+        tables.append(one.table.assign(by="organisation", subgroup=org))
+        areas[org] = one.benchmark
+        method = one.method
+    return Result(table=pd.concat(tables, ignore_index=True), benchmark={"by organisation": areas},
+                  method={**method, "analysis": "icb_view"})
+
+
+# ---------------------------------------------------------------- staff side
+
+
+def _characteristics(characteristic) -> list[str]:
+    chars = [characteristic] if isinstance(characteristic, str) else list(characteristic)
+    bad = [c for c in chars if c not in _CHARACTERISTICS]
+    if bad or not 1 <= len(chars) <= 2 or len(set(chars)) != len(chars):
+        raise WorkforceError(f"characteristic must be one of {list(_CHARACTERISTICS)}, or a pair of them such as "
+                             f"('sex', 'ethnicity'); got {characteristic!r}.")
+    return chars
+
+
+def _split(people: pd.DataFrame, by: str | None, keep: np.ndarray):
+    """Subgroup names, and each compared row's subgroup number (-1: not compared)."""
+    if by is None:
+        return "all", ["All staff"], keep
+    if by not in SPLITS:
+        raise WorkforceError(f"by={by!r} is not one of {list(SPLITS)}.")
+    values = grade_group(people["band"], people["pay_system"]) if by == "band_group" else people[SPLITS[by]]
+    values = values.astype("category")
+    codes = np.where(keep, values.cat.codes.to_numpy(), -1).astype(np.intp)
+    return by, [str(v) for v in values.cat.categories], codes
+
+
+def _category_codes(people: pd.DataFrame, characteristic: str, level: str, groups: pd.Index):
+    """Each person's category code, and the position of each category in ``groups``.
+
+    Counting happens on the category codes; categories are mapped to the
+    benchmark's groups afterwards (-1: unknown, or not one of its groups), so
+    no per-person lookup is needed.
+    """
+    column = LEVELS[level] if characteristic == "ethnicity" else _CHARACTERISTICS[characteristic]
+    values = people[column]
+    if not isinstance(values.dtype, pd.CategoricalDtype):
+        values = values.astype("category")
+    labels = pd.Series(values.cat.categories.astype(str))
+    if characteristic == "ethnicity" and level == "census19":
+        labels = labels.replace(_FOLD_CENSUS19)
+    return values.cat.codes.to_numpy(), groups.get_indexer(labels)
+
+
+def _families(people, characteristics, level, shares):
+    """(name, category codes, category -> group, population shares) per characteristic and intersection."""
+    coded = {c: _category_codes(people, c, level, shares[c].index) for c in characteristics}
+    for c in characteristics:
+        yield c, coded[c][0], coded[c][1], shares[c]
+    if len(characteristics) == 2:
+        a, b = characteristics
+        (codes_a, map_a), (codes_b, map_b) = coded[a], coded[b]
+        width = len(map_b) + 1  # b's categories and "missing"
+        # joint code (a + 1) * width + (b + 1) - 1: -1 only when both are missing
+        codes = (codes_a.astype(np.intp) + 1) * width + codes_b + 1 - 1
+        lookup = np.full((len(map_a) + 1) * width - 1, -1, dtype=np.intp)
+        for ia, ga in enumerate(map_a):
+            for ib, gb in enumerate(map_b):
+                if ga >= 0 and gb >= 0:
+                    lookup[(ia + 1) * width + ib] = ga * len(shares[b]) + gb
+        joint = pd.Series({f"{x} × {y}": shares[a][x] * shares[b][y] for x in shares[a].index for y in shares[b].index})
+        yield f"{a} × {b}", codes, lookup, joint
+
+
+def _count_rows(codes, lookup, pop_share, split, subgroup_names, subgroup_codes, name, level) -> dict:
+    """Counts of each group within each subgroup, by counting category codes.
+
+    Categories are counted (a missing category in a column of its own), then
+    summed into the benchmark's groups through ``lookup``.
+    """
+    n_cat, n_groups, n_sub = len(lookup), len(pop_share), len(subgroup_names)
+    by_category = _count_categories(codes, n_cat, subgroup_codes, n_sub)  # (n_sub, n_cat + 1), missing last
+    into_group = np.zeros((n_cat, n_groups), dtype=np.int64)
+    mapped = np.flatnonzero(lookup >= 0)
+    into_group[mapped, lookup[mapped]] = 1
+    counts = by_category[:, :n_cat] @ into_group
+    everyone = by_category.sum(axis=1)
+    present = everyone > 0
+    counts, everyone = counts[present], everyone[present]
+    names = np.asarray(subgroup_names, dtype=object)[present]
+    totals = counts.sum(axis=1)
+    rows = len(names) * n_groups
+    return {
+        "by": np.full(rows, split, dtype=object), "subgroup": np.repeat(names, n_groups),
+        "characteristic": np.full(rows, name, dtype=object), "level": np.full(rows, level, dtype=object),
+        "group": np.tile(np.asarray(pop_share.index.astype(str), dtype=object), len(names)),
+        "staff_count": counts.ravel(), "staff_total": np.repeat(totals, n_groups),
+        "population_share": np.tile(pop_share.to_numpy(dtype=float), len(names)),
+        "unknown_count": np.repeat(everyone - totals, n_groups), "all_staff": np.repeat(everyone, n_groups),
+    }
+
+
+def _count_categories(codes: np.ndarray, n_cat: int, subgroup_codes, n_sub: int) -> np.ndarray:
+    """Counts of category codes (-1: missing) per subgroup (-1: not compared); missing in the last column.
+
+    Small integer codes are counted as unsigned, where -1 becomes the largest
+    value: no arithmetic over the rows is needed, which matters for national
+    tables.
+    """
+    if codes.dtype.itemsize <= 2:
+        values = codes.view(np.uint8 if codes.dtype.itemsize == 1 else np.uint16)
+        width = 256 if codes.dtype.itemsize == 1 else 65536
+    else:
+        values, width = np.where(codes < 0, n_cat, codes).astype(np.intp), n_cat + 1
+    if subgroup_codes.dtype == bool and width == 256:  # one subgroup given as a mask: its bit on top
+        bins = (subgroup_codes.view(np.uint8).astype(np.uint16) << 8) | values
+        counts = np.bincount(bins, minlength=512)[None, 256:]
+    elif subgroup_codes.dtype == bool:
+        counts = np.bincount(values[subgroup_codes], minlength=width)[None, :]
+    else:
+        bins = (subgroup_codes + 1) * width + values
+        counts = np.bincount(bins, minlength=(n_sub + 1) * width).reshape(n_sub + 1, width)[1:]
+    return np.column_stack([counts[:, :n_cat], counts[:, n_cat:].sum(axis=1)])
+
+
+# ---------------------------------------------------------------- population side
+
+
+def _population_shares(population: pd.DataFrame, characteristic: str, level: str) -> pd.Series:
+    """Population shares of the groups compared, indexed by group label."""
+    if not isinstance(population, pd.DataFrame) or not {"level", "group", "share"} <= set(population.columns):
+        raise WorkforceError("population must be a benchmark from workforce.population(...).")
+    wanted = level if characteristic == "ethnicity" else characteristic
+    rows = (population["level"] == wanted).to_numpy()
+    if not rows.any():
+        raise WorkforceError(f"the population benchmark has no '{wanted}' groups; it has "
+                             f"{sorted(population['level'].unique())}.")
+    groups = [str(g) for g in population["group"].to_numpy()[rows]]
+    values = population["share"].to_numpy(dtype=float)[rows]
+    if wanted == "census19":
+        groups = [_FOLD_CENSUS19.get(g, g) for g in groups]
+    merged: dict[str, float] = {}
+    for group, value in zip(groups, values):  # a handful of groups; folded ones add up
+        merged[group] = merged.get(group, 0.0) + value
+    total = sum(merged.values())
+    return pd.Series({g: v / total for g, v in merged.items()}, dtype=float)
+
+
+def _benchmark(population: pd.DataFrame) -> dict:
+    info = dict(population.attrs.get("benchmark", {}))
+    for column in ("area", "area_type", "ages", "method"):
+        if column in population and column not in info:
+            values = pd.unique(population[column].to_numpy())
+            info[column] = values[0] if len(values) == 1 else list(values)
+    return info
+
+
+# ---------------------------------------------------------------- statistics
+
+
+def _statistics(c: dict, confidence, alpha, min_size, bounds) -> pd.DataFrame:
+    """The table, from the counts: shares, intervals, ratios, tests, flags (numpy throughout)."""
+    k = c["staff_count"].astype(float)
+    n = c["staff_total"].astype(float)
+    p = c["population_share"]
+    u = c["unknown_count"].astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(n > 0, k / n, np.nan)
+        low, high = wilson_interval(k, n, confidence)
+        shortfall = np.where((p * n > k) & (p < 1), np.ceil((p * n - k) / (1 - p) - 1e-9), 0)
+        unknown_share = u / c["all_staff"]
+        inside, outside = (k + u) / (n + u), k / (n + u)
+    enough = n >= min_size
+    raw = np.where(enough, binomial_test(k, n, p), np.nan)
+    adjusted = np.full(len(k), np.nan)
+    family, _ = pd.factorize(pd.Series(c["subgroup"]).astype(str) + "\x1f" + pd.Series(c["characteristic"]))
+    for f in range(family.max() + 1):  # the groups compared within one subgroup and characteristic
+        adjusted[family == f] = benjamini_hochberg(raw[family == f])
+    significant = adjusted < alpha
+    flag = np.where(~enough | ~np.isfinite(p), _FLAGS[3],
+                    np.where(significant & (share < p), _FLAGS[0],
+                             np.where(significant & (share > p), _FLAGS[1], _FLAGS[2])))
+    missing = np.full(len(k), np.nan)
+    columns = {
+        **{name: c[name] for name in ("by", "subgroup", "characteristic", "level", "group")},
+        "staff_count": c["staff_count"], "staff_total": c["staff_total"], "staff_share": share,
+        "staff_share_low": low, "staff_share_high": high, "population_share": p,
+        "ratio": share / p, "ratio_low": low / p, "ratio_high": high / p, "difference_pp": (share - p) * 100,
+        "p_value": raw, "p_adjusted": adjusted, "shortfall": pd.array(shortfall, dtype="Int64"),
+        "flag": pd.Categorical(flag, categories=_FLAGS),
+        "unknown_count": c["unknown_count"], "unknown_share": unknown_share,
+        "share_if_unknown_in": inside if bounds else missing, "share_if_unknown_out": outside if bounds else missing,
+        "ratio_if_unknown_in": inside / p if bounds else missing, "ratio_if_unknown_out": outside / p if bounds else missing,
+    }
+    table = pd.DataFrame(columns)
+    for text in ("by", "subgroup", "characteristic", "level", "group"):
+        table[text] = table[text].astype("str")
+    return table
+
+
+def _method(confidence, alpha, min_size, bounds, include_bank, level, characteristics, snapshots) -> dict:
+    return {
+        "analysis": "representation",
+        "characteristic": " × ".join(characteristics),
+        "ethnicity level": level,
+        "staff": "one row per person (primary assignment); each organisation's latest snapshot"
+                 + ("" if include_bank else "; people with only bank assignments left out"),
+        "snapshots": snapshots,
+        "denominator": "staff whose group is known and in the benchmark's groups; the rest are in unknown_count",
+        "interval": f"Wilson score, {confidence:.0%}",
+        "ratio interval": "Wilson limits divided by the population share (a census count, treated as known)",
+        "test": "exact binomial, two-sided, minimum-likelihood rule (as scipy.stats.binomtest)",
+        "correction": "Benjamini-Hochberg across the groups of each subgroup and characteristic",
+        "alpha": alpha,
+        "minimum group size": min_size,
+        "shortfall": "more staff from the group needed, with no one leaving, to reach the population share",
+        "intersections": "population share of an intersection = product of the two shares (no cross-table at "
+                         "local authority level), an approximation" if len(characteristics) == 2 else "",
+        "bounds": "unknowns all inside / all outside each group" if bounds else "not computed",
+        "version": f"workforce {__version__}",
+    }

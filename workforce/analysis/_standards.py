@@ -1,0 +1,404 @@
+"""The whole WRES and WDES tables: one row per indicator or metric, as trusts lay out their reports.
+
+:func:`wres` gives WRES indicators 1-9 and :func:`wdes` WDES metrics 1-10,
+each row summarised from the function that computes it in full:
+
+=======================  ============================  ==========================================
+WRES 1, WDES 1           share at band 8a and above    :func:`workforce.analysis._ladder.ladder`
+WRES 2, 3, 4; WDES 2, 3  relative likelihoods          :mod:`workforce.analysis._indicators`
+WRES 9, WDES 10          board less workforce share    :mod:`workforce.analysis._indicators`
+WRES 5-8, WDES 4-9       NHS Staff Survey figures      given as ``staff_survey=`` (no interval)
+=======================  ============================  ==========================================
+
+An indicator whose input is not given is shown as "not provided".  The
+staff table must hold one organisation; its latest snapshot is used, with
+people whose only assignments are bank left out unless ``include_bank``.
+Each row keeps the official direction of its indicator (``direction`` says
+what the value means), and the table's ``.method`` names the function that
+gives each row's full table.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from .._result import Result
+from .._version import __version__
+from ..errors import WorkforceError
+from ..load import load_disciplinary, load_recruitment, load_training
+from ._cohort import counted_people
+from ._indicators import (
+    _BOARD,
+    _WDES2,
+    _WDES3,
+    _WRES2,
+    _WRES3,
+    _WRES4,
+    _Indicator,
+    _loaded,
+    _workforce,
+    wdes_board,
+    wdes_capability,
+    wdes_recruitment,
+    wres_board,
+    wres_disciplinary,
+    wres_recruitment,
+    wres_training,
+)
+from ._ladder import ladder
+from ._likelihood import NON_ADVERSE
+from ._stats import wilson_interval
+
+__all__ = ["wres", "wdes", "WRES_COLUMNS", "WDES_COLUMNS"]
+
+#: Columns of ``wres(...).table``: one row per indicator 1-9, as trusts lay out their WRES report.
+#:
+#: ``indicator`` ("1" ... "9"); ``wording`` (short form of the official
+#: wording); ``white`` and ``bme``: each group's figure as a proportion (the
+#: share at band 8a and above for 1, the rate for 2-4, the survey figure for
+#: 5-8; missing for 9); ``value``: the relative likelihood (2-4), or a
+#: difference in percentage points (1: BME share at 8a and above less BME
+#: share of all AfC staff; 5-8: BME less White; 9: voting members' BME share
+#: less the workforce's), with ``ci_low`` and ``ci_high``; ``unit``;
+#: ``figure``: the figures as a sentence (for 9, voting and executive);
+#: ``direction``: what the value's sign or size means; the flags
+#: ``outside_non_adverse`` and ``significant``; ``state`` ("estimated",
+#: "insufficient data", "not estimable", "survey figure", "not provided" or
+#: "not available"); ``note``.
+WRES_COLUMNS = ["indicator", "wording", "white", "bme", "value", "ci_low", "ci_high", "unit", "figure",
+                "direction", "outside_non_adverse", "significant", "state", "note"]
+#: Columns of ``wdes(...).table``: as :data:`WRES_COLUMNS` with ``metric`` ("1" ... "10", and survey
+#: parts such as "4a(i)") and the groups ``non_disabled`` and ``disabled``.
+WDES_COLUMNS = ["metric", "wording", "non_disabled", "disabled", "value", "ci_low", "ci_high", "unit", "figure",
+                "direction", "outside_non_adverse", "significant", "state", "note"]
+
+_WRES_SURVEY = {
+    "5": ("Percentage of staff experiencing harassment, bullying or abuse from patients, relatives or the public in "
+          "the last 12 months", 1),
+    "6": ("Percentage of staff experiencing harassment, bullying or abuse from staff in the last 12 months", 1),
+    "7": ("Percentage of staff believing that the trust provides equal opportunities for career progression or "
+          "promotion", -1),
+    "8": ("Percentage of staff personally experiencing discrimination at work from a manager, team leader or other "
+          "colleagues in the last 12 months", 1),
+}
+# wording, +1 when a higher figure is worse for the group, -1 when better, 0 when only Disabled staff answer;
+# the package's short forms of the WDES metrics (UNVERIFIED wording: definitions section 3 lists 4 and 9 only)
+_WDES_SURVEY = {
+    "4": ("Percentage of staff experiencing harassment, bullying or abuse from patients or the public, managers or "
+          "other colleagues in the last 12 months, and reporting it", 1),
+    "4a(i)": ("Percentage of staff experiencing harassment, bullying or abuse from patients, service users, their "
+              "relatives or the public in the last 12 months", 1),
+    "4a(ii)": ("Percentage of staff experiencing harassment, bullying or abuse from managers in the last 12 months", 1),
+    "4a(iii)": ("Percentage of staff experiencing harassment, bullying or abuse from other colleagues in the last 12 "
+                "months", 1),
+    "4b": ("Percentage of staff saying that the last time they experienced harassment, bullying or abuse at work, "
+           "they or a colleague reported it", -1),
+    "5": ("Percentage of staff who believe the trust provides equal opportunities for career progression or "
+          "promotion", -1),
+    "6": ("Percentage of staff who have felt pressure from their manager to come to work, despite not feeling well "
+          "enough to perform their duties", 1),
+    "7": ("Percentage of staff satisfied with the extent to which the organisation values their work", -1),
+    "8": ("Percentage of Disabled staff saying their employer has made adequate adjustment(s) to enable them to "
+          "carry out their work", 0),
+    "9": ("Staff engagement score (0-10) for Disabled staff compared with non-disabled staff", -1),
+    "9a": ("Staff engagement score (0-10) for Disabled staff compared with non-disabled staff", -1),
+}
+_LADDER_WORDING = {
+    "WRES": "Percentage of staff in each of the AfC bands 1-9 and VSM (including executive board members) compared "
+            "with the percentage of staff in the overall workforce",
+    "WDES": "Percentage of staff in AfC pay bands or medical and dental subgroups and VSM (including executive board "
+            "members) compared with the percentage of staff in the overall workforce",
+}
+_GROUP_KEYS = {  # survey group names (lower case, hyphens as spaces) -> the advantaged (a) or compared (b) group
+    "WRES": {"white": "a", "bme": "b", "bame": "b", "black and minority ethnic": "b"},
+    "WDES": {"non disabled": "a", "not disabled": "a", "nondisabled": "a", "disabled": "b"},
+}
+
+
+def wres(staff, *, recruitment=None, disciplinary=None, training=None, board=None, staff_survey=None,
+         include_bank: bool = False, confidence: float = 0.95, min_total: int = 10, pseudonym_key=None) -> Result:
+    """The whole WRES table: one row per indicator 1-9, as trusts lay out their report.
+
+    Parameters
+    ----------
+    staff : StaffTable or pandas.DataFrame
+        From :func:`workforce.load_staff`, one organisation (the latest
+        snapshot is used).  Indicator 1 comes from
+        :func:`workforce.analysis._ladder.ladder`.
+    recruitment, disciplinary, training, board : InputTable, path or DataFrame, optional
+        The other inputs (see :mod:`workforce.load._inputs`); an indicator whose
+        input is not given is shown as "not provided".
+    staff_survey : dict, optional
+        Indicators 5-8 from the NHS Staff Survey, as
+        ``{5: {"White": 0.27, "BME": 0.29}, ...}``: proportions, or
+        percentages if any figure of an indicator is above 1.
+    include_bank, confidence, min_total
+        As the indicator functions.
+    pseudonym_key : str or bytes, optional
+        Used when a case or training file is given as a path: the same key
+        the staff were loaded with, so people match.
+
+    Returns
+    -------
+    Result
+        Nine rows, columns :data:`WRES_COLUMNS`.
+
+    Examples
+    --------
+    >>> import workforce
+    >>> from workforce import wres
+    >>> s = workforce.sample_data
+    >>> staff = workforce.load_staff(s("soar_valley_staff_in_post_2025-03-31.xlsx"))
+    >>> table = wres(staff, recruitment=s("soar_valley_recruitment_2024-25.xlsx"),
+    ...              disciplinary=s("soar_valley_disciplinary_2024-25.xlsx"),
+    ...              training=s("soar_valley_training_2024-25.xlsx"), board=s("soar_valley_board_2025-03-31.xlsx"),
+    ...              staff_survey={5: {"White": 0.27, "BME": 0.29}}).table
+    >>> print(table[["indicator", "figure"]].to_string(index=False))
+    indicator                                                                                               figure
+            1                        BME 34.9% of AfC staff, 16.6% at band 8a and above: -18.3 pp (-21.5 to -14.4)
+            2                                                                           1.51 (95% CI 1.30 to 1.75)
+            3                                                                           1.29 (95% CI 0.83 to 2.02)
+            4                                                                           1.15 (95% CI 1.06 to 1.25)
+            5                                                                               White 27.0%, BME 29.0%
+            6                                                                                         not provided
+            7                                                                                         not provided
+            8                                                                                         not provided
+            9 voting members -18.3 pp (BME 2 of 11, 18.2%; workforce 36.5%); executive -36.5 pp (BME 0 of 7, 0.0%)
+    """
+    options = dict(include_bank=include_bank, confidence=confidence, min_total=min_total)
+    _workforce(staff, include_bank)  # one organisation
+    rows = [_ladder_row("WRES", staff, include_bank, confidence)]
+    rows.append(_rl_row(_WRES2, recruitment, lambda x: wres_recruitment(x, confidence=confidence,
+                                                                        min_total=min_total), load_recruitment,
+                        confidence))
+    rows.append(_rl_row(_WRES3, disciplinary, lambda x: wres_disciplinary(staff, x, **options),
+                        lambda p: load_disciplinary(p, pseudonym_key=pseudonym_key), confidence))
+    rows.append(_rl_row(_WRES4, training, lambda x: wres_training(staff, x, **options),
+                        lambda p: load_training(p, pseudonym_key=pseudonym_key), confidence))
+    rows += _survey_rows("WRES", staff_survey, ["5", "6", "7", "8"])
+    rows.append(_board_row(_BOARD["WRES"], board, lambda x: wres_board(staff, x, include_bank=include_bank,
+                                                                       confidence=confidence)))
+    return _summary("WRES", rows, staff, options)
+
+
+def wdes(staff, *, recruitment=None, disciplinary=None, board=None, staff_survey=None, include_bank: bool = False,
+         confidence: float = 0.95, min_total: int = 10, pseudonym_key=None) -> Result:
+    """The whole WDES table: metrics 1, 2, 3, the Staff Survey metrics 4-9 and 10.
+
+    Parameters
+    ----------
+    staff : StaffTable or pandas.DataFrame
+        As :func:`wres` (metric 1 comes from :func:`workforce.analysis._ladder.ladder`).
+    recruitment, disciplinary, board : InputTable, path or DataFrame, optional
+        The other inputs; a metric whose input is not given is "not provided".
+    staff_survey : dict, optional
+        Metrics 4-9, as ``{"4a(i)": {"Disabled": 0.31, "Non-disabled": 0.24},
+        5: {...}, 8: {"Disabled": 0.72}, 9: {"Disabled": 6.5,
+        "Non-disabled": 7.0}}``: proportions or percentages (metric 9 is an
+        engagement score out of 10).  A key such as "4a(i)" replaces the row
+        of metric 4.
+    include_bank, confidence, min_total, pseudonym_key
+        As :func:`wres`.
+
+    Returns
+    -------
+    Result
+        Rows for metrics 1-10 (more if survey parts are given), columns
+        :data:`WDES_COLUMNS`.
+
+    Examples
+    --------
+    >>> import workforce
+    >>> from workforce import wdes
+    >>> s = workforce.sample_data
+    >>> staff = workforce.load_staff(s("soar_valley_staff_in_post_2025-03-31.xlsx"))
+    >>> table = wdes(staff, recruitment=s("soar_valley_recruitment_2024-25.xlsx"),
+    ...              disciplinary=s("soar_valley_disciplinary_2024-25.xlsx"),
+    ...              board=s("soar_valley_board_2025-03-31.xlsx")).table
+    >>> table[["metric", "disabled", "value", "ci_low", "ci_high", "state"]].round(2)
+      metric  disabled  value  ci_low  ci_high         state
+    0      1      0.04   0.17   -1.41     2.57     estimated
+    1      2      0.21   1.23    0.85     1.79     estimated
+    2      3      0.01   1.93    0.59     6.32     estimated
+    3      4       NaN    NaN     NaN      NaN  not provided
+    4      5       NaN    NaN     NaN      NaN  not provided
+    5      6       NaN    NaN     NaN      NaN  not provided
+    6      7       NaN    NaN     NaN      NaN  not provided
+    7      8       NaN    NaN     NaN      NaN  not provided
+    8      9       NaN    NaN     NaN      NaN  not provided
+    9     10       NaN   4.87   -2.60    33.51     estimated
+    """
+    options = dict(include_bank=include_bank, confidence=confidence, min_total=min_total)
+    _workforce(staff, include_bank)
+    rows = [_ladder_row("WDES", staff, include_bank, confidence)]
+    rows.append(_rl_row(_WDES2, recruitment, lambda x: wdes_recruitment(x, confidence=confidence,
+                                                                        min_total=min_total), load_recruitment,
+                        confidence))
+    rows.append(_rl_row(_WDES3, disciplinary, lambda x: wdes_capability(staff, x, **options),
+                        lambda p: load_disciplinary(p, pseudonym_key=pseudonym_key), confidence))
+    rows += _survey_rows("WDES", staff_survey, ["4", "5", "6", "7", "8", "9"])
+    rows.append(_board_row(_BOARD["WDES"], board, lambda x: wdes_board(staff, x, include_bank=include_bank,
+                                                                       confidence=confidence)))
+    return _summary("WDES", rows, staff, options)
+
+
+def _blank_row(number: str, wording: str, direction: str, state: str, note: str = "") -> dict:
+    return {"number": number, "wording": wording, "a": np.nan, "b": np.nan, "value": np.nan, "ci_low": np.nan,
+            "ci_high": np.nan, "unit": "", "figure": state, "direction": direction, "outside_non_adverse": None,
+            "significant": None, "state": state, "note": note}
+
+
+def _rl_row(spec: _Indicator, given, compute, loader, confidence: float) -> dict:
+    if given is None:
+        return _blank_row(spec.number, spec.wording, spec.direction, "not provided")
+    row = compute(_loaded(given, loader)).table.iloc[0]
+    if row["state"] == "not estimable":
+        figure = f"not estimable ({row['reason']})"
+    else:
+        figure = f"{row['ratio']:.2f} ({confidence:.0%} CI {row['ci_low']:.2f} to {row['ci_high']:.2f})"
+        if row["state"] != "estimated":
+            figure += f" [{row['state']}: {row['reason']}]"
+    advantaged_first = spec.a[0] in ("White", "No")  # the summary's columns: advantaged group, then the other
+    rates = (row["rate_a"], row["rate_b"]) if advantaged_first else (row["rate_b"], row["rate_a"])
+    return {"number": spec.number, "wording": spec.wording, "a": rates[0], "b": rates[1],
+            "value": row["ratio"], "ci_low": row["ci_low"], "ci_high": row["ci_high"], "unit": "relative likelihood",
+            "figure": figure, "direction": spec.direction, "outside_non_adverse": row["outside_non_adverse"],
+            "significant": row["significant"], "state": row["state"], "note": row["note"]}
+
+
+def _board_row(spec: _Indicator, given, compute) -> dict:
+    if given is None:
+        return _blank_row(spec.number, spec.wording, spec.direction, "not provided")
+    table = compute(given).table.set_index("membership")
+    voting, executive = table.loc["voting"], table.loc["executive"]
+
+    def part(row, label, workforce: bool) -> str:
+        if row["state"] != "estimated":
+            return f"{label} not estimable (no members)"
+        text = (f"{label} {row['difference_pp']:.1f} pp ({row['group']} {row['members_group']} of {row['members']}, "
+                f"{row['board_share']:.1%}")
+        return text + (f"; workforce {row['workforce_share']:.1%})" if workforce else ")")
+
+    figure = f"{part(voting, 'voting members', True)}; {part(executive, 'executive', False)}"
+    return {"number": spec.number, "wording": spec.wording, "a": np.nan, "b": np.nan,
+            "value": voting["difference_pp"], "ci_low": voting["difference_low"], "ci_high": voting["difference_high"],
+            "unit": "percentage points (voting members)", "figure": figure,
+            "direction": spec.direction, "outside_non_adverse": None, "significant": voting["significant"],
+            "state": voting["state"], "note": " ".join(filter(None, [voting["note"], executive["note"]]))}
+
+
+def _ladder_row(standard: str, staff, include_bank: bool, confidence: float) -> dict:
+    """Indicator / metric 1, summarised from the ladder: the compared group's share at band 8a and above."""
+    label = "BME" if standard == "WRES" else "Disabled"
+    direction = (f"{label} share at band 8a and above − {label} share of all AfC staff, percentage points: below 0 "
+                 f"means {label} staff are a smaller part of the senior bands; by band, clinical / non-clinical and "
+                 "medical grade in workforce.ladder(staff)")
+    table = ladder(staff, characteristic="ethnicity" if standard == "WRES" else "disability",
+                   include_bank=include_bank, confidence=confidence).table
+    afc = table[(table["staff_category"] == "All AfC") & (table["rung_type"] == "cluster")]
+    senior = afc[afc["rung"].isin(["8a-8b", "8c+"])]
+    heads = senior.groupby("role")["headcount"].sum()
+    total = int(heads.sum())
+    overall = afc.groupby("role")["overall_share"].first()
+    share = {role: heads.get(role, 0) / total if total else np.nan for role in ("advantaged", "compared")}
+    low, high = (float(v[0]) for v in wilson_interval([heads.get("compared", 0)], [total], confidence))
+    base = overall.get("compared", np.nan)
+    figure = (f"{label} {base:.1%} of AfC staff, {share['compared']:.1%} at band 8a and above: "
+              f"{(share['compared'] - base) * 100:.1f} pp ({(low - base) * 100:.1f} to {(high - base) * 100:.1f})")
+    return {"number": "1", "wording": _LADDER_WORDING[standard], "a": share["advantaged"], "b": share["compared"],
+            "value": (share["compared"] - base) * 100, "ci_low": (low - base) * 100, "ci_high": (high - base) * 100,
+            "unit": "percentage points", "figure": figure, "direction": direction, "outside_non_adverse": None,
+            "significant": bool(low > base or high < base) if total else None,
+            "state": "estimated" if total else "not estimable",
+            "note": f"shares include unknowns in the denominator (WRES style); {total} people at band 8a and above "
+                    "(All AfC)."}
+
+
+def _survey_rows(standard: str, survey, defaults: list[str]) -> list[dict]:
+    wordings = _WRES_SURVEY if standard == "WRES" else _WDES_SURVEY
+    labels = ("White", "BME") if standard == "WRES" else ("non-disabled", "Disabled")
+    given = {str(k).strip(): v for k, v in (survey or {}).items()}
+    unknown = [k for k in given if k not in wordings]
+    if unknown:
+        raise WorkforceError(f"staff_survey has {standard} keys {unknown} that are not survey "
+                             f"{'indicators' if standard == 'WRES' else 'metrics'}; use {list(wordings)}.")
+    rows = []
+    for number in defaults:
+        parts = [k for k in given if re.match(rf"^{number}(?!\d)", k)]
+        if not parts:
+            wording, sign = wordings[number]
+            rows.append(_blank_row(number, wording, _survey_direction(standard, number, sign, labels),
+                                   "not provided"))
+        for key in parts:
+            rows.append(_survey_row(standard, key, given[key], wordings[key], labels))
+    return rows
+
+
+def _survey_direction(standard: str, number: str, sign: int, labels) -> str:
+    a, b = labels
+    if sign == 0:
+        return f"{b} staff only: higher is better"
+    unit = "points" if number.startswith("9") else "percentage points"
+    worse = "above" if sign > 0 else "below"
+    return f"{b} − {a}, {unit}: {worse} 0 means {b} staff fare worse"
+
+
+def _survey_row(standard: str, key: str, figures, wording_sign, labels) -> dict:
+    wording, sign = wording_sign
+    if not isinstance(figures, dict):
+        raise WorkforceError(f"staff_survey[{key!r}] must be a dict of group -> figure, for example "
+                             f"{{'{labels[0]}': 0.27, '{labels[1]}': 0.29}}.")
+    keys = _GROUP_KEYS[standard]
+    values = {}
+    for group, figure in figures.items():
+        role = keys.get(" ".join(str(group).lower().replace("-", " ").replace("_", " ").split()))
+        if role is None:
+            raise WorkforceError(f"staff_survey[{key!r}] has group {group!r}; use {labels[0]!r} and {labels[1]!r}.")
+        values[role] = float(figure)
+    score = key.startswith("9")
+    if not score:
+        if any(v < 0 or v > 100 for v in values.values()):
+            raise WorkforceError(f"staff_survey[{key!r}]: figures must be proportions (0-1) or percentages (0-100).")
+        if any(v > 1 for v in values.values()):
+            values = {r: v / 100 for r, v in values.items()}
+    a, b = values.get("a", np.nan), values.get("b", np.nan)
+    fmt = (lambda v: f"{v:.1f}") if score else (lambda v: f"{v:.1%}")
+    figure = ", ".join(f"{label} {fmt(v)}" for label, v in ((labels[0], a), (labels[1], b)) if not np.isnan(v))
+    scale = 1 if score else 100
+    unit = "" if sign == 0 else "points" if score else "percentage points"
+    return {"number": key, "wording": wording, "a": a, "b": b, "value": (b - a) * scale, "ci_low": np.nan,
+            "ci_high": np.nan, "unit": unit, "figure": figure,
+            "direction": _survey_direction(standard, key, sign, labels), "outside_non_adverse": None,
+            "significant": None, "state": "survey figure", "note": "NHS Staff Survey figure as given (no interval)."}
+
+
+def _summary(standard: str, rows: list[dict], staff, options: dict) -> Result:
+    table = pd.DataFrame(rows)
+    names = ({"number": "indicator", "a": "white", "b": "bme"} if standard == "WRES"
+             else {"number": "metric", "a": "non_disabled", "b": "disabled"})
+    table = table.rename(columns=names)[WRES_COLUMNS if standard == "WRES" else WDES_COLUMNS]
+    for flag in ("outside_non_adverse", "significant"):
+        table[flag] = table[flag].astype("boolean")
+    for column in ("white", "bme", "non_disabled", "disabled", "value", "ci_low", "ci_high"):
+        if column in table:
+            table[column] = table[column].astype("float64")
+    _people_table, keep, snapshots = counted_people(staff, options["include_bank"])
+    method = {
+        "analysis": standard,
+        "organisation": ", ".join(sorted(_people_table.loc[keep, "organisation"].dropna().astype(str).unique())),
+        "snapshots": snapshots,
+        "relative likelihoods": f"Katz log interval, {options['confidence']:.0%}; non-adverse range "
+                                f"{NON_ADVERSE[0]:.2f}-{NON_ADVERSE[1]:.2f}; unknowns left out; fewer than "
+                                f"{options['min_total']} in a group is 'insufficient data'",
+        "staff": "one row per person, latest snapshot; " + ("bank-only people included" if options["include_bank"]
+                                                            else "bank-only people left out"),
+        "details": "each row's own function gives its full table: "
+                   + ("wres_recruitment, wres_disciplinary, wres_training, wres_board; workforce.ladder"
+                      if standard == "WRES" else
+                      "wdes_recruitment, wdes_capability, wdes_board; workforce.ladder"),
+        "version": f"workforce {__version__}",
+    }
+    return Result(table=table.reset_index(drop=True), method=method)

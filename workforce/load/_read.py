@@ -1,0 +1,451 @@
+"""Reading spreadsheets as HR teams export them.
+
+Real exports have title and filter rows above the header, merged header cells,
+blank rows, a totals row at the bottom and sometimes several sheets.  This
+module finds the staff table in such a file and returns its data rows with
+their headers as written and the row number each row has in Excel, so every
+later problem can be reported where the user will look for it.
+
+Excel files are read with ``fastexcel`` (the Rust calamine reader, returning
+Arrow), which is many times faster than openpyxl; openpyxl (and xlrd for
+``.xls``) remain as the fallback when fastexcel is not installed or cannot read
+a file.  Every cell is read as text, so a date typed as text, a date stored as
+an Excel serial number and a real date all reach the type parsers alike.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.etree.ElementTree import iterparse
+
+import numpy as np
+import pandas as pd
+
+from .. import _early_read
+from ..errors import AmbiguousSheetError, NoStaffTableError, UnusableFileError
+from ._schema import Schema
+
+__all__ = [
+    "RawTable",
+    "read_table",
+    "excel_column",
+    "EXCEL_SUFFIXES",
+    "SUFFIXES",
+    "map_headers",
+]
+
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+SUFFIXES = EXCEL_SUFFIXES + (".csv", ".parquet")
+HEADER_SCAN_ROWS = 30  # how far down a sheet the header row may be
+MIN_MATCHED_COLUMNS = 3  # a staff table's header matches at least this many columns
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC = b"PK\x03\x04"
+
+
+@dataclass
+class RawTable:
+    """The data rows of one staff table, before any type parsing.
+
+    Attributes
+    ----------
+    file, sheet : str
+        Where the table was found (``sheet`` is ``None`` for CSV and parquet).
+    frame : pandas.DataFrame
+        The data rows, one column per header as written in the file.
+    rows : numpy.ndarray
+        The row number of each data row as the user sees it in Excel (or the
+        line number of a CSV file).
+    header_row : int or None
+        The Excel row of the header (``None`` for parquet).
+    mapping : dict
+        Header as written -> schema column, for the headers the schema knows.
+    ignored_headers : list of str
+        Headers the schema does not know; their columns are not read further.
+    title_text : list of str
+        The text of the rows above the header (titles, filters, "as at" dates).
+    """
+
+    file: str
+    sheet: str | None
+    frame: pd.DataFrame
+    rows: np.ndarray
+    header_row: int | None
+    mapping: dict[str, str] = field(default_factory=dict)
+    ignored_headers: list[str] = field(default_factory=list)
+    duplicate_headers: list[str] = field(default_factory=list)
+    title_text: list[str] = field(default_factory=list)
+
+
+def read_table(path: str | Path, schema: Schema, *, sheet: str | int | None = None, engine: str = "auto") -> RawTable:
+    """Find and read the staff table in one file.
+
+    Parameters
+    ----------
+    path : str or Path
+        An ``.xlsx``, ``.xlsm``, ``.xls``, ``.csv`` or ``.parquet`` file.
+    schema : Schema
+        The column schema whose headers identify the table.
+    sheet : str or int, optional
+        The sheet to read.  By default the sheet holding a staff table is
+        found; if several do, :class:`~workforce.errors.AmbiguousSheetError`
+        lists them.
+    engine : {"auto", "fastexcel", "openpyxl"}
+        The Excel reader.  ``"auto"`` uses fastexcel and falls back to
+        openpyxl (xlrd for ``.xls``) if fastexcel is missing or fails.
+
+    Raises
+    ------
+    UnusableFileError
+        Missing, empty, encrypted or unreadable files; no staff table found.
+    """
+    path = Path(path)
+    name = str(path)
+    if not path.exists():
+        raise UnusableFileError(name, "the file does not exist.", "check the path and the file name.")
+    if path.is_dir():
+        raise UnusableFileError(name, "this is a folder, not a file.", "give the path of a spreadsheet inside it.")
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise UnusableFileError(
+            name,
+            f"files of type {suffix or '(none)'} cannot be read.",
+            f"save the export as one of {', '.join(SUFFIXES)}.",
+        )
+    if path.stat().st_size == 0:
+        raise UnusableFileError(name, "the file is empty.", "export the staff-in-post report again.")
+    with path.open("rb") as handle:
+        magic = handle.read(8)
+    if suffix in (".xlsx", ".xlsm") and magic.startswith(_OLE_MAGIC):
+        raise UnusableFileError(
+            name,
+            "the workbook is password-protected (encrypted), so it cannot be read.",
+            "open it in Excel, remove the password (File > Info > Protect Workbook > Encrypt with Password, "
+            "clear the box) and save a copy.",
+        )
+    if suffix in (".xlsx", ".xlsm") and not magic.startswith(_ZIP_MAGIC):
+        raise UnusableFileError(name, f"this is not an Excel {suffix} workbook (its contents are of another kind).",
+                                "open it in Excel and save it again as an Excel workbook or CSV.")
+    if suffix == ".parquet":
+        return _read_parquet(path, schema)
+    if suffix == ".csv":
+        grids = {None: (_read_csv_grid(path), 1)}
+        return _table_from_grids(name, grids, schema, None)
+    return _read_excel(path, schema, sheet, engine)
+
+
+# ---------------------------------------------------------------- Excel
+
+
+def _read_excel(path: Path, schema: Schema, sheet: str | int | None, engine: str) -> RawTable:
+    name = str(path)
+    if engine not in ("auto", "fastexcel", "openpyxl"):
+        raise ValueError(f"engine must be 'auto', 'fastexcel' or 'openpyxl', not {engine!r}")
+    if engine in ("auto", "fastexcel"):
+        try:
+            return _table_from_grids(name, _FastexcelBook(path), schema, sheet)
+        except UnusableFileError:
+            raise
+        except Exception as exc:  # fastexcel missing or unable to read this file
+            if engine == "fastexcel":
+                raise UnusableFileError(name, f"the file could not be read as a spreadsheet ({_short(exc)}).",
+                                        "open it in Excel and save it again as .xlsx.") from None
+    return _table_from_grids(name, _FallbackBook(path), schema, sheet)
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:200] if text else type(exc).__name__
+
+
+class _FastexcelBook:
+    """Sheets read through fastexcel, each as a grid of text cells."""
+
+    def __init__(self, path: Path) -> None:
+        import fastexcel
+
+        self.path = path
+        # parsed already when ``workforce report`` started it early (see _early_read)
+        self.reader, self.parsed = _early_read.take(path) or (fastexcel.read_excel(str(path)), {})
+        self.sheet_names = list(self.reader.sheet_names)
+
+    def grid(self, sheet: str) -> tuple[pd.DataFrame, int]:
+        data = self.parsed.pop(sheet, None)
+        if data is None:
+            data = self.reader.load_sheet(sheet, header_row=None, dtypes="string", whitespace_as_null=True).to_arrow()
+        frame = data.to_pandas()
+        frame.columns = range(frame.shape[1])
+        return frame, _first_used_row(self.path, sheet)
+
+
+class _FallbackBook:
+    """Sheets read through openpyxl (``.xlsx``/``.xlsm``) or xlrd (``.xls``)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        name = str(path)
+        try:
+            if path.suffix.lower() == ".xls":
+                import xlrd
+
+                self.book = xlrd.open_workbook(name)
+                self.sheet_names = self.book.sheet_names()
+            else:
+                import openpyxl
+
+                self.book = openpyxl.load_workbook(name, read_only=True, data_only=True)
+                self.sheet_names = list(self.book.sheetnames)
+        except Exception as exc:
+            raise UnusableFileError(name, f"the file could not be read as a spreadsheet ({_short(exc)}).",
+                                    "open it in Excel and save it again as .xlsx.") from None
+
+    def grid(self, sheet: str) -> tuple[pd.DataFrame, int]:
+        if self.path.suffix.lower() == ".xls":
+            import xlrd
+
+            ws = self.book.sheet_by_name(sheet)
+            rows = []
+            for r in range(ws.nrows):
+                row = []
+                for c in ws.row(r):
+                    if c.ctype == xlrd.XL_CELL_DATE:
+                        row.append(str(xlrd.xldate.xldate_as_datetime(c.value, self.book.datemode)))
+                    else:
+                        row.append(c.value)
+                rows.append(row)
+        else:
+            ws = self.book[sheet]
+            rows = list(ws.iter_rows(min_row=1, values_only=True))
+        width = max((len(r) for r in rows), default=0)
+        cleaned = [[_cell_text(v) for v in r] + [None] * (width - len(r)) for r in rows]
+        return pd.DataFrame(cleaned, columns=range(width), dtype="str"), 1
+
+
+def _cell_text(value: object) -> str | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _first_used_row(path: Path, sheet: str) -> int:
+    """The Excel row of the first non-empty cell of a sheet.
+
+    calamine (behind fastexcel) starts a sheet at its first non-empty cell, so
+    this is the Excel row of the first grid row.  For ``.xlsx`` the sheet's
+    XML is read only until its first cell with a value.
+    """
+    if path.suffix.lower() == ".xls":
+        import python_calamine
+
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        return book.get_sheet_by_name(sheet).start[0] + 1
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+          "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
+    with zipfile.ZipFile(path) as archive:
+        from xml.etree import ElementTree
+
+        book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+        rid = next(s.get(f"{{{ns['r']}}}id") for s in book.iter(f"{{{ns['m']}}}sheet") if s.get("name") == sheet)
+        target = next(r.get("Target") for r in rels if r.get("Id") == rid)
+        target = target.lstrip("/")
+        member = target if target.startswith("xl/") else f"xl/{target}"
+        with archive.open(member) as stream:
+            for _, elem in iterparse(stream, events=("end",)):
+                if elem.tag == f"{{{ns['m']}}}c":
+                    has_value = any((child.text or "").strip() or len(child) for child in elem
+                                    if child.tag in (f"{{{ns['m']}}}v", f"{{{ns['m']}}}is"))
+                    if has_value:
+                        match = re.match(r"[A-Z]+(\d+)", elem.get("r", ""))
+                        return int(match.group(1)) if match else 1
+                    elem.clear()
+    return 1
+
+
+# ---------------------------------------------------------------- CSV and parquet
+
+
+def _read_csv_grid(path: Path) -> pd.DataFrame:
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - cp1252 decodes nearly anything
+        raise UnusableFileError(str(path), "the file's text encoding is not recognised.", "save it as CSV UTF-8 from Excel.")
+    sample = text[:200_000]
+    sep = _delimiter(sample)
+    width = max((len(r) for r in csv.reader(io.StringIO(sample), delimiter=sep)), default=0)
+    if width == 0:
+        raise UnusableFileError(str(path), "the file holds no rows.", "export the staff-in-post report again.")
+    while True:
+        try:
+            grid = pd.read_csv(io.StringIO(text), sep=sep, header=None, names=range(width), dtype="str",
+                               keep_default_na=False, na_values=[""], skip_blank_lines=False)
+            return grid.apply(lambda col: col.where(col.str.strip().ne("")))  # whitespace-only cells are blank
+        except pd.errors.ParserError as exc:
+            found = re.search(r"saw (\d+)", str(exc))
+            if not found or int(found.group(1)) <= width:
+                raise UnusableFileError(str(path), f"the file is not a readable CSV table ({_short(exc)}).",
+                                        "open it in Excel and save it again as CSV UTF-8.") from None
+            width = int(found.group(1))
+
+
+def _delimiter(sample: str) -> str:
+    """The delimiter that splits some early line into the most fields (comma on a tie)."""
+    lines = sample.splitlines()[:50]
+    counts = {sep: max((line.count(sep) for line in lines), default=0) for sep in (",", ";", "\t", "|")}
+    return max(counts, key=lambda sep: (counts[sep], sep == ","))
+
+
+def _read_parquet(path: Path, schema: Schema) -> RawTable:
+    try:
+        frame = pd.read_parquet(path)
+    except Exception as exc:
+        raise UnusableFileError(str(path), f"the file is not a readable parquet table ({_short(exc)}).") from None
+    if frame.empty:
+        raise UnusableFileError(str(path), "the table holds no rows.", "export it again.")
+    frame = frame.reset_index(drop=True)
+    headers = [str(c) for c in frame.columns]
+    frame.columns = headers
+    table = RawTable(file=str(path), sheet=None, frame=frame, rows=np.arange(len(frame)) + 2, header_row=None)
+    map_headers(table, headers, schema)
+    if len(table.mapping) < MIN_MATCHED_COLUMNS:
+        raise _no_table(str(path), schema, [None])
+    return table
+
+
+# ---------------------------------------------------------------- header detection
+
+
+def _table_from_grids(name: str, book, schema: Schema, sheet: str | int | None) -> RawTable:
+    """Pick the sheet, find its header row, and cut out the data rows."""
+    if isinstance(book, dict):  # CSV: one grid, already read
+        sheets = list(book)
+        get = book.__getitem__
+    else:
+        sheets = book.sheet_names
+        get = book.grid
+    # calamine parses a whole sheet whatever is asked of it, so each sheet is
+    # read once, in full, and kept
+    chosen = sheets if sheet is None else [_resolve_sheet(name, sheets, sheet)]
+    candidates = {s: get(s) for s in chosen}
+    headers_found = {s: _find_header(grid, schema) for s, (grid, _first) in candidates.items()}
+    found = [s for s, (_row, _headers, score) in headers_found.items() if score >= MIN_MATCHED_COLUMNS]
+    if not found:
+        raise _no_table(name, schema, list(candidates))
+    if len(found) > 1:
+        raise AmbiguousSheetError(name, found)
+    s = found[0]
+    grid, first = candidates[s]
+    row, headers, _score = headers_found[s]
+    data = grid.iloc[row + 1 :].reset_index(drop=True)
+    data.columns = _unique_headers(headers)
+    title = [" ".join(str(v) for v in grid.iloc[r].dropna()) for r in range(row)]
+    table = RawTable(
+        file=name, sheet=s, frame=data, rows=np.arange(len(data)) + first + row + 1,
+        header_row=first + row, title_text=[t for t in title if t.strip()],
+    )
+    map_headers(table, list(data.columns), schema)
+    return table
+
+
+def _resolve_sheet(name: str, sheets: list, sheet: str | int) -> str:
+    if isinstance(sheet, int):
+        if 0 <= sheet < len(sheets):
+            return sheets[sheet]
+    else:
+        for s in sheets:
+            if s == sheet or (s is not None and s.strip().lower() == str(sheet).strip().lower()):
+                return s
+    listed = ", ".join(repr(s) for s in sheets)
+    raise UnusableFileError(name, f"there is no sheet {sheet!r}.", f"choose one of the sheets in the file: {listed}.")
+
+
+def _find_header(grid: pd.DataFrame, schema: Schema) -> tuple[int, list[str], int]:
+    """The header row among the first rows: the one matching most schema columns.
+
+    A header cell left blank by a vertical merge, or one under a group title
+    such as "Demographics", takes the header above it when that one names a
+    schema column.  Ties go to the upper row.
+    """
+    top = grid.iloc[:HEADER_SCAN_ROWS].astype("object").where(grid.iloc[:HEADER_SCAN_ROWS].notna(), None)
+    cells = top.to_numpy().tolist()
+    best = (0, [], -1)
+    previous: list = [None] * grid.shape[1]
+    for r, row in enumerate(cells):
+        headers = []
+        for c, value in enumerate(row):
+            above = previous[c]
+            if (value is None or not schema.column_for_header(value)) and above is not None and schema.column_for_header(above):
+                headers.append(str(above).strip())
+            else:
+                headers.append("" if value is None else str(value).strip())
+        score = len({schema.column_for_header(h) for h in headers if h} - {None})
+        if score > best[2]:
+            best = (r, headers, score)
+        previous = row
+    return best
+
+
+def _unique_headers(headers: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for i, h in enumerate(headers):
+        h = h or f"(column {excel_column(i)})"
+        if h in seen:
+            seen[h] += 1
+            h = f"{h} ({seen[h]})"
+        else:
+            seen[h] = 1
+        out.append(h)
+    return out
+
+
+def excel_column(index: int) -> str:
+    """Excel column letters of the 0-based column ``index``.
+
+    Examples
+    --------
+    >>> [excel_column(i) for i in (0, 25, 26, 701, 702)]
+    ['A', 'Z', 'AA', 'ZZ', 'AAA']
+    """
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def map_headers(table: RawTable, headers: list[str], schema: Schema) -> None:
+    for h in headers:
+        column = schema.column_for_header(h)
+        if column is None:
+            if not h.startswith("(column "):
+                table.ignored_headers.append(h)
+        elif column in table.mapping.values():
+            table.duplicate_headers.append(h)
+        else:
+            table.mapping[h] = column
+
+
+def _no_table(name: str, schema: Schema, sheet_names: list) -> NoStaffTableError:
+    expected = ", ".join(f"'{schema.columns[c].aliases[0] if schema.columns[c].aliases else c}'" for c in schema.required)
+    sheets = [s for s in sheet_names if s is not None]
+    where = f" in any of its sheets ({', '.join(repr(s) for s in sheets)})" if len(sheets) > 1 else ""
+    return NoStaffTableError(
+        name,
+        f"no staff table was found{where}: no row in the first {HEADER_SCAN_ROWS} rows has at least "
+        f"{MIN_MATCHED_COLUMNS} recognised column headers.",
+        f"check this is a staff-in-post export with headers such as {expected}; if your headers are named "
+        "differently, add them as aliases in a schema file and pass it with --schema.",
+    )

@@ -1,0 +1,218 @@
+"""The validation report: every problem found while loading, as data.
+
+Loading never stops at the first bad value.  Each problem becomes one row of
+:attr:`ValidationReport.problems` (file, sheet, Excel row, column header as
+written, value, problem, suggested fix), and the counts show where every input
+row went: ``rows_read == rows_used + rows_excluded`` for every file.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+__all__ = ["ValidationReport", "PROBLEM_COLUMNS", "COUNT_COLUMNS", "SEVERITIES"]
+
+#: Columns of :attr:`ValidationReport.problems`, always in this order.
+PROBLEM_COLUMNS = ["file", "sheet", "row", "column", "value", "problem", "fix", "severity", "action"]
+#: Columns of :attr:`ValidationReport.counts`, always in this order.
+COUNT_COLUMNS = ["file", "sheet", "rows_read", "rows_used", "rows_excluded"]
+#: ``error``: the row was excluded.  ``warning``: the value was set aside
+#: (treated as missing or unknown) and the row kept.  ``note``: something the
+#: loader did that the user should know about (a totals row skipped, a column
+#: ignored); notes alone do not make a file invalid.
+SEVERITIES = ("error", "warning", "note")
+
+
+@dataclass
+class ValidationReport:
+    """What happened to every row of every file loaded.
+
+    Attributes
+    ----------
+    problems : pandas.DataFrame
+        One row per problem, columns :data:`PROBLEM_COLUMNS`.  ``row`` is the
+        row number as seen in Excel (missing for problems with a whole file or
+        column).  Values of identifier and date-of-birth columns are withheld.
+    counts : pandas.DataFrame
+        One row per file, columns :data:`COUNT_COLUMNS`.
+    exclusions : pandas.DataFrame
+        Rows excluded, by file and reason (columns ``file``, ``reason``,
+        ``rows``).
+    notes : list of str
+        How the data were read and prepared (header rows found, pseudonym key,
+        snapshot dates), in plain words.
+    """
+
+    problems: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PROBLEM_COLUMNS))
+    counts: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=COUNT_COLUMNS))
+    exclusions: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["file", "reason", "rows"]))
+    notes: list[str] = field(default_factory=list)
+
+    # ------------------------------------------------------------ summary
+    @property
+    def rows_read(self) -> int:
+        """Data rows read from all files (below the header rows)."""
+        return int(self.counts["rows_read"].sum())
+
+    @property
+    def rows_used(self) -> int:
+        """Rows that reached the staff table."""
+        return int(self.counts["rows_used"].sum())
+
+    @property
+    def rows_excluded(self) -> int:
+        """Rows left out, each with a reason in :attr:`exclusions`."""
+        return int(self.counts["rows_excluded"].sum())
+
+    @property
+    def is_valid(self) -> bool:
+        """``True`` when there are no errors or warnings (notes are fine)."""
+        return not self.problems["severity"].isin(["error", "warning"]).any()
+
+    @property
+    def exit_code(self) -> int:
+        """0 when valid, 1 when problems were found (as ``workforce validate``)."""
+        return 0 if self.is_valid else 1
+
+    def reconciles(self) -> bool:
+        """Whether rows read = rows used + rows excluded, for every file."""
+        c = self.counts
+        by_reason = self.exclusions.groupby("file")["rows"].sum()
+        excluded = c.set_index("file")["rows_excluded"]
+        return bool(
+            (c["rows_read"] == c["rows_used"] + c["rows_excluded"]).all()
+            and excluded.sub(by_reason, fill_value=0).eq(0).all()
+        )
+
+    # ------------------------------------------------------------ combining
+    @classmethod
+    def combine(cls, reports: list[ValidationReport]) -> ValidationReport:
+        """One report for several files."""
+        if not reports:
+            return cls()
+
+        def cat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+            frames = [f for f in frames if len(f)]
+            return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+
+        return cls(
+            problems=cat([r.problems for r in reports], PROBLEM_COLUMNS),
+            counts=cat([r.counts for r in reports], COUNT_COLUMNS),
+            exclusions=cat([r.exclusions for r in reports], ["file", "reason", "rows"]),
+            notes=[n for r in reports for n in r.notes],
+        )
+
+    # ------------------------------------------------------------ output
+    def summary(self) -> str:
+        """A few lines saying how many rows were read, used and excluded."""
+        lines = [f"Rows read: {self.rows_read:,}   used: {self.rows_used:,}   excluded: {self.rows_excluded:,}"]
+        for _, r in self.exclusions.iterrows():
+            lines.append(f"  excluded {int(r['rows']):,} row(s) from {Path(str(r['file'])).name}: {r['reason']}")
+        sev = self.problems["severity"].value_counts()
+        lines.append(
+            f"Problems: {int(sev.get('error', 0))} error(s) (row excluded), "
+            f"{int(sev.get('warning', 0))} warning(s) (value set aside), {int(sev.get('note', 0))} note(s)"
+        )
+        return "\n".join(lines)
+
+    def to_text(self, max_problems: int = 50) -> str:
+        """The report as readable text: notes, counts, then the problems.
+
+        Problems that repeat (the same value with the same problem in the
+        same column) are shown once with the rows they occur on; the full
+        list is in :attr:`problems`, :meth:`to_excel` and :meth:`to_json`.
+        """
+        parts = ["Validation report", "=" * 17]
+        parts += [f"- {n}" for n in self.notes]
+        parts.append("")
+        parts.append(self.summary())
+        keys = ["file", "sheet", "column", "value", "problem", "fix", "severity", "action"]
+        for title, table in (("Problems", self.problems[self.problems["severity"] != "note"]),
+                             ("Notes", self.problems[self.problems["severity"] == "note"])):
+            if len(table) == 0:
+                continue
+            grouped = (table.astype({"row": "Int64"}).fillna({k: "" for k in keys})
+                       .groupby(keys, sort=False, dropna=False)["row"].agg(list).reset_index())
+            parts.append("")
+            parts.append(f"{title} ({len(table)}):")
+            for _, p in grouped.head(max_problems).iterrows():
+                parts.extend(_describe(p))
+            if len(grouped) > max_problems:
+                parts.append(f"  ... and {len(grouped) - max_problems} more (export the whole report with --json or --excel).")
+        return "\n".join(parts)
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+    def _repr_html_(self) -> str:  # shown in notebooks
+        return f"<pre>{self.summary()}</pre>" + self.problems.to_html(index=False, max_rows=50)
+
+    def to_dict(self) -> dict:
+        """The report as plain data (what ``--json`` prints)."""
+        problems = self.problems.astype("object").where(self.problems.notna(), None)
+        from .._version import __version__
+
+        return {
+            "workforce_version": __version__,
+            "valid": self.is_valid,
+            "rows_read": self.rows_read,
+            "rows_used": self.rows_used,
+            "rows_excluded": self.rows_excluded,
+            "reconciles": self.reconciles(),
+            "files": self.counts.astype("object").to_dict(orient="records"),
+            "exclusions": self.exclusions.astype("object").to_dict(orient="records"),
+            "notes": list(self.notes),
+            "problems": problems.to_dict(orient="records"),
+        }
+
+    def to_json(self, path: str | Path | None = None, indent: int = 2) -> str:
+        """The report as JSON; also written to ``path`` if given."""
+        text = json.dumps(self.to_dict(), indent=indent, default=_json_default)
+        if path is not None:
+            Path(path).write_text(text, encoding="utf-8")
+        return text
+
+    def to_excel(self, path: str | Path) -> Path:
+        """Write the report to an Excel workbook (sheets Summary, Problems, Exclusions)."""
+        path = Path(path)
+        summary = pd.DataFrame({"item": ["rows read", "rows used", "rows excluded", "valid"],
+                                "value": [self.rows_read, self.rows_used, self.rows_excluded, str(self.is_valid)]})
+        with pd.ExcelWriter(path, engine="openpyxl") as writer:
+            summary.to_excel(writer, sheet_name="Summary", index=False)
+            self.counts.to_excel(writer, sheet_name="Files", index=False)
+            self.exclusions.to_excel(writer, sheet_name="Exclusions", index=False)
+            self.problems.to_excel(writer, sheet_name="Problems", index=False)
+            pd.DataFrame({"note": self.notes}).to_excel(writer, sheet_name="Notes", index=False)
+        return path
+
+
+def _json_default(value):
+    if hasattr(value, "item"):
+        return value.item()
+    return str(value)
+
+
+def _describe(p: pd.Series) -> list[str]:
+    """Lines for one problem (or one problem repeated on several rows)."""
+    where = [Path(str(p["file"])).name]
+    if p["sheet"]:
+        where.append(f"sheet '{p['sheet']}'")
+    rows = [int(r) for r in p["row"] if pd.notna(r)]
+    if len(rows) == 1:
+        where.append(f"row {rows[0]}")
+    elif rows:
+        shown = ", ".join(str(r) for r in rows[:8]) + (", ..." if len(rows) > 8 else "")
+        where.append(f"{len(rows)} rows ({shown})")
+    if p["column"]:
+        where.append(f"column '{p['column']}'")
+    value = f" value '{p['value']}':" if p["value"] else ""
+    lines = [f"  [{p['severity']}] {', '.join(where)}:{value} {p['problem']}"]
+    if p["fix"]:
+        lines.append(f"      Fix: {p['fix']}")
+    if p["action"]:
+        lines.append(f"      Done: {p['action']}")
+    return lines

@@ -1,0 +1,233 @@
+"""``load_staff``: from HR exports to one clean, privacy-safe staff table.
+
+Each file is read and cleaned by :func:`workforce.load._export.load_export`; the
+files are then combined, and one row per person is chosen for headcounts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .._version import __version__
+from ..errors import UnusableFileError, WorkforceError
+from ._export import TEXT_COLUMNS, load_export
+from ._privacy import Pseudonymiser
+from ._report import ValidationReport
+from ._schema import read_schema
+
+__all__ = ["StaffTable", "load_staff", "ASSIGNMENT_COLUMNS", "PEOPLE_COLUMNS"]
+
+#: Columns of :attr:`StaffTable.assignments`, always present, in this order.
+ASSIGNMENT_COLUMNS = [
+    "person_id", "assignment_id", "organisation", "snapshot_date",
+    "ethnicity_code", "ethnicity_code_extended", "ethnicity_label", "ethnicity_census19",
+    "ethnicity_census5", "ethnicity_nhs5", "wres_group",
+    "sex", "age", "age_band", "disability",
+    "band", "medical_grade", "pay_system", "staff_group", "clinical_group",
+    "assignment_category", "is_bank", "is_primary", "fte", "service_years",
+    *TEXT_COLUMNS,
+    "source_file", "source_sheet", "source_row",
+]
+#: Columns of :attr:`StaffTable.people`: one row per person, organisation and snapshot.
+PEOPLE_COLUMNS = [c for c in ASSIGNMENT_COLUMNS if c != "assignment_id"] + ["n_assignments", "fte_total", "primary_basis"]
+
+
+@dataclass(frozen=True)
+class StaffTable:
+    """The clean staff table: assignments, people and the validation report.
+
+    Attributes
+    ----------
+    assignments : pandas.DataFrame
+        One row per assignment, columns :data:`ASSIGNMENT_COLUMNS`.  Use it
+        for FTE.
+    people : pandas.DataFrame
+        One row per person per organisation per snapshot, columns
+        :data:`PEOPLE_COLUMNS`.  Headcount analyses use this.  The row is the
+        person's primary assignment; where none is flagged (or several are),
+        the non-bank assignment with the largest FTE, then the highest band,
+        then the first in the file (``primary_basis`` says which).
+    report : ValidationReport
+        Every problem found and where every input row went.
+    service : str or None
+        The service the table was narrowed to, if any.
+
+    Examples
+    --------
+    >>> from workforce import load_staff, sample_data
+    >>> staff = load_staff(sample_data("soar_valley_staff_in_post_2025-03-31.xlsx"))
+    >>> staff.report.rows_read == staff.report.rows_used + staff.report.rows_excluded
+    True
+    >>> list(staff.people["wres_group"].cat.categories)
+    ['White', 'BME', 'Unknown']
+    """
+
+    assignments: pd.DataFrame
+    people: pd.DataFrame
+    report: ValidationReport
+    service: str | None = None
+
+    def __repr__(self) -> str:
+        snaps = sorted({d.date().isoformat() for d in self.people["snapshot_date"].dropna()})
+        orgs = list(self.people["organisation"].dropna().unique())
+        scope = f", service={self.service!r}" if self.service else ""
+        return (f"StaffTable({len(self.people):,} people, {len(self.assignments):,} assignments, "
+                f"organisations={orgs}, snapshots={snaps}{scope})")
+
+    def for_organisation(self, name: str) -> StaffTable:
+        """The staff of one organisation (as named in the table's ``organisation`` column).
+
+        Examples
+        --------
+        >>> from workforce import load_staff, sample_data
+        >>> files = ["soar_valley_staff_in_post_2025-03-31.xlsx", "rutland_vale_staff_in_post_2025-03-31.xlsx"]
+        >>> staff = load_staff([sample_data(f) for f in files])
+        >>> staff.for_organisation("Rutland Vale Healthcare NHS Trust").people["organisation"].unique().tolist()
+        ['Rutland Vale Healthcare NHS Trust']
+        """
+        known = sorted(self.people["organisation"].dropna().astype(str).unique())
+        if name not in known:
+            raise WorkforceError(f"no staff for the organisation {name!r}; the organisations are {known}.")
+        people = self.people[self.people["organisation"].astype(str) == name].reset_index(drop=True)
+        assignments = self.assignments[self.assignments["organisation"].astype(str) == name].reset_index(drop=True)
+        return StaffTable(assignments=assignments, people=people, report=self.report, service=self.service)
+
+    def for_service(self, definition) -> StaffTable:
+        """Narrow the table to one service (see :func:`workforce.read_service`).
+
+        Parameters
+        ----------
+        definition : Service, str or Path
+            A :class:`~workforce.Service` or the path of its YAML file.
+        """
+        from ._service import Service, read_service
+
+        service = definition if isinstance(definition, Service) else read_service(definition)
+        keep = service.matches(self.assignments)
+        assignments = self.assignments[keep].reset_index(drop=True)
+        people = _choose_people(assignments)
+        report = replace(self.report, notes=self.report.notes + [service.describe(int(keep.sum()), len(people))])
+        return StaffTable(assignments=assignments, people=people, report=report, service=service.name)
+
+
+def load_staff(
+    paths: str | Path | Iterable[str | Path],
+    *,
+    sheet: str | int | None = None,
+    schema: str | Path | list[str | Path] | None = None,
+    snapshot_date: str | dt.date | None = None,
+    organisation: str | None = None,
+    service=None,
+    pseudonym_key: str | bytes | None = None,
+    engine: str = "auto",
+) -> StaffTable:
+    """Load staff-in-post exports into one clean, normalised staff table.
+
+    Parameters
+    ----------
+    paths : path or list of paths
+        One or more ``.xlsx``, ``.xlsm``, ``.xls``, ``.csv`` or ``.parquet``
+        exports (one per trust, or one per year).  Every row keeps its source
+        file.
+    sheet : str or int, optional
+        The sheet to read; by default the one holding a staff table.
+    schema : path or list of paths, optional
+        YAML file(s) extending the shipped ``staff_in_post`` schema, for
+        example with the headers of a local export.
+    snapshot_date : str or date, optional
+        The date the exports describe, when they hold no snapshot column.
+        Otherwise it is read from the title rows or the file name.
+    organisation : str, optional
+        The organisation, when the export holds no organisation column.
+    service : Service or path, optional
+        Narrow the table to a service (see :meth:`StaffTable.for_service`).
+    pseudonym_key : str or bytes, optional
+        Secret key for hashing employee numbers (see :mod:`workforce.load._privacy`).
+    engine : {"auto", "fastexcel", "openpyxl"}
+        The Excel reader; ``"auto"`` is fastexcel with openpyxl as fallback.
+
+    Returns
+    -------
+    StaffTable
+        ``.people``, ``.assignments`` and ``.report``.
+
+    Raises
+    ------
+    UnusableFileError
+        A file that cannot be used at all (missing, encrypted, empty, no staff
+        table, a required column missing).  Problems with rows or values are
+        not raised: they are in ``.report``.
+
+    Examples
+    --------
+    >>> from workforce import load_staff, sample_data
+    >>> staff = load_staff(sample_data("soar_valley_staff_in_post_2025-03-31.xlsx"))
+    >>> staff.people["band"].cat.categories[-3:].tolist()
+    ['8d', '9', 'VSM']
+    """
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    paths = list(paths)
+    if not paths:
+        raise UnusableFileError("(no file)", "no file was given.", "give the path of at least one export.")
+    spec = read_schema("staff_in_post", extra=schema)
+    pseudonymiser = Pseudonymiser(pseudonym_key)
+    fixed_date = None if snapshot_date is None else pd.Timestamp(snapshot_date)
+    frames, reports = [], []
+    for path in paths:
+        frame, report = load_export(path, spec, sheet, fixed_date, organisation, pseudonymiser, engine)
+        frames.append(frame)
+        reports.append(report)
+    report = ValidationReport.combine(reports)
+    report.notes[:0] = [f"workforce {__version__}; schema: {', '.join(spec.sources)}.", pseudonymiser.describe()]
+    assignments = _combine(frames)
+    table = StaffTable(assignments=assignments, people=_choose_people(assignments), report=report)
+    return table if service is None else table.for_service(service)
+
+
+# ---------------------------------------------------------------- combining
+
+
+def _combine(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    frames = [f for f in frames]
+    out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    for col in ("organisation", "source_file", "source_sheet", *TEXT_COLUMNS):
+        if not isinstance(out[col].dtype, pd.CategoricalDtype):
+            out[col] = out[col].astype("category")
+    for col in ASSIGNMENT_COLUMNS:
+        if col not in out:
+            out[col] = pd.NA
+    out["source_row"] = out["source_row"].astype("Int64")
+    out["fte"] = out["fte"].astype("float64")
+    out["is_primary"] = out["is_primary"].astype("boolean")
+    return out[ASSIGNMENT_COLUMNS]
+
+
+def _choose_people(assignments: pd.DataFrame) -> pd.DataFrame:
+    """One row per person per organisation per snapshot (see :class:`StaffTable`)."""
+    a = assignments
+    group = a.groupby(["snapshot_date", "organisation", "person_id"], observed=True, sort=False,
+                      dropna=False).ngroup().to_numpy()
+    flagged = a["is_primary"].fillna(False).to_numpy(dtype=bool)
+    fte = a["fte"].to_numpy(dtype=float)
+    band = a["band"].cat.codes.to_numpy()  # -1 where there is no band
+    # within each person: flagged primary first, then non-bank, largest FTE, highest band, first in the file
+    order = np.lexsort((np.arange(len(a)), -band, -np.nan_to_num(fte, nan=-1.0), a["is_bank"].to_numpy(dtype=bool),
+                        ~flagged, group))
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = group[order][1:] != group[order][:-1]
+    chosen = np.sort(order[first])
+    people = a.take(chosen)
+    g = group[chosen]
+    n_flagged = np.bincount(group, weights=flagged)[g]
+    people["n_assignments"] = np.bincount(group)[g].astype("int64")
+    people["fte_total"] = np.bincount(group, weights=np.nan_to_num(fte))[g]
+    people["primary_basis"] = pd.Categorical(np.where(flagged[chosen] & (n_flagged == 1), "flagged", "derived"),
+                                             categories=["flagged", "derived"])
+    return people[PEOPLE_COLUMNS].reset_index(drop=True)
