@@ -7,11 +7,13 @@ import pandas as pd
 import pytest
 
 from workforce import Result
+from workforce._result import Method
+from workforce.analysis import MOVEMENTS_SPEC, PROMOTION, REPRESENTATION, WRES
 from workforce.disclosure._suppress import (
     Margin,
     Part,
     _cells,
-    _kind_of,
+    _cells_of,
     _margin_instances,
     suppress,
     suppress_counts,
@@ -61,7 +63,7 @@ def check_safe(original: pd.DataFrame, out: pd.DataFrame, cells, margins, thresh
 
 
 def check_result(result: Result, safe: Result, threshold=8):
-    kind = _kind_of(result)
+    kind = _cells_of(result)
     work = result.table.reset_index(drop=True).copy()
     for name, make in {**kind.extra, **kind.hidden}.items():
         work[name] = make(work)
@@ -186,7 +188,7 @@ def _representation_like(counts, unknown, groups=("White", "Mixed", "Asian", "Bl
 def test_cell_recoverable_through_the_unknown_count_is_protected():
     # only the unknown count is small: staff_total + unknown = all staff (unknown_share gives it away)
     t = _representation_like([100, 20, 30, 40, 50], 5)
-    result = Result(table=t, method={"analysis": "representation"})
+    result = Result(table=t, spec=REPRESENTATION)
     safe = suppress(result)
     out = safe.table
     # all staff (known + unknown) is the total that goes with it: it is published only through the
@@ -200,7 +202,7 @@ def test_cell_recoverable_through_the_unknown_count_is_protected():
 
 def test_cell_recoverable_through_the_total_is_protected():
     t = _representation_like([100, 3, 30, 40, 50], 0)
-    result = Result(table=t, method={"analysis": "representation"})
+    result = Result(table=t, spec=REPRESENTATION)
     out = suppress(result).table
     assert out["staff_count_suppressed"].tolist() == [False, True, True, False, False]
     assert not out["staff_total_suppressed"].any() and not out["unknown_count_suppressed"].any()
@@ -257,7 +259,7 @@ def test_derived_within_a_family_blanks_relative_likelihoods():
     t["leaver_rl"] = [1.0, 1.0, np.nan]
     t["time_in_grade_mean"] = [3.0, 2.0, 1.0]
     t["promotion_rate"] = t["promoted"] / t["stayers"]
-    result = Result(table=t, method={"analysis": "promotion"})
+    result = Result(table=t, spec=PROMOTION)
     out = suppress(result).table
     # White's promoted count (4) is suppressed: BME's relative likelihood uses it, so it goes too
     assert out["promotion_rl"].isna().all()
@@ -273,19 +275,21 @@ def test_derived_within_a_family_blanks_relative_likelihoods():
 
 
 def test_unknown_kinds_and_wres_raise_clear_errors():
-    with pytest.raises(WorkforceError, match="supports the analyses"):
-        suppress(Result(table=pd.DataFrame({"x": [1]}), method={"analysis": "movements"}))
-    with pytest.raises(WorkforceError, match="suppress its sources"):
-        suppress(Result(table=pd.DataFrame({"x": [1]}), method={"analysis": "WRES"}))
+    with pytest.raises(WorkforceError, match="supports the results: .*ladder.*representation"):
+        suppress(Result(table=pd.DataFrame({"x": [1]}), spec=MOVEMENTS_SPEC))
+    with pytest.raises(WorkforceError, match="cannot be suppressed on its own: ladder and progression_gaps"):
+        suppress(Result(table=pd.DataFrame({"x": [1]}), spec=WRES))
+    with pytest.raises(WorkforceError, match="takes the Result of an analysis"):
+        suppress(pd.DataFrame({"x": [1]}))
     t = _representation_like([100, 3, 30, 40, 50], 0)
-    once = suppress(Result(table=t, method={"analysis": "representation"}))
+    once = suppress(Result(table=t, spec=REPRESENTATION))
     with pytest.raises(WorkforceError, match="already"):
         suppress(once)
 
 
 def test_method_records_the_rule_and_the_original_is_unchanged():
     t = _representation_like([100, 3, 30, 40, 50], 0)
-    result = Result(table=t, method={"analysis": "representation", "alpha": 0.05})
+    result = Result(table=t, spec=REPRESENTATION, method=Method(notes={"alpha": 0.05}))
     safe = suppress(result, threshold=10)
     assert safe.method["disclosure threshold"] == 10
     assert "1 to 9" in safe.method["primary suppression"]
@@ -297,9 +301,9 @@ def test_method_records_the_rule_and_the_original_is_unchanged():
 
 def test_columns_are_fixed_whether_or_not_anything_is_suppressed():
     big = suppress(Result(table=_representation_like([100, 20, 30, 40, 50], 0),
-                          method={"analysis": "representation"})).table
+                          spec=REPRESENTATION)).table
     small = suppress(Result(table=_representation_like([1, 2, 3, 4, 5], 6),
-                            method={"analysis": "representation"})).table
+                            spec=REPRESENTATION)).table
     assert list(big.columns) == list(small.columns)
     assert big.dtypes.equals(small.dtypes)
     assert not big.filter(like="_suppressed").any().any()

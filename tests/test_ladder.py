@@ -9,6 +9,7 @@ from statsmodels.stats.contingency_tables import Table2x2
 from statsmodels.stats.proportion import proportion_confint
 
 from workforce import WorkforceError, sample_data
+from workforce._spec import Kind
 from workforce.analysis._ladder import (
     COMPARISONS,
     LADDER_COLUMNS,
@@ -319,7 +320,7 @@ def test_method_records_definitions():
                 "bank staff", "snapshots", "version", "non-adverse range"):
         assert key in method
     assert method["advantaged group"] == "White" and method["compared group"] == "BME"
-    assert ladder(make_people(SPEC)).method["analysis"] == "ladder"
+    assert ladder(make_people(SPEC)).kind is Kind.LADDER
 
 
 # ---------------------------------------------------------------- the sample trust

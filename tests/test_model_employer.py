@@ -10,6 +10,7 @@ import pytest
 
 import workforce.analysis._model_employer as module
 from workforce import WorkforceError, sample_data
+from workforce._spec import Kind
 from workforce.analysis._model_employer import MODEL_EMPLOYER_BANDS, MODEL_EMPLOYER_COLUMNS, model_employer
 from workforce.load._staff import load_staff
 
@@ -154,7 +155,7 @@ def test_errors():
 
 def test_labelled_model_employer_style():
     result = model_employer(ONE_SNAPSHOT, leaver_rate=0.1)
-    assert result.method["analysis"] == "Model Employer-style trajectories"
+    assert result.kind is Kind.MODEL_EMPLOYER and result.spec.title == "Model Employer-style trajectories"
     assert "not NHS England's goal-setting tool" in result.method["label"]
     assert "Model Employer-style" in module.__doc__ and "Model Employer-style" in model_employer.__doc__
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pandas as pd
 import pytest
 
 from workforce._result import Result
+from workforce.analysis import REPRESENTATION
 from workforce.publish import _page as _pack_files
 
 openpyxl = pytest.importorskip("openpyxl")
@@ -31,7 +33,7 @@ def test_text_starting_like_a_formula_stays_text(tmp_path):
 def test_page_escapes_text_and_stars_suppressed_counts(tmp_path):
     table = pd.DataFrame({"group": ["<b>Asian</b>", "Black"], "staff_count": [pd.NA, 12],
                           "staff_count_suppressed": [True, False]})
-    result = Result(table=table, benchmark={}, method={"analysis": "a & b"})
+    result = Result(table=table, spec=dataclasses.replace(REPRESENTATION, title="a & b"))
     section = _pack_files.Section("part", "Part <one>", result, {"counts": table},
                                   charts={"c": {"title": {"text": "</script> here"}, "mark": "bar"}},
                                   notes=["a note"])

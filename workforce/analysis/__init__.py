@@ -5,10 +5,12 @@ indicators, over the shared statistics.
 Each takes loaded tables (never files) and returns a :class:`~workforce.Result`.
 """
 
-from ._adjusted import ADJUSTED_COLUMNS, adjusted_gap
+from ._adjusted import ADJUSTED_COLUMNS, ADJUSTED_GAP, adjusted_gap
 from ._indicators import (
+    BOARD_INDICATOR,
     BOARD_INDICATOR_COLUMNS,
     LIKELIHOOD_COLUMNS,
+    LIKELIHOOD_INDICATOR,
     wdes_board,
     wdes_capability,
     wdes_recruitment,
@@ -19,22 +21,30 @@ from ._indicators import (
 )
 from ._ladder import (
     COMPARISONS,
+    LADDER,
     LADDER_COLUMNS,
     PROGRESSION_COLUMNS,
+    PROGRESSION_GAPS,
     STAFF_CATEGORIES,
     Comparison,
     ladder,
     progression_gaps,
 )
 from ._likelihood import NON_ADVERSE, RelativeLikelihood, relative_likelihood, relative_likelihoods
-from ._model_employer import MODEL_EMPLOYER_COLUMNS, model_employer
-from ._progression import MOVEMENT_COLUMNS, MOVEMENTS, movements
-from ._promotion import PROMOTION_COLUMNS, promotion
-from ._representation import REPRESENTATION_COLUMNS, icb_view, representation
-from ._standards import WDES_COLUMNS, WRES_COLUMNS, wdes, wres
+from ._model_employer import MODEL_EMPLOYER, MODEL_EMPLOYER_COLUMNS, model_employer
+from ._progression import MOVEMENT_COLUMNS, MOVEMENTS, MOVEMENTS_SPEC, movements
+from ._promotion import PROMOTION, PROMOTION_COLUMNS, promotion
+from ._representation import ICB_VIEW, REPRESENTATION, REPRESENTATION_COLUMNS, icb_view, representation
+from ._standards import WDES, WDES_COLUMNS, WRES, WRES_COLUMNS, wdes, wres
 from ._stats import benjamini_hochberg, binomial_test, wilson_interval, z_value
 
+#: Every kind of result the analyses return, with its columns and counts.
+RESULT_SPECS = (REPRESENTATION, ICB_VIEW, LADDER, PROGRESSION_GAPS, MOVEMENTS_SPEC, PROMOTION, ADJUSTED_GAP,
+                MODEL_EMPLOYER, LIKELIHOOD_INDICATOR, BOARD_INDICATOR, WRES, WDES)
+
 __all__ = [
+    "RESULT_SPECS", "REPRESENTATION", "ICB_VIEW", "LADDER", "PROGRESSION_GAPS", "MOVEMENTS_SPEC", "PROMOTION",
+    "ADJUSTED_GAP", "MODEL_EMPLOYER", "LIKELIHOOD_INDICATOR", "BOARD_INDICATOR", "WRES", "WDES",
     "representation", "icb_view", "REPRESENTATION_COLUMNS",
     "ladder", "progression_gaps", "Comparison", "COMPARISONS", "LADDER_COLUMNS", "PROGRESSION_COLUMNS",
     "STAFF_CATEGORIES",

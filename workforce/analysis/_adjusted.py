@@ -50,8 +50,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .._result import Result
-from .._version import __version__
+from .._result import Method, Result
+from .._spec import Kind, ResultSpec, columns
 from ..errors import WorkforceError
 from ._progression import (
     _AT_RISK,
@@ -70,8 +70,25 @@ from ._stats import z_value
 
 __all__ = ["adjusted_gap", "ADJUSTED_COLUMNS", "PROMOTION_CONTROLS", "SENIOR_CONTROLS", "OUTCOMES"]
 
-#: Columns of ``adjusted_gap(...).table``, always in this order.
-ADJUSTED_COLUMNS = ["model", "odds_ratio", "ci_low", "ci_high", "p_value", "n", "events", "controls"]
+#: What ``adjusted_gap`` returns: the unadjusted and the adjusted model, one row each.
+ADJUSTED_GAP = ResultSpec(
+    kind=Kind.ADJUSTED_GAP,
+    title="The gap adjusted for grade, staff group and other controls",
+    columns=columns(
+        ("model", "str", "unadjusted, or adjusted (with the controls)"),
+        ("odds_ratio", "float64", "odds ratio of the outcome, compared group vs advantaged group (below 1: the "
+                                  "compared group is less likely)"),
+        ("ci_low", "float64", "lower limit of its Wald interval"),
+        ("ci_high", "float64", "upper limit of its Wald interval"),
+        ("p_value", "float64", "Wald z-test of log(odds ratio) = 0"),
+        ("n", "int64", "rows in the fit (person-periods for promotion, people for senior)"),
+        ("events", "int64", "rows with the outcome"),
+        ("controls", "str", "the controls of the fit"),
+    ),
+    source="a model, not a table of counts: publish the counts behind it (promotion, ladder) instead",
+)
+#: Columns of ``adjusted_gap(...).table``, always in this order (see :data:`ADJUSTED_GAP`).
+ADJUSTED_COLUMNS = ADJUSTED_GAP.names
 #: Default controls for ``outcome="promotion"`` (columns of the movements table).  ``grade_start`` is
 #: ``band_start`` with the medical grade for doctors, so doctors are compared with doctors of their grade.
 PROMOTION_CONTROLS = ("grade_start", "staff_group", "fte", "service_years", "age_band", "sex", "organisation")
@@ -150,7 +167,7 @@ def adjusted_gap(staff, *, outcome: str = "promotion", characteristic: str = "et
     rows.append(_row("adjusted", fit, z, ", ".join(info["controls"])))
     notes["levels without variation"] = dropped
     table = pd.DataFrame(rows, columns=ADJUSTED_COLUMNS)
-    return Result(table=table, method=_method(info, fit, notes, confidence, outcome, include_bank))
+    return Result(table=table, spec=ADJUSTED_GAP, method=_method(info, fit, notes, confidence, outcome, include_bank))
 
 
 # ---------------------------------------------------------------- data
@@ -388,11 +405,15 @@ def _row(name: str, fit: _Fit, z: float, controls: str) -> dict:
             "n": fit.n, "events": fit.events, "controls": controls}
 
 
-def _method(info, fit, notes, confidence, outcome, include_bank) -> dict:
+def _method(info, fit, notes, confidence, outcome, include_bank) -> Method:
     label_a, label_b = info["labels"]
     dropped = notes["levels without variation"]
-    return {
-        "analysis": "adjusted_gap",
+    return Method(
+        confidence=confidence,
+        interval="Wald, standard errors from the observed information (X'WX)^-1 at the fitted probabilities",
+        test="Wald z-test",
+        bank="included" if include_bank else "people with only bank assignments left out",
+        notes={
         "outcome": ("promoted between consecutive snapshots (a higher AfC band, VSM above band 9, or a higher "
                     "medical grade)" if outcome == "promotion" else
                     f"holding a senior grade ({', '.join(SENIOR_GRADES)}) at the latest snapshot"),
@@ -408,10 +429,8 @@ def _method(info, fit, notes, confidence, outcome, include_bank) -> dict:
         "reference levels": fit.references,
         "columns dropped as linear combinations of others": fit.dropped_columns,
         "levels without variation left out of the adjusted fit": dropped or "none",
-        "interval": f"Wald {confidence:.0%}, standard errors from the observed information (X'WX)^-1 at the "
-                    "fitted probabilities; p-value: Wald z-test",
         "independence": "person-periods treated as independent (a person in two periods counts twice)"
                         if outcome == "promotion" else "one row per person",
         "not estimable": fit.estimable or "",
-        "version": f"workforce {__version__}",
-    }
+        },
+    )

@@ -58,8 +58,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .._result import Result
-from .._version import __version__
+from .._result import Method, Result
+from .._spec import Kind, ResultSpec, columns
 from ..errors import WorkforceError
 from ..load import InputTable, load_board, load_disciplinary, load_recruitment, load_training
 from ._cohort import counted_people
@@ -78,34 +78,71 @@ __all__ = [
     "BOARD_INDICATOR_COLUMNS",
 ]
 
-#: Columns of the relative-likelihood indicators' tables (WRES 2, 3, 4; WDES 2, 3): one row.
-#:
-#: ``group_a`` is the numerator group of the official direction, ``group_b``
-#: the other; ``events`` are people appointed / entering the process /
-#: accessing training, ``total`` the shortlisted applicants or the staff in
-#: post; ``unknown_events`` and ``unknown_total`` the people of unknown group,
-#: left out of the ratio; ``direction`` says what above 1 means; ``note``
-#: what else the reader should know (people not matched to staff, problems in
-#: the input file).
-LIKELIHOOD_COLUMNS = [
-    "standard", "indicator", "measure", "group_a", "group_b",
-    "events_a", "total_a", "rate_a", "events_b", "total_b", "rate_b",
-    "ratio", "ci_low", "ci_high", "p_value", "outside_non_adverse", "significant", "state", "reason",
-    "unknown_events", "unknown_total", "direction", "note",
-]
-#: Columns of the board indicators' tables (WRES 9, WDES 10): one row for voting members, one for executives.
-#:
-#: ``members`` on the board in that membership, ``members_group`` of them
-#: BME (or Disabled), ``members_unknown`` of unknown group; ``board_share`` =
-#: members_group / members with its Wilson interval; the same for the
-#: workforce; ``difference_pp`` = (board_share − workforce_share) × 100 with
-#: its interval (the board share's interval, less the workforce share).
-BOARD_INDICATOR_COLUMNS = [
-    "standard", "indicator", "membership", "group", "members", "members_group", "members_unknown",
-    "board_share", "board_share_low", "board_share_high",
-    "workforce", "workforce_group", "workforce_unknown", "workforce_share",
-    "difference_pp", "difference_low", "difference_high", "significant", "state", "direction", "note",
-]
+#: What the relative-likelihood indicators return (WRES 2, 3, 4; WDES 2, 3): one row.
+LIKELIHOOD_INDICATOR = ResultSpec(
+    kind=Kind.LIKELIHOOD_INDICATOR,
+    title="A WRES or WDES relative likelihood",
+    columns=columns(
+        ("standard", "str", "WRES or WDES"),
+        ("indicator", "str", "the indicator or metric number"),
+        ("measure", "str", "what is counted (appointed from shortlisting, entering a formal process, ...)"),
+        ("group_a", "str", "the numerator group of the official direction"),
+        ("group_b", "str", "the other group"),
+        ("events_a", "int64", "people of group a with the event (appointed, entering the process, trained)"),
+        ("total_a", "int64", "people of group a (shortlisted applicants, or staff in post)"),
+        ("rate_a", "float64", "events_a / total_a"),
+        ("events_b", "int64", "people of group b with the event"),
+        ("total_b", "int64", "people of group b"),
+        ("rate_b", "float64", "events_b / total_b"),
+        ("ratio", "float64", "rate_a / rate_b: above 1 means the BME or Disabled group is worse off"),
+        ("ci_low", "float64", "lower limit of the Katz log interval"),
+        ("ci_high", "float64", "upper limit of the Katz log interval"),
+        ("p_value", "float64", "Wald test of log(ratio) = 0"),
+        ("outside_non_adverse", "boolean", "outside the non-adverse range 0.80-1.25"),
+        ("significant", "boolean", "the interval excludes 1"),
+        ("state", "str", "estimated, insufficient data or not estimable"),
+        ("reason", "str", "why, when not estimated"),
+        ("unknown_events", "int64", "people of unknown group with the event (left out of the ratio)"),
+        ("unknown_total", "int64", "people of unknown group"),
+        ("direction", "str", "what above 1 means"),
+        ("note", "str", "what else the reader should know (people not matched to staff, input problems)"),
+    ),
+    source="publish the WRES or WDES table (wres(), wdes()), whose figures need no counts",
+    chart="likelihood_chart",
+)
+#: Columns of the relative-likelihood indicators' tables (see :data:`LIKELIHOOD_INDICATOR`).
+LIKELIHOOD_COLUMNS = LIKELIHOOD_INDICATOR.names
+#: What the board indicators return (WRES 9, WDES 10): one row for voting members, one for executives.
+BOARD_INDICATOR = ResultSpec(
+    kind=Kind.BOARD_INDICATOR,
+    title="Board membership against the workforce",
+    columns=columns(
+        ("standard", "str", "WRES or WDES"),
+        ("indicator", "str", "9 (WRES) or 10 (WDES)"),
+        ("membership", "str", "voting or executive members"),
+        ("group", "str", "the group counted (BME, Disabled)"),
+        ("members", "int64", "board members of that membership"),
+        ("members_group", "int64", "of them, in the group"),
+        ("members_unknown", "int64", "of them, of unknown group"),
+        ("board_share", "float64", "members_group / members (unknowns in the denominator)"),
+        ("board_share_low", "float64", "lower limit of the Wilson interval of board_share"),
+        ("board_share_high", "float64", "upper limit of the Wilson interval of board_share"),
+        ("workforce", "int64", "staff in post"),
+        ("workforce_group", "int64", "of them, in the group"),
+        ("workforce_unknown", "int64", "of them, of unknown group"),
+        ("workforce_share", "float64", "workforce_group / workforce"),
+        ("difference_pp", "float64", "(board_share - workforce_share) x 100"),
+        ("difference_low", "float64", "lower limit: the board share's interval less the workforce share"),
+        ("difference_high", "float64", "upper limit"),
+        ("significant", "boolean", "the interval excludes the workforce share"),
+        ("state", "str", "estimated or not estimable"),
+        ("direction", "str", "what the sign means"),
+        ("note", "str", "what else the reader should know"),
+    ),
+    source="publish the WRES or WDES table (wres(), wdes())",
+)
+#: Columns of the board indicators' tables (see :data:`BOARD_INDICATOR`).
+BOARD_INDICATOR_COLUMNS = BOARD_INDICATOR.names
 
 
 @dataclass(frozen=True)
@@ -330,7 +367,7 @@ def wres_training(staff, training, *, include_bank: bool = False, confidence: fl
     totals = people[spec.column].astype("object").value_counts()
     notes.append(_input_note(records))
     table = _likelihood_table(spec, events, totals, confidence, min_total, notes)
-    return Result(table=table, method=_method(spec, confidence, min_total, include_bank,
+    return Result(table=table, spec=LIKELIHOOD_INDICATOR, method=_method(spec, confidence, min_total, include_bank,
                                               events="staff in post with at least one non-mandatory training or "
                                                      "CPD record (people, not courses)",
                                               totals="staff in post of each group"))
@@ -468,24 +505,24 @@ def _likelihood_table(spec: _Indicator, events: pd.Series, totals: pd.Series, co
 
 
 def _method(spec: _Indicator, confidence: float, min_total: int, include_bank: bool | None, events: str,
-            totals: str) -> dict:
-    method = {
-        "analysis": f"{spec.standard} {'indicator' if spec.standard == 'WRES' else 'metric'} {spec.number}",
+            totals: str, **more: str) -> Method:
+    notes = {
+        "indicator": f"{spec.standard} {'indicator' if spec.standard == 'WRES' else 'metric'} {spec.number}",
         "definition": spec.wording,
         "direction": spec.direction,
         "events": events,
         "totals": totals,
         "unknowns": "left out of the ratio (definitions 1.3); counted in unknown_events and unknown_total",
-        "interval": f"Katz log method, {confidence:.0%}; p-value Wald z-test of log RL = 0",
         "non-adverse range": f"{NON_ADVERSE[0]:.2f}-{NON_ADVERSE[1]:.2f} (four-fifths rule)",
         "zero cells": "not estimable (no figure given)",
-        "minimum group size": f"{min_total}, else 'insufficient data' (figures shown)",
+        **more,
     }
     if include_bank is not None:
-        method["staff"] = ("one row per person (primary assignment), the organisation's latest snapshot; "
-                           + ("bank-only people included" if include_bank else "bank-only people left out"))
-    method["version"] = f"workforce {__version__}"
-    return method
+        notes["staff"] = ("one row per person (primary assignment), the organisation's latest snapshot; "
+                          + ("bank-only people included" if include_bank else "bank-only people left out"))
+    bank = "" if include_bank is None else "included" if include_bank else "bank-only people left out"
+    return Method(confidence=confidence, interval="Katz log", test="Wald z-test of log RL = 0", min_size=min_total,
+                  bank=bank, notes=notes)
 
 
 def _recruitment(spec: _Indicator, recruitment, confidence: float, min_total: int) -> Result:
@@ -495,8 +532,9 @@ def _recruitment(spec: _Indicator, recruitment, confidence: float, min_total: in
     table = _likelihood_table(spec, by_group["appointed"], by_group["shortlisted"], confidence, min_total,
                               [_input_note(loaded)])
     method = _method(spec, confidence, min_total, None, events="applications appointed (offered the post)",
-                     totals="applications shortlisted (an appointed applicant was shortlisted)")
-    return Result(table=table, method={**method, "recruitment layout": loaded.layout})
+                     totals="applications shortlisted (an appointed applicant was shortlisted)",
+                     **{"recruitment layout": loaded.layout})
+    return Result(table=table, spec=LIKELIHOOD_INDICATOR, method=method)
 
 
 def _cases(spec: _Indicator, case_type: str, staff, disciplinary, include_bank: bool, confidence: float,
@@ -532,7 +570,7 @@ def _cases(spec: _Indicator, case_type: str, staff, disciplinary, include_bank: 
     notes.append(_input_note(loaded))
     totals = people[spec.column].astype("object").value_counts()
     table = _likelihood_table(spec, events, totals, confidence, min_total, notes)
-    return Result(table=table, method=_method(
+    return Result(table=table, spec=LIKELIHOOD_INDICATOR, method=_method(
         spec, confidence, min_total, include_bank,
         events=f"people entering a formal {case_type} process in the case file (a person once, whatever their "
                "number of cases); group from the case file where known, else the staff record",
@@ -575,15 +613,18 @@ def _board(spec: _Indicator, staff, board, include_bank: bool, confidence: float
         })
     table = pd.DataFrame(rows)[BOARD_INDICATOR_COLUMNS]
     table["significant"] = table["significant"].astype("boolean")
-    method = {
-        "analysis": f"{spec.standard} {'indicator' if spec.standard == 'WRES' else 'metric'} {spec.number}",
-        "definition": spec.wording,
-        "direction": spec.direction,
-        "shares": f"{spec.a[1]} ÷ everyone (unknowns included, as WRES indicator 1), board and workforce",
-        "interval": f"Wilson score interval of the board share ({confidence:.0%}), less the workforce share "
-                    "(taken as known); significant when it excludes the workforce share",
-        "staff": "one row per person (primary assignment), the organisation's latest snapshot; "
-                 + ("bank-only people included" if include_bank else "bank-only people left out"),
-        "version": f"workforce {__version__}",
-    }
-    return Result(table=table, method=method)
+    method = Method(
+        confidence=confidence,
+        interval="Wilson score interval of the board share, less the workforce share (taken as known); "
+                 "significant when it excludes the workforce share",
+        bank="included" if include_bank else "bank-only people left out",
+        notes={
+            "indicator": f"{spec.standard} {'indicator' if spec.standard == 'WRES' else 'metric'} {spec.number}",
+            "definition": spec.wording,
+            "direction": spec.direction,
+            "shares": f"{spec.a[1]} ÷ everyone (unknowns included, as WRES indicator 1), board and workforce",
+            "staff": "one row per person (primary assignment), the organisation's latest snapshot; "
+                     + ("bank-only people included" if include_bank else "bank-only people left out"),
+        },
+    )
+    return Result(table=table, spec=BOARD_INDICATOR, method=method)

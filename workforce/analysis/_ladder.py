@@ -59,8 +59,8 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtr
 
-from .._result import Result
-from .._version import __version__
+from .._result import Method, Result
+from .._spec import CountCells, Derived, Kind, Margin, Part, ResultSpec, columns, where_in, where_not_in
 from ..codes import (
     BAND_DTYPE,
     BAND_GROUP_DTYPE,
@@ -154,60 +154,184 @@ TIERS = {"1-5": ("1", "2", "3", "4", "5"), "6-7": ("6", "7"), "8a+": ("8a", "8b"
 #: Disparity ratios: (higher tier, lower tier).
 TIER_PAIRS = (("8a+", "1-5"), ("8a+", "6-7"), ("6-7", "1-5"))
 
-#: Columns of ``ladder(...).table``, always in this order.
-#:
-#: * ``organisation``, ``snapshot_date``, ``characteristic``, ``staff_category``
-#:   (:data:`STAFF_CATEGORIES`), ``rung_type`` ("band", "cluster" or "grade"),
-#:   ``rung`` ("1" ... "VSM", "1-4" ... "8c+", "Consultant" ...);
-#: * ``group`` and its ``role`` ("advantaged", "compared", "unknown");
-#: * ``headcount``; ``rung_total`` (everyone on the rung, unknowns included)
-#:   and ``share`` = headcount / rung_total (WRES style: the three shares of a
-#:   rung sum to 1);
-#: * ``rung_known`` (advantaged + compared on the rung), ``share_of_known`` =
-#:   headcount / rung_known with its Wilson interval ``share_of_known_low``,
-#:   ``share_of_known_high`` (missing for the unknown row);
-#: * the whole staff category (same organisation, all rungs of the rung's
-#:   kind): ``overall_headcount``, ``overall_total``, ``overall_known``,
-#:   ``overall_share``, ``overall_share_of_known``;
-#: * ``difference_pp`` = (share - overall_share) x 100 and
-#:   ``difference_of_known_pp`` = (share_of_known - overall_share_of_known) x 100;
-#: * ``state``: "estimated", "insufficient data" (fewer than ``min_size``
-#:   people of known group on the rung; figures still shown) or "not
-#:   estimable" (no one of known group on the rung).
-LADDER_COLUMNS = [
-    "organisation", "snapshot_date", "characteristic", "staff_category", "rung_type", "rung", "group", "role",
-    "headcount", "rung_total", "share",
-    "rung_known", "share_of_known", "share_of_known_low", "share_of_known_high",
-    "overall_headcount", "overall_total", "overall_known", "overall_share", "overall_share_of_known",
-    "difference_pp", "difference_of_known_pp", "state",
-]
+_ORG = ("organisation", "snapshot_date", "characteristic")
+_CAT = _ORG + ("staff_category",)
+_RUNG = _CAT + ("rung_type", "rung")
 
-#: Columns of ``progression_gaps(...).table``, always in this order.
-#:
-#: * ``organisation``, ``snapshot_date``, ``characteristic``, ``advantaged``,
-#:   ``compared``, ``staff_category``;
-#: * ``measure``: "relative likelihood", "glass ceiling index" or "disparity
-#:   ratio"; ``comparison``: the senior threshold ("8a and above", "8c and
-#:   above", "VSM", "Consultant") or the tiers ("8a+ vs 1-5", ...);
-#: * ``value``, ``ci_low``, ``ci_high``, ``p_value``, ``outside_non_adverse``
-#:   (relative likelihoods only), ``significant`` (interval excludes 1),
-#:   ``state`` ("estimated", "insufficient data", "not estimable") and
-#:   ``reason``;
-#: * the counts behind it: ``advantaged_senior``, ``advantaged_total``,
-#:   ``compared_senior``, ``compared_total``, ``unknown_senior``,
-#:   ``unknown_total``.  "Total" is the pool (every rung of the category; for
-#:   a disparity ratio, the two tiers), "senior" the part of it at or above
-#:   the threshold (for a disparity ratio, the higher tier);
-#: * ``advantaged_rate`` and ``compared_rate`` (senior ÷ total), and the
-#:   compared group's share of known staff in the pool and in the senior
-#:   part: ``compared_share_pool``, ``compared_share_senior``.
-PROGRESSION_COLUMNS = [
-    "organisation", "snapshot_date", "characteristic", "advantaged", "compared", "staff_category",
-    "measure", "comparison",
-    "value", "ci_low", "ci_high", "p_value", "outside_non_adverse", "significant", "state", "reason",
-    "advantaged_senior", "advantaged_total", "compared_senior", "compared_total", "unknown_senior", "unknown_total",
-    "advantaged_rate", "compared_rate", "compared_share_pool", "compared_share_senior",
-]
+
+def _cluster_of(t: pd.DataFrame) -> pd.Series:
+    """The WDES cluster of a band rung, or the cluster rung itself (other rungs: missing)."""
+    rung = t["rung"].astype(str)
+    band = t["rung_type"].astype(str) == "band"
+    clusters = band_group(rung.where(band)).astype(object)
+    out = pd.Series(np.where(band, clusters, np.where(t["rung_type"].astype(str) == "cluster", rung, None)),
+                    index=t.index, dtype=object)
+    return out.where(out.notna(), None)
+
+
+def _ladder_cells() -> CountCells:
+    """The ladder's counts: each rung's groups add to the rung; rungs add to the category; bands to clusters;
+    Clinical and Non-clinical to All AfC (at most: All AfC also holds staff with no clinical group)."""
+    known, unknown = where_not_in("role", "unknown"), where_in("role", "unknown")
+    afc_parts, afc = where_in("staff_category", "Clinical", "Non-clinical"), where_in("staff_category", "All AfC")
+    cluster, band = where_in("rung_type", "cluster"), where_in("rung_type", "band")
+    margins = [
+        Margin(Part("rung_total"), (Part("headcount"),), _RUNG, prefer_total=True),
+        Margin(Part("rung_known"), (Part("headcount", known),), _RUNG),
+        Margin(Part("rung_total"), (Part("rung_known"), Part("headcount", unknown)), _RUNG, prefer_total=True),
+        Margin(Part("overall_headcount"), (Part("headcount"),), _CAT + ("rung_type", "group")),
+        Margin(Part("overall_total"), (Part("rung_total"),), _CAT + ("rung_type",)),
+        Margin(Part("overall_known"), (Part("rung_known"),), _CAT + ("rung_type",)),
+        Margin(Part("overall_total"), (Part("overall_headcount"),), _CAT),
+        Margin(Part("overall_known"), (Part("overall_headcount", known),), _CAT),
+        Margin(Part("overall_total"), (Part("overall_known"), Part("overall_headcount", unknown)), _CAT),
+    ]
+    for column, extra in (("headcount", ("group",)), ("rung_total", ()), ("rung_known", ())):
+        margins.append(Margin(Part(column, cluster), (Part(column, band),), _CAT + ("_cluster",) + extra))
+    for column, extra in (("headcount", ("rung_type", "rung", "group")), ("rung_total", ("rung_type", "rung")),
+                          ("rung_known", ("rung_type", "rung")), ("overall_headcount", ("group",)),
+                          ("overall_total", ()), ("overall_known", ())):
+        margins.append(Margin(Part(column, afc), (Part(column, afc_parts),), _ORG + extra, exact=False))
+    return CountCells(
+        counts={"headcount": _RUNG + ("group",), "rung_total": _RUNG, "rung_known": _RUNG,
+                "overall_headcount": _CAT + ("group",), "overall_total": _CAT, "overall_known": _CAT},
+        extra={"_cluster": _cluster_of},
+        margins=tuple(margins),
+        derived=(
+            Derived(("share",), ("headcount", "rung_total")),
+            Derived(("share_of_known", "share_of_known_low", "share_of_known_high"), ("headcount", "rung_known")),
+            Derived(("overall_share",), ("overall_headcount", "overall_total")),
+            Derived(("overall_share_of_known",), ("overall_headcount", "overall_known")),
+            Derived(("difference_pp",), ("headcount", "rung_total", "overall_headcount", "overall_total")),
+            Derived(("difference_of_known_pp",), ("headcount", "rung_known", "overall_headcount", "overall_known")),
+        ),
+    )
+
+
+#: What ``ladder`` returns (WRES indicator 1, WDES metric 1).
+LADDER = ResultSpec(
+    kind=Kind.LADDER,
+    title="The pay ladder: each group's share of every band and grade",
+    columns=columns(
+        ("organisation", "str", "the organisation"),
+        ("snapshot_date", "datetime64[ns]", "the snapshot used (the organisation's latest)"),
+        ("characteristic", "str", "ethnicity, disability, sex, age, or the name of a Comparison"),
+        ("staff_category", "str", "Clinical, Non-clinical, All AfC (both, and anyone on a band with no clinical "
+                                  "group) or Medical"),
+        ("rung_type", "str", "band (AfC bands and VSM), cluster (WDES clusters 1-4, 5-7, 8a-8b, 8c+) or grade "
+                             "(medical grades)"),
+        ("rung", "str", "the band, cluster or grade: '1' ... 'VSM', '1-4' ... '8c+', 'Consultant' ..."),
+        ("group", "str", "the group: the advantaged, the compared or the unknown group"),
+        ("role", "str", "advantaged, compared or unknown"),
+        ("headcount", "int64", "people of the group on the rung"),
+        ("rung_total", "int64", "everyone on the rung, unknowns included"),
+        ("share", "float64", "headcount / rung_total (WRES style: a rung's three shares sum to 1)"),
+        ("rung_known", "int64", "people of known group (advantaged + compared) on the rung"),
+        ("share_of_known", "float64", "headcount / rung_known (missing for the unknown row)"),
+        ("share_of_known_low", "float64", "lower limit of the Wilson interval of share_of_known"),
+        ("share_of_known_high", "float64", "upper limit of the Wilson interval of share_of_known"),
+        ("overall_headcount", "int64", "people of the group in the whole staff category (all rungs of the kind)"),
+        ("overall_total", "int64", "everyone in the staff category"),
+        ("overall_known", "int64", "people of known group in the staff category"),
+        ("overall_share", "float64", "overall_headcount / overall_total"),
+        ("overall_share_of_known", "float64", "overall_headcount / overall_known"),
+        ("difference_pp", "float64", "(share - overall_share) x 100, percentage points"),
+        ("difference_of_known_pp", "float64", "(share_of_known - overall_share_of_known) x 100"),
+        ("state", "str", "estimated; insufficient data (fewer than min_size people of known group on the rung; "
+                         "figures shown); not estimable (no one of known group on the rung)"),
+    ),
+    cells=_ladder_cells(),
+    chart="ladder_chart",
+)
+#: Columns of ``ladder(...).table``, always in this order (see :data:`LADDER`).
+LADDER_COLUMNS = LADDER.names
+
+
+def _senior_key(t: pd.DataFrame) -> pd.Series:
+    """The rungs a senior count covers: the higher tier of a disparity ratio, or the threshold."""
+    comparison = t["comparison"].astype(str)
+    tier = comparison.str.split(" vs ").str[0]
+    out = np.where(t["measure"].astype(str) == "disparity ratio", tier, comparison)
+    return pd.Series(np.where(out == "8a and above", "8a+", out), index=t.index, dtype=object)
+
+
+def _rest_key(t: pd.DataFrame) -> pd.Series:
+    """The rungs of the pool below the senior ones: the lower tier, or below the threshold."""
+    comparison = t["comparison"].astype(str)
+    tier = comparison.str.split(" vs ").str[-1]
+    out = np.where(t["measure"].astype(str) == "disparity ratio", tier, "below " + comparison)
+    return pd.Series(out, index=t.index, dtype=object)
+
+
+def _pool_key(t: pd.DataFrame) -> pd.Series:
+    dr = t["measure"].astype(str) == "disparity ratio"
+    return pd.Series(np.where(dr, t["comparison"].astype(str), "all rungs"), index=t.index, dtype=object)
+
+
+def _gaps_cells() -> CountCells:
+    """The counts behind each gap: senior + the rest = the pool, for each group; one cell per tier and pool."""
+    counts, spaces, hidden, margins = {}, {}, {}, []
+    for role in ("advantaged", "compared", "unknown"):
+        counts[f"{role}_senior"] = _CAT + ("_senior_key",)
+        counts[f"_{role}_rest"] = _CAT + ("_rest_key",)
+        counts[f"{role}_total"] = _CAT + ("_pool_key",)
+        spaces[f"{role}_senior"] = spaces[f"_{role}_rest"] = f"{role} tier"   # 6-7 is senior in one, rest in another
+        hidden[f"_{role}_rest"] = (lambda r: lambda t: t[f"{r}_total"] - t[f"{r}_senior"])(role)
+        margins.append(Margin(Part(f"{role}_total"), (Part(f"{role}_senior"), Part(f"_{role}_rest")),
+                              _CAT + ("measure", "comparison")))
+    both = ("advantaged_senior", "advantaged_total", "compared_senior", "compared_total")
+    return CountCells(
+        counts=counts, spaces=spaces, hidden=hidden, margins=tuple(margins),
+        extra={"_senior_key": _senior_key, "_rest_key": _rest_key, "_pool_key": _pool_key},
+        derived=(
+            Derived(("value", "ci_low", "ci_high", "p_value", "outside_non_adverse", "significant"), both),
+            Derived(("advantaged_rate",), ("advantaged_senior", "advantaged_total")),
+            Derived(("compared_rate",), ("compared_senior", "compared_total")),
+            Derived(("compared_share_pool",), ("advantaged_total", "compared_total")),
+            Derived(("compared_share_senior",), ("advantaged_senior", "compared_senior")),
+        ),
+    )
+
+
+#: What ``progression_gaps`` returns.
+PROGRESSION_GAPS = ResultSpec(
+    kind=Kind.PROGRESSION_GAPS,
+    title="Progression gaps into senior bands",
+    columns=columns(
+        ("organisation", "str", "the organisation"),
+        ("snapshot_date", "datetime64[ns]", "the snapshot used (the organisation's latest)"),
+        ("characteristic", "str", "ethnicity, disability, sex, age, or the name of a Comparison"),
+        ("advantaged", "str", "the advantaged group (the numerator of the relative likelihood)"),
+        ("compared", "str", "the compared group (BME, Disabled, ...)"),
+        ("staff_category", "str", "Clinical, Non-clinical, All AfC or Medical"),
+        ("measure", "str", "relative likelihood, glass ceiling index or disparity ratio"),
+        ("comparison", "str", "the senior threshold ('8a and above', '8c and above', 'VSM', 'Consultant') or the "
+                              "tiers ('8a+ vs 1-5', ...)"),
+        ("value", "float64", "the measure; above 1 means the compared group is worse off"),
+        ("ci_low", "float64", "lower limit of the interval (Katz log for a relative likelihood, Woolf log for a "
+                              "disparity ratio; none for the glass ceiling index)"),
+        ("ci_high", "float64", "upper limit of the interval"),
+        ("p_value", "float64", "Wald test of log(value) = 0"),
+        ("outside_non_adverse", "boolean", "relative likelihoods: outside the non-adverse range 0.80-1.25"),
+        ("significant", "boolean", "the interval excludes 1"),
+        ("state", "str", "estimated, insufficient data (fewer than min_size in a group) or not estimable"),
+        ("reason", "str", "why, when the state is not estimated"),
+        ("advantaged_senior", "int64", "advantaged group in the senior part (the higher tier)"),
+        ("advantaged_total", "int64", "advantaged group in the pool (every rung of the category; the two tiers)"),
+        ("compared_senior", "int64", "compared group in the senior part"),
+        ("compared_total", "int64", "compared group in the pool"),
+        ("unknown_senior", "int64", "people of unknown group in the senior part (left out of every measure)"),
+        ("unknown_total", "int64", "people of unknown group in the pool"),
+        ("advantaged_rate", "float64", "advantaged_senior / advantaged_total"),
+        ("compared_rate", "float64", "compared_senior / compared_total"),
+        ("compared_share_pool", "float64", "the compared group's share of known staff in the pool"),
+        ("compared_share_senior", "float64", "the compared group's share of known staff in the senior part"),
+    ),
+    cells=_gaps_cells(),
+    chart="likelihood_chart",
+)
+#: Columns of ``progression_gaps(...).table``, always in this order (see :data:`PROGRESSION_GAPS`).
+PROGRESSION_COLUMNS = PROGRESSION_GAPS.names
 
 _MEASURES = ("relative likelihood", "glass ceiling index", "disparity ratio")
 _STATES = ("estimated", "insufficient data", "not estimable")
@@ -283,7 +407,8 @@ def ladder(staff, *, characteristic: str | Comparison = "ethnicity", include_ban
     comparison = _comparison(characteristic)
     counted = _count(staff, comparison, include_bank)
     table = _ladder_table(counted, comparison, confidence, min_size)
-    return Result(table=table, method=_method("ladder", comparison, counted, include_bank, confidence, min_size))
+    return Result(table=table, spec=LADDER,
+                  method=_method("ladder", comparison, counted, include_bank, confidence, min_size))
 
 
 def progression_gaps(staff, *, characteristic: str | Comparison = "ethnicity", include_bank: bool = False,
@@ -376,7 +501,7 @@ def progression_gaps(staff, *, characteristic: str | Comparison = "ethnicity", i
     comparison = _comparison(characteristic)
     counted = _count(staff, comparison, include_bank)
     table = _gaps_table(counted, comparison, confidence, min_size)
-    return Result(table=table,
+    return Result(table=table, spec=PROGRESSION_GAPS,
                   method=_method("progression_gaps", comparison, counted, include_bank, confidence, min_size))
 
 
@@ -672,9 +797,8 @@ def _gaps_table(counted: _Counted, comparison: Comparison, confidence: float, mi
 
 
 def _method(analysis: str, comparison: Comparison, counted: _Counted, include_bank: bool, confidence: float,
-            min_size: int) -> dict:
-    method = {
-        "analysis": analysis,
+            min_size: int) -> Method:
+    notes = {
         "characteristic": comparison.name,
         "groups": comparison.describe(),
         "advantaged group": comparison.advantaged,
@@ -682,8 +806,6 @@ def _method(analysis: str, comparison: Comparison, counted: _Counted, include_ba
         "staff": "one row per person (primary assignment); each organisation's latest snapshot"
                  + ("" if include_bank else "; people whose only assignments are bank left out (WRES; WDES since "
                                             "2023)"),
-        "bank staff": "included" if include_bank else "excluded",
-        "snapshots": counted.snapshots,
         "people counted": counted.people,
         "not on a rung": counted.off_ladder,
         "staff categories": "Clinical and Non-clinical by clinical_group on AfC bands and VSM; All AfC = both "
@@ -693,18 +815,20 @@ def _method(analysis: str, comparison: Comparison, counted: _Counted, include_ba
                  f"medical grades {list(_GRADES)}",
     }
     if analysis == "ladder":
-        method.update({
+        interval, test = "Wilson score (share of known)", ""
+        notes.update({
             "share": "headcount / everyone on the rung, unknowns included (WRES indicator 1 style; shares sum to 1)",
-            "share of known": f"headcount / people of known group on the rung, Wilson score interval {confidence:.0%}",
+            "share of known": "headcount / people of known group on the rung, with its Wilson score interval",
             "overall": "the same organisation and staff category, all rungs of the rung's kind (bands or grades)",
             "difference": "percentage points, rung share minus overall share",
-            "minimum group size": f"{min_size} people of known group on a rung, else 'insufficient data'",
+            "small groups": f"fewer than {min_size} people of known group on a rung: 'insufficient data'",
         })
     else:
-        method.update({
+        interval = "Katz log (relative likelihood); Woolf log (disparity ratio)"
+        test = "Wald z-test of log(value) = 0"
+        notes.update({
             "relative likelihood": "rate(advantaged senior) / rate(compared senior), rate = senior / everyone on a "
                                    "rung of the category; > 1 means the compared group is worse off",
-            "relative likelihood interval": f"Katz log method, {confidence:.0%}; p-value Wald z-test of log RL = 0",
             "non-adverse range": f"{NON_ADVERSE[0]:.2f}-{NON_ADVERSE[1]:.2f} (four-fifths rule)",
             "thresholds": {**{k: f"{v} and above, VSM last" if k != "VSM" else "VSM" for k, v in THRESHOLDS.items()},
                            **{k: list(v) for k, v in MEDICAL_THRESHOLD.items()}},
@@ -717,7 +841,7 @@ def _method(analysis: str, comparison: Comparison, counted: _Counted, include_ba
             "tiers": {k: list(v) for k, v in TIERS.items()},
             "unknowns": "left out of every measure; reported in unknown_senior and unknown_total",
             "zero cells": "not estimable (no number given)",
-            "minimum group size": f"{min_size} people in the advantaged or compared group, else 'insufficient data'",
+            "small groups": f"fewer than {min_size} people in the advantaged or compared group: 'insufficient data'",
         })
-    method["version"] = f"workforce {__version__}"
-    return method
+    return Method(confidence=confidence, interval=interval, test=test, min_size=min_size,
+                  bank="included" if include_bank else "excluded", snapshots=tuple(counted.snapshots), notes=notes)

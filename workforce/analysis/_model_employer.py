@@ -44,8 +44,8 @@ import math
 import numpy as np
 import pandas as pd
 
-from .._result import Result
-from .._version import __version__
+from .._result import Method, Result
+from .._spec import CountCells, Derived, Kind, Margin, Part, ResultSpec, columns, where_in, where_not_in
 from ..codes import BANDS
 from ..errors import WorkforceError
 from ._progression import CHARACTERISTICS, _bank, _codes, _grade_codes, _groups, _link, _people
@@ -57,12 +57,52 @@ MODEL_EMPLOYER_BANDS = ("8a", "8b", "8c", "8d", "9", "VSM", "8a+")
 _SENIOR_CODES = {b: [BANDS.index(b)] for b in MODEL_EMPLOYER_BANDS[:-1]}
 _SENIOR_CODES["8a+"] = [BANDS.index(b) for b in MODEL_EMPLOYER_BANDS[:-1]]
 
-#: Columns of ``model_employer(...).table``, always in this order.
-MODEL_EMPLOYER_COLUMNS = [
-    "organisation", "split", "band", "year", "headcount", "known", "count_today", "share_today",
-    "target_share", "trajectory_share", "required_count", "leaver_rate", "expected_leavers",
-    "appointments_needed", "target",
-]
+_BAND = ("organisation", "split", "band")
+_ME_COUNTS = ("headcount", "known", "count_today", "_unknown", "_other")
+
+
+def _me_cells() -> CountCells:
+    """Each band's counts (the same in every year's row): headcount = known + unknown, known = the group + the
+    rest; the bands add up to the 8a+ row."""
+    senior, bands = where_in("band", "8a+"), where_not_in("band", "8a+")
+    margins = [Margin(Part("headcount"), (Part("known"), Part("_unknown")), _BAND),
+               Margin(Part("known"), (Part("count_today"), Part("_other")), _BAND)]
+    margins += [Margin(Part(c, senior), (Part(c, bands),), ("organisation", "split")) for c in _ME_COUNTS]
+    figures = ("share_today", "trajectory_share", "required_count", "expected_leavers", "appointments_needed")
+    return CountCells(
+        counts={c: _BAND for c in _ME_COUNTS},
+        hidden={"_unknown": lambda t: t["headcount"] - t["known"], "_other": lambda t: t["known"] - t["count_today"]},
+        margins=tuple(margins),
+        derived=(Derived(figures, _ME_COUNTS, within=_BAND),),
+    )
+
+
+#: What ``model_employer`` returns: one row per organisation, split, senior band and year.
+MODEL_EMPLOYER = ResultSpec(
+    kind=Kind.MODEL_EMPLOYER,
+    title="Model Employer-style trajectories",
+    columns=columns(
+        ("organisation", "str", "the organisation"),
+        ("split", "str", "All staff, or Clinical / Non-clinical with split_clinical=True"),
+        ("band", "str", "the senior band (8a ... VSM), or 8a+ for all of them"),
+        ("year", "int64", "the year (today's, then each year to the target year)"),
+        ("headcount", "int64", "people on the band today"),
+        ("known", "int64", "of them, people whose group is known"),
+        ("count_today", "int64", "of them, people of the compared group (BME, Disabled ...)"),
+        ("share_today", "float64", "count_today / known"),
+        ("target_share", "float64", "the target share by the target year"),
+        ("trajectory_share", "float64", "the share on the straight-line trajectory in this year"),
+        ("required_count", "int64", "people of the group needed on the band in this year: ceil(share x known)"),
+        ("leaver_rate", "float64", "the yearly leaver rate used"),
+        ("expected_leavers", "float64", "expected leavers of the group in this year"),
+        ("appointments_needed", "Int64", "appointments or promotions of the group needed in this year"),
+        ("target", "str", "how the target was set"),
+    ),
+    cells=_me_cells(),
+    chart="trajectory_chart",
+)
+#: Columns of ``model_employer(...).table``, always in this order (see :data:`MODEL_EMPLOYER`).
+MODEL_EMPLOYER_COLUMNS = MODEL_EMPLOYER.names
 
 
 def model_employer(staff, *, target="parity", target_year: int = 2028, characteristic: str = "ethnicity",
@@ -184,8 +224,7 @@ def model_employer(staff, *, target="parity", target_year: int = 2028, character
     if not frames:
         raise WorkforceError("no staff to plan for (after leaving out bank-only staff).")
     table = pd.concat(frames, ignore_index=True)[MODEL_EMPLOYER_COLUMNS]
-    method = {
-        "analysis": "Model Employer-style trajectories",
+    method = Method(bank="included" if include_bank else "people with only bank assignments left out", notes={
         "label": "Model Employer-style: follows the published aim of A Model Employer (NHS England/Improvement, "
                  "2019) with equal yearly steps; not NHS England's goal-setting tool, which is not public",
         "characteristic": characteristic,
@@ -203,9 +242,8 @@ def model_employer(staff, *, target="parity", target_year: int = 2028, character
                         "observed: leavers from senior bands (8a+) over consecutive snapshots, made yearly; "
                         + "; ".join(f"{k}: {v}" for k, v in notes.items())),
         "not modelled": "moves between bands (promotion out of a band), growth of headcount",
-        "version": f"workforce {__version__}",
-    }
-    return Result(table=table, method=method)
+    })
+    return Result(table=table, spec=MODEL_EMPLOYER, method=method)
 
 
 def _target(target, overall: float, characteristic: str, label: str) -> tuple[float, str]:

@@ -58,8 +58,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .._result import Result
-from .._version import __version__
+from .._result import Method, Result
+from .._spec import Kind, ResultSpec, columns
 from ..codes import (
     AGE_BAND_DTYPE,
     BAND_DTYPE,
@@ -125,13 +125,41 @@ _KNOWN_DTYPES = {
     "medical_grade": MEDICAL_GRADE_DTYPE, "pay_system": PAY_SYSTEM_DTYPE,
 }
 
-#: Columns of ``movements(...).table``, always in this order.
-MOVEMENT_COLUMNS = [
-    "organisation", "period_start", "period_end", "years", "person_id", "movement", "steps",
-    "band_start", "band_end", "grade_start", "grade_end", "pay_system_start", "pay_system_end",
-    "grade_group", "staff_group", "clinical_group", "wres_group", "disability", "sex", "age_band",
-    "fte", "service_years", "grade_snapshots", "is_bank",
-]
+#: What ``movements`` returns: one row per person per period (person-level: never published as it is).
+MOVEMENTS_SPEC = ResultSpec(
+    kind=Kind.MOVEMENTS,
+    title="Each person's movement between snapshots",
+    columns=columns(
+        ("organisation", "category", "the organisation"),
+        ("period_start", "datetime64[ns]", "the earlier snapshot"),
+        ("period_end", "datetime64[ns]", "the later snapshot"),
+        ("years", "float64", "years between the two snapshots"),
+        ("person_id", "str", "keyed hash of the employee number (links the snapshots)"),
+        ("movement", "category", "promoted, same band, moved down, changed pay system, not comparable, left, "
+                                 "joined"),
+        ("steps", "Int64", "rungs moved on one ladder (missing where not on one ladder)"),
+        ("band_start", "category", "AfC band or VSM at the start"),
+        ("band_end", "category", "AfC band or VSM at the end"),
+        ("grade_start", "category", "grade at the start: band, medical grade or unbanded pay"),
+        ("grade_end", "category", "grade at the end"),
+        ("pay_system_start", "category", "pay system at the start"),
+        ("pay_system_end", "category", "pay system at the end"),
+        ("grade_group", "category", "band group of the grade (1-4, 5-7, 8a-8b, 8c+, Medical, Other pay)"),
+        ("staff_group", "category", "ESR staff group"),
+        ("clinical_group", "category", "Clinical, Non-clinical or Medical"),
+        ("wres_group", "category", "White, BME or Unknown"),
+        ("disability", "category", "Yes, No or Unknown"),
+        ("sex", "category", "Female, Male, Other or missing"),
+        ("age_band", "category", "age band"),
+        ("fte", "float64", "the person's total FTE"),
+        ("service_years", "float64", "years since hire"),
+        ("grade_snapshots", "Int64", "consecutive snapshots in the same grade, counting back (a lower bound)"),
+        ("is_bank", "bool", "only bank assignments"),
+    ),
+    source="person-level: publish promotion(...) instead",
+)
+#: Columns of ``movements(...).table``, always in this order (see :data:`MOVEMENTS_SPEC`).
+MOVEMENT_COLUMNS = MOVEMENTS_SPEC.names
 
 
 # ---------------------------------------------------------------- linking
@@ -415,7 +443,7 @@ def movements(staff) -> Result:
     [416, 614, 737]
     """
     links = _link(staff)
-    return Result(table=_movement_table(links), method=_movement_method(links))
+    return Result(table=_movement_table(links), spec=MOVEMENTS_SPEC, method=_movement_method(links))
 
 
 def _movement_table(links: _Links) -> pd.DataFrame:
@@ -473,22 +501,23 @@ def _bank(people: pd.DataFrame) -> np.ndarray:
     return people["is_bank"].fillna(False).to_numpy(dtype=bool)
 
 
-def _movement_method(links: _Links) -> dict:
-    return {
-        "analysis": "movements",
-        "linking": "consecutive snapshots of each organisation, by person_id (keyed hash of the employee number)",
-        "pairs": [f"{p['organisation']}: {p['start'].date()} ({p['start_files']}) -> {p['end'].date()} "
-                  f"({p['end_files']}): {p['at_start']} then {p['at_end']} people, {p['stayers']} in both"
-                  for p in links.pairs],
-        "grades": "AfC band 1 < ... < 8d < 9 < VSM on one ladder; Resident doctor < SAS < Consultant; "
-                  "apprentice and local/spot pay unranked; moves between these are 'changed pay system'",
-        "promoted": "a higher band, or Resident doctor -> SAS or Consultant, or SAS -> Consultant "
-                    "(Resident -> SAS counted as a promotion: a package decision)",
-        "attributes": "as at the period start; for joiners as at the period end",
-        "time in grade": "grade_snapshots: consecutive snapshots in the same grade counting back from the period "
-                         "start, a lower bound (runs are cut short by the first snapshot)",
-        "version": f"workforce {__version__}",
-    }
+def _movement_method(links: _Links) -> Method:
+    return Method(
+        snapshots=tuple(sorted({str(d.date()) for p in links.pairs for d in (p["start"], p["end"])})),
+        notes={
+            "linking": "consecutive snapshots of each organisation, by person_id (keyed hash of the employee number)",
+            "pairs": [f"{p['organisation']}: {p['start'].date()} ({p['start_files']}) -> {p['end'].date()} "
+                      f"({p['end_files']}): {p['at_start']} then {p['at_end']} people, {p['stayers']} in both"
+                      for p in links.pairs],
+            "grades": "AfC band 1 < ... < 8d < 9 < VSM on one ladder; Resident doctor < SAS < Consultant; "
+                      "apprentice and local/spot pay unranked; moves between these are 'changed pay system'",
+            "promoted": "a higher band, or Resident doctor -> SAS or Consultant, or SAS -> Consultant "
+                        "(Resident -> SAS counted as a promotion: a package decision)",
+            "attributes": "as at the period start; for joiners as at the period end",
+            "time in grade": "grade_snapshots: consecutive snapshots in the same grade counting back from the "
+                             "period start, a lower bound (runs are cut short by the first snapshot)",
+        },
+    )
 
 
 # ---------------------------------------------------------------- groups

@@ -24,8 +24,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .._result import Result
-from .._version import __version__
+from .._result import Method, Result
+from .._spec import CountCells, Derived, Kind, Margin, Part, ResultSpec, columns, where_not_in
 from ..codes import BAND_DTYPE, GRADE_GROUP_DTYPE, PAY_SYSTEM_DTYPE, grade_group
 from ..errors import WorkforceError
 from ._likelihood import relative_likelihoods
@@ -49,17 +49,72 @@ from ._stats import wilson_interval
 
 __all__ = ["promotion", "PROMOTION_COLUMNS"]
 
-#: Columns of ``promotion(...).table``, always in this order.
-PROMOTION_COLUMNS = [
-    "by", "subgroup", "characteristic", "group",
-    "stayers", "promoted", "promotion_rate", "promotion_low", "promotion_high",
-    "promotion_rl", "promotion_rl_low", "promotion_rl_high", "promotion_rl_p_value", "promotion_rl_state",
-    "at_start", "leavers", "leaver_rate", "leaver_low", "leaver_high",
-    "leaver_rl", "leaver_rl_low", "leaver_rl_high", "leaver_rl_p_value", "leaver_rl_state",
-    "senior_appointments", "senior_internal", "senior_external", "senior_internal_share",
-    "staff_now", "time_in_grade_mean", "time_in_grade_median", "time_in_grade_censored_share",
-    "service_years_median", "not_comparable",
-]
+_ROW = ("by", "subgroup", "characteristic", "group")
+_FAMILY = ("by", "subgroup", "characteristic")
+_KNOWN = where_not_in("group", "Unknown", "Other or unknown")
+_COUNTS = ("stayers", "promoted", "at_start", "leavers", "senior_appointments", "senior_internal", "senior_external",
+           "staff_now", "not_comparable")
+
+#: What ``promotion`` returns: one row per group (and subgroup), over every period between snapshots.
+PROMOTION = ResultSpec(
+    kind=Kind.PROMOTION,
+    title="Promotion and leaving between snapshots",
+    columns=columns(
+        ("by", "str", "what the table is split by (band, grade_group, ...), or 'all'"),
+        ("subgroup", "str", "the subgroup ('All staff' when not split)"),
+        ("characteristic", "str", "ethnicity, disability or sex"),
+        ("group", "str", "the advantaged group, the compared group, or the unknown one"),
+        ("stayers", "int64", "present at both ends of a period with comparable grades: the promotion denominator"),
+        ("promoted", "int64", "stayers who reached a higher band or medical grade"),
+        ("promotion_rate", "float64", "promoted / stayers"),
+        ("promotion_low", "float64", "lower limit of the Wilson interval of promotion_rate"),
+        ("promotion_high", "float64", "upper limit of the Wilson interval of promotion_rate"),
+        ("promotion_rl", "float64", "relative likelihood of promotion, advantaged rate / compared rate (on the "
+                                    "compared group's row; above 1: the compared group is worse off)"),
+        ("promotion_rl_low", "float64", "lower limit of its Katz log interval"),
+        ("promotion_rl_high", "float64", "upper limit of its Katz log interval"),
+        ("promotion_rl_p_value", "float64", "Wald p-value of log(promotion_rl) = 0"),
+        ("promotion_rl_state", "str", "estimated, insufficient data or not estimable"),
+        ("at_start", "int64", "present at a period's start: the leaver denominator"),
+        ("leavers", "int64", "present at a period's start and not at its end"),
+        ("leaver_rate", "float64", "leavers / at_start"),
+        ("leaver_low", "float64", "lower limit of the Wilson interval of leaver_rate"),
+        ("leaver_high", "float64", "upper limit of the Wilson interval of leaver_rate"),
+        ("leaver_rl", "float64", "relative likelihood of leaving, compared rate / advantaged rate"),
+        ("leaver_rl_low", "float64", "lower limit of its Katz log interval"),
+        ("leaver_rl_high", "float64", "upper limit of its Katz log interval"),
+        ("leaver_rl_p_value", "float64", "Wald p-value of log(leaver_rl) = 0"),
+        ("leaver_rl_state", "str", "estimated, insufficient data or not estimable"),
+        ("senior_appointments", "int64", "people newly in AfC 8a and above (with VSM) or Consultant"),
+        ("senior_internal", "int64", "of them, in the organisation at the previous snapshot below senior"),
+        ("senior_external", "int64", "of them, joined the organisation"),
+        ("senior_internal_share", "float64", "senior_internal / senior_appointments"),
+        ("staff_now", "int64", "people at each organisation's latest snapshot"),
+        ("time_in_grade_mean", "float64", "mean consecutive snapshots in the current grade (a lower bound)"),
+        ("time_in_grade_median", "float64", "median consecutive snapshots in the current grade"),
+        ("time_in_grade_censored_share", "float64", "share of runs cut short by the first snapshot"),
+        ("service_years_median", "float64", "median years since hire (service, not time in grade)"),
+        ("not_comparable", "int64", "present at both ends but a grade is missing or not on a ladder"),
+    ),
+    cells=CountCells(
+        counts={name: _ROW for name in _COUNTS},
+        margins=(Margin(Part("senior_appointments"), (Part("senior_internal"), Part("senior_external")), _ROW),),
+        derived=(
+            Derived(("promotion_rate", "promotion_low", "promotion_high"), ("promoted", "stayers")),
+            Derived(("promotion_rl", "promotion_rl_low", "promotion_rl_high", "promotion_rl_p_value"),
+                    ("promoted", "stayers"), within=_FAMILY, where=_KNOWN),
+            Derived(("leaver_rate", "leaver_low", "leaver_high"), ("leavers", "at_start")),
+            Derived(("leaver_rl", "leaver_rl_low", "leaver_rl_high", "leaver_rl_p_value"),
+                    ("leavers", "at_start"), within=_FAMILY, where=_KNOWN),
+            Derived(("senior_internal_share",), ("senior_internal", "senior_external", "senior_appointments")),
+            Derived(("time_in_grade_mean", "time_in_grade_median", "time_in_grade_censored_share",
+                     "service_years_median"), ("staff_now",)),
+        ),
+    ),
+    chart="promotion_chart",
+)
+#: Columns of ``promotion(...).table``, always in this order (see :data:`PROMOTION`).
+PROMOTION_COLUMNS = PROMOTION.names
 
 #: What ``promotion(by=...)`` may split on.
 SPLITS = ("band", "grade_group", "staff_group", "clinical_group", "organisation")
@@ -274,7 +329,7 @@ def _promotion(links: _Links, characteristic, by, confidence, include_bank, min_
     })
     for text in ("by", "subgroup", "characteristic", "group", "promotion_rl_state", "leaver_rl_state"):
         table[text] = table[text].astype("str")
-    return Result(table=table[PROMOTION_COLUMNS],
+    return Result(table=table[PROMOTION_COLUMNS], spec=PROMOTION,
                   method=_promotion_method(links, characteristic, by, confidence, include_bank, min_total,
                                            label_a, label_b))
 
@@ -292,31 +347,36 @@ def _medians(sub, group, mask, n_sub, values: dict[str, np.ndarray]) -> dict[str
     return out
 
 
-def _promotion_method(links, characteristic, by, confidence, include_bank, min_total, label_a, label_b) -> dict:
+def _promotion_method(links, characteristic, by, confidence, include_bank, min_total, label_a, label_b) -> Method:
     years = [p["years"] for p in links.pairs]
-    return {
-        "analysis": "promotion",
-        "characteristic": characteristic,
-        "groups": f"{label_a} (advantaged) vs {label_b} (compared); unknown in a row of its own",
-        "by": by or "all staff",
-        "periods": [f"{p['organisation']}: {p['start'].date()} -> {p['end'].date()}" for p in links.pairs],
-        "period length": f"{min(years):.2f} to {max(years):.2f} years" if years else "",
-        "staff": "one row per person (primary assignment)"
-                 + ("" if include_bank else "; people with only bank assignments left out"),
-        "promotion rate": "promoted / stayers (present at both ends with comparable grades: promoted, same band, "
-                          "moved down or changed pay system), per period; a person counts once per period",
-        "promoted": "a higher AfC band (VSM above band 9), or Resident doctor -> SAS or Consultant, "
-                    "or SAS -> Consultant",
-        "leaver rate": "left / present at the period start, per period",
-        "interval": f"Wilson score, {confidence:.0%}",
-        "relative likelihood": f"promotion: {label_a} rate / {label_b} rate; leaving: {label_b} rate / {label_a} "
-                               "rate (above 1: the compared group is worse off); Katz log interval, Wald p-value; "
-                               f"'insufficient data' below {min_total} people in a group",
-        "senior appointments": "into AfC 8a and above (with VSM) or Consultant; internal = in the organisation at "
-                               "the previous snapshot in a known grade below senior; external = joined",
-        "time in grade": "consecutive snapshots in the current grade, counting back from each organisation's "
-                         "latest snapshot (ESR holds no date of appointment to a band); runs reaching the first "
-                         "snapshot are cut short (censored), so it is a lower bound",
-        "service_years": "years since hire: service in the organisation, not in the grade",
-        "version": f"workforce {__version__}",
-    }
+    return Method(
+        confidence=confidence,
+        interval="Wilson score (rates); Katz log (relative likelihoods)",
+        test="Wald z-test of log(relative likelihood) = 0",
+        min_size=min_total,
+        bank="included" if include_bank else "people with only bank assignments left out",
+        snapshots=tuple(sorted({str(d.date()) for p in links.pairs for d in (p["start"], p["end"])})),
+        notes={
+            "characteristic": characteristic,
+            "groups": f"{label_a} (advantaged) vs {label_b} (compared); unknown in a row of its own",
+            "by": by or "all staff",
+            "periods": [f"{p['organisation']}: {p['start'].date()} -> {p['end'].date()}" for p in links.pairs],
+            "period length": f"{min(years):.2f} to {max(years):.2f} years" if years else "",
+            "staff": "one row per person (primary assignment)"
+                     + ("" if include_bank else "; people with only bank assignments left out"),
+            "promotion rate": "promoted / stayers (present at both ends with comparable grades: promoted, same "
+                              "band, moved down or changed pay system), per period; a person counts once per period",
+            "promoted": "a higher AfC band (VSM above band 9), or Resident doctor -> SAS or Consultant, "
+                        "or SAS -> Consultant",
+            "leaver rate": "left / present at the period start, per period",
+            "relative likelihood": f"promotion: {label_a} rate / {label_b} rate; leaving: {label_b} rate / "
+                                   f"{label_a} rate (above 1: the compared group is worse off); 'insufficient data' "
+                                   f"below {min_total} people in a group",
+            "senior appointments": "into AfC 8a and above (with VSM) or Consultant; internal = in the organisation "
+                                   "at the previous snapshot in a known grade below senior; external = joined",
+            "time in grade": "consecutive snapshots in the current grade, counting back from each organisation's "
+                             "latest snapshot (ESR holds no date of appointment to a band); runs reaching the first "
+                             "snapshot are cut short (censored), so it is a lower bound",
+            "service_years": "years since hire: service in the organisation, not in the grade",
+        },
+    )

@@ -30,12 +30,13 @@ and worst case.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
-from .._result import Result
-from .._version import __version__
+from .._result import Method, Result
+from .._spec import CountCells, Derived, Kind, Margin, Part, ResultSpec, columns
 from ..codes import grade_group
 from ..errors import WorkforceError
 from ._cohort import counted_people
@@ -56,16 +57,66 @@ _FOLD_CENSUS19 = {"White: Roma": "White: Other White",
                   "Other ethnic group: Arab": "Other ethnic group: Any other ethnic group"}
 _FLAGS = ("under-represented", "over-represented", "no evidence of a difference", "insufficient data")
 
+_SUBGROUP = ("by", "subgroup", "characteristic", "level")
+
+#: What ``representation`` (and ``icb_view``) returns: its columns, the counts behind them and its chart.
+REPRESENTATION = ResultSpec(
+    kind=Kind.REPRESENTATION,
+    title="Representation against a population",
+    columns=columns(
+        ("by", "str", "what the table is split by (organisation, band_group, ...), or 'all'"),
+        ("subgroup", "str", "the subgroup compared ('All staff' when not split)"),
+        ("characteristic", "str", "ethnicity, sex, age_band, or an intersection such as 'sex × ethnicity'"),
+        ("level", "str", "the ethnic grouping (nhs5, census5, census19, wres); empty for sex and age"),
+        ("group", "str", "the group compared"),
+        ("staff_count", "int64", "staff of the group (one row per person)"),
+        ("staff_total", "int64", "staff of known group in the subgroup: the denominator of the shares"),
+        ("staff_share", "float64", "staff_count / staff_total"),
+        ("staff_share_low", "float64", "lower limit of the Wilson interval of staff_share"),
+        ("staff_share_high", "float64", "upper limit of the Wilson interval of staff_share"),
+        ("population_share", "float64", "the group's share of the benchmark population"),
+        ("ratio", "float64", "representation ratio: staff_share / population_share"),
+        ("ratio_low", "float64", "lower limit of the ratio's interval (Wilson limit / population share)"),
+        ("ratio_high", "float64", "upper limit of the ratio's interval"),
+        ("difference_pp", "float64", "(staff_share - population_share) x 100, percentage points"),
+        ("p_value", "float64", "exact two-sided binomial test of staff_count against population_share"),
+        ("p_adjusted", "float64", "p_value adjusted (Benjamini-Hochberg) across the groups of the subgroup"),
+        ("shortfall", "Int64", "more staff of the group needed, with no one leaving, to reach the population "
+                                 "share (0 when at or above it)"),
+        ("flag", "category", "under-represented, over-represented, no evidence of a difference, or insufficient data"),
+        ("unknown_count", "int64", "staff of the subgroup whose group is unknown or not comparable"),
+        ("unknown_share", "float64", "unknown_count / all staff of the subgroup"),
+        ("share_if_unknown_in", "float64", "staff_share if every unknown were in the group (bounds=True)"),
+        ("share_if_unknown_out", "float64", "staff_share if no unknown were in the group (bounds=True)"),
+        ("ratio_if_unknown_in", "float64", "ratio if every unknown were in the group (bounds=True)"),
+        ("ratio_if_unknown_out", "float64", "ratio if no unknown were in the group (bounds=True)"),
+        ("benchmark", "str", "the area the row was compared with"),
+        ("benchmark_ages", "str", "the ages of the benchmark population (16-64 or all)"),
+    ),
+    cells=CountCells(
+        counts={"staff_count": _SUBGROUP + ("group",), "staff_total": _SUBGROUP, "unknown_count": _SUBGROUP,
+                "all_staff": _SUBGROUP},
+        hidden={"all_staff": lambda t: t["staff_total"] + t["unknown_count"]},  # = unknown_count / unknown_share
+        margins=(
+            Margin(Part("staff_total"), (Part("staff_count"),), _SUBGROUP),
+            Margin(Part("all_staff"), (Part("staff_count"), Part("unknown_count")), _SUBGROUP, prefer_total=True),
+            Margin(Part("all_staff"), (Part("staff_total"), Part("unknown_count")), _SUBGROUP, prefer_total=True),
+        ),
+        derived=(
+            Derived(("staff_share", "staff_share_low", "staff_share_high", "ratio", "ratio_low", "ratio_high",
+                     "difference_pp", "p_value", "p_adjusted", "shortfall", "flag"), ("staff_count", "staff_total")),
+            Derived(("unknown_share",), ("unknown_count", "all_staff")),
+            Derived(("share_if_unknown_in", "share_if_unknown_out", "ratio_if_unknown_in", "ratio_if_unknown_out"),
+                    ("staff_count", "staff_total", "unknown_count")),
+        ),
+    ),
+    chart="representation_chart",
+)
+#: ``icb_view``: the representation table with ``by`` "organisation", each against its own benchmark.
+ICB_VIEW = replace(REPRESENTATION, kind=Kind.ICB_VIEW, title="Organisations against their own benchmarks",
+                   chart="funnel_chart")
 #: Columns of ``representation(...).table``, always in this order.
-REPRESENTATION_COLUMNS = [
-    "by", "subgroup", "characteristic", "level", "group",
-    "staff_count", "staff_total", "staff_share", "staff_share_low", "staff_share_high",
-    "population_share", "ratio", "ratio_low", "ratio_high", "difference_pp",
-    "p_value", "p_adjusted", "shortfall", "flag",
-    "unknown_count", "unknown_share",
-    "share_if_unknown_in", "share_if_unknown_out", "ratio_if_unknown_in", "ratio_if_unknown_out",
-    "benchmark", "benchmark_ages",
-]
+REPRESENTATION_COLUMNS = REPRESENTATION.names
 
 
 def representation(
@@ -142,7 +193,7 @@ def representation(
     benchmark = _benchmark(population)
     table["benchmark"] = str(benchmark.get("area", ""))
     table["benchmark_ages"] = str(benchmark.get("ages", ""))
-    return Result(table=table, benchmark=benchmark,
+    return Result(table=table, spec=REPRESENTATION, benchmark=benchmark,
                   method=_method(confidence, alpha, min_size, bounds, include_bank, level, characteristics,
                                  snapshots))
 
@@ -183,14 +234,14 @@ def icb_view(staff, benchmarks: dict, **options) -> Result:
     missing = [org for org in benchmarks if org not in known]
     if missing:
         raise WorkforceError(f"no staff for {missing}; the organisations in the staff table are {sorted(known)}.")
-    tables, areas, method = [], {}, {}
+    tables, areas, method = [], {}, Method()
     for org, population in benchmarks.items():
         one = representation(people[people["organisation"].astype(str) == org], population, **options)
         tables.append(one.table.assign(by="organisation", subgroup=org))
         areas[org] = one.benchmark
         method = one.method
-    return Result(table=pd.concat(tables, ignore_index=True), benchmark={"by organisation": areas},
-                  method={**method, "analysis": "icb_view"})
+    return Result(table=pd.concat(tables, ignore_index=True), spec=ICB_VIEW, benchmark={"by organisation": areas},
+                  method=method)
 
 
 # ---------------------------------------------------------------- staff side
@@ -380,24 +431,27 @@ def _statistics(c: dict, confidence, alpha, min_size, bounds) -> pd.DataFrame:
     return table
 
 
-def _method(confidence, alpha, min_size, bounds, include_bank, level, characteristics, snapshots) -> dict:
-    return {
-        "analysis": "representation",
-        "characteristic": " × ".join(characteristics),
-        "ethnicity level": level,
-        "staff": "one row per person (primary assignment); each organisation's latest snapshot"
-                 + ("" if include_bank else "; people with only bank assignments left out"),
-        "snapshots": snapshots,
-        "denominator": "staff whose group is known and in the benchmark's groups; the rest are in unknown_count",
-        "interval": f"Wilson score, {confidence:.0%}",
-        "ratio interval": "Wilson limits divided by the population share (a census count, treated as known)",
-        "test": "exact binomial, two-sided, minimum-likelihood rule (as scipy.stats.binomtest)",
-        "correction": "Benjamini-Hochberg across the groups of each subgroup and characteristic",
-        "alpha": alpha,
-        "minimum group size": min_size,
-        "shortfall": "more staff from the group needed, with no one leaving, to reach the population share",
-        "intersections": "population share of an intersection = product of the two shares (no cross-table at "
-                         "local authority level), an approximation" if len(characteristics) == 2 else "",
-        "bounds": "unknowns all inside / all outside each group" if bounds else "not computed",
-        "version": f"workforce {__version__}",
-    }
+def _method(confidence, alpha, min_size, bounds, include_bank, level, characteristics, snapshots) -> Method:
+    return Method(
+        confidence=confidence,
+        interval="Wilson score",
+        test="exact binomial, two-sided, minimum-likelihood rule (as scipy.stats.binomtest)",
+        correction="Benjamini-Hochberg across the groups of each subgroup and characteristic",
+        min_size=min_size,
+        bank="included" if include_bank else "people with only bank assignments left out",
+        snapshots=snapshots,
+        notes={
+            "characteristic": " × ".join(characteristics),
+            "ethnicity level": level,
+            "staff": "one row per person (primary assignment); each organisation's latest snapshot"
+                     + ("" if include_bank else "; people with only bank assignments left out"),
+            "denominator": "staff whose group is known and in the benchmark's groups; the rest are in "
+                           "unknown_count",
+            "ratio interval": "Wilson limits divided by the population share (a census count, treated as known)",
+            "alpha": alpha,
+            "shortfall": "more staff from the group needed, with no one leaving, to reach the population share",
+            "intersections": "population share of an intersection = product of the two shares (no cross-table at "
+                             "local authority level), an approximation" if len(characteristics) == 2 else "",
+            "bounds": "unknowns all inside / all outside each group" if bounds else "not computed",
+        },
+    )

@@ -25,8 +25,8 @@ import re
 import numpy as np
 import pandas as pd
 
-from .._result import Result
-from .._version import __version__
+from .._result import Method, Result
+from .._spec import Kind, ResultSpec, columns
 from ..errors import WorkforceError
 from ..load import load_disciplinary, load_recruitment, load_training
 from ._cohort import counted_people
@@ -54,26 +54,46 @@ from ._stats import wilson_interval
 
 __all__ = ["wres", "wdes", "WRES_COLUMNS", "WDES_COLUMNS"]
 
-#: Columns of ``wres(...).table``: one row per indicator 1-9, as trusts lay out their WRES report.
-#:
-#: ``indicator`` ("1" ... "9"); ``wording`` (short form of the official
-#: wording); ``white`` and ``bme``: each group's figure as a proportion (the
-#: share at band 8a and above for 1, the rate for 2-4, the survey figure for
-#: 5-8; missing for 9); ``value``: the relative likelihood (2-4), or a
-#: difference in percentage points (1: BME share at 8a and above less BME
-#: share of all AfC staff; 5-8: BME less White; 9: voting members' BME share
-#: less the workforce's), with ``ci_low`` and ``ci_high``; ``unit``;
-#: ``figure``: the figures as a sentence (for 9, voting and executive);
-#: ``direction``: what the value's sign or size means; the flags
-#: ``outside_non_adverse`` and ``significant``; ``state`` ("estimated",
-#: "insufficient data", "not estimable", "survey figure", "not provided" or
-#: "not available"); ``note``.
-WRES_COLUMNS = ["indicator", "wording", "white", "bme", "value", "ci_low", "ci_high", "unit", "figure",
-                "direction", "outside_non_adverse", "significant", "state", "note"]
-#: Columns of ``wdes(...).table``: as :data:`WRES_COLUMNS` with ``metric`` ("1" ... "10", and survey
-#: parts such as "4a(i)") and the groups ``non_disabled`` and ``disabled``.
-WDES_COLUMNS = ["metric", "wording", "non_disabled", "disabled", "value", "ci_low", "ci_high", "unit", "figure",
-                "direction", "outside_non_adverse", "significant", "state", "note"]
+def _standard_columns(number: str, a: str, b: str, what: str) -> tuple:
+    return columns(
+        (number, "str", f"the {number} ('1' ... '{'9' if number == 'indicator' else '10'}'"
+                        + ("" if number == "indicator" else ", and survey parts such as '4a(i)'") + ")"),
+        ("wording", "str", "short form of the official wording"),
+        (a, "float64", f"the {what[0]} group's figure as a proportion: the share at band 8a and above (1), the rate "
+                       "(relative likelihoods), the survey figure; missing for the board row"),
+        (b, "float64", f"the {what[1]} group's figure, as {a}"),
+        ("value", "float64", "the relative likelihood, or a difference in percentage points (see unit)"),
+        ("ci_low", "float64", "lower limit of the value's interval"),
+        ("ci_high", "float64", "upper limit of the value's interval"),
+        ("unit", "str", "relative likelihood, percentage points or points"),
+        ("figure", "str", "the figures as a sentence"),
+        ("direction", "str", "what the value's sign or size means, in the official direction"),
+        ("outside_non_adverse", "boolean", "relative likelihoods: outside the non-adverse range 0.80-1.25"),
+        ("significant", "boolean", "the interval excludes 1 (or 0 for a difference)"),
+        ("state", "str", "estimated, insufficient data, not estimable, survey figure, not provided or not "
+                         "available"),
+        ("note", "str", "what else the reader should know"),
+    )
+
+
+#: What ``wres`` returns: one row per indicator 1-9, as trusts lay out their WRES report.
+WRES = ResultSpec(
+    kind=Kind.WRES, title="Workforce Race Equality Standard",
+    columns=_standard_columns("indicator", "white", "bme", ("White", "BME")),
+    source="ladder and progression_gaps (indicator 1) and the indicator inputs",
+    chart="likelihood_chart",
+)
+#: What ``wdes`` returns: one row per metric 1-10 (more with survey parts).
+WDES = ResultSpec(
+    kind=Kind.WDES, title="Workforce Disability Equality Standard",
+    columns=_standard_columns("metric", "non_disabled", "disabled", ("non-disabled", "Disabled")),
+    source="ladder and progression_gaps (metrics 1 and 3) and the indicator inputs",
+    chart="likelihood_chart",
+)
+#: Columns of ``wres(...).table`` (see :data:`WRES`).
+WRES_COLUMNS = WRES.names
+#: Columns of ``wdes(...).table`` (see :data:`WDES`).
+WDES_COLUMNS = WDES.names
 
 _WRES_SURVEY = {
     "5": ("Percentage of staff experiencing harassment, bullying or abuse from patients, relatives or the public in "
@@ -386,19 +406,24 @@ def _summary(standard: str, rows: list[dict], staff, options: dict) -> Result:
         if column in table:
             table[column] = table[column].astype("float64")
     _people_table, keep, snapshots = counted_people(staff, options["include_bank"])
-    method = {
-        "analysis": standard,
-        "organisation": ", ".join(sorted(_people_table.loc[keep, "organisation"].dropna().astype(str).unique())),
-        "snapshots": snapshots,
-        "relative likelihoods": f"Katz log interval, {options['confidence']:.0%}; non-adverse range "
-                                f"{NON_ADVERSE[0]:.2f}-{NON_ADVERSE[1]:.2f}; unknowns left out; fewer than "
-                                f"{options['min_total']} in a group is 'insufficient data'",
-        "staff": "one row per person, latest snapshot; " + ("bank-only people included" if options["include_bank"]
-                                                            else "bank-only people left out"),
-        "details": "each row's own function gives its full table: "
-                   + ("wres_recruitment, wres_disciplinary, wres_training, wres_board; workforce.ladder"
-                      if standard == "WRES" else
-                      "wdes_recruitment, wdes_capability, wdes_board; workforce.ladder"),
-        "version": f"workforce {__version__}",
-    }
-    return Result(table=table.reset_index(drop=True), method=method)
+    method = Method(
+        confidence=options["confidence"],
+        interval="Katz log (relative likelihoods); Wilson score (shares)",
+        test="Wald z-test of log RL = 0",
+        min_size=options["min_total"],
+        bank="included" if options["include_bank"] else "bank-only people left out",
+        snapshots=tuple(snapshots),
+        notes={
+            "organisation": ", ".join(sorted(_people_table.loc[keep, "organisation"].dropna().astype(str).unique())),
+            "relative likelihoods": f"non-adverse range {NON_ADVERSE[0]:.2f}-{NON_ADVERSE[1]:.2f}; unknowns left "
+                                    f"out; fewer than {options['min_total']} in a group is 'insufficient data'",
+            "staff": "one row per person, latest snapshot; " + ("bank-only people included"
+                                                                if options["include_bank"]
+                                                                else "bank-only people left out"),
+            "details": "each row's own function gives its full table: "
+                       + ("wres_recruitment, wres_disciplinary, wres_training, wres_board; workforce.ladder"
+                          if standard == "WRES" else
+                          "wdes_recruitment, wdes_capability, wdes_board; workforce.ladder"),
+        },
+    )
+    return Result(table=table.reset_index(drop=True), spec=WRES if standard == "WRES" else WDES, method=method)

@@ -10,7 +10,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from .._result import Result
+from .._result import Method, Result
+from .._spec import Kind
 from .._version import __version__
 from ..errors import WorkforceError
 
@@ -65,7 +66,7 @@ def _finish(chart, title: str, subtitle: list[str], description: str, result: Re
     chart = chart.properties(
         title=alt.Title(title, subtitle=[s for s in subtitle if s]),
         description=description,
-        usermeta={"workforce": {"chart": name, "analysis": str(result.method.get("analysis", "")),
+        usermeta={"workforce": {"chart": name, "analysis": str(result.spec.kind),
                                 "version": f"workforce {__version__}"}},
     )
     return chart.configure(**_config())
@@ -81,10 +82,10 @@ def _pct(x: float) -> str:
     return f"{x:.0%}" if round(x, 3) >= 0.095 else f"{x:.1%}"
 
 
-def _level(method: dict) -> str:
-    words = str(method.get("interval", "")) + str(method.get("relative likelihoods", ""))
-    match = re.search(r"(\d+(?:\.\d+)?)%", words)
-    return f"{match.group(1)}%" if match else "95%"
+def _level(method: Method) -> str:
+    """The confidence level of a result's intervals, as words write it ("95%")."""
+    confidence = method.confidence if method.confidence is not None else 0.95
+    return f"{confidence * 100:g}%"
 
 
 def _snapshot(method: dict) -> str:
@@ -205,12 +206,14 @@ def _present(domain: list, colours: list, keys, always=()) -> tuple[list, list]:
     return [d for d, _ in kept], [c for _, c in kept]
 
 
-def _check(result, analysis: Iterable[str], function: str) -> pd.DataFrame:
+def _check(result, kinds: Iterable[Kind], function: str) -> pd.DataFrame:
+    """The result's table, if the result is of one of ``kinds`` (read from its spec)."""
     if not isinstance(result, Result):
         raise WorkforceError(f"{function} takes the Result of an analysis, not {type(result).__name__}.")
-    name = str(result.method.get("analysis", ""))
-    if name not in analysis:
-        raise WorkforceError(f"{function} draws the result of {' or '.join(analysis)}, not {name or 'this result'}.")
+    kinds = tuple(kinds)
+    if result.spec.kind not in kinds:
+        raise WorkforceError(f"{function} draws the result of {' or '.join(str(k) for k in kinds)}, "
+                             f"not of {result.spec.kind}.")
     return result.table
 
 
@@ -270,7 +273,7 @@ def _one_organisation(table: pd.DataFrame, organisation: str | None, what: str) 
 def _count_rows(result: Result, min_n: int, function: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Representation rows with ``status`` and ``small``; a row is hidden when a count its share is made from
     (``staff_count``, ``staff_total``) is suppressed, not when only its unknown count is."""
-    table = _check(result, ("representation", "icb_view"), function)
+    table = _check(result, (Kind.REPRESENTATION, Kind.ICB_VIEW), function)
     flags = [f"{c}_suppressed" for c in ("staff_count", "staff_total") if f"{c}_suppressed" in table]
     hidden = (table[flags].fillna(False).astype(bool).any(axis=1) if flags
               else pd.Series(False, index=table.index))

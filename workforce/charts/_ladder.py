@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .._result import Result
+from .._spec import Kind
 from ..errors import WorkforceError
 from ._common import (
     _BLACK,
@@ -77,7 +78,7 @@ def ladder_chart(result: Result, *, staff_category: str = "Non-clinical", organi
     >>> ladder_chart(workforce.ladder(staff)).to_dict()["title"]["text"]
     'BME staff are 38% of non-clinical staff but 17% of band 8a and above'
     """
-    table = _check(result, ("ladder",), "ladder_chart")
+    table = _check(result, (Kind.LADDER,), "ladder_chart")
     organisation = _one_organisation(table, organisation, "the ladder")
     rung_type = "grade" if staff_category == "Medical" else "band"
     rows = table[(table["organisation"].astype(str) == organisation) & (table["staff_category"].astype(str) == staff_category)

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from .._result import Result
+from .._spec import Kind
 from ..errors import WorkforceError
 from ._common import (
     _BLACK,
@@ -38,8 +39,9 @@ def _likelihood_rows(result: Result, min_n: int) -> pd.DataFrame:
     table = result.table
     hidden = _suppressed(table)
     table = _hide(table).assign(_hidden=hidden.to_numpy())
-    analysis = str(result.method.get("analysis", ""))
-    if analysis in ("WRES", "WDES"):
+    kind = result.spec.kind
+    analysis = str(kind)
+    if kind in (Kind.WRES, Kind.WDES):
         number = "indicator" if analysis == "WRES" else "metric"
         rows = table[table["unit"].astype(str) == "relative likelihood"].copy()
         rows["label"] = [f"{analysis} {n}: {_meaning(d)}" for n, d in zip(rows[number], rows["direction"].astype(str))]
@@ -47,7 +49,7 @@ def _likelihood_rows(result: Result, min_n: int) -> pd.DataFrame:
                             if pd.notna(v) else "" for n, d, v in zip(rows[number], rows["direction"].astype(str), rows["value"])]
         rows["small"] = rows["state"].astype(str) == "insufficient data"
         rows["detail"] = rows["figure"].astype(str)
-    elif analysis == "progression_gaps":
+    elif kind is Kind.PROGRESSION_GAPS:
         rows = table[table["measure"].astype(str) == "relative likelihood"].copy()
         several = rows["organisation"].astype(str).nunique() > 1
         rows["label"] = [(f"{o}: " if several else "") + f"{c}: {_senior_words(t)}"
@@ -64,7 +66,7 @@ def _likelihood_rows(result: Result, min_n: int) -> pd.DataFrame:
             rows["compared_senior"], rows["compared_total"])]
     else:
         raise WorkforceError(f"likelihood_chart draws wres(...), wdes(...) or progression_gaps(...) results, not "
-                             f"{analysis or 'this result'}.")
+                             f"{analysis}.")
     for column in ("value", "ci_low", "ci_high"):
         rows[column] = pd.to_numeric(rows[column], errors="coerce")
     return rows

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from .._result import Result
+from .._spec import Kind
 from ..errors import WorkforceError
 from ._common import (
     _BLACK,
@@ -59,7 +60,7 @@ def promotion_chart(result: Result, *, min_n: int = 8):
     >>> promotion_chart(workforce.promotion(staff)).to_dict()["title"]["text"][:28]
     'BME staff were promoted less'
     """
-    table = _check(result, ("promotion",), "promotion_chart")
+    table = _check(result, (Kind.PROMOTION,), "promotion_chart")
     hidden = _suppressed(table, ("stayers", "promoted"))   # a suppressed leaver count elsewhere does not hide it
     data = _hide(table)
     for column in ("stayers", "promoted", "promotion_rate", "promotion_low", "promotion_high", "promotion_rl",
@@ -159,7 +160,7 @@ def trajectory_chart(result: Result, *, organisation: str | None = None, split: 
     >>> trajectory_chart(workforce.model_employer(staff)).to_dict()["title"]["text"][:36]
     'BME staff are 17% of band 8a and abo'
     """
-    table = _check(result, ("Model Employer-style trajectories",), "trajectory_chart")
+    table = _check(result, (Kind.MODEL_EMPLOYER,), "trajectory_chart")
     organisation = _one_organisation(table, organisation, "the result")
     rows = table[(table["organisation"].astype(str) == organisation) & (table["split"].astype(str) == split)]
     if rows.empty:

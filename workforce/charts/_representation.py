@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from .._result import Result
+from .._spec import Kind
 from ._common import (
     _BLACK,
     _BLUE,
@@ -36,7 +37,7 @@ from ._common import (
 
 
 def _representation_rows(result: Result, min_n: int, function: str):
-    table = _check(result, ("representation", "icb_view"), function)
+    table = _check(result, (Kind.REPRESENTATION, Kind.ICB_VIEW), function)
     hidden = _suppressed(table, ("staff_count", "staff_total"))
     data = _hide(table)
     small = pd.to_numeric(data["staff_count"], errors="coerce").fillna(0) < min_n

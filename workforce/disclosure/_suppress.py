@@ -16,12 +16,14 @@ can be picked out (definitions section 7):
 * every figure made from a suppressed count (share, interval, ratio, p-value,
   difference, rate, relative likelihood, mean or median) is blanked.
 
-Each table kind is described by a small declaration, :class:`TableKind`:
-which columns are counts and which columns identify one count (a total
-repeated on every row of its subgroup is one cell), the margins, and the
-figures made from each count.  Counts that are not columns but can be worked
-out from published figures (a subgroup's staff including unknowns, from the
-unknown share) are declared as *hidden* counts and protected like the others.
+Each analysis declares its table's counts next to its code, in its
+:class:`~workforce._spec.ResultSpec` (``spec.cells``, a
+:class:`~workforce._spec.CountCells`): which columns are counts and which
+columns identify one count (a total repeated on every row of its subgroup is
+one cell), the margins, and the figures made from each count.  Counts that
+are not columns but can be worked out from published figures (a subgroup's
+staff including unknowns, from the unknown share) are declared as *hidden*
+counts and protected like the others.
 
 Decisions
 ---------
@@ -30,10 +32,11 @@ Decisions
   table, so a suppressed count is never mistaken for a missing one.  Blanked
   figures are ``NaN`` (or ``<NA>``); the ``_suppressed`` columns of the counts
   they are made from say why.
-* WRES and WDES tables hold no counts (only rates, shares and ratios made
-  from counts held elsewhere), so they are not suppressed here: suppress the
-  source tables (:func:`workforce.analysis._ladder.ladder`,
-  :func:`workforce.analysis._ladder.progression_gaps`) that hold the counts.
+* A result whose spec declares no counts (WRES and WDES tables: rates,
+  shares and ratios made from counts held elsewhere; models; person-level
+  tables) is refused, and the message names its source (``spec.source``):
+  suppress the tables that hold the counts (:func:`workforce.ladder`,
+  :func:`workforce.progression_gaps`).
 * Margins are checked within one table.  Counts that could be combined across
   different published tables, or across the characteristics of an
   intersection table (``sex × ethnicity`` rows against the ``sex`` rows), are
@@ -45,16 +48,17 @@ Decisions
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from .._result import Result
+from .._spec import CountCells, Derived, Margin, Part
+from ..analysis import RESULT_SPECS
 from ..errors import WorkforceError
 
-__all__ = ["suppress", "suppress_counts", "Margin", "Part", "Derived", "TableKind", "KINDS", "DEFAULT_THRESHOLD"]
+__all__ = ["suppress", "suppress_counts", "Margin", "Part", "Derived", "DEFAULT_THRESHOLD"]
 
 #: Counts from 1 to ``DEFAULT_THRESHOLD - 1`` are suppressed (NHS Digital, OpenSAFELY).
 DEFAULT_THRESHOLD = 8
@@ -62,296 +66,17 @@ DEFAULT_THRESHOLD = 8
 Where = Callable[[pd.DataFrame], "pd.Series | np.ndarray"]
 
 
-@dataclass(frozen=True)
-class Part:
-    """The cells of a count column on the rows ``where`` selects (all rows when None)."""
-
-    column: str
-    where: Where | None = None
-
-
-@dataclass(frozen=True)
-class Margin:
-    """Count cells that add up to a published total.
-
-    Attributes
-    ----------
-    total : Part
-        The total's cells; within each group of rows there must be one.
-    parts : tuple of Part
-        The cells adding up to it.
-    within : tuple of str
-        Columns whose values define one margin (a group of rows).  Rows with a
-        missing value in any of them belong to no margin.
-    exact : bool
-        Whether the parts add up exactly to the total (False: at most to it).
-    prefer_total : bool
-        When one part is suppressed, suppress the total rather than another
-        part.  Used where the part most often small is the unknown category:
-        hiding a total costs the reader less than hiding a group's count.
-    """
-
-    total: Part
-    parts: tuple[Part, ...]
-    within: tuple[str, ...]
-    exact: bool = True
-    prefer_total: bool = False
-
-
-@dataclass(frozen=True)
-class Derived:
-    """Figure columns made from counts: blanked when any of the counts is suppressed.
-
-    With ``within``, a figure is blanked when a count is suppressed on any row
-    of its group (those ``where`` selects), as a relative likelihood made from
-    the reference group's row.
-    """
-
-    columns: tuple[str, ...]
-    counts: tuple[str, ...]
-    within: tuple[str, ...] = ()
-    where: Where | None = None
-
-
-@dataclass(frozen=True)
-class TableKind:
-    """How to suppress one kind of table.
-
-    Attributes
-    ----------
-    name : str
-    analyses : tuple of str
-        Values of ``result.method["analysis"]`` of this kind.
-    counts : dict
-        Count column -> the columns identifying one cell of it (rows with the
-        same values hold the same count); ``spaces`` maps columns whose cells
-        are shared.
-    margins : tuple of Margin
-    derived : tuple of Derived
-    hidden : dict
-        Counts that are not columns but can be worked out from the table:
-        name -> function of the table.  Protected, then dropped.
-    extra : dict
-        Helper key columns: name -> function of the table.  Dropped.
-    spaces : dict
-        Count column -> cell space; columns in one space share cells with
-        equal keys (the same count shown in two columns).
-    columns : tuple of str
-        The table's columns (to recognise the kind without a method).
-    """
-
-    name: str
-    analyses: tuple[str, ...]
-    counts: Mapping[str, tuple[str, ...]]
-    margins: tuple[Margin, ...] = ()
-    derived: tuple[Derived, ...] = ()
-    hidden: Mapping[str, Callable[[pd.DataFrame], pd.Series]] = field(default_factory=dict)
-    extra: Mapping[str, Callable[[pd.DataFrame], pd.Series]] = field(default_factory=dict)
-    spaces: Mapping[str, str] = field(default_factory=dict)
-    columns: tuple[str, ...] = ()
-
-
-# ---------------------------------------------------------------- table kinds
-
-
-def _is(column: str, *values) -> Where:
-    return lambda t: t[column].astype(str).isin(values).to_numpy()
-
-
-def _is_not(column: str, *values) -> Where:
-    return lambda t: ~t[column].astype(str).isin(values).to_numpy()
-
-
-def _representation_kind() -> TableKind:
-    from ..analysis import REPRESENTATION_COLUMNS
-
-    sub = ("by", "subgroup", "characteristic", "level")
-    return TableKind(
-        name="representation", analyses=("representation", "icb_view"),
-        counts={"staff_count": sub + ("group",), "staff_total": sub, "unknown_count": sub, "all_staff": sub},
-        hidden={"all_staff": lambda t: t["staff_total"] + t["unknown_count"]},  # = unknown_count / unknown_share
-        margins=(
-            Margin(Part("staff_total"), (Part("staff_count"),), sub),
-            Margin(Part("all_staff"), (Part("staff_count"), Part("unknown_count")), sub, prefer_total=True),
-            Margin(Part("all_staff"), (Part("staff_total"), Part("unknown_count")), sub, prefer_total=True),
-        ),
-        derived=(
-            Derived(("staff_share", "staff_share_low", "staff_share_high", "ratio", "ratio_low", "ratio_high",
-                     "difference_pp", "p_value", "p_adjusted", "shortfall", "flag"), ("staff_count", "staff_total")),
-            Derived(("unknown_share",), ("unknown_count", "all_staff")),
-            Derived(("share_if_unknown_in", "share_if_unknown_out", "ratio_if_unknown_in", "ratio_if_unknown_out"),
-                    ("staff_count", "staff_total", "unknown_count")),
-        ),
-        columns=tuple(REPRESENTATION_COLUMNS),
-    )
-
-
-def _cluster_of(t: pd.DataFrame) -> pd.Series:
-    """The WDES cluster of a band rung, or the cluster rung itself (other rungs: missing)."""
-    from ..codes import band_group
-
-    rung = t["rung"].astype(str)
-    band = t["rung_type"].astype(str) == "band"
-    clusters = band_group(rung.where(band)).astype(object)
-    out = pd.Series(np.where(band, clusters, np.where(t["rung_type"].astype(str) == "cluster", rung, None)),
-                    index=t.index, dtype=object)
-    return out.where(out.notna(), None)
-
-
-def _ladder_kind() -> TableKind:
-    from ..analysis import LADDER_COLUMNS
-
-    org = ("organisation", "snapshot_date", "characteristic")
-    cat = org + ("staff_category",)
-    rung = cat + ("rung_type", "rung")
-    known = _is_not("role", "unknown")
-    unknown = _is("role", "unknown")
-    afc_parts = _is("staff_category", "Clinical", "Non-clinical")
-    afc = _is("staff_category", "All AfC")
-    margins = [
-        Margin(Part("rung_total"), (Part("headcount"),), rung, prefer_total=True),
-        Margin(Part("rung_known"), (Part("headcount", known),), rung),
-        Margin(Part("rung_total"), (Part("rung_known"), Part("headcount", unknown)), rung, prefer_total=True),
-        Margin(Part("overall_headcount"), (Part("headcount"),), cat + ("rung_type", "group")),
-        Margin(Part("overall_total"), (Part("rung_total"),), cat + ("rung_type",)),
-        Margin(Part("overall_known"), (Part("rung_known"),), cat + ("rung_type",)),
-        Margin(Part("overall_total"), (Part("overall_headcount"),), cat),
-        Margin(Part("overall_known"), (Part("overall_headcount", known),), cat),
-        Margin(Part("overall_total"), (Part("overall_known"), Part("overall_headcount", unknown)), cat),
-    ]
-    cluster, band = _is("rung_type", "cluster"), _is("rung_type", "band")
-    for column, extra in (("headcount", ("group",)), ("rung_total", ()), ("rung_known", ())):
-        margins.append(Margin(Part(column, cluster), (Part(column, band),), cat + ("_cluster",) + extra))
-    for column, extra in (("headcount", ("rung_type", "rung", "group")), ("rung_total", ("rung_type", "rung")),
-                          ("rung_known", ("rung_type", "rung")), ("overall_headcount", ("group",)),
-                          ("overall_total", ()), ("overall_known", ())):
-        margins.append(Margin(Part(column, afc), (Part(column, afc_parts),), org + extra, exact=False))
-    return TableKind(
-        name="ladder", analyses=("ladder",),
-        counts={"headcount": rung + ("group",), "rung_total": rung, "rung_known": rung,
-                "overall_headcount": cat + ("group",), "overall_total": cat, "overall_known": cat},
-        extra={"_cluster": _cluster_of},
-        margins=tuple(margins),
-        derived=(
-            Derived(("share",), ("headcount", "rung_total")),
-            Derived(("share_of_known", "share_of_known_low", "share_of_known_high"), ("headcount", "rung_known")),
-            Derived(("overall_share",), ("overall_headcount", "overall_total")),
-            Derived(("overall_share_of_known",), ("overall_headcount", "overall_known")),
-            Derived(("difference_pp",), ("headcount", "rung_total", "overall_headcount", "overall_total")),
-            Derived(("difference_of_known_pp",), ("headcount", "rung_known", "overall_headcount", "overall_known")),
-        ),
-        columns=tuple(LADDER_COLUMNS),
-    )
-
-
-def _senior_key(t: pd.DataFrame) -> pd.Series:
-    """The rungs a senior count covers: the higher tier of a disparity ratio, or the threshold."""
-    comparison = t["comparison"].astype(str)
-    tier = comparison.str.split(" vs ").str[0]
-    out = np.where(t["measure"].astype(str) == "disparity ratio", tier, comparison)
-    return pd.Series(np.where(out == "8a and above", "8a+", out), index=t.index, dtype=object)
-
-
-def _rest_key(t: pd.DataFrame) -> pd.Series:
-    """The rungs of the pool below the senior ones: the lower tier, or below the threshold."""
-    comparison = t["comparison"].astype(str)
-    tier = comparison.str.split(" vs ").str[-1]
-    out = np.where(t["measure"].astype(str) == "disparity ratio", tier, "below " + comparison)
-    return pd.Series(out, index=t.index, dtype=object)
-
-
-def _pool_key(t: pd.DataFrame) -> pd.Series:
-    dr = t["measure"].astype(str) == "disparity ratio"
-    return pd.Series(np.where(dr, t["comparison"].astype(str), "all rungs"), index=t.index, dtype=object)
-
-
-def _progression_kind() -> TableKind:
-    from ..analysis import PROGRESSION_COLUMNS
-
-    cat = ("organisation", "snapshot_date", "characteristic", "staff_category")
-    counts, spaces, hidden, margins = {}, {}, {}, []
-    for role in ("advantaged", "compared", "unknown"):
-        counts[f"{role}_senior"] = cat + ("_senior_key",)
-        counts[f"_{role}_rest"] = cat + ("_rest_key",)
-        counts[f"{role}_total"] = cat + ("_pool_key",)
-        spaces[f"{role}_senior"] = spaces[f"_{role}_rest"] = f"{role} tier"   # 6-7 is senior in one, rest in another
-        hidden[f"_{role}_rest"] = (lambda r: lambda t: t[f"{r}_total"] - t[f"{r}_senior"])(role)
-        margins.append(Margin(Part(f"{role}_total"), (Part(f"{role}_senior"), Part(f"_{role}_rest")),
-                              cat + ("measure", "comparison")))
-    both = ("advantaged_senior", "advantaged_total", "compared_senior", "compared_total")
-    return TableKind(
-        name="progression_gaps", analyses=("progression_gaps",),
-        counts=counts, spaces=spaces, hidden=hidden, margins=tuple(margins),
-        extra={"_senior_key": _senior_key, "_rest_key": _rest_key, "_pool_key": _pool_key},
-        derived=(
-            Derived(("value", "ci_low", "ci_high", "p_value", "outside_non_adverse", "significant"), both),
-            Derived(("advantaged_rate",), ("advantaged_senior", "advantaged_total")),
-            Derived(("compared_rate",), ("compared_senior", "compared_total")),
-            Derived(("compared_share_pool",), ("advantaged_total", "compared_total")),
-            Derived(("compared_share_senior",), ("advantaged_senior", "compared_senior")),
-        ),
-        columns=tuple(PROGRESSION_COLUMNS),
-    )
-
-
-def _promotion_kind() -> TableKind:
-    from ..analysis import PROMOTION_COLUMNS
-
-    row = ("by", "subgroup", "characteristic", "group")
-    family = ("by", "subgroup", "characteristic")
-    known = _is_not("group", "Unknown", "Other or unknown")
-    names = ("stayers", "promoted", "at_start", "leavers", "senior_appointments", "senior_internal",
-             "senior_external", "staff_now", "not_comparable")
-    return TableKind(
-        name="promotion", analyses=("promotion",),
-        counts={name: row for name in names},
-        margins=(Margin(Part("senior_appointments"), (Part("senior_internal"), Part("senior_external")), row),),
-        derived=(
-            Derived(("promotion_rate", "promotion_low", "promotion_high"), ("promoted", "stayers")),
-            Derived(("promotion_rl", "promotion_rl_low", "promotion_rl_high", "promotion_rl_p_value"),
-                    ("promoted", "stayers"), within=family, where=known),
-            Derived(("leaver_rate", "leaver_low", "leaver_high"), ("leavers", "at_start")),
-            Derived(("leaver_rl", "leaver_rl_low", "leaver_rl_high", "leaver_rl_p_value"),
-                    ("leavers", "at_start"), within=family, where=known),
-            Derived(("senior_internal_share",), ("senior_internal", "senior_external", "senior_appointments")),
-            Derived(("time_in_grade_mean", "time_in_grade_median", "time_in_grade_censored_share",
-                     "service_years_median"), ("staff_now",)),
-        ),
-        columns=tuple(PROMOTION_COLUMNS),
-    )
-
-
-def _kinds() -> dict[str, TableKind]:
-    return {k.name: k for k in (_representation_kind(), _ladder_kind(), _progression_kind(), _promotion_kind())}
-
-
-#: The table kinds :func:`suppress` knows (built on first use).
-KINDS: dict[str, TableKind] = {}
-#: Analyses whose tables hold no counts: suppress their source tables instead.
-_AT_SOURCE = {"WRES": "ladder and progression_gaps (indicator 1) and the indicator inputs",
-              "WDES": "ladder and progression_gaps (metrics 1 and 3) and the indicator inputs"}
-
-
-def _kind_of(result: Result) -> TableKind:
-    if not KINDS:
-        KINDS.update(_kinds())
-    analysis = str(result.method.get("analysis", ""))
-    supported = sorted({a for k in KINDS.values() for a in k.analyses})
-    if "disclosure control" in result.method:
+def _cells_of(result: Result) -> CountCells:
+    """The counts of a result's table, as its analysis declared them (``result.spec.cells``)."""
+    if not isinstance(result, Result):
+        raise WorkforceError(f"suppress takes the Result of an analysis, not {type(result).__name__}.")
+    if "disclosure threshold" in result.method:
         raise WorkforceError("this result has already been through disclosure control; suppress the original.")
-    if analysis in _AT_SOURCE:
-        raise WorkforceError(f"a {analysis} table holds no counts, only figures made from them, so it cannot be "
-                             f"suppressed on its own: suppress its sources ({_AT_SOURCE[analysis]}). "
-                             f"Supported analyses: {supported}.")
-    for kind in KINDS.values():
-        if analysis in kind.analyses:
-            return kind
-    columns = tuple(result.table.columns)
-    for kind in KINDS.values():
-        if not analysis and columns == kind.columns:
-            return kind
-    raise WorkforceError(f"cannot suppress a {analysis or 'table of unknown kind'!r} result: disclosure control "
-                         f"supports the analyses {supported}.")
+    if result.spec.cells is None:
+        supported = ", ".join(sorted(str(s.kind) for s in RESULT_SPECS if s.cells is not None))
+        raise WorkforceError(f"a {result.spec.kind} result cannot be suppressed on its own: {result.spec.source}. "
+                             f"Disclosure control supports the results: {supported}.")
+    return result.spec.cells
 
 
 # ---------------------------------------------------------------- the engine
@@ -640,21 +365,20 @@ def suppress(result: Result, *, threshold: int = DEFAULT_THRESHOLD) -> Result:
     >>> safe.method["disclosure threshold"]
     8
     """
-    kind = _kind_of(result)
+    cells = _cells_of(result)
     table = result.table.reset_index(drop=True)
     work = table.copy()
-    for name, make in {**kind.extra, **kind.hidden}.items():
+    for name, make in {**cells.extra, **cells.hidden}.items():
         work[name] = make(work)
-    out = suppress_counts(work, kind.counts, kind.margins, threshold=threshold, derived=kind.derived,
-                          spaces=kind.spaces)
-    private = list(kind.extra) + list(kind.hidden)
-    out = out.drop(columns=private + [f"{h}_suppressed" for h in kind.hidden])
-    flags = [f"{c}_suppressed" for c in kind.counts if c not in kind.hidden]
-    n_cells = {c: int(out[f"{c}_suppressed"].sum()) for c in kind.counts if c not in kind.hidden}
-    blanked = sorted({c for d in kind.derived for c in d.columns if c in out.columns})
-    method = {
-        **result.method,
-        "disclosure control": f"statistical disclosure control ({kind.name} table)",
+    out = suppress_counts(work, cells.counts, cells.margins, threshold=threshold, derived=cells.derived,
+                          spaces=cells.spaces)
+    private = list(cells.extra) + list(cells.hidden)
+    out = out.drop(columns=private + [f"{h}_suppressed" for h in cells.hidden])
+    flags = [f"{c}_suppressed" for c in cells.counts if c not in cells.hidden]
+    n_cells = {c: int(out[f"{c}_suppressed"].sum()) for c in cells.counts if c not in cells.hidden}
+    blanked = sorted({c for d in cells.derived for c in d.columns if c in out.columns})
+    notes = {
+        "disclosure control": f"statistical disclosure control ({result.spec.kind} table)",
         "disclosure threshold": threshold,
         "primary suppression": f"counts 1 to {threshold - 1} suppressed (shown as <NA>); 0 shown",
         "secondary suppression": "in every margin (counts adding to a published total, including the unknown "
@@ -667,4 +391,4 @@ def suppress(result: Result, *, threshold: int = DEFAULT_THRESHOLD) -> Result:
         "disclosure limits": "margins within this table only; not across published tables or between the rows "
                              "of an intersection and its single characteristics",
     }
-    return Result(table=out, benchmark=result.benchmark, method=method)
+    return result.with_table(out, **notes)

@@ -30,10 +30,9 @@ Decisions
   they are published as they are, after checking their source: where the
   progression-gap counts behind indicator 1 were suppressed, indicator 1's
   figures are blanked.  The Notes say so.
-* Model Employer-style trajectories hold counts but are not a kind
-  :func:`workforce.suppress` knows; their counts are suppressed here with the
-  same rule (:func:`workforce.disclosure._suppress.suppress_counts`), bands adding up
-  to the 8a+ row, and every figure of a band made from a suppressed count is
+* Model Employer-style trajectories are suppressed by :func:`workforce.suppress`
+  like every other table, with the counts their analysis declares (bands adding
+  up to the 8a+ row); every figure of a band made from a suppressed count is
   blanked for all years.
 * In the workbook a suppressed count is an empty cell with ``TRUE`` in its
   ``<count>_suppressed`` column (the table exactly as :func:`suppress`
@@ -59,7 +58,7 @@ import pandas as pd
 from .. import _early_read
 from .._result import Result
 from .._version import __version__
-from ..disclosure import DEFAULT_THRESHOLD, Derived, Margin, Part, suppress, suppress_counts
+from ..disclosure import DEFAULT_THRESHOLD, suppress
 from ..errors import WorkforceError
 from ._page import Section, write_page, write_workbook
 from ._render import Renderer, vega_bundle
@@ -129,29 +128,6 @@ def _sha256(path: Path) -> str:
 # ---------------------------------------------------------------- the findings
 
 
-def _model_employer_suppressed(result: Result, threshold: int) -> Result:
-    """Model Employer-style trajectories with their counts suppressed (see the module's decisions)."""
-    table = result.table.reset_index(drop=True)
-    work = table.copy()
-    work["_unknown"] = pd.to_numeric(work["headcount"]) - pd.to_numeric(work["known"])
-    work["_other"] = pd.to_numeric(work["known"]) - pd.to_numeric(work["count_today"])
-    band = ("organisation", "split", "band")
-    cells = {c: band for c in ("headcount", "known", "count_today", "_unknown", "_other")}
-    senior = lambda t: t["band"].astype(str) == "8a+"  # noqa: E731
-    bands = lambda t: t["band"].astype(str) != "8a+"  # noqa: E731
-    margins = [Margin(Part("headcount"), (Part("known"), Part("_unknown")), band),
-               Margin(Part("known"), (Part("count_today"), Part("_other")), band)]
-    margins += [Margin(Part(c, senior), (Part(c, bands),), ("organisation", "split"))
-                for c in ("headcount", "known", "count_today", "_unknown", "_other")]
-    figures = ("share_today", "trajectory_share", "required_count", "expected_leavers", "appointments_needed")
-    derived = [Derived(figures, ("headcount", "known", "count_today", "_unknown", "_other"), within=band)]
-    out = suppress_counts(work, cells, margins, threshold=threshold, derived=derived)
-    out = out.drop(columns=["_unknown", "_other", "_unknown_suppressed", "_other_suppressed"])
-    method = {**result.method, "disclosure control": "statistical disclosure control (Model Employer table, "
-              "in the board pack)", "disclosure threshold": threshold}
-    return Result(table=out, benchmark=result.benchmark, method=method)
-
-
 def _any_suppressed(rows: pd.DataFrame) -> bool:
     flags = [c for c in rows.columns if c.endswith("_suppressed")]
     return bool(rows[flags].fillna(False).astype(bool).any(axis=None)) if len(rows) else False
@@ -183,8 +159,7 @@ def _standard_checked(result: Result, gaps: Result, standard: str) -> tuple[Resu
     else:
         note = (f"{standard} table published as it is: it holds no counts; its source counts (progression gaps, "
                 "All AfC, 8a and above) were checked and none was suppressed.")
-    return Result(table=table, benchmark=result.benchmark,
-                  method={**result.method, "disclosure control": note}), note
+    return result.with_table(table, **{"disclosure control": note}), note
 
 
 #: Called with (name, spec) as soon as a chart is drawn: the pack starts rendering it while the other
@@ -214,7 +189,7 @@ def _drawable_gaps(result: Result) -> Result:
     table = result.table
     flags = [c for c in table.columns if c.endswith("_suppressed")]
     keep = ~table[flags].fillna(False).astype(bool).any(axis=1)
-    return Result(table=table[keep].reset_index(drop=True), benchmark=result.benchmark, method=result.method)
+    return result.with_table(table[keep].reset_index(drop=True))
 
 
 def _pairs(items, organisations: list[str], what: str) -> dict[str, str]:
@@ -378,7 +353,7 @@ def _organisation_sections(staff, org: str | None, *, number: int, benchmark, in
     if pd.Series(staff.people["snapshot_date"]).nunique() >= 2:
         pr = suppress(analysis.promotion(staff), threshold=threshold)
         pr_band = suppress(analysis.promotion(staff, by="grade_group"), threshold=threshold)
-        me = _model_employer_suppressed(analysis.model_employer(staff), threshold)
+        me = suppress(analysis.model_employer(staff), threshold=threshold)
         s = Section("promotion" + tag, "Promotion, leaving and the Model Employer-style trajectory" + label, pr,
                      {sheet("promotion"): pr.table, sheet("promotion_by_band_group"): pr_band.table,
                       sheet("model_employer"): me.table})
@@ -575,7 +550,8 @@ def _build(bundle, renderer, *, files, previous, others, inputs, out, area, icb,
         sheets: dict[str, pd.DataFrame] = {}
         for s in sections:
             sheets.update(s.tables)
-            for key in ("analysis", "staff", "interval", "test", "correction"):
+            notes.append((f"{s.key}: analysis", s.result.spec.title))
+            for key in ("staff", "interval", "test", "correction"):
                 if s.result.method.get(key):
                     notes.append((f"{s.key}: {key}", str(s.result.method[key])))
             for note in s.notes:

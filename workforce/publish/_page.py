@@ -80,7 +80,7 @@ def _display(table: pd.DataFrame) -> dict[str, list[str]]:
 def _narrative(section: Section) -> list[str]:
     result = section.result
     method, benchmark = result.method, result.benchmark
-    lines = [f"<b>Measured:</b> {html.escape(str(method.get('analysis', section.title)))}"
+    lines = [f"<b>Measured:</b> {html.escape(result.spec.title)}"
              + (f"; {html.escape(str(method['staff']))}" if method.get("staff") else "")
              + (f"; snapshots {html.escape(', '.join(map(str, method['snapshots'])))}"
                 if isinstance(method.get("snapshots"), list) else "") + "."]
