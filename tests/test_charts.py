@@ -435,7 +435,7 @@ def test_suppressed_values_are_hidden(results):
     spec = charts.representation_chart(hidden).to_dict()
     rows = {r["group"]: r for r in main_rows(spec)}
     assert rows["Mixed"]["staff_count"] is None and rows["Mixed"]["staff_share"] is None
-    assert rows["Mixed"]["staff_share_low"] is None and rows["Mixed"]["status"] == "suppressed"
+    assert rows["Mixed"]["staff_share_ci_low"] is None and rows["Mixed"]["status"] == "suppressed"
     assert rows["Asian"]["staff_count"] == 1283
     assert "Mixed" not in spec["description"].split(". ", 2)[-1]
     assert "staff_count_suppressed" not in rows["Mixed"]
@@ -552,7 +552,7 @@ def test_heatmap_of_a_suppressed_result_hides_suppressed_cells(specs, results):
         r = rows[key]
         assert r["status"] == "suppressed" and r["text"] == "suppressed"
         assert r["staff_count"] is None and r["staff_share"] is None and r["ratio"] is None
-        assert r["staff_share_low"] is None and r["colour_ratio"] is None
+        assert r["staff_share_ci_low"] is None and r["colour_ratio"] is None
     # a row whose only suppressed count is the band group's unknowns keeps its share (it is not made from it)
     white = rows[("8c+", "Female × White")]
     assert white["status"] == "" and white["staff_share"] == pytest.approx(50 / 72, abs=1e-4)

@@ -200,7 +200,7 @@ def test_board_differences_in_percentage_points(small_staff):
     # workforce: 30 BME of 75 in post = 40%; voting members: 1 BME of 4 (one unknown) = 25%: -15 pp
     assert [voting[c] for c in ("members", "members_group", "members_unknown")] == [4, 1, 1]
     assert voting["workforce_share"] == pytest.approx(0.40) and voting["difference_pp"] == pytest.approx(-15.0)
-    assert voting["difference_low"] < -15 < voting["difference_high"]
+    assert voting["difference_ci_low"] < -15 < voting["difference_ci_high"]
     assert table.loc["executive", "difference_pp"] == pytest.approx(-40.0)
     disabled = wdes_board(small_staff, board).table.set_index("membership").loc["voting"]
     # 7 Disabled of 75 = 9.33%; 1 Disabled of 4 voting members = 25%

@@ -99,8 +99,8 @@ def test_headcounts_shares_and_wilson_intervals_by_hand():
     assert b5["share"].sum() == pytest.approx(1.0)  # WRES style: the unknowns are in the denominator
     assert b5.loc["BME", "share_of_known"] == pytest.approx(0.25)
     low, high = proportion_confint(10, 40, method="wilson")
-    assert (b5.loc["BME", "share_of_known_low"], b5.loc["BME", "share_of_known_high"]) == pytest.approx((low, high))
-    assert np.isnan(b5.loc["Unknown", "share_of_known"]) and np.isnan(b5.loc["Unknown", "share_of_known_low"])
+    assert (b5.loc["BME", "share_of_known_ci_low"], b5.loc["BME", "share_of_known_ci_high"]) == pytest.approx((low, high))
+    assert np.isnan(b5.loc["Unknown", "share_of_known"]) and np.isnan(b5.loc["Unknown", "share_of_known_ci_low"])
     assert b5["role"].tolist() == ["advantaged", "compared", "unknown"]
     # the whole clinical AfC workforce: 58 White, 22 BME, 3 Unknown = 83 on bands
     assert b5["overall_headcount"].tolist() == [58, 22, 3]
@@ -338,7 +338,7 @@ def test_sample_trust_bme_share_falls_above_band_7(soar):
     assert bme["7"] > bme["8a"] > bme["8c"] >= 0
     assert bme["VSM"] < 0.10
     clusters = rows(t, staff_category="All AfC", rung_type="cluster", group="BME").set_index("rung")
-    assert clusters.loc["5-7", "share_of_known_low"] > clusters.loc["8a-8b", "share_of_known_high"]
+    assert clusters.loc["5-7", "share_of_known_ci_low"] > clusters.loc["8a-8b", "share_of_known_ci_high"]
     assert clusters.loc["8a-8b", "share_of_known"] > clusters.loc["8c+", "share_of_known"]
     assert (rows(t, rung_type="band")["staff_category"] != "Medical").all()
     # headcounts add up to the people counted

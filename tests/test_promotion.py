@@ -40,20 +40,20 @@ def test_promotion_and_leaver_rates_with_wilson_intervals_and_relative_likelihoo
     for group, (k, n) in {"White": (40, 200), "BME": (15, 150), "Unknown": (1, 10)}.items():
         assert t.loc[group, "promotion_rate"] == pytest.approx(k / n)
         low, high = proportion_confint(k, n, alpha=0.05, method="wilson")
-        assert (t.loc[group, "promotion_low"], t.loc[group, "promotion_high"]) == pytest.approx((low, high))
+        assert (t.loc[group, "promotion_rate_ci_low"], t.loc[group, "promotion_rate_ci_high"]) == pytest.approx((low, high))
     low, high = proportion_confint(30, 180, alpha=0.05, method="wilson")
-    assert (t.loc["BME", "leaver_low"], t.loc["BME", "leaver_high"]) == pytest.approx((low, high))
+    assert (t.loc["BME", "leaver_rate_ci_low"], t.loc["BME", "leaver_rate_ci_high"]) == pytest.approx((low, high))
     # promotion: White rate / BME rate (above 1: BME worse off), on the BME row
     table = Table2x2(np.array([[40, 160], [15, 135]]))
     assert t.loc["BME", "promotion_rl"] == pytest.approx(table.riskratio)
-    assert (t.loc["BME", "promotion_rl_low"], t.loc["BME", "promotion_rl_high"]) == \
+    assert (t.loc["BME", "promotion_rl_ci_low"], t.loc["BME", "promotion_rl_ci_high"]) == \
         pytest.approx(table.riskratio_confint(alpha=0.05, method="normal"))
     assert t.loc["BME", "promotion_rl_p_value"] == pytest.approx(table.riskratio_pvalue())
     assert t.loc["BME", "promotion_rl"] == pytest.approx((40 / 200) / (15 / 150))
     # leaving: BME rate / White rate
     leave = Table2x2(np.array([[30, 150], [20, 200]]))
     assert t.loc["BME", "leaver_rl"] == pytest.approx(leave.riskratio)
-    assert (t.loc["BME", "leaver_rl_low"], t.loc["BME", "leaver_rl_high"]) == \
+    assert (t.loc["BME", "leaver_rl_ci_low"], t.loc["BME", "leaver_rl_ci_high"]) == \
         pytest.approx(leave.riskratio_confint(alpha=0.05, method="normal"))
     assert t.loc["White", "promotion_rl_state"] == "reference" and np.isnan(t.loc["White", "promotion_rl"])
     assert np.isnan(t.loc["Unknown", "promotion_rl"])
@@ -64,9 +64,9 @@ def test_confidence_level_is_used():
     staff = counted_people(white=(200, 40, 20, 15), bme=(150, 15, 30, 10))
     t = promotion(staff, confidence=0.9).table.set_index("group")
     low, high = proportion_confint(40, 200, alpha=0.1, method="wilson")
-    assert (t.loc["White", "promotion_low"], t.loc["White", "promotion_high"]) == pytest.approx((low, high))
+    assert (t.loc["White", "promotion_rate_ci_low"], t.loc["White", "promotion_rate_ci_high"]) == pytest.approx((low, high))
     rl = Table2x2(np.array([[40, 160], [15, 135]])).riskratio_confint(alpha=0.1, method="normal")
-    assert (t.loc["BME", "promotion_rl_low"], t.loc["BME", "promotion_rl_high"]) == pytest.approx(rl)
+    assert (t.loc["BME", "promotion_rl_ci_low"], t.loc["BME", "promotion_rl_ci_high"]) == pytest.approx(rl)
 
 
 def test_disability_and_sex_follow_the_official_direction():
@@ -143,6 +143,6 @@ def soar_valley():
 def test_sample_data_shows_the_built_in_promotion_gap(soar_valley):
     t = promotion(soar_valley).table.set_index("group")
     assert t.loc["White", "promotion_rate"] > t.loc["BME", "promotion_rate"]
-    assert t.loc["BME", "promotion_rl_low"] > 1  # White staff significantly more likely to be promoted
+    assert t.loc["BME", "promotion_rl_ci_low"] > 1  # White staff significantly more likely to be promoted
     # leaving is unrelated to ethnicity in the generator
-    assert t.loc["BME", "leaver_rl_low"] < 1 < t.loc["BME", "leaver_rl_high"]
+    assert t.loc["BME", "leaver_rl_ci_low"] < 1 < t.loc["BME", "leaver_rl_ci_high"]

@@ -56,9 +56,9 @@ def test_known_answers_for_one_trust():
     assert t.loc["Asian", "staff_count"] == 25 and t.loc["Asian", "staff_total"] == 100
     assert t.loc["Asian", "staff_share"] == pytest.approx(0.25)
     low, high = proportion_confint(25, 100, method="wilson")
-    assert (t.loc["Asian", "staff_share_low"], t.loc["Asian", "staff_share_high"]) == pytest.approx((low, high))
+    assert (t.loc["Asian", "staff_share_ci_low"], t.loc["Asian", "staff_share_ci_high"]) == pytest.approx((low, high))
     assert t.loc["Asian", "ratio"] == pytest.approx(0.25 / 0.3)
-    assert t.loc["Asian", "ratio_low"] == pytest.approx(low / 0.3)
+    assert t.loc["Asian", "ratio_ci_low"] == pytest.approx(low / 0.3)
     assert t.loc["Asian", "difference_pp"] == pytest.approx(-5.0)
     raw = [binomtest(k, 100, p).pvalue for k, p in [(60, .5), (3, .06), (25, .3), (10, .1), (2, .04)]]
     assert t["p_value"].tolist() == pytest.approx(raw)

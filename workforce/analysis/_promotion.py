@@ -67,22 +67,22 @@ PROMOTION = ResultSpec(
         ("stayers", "int64", "present at both ends of a period with comparable grades: the promotion denominator"),
         ("promoted", "int64", "stayers who reached a higher band or medical grade"),
         ("promotion_rate", "float64", "promoted / stayers"),
-        ("promotion_low", "float64", "lower limit of the Wilson interval of promotion_rate"),
-        ("promotion_high", "float64", "upper limit of the Wilson interval of promotion_rate"),
+        ("promotion_rate_ci_low", "float64", "lower limit of the Wilson interval of promotion_rate"),
+        ("promotion_rate_ci_high", "float64", "upper limit of the Wilson interval of promotion_rate"),
         ("promotion_rl", "float64", "relative likelihood of promotion, advantaged rate / compared rate (on the "
                                     "compared group's row; above 1: the compared group is worse off)"),
-        ("promotion_rl_low", "float64", "lower limit of its Katz log interval"),
-        ("promotion_rl_high", "float64", "upper limit of its Katz log interval"),
+        ("promotion_rl_ci_low", "float64", "lower limit of its Katz log interval"),
+        ("promotion_rl_ci_high", "float64", "upper limit of its Katz log interval"),
         ("promotion_rl_p_value", "float64", "Wald p-value of log(promotion_rl) = 0"),
         ("promotion_rl_state", "str", "estimated, insufficient data or not estimable"),
         ("at_start", "int64", "present at a period's start: the leaver denominator"),
         ("leavers", "int64", "present at a period's start and not at its end"),
         ("leaver_rate", "float64", "leavers / at_start"),
-        ("leaver_low", "float64", "lower limit of the Wilson interval of leaver_rate"),
-        ("leaver_high", "float64", "upper limit of the Wilson interval of leaver_rate"),
+        ("leaver_rate_ci_low", "float64", "lower limit of the Wilson interval of leaver_rate"),
+        ("leaver_rate_ci_high", "float64", "upper limit of the Wilson interval of leaver_rate"),
         ("leaver_rl", "float64", "relative likelihood of leaving, compared rate / advantaged rate"),
-        ("leaver_rl_low", "float64", "lower limit of its Katz log interval"),
-        ("leaver_rl_high", "float64", "upper limit of its Katz log interval"),
+        ("leaver_rl_ci_low", "float64", "lower limit of its Katz log interval"),
+        ("leaver_rl_ci_high", "float64", "upper limit of its Katz log interval"),
         ("leaver_rl_p_value", "float64", "Wald p-value of log(leaver_rl) = 0"),
         ("leaver_rl_state", "str", "estimated, insufficient data or not estimable"),
         ("senior_appointments", "int64", "people newly in AfC 8a and above (with VSM) or Consultant"),
@@ -100,11 +100,11 @@ PROMOTION = ResultSpec(
         counts={name: _ROW for name in _COUNTS},
         margins=(Margin(Part("senior_appointments"), (Part("senior_internal"), Part("senior_external")), _ROW),),
         derived=(
-            Derived(("promotion_rate", "promotion_low", "promotion_high"), ("promoted", "stayers")),
-            Derived(("promotion_rl", "promotion_rl_low", "promotion_rl_high", "promotion_rl_p_value"),
+            Derived(("promotion_rate", "promotion_rate_ci_low", "promotion_rate_ci_high"), ("promoted", "stayers")),
+            Derived(("promotion_rl", "promotion_rl_ci_low", "promotion_rl_ci_high", "promotion_rl_p_value"),
                     ("promoted", "stayers"), within=_FAMILY, where=_KNOWN),
-            Derived(("leaver_rate", "leaver_low", "leaver_high"), ("leavers", "at_start")),
-            Derived(("leaver_rl", "leaver_rl_low", "leaver_rl_high", "leaver_rl_p_value"),
+            Derived(("leaver_rate", "leaver_rate_ci_low", "leaver_rate_ci_high"), ("leavers", "at_start")),
+            Derived(("leaver_rl", "leaver_rl_ci_low", "leaver_rl_ci_high", "leaver_rl_p_value"),
                     ("leavers", "at_start"), within=_FAMILY, where=_KNOWN),
             Derived(("senior_internal_share",), ("senior_internal", "senior_external", "senior_appointments")),
             Derived(("time_in_grade_mean", "time_in_grade_median", "time_in_grade_censored_share",
@@ -225,7 +225,7 @@ def promotion(staff, *, characteristic: str = "ethnicity", by: str | None = None
     group
     White     6276       529
     BME       3814       218
-    >>> [round(float(table.loc["BME", c]), 2) for c in ("promotion_rl", "promotion_rl_low", "promotion_rl_high")]
+    >>> [round(float(table.loc["BME", c]), 2) for c in ("promotion_rl", "promotion_rl_ci_low", "promotion_rl_ci_high")]
     [1.47, 1.27, 1.72]
     >>> table.loc["BME", "promotion_rl_state"], table.loc["White", "promotion_rl_state"]
     ('estimated', 'reference')
@@ -315,11 +315,11 @@ def _promotion(links: _Links, characteristic, by, confidence, include_bank, min_
     table = pd.DataFrame({
         "by": by or "all", "subgroup": np.asarray(sub_names, dtype=object)[s_idx],
         "characteristic": characteristic, "group": labels[k_idx],
-        "stayers": stayers, "promoted": prom, "promotion_rate": p_rate, "promotion_low": p_low,
-        "promotion_high": p_high, "promotion_rl": rl["p"], "promotion_rl_low": rl["p_low"],
-        "promotion_rl_high": rl["p_high"], "promotion_rl_p_value": rl["p_p"], "promotion_rl_state": state["p"],
-        "at_start": starters, "leavers": leavers, "leaver_rate": l_rate, "leaver_low": l_low, "leaver_high": l_high,
-        "leaver_rl": rl["l"], "leaver_rl_low": rl["l_low"], "leaver_rl_high": rl["l_high"],
+        "stayers": stayers, "promoted": prom, "promotion_rate": p_rate, "promotion_rate_ci_low": p_low,
+        "promotion_rate_ci_high": p_high, "promotion_rl": rl["p"], "promotion_rl_ci_low": rl["p_low"],
+        "promotion_rl_ci_high": rl["p_high"], "promotion_rl_p_value": rl["p_p"], "promotion_rl_state": state["p"],
+        "at_start": starters, "leavers": leavers, "leaver_rate": l_rate, "leaver_rate_ci_low": l_low, "leaver_rate_ci_high": l_high,
+        "leaver_rl": rl["l"], "leaver_rl_ci_low": rl["l_low"], "leaver_rl_ci_high": rl["l_high"],
         "leaver_rl_p_value": rl["l_p"], "leaver_rl_state": state["l"],
         "senior_appointments": senior, "senior_internal": get["senior_internal"],
         "senior_external": get["senior_external"], "senior_internal_share": internal_share,

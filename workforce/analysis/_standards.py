@@ -304,7 +304,7 @@ def _board_row(spec: _Indicator, given, compute) -> dict:
 
     figure = f"{part(voting, 'voting members', True)}; {part(executive, 'executive', False)}"
     return {"number": spec.number, "wording": spec.wording, "a": np.nan, "b": np.nan,
-            "value": voting["difference_pp"], "ci_low": voting["difference_low"], "ci_high": voting["difference_high"],
+            "value": voting["difference_pp"], "ci_low": voting["difference_ci_low"], "ci_high": voting["difference_ci_high"],
             "unit": "percentage points (voting members)", "figure": figure,
             "direction": spec.direction, "outside_non_adverse": None, "significant": voting["significant"],
             "state": voting["state"], "note": " ".join(filter(None, [voting["note"], executive["note"]]))}

@@ -109,9 +109,9 @@ def age_profile_chart(result: Result, *, min_n: int = 8):
         domain, colours = ["Staff share", small_key, pop_key], [_BLUE, _GREY, _BLACK]
     domain, colours = _present(domain, colours, data["key"], [pop_key])
     level = _level(result.method)
-    frame = _frame(data, ["subgroup", "group", "staff_count", "staff_total", "staff_share", "staff_share_low",
-                          "staff_share_high", "population_share", "flag", "status", "key"]).pipe(_display)
-    frame["label_y"] = frame["staff_share_high"].fillna(frame["population_share"])
+    frame = _frame(data, ["subgroup", "group", "staff_count", "staff_total", "staff_share", "staff_share_ci_low",
+                          "staff_share_ci_high", "population_share", "flag", "status", "key"]).pipe(_display)
+    frame["label_y"] = frame["staff_share_ci_high"].fillna(frame["population_share"])
     bands = list(dict.fromkeys(frame["group"]))
     x = alt.X("group:N", title="Age band", sort=bands, axis=alt.Axis(labelAngle=0))
     offset = {"xOffset": alt.XOffset("subgroup:N", sort=list(dict.fromkeys(frame["subgroup"])))} if split else {}
@@ -120,8 +120,8 @@ def age_profile_chart(result: Result, *, min_n: int = 8):
         alt.Tooltip("staff_count:Q", title="Staff in band", format=","),
         alt.Tooltip("staff_total:Q", title="Staff in the benchmark's ages", format=","),
         alt.Tooltip("staff_share:Q", title="Staff share", format=".1%"),
-        alt.Tooltip("staff_share_low:Q", title=f"{level} interval from", format=".1%"),
-        alt.Tooltip("staff_share_high:Q", title=f"{level} interval to", format=".1%"),
+        alt.Tooltip("staff_share_ci_low:Q", title=f"{level} interval from", format=".1%"),
+        alt.Tooltip("staff_share_ci_high:Q", title=f"{level} interval to", format=".1%"),
         alt.Tooltip("population_share:Q", title="Population share", format=".1%"),
         alt.Tooltip("flag:N", title="Finding"),
     ]
@@ -129,7 +129,7 @@ def age_profile_chart(result: Result, *, min_n: int = 8):
     y = alt.Y("staff_share:Q", title="Share", axis=alt.Axis(format="%"))
     bars = base.mark_bar(opacity=0.85).encode(x=x, y=y, color=colour, tooltip=tooltip, **offset)
     interval = base.mark_rule(strokeWidth=1.5, color="#333333").encode(
-        x=x, y=alt.Y("staff_share_low:Q"), y2="staff_share_high:Q", tooltip=tooltip, **offset)
+        x=x, y=alt.Y("staff_share_ci_low:Q"), y2="staff_share_ci_high:Q", tooltip=tooltip, **offset)
     ticks = base.mark_tick(thickness=3, size=36 if not split else 14).encode(
         x=x, y=alt.Y("population_share:Q"), color=alt.datum(pop_key), tooltip=tooltip, **offset)
     text = (dict(angle=270, align="left", baseline="middle", dx=6) if split else dict(baseline="bottom", dy=-6))

@@ -278,13 +278,13 @@ def _count_rows(result: Result, min_n: int, function: str) -> tuple[pd.DataFrame
     hidden = (table[flags].fillna(False).astype(bool).any(axis=1) if flags
               else pd.Series(False, index=table.index))
     data = _hide(table)
-    for column in ("staff_count", "staff_total", "unknown_count", "staff_share", "staff_share_low", "staff_share_high",
-                   "population_share", "ratio", "ratio_low", "ratio_high", "difference_pp"):
+    for column in ("staff_count", "staff_total", "unknown_count", "staff_share", "staff_share_ci_low", "staff_share_ci_high",
+                   "population_share", "ratio", "ratio_ci_low", "ratio_ci_high", "difference_pp"):
         data[column] = pd.to_numeric(data[column], errors="coerce").astype(float)
     small = data["staff_count"].fillna(0) < min_n
     data["status"] = _status(small, hidden, min_n).to_numpy()
     data["small"] = (small | hidden).to_numpy()
-    data.loc[hidden, ["staff_share", "staff_share_low", "staff_share_high", "ratio", "ratio_low", "ratio_high",
+    data.loc[hidden, ["staff_share", "staff_share_ci_low", "staff_share_ci_high", "ratio", "ratio_ci_low", "ratio_ci_high",
                       "difference_pp"]] = np.nan
     return table, data
 

@@ -249,8 +249,8 @@ def funnel_chart(result: Result, *, group: str | None = None, min_n: int = 8):
     limits = pd.DataFrame({"x": grid, **{f"{side}_{name}": limit(grid, q) for name, qs in _FUNNEL_LIMITS.items()
                                          for side, q in zip(("low", "high"), qs)}})
     plotted["right"], plotted["label_dy"] = _place_labels(plotted, limits, log=not common, size=(520, 340))
-    frame = _frame(plotted, ["organisation", "group", "staff_count", "staff_total", "staff_share", "staff_share_low",
-                             "staff_share_high", "population_share", "ratio", "x", "y", "low_95", "high_95",
+    frame = _frame(plotted, ["organisation", "group", "staff_count", "staff_total", "staff_share", "staff_share_ci_low",
+                             "staff_share_ci_high", "population_share", "ratio", "x", "y", "low_95", "high_95",
                              "low_998", "high_998", "position", "status", "key", "label", "right",
                              "label_dy"]).pipe(_display)
     limits = _frame(limits, limits.columns).pipe(_display)
@@ -260,8 +260,8 @@ def funnel_chart(result: Result, *, group: str | None = None, min_n: int = 8):
                alt.Tooltip("staff_count:Q", title=f"{group} staff", format=","),
                alt.Tooltip("staff_total:Q", title="Staff with a known group (n)", format=","),
                alt.Tooltip("staff_share:Q", title=f"{group} share", format=".1%"),
-               alt.Tooltip("staff_share_low:Q", title=f"{level} interval from", format=".1%"),
-               alt.Tooltip("staff_share_high:Q", title=f"{level} interval to", format=".1%"),
+               alt.Tooltip("staff_share_ci_low:Q", title=f"{level} interval from", format=".1%"),
+               alt.Tooltip("staff_share_ci_high:Q", title=f"{level} interval to", format=".1%"),
                alt.Tooltip("population_share:Q", title="Population share", format=".1%"),
                alt.Tooltip("ratio:Q", title="Representation ratio", format=".2f")]
     fmt = ".1%" if common else ".2f"

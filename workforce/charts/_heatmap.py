@@ -144,8 +144,8 @@ def heatmap_chart(result: Result, *, min_n: int = 8):
                     for small, st, s, r in zip(data["small"], data["status"], data["staff_share"], data["ratio"])]
     data["dark"] = (data["colour_ratio"] <= 0.33) | (data["colour_ratio"] >= 3.0)  # white text on the strong ends
     level = _level(result.method)
-    frame = _frame(data, ["subgroup", "group", "label", "staff_count", "staff_total", "staff_share", "staff_share_low",
-                          "staff_share_high", "population_share", "ratio", "flag",
+    frame = _frame(data, ["subgroup", "group", "label", "staff_count", "staff_total", "staff_share", "staff_share_ci_low",
+                          "staff_share_ci_high", "population_share", "ratio", "flag",
                           "status", "colour_ratio", "text", "dark"]).pipe(_display)
     rows = list(dict.fromkeys(frame["label"]))
     columns = list(dict.fromkeys(frame["subgroup"]))
@@ -158,8 +158,8 @@ def heatmap_chart(result: Result, *, min_n: int = 8):
                alt.Tooltip("staff_count:Q", title="Staff in group", format=","),
                alt.Tooltip("staff_total:Q", title="Staff with a known group", format=","),
                alt.Tooltip("staff_share:Q", title="Staff share", format=".1%"),
-               alt.Tooltip("staff_share_low:Q", title=f"{level} interval from", format=".1%"),
-               alt.Tooltip("staff_share_high:Q", title=f"{level} interval to", format=".1%"),
+               alt.Tooltip("staff_share_ci_low:Q", title=f"{level} interval from", format=".1%"),
+               alt.Tooltip("staff_share_ci_high:Q", title=f"{level} interval to", format=".1%"),
                alt.Tooltip("population_share:Q", title="Population share (product of the two)", format=".1%"),
                alt.Tooltip("ratio:Q", title="Representation ratio", format=".2f"),
                alt.Tooltip("flag:N", title="Finding"), alt.Tooltip("status:N", title="Note")]

@@ -92,17 +92,17 @@ def ladder_chart(result: Result, *, staff_category: str = "Non-clinical", organi
     compared_mask = rows["role"].astype(str) == "compared"
     compared = rows[compared_mask].copy()
     hidden = hidden_all[compared_mask.to_numpy()].to_numpy()
-    for column in ("headcount", "rung_known", "rung_total", "share_of_known", "share_of_known_low",
-                   "share_of_known_high", "overall_share_of_known"):
+    for column in ("headcount", "rung_known", "rung_total", "share_of_known", "share_of_known_ci_low",
+                   "share_of_known_ci_high", "overall_share_of_known"):
         compared[column] = pd.to_numeric(compared[column], errors="coerce")
     group = str(result.method.get("compared group", compared["group"].astype(str).iloc[0]))
     small = ((compared["headcount"].fillna(0) < min_n) | (compared["rung_known"].fillna(0) < min_n)).to_numpy()
     compared["status"] = _status(pd.Series(small), pd.Series(hidden), min_n).to_numpy()
-    compared.loc[hidden, ["share_of_known", "share_of_known_low", "share_of_known_high", "headcount"]] = np.nan
+    compared.loc[hidden, ["share_of_known", "share_of_known_ci_low", "share_of_known_ci_high", "headcount"]] = np.nan
     compared["key"] = np.where(small | hidden, f"fewer than {min_n} staff", f"{group} share of the rung")
     compared = compared[compared["rung_known"].fillna(0) > 0]  # empty rungs: nothing to draw (kept on the axis)
-    frame = _frame(compared, ["rung", "headcount", "rung_known", "share_of_known", "share_of_known_low",
-                              "share_of_known_high", "status", "key"])
+    frame = _frame(compared, ["rung", "headcount", "rung_known", "share_of_known", "share_of_known_ci_low",
+                              "share_of_known_ci_high", "status", "key"])
     overall_values = pd.to_numeric(rows.loc[compared_mask, "overall_share_of_known"], errors="coerce").dropna()
     overall = float(overall_values.iloc[0]) if len(overall_values) else math.nan   # NaN: suppressed
     level = _level(result.method)
@@ -142,8 +142,8 @@ def ladder_chart(result: Result, *, staff_category: str = "Non-clinical", organi
                alt.Tooltip("headcount:Q", title=f"{group} staff", format=","),
                alt.Tooltip("rung_known:Q", title="Staff of known group", format=","),
                alt.Tooltip("share_of_known:Q", title=f"{group} share", format=".1%"),
-               alt.Tooltip("share_of_known_low:Q", title=f"{level} interval from", format=".1%"),
-               alt.Tooltip("share_of_known_high:Q", title=f"{level} interval to", format=".1%")]
+               alt.Tooltip("share_of_known_ci_low:Q", title=f"{level} interval from", format=".1%"),
+               alt.Tooltip("share_of_known_ci_high:Q", title=f"{level} interval to", format=".1%")]
     base = alt.Chart(frame)
     x = alt.X("share_of_known:Q", title=f"{group} share of staff of known group", axis=alt.Axis(format="%"),
               scale=alt.Scale(domain=[0, 1]))
@@ -155,9 +155,9 @@ def ladder_chart(result: Result, *, staff_category: str = "Non-clinical", organi
     if population_share is not None:
         layers.append(alt.Chart().mark_rule(strokeWidth=2, strokeDash=[5, 4]).encode(
             x=alt.datum(float(population_share)), color=alt.datum(population_label)))
-    layers += [*_estimate_layers(base, x, alt.X("share_of_known_low:Q"), "share_of_known_high:Q", y, colour,
+    layers += [*_estimate_layers(base, x, alt.X("share_of_known_ci_low:Q"), "share_of_known_ci_high:Q", y, colour,
                                  tooltip),
-               _label_layer(base, "share_of_known_high", y)]
+               _label_layer(base, "share_of_known_ci_high", y)]
     chart = alt.layer(*layers).properties(width=480, height=alt.Step(24))
     n_known = pd.to_numeric(rows.loc[compared_mask, "overall_known"], errors="coerce").astype(float).iloc[0]
     n_words = "n suppressed" if np.isnan(n_known) else f"n = {int(n_known):,} staff of known group"

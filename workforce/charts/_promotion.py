@@ -63,12 +63,12 @@ def promotion_chart(result: Result, *, min_n: int = 8):
     table = _check(result, (Kind.PROMOTION,), "promotion_chart")
     hidden = _suppressed(table, ("stayers", "promoted"))   # a suppressed leaver count elsewhere does not hide it
     data = _hide(table)
-    for column in ("stayers", "promoted", "promotion_rate", "promotion_low", "promotion_high", "promotion_rl",
-                   "promotion_rl_low", "promotion_rl_high", "promotion_rl_p_value"):
+    for column in ("stayers", "promoted", "promotion_rate", "promotion_rate_ci_low", "promotion_rate_ci_high", "promotion_rl",
+                   "promotion_rl_ci_low", "promotion_rl_ci_high", "promotion_rl_p_value"):
         data[column] = pd.to_numeric(data[column], errors="coerce")
     small = data["stayers"].fillna(0) < min_n
     data["status"] = _status(small, hidden, min_n).to_numpy()
-    data.loc[hidden, ["promotion_rate", "promotion_low", "promotion_high"]] = np.nan
+    data.loc[hidden, ["promotion_rate", "promotion_rate_ci_low", "promotion_rate_ci_high"]] = np.nan
     split = data["subgroup"].nunique() > 1
     small_key = f"fewer than {min_n} staff"
     data["key"] = np.where(small | hidden, small_key, "Promotion rate")   # split: each subgroup is a row of its own
@@ -90,9 +90,9 @@ def promotion_chart(result: Result, *, min_n: int = 8):
             how = "less often" if row["promotion_rl"] > 1 else "more often"
             title = (f"{row['group']} staff were promoted {how}{where}: {_pct(row['promotion_rate'])} "
                      f"against {_pct(ref['promotion_rate'])} of {ref['group']} staff")
-    frame = _frame(data, ["subgroup", "group", "stayers", "promoted", "promotion_rate", "promotion_low",
-                          "promotion_high", "promotion_rl", "promotion_rl_low", "promotion_rl_high", "status", "key"])
-    frame["label_x"] = frame["promotion_high"].fillna(0.0)   # where a 'suppressed' label goes
+    frame = _frame(data, ["subgroup", "group", "stayers", "promoted", "promotion_rate", "promotion_rate_ci_low",
+                          "promotion_rate_ci_high", "promotion_rl", "promotion_rl_ci_low", "promotion_rl_ci_high", "status", "key"])
+    frame["label_x"] = frame["promotion_rate_ci_high"].fillna(0.0)   # where a 'suppressed' label goes
     groups = list(dict.fromkeys(frame["group"]))
     y = alt.Y("group:N", title=None, sort=groups)   # split: one row of the chart per subgroup (starting band)
     colour = alt.Color("key:N", title=None, scale=alt.Scale(domain=domain, range=colours))
@@ -100,15 +100,15 @@ def promotion_chart(result: Result, *, min_n: int = 8):
         alt.Tooltip("promoted:Q", title="Promoted", format=","),
         alt.Tooltip("stayers:Q", title="Stayers (n)", format=","),
         alt.Tooltip("promotion_rate:Q", title="Promotion rate", format=".1%"),
-        alt.Tooltip("promotion_low:Q", title=f"{level} interval from", format=".1%"),
-        alt.Tooltip("promotion_high:Q", title=f"{level} interval to", format=".1%"),
+        alt.Tooltip("promotion_rate_ci_low:Q", title=f"{level} interval from", format=".1%"),
+        alt.Tooltip("promotion_rate_ci_high:Q", title=f"{level} interval to", format=".1%"),
         alt.Tooltip("promotion_rl:Q", title="Relative likelihood (reference ÷ group)", format=".2f"),
     ]
     base = alt.Chart() if split else alt.Chart(frame)
     interval, points = _estimate_layers(
         base, alt.X("promotion_rate:Q"),
-        alt.X("promotion_low:Q", title="Promoted per period (share of stayers)", axis=alt.Axis(format="%")),
-        "promotion_high:Q", y, colour, tooltip)
+        alt.X("promotion_rate_ci_low:Q", title="Promoted per period (share of stayers)", axis=alt.Axis(format="%")),
+        "promotion_rate_ci_high:Q", y, colour, tooltip)
     labels = _label_layer(base, "label_x", y)
     if split:
         chart = _facet_rows([interval, points, labels], frame, "subgroup", list(dict.fromkeys(frame["subgroup"])))

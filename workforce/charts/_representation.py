@@ -42,9 +42,9 @@ def _representation_rows(result: Result, min_n: int, function: str):
     data = _hide(table)
     small = pd.to_numeric(data["staff_count"], errors="coerce").fillna(0) < min_n
     data = data.assign(status=_status(small, hidden, min_n).to_numpy(), small=(small | hidden).to_numpy())
-    for column in ("staff_share", "staff_share_low", "staff_share_high", "ratio", "ratio_low", "ratio_high"):
+    for column in ("staff_share", "staff_share_ci_low", "staff_share_ci_high", "ratio", "ratio_ci_low", "ratio_ci_high"):
         data[column] = pd.to_numeric(data[column], errors="coerce")
-    data.loc[hidden, ["staff_share", "staff_share_low", "staff_share_high", "ratio", "ratio_low", "ratio_high"]] = np.nan
+    data.loc[hidden, ["staff_share", "staff_share_ci_low", "staff_share_ci_high", "ratio", "ratio_ci_low", "ratio_ci_high"]] = np.nan
     split = data["subgroup"].nunique() > 1
     return table, data, split
 
@@ -109,8 +109,8 @@ def representation_chart(result: Result, *, min_n: int = 8):
         domain, colours = ["Staff share", small_key, pop_key], [_BLUE, _GREY, _BLACK]
     domain, colours = _present(domain, colours, data["key"], [pop_key])
     level = _level(result.method)
-    columns = ["subgroup", "group", "staff_count", "staff_total", "staff_share", "staff_share_low",
-               "staff_share_high", "population_share", "flag", "status", "key"]
+    columns = ["subgroup", "group", "staff_count", "staff_total", "staff_share", "staff_share_ci_low",
+               "staff_share_ci_high", "population_share", "flag", "status", "key"]
     frame = _frame(data, columns)
     groups = list(dict.fromkeys(frame["group"]))
     colour = alt.Color("key:N", title=None, scale=alt.Scale(domain=domain, range=colours))
@@ -120,20 +120,20 @@ def representation_chart(result: Result, *, min_n: int = 8):
         alt.Tooltip("staff_count:Q", title="Staff in group", format=","),
         alt.Tooltip("staff_total:Q", title="Staff with a known group", format=","),
         alt.Tooltip("staff_share:Q", title="Staff share", format=".1%"),
-        alt.Tooltip("staff_share_low:Q", title=f"{level} interval from", format=".1%"),
-        alt.Tooltip("staff_share_high:Q", title=f"{level} interval to", format=".1%"),
+        alt.Tooltip("staff_share_ci_low:Q", title=f"{level} interval from", format=".1%"),
+        alt.Tooltip("staff_share_ci_high:Q", title=f"{level} interval to", format=".1%"),
         alt.Tooltip("population_share:Q", title="Population share", format=".1%"),
         alt.Tooltip("flag:N", title="Finding"),
     ]
     base = alt.Chart(frame)
     interval, points = _estimate_layers(
         base, alt.X("staff_share:Q", title="Share", axis=alt.Axis(format="%")),
-        alt.X("staff_share_low:Q", title="Share", axis=alt.Axis(format="%")), "staff_share_high:Q", y, colour,
+        alt.X("staff_share_ci_low:Q", title="Share", axis=alt.Axis(format="%")), "staff_share_ci_high:Q", y, colour,
         tooltip, offset)
     ticks = base.mark_tick(thickness=2, size=18).encode(
         x=alt.X("population_share:Q"), y=y, color=alt.datum(pop_key),
         tooltip=tooltip, **offset)
-    labels = _label_layer(base, "staff_share_high", y, offset)
+    labels = _label_layer(base, "staff_share_ci_high", y, offset)
     chart = alt.layer(interval, points, ticks, labels).properties(width=480)
     title = _representation_title(data, result.benchmark)
     description = (f"Dot plot of each ethnic group's share of staff with its {level} interval against the share of "
@@ -189,15 +189,15 @@ def ratio_chart(result: Result, *, min_n: int = 8):
     table, data, split = _representation_rows(result, min_n, "ratio_chart")
     small_key = f"fewer than {min_n} staff"
     data["key"] = np.where(data["small"], small_key, data["flag"].astype(str))
-    for column in ("ratio", "ratio_low", "ratio_high"):  # log axis: no zeros
+    for column in ("ratio", "ratio_ci_low", "ratio_ci_high"):  # log axis: no zeros
         data[column] = data[column].where(data[column] > 0)
     domain = ["under-represented", "over-represented", "no evidence of a difference", "insufficient data", small_key]
     colours = [_VERMILLION, _BLUE, _NEUTRAL, _GREY, _GREY]
     domain, colours = _present(domain, colours, data["key"])
     level = _level(result.method)
-    frame = _frame(data, ["subgroup", "group", "staff_count", "staff_total", "ratio", "ratio_low", "ratio_high",
+    frame = _frame(data, ["subgroup", "group", "staff_count", "staff_total", "ratio", "ratio_ci_low", "ratio_ci_high",
                           "flag", "status", "key"])
-    frame["label_x"] = frame["ratio_high"].fillna(1.0)
+    frame["label_x"] = frame["ratio_ci_high"].fillna(1.0)
     groups = list(dict.fromkeys(frame["group"]))
     # split (e.g. by band group): one row of the chart per group, the subgroups labelled on its axis
     y = (alt.Y("subgroup:N", title=None, sort=list(dict.fromkeys(frame["subgroup"]))) if split
@@ -207,8 +207,8 @@ def ratio_chart(result: Result, *, min_n: int = 8):
         alt.Tooltip("staff_count:Q", title="Staff in group", format=","),
         alt.Tooltip("staff_total:Q", title="Staff with a known group", format=","),
         alt.Tooltip("ratio:Q", title="Representation ratio", format=".2f"),
-        alt.Tooltip("ratio_low:Q", title=f"{level} interval from", format=".2f"),
-        alt.Tooltip("ratio_high:Q", title=f"{level} interval to", format=".2f"),
+        alt.Tooltip("ratio_ci_low:Q", title=f"{level} interval from", format=".2f"),
+        alt.Tooltip("ratio_ci_high:Q", title=f"{level} interval to", format=".2f"),
         alt.Tooltip("flag:N", title="Finding"),
     ]
     scale = alt.Scale(type="log")
@@ -216,8 +216,8 @@ def ratio_chart(result: Result, *, min_n: int = 8):
     one = alt.Chart().mark_rule(color=_BLACK, strokeDash=[4, 3]).encode(x=alt.datum(1.0, scale=scale))
     interval, points = _estimate_layers(
         base, alt.X("ratio:Q", scale=scale),
-        alt.X("ratio_low:Q", scale=scale, title="Representation ratio (staff share ÷ population share, log scale)"),
-        "ratio_high:Q", y, colour, tooltip)
+        alt.X("ratio_ci_low:Q", scale=scale, title="Representation ratio (staff share ÷ population share, log scale)"),
+        "ratio_ci_high:Q", y, colour, tooltip)
     labels = _label_layer(base, "label_x", y)
     if split:
         chart = _facet_rows([one, interval, points, labels], frame, "group", groups)
