@@ -1,6 +1,6 @@
 """Write FICTIONAL staff-in-post exports as ESR-shaped Excel workbooks.
 
-The frames come from :mod:`workforce._synthetic` (every person in them is
+The frames come from :mod:`tools.synthetic.people` (every person in them is
 made up); this module only lays them out the way a real ESR report export
 looks, so that the readers have realistic files to open:
 
@@ -14,8 +14,8 @@ looks, so that the readers have realistic files to open:
 :func:`excel_column`
     Excel column letters of a 0-based column index.
 
-The module is private; :mod:`sample_data.generate`, the benchmarks and the
-tests use it.
+Development tooling, not part of the installed package: :mod:`tools.synthetic.sample_data`,
+the benchmarks and the tests use it.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from .load import excel_column
+from workforce.load import excel_column
 
 __all__ = [
     "FIXED_TIMESTAMP",
@@ -126,7 +126,7 @@ def write_esr_xlsx(
     Parameters
     ----------
     frame : pandas.DataFrame
-        The export, e.g. from :func:`workforce._synthetic.generate_trust`.
+        The export, e.g. from :func:`tools.synthetic.people.generate_trust`.
     path : str or pathlib.Path
         Where to write the ``.xlsx``.
     sheet_name : str
