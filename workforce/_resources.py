@@ -74,6 +74,8 @@ def resource_path(folder: str, *parts: str) -> Path:
 def resource_dir(name: str) -> Path:
     """The folder of shipped files called ``name`` (``schemas``, ``sample_data``, ``data``).
 
+    The same as ``resource_path(name)``; kept for code written before :func:`resource`.
+
     Examples
     --------
     >>> (resource_dir("schemas") / "staff_in_post.yaml").is_file()
