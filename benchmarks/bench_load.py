@@ -5,8 +5,8 @@ Usage::
     python benchmarks/bench_load.py              # 100,000 rows, best of 3
     python benchmarks/bench_load.py --rows 20000 --repeat 5
 
-The first run writes a fictional export (``workforce._synthetic``, written
-by ``workforce._synthetic_xlsx``) to ``benchmarks/_data/`` (git-ignored) and
+The first run writes a fictional export (``tools.synthetic.people``, written
+by ``tools.synthetic.xlsx``) to ``benchmarks/_data/`` (git-ignored) and
 reuses it afterwards.  Each reader is run once to warm up, then
 ``--repeat`` times; the best time counts.  Results are printed and written
 to ``benchmarks/results.json``.
@@ -45,12 +45,12 @@ def export_file(rows: int, *, refresh: bool = False) -> tuple[Path, dict]:
     meta_path = path.with_suffix(".json")
     if path.exists() and meta_path.exists() and not refresh:
         return path, json.loads(meta_path.read_text())
-    from workforce import _synthetic, _synthetic_xlsx
+    from tools.synthetic import people, xlsx  # the repository's generator (found through _timing)
 
     started = time.perf_counter()
-    frame = _synthetic.generate_export(rows, seed=SEED, snapshot=CENSUS).drop(columns=list(DROPPED))
+    frame = people.generate_export(rows, seed=SEED, snapshot=CENSUS).drop(columns=list(DROPPED))
     generated = time.perf_counter() - started
-    layout = _synthetic_xlsx.write_esr_xlsx(frame, path, as_at=CENSUS, dates_as="date")
+    layout = xlsx.write_esr_xlsx(frame, path, as_at=CENSUS, dates_as="date")
     meta = {
         "sheet": layout.sheet,
         "header_row": layout.header_row,

@@ -8,8 +8,8 @@ import pytest
 import statsmodels.api as sm
 from scipy import stats
 
+from tools.synthetic.people import TRUE_PROMOTION_ODDS_RATIO_BME
 from workforce import WorkforceError, sample_data
-from workforce._synthetic import TRUE_PROMOTION_ODDS_RATIO_BME
 from workforce.analysis._adjusted import ADJUSTED_COLUMNS, _fit, _informative, _model_frame, adjusted_gap
 from workforce.load._staff import load_staff
 

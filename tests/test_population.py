@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 
 from workforce import PopulationError
+from workforce._resources import resource_path
 from workforce.codes._demographics import AGE_BANDS
 from workforce.codes._ethnicity import CENSUS5_DTYPE, CENSUS19_DTYPE
 from workforce.populations import _areas
@@ -49,7 +50,7 @@ def lad23() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def categories() -> pd.DataFrame:
-    return pd.read_csv(_areas.resource_dir("data") / "census2021_ethnic_group_categories.csv")
+    return pd.read_csv(resource_path("data", "census2021_ethnic_group_categories.csv"))
 
 
 # ---------------------------------------------------------------- published figures
@@ -184,7 +185,7 @@ def test_llr_icb_is_the_sum_of_its_local_authorities(ages, lad23):
     assert np.allclose(counts(icb, "census19"), total)
     assert np.allclose(shares(icb, "census19"), total / total.sum())
     if ages == "all":  # straight from the shipped file
-        cats = pd.read_csv(_areas.resource_dir("data") / "census2021_ethnic_group_categories.csv")
+        cats = pd.read_csv(resource_path("data", "census2021_ethnic_group_categories.csv"))
         raw = lad23.loc[lads, cats["column"]].sum().to_numpy(dtype=float)
         assert np.allclose(counts(icb, "census19").to_numpy(), raw)
         assert counts(icb, "sex").sum() == lad23.loc[lads, "ts009_all_usual_residents"].sum()

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import ast
+import importlib
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
 
-from workforce import _synthetic as syn
-from workforce import _synthetic_xlsx as xlsx
+from tools.synthetic import people as syn
+from tools.synthetic import xlsx
 
 SNAPSHOTS = (date(2023, 3, 31), date(2024, 3, 31), date(2025, 3, 31))
 UNKNOWN_CODES = {"Z", "99", "Unspecified", ""}
@@ -248,3 +251,36 @@ def test_bad_arguments_are_refused():
         syn.generate_trust(0, seed=1)
     with pytest.raises(ValueError, match="profile"):
         syn.generate_trust(10, seed=1, profile="mental health")
+
+
+TOOLS = Path(__file__).resolve().parent.parent / "tools"
+
+
+def test_the_generator_uses_only_public_names_of_the_package():
+    """tools/ sits outside the package: it imports workforce's layers only through their ``__all__``."""
+    wrong = []
+    for path in sorted(TOOLS.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                found = [(alias.name, ()) for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and not node.level:
+                found = [(node.module, [alias.name for alias in node.names])]
+            else:
+                continue
+            for module, names in found:
+                parts = module.split(".")
+                if parts[0] != "workforce":
+                    continue
+                where = f"{path.relative_to(TOOLS.parent)}:{node.lineno}"
+                if any(part.startswith("_") for part in parts) or len(parts) > 2:
+                    wrong.append(f"{where} imports the module {module}")
+                    continue
+                exported = set(getattr(importlib.import_module(module), "__all__", ()))
+                wrong += [f"{where} imports {name!r}, not in {module}.__all__" for name in names if name not in exported]
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_package_has_no_generator_left():
+    package = TOOLS.parent / "workforce"
+    assert not [p for p in package.rglob("*.py") if "synthetic" in p.name]
+    assert not list((TOOLS.parent / "sample_data").glob("*.py"))

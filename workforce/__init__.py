@@ -20,7 +20,7 @@ from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ._resources import resource_dir
+from ._resources import resource_path
 from ._version import __version__
 
 # The public names, and the private module each lives in.  They are imported
@@ -147,11 +147,11 @@ def sample_data(name: str | None = None) -> Path:
     >>> sample_data("soar_valley_staff_in_post_2025-03-31.xlsx").name
     'soar_valley_staff_in_post_2025-03-31.xlsx'
     """
-    folder = resource_dir("sample_data")
+    folder = resource_path("sample_data")
     if name is None:
         return folder
     path = folder / name
     if not path.exists():
-        names = sorted(p.name for p in folder.iterdir() if not p.name.startswith(("_", ".")) and p.suffix != ".py")
+        names = sorted(p.name for p in folder.iterdir() if not p.name.startswith(("_", ".")))
         raise FileNotFoundError(f"no sample file {name!r}; the sample files are {names}")
     return path

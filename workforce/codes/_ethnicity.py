@@ -30,10 +30,10 @@ import csv
 import re
 from collections.abc import Mapping
 from functools import partial
-from importlib.resources import files
 
 import pandas as pd
 
+from .._resources import resource
 from ._normalise import Normalised, map_distinct
 
 __all__ = [
@@ -52,7 +52,7 @@ __all__ = [
 
 
 def _read_csv(name: str) -> list[dict[str, str]]:
-    with files("workforce").joinpath("data", name).open(encoding="utf-8", newline="") as f:
+    with resource("data", name).open(encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))
 
 

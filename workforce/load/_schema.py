@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from .._resources import resource_dir
+from .._resources import resource
 from ..errors import SchemaDefinitionError
 
 __all__ = ["ColumnSpec", "Schema", "read_schema", "schema_names", "header_key"]
@@ -218,7 +218,7 @@ def schema_names() -> list[str]:
     >>> "staff_in_post" in schema_names()
     True
     """
-    return sorted(p.name[: -len(".yaml")] for p in resource_dir("schemas").iterdir() if p.name.endswith(".yaml"))
+    return sorted(p.name[: -len(".yaml")] for p in resource("schemas").iterdir() if p.name.endswith(".yaml"))
 
 
 def _load_yaml(text: str, source: str) -> dict[str, Any]:
@@ -255,7 +255,7 @@ def read_schema(name: str = "staff_in_post", extra: str | Path | list[str | Path
     shipped = schema_names()
     if name in shipped:
         source = f"schemas/{name}.yaml"
-        text = (resource_dir("schemas") / f"{name}.yaml").read_text(encoding="utf-8")
+        text = resource("schemas", f"{name}.yaml").read_text(encoding="utf-8")
     elif Path(name).suffix in (".yaml", ".yml") and Path(name).is_file():
         source, text = str(name), Path(name).read_text(encoding="utf-8")
     else:

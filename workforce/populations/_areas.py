@@ -29,7 +29,7 @@ from numbers import Real
 
 import pandas as pd
 
-from .._resources import resource_dir
+from .._resources import resource, resource_path
 from ..errors import PopulationError
 
 __all__ = [
@@ -139,7 +139,7 @@ class Trust:
 def read_data(name: str, **options) -> pd.DataFrame:
     """One shipped file of ``workforce/data/population`` (gzip-compressed CSV)."""
     options.setdefault("dtype", {"SICBL22CDH": str, "SICBL24CDH": str})
-    return pd.read_csv(resource_dir("data") / "population" / name, **options)
+    return pd.read_csv(resource_path("data", "population", name), **options)
 
 
 @lru_cache(maxsize=2)
@@ -184,7 +184,7 @@ def trusts() -> dict[str, Trust]:
 @lru_cache(maxsize=1)
 def catchment_shares() -> pd.DataFrame | None:
     """OHID acute trust catchment shares by LAD (2021), or ``None`` where the file is not shipped."""
-    if not (resource_dir("data") / "population" / CATCHMENT_FILE).is_file():
+    if not resource("data", "population", CATCHMENT_FILE).is_file():
         return None
     return read_data(CATCHMENT_FILE)
 

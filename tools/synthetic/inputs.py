@@ -1,6 +1,6 @@
 """Deterministic FICTIONAL recruitment, case, training and board files for one trust.
 
-They are made from a staff-in-post frame of :func:`workforce._synthetic.generate_trust`
+They are made from a staff-in-post frame of :func:`tools.synthetic.people.generate_trust`
 (the Soar Valley 2025 sample), so that people and groups line up: the people
 appointed in the recruitment file are the trust's joiners of the year, the
 cases and training records belong to its staff (by employee number), and the
@@ -26,10 +26,11 @@ relative likelihoods equal the designed ones up to rounding to whole people):
     (WRES indicator 4).
 
 Groups are the package's reading of each person's recorded Ethnic Origin and
-Disability (:func:`workforce.codes._ethnicity.normalise_ethnicity`,
-:func:`workforce.codes._demographics.normalise_disability`).
+Disability (:func:`workforce.codes.normalise_ethnicity`,
+:func:`workforce.codes.normalise_disability`).
 
-The module is private; ``sample_data/generate.py`` and the tests use it.
+Development tooling, not part of the installed package: :mod:`tools.synthetic.sample_data`
+and the tests use it.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from .codes import normalise_disability, normalise_ethnicity
+from workforce.codes import normalise_disability, normalise_ethnicity
 
 __all__ = [
     "APPOINTMENT_RATE",
@@ -100,7 +101,7 @@ def staff_groups(staff: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     staff : pandas.DataFrame
-        A frame from :func:`workforce._synthetic.generate_trust` (one snapshot).
+        A frame from :func:`tools.synthetic.people.generate_trust` (one snapshot).
 
     Returns
     -------
@@ -111,8 +112,8 @@ def staff_groups(staff: pd.DataFrame) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from workforce import _synthetic as syn
-    >>> frame = syn.generate_trust(300, seed=1, snapshot_dates=(date(2025, 3, 31),))[date(2025, 3, 31)]
+    >>> from tools.synthetic.people import generate_trust
+    >>> frame = generate_trust(300, seed=1, snapshot_dates=(date(2025, 3, 31),))[date(2025, 3, 31)]
     >>> sorted(staff_groups(frame)["wres_group"].unique())
     ['BME', 'Unknown', 'White']
     """

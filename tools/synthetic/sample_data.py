@@ -1,15 +1,17 @@
-"""Write the fictional sample exports shipped in ``sample_data/``.
+"""Write the fictional sample exports shipped in ``sample_data/`` (installed as ``workforce.sample_data``).
 
-Run from anywhere with the package installed::
+Run from the repository root, with the package installed (``pip install -e .``)::
 
-    python sample_data/generate.py
+    python -m tools.synthetic.sample_data              # rewrites sample_data/
+    python -m tools.synthetic.sample_data --out DIR    # writes the files into DIR instead
 
 Everything is deterministic: a rerun gives byte-identical files.  Every person
-in every file is fictional (see :mod:`workforce._synthetic`).
+in every file is fictional (see :mod:`tools.synthetic.people`).
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 from dataclasses import dataclass
 from datetime import date
@@ -18,13 +20,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from workforce import _synthetic as syn
-from workforce import _synthetic_inputs as si
-from workforce import _synthetic_xlsx as xlsx
-from workforce.codes._demographics import normalise_disability
-from workforce.codes._ethnicity import normalise_ethnicity
+from workforce.codes import normalise_disability, normalise_ethnicity
 
-HERE = Path(__file__).resolve().parent
+from . import inputs as si
+from . import people as syn
+from . import xlsx
+
+SAMPLE_DATA = Path(__file__).resolve().parents[2] / "sample_data"  # the repository's sample_data/
 ICB = "NHS Leicester, Leicestershire and Rutland Integrated Care Board"
 SNAPSHOTS = (date(2023, 3, 31), date(2024, 3, 31), date(2025, 3, 31))
 CENSUS = date(2025, 3, 31)
@@ -68,7 +70,7 @@ def _age_band(age: np.ndarray) -> np.ndarray:
     return labels[np.searchsorted(edges, age)]
 
 
-def soar_valley() -> list[tuple[Path, pd.DataFrame]]:
+def soar_valley(folder: Path) -> list[tuple[Path, pd.DataFrame]]:
     """Three yearly exports of the ~6,000-person acute trust."""
     frames = syn.generate_trust(6000, seed=20230331, snapshot_dates=SNAPSHOTS, organisation=SOAR_VALLEY)
     written = []
@@ -76,13 +78,13 @@ def soar_valley() -> list[tuple[Path, pd.DataFrame]]:
         frame = syn.scatter_variant_spellings(frame, seed=when.year, n_each=4)
         if when == date(2024, 3, 31):  # this year's report wrote employee numbers as numbers
             frame = frame.assign(**{"Employee Number": frame["Employee Number"].astype("int64")})
-        path = HERE / f"soar_valley_staff_in_post_{when:%Y-%m-%d}.xlsx"
+        path = folder / f"soar_valley_staff_in_post_{when:%Y-%m-%d}.xlsx"
         xlsx.write_esr_xlsx(frame, path, as_at=when, **SOAR_VALLEY_LAYOUTS[when])
         written.append((path, frame))
     return written
 
 
-def charnwood() -> tuple[Path, pd.DataFrame]:
+def charnwood(folder: Path) -> tuple[Path, pd.DataFrame]:
     """The community trust: a CSV with its own headers and age bands instead of dates of birth."""
     frame = syn.generate_trust(1500, seed=20250401, snapshot_dates=(CENSUS,), organisation=CHARNWOOD,
                                with_service=False, profile="community")[CENSUS]  # fmt: skip
@@ -103,7 +105,7 @@ def charnwood() -> tuple[Path, pd.DataFrame]:
             "Disabled": frame["Disability"],
         }
     )
-    path = HERE / "charnwood_staff_in_post_2025-03-31.csv"
+    path = folder / "charnwood_staff_in_post_2025-03-31.csv"
     out.to_csv(path, index=False, lineterminator="\n", float_format="%.2f", encoding="utf-8")
     return path, out
 
@@ -116,7 +118,7 @@ RUTLAND_COLUMNS = (  # (upper header cell or None to merge vertically, lower hea
 )  # fmt: skip
 
 
-def rutland_vale() -> tuple[Path, pd.DataFrame, list[Planted]]:
+def rutland_vale(folder: Path) -> tuple[Path, pd.DataFrame, list[Planted]]:
     """The small trust: two-row header with merged cells, Age in years, and four planted errors."""
     from openpyxl import Workbook
 
@@ -180,12 +182,12 @@ def rutland_vale() -> tuple[Path, pd.DataFrame, list[Planted]]:
             ws.merged_cells.add(f"{col}{upper_row}:{xlsx.excel_column(i + span - 1)}{upper_row}")
     for values in out.itertuples(index=False, name=None):
         ws.append([None if (v is None or (isinstance(v, float) and np.isnan(v))) else v for v in values])
-    path = HERE / path_name
+    path = folder / path_name
     xlsx.save_workbook_fixed(wb, path)
     return path, out, planted
 
 
-def broken_export() -> tuple[Path, pd.DataFrame, list[Planted]]:
+def broken_export(folder: Path) -> tuple[Path, pd.DataFrame, list[Planted]]:
     """A ~40-row ESR-style export full of mistakes, for showing the validation report."""
     frame = syn.generate_trust(300, seed=20250403, snapshot_dates=(CENSUS,), organisation=SOAR_VALLEY,
                                with_service=False)[CENSUS]  # fmt: skip
@@ -218,7 +220,7 @@ def broken_export() -> tuple[Path, pd.DataFrame, list[Planted]]:
         shown = "" if out.at[pos, column] is None else str(out.at[pos, column])
         employee = str(out.at[pos, "Employee Number"] or "")
         planted.append(Planted("broken_export.xlsx", layout_header + 2 + pos, column, shown, why, employee))
-    path = HERE / "broken_export.xlsx"
+    path = folder / "broken_export.xlsx"
     layout = xlsx.write_esr_xlsx(out, path, as_at=CENSUS, dates_as="text", extra_sheets=())
     assert layout.header_row == layout_header
     return path, out, planted
@@ -231,7 +233,7 @@ _APPOINTED = ("Offer accepted", "Appointed")
 _SHORTLISTED = ("Interviewed - not appointed", "Shortlisted", *_APPOINTED)
 
 
-def soar_valley_inputs(staff: pd.DataFrame) -> dict[str, tuple[Path, pd.DataFrame]]:
+def soar_valley_inputs(staff: pd.DataFrame, folder: Path) -> dict[str, tuple[Path, pd.DataFrame]]:
     """Recruitment, cases, training and board files made from the Soar Valley 2025 staff."""
     org = f"Organisation: {SOAR_VALLEY}"
     plans = {
@@ -247,14 +249,14 @@ def soar_valley_inputs(staff: pd.DataFrame) -> dict[str, tuple[Path, pd.DataFram
     }
     written = {}
     for kind, (name, sheet, frame, titles) in plans.items():
-        path = HERE / name
+        path = folder / name
         xlsx.write_esr_xlsx(frame, path, sheet_name=sheet, title_rows=titles, dates_as="date", totals_row=False,
                             extra_sheets=())
         written[kind] = (path, frame)
     return written
 
 
-def broken_recruitment(applications: pd.DataFrame) -> tuple[Path, list[tuple]]:
+def broken_recruitment(applications: pd.DataFrame, folder: Path) -> tuple[Path, list[tuple]]:
     """Two sheets with planted errors: applications (unknown stages) and counts (appointed > shortlisted)."""
     from openpyxl import Workbook
 
@@ -272,7 +274,7 @@ def broken_recruitment(applications: pd.DataFrame) -> tuple[Path, list[tuple]]:
         first_rows[sheet] = 4
         for values in frame.astype(object).itertuples(index=False, name=None):
             ws.append([None if v is None or (isinstance(v, float) and np.isnan(v)) else v for v in values])
-    path = HERE / "broken_recruitment.xlsx"
+    path = folder / "broken_recruitment.xlsx"
     xlsx.save_workbook_fixed(wb, path)
     return path, [(sheet, first_rows[sheet] + pos, column, value, why) for sheet, pos, column, value, why in planted]
 
@@ -322,7 +324,7 @@ def inputs_readme(staff: pd.DataFrame, inputs: dict[str, tuple[Path, pd.DataFram
     return f"""
 ## Recruitment, cases, training and board: Soar Valley, {YEAR_TITLE}
 
-Made by `workforce._synthetic_inputs` from the Soar Valley 2025 staff above, so people and groups
+Made by `tools.synthetic.inputs` from the Soar Valley 2025 staff above, so people and groups
 line up: the people **appointed** in the recruitment file are the trust's joiners of the year (hired
 {YEAR_TITLE}; not bank, not resident doctors, who are recruited nationally) with their own band,
 ethnicity, disability, sex and age; the **cases** and **training records** belong to staff in post
@@ -423,7 +425,8 @@ def readme(files: dict[str, str], planted: list[Planted], soar: list[tuple[Path,
     return f"""# Sample data: fictional NHS staff-in-post exports
 
 **Everyone in these files is fictional.** The files are generated by
-`workforce._synthetic` from random draws: names are random pairs from short made-up lists,
+`tools.synthetic.people` (development tooling in the repository, not part of the installed
+package) from random draws: names are random pairs from short made-up lists,
 employee numbers are invented, and no record comes from ESR or any real trust. The three
 trusts are invented too. They are placed in Leicester, Leicestershire and Rutland
 ({ICB}) so that the data can be compared with a real, diverse local population.
@@ -431,7 +434,7 @@ trusts are invented too. They are placed in Leicester, Leicestershire and Rutlan
 Regenerate (deterministic: the same bytes every time):
 
 ```
-python sample_data/generate.py
+python -m tools.synthetic.sample_data   # from the repository root
 ```
 
 ## Files
@@ -463,7 +466,7 @@ These are the parameters the generator draws from, so analyses can be checked ag
   assignment moves up at least one pay band or medical grade) with probability
   `expit(logit(baseline[grade]) + offset[staff group] + log(OR) × BME)`, where the **true odds
   ratio BME vs White is {syn.TRUE_PROMOTION_ODDS_RATIO_BME}**
-  (`workforce._synthetic.TRUE_PROMOTION_ODDS_RATIO_BME`). It is conditional on grade and staff
+  (`tools.synthetic.people.TRUE_PROMOTION_ODDS_RATIO_BME`). It is conditional on grade and staff
   group; fit `promoted ~ BME + grade + staff group` on people with known ethnicity to recover it.
   Baselines are in `PROMOTION_BASELINE`, e.g. Band 5 {syn.PROMOTION_BASELINE['Band 5']:.0%} a year.
   {syn.TWO_BAND_SHARE:.0%} of AfC promotions jump two bands. Nobody is promoted from Band 9, VSM,
@@ -505,39 +508,44 @@ show the validation report. Excel row numbers count from 1, as Excel shows them.
 {extra}"""
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tools.synthetic.sample_data", description=__doc__.split("\n")[0])
+    parser.add_argument("--out", type=Path, default=SAMPLE_DATA,
+                        help="folder to write the files and README.md into (default: the repository's sample_data/)")
+    folder = parser.parse_args(argv).out
+    folder.mkdir(parents=True, exist_ok=True)
     written: dict[str, str] = {}
-    soar = soar_valley()
+    soar = soar_valley(folder)
     for path, frame in soar:
         written[path.name] = (f"{SOAR_VALLEY} (acute), staff in post at {path.name[-15:-5]}: "
                               f"{frame['Employee Number'].nunique():,} people, {len(frame):,} assignments")  # fmt: skip
-    path, out = charnwood()
+    path, out = charnwood(folder)
     written[path.name] = (f"{CHARNWOOD}: CSV with its own headers (Assignment No, Staff Number, AfC Band, FTE, "
                           f"Age Band instead of Date of Birth, Sex, Ethnicity, Disabled ...); "
                           f"{out['Staff Number'].nunique():,} people")  # fmt: skip
-    path, out, planted_r = rutland_vale()
+    path, out, planted_r = rutland_vale(folder)
     written[path.name] = (f"{RUTLAND_VALE}: two-row header with merged cells (Contract and Demographics "
                           f"groups), Grade, WTE and Age in years; {out['Employee Number'].nunique():,} people; "
                           f"{len(planted_r)} planted errors")  # fmt: skip
-    path, out, planted_b = broken_export()
+    path, out, planted_b = broken_export(folder)
     written[path.name] = f"A {len(out)}-row ESR-style export with {len(planted_b)} deliberate mistakes"
     staff_2025 = soar[-1][1]
-    inputs = soar_valley_inputs(staff_2025)
+    inputs = soar_valley_inputs(staff_2025, folder)
     what = {"recruitment": "applications with the furthest stage reached (WRES 2, WDES 2)",
             "cases": "formal disciplinary and capability cases (WRES 3, WDES 3)",
             "training": "training and CPD records, mandatory and not (WRES 4)",
             "board": "board members: voting, executive, ethnicity, disability (WRES 9, WDES 10)"}
     for kind, (path, frame) in inputs.items():
         written[path.name] = f"{SOAR_VALLEY}, {what[kind]}: {len(frame):,} rows"
-    path, planted_i = broken_recruitment(inputs["recruitment"][1])
+    path, planted_i = broken_recruitment(inputs["recruitment"][1], folder)
     written[path.name] = (f"Recruitment with {len(planted_i)} deliberate mistakes: sheet Applications "
                           "(unknown stages) and sheet Summary (counts by group)")
     for name in written:
-        print(f"wrote sample_data/{name} ({(HERE / name).stat().st_size / 1024:,.0f} KB)")
+        print(f"wrote {folder / name} ({(folder / name).stat().st_size / 1024:,.0f} KB)")
     planted = sorted(planted_r + planted_b, key=lambda p: (p.file != planted_r[0].file, p.excel_row))
-    (HERE / "README.md").write_text(readme(written, planted, soar, inputs_readme(staff_2025, inputs, planted_i)),
+    (folder / "README.md").write_text(readme(written, planted, soar, inputs_readme(staff_2025, inputs, planted_i)),
                                     encoding="utf-8")
-    print("wrote sample_data/README.md")
+    print(f"wrote {folder / 'README.md'}")
     return 0
 
 

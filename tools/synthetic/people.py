@@ -32,10 +32,10 @@ Leaving is independent of ethnicity (no differential attrition is built in):
 doctors (they rotate), and everyone aged 67 or more at a snapshot retires.
 
 Writing a frame as an ESR-shaped Excel workbook is in
-:mod:`workforce._synthetic_xlsx`.
+:mod:`tools.synthetic.xlsx`.
 
-The module is private; :mod:`sample_data.generate`, the benchmarks and the
-tests use it.
+Development tooling, not part of the installed package: :mod:`tools.synthetic.sample_data`,
+the benchmarks and the tests use it.
 """
 
 from __future__ import annotations
