@@ -421,7 +421,7 @@ def test_small_groups_are_greyed_and_labelled(specs, results):
 
 
 def test_min_n_is_a_parameter(results):
-    spec = charts.representation_chart(results["representation"], min_n=200).to_dict()
+    spec = charts.representation_chart(results["representation"], min_size=200).to_dict()
     rows = main_rows(spec)
     assert {r["group"] for r in rows if r["key"] == "fewer than 200 staff"} == {"Mixed"}
     assert "fewer than 200 staff" in spec["description"] or True
@@ -606,7 +606,7 @@ def test_age_profile_small_and_suppressed_bands(results):
     result = results["ages"]
     table = result.table.copy()
     table["staff_count_suppressed"] = table["group"] == "25-34"
-    spec = charts.age_profile_chart(dataclasses.replace(result, table=table), min_n=300).to_dict()
+    spec = charts.age_profile_chart(dataclasses.replace(result, table=table), min_size=300).to_dict()
     rows = {r["group"]: r for r in main_rows(spec)}
     assert rows["16-24"]["status"] == rows["16-24"]["key"] == "fewer than 300 staff"
     assert rows["25-34"]["status"] == "suppressed" and rows["25-34"]["staff_share"] is None
@@ -736,7 +736,7 @@ def test_funnel_default_group_and_errors(results):
 
 def test_funnel_small_and_suppressed_organisations(results):
     result = results["orgs"]
-    spec = charts.funnel_chart(result, min_n=300).to_dict()
+    spec = charts.funnel_chart(result, min_size=300).to_dict()
     points = {r["organisation"]: r for r in funnel_points(spec)}
     rutland = points["Rutland Vale Healthcare NHS Trust"]  # 288 BME staff
     assert rutland["key"] == rutland["status"] == "fewer than 300 staff"
@@ -768,7 +768,7 @@ def test_ladder_chart_with_the_overall_share_suppressed():
     """A small organisation whose overall counts are suppressed: no overall rule, no figure in the title."""
     staff = workforce.load_staff(workforce.sample_data("rutland_vale_staff_in_post_2025-03-31.xlsx"))
     safe = workforce.suppress(workforce.ladder(staff), threshold=200)
-    spec = charts.ladder_chart(safe, staff_category="Non-clinical", min_n=200).to_dict()
+    spec = charts.ladder_chart(safe, staff_category="Non-clinical", min_size=200).to_dict()
     title = " ".join(spec["title"]["text"]) if isinstance(spec["title"]["text"], list) else spec["title"]["text"]
     assert "suppressed" in title and "%" not in title
     assert "n suppressed" in spec["title"]["subtitle"][0]

@@ -12,7 +12,7 @@ vl-convert).  All charts share:
   chart is made, never enabled globally: its configuration is written into
   each chart, so notebooks and the board pack look the same);
 * tooltips with the counts and the interval;
-* groups with fewer than ``min_n`` staff (8 by default) drawn in grey and
+* groups with fewer than ``min_size`` staff (8 by default) drawn in grey and
   labelled "fewer than 8 staff"; values a disclosure step marked in a
   ``<column>_suppressed`` column are hidden;
 * alt text in the specification's ``description``, and provenance (analysis,

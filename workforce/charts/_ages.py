@@ -47,13 +47,13 @@ def _age_population_words(benchmark: dict, row=None) -> str:
     return f"{_area(benchmark)}'s {kind}" if benchmark else f"the {kind}"
 
 
-def age_profile_chart(result: Result, *, min_n: int = 8):
+def age_profile_chart(result: Result, *, min_size: int = 8):
     """The age profile of the staff against the population: one bar per age band.
 
     Bars: each age band's share of the staff whose age is in the
     benchmark's bands, with its Wilson interval; black ticks: the
     population's share of the band.  With ``by=`` the subgroups are coloured
-    side by side.  Bands with fewer than ``min_n`` staff are grey and
+    side by side.  Bands with fewer than ``min_size`` staff are grey and
     labelled; suppressed values are hidden.
 
     The population benchmark for age is handled as it is built:
@@ -74,7 +74,7 @@ def age_profile_chart(result: Result, *, min_n: int = 8):
     result : Result
         From ``workforce.representation(staff, population, characteristic="age_band")``
         (with or without ``by=``), raw or through :func:`workforce.suppress`.
-    min_n : int
+    min_size : int
         Bands with fewer staff than this are greyed and labelled.
 
     Returns
@@ -90,7 +90,7 @@ def age_profile_chart(result: Result, *, min_n: int = 8):
     >>> age_profile_chart(result).to_dict()["title"]["text"]
     'Staff aged 16-24 are under-represented: 4.3% of staff against 17% of the working-age population of England and Wales'
     """
-    table, data = _count_rows(result, min_n, "age_profile_chart")
+    table, data = _count_rows(result, min_size, "age_profile_chart")
     ages = (table["characteristic"].astype(str) == "age_band").to_numpy()
     if not ages.any():
         raise WorkforceError(
@@ -98,7 +98,7 @@ def age_profile_chart(result: Result, *, min_n: int = 8):
             f"this result's characteristics are {list(dict.fromkeys(table['characteristic'].astype(str)))}.")
     table, data = table[ages], data[ages].copy()
     split = data["subgroup"].nunique() > 1
-    small_key, pop_key = f"fewer than {min_n} staff", "Population share"
+    small_key, pop_key = f"fewer than {min_size} staff", "Population share"
     if split:
         subgroups = list(dict.fromkeys(data["subgroup"].astype(str)))
         data["key"] = np.where(data["small"], small_key, data["subgroup"].astype(str))

@@ -170,9 +170,9 @@ def _frame(data: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
     return out
 
 
-def _status(small: pd.Series, hidden: pd.Series, min_n: int) -> pd.Series:
+def _status(small: pd.Series, hidden: pd.Series, min_size: int) -> pd.Series:
     status = pd.Series("", index=small.index, dtype=object)
-    status[small] = f"fewer than {min_n} staff"
+    status[small] = f"fewer than {min_size} staff"
     status[hidden] = "suppressed"
     return status
 
@@ -270,7 +270,7 @@ def _one_organisation(table: pd.DataFrame, organisation: str | None, what: str) 
     return orgs[0] if orgs else ""
 
 
-def _count_rows(result: Result, min_n: int, function: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _count_rows(result: Result, min_size: int, function: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Representation rows with ``status`` and ``small``; a row is hidden when a count its share is made from
     (``staff_count``, ``staff_total``) is suppressed, not when only its unknown count is."""
     table = _check(result, (Kind.REPRESENTATION, Kind.ICB_VIEW), function)
@@ -281,8 +281,8 @@ def _count_rows(result: Result, min_n: int, function: str) -> tuple[pd.DataFrame
     for column in ("staff_count", "staff_total", "unknown_count", "staff_share", "staff_share_ci_low", "staff_share_ci_high",
                    "population_share", "ratio", "ratio_ci_low", "ratio_ci_high", "difference_pp"):
         data[column] = pd.to_numeric(data[column], errors="coerce").astype(float)
-    small = data["staff_count"].fillna(0) < min_n
-    data["status"] = _status(small, hidden, min_n).to_numpy()
+    small = data["staff_count"].fillna(0) < min_size
+    data["status"] = _status(small, hidden, min_size).to_numpy()
     data["small"] = (small | hidden).to_numpy()
     data.loc[hidden, ["staff_share", "staff_share_ci_low", "staff_share_ci_high", "ratio", "ratio_ci_low", "ratio_ci_high",
                       "difference_pp"]] = np.nan

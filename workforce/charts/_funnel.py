@@ -135,7 +135,7 @@ def _funnel_title(frame: pd.DataFrame, group: str, noun: tuple[str, str], target
     return f"{head} {target_words}{tail}"
 
 
-def funnel_chart(result: Result, *, group: str | None = None, min_n: int = 8):
+def funnel_chart(result: Result, *, group: str | None = None, min_size: int = 8):
     """A funnel plot: each organisation's share of one group against its size, with control limits.
 
     One point per organisation (labelled with its name); curves are the 95%
@@ -143,7 +143,7 @@ def funnel_chart(result: Result, *, group: str | None = None, min_n: int = 8):
     A point outside the 99.8% limits differs from the target by more than
     chance would plausibly give: an organisation whose true share is the
     target falls outside them 1 time in 500.  Points are coloured by where they fall; organisations with
-    fewer than ``min_n`` staff in the group are grey and labelled, and
+    fewer than ``min_size`` staff in the group are grey and labelled, and
     suppressed ones are not plotted (listed in the subtitle).
 
     The target and limits depend on the benchmark:
@@ -176,7 +176,7 @@ def funnel_chart(result: Result, *, group: str | None = None, min_n: int = 8):
         The group to plot (e.g. "BME", "Asian", "Female").  By default the
         main minoritised group: "BME" with ``level="wres"``, else the ethnic
         group with the largest population share other than White.
-    min_n : int
+    min_size : int
         Organisations with fewer staff in the group than this are greyed and
         labelled.
 
@@ -195,7 +195,7 @@ def funnel_chart(result: Result, *, group: str | None = None, min_n: int = 8):
     >>> funnel_chart(result).to_dict()["title"]["text"][:58]
     'All 3 trusts are above the 99.8% limit for BME staff aroun'
     """
-    table, data = _count_rows(result, min_n, "funnel_chart")
+    table, data = _count_rows(result, min_size, "funnel_chart")
     splits = sorted(set(table["by"].astype(str)))
     if splits != ["organisation"]:
         raise WorkforceError("funnel_chart compares organisations: pass representation(staff, population, "
@@ -242,7 +242,7 @@ def funnel_chart(result: Result, *, group: str | None = None, min_n: int = 8):
     rows["position"] = np.select([y < rows["low_998"], y < rows["low_95"], y > rows["high_998"], y > rows["high_95"]],
                                  [_POSITIONS[0], _POSITIONS[1], _POSITIONS[4], _POSITIONS[3]], _POSITIONS[2])
     rows.loc[y.isna(), "position"] = ""
-    small_key = f"fewer than {min_n} staff"
+    small_key = f"fewer than {min_size} staff"
     rows["key"] = np.where(rows["small"], small_key, rows["position"])
     rows["label"] = [o + (f" ({st})" if st else "") for o, st in zip(rows["organisation"], rows["status"])]
     plotted = rows[~hidden & rows["y"].notna()].copy()
@@ -319,7 +319,7 @@ def funnel_chart(result: Result, *, group: str | None = None, min_n: int = 8):
         second = ("Control limits around 1: 95% (dashed) and 99.8% (solid), normal approximation 1 ± z·√((1 − p)/(n·p)) "
                   "(Spiegelhalter 2005).")
     subtitle = [first_line + (f" · {snapshot}" if snapshot else ""),
-                second + (f" Grey: fewer than {min_n} {group} staff." if rows["small"].any() else ""),
+                second + (f" Grey: fewer than {min_size} {group} staff." if rows["small"].any() else ""),
                 *_wrap("Not plotted: " + "; ".join(missing) if missing else "")]
     description = (f"Funnel plot of the {group} share of staff in each organisation against its size, with 95% and "
                    f"99.8% control limits. {title}. "

@@ -55,7 +55,7 @@ def _in_subgroup(subgroup: str) -> str:
     return f" in bands {subgroup}" if subgroup[:1].isdigit() else f" among {subgroup} staff"
 
 
-def _heatmap_title(data: pd.DataFrame, benchmark: dict, min_n: int) -> str:
+def _heatmap_title(data: pd.DataFrame, benchmark: dict, min_size: int) -> str:
     """The finding at the most senior band group; for other splits, the least represented cell of all."""
     order = list(dict.fromkeys(data["subgroup"].astype(str)))
     bands = [s for s in order if s[:1].isdigit()]
@@ -80,10 +80,10 @@ def _heatmap_title(data: pd.DataFrame, benchmark: dict, min_n: int) -> str:
         population = float(pd.to_numeric(ok["population_share"]).sum())
         return (f"{_capital(where.strip() + ', ' if where else '')}{_join(names)} {'is' if len(names) == 1 else 'are'} "
                 f"{_pct(share)} of staff against {_pct(population)} of {words}")
-    return f"No group with {min_n} or more staff is under-represented{where} against {words}"
+    return f"No group with {min_size} or more staff is under-represented{where} against {words}"
 
 
-def heatmap_chart(result: Result, *, min_n: int = 8):
+def heatmap_chart(result: Result, *, min_size: int = 8):
     """The intersectional heat map: sex × ethnic group (rows) by band group (columns).
 
     Each cell is coloured by the **representation ratio**, the group's share
@@ -95,7 +95,7 @@ def heatmap_chart(result: Result, *, min_n: int = 8):
     Mixed men under 2%): equal shares are not equal representation, and a
     board reads "0.4 of its population share" more safely than two
     percentages.  Each cell is labelled with the staff share and the ratio;
-    cells with fewer than ``min_n`` staff are grey and labelled "fewer than 8
+    cells with fewer than ``min_size`` staff are grey and labelled "fewer than 8
     staff", suppressed cells grey and labelled "suppressed", with no number.
     The title states the finding for the most senior band group.
 
@@ -110,7 +110,7 @@ def heatmap_chart(result: Result, *, min_n: int = 8):
         by="band_group")`` (any pair of characteristics and any ``by=``, or
         :func:`workforce.icb_view` with a pair), raw or through
         :func:`workforce.suppress`.  Only the intersection rows are drawn.
-    min_n : int
+    min_size : int
         Cells with fewer staff than this are greyed and labelled.
 
     Returns
@@ -127,7 +127,7 @@ def heatmap_chart(result: Result, *, min_n: int = 8):
     >>> heatmap_chart(result).to_dict()["title"]["text"]
     "In bands 8c+, White women and White men are 93% of staff against 39% of Leicester's working-age population"
     """
-    table, data = _count_rows(result, min_n, "heatmap_chart")
+    table, data = _count_rows(result, min_size, "heatmap_chart")
     pair = table["characteristic"].astype(str).str.contains(" × ", regex=False).to_numpy()
     if not pair.any():
         raise WorkforceError(
@@ -139,7 +139,7 @@ def heatmap_chart(result: Result, *, min_n: int = 8):
     low, high = _RATIO_RANGE
     data["colour_ratio"] = data["ratio"].clip(low, high).where(~data["small"])
     data["label"] = [_capital(_pair_words(g)) for g in data["group"]]
-    data["text"] = [(("suppressed" if st == "suppressed" else f"fewer than\n{min_n} staff") if small else
+    data["text"] = [(("suppressed" if st == "suppressed" else f"fewer than\n{min_size} staff") if small else
                      f"{_pct(s)}\nratio {r:.2f}" if pd.notna(r) else _pct(s))
                     for small, st, s, r in zip(data["small"], data["status"], data["staff_share"], data["ratio"])]
     data["dark"] = (data["colour_ratio"] <= 0.33) | (data["colour_ratio"] >= 3.0)  # white text on the strong ends
@@ -171,7 +171,7 @@ def heatmap_chart(result: Result, *, min_n: int = 8):
                                          titleLimit=420))
     cells = base.transform_filter("datum.status == ''").mark_rect(stroke="white", strokeWidth=1.5).encode(
         x=x, y=y, color=colour, tooltip=tooltip)
-    small_key = f"fewer than {min_n} staff"
+    small_key = f"fewer than {min_size} staff"
     domain, colours = _present([small_key, "suppressed"], [_GREY, _GREY],
                                set(frame["status"]) - {""})
     grey = base.transform_filter("datum.status != ''").mark_rect(stroke="white", strokeWidth=1.5).encode(
@@ -183,7 +183,7 @@ def heatmap_chart(result: Result, *, min_n: int = 8):
         color=alt.condition("datum.dark", alt.value("white"), alt.value(_BLACK)))
     chart = alt.layer(cells, grey, text).properties(width=alt.Step(100), height=alt.Step(38)).resolve_scale(
         color="independent")
-    title = _heatmap_title(data, result.benchmark, min_n)
+    title = _heatmap_title(data, result.benchmark, min_size)
     first = data.drop_duplicates("subgroup")
     n = int(first["staff_total"].fillna(0).sum())
     unknown = int(first["unknown_count"].fillna(0).sum())
@@ -192,12 +192,12 @@ def heatmap_chart(result: Result, *, min_n: int = 8):
     subtitle = [f"n = {n:,} staff with both known ({unknown:,} with either unknown, left out{some}) · "
                 + _benchmark_words(result.benchmark) + (" · " + _snapshot(result.method) if _snapshot(result.method) else ""),
                 f"Colour: representation ratio (1 = the population share); labels: share of the {'band group' if by == 'band_group' else 'subgroup'}'s "
-                f"staff and the ratio; grey: fewer than {min_n} staff, or suppressed.",
+                f"staff and the ratio; grey: fewer than {min_size} staff, or suppressed.",
                 f"Population share of an intersection ({characteristic}) = the product of the two shares, an approximation."]
     few = int(data["small"].sum())
     description = (f"Heat map of {characteristic} groups (rows) by {by.replace('_', ' ')} (columns), coloured by the "
                    f"representation ratio against {_population_words(result.benchmark)}. {title}. "
-                   f"{few} of {len(data)} cells have fewer than {min_n} staff or are suppressed and are grey. "
+                   f"{few} of {len(data)} cells have fewer than {min_size} staff or are suppressed and are grey. "
                    + "; ".join(f"{r.label}, {r.subgroup}: " + (f"{_pct(r.staff_share)} of staff, ratio {r.ratio:.2f}"
                                                                if r.status == "" and pd.notna(r.ratio) else r.status)
                                for r in frame.itertuples()) + ".")

@@ -38,7 +38,7 @@ from ._common import (
 
 def ladder_chart(result: Result, *, staff_category: str = "Non-clinical", organisation: str | None = None,
                  population_share: float | None = None, population_label: str = "Population share",
-                 min_n: int = 8):
+                 min_size: int = 8):
     """The band ladder ("snowy white peaks"): the compared group's share on each rung.
 
     For each Agenda for Change band (or medical grade for ``"Medical"``), in
@@ -46,7 +46,7 @@ def ladder_chart(result: Result, *, staff_category: str = "Non-clinical", organi
     group's share of the staff of known group on the rung, with its Wilson
     interval; the whole staff category's share is a vertical rule, and a
     population share (if given) a dashed rule.  Rungs where the compared
-    group has fewer than ``min_n`` staff, or with fewer than ``min_n`` staff
+    group has fewer than ``min_size`` staff, or with fewer than ``min_size`` staff
     of known group, are grey and labelled.
 
     Parameters
@@ -63,7 +63,7 @@ def ladder_chart(result: Result, *, staff_category: str = "Non-clinical", organi
         population).
     population_label : str
         Its name in the legend.
-    min_n : int
+    min_size : int
         Rungs with fewer staff than this are greyed and labelled.
 
     Returns
@@ -96,10 +96,10 @@ def ladder_chart(result: Result, *, staff_category: str = "Non-clinical", organi
                    "share_of_known_ci_high", "overall_share_of_known"):
         compared[column] = pd.to_numeric(compared[column], errors="coerce")
     group = str(result.method.get("compared group", compared["group"].astype(str).iloc[0]))
-    small = ((compared["headcount"].fillna(0) < min_n) | (compared["rung_known"].fillna(0) < min_n)).to_numpy()
-    compared["status"] = _status(pd.Series(small), pd.Series(hidden), min_n).to_numpy()
+    small = ((compared["headcount"].fillna(0) < min_size) | (compared["rung_known"].fillna(0) < min_size)).to_numpy()
+    compared["status"] = _status(pd.Series(small), pd.Series(hidden), min_size).to_numpy()
     compared.loc[hidden, ["share_of_known", "share_of_known_ci_low", "share_of_known_ci_high", "headcount"]] = np.nan
-    compared["key"] = np.where(small | hidden, f"fewer than {min_n} staff", f"{group} share of the rung")
+    compared["key"] = np.where(small | hidden, f"fewer than {min_size} staff", f"{group} share of the rung")
     compared = compared[compared["rung_known"].fillna(0) > 0]  # empty rungs: nothing to draw (kept on the axis)
     frame = _frame(compared, ["rung", "headcount", "rung_known", "share_of_known", "share_of_known_ci_low",
                               "share_of_known_ci_high", "status", "key"])
@@ -127,7 +127,7 @@ def ladder_chart(result: Result, *, staff_category: str = "Non-clinical", organi
         joiner = "but" if senior_share < overall else "and"
         title = f"{group} staff are {_pct(overall)} of {category} {joiner} {_pct(senior_share)} of {senior_words}"
 
-    small_key, share_key = f"fewer than {min_n} staff", f"{group} share of the rung"
+    small_key, share_key = f"fewer than {min_size} staff", f"{group} share of the rung"
     whole_key = f"{group} share of all {category}"
     domain, colours = [share_key, small_key, whole_key], [_BLUE, _GREY, _ORANGE]
     if population_share is not None:

@@ -34,7 +34,7 @@ from ._common import (
 # ---------------------------------------------------------------- relative likelihoods
 
 
-def _likelihood_rows(result: Result, min_n: int) -> pd.DataFrame:
+def _likelihood_rows(result: Result, min_size: int) -> pd.DataFrame:
     """Rows with a relative likelihood, labelled, from WRES/WDES or progression_gaps tables."""
     table = result.table
     hidden = _suppressed(table)
@@ -60,7 +60,7 @@ def _likelihood_rows(result: Result, min_n: int) -> pd.DataFrame:
                                                      rows["comparison"], rows["staff_category"])]
         fewest = np.minimum(pd.to_numeric(rows["advantaged_total"], errors="coerce").fillna(0),
                             pd.to_numeric(rows["compared_total"], errors="coerce").fillna(0))
-        rows["small"] = (fewest < min_n) | (rows["state"].astype(str) == "insufficient data")
+        rows["small"] = (fewest < min_size) | (rows["state"].astype(str) == "insufficient data")
         rows["detail"] = [f"{a}: {_count(asn)} of {_count(at)}; {b}: {_count(bs)} of {_count(bt)}" for a, asn, at, b, bs, bt in zip(
             rows["advantaged"], rows["advantaged_senior"], rows["advantaged_total"], rows["compared"],
             rows["compared_senior"], rows["compared_total"])]
@@ -92,7 +92,7 @@ def _senior_words(threshold) -> str:
     return "consultant grade" if threshold == "Consultant" else threshold
 
 
-def likelihood_chart(result: Result, *, min_n: int = 8):
+def likelihood_chart(result: Result, *, min_size: int = 8):
     """Relative likelihoods with their intervals on a log axis.
 
     The NHS "non-adverse" range 0.80-1.25 is shaded and 1 marked with a rule.
@@ -107,7 +107,7 @@ def likelihood_chart(result: Result, *, min_n: int = 8):
     ----------
     result : Result
         From ``wres``, ``wdes`` or ``progression_gaps``.
-    min_n : int
+    min_size : int
         Rows where a group has fewer staff than this are greyed (for
         ``wres``/``wdes``, the rows the analysis marked "insufficient data").
 
@@ -124,13 +124,13 @@ def likelihood_chart(result: Result, *, min_n: int = 8):
     >>> spec["title"]["text"]
     'White staff are 2.70 times as likely as BME staff to be in band 8a and above (Agenda for Change staff)'
     """
-    rows = _likelihood_rows(result, min_n)
+    rows = _likelihood_rows(result, min_size)
     drawn = rows[rows["value"].notna() & (rows["value"] > 0) & ~rows["_hidden"]].copy()
     if drawn.empty:  # no chart rather than a title claiming that nothing is adverse
         raise WorkforceError("no relative likelihood to draw: every one is suppressed, not estimable or not "
                              "provided.")
     missing = rows[~rows.index.isin(drawn.index)]
-    small_key = f"fewer than {min_n} staff"
+    small_key = f"fewer than {min_size} staff"
     drawn["status"] = np.where(drawn["small"], small_key, "")
     outside = (drawn["value"] < _NON_ADVERSE[0]) | (drawn["value"] > _NON_ADVERSE[1])
     clear = (drawn["ci_low"] > 1) | (drawn["ci_high"] < 1)

@@ -32,19 +32,19 @@ from ._common import (
 # ---------------------------------------------------------------- promotion
 
 
-def promotion_chart(result: Result, *, min_n: int = 8):
+def promotion_chart(result: Result, *, min_size: int = 8):
     """Promotion rates by group with their Wilson intervals.
 
     One point and interval per group (and subgroup, coloured, with ``by=``);
     the title compares the compared group with the reference group where the
-    relative likelihood is clearest.  Groups with fewer than ``min_n`` stayers
+    relative likelihood is clearest.  Groups with fewer than ``min_size`` stayers
     are grey and labelled.
 
     Parameters
     ----------
     result : Result
         From :func:`workforce.promotion`.
-    min_n : int
+    min_size : int
         Groups with fewer stayers than this are greyed and labelled.
 
     Returns
@@ -66,11 +66,11 @@ def promotion_chart(result: Result, *, min_n: int = 8):
     for column in ("stayers", "promoted", "promotion_rate", "promotion_rate_ci_low", "promotion_rate_ci_high", "promotion_rl",
                    "promotion_rl_ci_low", "promotion_rl_ci_high", "promotion_rl_p_value"):
         data[column] = pd.to_numeric(data[column], errors="coerce")
-    small = data["stayers"].fillna(0) < min_n
-    data["status"] = _status(small, hidden, min_n).to_numpy()
+    small = data["stayers"].fillna(0) < min_size
+    data["status"] = _status(small, hidden, min_size).to_numpy()
     data.loc[hidden, ["promotion_rate", "promotion_rate_ci_low", "promotion_rate_ci_high"]] = np.nan
     split = data["subgroup"].nunique() > 1
-    small_key = f"fewer than {min_n} staff"
+    small_key = f"fewer than {min_size} staff"
     data["key"] = np.where(small | hidden, small_key, "Promotion rate")   # split: each subgroup is a row of its own
     domain, colours = ["Promotion rate", small_key], [_BLUE, _GREY]
     domain, colours = _present(domain, colours, data["key"])
@@ -128,12 +128,12 @@ def promotion_chart(result: Result, *, min_n: int = 8):
 # ---------------------------------------------------------------- Model Employer-style trajectory
 
 
-def trajectory_chart(result: Result, *, organisation: str | None = None, split: str = "All", min_n: int = 8):
+def trajectory_chart(result: Result, *, organisation: str | None = None, split: str = "All", min_size: int = 8):
     """Model Employer-style trajectories to the target, band by band.
 
     One line per senior band (8a ... VSM, and 8a+ all together, drawn
     thicker) from today's share to the target share in the target year, with
-    the target as a dashed rule.  Bands with fewer than ``min_n`` staff of
+    the target as a dashed rule.  Bands with fewer than ``min_size`` staff of
     known group are grey and labelled.
 
     Parameters
@@ -144,7 +144,7 @@ def trajectory_chart(result: Result, *, organisation: str | None = None, split: 
         Needed when the result holds several organisations.
     split : str
         "All", or "Clinical" / "Non-clinical" with ``split_clinical=True``.
-    min_n : int
+    min_size : int
         Bands with fewer staff than this are greyed and labelled.
 
     Returns
@@ -170,11 +170,11 @@ def trajectory_chart(result: Result, *, organisation: str | None = None, split: 
     for column in ("year", "known", "count_today", "share_today", "target_share", "trajectory_share",
                    "required_count", "appointments_needed"):
         data[column] = pd.to_numeric(data[column], errors="coerce")
-    small = (data["known"].fillna(0) < min_n).to_numpy()
-    data["status"] = _status(pd.Series(small), pd.Series(hidden), min_n).to_numpy()
+    small = (data["known"].fillna(0) < min_size).to_numpy()
+    data["status"] = _status(pd.Series(small), pd.Series(hidden), min_size).to_numpy()
     data.loc[hidden, ["share_today", "trajectory_share", "required_count", "count_today"]] = np.nan
     bands = list(dict.fromkeys(data["band"].astype(str)))
-    small_key = f"fewer than {min_n} staff"
+    small_key = f"fewer than {min_size} staff"
     data["key"] = np.where(small | hidden, small_key, data["band"].astype(str))
     data["label"] = [b + (f" ({st})" if st else "") for b, st in zip(data["band"].astype(str), data["status"])]
     group = str(result.method.get("compared group", "the compared group"))

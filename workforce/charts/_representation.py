@@ -36,12 +36,12 @@ from ._common import (
 # ---------------------------------------------------------------- representation
 
 
-def _representation_rows(result: Result, min_n: int, function: str):
+def _representation_rows(result: Result, min_size: int, function: str):
     table = _check(result, (Kind.REPRESENTATION, Kind.ICB_VIEW), function)
     hidden = _suppressed(table, ("staff_count", "staff_total"))
     data = _hide(table)
-    small = pd.to_numeric(data["staff_count"], errors="coerce").fillna(0) < min_n
-    data = data.assign(status=_status(small, hidden, min_n).to_numpy(), small=(small | hidden).to_numpy())
+    small = pd.to_numeric(data["staff_count"], errors="coerce").fillna(0) < min_size
+    data = data.assign(status=_status(small, hidden, min_size).to_numpy(), small=(small | hidden).to_numpy())
     for column in ("staff_share", "staff_share_ci_low", "staff_share_ci_high", "ratio", "ratio_ci_low", "ratio_ci_high"):
         data[column] = pd.to_numeric(data[column], errors="coerce")
     data.loc[hidden, ["staff_share", "staff_share_ci_low", "staff_share_ci_high", "ratio", "ratio_ci_low", "ratio_ci_high"]] = np.nan
@@ -68,19 +68,19 @@ def _representation_title(data: pd.DataFrame, benchmark: dict) -> str:
     return f"No group is under-represented against {_population_words(benchmark)}"
 
 
-def representation_chart(result: Result, *, min_n: int = 8):
+def representation_chart(result: Result, *, min_size: int = 8):
     """Staff share against the population share, group by group.
 
     Each group's staff share is a point with its Wilson interval (a rule), the
     population share a black tick.  With ``by=`` the subgroups are coloured
-    and offset within each group.  Groups with fewer than ``min_n`` staff are
+    and offset within each group.  Groups with fewer than ``min_size`` staff are
     grey and labelled.
 
     Parameters
     ----------
     result : Result
         From :func:`workforce.representation` (or :func:`workforce.icb_view`).
-    min_n : int
+    min_size : int
         Groups with fewer staff than this are greyed and labelled.
 
     Returns
@@ -96,8 +96,8 @@ def representation_chart(result: Result, *, min_n: int = 8):
     >>> chart.to_dict()["title"]["text"]
     "Asian staff are under-represented: 22% of staff against 45% of Leicester's working-age population"
     """
-    table, data, split = _representation_rows(result, min_n, "representation_chart")
-    small_key = f"fewer than {min_n} staff"
+    table, data, split = _representation_rows(result, min_size, "representation_chart")
+    small_key = f"fewer than {min_size} staff"
     pop_key = "Population share"
     if split:
         subgroups = list(dict.fromkeys(data["subgroup"].astype(str)))
@@ -157,12 +157,12 @@ def _ratio_title(data: pd.DataFrame, benchmark: dict) -> str:
     return f"No group is under-represented against {_population_words(benchmark)}"
 
 
-def ratio_chart(result: Result, *, min_n: int = 8):
+def ratio_chart(result: Result, *, min_size: int = 8):
     """The representation ratio (staff share ÷ population share) on a log axis.
 
     Ratios diverge around 1 (a rule): under-represented groups in vermillion,
     over-represented in blue, groups with no evidence of a difference in
-    neutral grey; groups with fewer than ``min_n`` staff pale grey and
+    neutral grey; groups with fewer than ``min_size`` staff pale grey and
     labelled.  A ratio of 0 (no staff in the group) cannot be drawn on a log
     axis and is left out of the marks (it is in the label and alt text).
 
@@ -170,7 +170,7 @@ def ratio_chart(result: Result, *, min_n: int = 8):
     ----------
     result : Result
         From :func:`workforce.representation`.
-    min_n : int
+    min_size : int
         Groups with fewer staff than this are greyed and labelled.
 
     Returns
@@ -186,8 +186,8 @@ def ratio_chart(result: Result, *, min_n: int = 8):
     >>> spec["title"]["text"]
     "Asian staff are represented at 0.49 times their share of Leicester's working-age population"
     """
-    table, data, split = _representation_rows(result, min_n, "ratio_chart")
-    small_key = f"fewer than {min_n} staff"
+    table, data, split = _representation_rows(result, min_size, "ratio_chart")
+    small_key = f"fewer than {min_size} staff"
     data["key"] = np.where(data["small"], small_key, data["flag"].astype(str))
     for column in ("ratio", "ratio_ci_low", "ratio_ci_high"):  # log axis: no zeros
         data[column] = data[column].where(data[column] > 0)

@@ -275,7 +275,7 @@ def _comparison(staff, benchmarks: dict, threshold: int, notes: list[str]) -> Se
 
     view = suppress(analysis.icb_view(staff, benchmarks), threshold=threshold)
     s = Section("comparison", "The organisations compared", view, {"organisations": view.table}, notes=list(notes))
-    _draw(s, "funnel", lambda: charts.funnel_chart(view, min_n=threshold))
+    _draw(s, "funnel", lambda: charts.funnel_chart(view, min_size=threshold))
     return s
 
 
@@ -296,17 +296,17 @@ def _organisation_sections(staff, org: str | None, *, number: int, benchmark, in
         rep = suppress(analysis.representation(staff, benchmark), threshold=threshold)
         s = Section("representation" + tag, "Representation against the local population" + label, rep,
                      {sheet("representation"): rep.table}, notes=list(notes))
-        _draw(s, "representation" + tag, lambda: charts.representation_chart(rep, min_n=threshold))
+        _draw(s, "representation" + tag, lambda: charts.representation_chart(rep, min_size=threshold))
         rep_by = suppress(analysis.representation(staff, benchmark, by="band_group"), threshold=threshold)
         s.tables[sheet("representation_by_band")] = rep_by.table
-        _draw(s, "ratio_by_band_group" + tag, lambda: charts.ratio_chart(rep_by, min_n=threshold))
+        _draw(s, "ratio_by_band_group" + tag, lambda: charts.ratio_chart(rep_by, min_size=threshold))
         cross = suppress(analysis.representation(staff, benchmark, characteristic=("sex", "ethnicity"),
                                                   by="band_group"), threshold=threshold)
         s.tables[sheet("sex_ethnicity_by_band")] = cross.table
-        _draw(s, "sex_ethnicity_by_band" + tag, lambda: charts.heatmap_chart(cross, min_n=threshold))
+        _draw(s, "sex_ethnicity_by_band" + tag, lambda: charts.heatmap_chart(cross, min_size=threshold))
         ages = suppress(analysis.representation(staff, benchmark, characteristic="age_band"), threshold=threshold)
         s.tables[sheet("age_profile")] = ages.table
-        _draw(s, "age_profile" + tag, lambda: charts.age_profile_chart(ages, min_n=threshold))
+        _draw(s, "age_profile" + tag, lambda: charts.age_profile_chart(ages, min_size=threshold))
         sections.append(s)
 
     lad = suppress(analysis.ladder(staff), threshold=threshold)
@@ -315,13 +315,13 @@ def _organisation_sections(staff, org: str | None, *, number: int, benchmark, in
                  {sheet("ladder"): lad.table, sheet("progression_gaps"): gaps.table})
     for category in ("Non-clinical", "Clinical"):
         _draw(s, f"ladder_{category.lower().replace('-', '_')}{tag}",
-              lambda c=category: charts.ladder_chart(lad, staff_category=c, min_n=threshold))
+              lambda c=category: charts.ladder_chart(lad, staff_category=c, min_size=threshold))
     drawable = _drawable_gaps(gaps)
     if len(drawable.table) < len(gaps.table):
         s.notes.append(f"{len(gaps.table) - len(drawable.table)} progression-gap rows with suppressed counts are "
                        "in the table (shown as *) but not in the chart.")
     if len(drawable.table):
-        _draw(s, "progression_gaps" + tag, lambda: charts.likelihood_chart(drawable, min_n=threshold))
+        _draw(s, "progression_gaps" + tag, lambda: charts.likelihood_chart(drawable, min_size=threshold))
     sections.append(s)
 
     for standard, characteristic in (("WRES", "ethnicity"), ("WDES", "disability")):
@@ -344,7 +344,7 @@ def _organisation_sections(staff, org: str | None, *, number: int, benchmark, in
         estimated = (w.table["unit"].astype(str) == "relative likelihood") & pd.to_numeric(
             w.table["value"], errors="coerce").notna()
         if estimated.any():
-            _draw(s, key + tag, lambda w=w: charts.likelihood_chart(w, min_n=threshold))
+            _draw(s, key + tag, lambda w=w: charts.likelihood_chart(w, min_size=threshold))
         else:
             s.notes.append(f"No {standard} relative likelihood could be worked out from the inputs given, "
                            f"so no {standard} chart.")
@@ -357,9 +357,9 @@ def _organisation_sections(staff, org: str | None, *, number: int, benchmark, in
         s = Section("promotion" + tag, "Promotion, leaving and the Model Employer-style trajectory" + label, pr,
                      {sheet("promotion"): pr.table, sheet("promotion_by_band_group"): pr_band.table,
                       sheet("model_employer"): me.table})
-        _draw(s, "promotion" + tag, lambda: charts.promotion_chart(pr, min_n=threshold))
-        _draw(s, "promotion_by_band_group" + tag, lambda: charts.promotion_chart(pr_band, min_n=threshold))
-        _draw(s, "trajectory" + tag, lambda: charts.trajectory_chart(me, min_n=threshold))
+        _draw(s, "promotion" + tag, lambda: charts.promotion_chart(pr, min_size=threshold))
+        _draw(s, "promotion_by_band_group" + tag, lambda: charts.promotion_chart(pr_band, min_size=threshold))
+        _draw(s, "trajectory" + tag, lambda: charts.trajectory_chart(me, min_size=threshold))
         sections.append(s)
     return sections
 
