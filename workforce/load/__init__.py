@@ -19,7 +19,7 @@ from ._inputs import (
     load_recruitment,
     load_training,
 )
-from ._read import EXCEL_SUFFIXES, SUFFIXES, excel_column
+from ._read import EXCEL_SUFFIXES, KINDS, SUFFIXES, excel_column, guess_kind
 from ._report import PROBLEM_COLUMNS, ProblemCode, ValidationReport
 from ._schema import Schema, read_schema, schema_names
 from ._service import Service, read_service
@@ -30,5 +30,5 @@ __all__ = [
     "InputTable", "load_recruitment", "load_disciplinary", "load_training", "load_board",
     "RECRUITMENT_COLUMNS", "DISCIPLINARY_COLUMNS", "TRAINING_COLUMNS", "BOARD_COLUMNS",
     "ValidationReport", "ProblemCode", "PROBLEM_COLUMNS", "Schema", "read_schema", "schema_names", "Service", "read_service",
-    "EXCEL_SUFFIXES", "SUFFIXES", "excel_column",
+    "EXCEL_SUFFIXES", "SUFFIXES", "excel_column", "KINDS", "guess_kind",
 ]
