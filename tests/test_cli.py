@@ -9,6 +9,7 @@ import sys
 import pytest
 from conftest import HEADERS, staff_row, write_xlsx
 
+from workforce import ProblemCode, sample_data
 from workforce.cli import main
 
 
@@ -53,6 +54,8 @@ def test_json_report(tmp_path, capsys):
     assert report["rows_read"] == 2 and report["rows_used"] == 2 and report["reconciles"] is True
     problem = next(p for p in report["problems"] if p["severity"] == "warning")
     assert (problem["row"], problem["column"], problem["value"]) == (3, "Contracted WTE", "lots")
+    assert problem["code"] == ProblemCode.NOT_A_NUMBER == "not_a_number"
+    assert report["kinds"] == [{"file": str(path), "kind": "staff", "guessed": True}]
 
 
 def test_json_on_unusable_file(tmp_path, capsys):
@@ -100,3 +103,55 @@ def test_output_cut_short_by_a_pipe_keeps_the_exit_code(tmp_path):
     shell = f"{sys.executable} -m workforce.cli validate {path} | head -1; exit ${{PIPESTATUS[0]}}"
     result = subprocess.run(["bash", "-c", shell], capture_output=True, text=True, timeout=120)
     assert result.returncode == 1 and "Traceback" not in result.stderr
+
+
+# ---------------------------------------------------------------- the other inputs: --kind, or guessed
+
+
+def test_broken_recruitment_is_reported_as_a_recruitment_file(capsys):
+    path = sample_data("broken_recruitment.xlsx")
+    assert main(["validate", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].startswith("broken_recruitment.xlsx: read as recruitment, guessed from its headers")
+    assert "'Applications', 'Summary' each hold a recruitment table, and each was checked" in out
+    assert "no employee_number" not in out and "no column for" not in out
+    planted = [line for line in out.splitlines() if line.startswith("  [error ")]
+    assert len(planted) == 3
+    assert "[error stage_not_recognised]" in planted[0] and "row 9, column 'Stage Reached'" in planted[0]
+    assert "row 21" in planted[1] and "value 'Offer pending'" in planted[0] and "'Withdrawn'" in planted[1]
+    assert "[error counts_inconsistent]" in planted[2] and "sheet 'Summary', row 5, column 'Appointed'" in planted[2]
+
+
+def test_kind_given_and_json(capsys):
+    path = sample_data("broken_recruitment.xlsx")
+    assert main(["validate", "--kind", "recruitment", "--sheet", "Applications", "--json", str(path)]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["kinds"] == [{"file": str(path), "kind": "recruitment", "guessed": False}]
+    assert [p["code"] for p in report["problems"] if p["severity"] == "error"] == ["stage_not_recognised"] * 2
+    assert report["reconciles"] is True
+
+
+@pytest.mark.parametrize("kind,name", [("training", "soar_valley_training_2024-25.xlsx"),
+                                       ("disciplinary", "soar_valley_disciplinary_2024-25.xlsx"),
+                                       ("board", "soar_valley_board_2025-03-31.xlsx")])
+def test_each_kind_is_guessed_and_valid(kind, name, capsys):
+    assert main(["validate", str(sample_data(name))]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"{name}: read as {kind}, guessed from its headers") and "Valid." in out
+    assert main(["validate", "--kind", kind, str(sample_data(name))]) == 0
+    assert capsys.readouterr().out.startswith(f"{name}: read as {kind} (--kind).")
+
+
+def test_a_staff_export_is_still_read_as_staff(capsys):
+    assert main(["validate", str(sample_data("broken_export.xlsx"))]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("broken_export.xlsx: read as staff, guessed from its headers") and " people in " in out
+
+
+def test_wrong_kind_or_staff_options_exit_2(capsys):
+    staff = str(sample_data("soar_valley_staff_in_post_2025-03-31.xlsx"))
+    assert main(["validate", "--kind", "board", staff]) == 2
+    assert "Cannot use this file" in capsys.readouterr().err
+    cases = str(sample_data("soar_valley_disciplinary_2024-25.xlsx"))
+    assert main(["validate", "--organisation", "X", cases]) == 2
+    assert "--organisation is for staff-in-post exports" in capsys.readouterr().err

@@ -24,14 +24,14 @@ from workforce.analysis._indicators import (
 )
 from workforce.analysis._likelihood import relative_likelihood
 from workforce.errors import WorkforceError
-from workforce.load._inputs import load_disciplinary, load_training
+from workforce.load._inputs import load_board, load_disciplinary, load_recruitment, load_training
 
 KEY = "test key"
 WHITE, BME, NOT_STATED = "A White - British", "H Asian or Asian British - Indian", "Z Not Stated"
 
 
 def counts(rows):
-    return pd.DataFrame(rows, columns=["Group", "Shortlisted", "Appointed"])
+    return load_recruitment(pd.DataFrame(rows, columns=["Group", "Shortlisted", "Appointed"]))
 
 
 # ---------------------------------------------------------------- recruitment: a hand-worked example
@@ -64,7 +64,7 @@ def test_applications_give_the_same_figures_as_their_counts():
             + [("A", "Not shortlisted")] * 50 + [("N", "Appointed")] * 12 + [("N", "Shortlisted")] * 68
             + [("N", "Applied")] * 40 + [(None, "Appointed")] * 3 + [("Z", "Shortlisted")] * 7)
     apps = pd.DataFrame(rows, columns=["Ethnic Origin", "Stage"]).assign(**{"Vacancy Reference": "V1"})
-    from_apps = wres_recruitment(apps).table
+    from_apps = wres_recruitment(load_recruitment(apps)).table
     from_counts = wres_recruitment(counts([["White", 120, 36], ["BME", 80, 12], ["Unknown", 10, 3]])).table
     pd.testing.assert_frame_equal(from_apps, from_counts)
 
@@ -153,9 +153,26 @@ def test_capability_counts_performance_cases_of_disabled_staff(small_staff):
     assert row["ratio"] == pytest.approx(6.0) and row["state"] == "insufficient data"  # 7 Disabled staff < 10
 
 
-def test_cases_loaded_with_another_key_match_no_one(small_staff):
-    row = wres_disciplinary(small_staff, load_disciplinary(CASES, pseudonym_key="another key")).table.iloc[0]
-    assert "no case matched anyone in the staff table" in row["note"]
+def test_cases_loaded_with_another_key_are_refused(small_staff):
+    cases = load_disciplinary(CASES, pseudonym_key="another key")
+    for indicator in (wres_disciplinary, wdes_capability):
+        with pytest.raises(WorkforceError, match=r"another key .*load_disciplinary\(path, like=staff\)"):
+            indicator(small_staff, cases)
+    records = load_training(pd.DataFrame({"Employee Number": ["1000"], "Course": ["CPD"]}), pseudonym_key="other")
+    with pytest.raises(WorkforceError, match=r"load_training\(path, like=staff\)"):
+        wres_training(small_staff, records)
+
+
+def test_like_staff_hashes_with_the_staff_tables_key(small_staff):
+    cases = load_disciplinary(CASES, like=small_staff)
+    assert cases.key_fingerprint == small_staff.key_fingerprint
+    assert cases.table["person_id"].equals(load_disciplinary(CASES, pseudonym_key=KEY).table["person_id"])
+    assert KEY not in repr(small_staff) and KEY not in repr(small_staff.pseudonymiser)
+    assert load_board(pd.DataFrame({"Role": ["Chair"], "Voting": ["Yes"], "Executive": ["No"]})).key_fingerprint is None
+    with pytest.raises(WorkforceError, match="not both"):
+        load_disciplinary(CASES, like=small_staff, pseudonym_key=KEY)
+    with pytest.raises(WorkforceError, match="like= takes a staff table"):
+        load_training(CASES, like=small_staff.people)
 
 
 def test_training_counts_staff_in_post_with_non_mandatory_records(small_staff):
@@ -184,7 +201,7 @@ def test_one_organisation_at_a_time():
     staff = load_staff([sample_data("rutland_vale_staff_in_post_2025-03-31.xlsx"),
                         sample_data("charnwood_staff_in_post_2025-03-31.csv")])
     with pytest.raises(WorkforceError, match="for one organisation, but the staff table holds 2"):
-        wres_training(staff, pd.DataFrame({"Employee Number": ["1"], "Course": ["x"]}))
+        wres_training(staff, load_training(pd.DataFrame({"Employee Number": ["1"], "Course": ["x"]}), like=staff))
 
 
 # ---------------------------------------------------------------- board
@@ -194,7 +211,7 @@ def test_board_differences_in_percentage_points(small_staff):
     board = pd.DataFrame({"Role": ["Chair", "NED", "NED", "Chief Executive", "Director of People"],
                           "Voting": ["Yes", "Yes", "Yes", "Yes", "No"], "Executive": ["No", "No", "No", "Yes", "Yes"],
                           "Ethnicity": ["A", "H", None, "A", "B"], "Disability": ["No", "Yes", "No", "No", "No"]})
-    table = wres_board(small_staff, board).table.set_index("membership")
+    table = wres_board(small_staff, load_board(board)).table.set_index("membership")
     assert list(table.columns) == BOARD_INDICATOR_COLUMNS[:2] + BOARD_INDICATOR_COLUMNS[3:]
     voting = table.loc["voting"]
     # workforce: 30 BME of 75 in post = 40%; voting members: 1 BME of 4 (one unknown) = 25%: -15 pp
@@ -202,12 +219,12 @@ def test_board_differences_in_percentage_points(small_staff):
     assert voting["workforce_share"] == pytest.approx(0.40) and voting["difference_pp"] == pytest.approx(-15.0)
     assert voting["difference_ci_low"] < -15 < voting["difference_ci_high"]
     assert table.loc["executive", "difference_pp"] == pytest.approx(-40.0)
-    disabled = wdes_board(small_staff, board).table.set_index("membership").loc["voting"]
+    disabled = wdes_board(small_staff, load_board(board)).table.set_index("membership").loc["voting"]
     # 7 Disabled of 75 = 9.33%; 1 Disabled of 4 voting members = 25%
     assert disabled["difference_pp"] == pytest.approx(25 - 700 / 75)
 
 
-# ---------------------------------------------------------------- inputs given as paths or loaded
+# ---------------------------------------------------------------- inputs must be loaded first
 
 
 @pytest.fixture(scope="module")
@@ -220,9 +237,12 @@ INPUTS = dict(recruitment=sample_data("soar_valley_recruitment_2024-25.xlsx"),
               board=sample_data("soar_valley_board_2025-03-31.xlsx"))
 
 
-def test_loaded_inputs_and_paths_give_the_same_row(soar):
-    from workforce.load._inputs import load_recruitment
-
-    by_path = wres_recruitment(INPUTS["recruitment"]).table
-    loaded = wres_recruitment(load_recruitment(INPUTS["recruitment"])).table
-    pd.testing.assert_frame_equal(by_path, loaded)
+def test_paths_frames_and_inputs_of_another_kind_are_refused(soar):
+    with pytest.raises(WorkforceError, match=r"not given as a path: pass workforce.load_recruitment\(path\)"):
+        wres_recruitment(INPUTS["recruitment"])
+    with pytest.raises(WorkforceError, match=r"workforce.load_disciplinary\(path, like=staff\)"):
+        wres_disciplinary(soar, INPUTS["disciplinary"])
+    with pytest.raises(WorkforceError, match=r"as a DataFrame: pass workforce.load_training\(frame, like=staff\)"):
+        wres_training(soar, pd.DataFrame({"Employee Number": ["1"], "Course": ["x"]}))
+    with pytest.raises(WorkforceError, match="a board input is needed here, not the recruitment input"):
+        wres_board(soar, load_recruitment(INPUTS["recruitment"]))

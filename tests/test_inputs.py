@@ -223,3 +223,27 @@ def test_the_sample_files_are_valid(name, loader, rows):
     loaded = loader(sample_data(name))
     assert loaded.report.is_valid and loaded.report.reconciles()
     assert len(loaded.table) == loaded.report.rows_read == rows
+
+
+# ---------------------------------------------------------------- every problem row has a stable code
+
+
+def test_every_problem_row_has_a_problem_code():
+    from workforce import ProblemCode
+    from workforce.load import PROBLEM_COLUMNS
+
+    reports = [load_staff(sample_data("broken_export.xlsx")).report,
+               load_recruitment(sample_data("broken_recruitment.xlsx"), sheet="Applications").report,
+               load_recruitment(sample_data("broken_recruitment.xlsx"), sheet="Summary").report,
+               load_training(pd.DataFrame({"Employee Number": ["1", None, "2"], "Course": ["CPD", "x", "y"]})).report]
+    problems = pd.concat([r.problems for r in reports], ignore_index=True)
+    assert list(problems.columns) == PROBLEM_COLUMNS
+    assert problems["code"].notna().all()
+    assert set(problems["code"]) <= {c.value for c in ProblemCode}
+    for code in ("stage_not_recognised", "counts_inconsistent", "missing_key", "no_mandatory_column",
+                 "header_found", "totals_row"):
+        assert code in set(problems["code"]), code
+    staff = reports[0].problems
+    # the same problem always has the same code, whatever its wording
+    assert staff.groupby("code")["severity"].nunique().eq(1).all()
+    assert reports[0].to_dict()["problems"][0]["code"] in {c.value for c in ProblemCode}

@@ -487,3 +487,45 @@ def test_progress_bar_on_a_terminal(monkeypatch):
 def test_no_progress_bar_when_not_a_terminal(demo):
     _, done = demo
     assert "[#" not in done.stderr
+
+
+# ---------------------------------------------------------------- the README's WRES example gives the pack's figures
+
+
+def readme_block(heading: str) -> str:
+    """The first python block under a heading of README.md."""
+    text = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = text.split(f"## {heading}", 1)[1]
+    return section.split("```python\n", 1)[1].split("```", 1)[0]
+
+
+def test_readme_wres_example_gives_the_demo_packs_figures(book):
+    import ast
+
+    code = readme_block("WRES, WDES and progression into senior roles")
+    tree = ast.parse(code)
+    results: dict[str, object] = {}
+    namespace = {"workforce": workforce}
+    for statement in tree.body:   # run the README's code as it is, keeping the value of each expression
+        source = ast.get_source_segment(code, statement)
+        if isinstance(statement, ast.Expr):
+            results[source] = eval(compile(ast.Expression(statement.value), "README.md", "eval"), namespace)
+        else:
+            exec(compile(ast.Module([statement], []), "README.md", "exec"), namespace)
+    wres = next(v for k, v in results.items() if k.startswith("workforce.wres("))
+    wdes = next(v for k, v in results.items() if k.startswith("workforce.wdes("))
+    packed = sheet_frame(book, "wres").set_index("indicator")
+    wres = wres.set_index("indicator")
+    assert wres.loc["3", "value"] == pytest.approx(1.29, abs=0.005)
+    assert wres.loc["4", "state"] == "estimated" and wres.loc["4", "value"] == pytest.approx(1.15, abs=0.005)
+    assert list(packed.index.astype(str)) == list(wres.index)
+    for number in wres.index:
+        assert str(packed.loc[number, "state"]) == wres.loc[number, "state"], number
+        assert str(packed.loc[number, "figure"]) == wres.loc[number, "figure"], number
+        for column in ("value", "ci_low", "ci_high"):
+            want = wres.loc[number, column]
+            got = packed.loc[number, column]
+            assert (got is None and pd.isna(want)) or got == pytest.approx(want, rel=1e-9), (number, column)
+    packed_wdes = sheet_frame(book, "wdes").set_index("metric")
+    wdes = wdes.set_index("metric")
+    assert [str(packed_wdes.loc[m, "figure"]) for m in wdes.index] == wdes["figure"].tolist()

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from test_indicators import INPUTS
+from test_indicators import INPUTS as PATHS
 
-from workforce import load_staff, sample_data
+from workforce import load_board, load_disciplinary, load_recruitment, load_staff, load_training, sample_data
 from workforce.analysis._standards import WDES_COLUMNS, WRES_COLUMNS, wdes, wres
 from workforce.errors import WorkforceError
 
@@ -17,10 +17,18 @@ def soar():
     return load_staff(sample_data("soar_valley_staff_in_post_2025-03-31.xlsx"))
 
 
-def test_wres_on_the_sample_gives_every_indicator_with_intervals(soar):
+@pytest.fixture(scope="module")
+def inputs(soar):
+    return dict(recruitment=load_recruitment(PATHS["recruitment"]),
+                disciplinary=load_disciplinary(PATHS["disciplinary"], like=soar),
+                board=load_board(PATHS["board"]))
+
+
+def test_wres_on_the_sample_gives_every_indicator_with_intervals(soar, inputs):
     survey = {5: {"White": 27.0, "BME": 29.5}, 6: {"White": 0.22, "BME": 0.25}, 7: {"White": 0.58, "BME": 0.44},
               8: {"White": 0.06, "BME": 0.15}}
-    result = wres(soar, training=sample_data("soar_valley_training_2024-25.xlsx"), staff_survey=survey, **INPUTS)
+    training = load_training(sample_data("soar_valley_training_2024-25.xlsx"), like=soar)
+    result = wres(soar, training=training, staff_survey=survey, **inputs)
     table = result.table.set_index("indicator")
     assert list(result.table.columns) == WRES_COLUMNS and table.index.tolist() == [str(i) for i in range(1, 10)]
     pytest.importorskip("workforce.analysis._ladder")
@@ -38,10 +46,10 @@ def test_wres_on_the_sample_gives_every_indicator_with_intervals(soar):
     assert table.loc["7", "value"] == pytest.approx(-14.0) and table.loc["5":"8", "state"].eq("survey figure").all()
 
 
-def test_wdes_on_the_sample_gives_every_metric_with_intervals(soar):
+def test_wdes_on_the_sample_gives_every_metric_with_intervals(soar, inputs):
     survey = {"4a(i)": {"Disabled": 0.31, "Non-disabled": 0.24}, "4b": {"Disabled": 0.5, "Non-disabled": 0.48},
               9: {"Disabled": 6.5, "Non-disabled": 7.0}}
-    table = wdes(soar, staff_survey=survey, **INPUTS).table.set_index("metric")
+    table = wdes(soar, staff_survey=survey, **inputs).table.set_index("metric")
     assert table.index.tolist() == ["1", "2", "3", "4a(i)", "4b", "5", "6", "7", "8", "9", "10"]
     assert list(table.reset_index().columns) == WDES_COLUMNS
     pytest.importorskip("workforce.analysis._ladder")

@@ -32,6 +32,7 @@ _EXPORTS = {
     "ASSIGNMENT_COLUMNS": ".load",
     "PEOPLE_COLUMNS": ".load",
     "ValidationReport": ".load",
+    "ProblemCode": ".load",
     "read_schema": ".load",
     "schema_names": ".load",
     "Schema": ".load",
@@ -107,6 +108,7 @@ if TYPE_CHECKING:  # for type checkers and editors; at run time see __getattr__
     from .load import (
         ASSIGNMENT_COLUMNS,
         PEOPLE_COLUMNS,
+        ProblemCode,
         Schema,
         Service,
         StaffTable,

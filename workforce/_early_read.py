@@ -20,7 +20,7 @@ import threading
 from concurrent.futures import Future
 from pathlib import Path
 
-__all__ = ["start", "take"]
+__all__ = ["start", "take", "peek"]
 
 _EXCEL = (".xlsx", ".xlsm")
 _started: dict[tuple, Future] = {}
@@ -71,6 +71,18 @@ def take(path: Path):
     """
     with _lock:
         future = _started.pop(_key(Path(path)) or (), None)
+    if future is None:
+        return None
+    try:
+        return future.result()
+    except Exception:
+        return None
+
+
+def peek(path):
+    """As :func:`take`, but the parse stays for :func:`take` (a first look at the headers)."""
+    with _lock:
+        future = _started.get(_key(Path(path)) or ())
     if future is None:
         return None
     try:

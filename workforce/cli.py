@@ -2,7 +2,9 @@
 
 Exit codes of ``workforce validate``: 0 the files are valid; 1 problems were
 found (the report says which rows were excluded and why); 2 a file cannot be
-used at all.  ``workforce report`` and ``workforce demo`` (the board pack):
+used at all.  It checks any input (``--kind staff|recruitment|disciplinary|
+training|board``); without ``--kind`` each file's kind is guessed from its
+headers, and the output says which was assumed.  ``workforce report`` and ``workforce demo`` (the board pack):
 0 written; 2 an input cannot be used or the output folder is refused.  Errors are printed as plain messages, never as tracebacks.
 """
 
@@ -27,15 +29,18 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     validate = commands.add_parser(
         "validate",
-        help="check staff-in-post exports and report every problem",
-        description="Check staff-in-post exports (.xlsx, .xlsm, .xls, .csv, .parquet) and report every problem, "
-        "with the file, sheet, Excel row, column, value and a suggested fix. "
+        help="check staff-in-post exports or the other inputs and report every problem",
+        description="Check staff-in-post exports, or recruitment, disciplinary, training or board files (.xlsx, "
+        ".xlsm, .xls, .csv, .parquet), and report every problem, with the file, sheet, Excel row, column, value, "
+        "problem code and a suggested fix. Without --kind, each file's kind is guessed from its headers. "
         "Exit code 0: valid; 1: problems found; 2: a file cannot be used.",
     )
-    validate.add_argument("files", nargs="+", metavar="FILE", help="one or more exports")
-    validate.add_argument("--sheet", help="the sheet to read (default: the one holding a staff table)")
+    validate.add_argument("files", nargs="+", metavar="FILE", help="one or more files")
+    validate.add_argument("--kind", choices=["staff", "recruitment", "disciplinary", "training", "board"],
+                          help="what the files hold (default: guessed from each file's headers)")
+    validate.add_argument("--sheet", help="the sheet to read (default: the one holding the table)")
     validate.add_argument("--schema", action="append", metavar="FILE",
-                          help="a YAML file adding header aliases or settings to the staff-in-post schema (repeatable)")
+                          help="a YAML file adding header aliases or settings to the kind's schema (repeatable)")
     validate.add_argument("--service", metavar="FILE", help="a YAML service definition to narrow the table to")
     validate.add_argument("--snapshot-date", metavar="YYYY-MM-DD", help="the date the exports describe, if they do not say")
     validate.add_argument("--organisation", help="the organisation, if the exports have no organisation column")
@@ -107,15 +112,38 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _validate(args: argparse.Namespace) -> int:
     from . import _early_read
-    from .errors import WorkforceError
+    from .errors import AmbiguousSheetError, WorkforceError
 
     _early_read.start(args.files)   # parse while the rest of the package is imported
+    lines: list[str] = []   # what was assumed, printed before the report
     try:
-        from .load import load_staff
+        from . import load
 
         sheet = int(args.sheet) if args.sheet is not None and args.sheet.isdigit() else args.sheet
-        staff = load_staff(args.files, sheet=sheet, schema=args.schema, snapshot_date=args.snapshot_date,
-                           organisation=args.organisation, service=args.service)
+        kinds = {f: (args.kind, None) if args.kind else load.guess_kind(f, sheet=sheet) for f in args.files}
+        staff_only = [o for o in ("service", "snapshot_date", "organisation") if getattr(args, o)]
+        others = sorted({k for k, _ in kinds.values()} - {"staff"})
+        if staff_only and others:
+            raise WorkforceError(f"--{staff_only[0].replace('_', '-')} is for staff-in-post exports, but the files "
+                                 f"include {' and '.join(others)} data; leave it out, or check the --kind.")
+        loaded = []   # (files, staff table or input)
+        staff_files = [f for f, (k, _) in kinds.items() if k == "staff"]
+        if staff_files:
+            loaded.append((staff_files, load.load_staff(
+                staff_files, sheet=sheet, schema=args.schema, snapshot_date=args.snapshot_date,
+                organisation=args.organisation, service=args.service)))
+        for f, (kind, _scores) in kinds.items():
+            if kind == "staff":
+                continue
+            loader = getattr(load, f"load_{kind}")
+            try:
+                loaded.append(([f], loader(f, sheet=sheet, schema=args.schema)))
+            except AmbiguousSheetError as exc:   # validate checks each of them; a loader must be told which
+                if sheet is not None:
+                    raise
+                lines.append(f"{os.path.basename(f)}: the sheets {', '.join(repr(x) for x in exc.sheets)} each hold "
+                             f"a {kind} table, and each was checked; load one with sheet=NAME (--sheet NAME).")
+                loaded += [([f], loader(f, sheet=x, schema=args.schema)) for x in exc.sheets]
     except WorkforceError as exc:
         if args.json:
             import json
@@ -127,14 +155,27 @@ def _validate(args: argparse.Namespace) -> int:
     except (ValueError, OSError) as exc:
         print(f"Cannot use this input: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE
-    report = staff.report
+    report = load.ValidationReport.combine([table.report for _files, table in loaded])
     if args.excel:
         report.to_excel(args.excel)
     try:
-        _print_report(args, staff)
+        _print_report(args, report, loaded, kinds, _kind_lines(kinds) + lines)
     except BrokenPipeError:  # output piped into a command that stopped reading (e.g. head)
         sys.stderr.close()
     return EXIT_VALID if report.is_valid else EXIT_PROBLEMS
+
+
+def _kind_lines(kinds: dict) -> list[str]:
+    """Which kind each file was read as, and whether it was guessed."""
+    lines = []
+    for f, (kind, scores) in kinds.items():
+        if scores is None:
+            lines.append(f"{os.path.basename(f)}: read as {kind} (--kind).")
+        else:
+            matched = f"{scores[kind]} of its headers match the {kind} schema" if scores else "it could not be read"
+            lines.append(f"{os.path.basename(f)}: read as {kind}, guessed from its headers ({matched}); "
+                         "give --kind to choose.")
+    return lines
 
 
 _DEMO_INPUTS = (("recruitment", "2024-25"), ("disciplinary", "2024-25"), ("training", "2024-25"),
@@ -172,16 +213,29 @@ def _pack(args: argparse.Namespace) -> int:
     return EXIT_VALID
 
 
-def _print_report(args: argparse.Namespace, staff) -> None:
-    report = staff.report
+def _print_report(args: argparse.Namespace, report, loaded: list, kinds: dict, lines: list[str]) -> None:
     if args.json:
-        print(report.to_json())
-    else:
-        print(report.to_text(max_problems=args.max_problems))
-        print()
-        print(f"{len(staff.people):,} people in {len(staff.assignments):,} assignments"
-              + (f" in the service '{staff.service}'" if staff.service else "") + ".")
-        print("Valid." if report.is_valid else "Problems found: see above.")
+        import json
+
+        data = json.loads(report.to_json())
+        data["notes"] = lines + data["notes"]
+        data["kinds"] = [{"file": f, "kind": kind, "guessed": scores is not None}
+                         for f, (kind, scores) in kinds.items()]
+        print(json.dumps(data, indent=2))
+        return
+    print("\n".join(lines))
+    print(report.to_text(max_problems=args.max_problems))
+    print()
+    for _files, table in loaded:
+        if hasattr(table, "people"):
+            print(f"{len(table.people):,} people in {len(table.assignments):,} assignments"
+                  + (f" in the service '{table.service}'" if table.service else "") + ".")
+        else:
+            where = table.report.counts.iloc[0]
+            sheet = f", sheet '{where['sheet']}'" if where["sheet"] else ""
+            print(f"{len(table.table):,} rows of {table.kind} data ({table.layout}) from "
+                  f"{os.path.basename(str(where['file']))}{sheet}.")
+    print("Valid." if report.is_valid else "Problems found: see above.")
 
 
 def run() -> None:  # pragma: no cover - the ``workforce`` command (and ``python -m workforce.cli``)

@@ -37,8 +37,12 @@ Decisions where the definitions are silent (the package's own):
   numerator must be part of the denominator).  Cases take the group the case
   file records where it is known, else the staff record's; a case of someone
   no longer in the staff table (a leaver, a dismissal) still counts with the
-  group the case file gives.  Load cases and training with the same pseudonym
-  key as the staff, so people match.
+  group the case file gives.  Load cases and training with ``like=staff``
+  (the staff table's pseudonym key), so people match: an input hashed with
+  another key is refused.
+* **Loading is the caller's job**: each function takes the loaded
+  :class:`~workforce.InputTable` of its kind (never a path or a DataFrame),
+  whose report stays with it; its errors and warnings are counted in ``note``.
 * **Recruitment** counts applications (one person applying twice counts
   twice), as recruitment systems report them.
 * **The files are taken to cover one reporting year**; filter them first if
@@ -53,6 +57,7 @@ indicator / metric 1 and the NHS Staff Survey figures, are
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -61,7 +66,7 @@ import pandas as pd
 from .._result import Method, Result
 from .._spec import Kind, ResultSpec, columns
 from ..errors import WorkforceError
-from ..load import InputTable, load_board, load_disciplinary, load_recruitment, load_training
+from ..load import InputTable
 from ._cohort import counted_people
 from ._likelihood import NON_ADVERSE, relative_likelihood
 from ._stats import wilson_interval
@@ -202,9 +207,9 @@ def wres_recruitment(recruitment, *, confidence: float = 0.95, min_total: int = 
 
     Parameters
     ----------
-    recruitment : InputTable, path or DataFrame
-        From :func:`workforce.load._inputs.load_recruitment` (a path or frame is
-        loaded with it): applications, or counts by group.
+    recruitment : InputTable
+        From :func:`workforce.load_recruitment`: applications, or counts by
+        group.
     confidence : float
         Level of the Katz interval.
     min_total : int
@@ -222,7 +227,8 @@ def wres_recruitment(recruitment, *, confidence: float = 0.95, min_total: int = 
     --------
     >>> import workforce
     >>> from workforce.analysis import wres_recruitment
-    >>> table = wres_recruitment(workforce.sample_data("soar_valley_recruitment_2024-25.xlsx")).table
+    >>> recruitment = workforce.load_recruitment(workforce.sample_data("soar_valley_recruitment_2024-25.xlsx"))
+    >>> table = wres_recruitment(recruitment).table
     >>> table[["group_a", "events_a", "total_a", "group_b", "events_b", "total_b"]]
       group_a  events_a  total_a group_b  events_b  total_b
     0   White       374     1299     BME       210     1103
@@ -243,7 +249,8 @@ def wdes_recruitment(recruitment, *, confidence: float = 0.95, min_total: int = 
     --------
     >>> import workforce
     >>> from workforce.analysis import wdes_recruitment
-    >>> table = wdes_recruitment(workforce.sample_data("soar_valley_recruitment_2024-25.xlsx")).table
+    >>> recruitment = workforce.load_recruitment(workforce.sample_data("soar_valley_recruitment_2024-25.xlsx"))
+    >>> table = wdes_recruitment(recruitment).table
     >>> table[["group_a", "events_a", "total_a", "group_b", "events_b", "total_b", "ratio"]].round(2)
             group_a  events_a  total_a   group_b  events_b  total_b  ratio
     0  Non-disabled       463     1811  Disabled        23      111   1.23
@@ -264,8 +271,8 @@ def wres_disciplinary(staff, disciplinary, *, include_bank: bool = False, confid
     staff : StaffTable or pandas.DataFrame
         From :func:`workforce.load_staff` (or its ``people``), one
         organisation; with several snapshots its latest is used.
-    disciplinary : InputTable, path or DataFrame
-        From :func:`workforce.load._inputs.load_disciplinary`.
+    disciplinary : InputTable
+        From :func:`workforce.load_disciplinary`, loaded with ``like=staff``.
     include_bank : bool
         Count people whose only assignments are bank (left out by default).
     confidence, min_total
@@ -281,7 +288,8 @@ def wres_disciplinary(staff, disciplinary, *, include_bank: bool = False, confid
     >>> import workforce
     >>> from workforce.analysis import wres_disciplinary
     >>> staff = workforce.load_staff(workforce.sample_data("soar_valley_staff_in_post_2025-03-31.xlsx"))
-    >>> table = wres_disciplinary(staff, workforce.sample_data("soar_valley_disciplinary_2024-25.xlsx")).table
+    >>> cases = workforce.load_disciplinary(workforce.sample_data("soar_valley_disciplinary_2024-25.xlsx"), like=staff)
+    >>> table = wres_disciplinary(staff, cases).table
     >>> table[["group_a", "events_a", "total_a", "group_b", "events_b", "total_b", "ratio", "significant"]].round(2)
       group_a  events_a  total_a group_b  events_b  total_b  ratio  significant
     0     BME        34     2206   White        43     3599   1.29        False
@@ -302,7 +310,8 @@ def wdes_capability(staff, disciplinary, *, include_bank: bool = False, confiden
     >>> import workforce
     >>> from workforce.analysis import wdes_capability
     >>> staff = workforce.load_staff(workforce.sample_data("soar_valley_staff_in_post_2025-03-31.xlsx"))
-    >>> table = wdes_capability(staff, workforce.sample_data("soar_valley_disciplinary_2024-25.xlsx")).table
+    >>> cases = workforce.load_disciplinary(workforce.sample_data("soar_valley_disciplinary_2024-25.xlsx"), like=staff)
+    >>> table = wdes_capability(staff, cases).table
     >>> table[["events_a", "total_a", "events_b", "total_b", "ratio", "ci_low", "ci_high"]].round(2)
        events_a  total_a  events_b  total_b  ratio  ci_low  ci_high
     0         3      255        28     4604   1.93    0.59     6.32
@@ -323,8 +332,8 @@ def wres_training(staff, training, *, include_bank: bool = False, confidence: fl
     ----------
     staff : StaffTable or pandas.DataFrame
         As :func:`wres_disciplinary`.
-    training : InputTable, path or DataFrame
-        From :func:`workforce.load._inputs.load_training`.
+    training : InputTable
+        From :func:`workforce.load_training`, loaded with ``like=staff``.
     include_bank, confidence, min_total
         As :func:`wres_disciplinary`.
 
@@ -338,7 +347,8 @@ def wres_training(staff, training, *, include_bank: bool = False, confidence: fl
     >>> import workforce
     >>> from workforce.analysis import wres_training
     >>> staff = workforce.load_staff(workforce.sample_data("soar_valley_staff_in_post_2025-03-31.xlsx"))
-    >>> table = wres_training(staff, workforce.sample_data("soar_valley_training_2024-25.xlsx")).table
+    >>> training = workforce.load_training(workforce.sample_data("soar_valley_training_2024-25.xlsx"), like=staff)
+    >>> table = wres_training(staff, training).table
     >>> table[["events_a", "total_a", "events_b", "total_b", "ratio", "ci_low", "ci_high"]].round(2)
        events_a  total_a  events_b  total_b  ratio  ci_low  ci_high
     0      1152     3599       614     2206   1.15    1.06     1.25
@@ -346,8 +356,8 @@ def wres_training(staff, training, *, include_bank: bool = False, confidence: fl
     10 people with non-mandatory training records are not counted: bank only.
     """
     spec = _WRES4
+    records = _input(training, "training", staff)
     people, workforce_note = _workforce(staff, include_bank)
-    records = _loaded(training, load_training)
     counted = records.table.loc[records.table["counted"].astype(bool), "person_id"].dropna().unique()
     kept = people.set_index("person_id")
     everyone = _everyone(staff).set_index("person_id")
@@ -362,8 +372,8 @@ def wres_training(staff, training, *, include_bank: bool = False, confidence: fl
             "not in the staff table" + (f" ({len(bank)} bank only)" if len(bank) else "")
         notes.append(f"{not_counted} people with non-mandatory training records are not counted: {why}.")
         if len(matched) == 0:
-            notes.append("no training record matched anyone in the staff table: load both with the same "
-                         "pseudonym_key (or in one session).")
+            notes.append("no training record matched anyone in the staff table: load the training with "
+                         "like=staff.")
     totals = people[spec.column].astype("object").value_counts()
     notes.append(_input_note(records))
     table = _likelihood_table(spec, events, totals, confidence, min_total, notes)
@@ -383,8 +393,8 @@ def wres_board(staff, board, *, include_bank: bool = False, confidence: float = 
     ----------
     staff : StaffTable or pandas.DataFrame
         As :func:`wres_disciplinary`: the workforce compared with.
-    board : InputTable, path or DataFrame
-        From :func:`workforce.load._inputs.load_board`.
+    board : InputTable
+        From :func:`workforce.load_board`.
     include_bank : bool
         Count bank-only people in the workforce.
     confidence : float
@@ -402,7 +412,7 @@ def wres_board(staff, board, *, include_bank: bool = False, confidence: float = 
     >>> import workforce
     >>> from workforce.analysis import wres_board
     >>> staff = workforce.load_staff(workforce.sample_data("soar_valley_staff_in_post_2025-03-31.xlsx"))
-    >>> t = wres_board(staff, workforce.sample_data("soar_valley_board_2025-03-31.xlsx")).table
+    >>> t = wres_board(staff, workforce.load_board(workforce.sample_data("soar_valley_board_2025-03-31.xlsx"))).table
     >>> t[["membership", "members", "members_group", "difference_pp"]].round(1)
       membership  members  members_group  difference_pp
     0     voting       11              2          -18.3
@@ -422,7 +432,7 @@ def wdes_board(staff, board, *, include_bank: bool = False, confidence: float = 
     >>> import workforce
     >>> from workforce.analysis import wdes_board
     >>> staff = workforce.load_staff(workforce.sample_data("soar_valley_staff_in_post_2025-03-31.xlsx"))
-    >>> t = wdes_board(staff, workforce.sample_data("soar_valley_board_2025-03-31.xlsx")).table
+    >>> t = wdes_board(staff, workforce.load_board(workforce.sample_data("soar_valley_board_2025-03-31.xlsx"))).table
     >>> t[["membership", "members", "members_group", "members_unknown"]]
       membership  members  members_group  members_unknown
     0     voting       11              1                1
@@ -434,10 +444,33 @@ def wdes_board(staff, board, *, include_bank: bool = False, confidence: float = 
 # ---------------------------------------------------------------- shared
 
 
-def _loaded(value, loader) -> InputTable:
-    if isinstance(value, InputTable):
-        return value
-    return loader(value)
+_LOAD_CALLS = {"recruitment": "load_recruitment({})", "disciplinary": "load_disciplinary({}, like=staff)",
+               "training": "load_training({}, like=staff)", "board": "load_board({})"}
+
+
+def _input(value, kind: str, staff=None) -> InputTable:
+    """The loaded input of ``kind``, hashed with the staff table's key; paths and frames are refused.
+
+    Loading is the caller's job, so that the input keeps its report and its
+    pseudonym key is the staff table's: a path, a DataFrame, an input of
+    another kind, or one hashed with another key than ``staff`` (when both
+    record theirs) is a :class:`~workforce.errors.WorkforceError` naming the fix.
+    """
+    if not isinstance(value, InputTable):
+        given = "a path" if isinstance(value, (str, os.PathLike)) else f"a {type(value).__name__}"
+        call = "workforce." + _LOAD_CALLS[kind].format("path" if given == "a path" else "frame")
+        raise WorkforceError(f"the {kind} input must be loaded first, not given as {given}: pass "
+                             f"{call} (its problems are then in its .report).")
+    if value.kind != kind:
+        raise WorkforceError(f"a {kind} input is needed here, not the {value.kind} input; load the {kind} file "
+                             f"with workforce.{_LOAD_CALLS[kind].format('path')}.")
+    ours = getattr(staff, "key_fingerprint", None)
+    if ours is not None and value.key_fingerprint is not None and value.key_fingerprint != ours:
+        raise WorkforceError(
+            f"the {kind} input was pseudonymised with another key (fingerprint {value.key_fingerprint}) than the "
+            f"staff table ({ours}), so its people would match no one in the staff table: load it with "
+            f"workforce.{_LOAD_CALLS[kind].format('path')}.")
+    return value
 
 
 def _input_note(loaded: InputTable) -> str:
@@ -526,7 +559,7 @@ def _method(spec: _Indicator, confidence: float, min_total: int, include_bank: b
 
 
 def _recruitment(spec: _Indicator, recruitment, confidence: float, min_total: int) -> Result:
-    loaded = _loaded(recruitment, load_recruitment)
+    loaded = _input(recruitment, "recruitment")
     rows = loaded.table[loaded.table[spec.column].notna()]
     by_group = rows.groupby(rows[spec.column].astype("object"))[["shortlisted", "appointed"]].sum()
     table = _likelihood_table(spec, by_group["appointed"], by_group["shortlisted"], confidence, min_total,
@@ -539,8 +572,8 @@ def _recruitment(spec: _Indicator, recruitment, confidence: float, min_total: in
 
 def _cases(spec: _Indicator, case_type: str, staff, disciplinary, include_bank: bool, confidence: float,
            min_total: int) -> Result:
+    loaded = _input(disciplinary, "disciplinary", staff)
     people, workforce_note = _workforce(staff, include_bank)
-    loaded = _loaded(disciplinary, load_disciplinary)
     cases = loaded.table[(loaded.table["case_type"] == case_type).to_numpy()]
     known = (spec.a[0], spec.b[0])
     own = cases[spec.column].astype("object").where(cases[spec.column].isin(known).to_numpy())
@@ -563,8 +596,7 @@ def _cases(spec: _Indicator, case_type: str, staff, disciplinary, include_bank: 
         notes.append(f"{gone} not in the staff table (leavers, or not in this snapshot) count with the group the "
                      "case file gives.")
         if not in_staff.any():
-            notes.append("no case matched anyone in the staff table: load both with the same pseudonym_key (or in "
-                         "one session).")
+            notes.append("no case matched anyone in the staff table: load the cases with like=staff.")
     if bank_only.any():
         notes.append(f"{int(bank_only.sum())} bank-only people not counted (not in the denominator).")
     notes.append(_input_note(loaded))
@@ -578,8 +610,8 @@ def _cases(spec: _Indicator, case_type: str, staff, disciplinary, include_bank: 
 
 
 def _board(spec: _Indicator, staff, board, include_bank: bool, confidence: float) -> Result:
+    loaded = _input(board, "board")
     people, workforce_note = _workforce(staff, include_bank)
-    loaded = _loaded(board, load_board)
     members = loaded.table
     group, other = spec.a[0], spec.b[0]
     values = people[spec.column].astype("object")

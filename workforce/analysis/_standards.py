@@ -28,7 +28,6 @@ import pandas as pd
 from .._result import Method, Result
 from .._spec import Kind, ResultSpec, columns
 from ..errors import WorkforceError
-from ..load import load_disciplinary, load_recruitment, load_training
 from ._cohort import counted_people
 from ._indicators import (
     _BOARD,
@@ -38,7 +37,7 @@ from ._indicators import (
     _WRES3,
     _WRES4,
     _Indicator,
-    _loaded,
+    _input,
     _workforce,
     wdes_board,
     wdes_capability,
@@ -139,7 +138,7 @@ _GROUP_KEYS = {  # survey group names (lower case, hyphens as spaces) -> the adv
 
 
 def wres(staff, *, recruitment=None, disciplinary=None, training=None, board=None, staff_survey=None,
-         include_bank: bool = False, confidence: float = 0.95, min_total: int = 10, pseudonym_key=None) -> Result:
+         include_bank: bool = False, confidence: float = 0.95, min_total: int = 10) -> Result:
     """The whole WRES table: one row per indicator 1-9, as trusts lay out their report.
 
     Parameters
@@ -148,18 +147,19 @@ def wres(staff, *, recruitment=None, disciplinary=None, training=None, board=Non
         From :func:`workforce.load_staff`, one organisation (the latest
         snapshot is used).  Indicator 1 comes from
         :func:`workforce.analysis._ladder.ladder`.
-    recruitment, disciplinary, training, board : InputTable, path or DataFrame, optional
-        The other inputs (see :mod:`workforce.load._inputs`); an indicator whose
-        input is not given is shown as "not provided".
+    recruitment, disciplinary, training, board : InputTable, optional
+        The other inputs, loaded by :func:`workforce.load_recruitment`,
+        :func:`workforce.load_disciplinary` and :func:`workforce.load_training`
+        with ``like=staff`` (so that they are hashed with the staff table's
+        key), and :func:`workforce.load_board`.  A path is refused: loading is
+        the caller's job, and each input keeps its ``.report``.  An indicator
+        whose input is not given is shown as "not provided".
     staff_survey : dict, optional
         Indicators 5-8 from the NHS Staff Survey, as
         ``{5: {"White": 0.27, "BME": 0.29}, ...}``: proportions, or
         percentages if any figure of an indicator is above 1.
     include_bank, confidence, min_total
         As the indicator functions.
-    pseudonym_key : str or bytes, optional
-        Used when a case or training file is given as a path: the same key
-        the staff were loaded with, so people match.
 
     Returns
     -------
@@ -172,9 +172,10 @@ def wres(staff, *, recruitment=None, disciplinary=None, training=None, board=Non
     >>> from workforce import wres
     >>> s = workforce.sample_data
     >>> staff = workforce.load_staff(s("soar_valley_staff_in_post_2025-03-31.xlsx"))
-    >>> table = wres(staff, recruitment=s("soar_valley_recruitment_2024-25.xlsx"),
-    ...              disciplinary=s("soar_valley_disciplinary_2024-25.xlsx"),
-    ...              training=s("soar_valley_training_2024-25.xlsx"), board=s("soar_valley_board_2025-03-31.xlsx"),
+    >>> table = wres(staff, recruitment=workforce.load_recruitment(s("soar_valley_recruitment_2024-25.xlsx")),
+    ...              disciplinary=workforce.load_disciplinary(s("soar_valley_disciplinary_2024-25.xlsx"), like=staff),
+    ...              training=workforce.load_training(s("soar_valley_training_2024-25.xlsx"), like=staff),
+    ...              board=workforce.load_board(s("soar_valley_board_2025-03-31.xlsx")),
     ...              staff_survey={5: {"White": 0.27, "BME": 0.29}}).table
     >>> print(table[["indicator", "figure"]].to_string(index=False))
     indicator                                                                                               figure
@@ -189,15 +190,13 @@ def wres(staff, *, recruitment=None, disciplinary=None, training=None, board=Non
             9 voting members -18.3 pp (BME 2 of 11, 18.2%; workforce 36.5%); executive -36.5 pp (BME 0 of 7, 0.0%)
     """
     options = dict(include_bank=include_bank, confidence=confidence, min_total=min_total)
+    _inputs(staff, recruitment=recruitment, disciplinary=disciplinary, training=training, board=board)
     _workforce(staff, include_bank)  # one organisation
     rows = [_ladder_row("WRES", staff, include_bank, confidence)]
     rows.append(_rl_row(_WRES2, recruitment, lambda x: wres_recruitment(x, confidence=confidence,
-                                                                        min_total=min_total), load_recruitment,
-                        confidence))
-    rows.append(_rl_row(_WRES3, disciplinary, lambda x: wres_disciplinary(staff, x, **options),
-                        lambda p: load_disciplinary(p, pseudonym_key=pseudonym_key), confidence))
-    rows.append(_rl_row(_WRES4, training, lambda x: wres_training(staff, x, **options),
-                        lambda p: load_training(p, pseudonym_key=pseudonym_key), confidence))
+                                                                        min_total=min_total), confidence))
+    rows.append(_rl_row(_WRES3, disciplinary, lambda x: wres_disciplinary(staff, x, **options), confidence))
+    rows.append(_rl_row(_WRES4, training, lambda x: wres_training(staff, x, **options), confidence))
     rows += _survey_rows("WRES", staff_survey, ["5", "6", "7", "8"])
     rows.append(_board_row(_BOARD["WRES"], board, lambda x: wres_board(staff, x, include_bank=include_bank,
                                                                        confidence=confidence)))
@@ -205,22 +204,23 @@ def wres(staff, *, recruitment=None, disciplinary=None, training=None, board=Non
 
 
 def wdes(staff, *, recruitment=None, disciplinary=None, board=None, staff_survey=None, include_bank: bool = False,
-         confidence: float = 0.95, min_total: int = 10, pseudonym_key=None) -> Result:
+         confidence: float = 0.95, min_total: int = 10) -> Result:
     """The whole WDES table: metrics 1, 2, 3, the Staff Survey metrics 4-9 and 10.
 
     Parameters
     ----------
     staff : StaffTable or pandas.DataFrame
         As :func:`wres` (metric 1 comes from :func:`workforce.analysis._ladder.ladder`).
-    recruitment, disciplinary, board : InputTable, path or DataFrame, optional
-        The other inputs; a metric whose input is not given is "not provided".
+    recruitment, disciplinary, board : InputTable, optional
+        The other inputs, loaded as for :func:`wres` (cases with
+        ``like=staff``); a metric whose input is not given is "not provided".
     staff_survey : dict, optional
         Metrics 4-9, as ``{"4a(i)": {"Disabled": 0.31, "Non-disabled": 0.24},
         5: {...}, 8: {"Disabled": 0.72}, 9: {"Disabled": 6.5,
         "Non-disabled": 7.0}}``: proportions or percentages (metric 9 is an
         engagement score out of 10).  A key such as "4a(i)" replaces the row
         of metric 4.
-    include_bank, confidence, min_total, pseudonym_key
+    include_bank, confidence, min_total
         As :func:`wres`.
 
     Returns
@@ -235,9 +235,9 @@ def wdes(staff, *, recruitment=None, disciplinary=None, board=None, staff_survey
     >>> from workforce import wdes
     >>> s = workforce.sample_data
     >>> staff = workforce.load_staff(s("soar_valley_staff_in_post_2025-03-31.xlsx"))
-    >>> table = wdes(staff, recruitment=s("soar_valley_recruitment_2024-25.xlsx"),
-    ...              disciplinary=s("soar_valley_disciplinary_2024-25.xlsx"),
-    ...              board=s("soar_valley_board_2025-03-31.xlsx")).table
+    >>> table = wdes(staff, recruitment=workforce.load_recruitment(s("soar_valley_recruitment_2024-25.xlsx")),
+    ...              disciplinary=workforce.load_disciplinary(s("soar_valley_disciplinary_2024-25.xlsx"), like=staff),
+    ...              board=workforce.load_board(s("soar_valley_board_2025-03-31.xlsx"))).table
     >>> table[["metric", "disabled", "value", "ci_low", "ci_high", "state"]].round(2)
       metric  disabled  value  ci_low  ci_high         state
     0      1      0.04   0.17   -1.41     2.57     estimated
@@ -252,13 +252,12 @@ def wdes(staff, *, recruitment=None, disciplinary=None, board=None, staff_survey
     9     10       NaN   4.87   -2.60    33.51     estimated
     """
     options = dict(include_bank=include_bank, confidence=confidence, min_total=min_total)
+    _inputs(staff, recruitment=recruitment, disciplinary=disciplinary, board=board)
     _workforce(staff, include_bank)
     rows = [_ladder_row("WDES", staff, include_bank, confidence)]
     rows.append(_rl_row(_WDES2, recruitment, lambda x: wdes_recruitment(x, confidence=confidence,
-                                                                        min_total=min_total), load_recruitment,
-                        confidence))
-    rows.append(_rl_row(_WDES3, disciplinary, lambda x: wdes_capability(staff, x, **options),
-                        lambda p: load_disciplinary(p, pseudonym_key=pseudonym_key), confidence))
+                                                                        min_total=min_total), confidence))
+    rows.append(_rl_row(_WDES3, disciplinary, lambda x: wdes_capability(staff, x, **options), confidence))
     rows += _survey_rows("WDES", staff_survey, ["4", "5", "6", "7", "8", "9"])
     rows.append(_board_row(_BOARD["WDES"], board, lambda x: wdes_board(staff, x, include_bank=include_bank,
                                                                        confidence=confidence)))
@@ -271,10 +270,18 @@ def _blank_row(number: str, wording: str, direction: str, state: str, note: str 
             "significant": None, "state": state, "note": note}
 
 
-def _rl_row(spec: _Indicator, given, compute, loader, confidence: float) -> dict:
+def _inputs(staff, **given) -> None:
+    """Refuse, before any work, an input that is not loaded, of another kind or (cases, training) hashed
+    with another key than the staff table (recruitment and board are not linked to staff)."""
+    for kind, value in given.items():
+        if value is not None:
+            _input(value, kind, staff if kind in ("disciplinary", "training") else None)
+
+
+def _rl_row(spec: _Indicator, given, compute, confidence: float) -> dict:
     if given is None:
         return _blank_row(spec.number, spec.wording, spec.direction, "not provided")
-    row = compute(_loaded(given, loader)).table.iloc[0]
+    row = compute(given).table.iloc[0]
     if row["state"] == "not estimable":
         figure = f"not estimable ({row['reason']})"
     else:

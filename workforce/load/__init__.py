@@ -3,8 +3,9 @@
 Every loader reads a file the same way (find the table under its title rows,
 map its headers to a schema, sort out rows that are not data, parse and check
 types with pandera, normalise coded values), reports every problem with its
-file, sheet, Excel row, column, value and fix in a :class:`ValidationReport`,
-and accounts for every row (read = used + excluded).
+file, sheet, Excel row, column, value, stable :class:`ProblemCode` and fix in a
+:class:`ValidationReport`, and accounts for every row (read = used + excluded).
+The steps are one pipeline (``_pipeline``) shared by every loader.
 """
 
 from ._inputs import (
@@ -18,8 +19,8 @@ from ._inputs import (
     load_recruitment,
     load_training,
 )
-from ._read import EXCEL_SUFFIXES, SUFFIXES, excel_column
-from ._report import ValidationReport
+from ._read import EXCEL_SUFFIXES, KINDS, SUFFIXES, excel_column, guess_kind
+from ._report import PROBLEM_COLUMNS, ProblemCode, ValidationReport
 from ._schema import Schema, read_schema, schema_names
 from ._service import Service, read_service
 from ._staff import ASSIGNMENT_COLUMNS, PEOPLE_COLUMNS, StaffTable, load_staff
@@ -28,6 +29,6 @@ __all__ = [
     "StaffTable", "load_staff", "ASSIGNMENT_COLUMNS", "PEOPLE_COLUMNS",
     "InputTable", "load_recruitment", "load_disciplinary", "load_training", "load_board",
     "RECRUITMENT_COLUMNS", "DISCIPLINARY_COLUMNS", "TRAINING_COLUMNS", "BOARD_COLUMNS",
-    "ValidationReport", "Schema", "read_schema", "schema_names", "Service", "read_service",
-    "EXCEL_SUFFIXES", "SUFFIXES", "excel_column",
+    "ValidationReport", "ProblemCode", "PROBLEM_COLUMNS", "Schema", "read_schema", "schema_names", "Service", "read_service",
+    "EXCEL_SUFFIXES", "SUFFIXES", "excel_column", "KINDS", "guess_kind",
 ]

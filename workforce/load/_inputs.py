@@ -1,13 +1,13 @@
 """Loading the other inputs of WRES and WDES: recruitment, cases, training, board.
 
 Each loader reads one file (or a DataFrame) the way :func:`workforce.load_staff`
-reads a staff export, with the same machinery (:mod:`workforce.load._export`):
+reads a staff export, through the same pipeline (:mod:`workforce.load._pipeline`):
 
 1. find the table in the file (title rows, merged headers, several sheets) and
    map its headers to the schema's columns (``schemas/<kind>.yaml``);
    columns the schema does not know are never read, and identifiers are
-   hashed (employee numbers, with the same keyed pseudonymiser as the staff
-   loader, so cases and training link to staff) or dropped (names);
+   hashed (employee numbers, with the staff table's key when loaded with
+   ``like=staff``, so cases and training link to staff) or dropped (names);
 2. exclude blank, totals and note rows, and rows that cannot be used, each
    with its reason;
 3. parse types and check them with pandera; values that fail are reported
@@ -48,11 +48,11 @@ from ..codes import (
     normalise_disability,
     normalise_ethnicity,
 )
-from ..errors import AmbiguousSheetError, NoStaffTableError, UnusableFileError
-from ._export import _check_with_pandera, _parse_types, _Problems, _triage_rows, check_columns, normalise_column
+from ..errors import AmbiguousSheetError, NoStaffTableError, UnusableFileError, WorkforceError
+from ._pipeline import Pipeline, normalise_column
 from ._privacy import Pseudonymiser
 from ._read import RawTable, map_headers, read_table
-from ._report import ValidationReport
+from ._report import ProblemCode, ValidationReport
 from ._schema import Schema, read_schema
 
 __all__ = [
@@ -155,12 +155,17 @@ class InputTable:
         :data:`BOARD_COLUMNS`).
     report : ValidationReport
         Every problem found, and where every row went.
+    key_fingerprint : str or None
+        The fingerprint of the pseudonym key the identifiers were hashed
+        with (see :attr:`workforce.StaffTable.key_fingerprint`); ``None`` for
+        board membership, which holds no identifiers.
     """
 
     kind: str
     layout: str
     table: pd.DataFrame
     report: ValidationReport
+    key_fingerprint: str | None = None
 
     def __repr__(self) -> str:
         files = ", ".join(Path(str(f)).name for f in self.report.counts["file"])
@@ -171,7 +176,7 @@ class InputTable:
 
 
 def load_recruitment(path_or_frame, *, sheet: str | int | None = None, schema=None, pseudonym_key=None,
-                     engine: str = "auto") -> InputTable:
+                     like=None, engine: str = "auto") -> InputTable:
     """Load recruitment data for WRES indicator 2 and WDES metric 2.
 
     Two layouts are read, told apart by their columns:
@@ -203,6 +208,9 @@ def load_recruitment(path_or_frame, *, sheet: str | int | None = None, schema=No
         spellings such as ``values: {"Offer pending": "shortlisted"}``).
     pseudonym_key : str or bytes, optional
         Key for hashing applicant identifiers (see :mod:`workforce.load._privacy`).
+    like : StaffTable, optional
+        Hash identifiers with the key this staff table was loaded with
+        (instead of ``pseudonym_key``, not with it).
     engine : {"auto", "fastexcel", "openpyxl"}
         The Excel reader.
 
@@ -245,9 +253,9 @@ def load_recruitment(path_or_frame, *, sheet: str | int | None = None, schema=No
             "add a 'Stage' column (applied, shortlisted or appointed) to a list of applications, or give "
             "'Group', 'Shortlisted' and 'Appointed' columns; if they are there under other headers, add those "
             "headers as aliases in a schema file and pass it with schema=.")
-    step = _Steps.start(raw, spec, "recruitment", required, key, missing)
+    step = _start(raw, spec, "recruitment", required, key, missing)
     typed, positions = step.typed, step.positions
-    pseudonymiser = Pseudonymiser(pseudonym_key)
+    pseudonymiser = _pseudonymiser(pseudonym_key, like)
     out = pd.DataFrame(index=typed.index)
     out["vacancy_reference"] = _text(typed, "vacancy_reference")
     out["applicant_id"] = pseudonymiser.hash(step.frame["applicant_id"]) \
@@ -255,8 +263,8 @@ def load_recruitment(path_or_frame, *, sheet: str | int | None = None, schema=No
     out = out.join(_coded(typed, spec, "band", positions, step.problems, ["band", "medical_grade", "pay_system"]))
     if layout == "applications":
         stage = normalise_column(typed["stage"], spec.columns["stage"], positions, step.problems,
-                                 normaliser=_read_stage, severity="error",
-                                 action="row excluded")["stage"]
+                                 normaliser=_read_stage, severity="error", action="row excluded",
+                                 code=ProblemCode.STAGE_NOT_RECOGNISED)["stage"]
         step.exclude(stage.isna().to_numpy(), "stage not recognised")
         out["stage"] = stage
         out["applied"] = pd.array(np.ones(len(stage), dtype=int), dtype="Int64")
@@ -273,13 +281,12 @@ def load_recruitment(path_or_frame, *, sheet: str | int | None = None, schema=No
     for name in ("sex", "age_band"):
         out = out.join(_coded(typed, spec, name, positions, step.problems, [name]))
     out["application_date"] = typed["application_date"] if "application_date" in typed else pd.NaT
-    return step.finish(out, RECRUITMENT_COLUMNS, "recruitment", layout,
-                       hashed="applicant identifiers" if "applicant_id" in step.frame else None,
-                       pseudonymiser=pseudonymiser)
+    return _finish(step, out, RECRUITMENT_COLUMNS, "recruitment", layout, pseudonymiser,
+                   hashed="applicant identifiers" if "applicant_id" in step.frame else None)
 
 
 def load_disciplinary(path_or_frame, *, sheet: str | int | None = None, schema=None, pseudonym_key=None,
-                      engine: str = "auto") -> InputTable:
+                      like=None, engine: str = "auto") -> InputTable:
     """Load formal disciplinary and capability cases (WRES indicator 3, WDES metric 3).
 
     One row per case: an employee number, the case type (disciplinary,
@@ -288,13 +295,13 @@ def load_disciplinary(path_or_frame, *, sheet: str | int | None = None, schema=N
     the date the formal process started, and optionally the person's
     ethnicity and disability.  Employee numbers are replaced by the keyed
     hash the staff loader uses, so a case links to the person's staff record:
-    load both with the same ``pseudonym_key`` (or in one session).
+    load it with ``like=staff`` (the staff table's key).
 
     Parameters
     ----------
     path_or_frame : str, Path or pandas.DataFrame
         The case list (file or DataFrame).
-    sheet, schema, pseudonym_key, engine
+    sheet, schema, pseudonym_key, like, engine
         As for :func:`load_recruitment` (``schemas/disciplinary.yaml``).
 
     Returns
@@ -306,31 +313,34 @@ def load_disciplinary(path_or_frame, *, sheet: str | int | None = None, schema=N
     --------
     >>> import workforce
     >>> from workforce import load_disciplinary
-    >>> cases = load_disciplinary(workforce.sample_data("soar_valley_disciplinary_2024-25.xlsx"))
+    >>> staff = workforce.load_staff(workforce.sample_data("soar_valley_staff_in_post_2025-03-31.xlsx"))
+    >>> cases = load_disciplinary(workforce.sample_data("soar_valley_disciplinary_2024-25.xlsx"), like=staff)
     >>> cases.table["case_type"].value_counts().to_dict()
     {'disciplinary': 83, 'capability': 38, 'capability (ill health)': 6}
+    >>> cases.key_fingerprint == staff.key_fingerprint
+    True
     """
     spec = read_schema("disciplinary", extra=schema)
     raw = _raw_table(path_or_frame, spec, sheet, engine)
-    step = _Steps.start(raw, spec, "disciplinary", spec.required, "employee_number",
+    step = _start(raw, spec, "disciplinary", spec.required, "employee_number",
                         ("the case has no employee number, so the person cannot be counted once or matched to "
                          "staff.", "fill in the employee number."))
     typed, positions = step.typed, step.positions
-    pseudonymiser = Pseudonymiser(pseudonym_key)
+    pseudonymiser = _pseudonymiser(pseudonym_key, like)
     out = pd.DataFrame({"person_id": pseudonymiser.hash(step.frame["employee_number"])}, index=typed.index)
     case_type = normalise_column(typed["case_type"], spec.columns["case_type"], positions, step.problems,
-                                 normaliser=_read_case_type, severity="error", action="row excluded")["case_type"]
+                                 normaliser=_read_case_type, severity="error", action="row excluded",
+                                 code=ProblemCode.CASE_TYPE_NOT_RECOGNISED)["case_type"]
     step.exclude(case_type.isna().to_numpy(), "case type not recognised")
     out["case_type"] = case_type
     out["date_opened"] = typed["date_opened"] if "date_opened" in typed else pd.NaT
     out = out.join(_coded(typed, spec, "ethnic_origin", positions, step.problems, _ETHNICITY))
     out = out.join(_coded(typed, spec, "disability", positions, step.problems, ["disability"]))
-    return step.finish(out, DISCIPLINARY_COLUMNS, "disciplinary", "cases", hashed="employee numbers",
-                       pseudonymiser=pseudonymiser)
+    return _finish(step, out, DISCIPLINARY_COLUMNS, "disciplinary", "cases", pseudonymiser, "employee numbers")
 
 
 def load_training(path_or_frame, *, sheet: str | int | None = None, schema=None, pseudonym_key=None,
-                  engine: str = "auto") -> InputTable:
+                  like=None, engine: str = "auto") -> InputTable:
     """Load training and CPD records (WRES indicator 4).
 
     One row per person per course.  Only non-mandatory records count
@@ -338,14 +348,13 @@ def load_training(path_or_frame, *, sheet: str | int | None = None, schema=None,
     whose "Mandatory" cell is blank or unreadable is reported and not
     counted.  With no "Mandatory" column every record is taken as
     non-mandatory, and a note says so.  Ethnicity comes from the staff table
-    (matched by the hashed employee number: load both with the same
-    ``pseudonym_key``, or in one session).
+    (matched by the hashed employee number: load it with ``like=staff``).
 
     Parameters
     ----------
     path_or_frame : str, Path or pandas.DataFrame
         The training records (file or DataFrame).
-    sheet, schema, pseudonym_key, engine
+    sheet, schema, pseudonym_key, like, engine
         As for :func:`load_recruitment` (``schemas/training.yaml``).
 
     Returns
@@ -364,17 +373,17 @@ def load_training(path_or_frame, *, sheet: str | int | None = None, schema=None,
     """
     spec = read_schema("training", extra=schema)
     raw = _raw_table(path_or_frame, spec, sheet, engine)
-    step = _Steps.start(raw, spec, "training", spec.required, "employee_number",
+    step = _start(raw, spec, "training", spec.required, "employee_number",
                         ("the record has no employee number, so it cannot be matched to a member of staff.",
                          "fill in the employee number."))
     typed, positions = step.typed, step.positions
-    pseudonymiser = Pseudonymiser(pseudonym_key)
+    pseudonymiser = _pseudonymiser(pseudonym_key, like)
     out = pd.DataFrame({"person_id": pseudonymiser.hash(step.frame["employee_number"])}, index=typed.index)
     out["course"] = _text(typed, "course")
     if "mandatory" in typed:
         mandatory = typed["mandatory"].astype("boolean")
         blank = (mandatory.isna() & step.frame["mandatory"].isna()).to_numpy()
-        step.problems.add(positions[blank], "mandatory", None,
+        step.problems.add(ProblemCode.FLAG_BLANK, positions[blank], "mandatory", None,
                           "does not say whether the course is mandatory, so the record is not counted.",
                           "enter Yes (mandatory or statutory) or No (non-mandatory training or CPD).",
                           "warning", "record not counted")
@@ -382,13 +391,12 @@ def load_training(path_or_frame, *, sheet: str | int | None = None, schema=None,
     else:
         mandatory = pd.array([pd.NA] * len(typed), dtype="boolean")
         counted = pd.Series(True, index=typed.index)
-        step.problems.note("the file has no Mandatory column: every record is taken as non-mandatory training "
+        step.problems.note(ProblemCode.NO_MANDATORY_COLUMN, "the file has no Mandatory column: every record is taken as non-mandatory training "
                            "or CPD.", fix="add a Mandatory column (Yes / No) if the file holds mandatory courses.")
     out["mandatory"] = mandatory
     out["counted"] = counted
     out["date_completed"] = typed["date_completed"] if "date_completed" in typed else pd.NaT
-    return step.finish(out, TRAINING_COLUMNS, "training", "records", hashed="employee numbers",
-                       pseudonymiser=pseudonymiser)
+    return _finish(step, out, TRAINING_COLUMNS, "training", "records", pseudonymiser, "employee numbers")
 
 
 def load_board(path_or_frame, *, sheet: str | int | None = None, schema=None, engine: str = "auto") -> InputTable:
@@ -422,7 +430,7 @@ def load_board(path_or_frame, *, sheet: str | int | None = None, schema=None, en
     """
     spec = read_schema("board", extra=schema)
     raw = _raw_table(path_or_frame, spec, sheet, engine)
-    step = _Steps.start(raw, spec, "board", spec.required, "role",
+    step = _start(raw, spec, "board", spec.required, "role",
                         ("the row has no board role, so it cannot be told from a note.",
                          "fill in the member's role (for example Chair, Non-executive Director, Chief Executive)."))
     typed, positions = step.typed, step.positions
@@ -431,75 +439,49 @@ def load_board(path_or_frame, *, sheet: str | int | None = None, schema=None, en
     for name, what in (("voting", "votes"), ("executive", "is an executive director")):
         out[name] = typed[name].astype("boolean")
         blank = step.frame[name].isna().to_numpy()
-        step.problems.add(positions[blank], name, None, f"does not say whether the member {what}.",
+        step.problems.add(ProblemCode.FLAG_BLANK, positions[blank], name, None,
+                          f"does not say whether the member {what}.",
                           "enter Yes or No.", "warning", f"member left out of the {name} count")
     for name, columns in (("ethnic_origin", _ETHNICITY), ("disability", ["disability"]), ("sex", ["sex"])):
         out = out.join(_coded(typed, spec, name, positions, step.problems, columns))
-    return step.finish(out, BOARD_COLUMNS, "board", "members")
+    return _finish(step, out, BOARD_COLUMNS, "board", "members")
 
 
 # ---------------------------------------------------------------- shared steps
 
 
-@dataclass
-class _Steps:
-    """One file part-way through loading: the rows kept so far and the problems found."""
+def _start(raw: RawTable, spec: Schema, kind: str, required: list[str], key: str,
+           missing: tuple[str, str]) -> Pipeline:
+    return Pipeline.start(raw, spec, required, key, missing, table=f"{kind} table", label=kind)
 
-    raw: RawTable
-    spec: Schema
-    problems: _Problems
-    frame: pd.DataFrame  # kept rows, schema columns, as read
-    typed: pd.DataFrame  # the same rows, typed and checked
-    positions: np.ndarray  # their positions in raw.frame
-    exclusions: pd.DataFrame
-    dropped: np.ndarray  # rows of ``frame`` excluded after triage
 
-    @classmethod
-    def start(cls, raw: RawTable, spec: Schema, kind: str, required: list[str], key: str,
-              missing: tuple[str, str]) -> _Steps:
-        """Check the columns, sort out the rows, parse and check the types."""
-        problems = _Problems(raw)
-        check_columns(raw, spec, problems, required, table=f"{kind} table", schema_label=kind)
-        frame = raw.frame[list(raw.mapping)].rename(columns=raw.mapping)
-        keep, exclusions = _triage_rows(raw, frame, problems, key=key, missing=missing)
-        frame = frame[keep]
-        positions = np.flatnonzero(keep)
-        typed = _parse_types(frame, spec, positions, problems)
-        _check_with_pandera(typed, spec, positions, problems)
-        return cls(raw, spec, problems, frame, typed, positions, exclusions, np.zeros(len(frame), dtype=bool))
+def _finish(step: Pipeline, out: pd.DataFrame, columns: list[str], kind: str, layout: str,
+            pseudonymiser: Pseudonymiser | None = None, hashed: str | None = None) -> InputTable:
+    """The canonical table and the report."""
+    notes = [f"workforce {__version__}; schema: {', '.join(step.spec.sources)}.",
+             f"{Path(step.raw.file).name}: {kind}, {layout} layout."]
+    if hashed and pseudonymiser is not None:
+        notes.append(pseudonymiser.describe().replace("Employee numbers", hashed.capitalize()))
+    out, report = step.finish(out, notes)
+    for column in columns:
+        if column not in out:
+            out[column] = pd.NA
+    return InputTable(kind=kind, layout=layout, table=out[columns].reset_index(drop=True), report=report,
+                      key_fingerprint=None if pseudonymiser is None else pseudonymiser.fingerprint)
 
-    def exclude(self, mask: np.ndarray, reason: str) -> None:
-        """Exclude more rows (already reported as errors) for ``reason``."""
-        new = mask & ~self.dropped
-        if new.any():
-            self.dropped |= new
-            self.exclusions = pd.concat([self.exclusions, pd.DataFrame(
-                [{"file": self.raw.file, "reason": reason, "rows": int(new.sum())}])], ignore_index=True)
 
-    def finish(self, out: pd.DataFrame, columns: list[str], kind: str, layout: str, hashed: str | None = None,
-               pseudonymiser: Pseudonymiser | None = None) -> InputTable:
-        """The canonical table and the report."""
-        raw = self.raw
-        out = out[~self.dropped].copy()
-        out["source_file"] = raw.file
-        out["source_sheet"] = raw.sheet
-        out["source_row"] = pd.array(raw.rows[self.positions[~self.dropped]], dtype="Int64")
-        for column in columns:
-            if column not in out:
-                out[column] = pd.NA
-        n_read = len(raw.frame)
-        if raw.header_row is not None:
-            where = f" of sheet '{raw.sheet}'" if raw.sheet else ""
-            self.problems.note(f"header found on row {raw.header_row}{where}; {n_read:,} data rows below it.")
-        counts = pd.DataFrame([{"file": raw.file, "sheet": raw.sheet, "rows_read": n_read, "rows_used": len(out),
-                                "rows_excluded": n_read - len(out)}])
-        notes = [f"workforce {__version__}; schema: {', '.join(self.spec.sources)}.",
-                 f"{Path(raw.file).name}: {kind}, {layout} layout."]
-        if hashed and pseudonymiser is not None:
-            notes.append(pseudonymiser.describe().replace("Employee numbers", hashed.capitalize()))
-        report = ValidationReport(problems=self.problems.frame(), counts=counts, exclusions=self.exclusions,
-                                  notes=notes)
-        return InputTable(kind=kind, layout=layout, table=out[columns].reset_index(drop=True), report=report)
+def _pseudonymiser(pseudonym_key, like) -> Pseudonymiser:
+    """The staff table's pseudonymiser (``like=``), else one with ``pseudonym_key``."""
+    if like is None:
+        return Pseudonymiser(pseudonym_key)
+    if pseudonym_key is not None:
+        raise WorkforceError("give pseudonym_key= or like=, not both: like=staff hashes with the key the staff "
+                             "table was loaded with.")
+    pseudonymiser = getattr(like, "pseudonymiser", None)
+    if not isinstance(pseudonymiser, Pseudonymiser):
+        raise WorkforceError(f"like= takes a staff table from workforce.load_staff (whose pseudonym key is used), "
+                             f"not {type(like).__name__}.")
+    return pseudonymiser
 
 
 def _raw_table(source, spec: Schema, sheet, engine: str) -> RawTable:
@@ -563,12 +545,13 @@ _read_case_type = _lookup_reader(
     "Use Disciplinary, Capability (performance) or Capability (ill health).")
 
 
-def _check_counts(out: pd.DataFrame, step: _Steps) -> None:
+def _check_counts(out: pd.DataFrame, step: Pipeline) -> None:
     """Counts layout: every row needs its counts, and they must narrow from applied to appointed."""
     positions = step.positions
     for name in ("shortlisted", "appointed"):
         blank = out[name].isna().to_numpy()
-        step.problems.add(positions[blank], name, None, f"the row has no number {name}, so it cannot be counted.",
+        step.problems.add(ProblemCode.COUNT_MISSING, positions[blank], name, None,
+                          f"the row has no number {name}, so it cannot be counted.",
                           f"enter the number {name} (0 if none).", "error", "row excluded")
         step.exclude(blank, f"no number {name}")
     checks = (("appointed", "shortlisted", "more were appointed than shortlisted",
@@ -578,7 +561,8 @@ def _check_counts(out: pd.DataFrame, step: _Steps) -> None:
     for more, fewer, what, why in checks:
         bad = (out[more] > out[fewer]).fillna(False).to_numpy(dtype=bool) & ~step.dropped
         if bad.any():
-            step.problems.add(positions[bad], more, out[more][bad], f"{what} for this group "
+            step.problems.add(ProblemCode.COUNTS_INCONSISTENT, positions[bad], more, out[more][bad],
+                              f"{what} for this group "
                               f"({fewer}: {', '.join(str(v) for v in out[fewer][bad])}); {why}.",
                               f"check the {more} and {fewer} counts of this group.", "error", "row excluded")
             step.exclude(bad, what)
@@ -599,7 +583,8 @@ def _count_groups(typed, spec: Schema, group_columns: list[str], positions, prob
         allowed = {"group": ("ethnicity", "disability"), "ethnic_origin": ("ethnicity",),
                    "disability": ("disability",)}[name]
         read = normalise_column(typed[name], spec.columns[name], positions, problems,
-                                normaliser=_group_reader(allowed), action="row not counted")
+                                normaliser=_group_reader(allowed), action="row not counted",
+                                code=ProblemCode.GROUP_NOT_RECOGNISED)
         either = read["kind"].eq("either").to_numpy()
         if either.any():
             kinds = set(read["kind"].dropna()) - {"either"}
@@ -608,7 +593,7 @@ def _count_groups(typed, spec: Schema, group_columns: list[str], positions, prob
             elif kinds == {"disability"}:
                 read.loc[either, "wres_group"] = pd.NA
             else:
-                problems.add(positions[either], name, typed[name][either],
+                problems.add(ProblemCode.GROUP_AMBIGUOUS, positions[either], name, typed[name][either],
                              "says the group is not known, but not whether ethnicity or disability is unknown, and "
                              "the table holds both.", "write 'Ethnicity unknown' or 'Disability unknown'.",
                              "warning", "row not counted")

@@ -12,6 +12,12 @@ The key comes, in this order, from the ``pseudonym_key`` argument, the
 per Python process.  With the random key, identifiers link within one session
 (one notebook kernel, one command) but not across sessions; set a key of your
 own, kept secret, to link snapshots loaded on different days.
+
+The key travels with the data: a :class:`~workforce.StaffTable` keeps its
+pseudonymiser (never shown), so ``load_disciplinary(path, like=staff)`` hashes
+with the same key; every loaded table records the key's :attr:`fingerprint`
+(a keyed hash of a fixed text, safe to show), and analyses that link people
+across inputs refuse inputs whose fingerprint differs from the staff table's.
 """
 
 from __future__ import annotations
@@ -47,6 +53,10 @@ class Pseudonymiser:
     >>> ids = p.hash(pd.Series(["00123", "123", "123.0", None]))
     >>> ids[0] == ids[1] == ids[2], pd.isna(ids[3]), len(ids[0])
     (True, True, 16)
+    >>> p.fingerprint == Pseudonymiser(key="example key").fingerprint != Pseudonymiser(key="other").fingerprint
+    True
+    >>> "example key" in repr(p)
+    False
     """
 
     def __init__(self, key: str | bytes | None = None) -> None:
@@ -59,15 +69,24 @@ class Pseudonymiser:
         raw = key.encode("utf-8") if isinstance(key, str) else bytes(key)
         self._key = hashlib.sha256(raw).digest()  # any length of key -> the 32 bytes BLAKE2b takes
 
+    @property
+    def fingerprint(self) -> str:
+        """8 hex characters naming the key without revealing it: equal keys, equal fingerprints."""
+        return hashlib.blake2b(b"workforce pseudonym key fingerprint", key=self._key, digest_size=4).hexdigest()
+
+    def __repr__(self) -> str:
+        return f"Pseudonymiser(source={self.source!r}, fingerprint={self.fingerprint!r})"
+
     def describe(self) -> str:
         """One line for the validation report saying how identifiers were protected."""
         if self.source == "session":
             return (
-                "Employee numbers were replaced by keyed hashes using a random key made for this "
-                f"session: they link snapshots loaded in this session only. Set {KEY_VARIABLE} to link across sessions."
+                f"Employee numbers were replaced by keyed hashes using a random key made for this session (fingerprint "
+                f"{self.fingerprint}): they link snapshots loaded in this session only. Set {KEY_VARIABLE} to link "
+                "across sessions."
             )
         origin = "the pseudonym_key argument" if self.source == "argument" else f"the {KEY_VARIABLE} variable"
-        return f"Employee numbers were replaced by keyed hashes using the key from {origin}."
+        return f"Employee numbers were replaced by keyed hashes using the key from {origin} (fingerprint {self.fingerprint})."
 
     @staticmethod
     def canonical(value: object) -> str | None:

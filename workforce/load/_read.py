@@ -28,7 +28,7 @@ import pandas as pd
 
 from .. import _early_read
 from ..errors import AmbiguousSheetError, NoStaffTableError, UnusableFileError
-from ._schema import Schema
+from ._schema import Schema, read_schema
 
 __all__ = [
     "RawTable",
@@ -37,12 +37,17 @@ __all__ = [
     "EXCEL_SUFFIXES",
     "SUFFIXES",
     "map_headers",
+    "KINDS",
+    "guess_kind",
 ]
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 SUFFIXES = EXCEL_SUFFIXES + (".csv", ".parquet")
 HEADER_SCAN_ROWS = 30  # how far down a sheet the header row may be
 MIN_MATCHED_COLUMNS = 3  # a staff table's header matches at least this many columns
+#: The kinds of input a file may hold, and the schema of each (staff first: it wins a tie).
+KINDS = {"staff": "staff_in_post", "recruitment": "recruitment", "disciplinary": "disciplinary",
+         "training": "training", "board": "board"}
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
 
@@ -449,3 +454,67 @@ def _no_table(name: str, schema: Schema, sheet_names: list) -> NoStaffTableError
         f"check this is a staff-in-post export with headers such as {expected}; if your headers are named "
         "differently, add them as aliases in a schema file and pass it with --schema.",
     )
+
+
+# ---------------------------------------------------------------- which kind of input
+
+
+def guess_kind(path: str | Path, *, sheet: str | int | None = None) -> tuple[str, dict[str, int]]:
+    """Which kind of input a file holds, from its headers: the schema matching most of them.
+
+    Each sheet's first rows are scored against each schema of :data:`KINDS`
+    as the reader scores a header row (distinct schema columns named), and the
+    kind with the best score wins; a tie, or a file that cannot be read or
+    matches no schema well enough, gives "staff" (the loaders then say what
+    is wrong with it).
+
+    Returns
+    -------
+    (kind, scores)
+        ``scores``: kind -> the number of its columns the best header row names.
+
+    Examples
+    --------
+    >>> from workforce import sample_data
+    >>> guess_kind(sample_data("broken_recruitment.xlsx"))[0], guess_kind(sample_data("broken_export.xlsx"))[0]
+    ('recruitment', 'staff')
+    """
+    try:
+        grids = _top_rows(Path(path), sheet)
+    except Exception:  # unreadable: the loader will say why
+        return "staff", {}
+    scores = {kind: max((_find_header(grid, read_schema(name))[2] for grid in grids), default=0)
+              for kind, name in KINDS.items()}
+    best = max(scores, key=lambda kind: scores[kind])  # the first of the best: staff on a tie
+    return (best if scores[best] >= MIN_MATCHED_COLUMNS else "staff"), scores
+
+
+def _top_rows(path: Path, sheet: str | int | None) -> list[pd.DataFrame]:
+    """The first rows of each sheet (of ``sheet`` only, if given), as grids of text."""
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        return [pd.DataFrame([pq.read_schema(path).names])]
+    if suffix == ".csv":
+        return [_read_csv_grid(path).iloc[:HEADER_SCAN_ROWS]]
+    if suffix not in EXCEL_SUFFIXES:
+        return []
+    try:
+        import fastexcel
+
+        # the parse ``workforce validate`` started early, if any, is looked at and left for the loader
+        reader, parsed = _early_read.peek(path) or (fastexcel.read_excel(str(path)), {})
+        names = list(reader.sheet_names)
+        chosen = names if sheet is None else [_resolve_sheet(str(path), names, sheet)]
+        grids = [parsed[s].slice(0, HEADER_SCAN_ROWS).to_pandas() if s in parsed else
+                 reader.load_sheet(s, header_row=None, n_rows=HEADER_SCAN_ROWS, dtypes="string",
+                                   whitespace_as_null=True).to_pandas()
+                 for s in chosen]
+        for grid in grids:
+            grid.columns = range(grid.shape[1])
+        return grids
+    except ImportError:
+        book = _FallbackBook(path)
+        chosen = book.sheet_names if sheet is None else [_resolve_sheet(str(path), book.sheet_names, sheet)]
+        return [book.grid(s)[0].iloc[:HEADER_SCAN_ROWS] for s in chosen]

@@ -10,14 +10,67 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["ValidationReport", "PROBLEM_COLUMNS", "COUNT_COLUMNS", "SEVERITIES"]
+__all__ = ["ValidationReport", "ProblemCode", "PROBLEM_COLUMNS", "COUNT_COLUMNS", "SEVERITIES"]
 
-#: Columns of :attr:`ValidationReport.problems`, always in this order.
-PROBLEM_COLUMNS = ["file", "sheet", "row", "column", "value", "problem", "fix", "severity", "action"]
+#: Columns of :attr:`ValidationReport.problems`, always in this order (``code`` is a :class:`ProblemCode` value).
+PROBLEM_COLUMNS = ["file", "sheet", "row", "column", "value", "code", "problem", "fix", "severity", "action"]
+
+
+class ProblemCode(StrEnum):
+    """The stable code of each kind of problem or note a loader reports.
+
+    The ``code`` column of :attr:`ValidationReport.problems` holds these
+    values (plain strings, so ``problems["code"] == ProblemCode.NOT_A_DATE``
+    works); the wording of ``problem`` and ``fix`` may change between
+    versions, the codes do not.
+
+    Examples
+    --------
+    >>> ProblemCode("not_a_date") is ProblemCode.NOT_A_DATE, str(ProblemCode.BLANK_ROW)
+    (True, 'blank_row')
+    """
+
+    # rows that are not data (notes; the row is excluded)
+    BLANK_ROW = "blank_row"  #: a row with no cell filled in, skipped.
+    TOTALS_ROW = "totals_row"  #: a totals or subtotals row, skipped.
+    NOTE_ROW = "note_row"  #: a note or title row below the header (one cell of text), skipped.
+    # rows that cannot be used (errors; the row is excluded)
+    MISSING_KEY = "missing_key"  #: no employee number (stage, group, role): the row cannot be counted.
+    REPEATED_ASSIGNMENT = "repeated_assignment"  #: an assignment number already read further up the file.
+    STAGE_NOT_RECOGNISED = "stage_not_recognised"  #: a recruitment stage that is not applied, shortlisted or appointed.
+    CASE_TYPE_NOT_RECOGNISED = "case_type_not_recognised"  #: a case type that is not disciplinary or capability.
+    COUNT_MISSING = "count_missing"  #: counts layout: a group with no number shortlisted or appointed.
+    COUNTS_INCONSISTENT = "counts_inconsistent"  #: counts layout: more appointed than shortlisted, or shortlisted than applied.
+    # values set aside (warnings; the value is treated as missing, the row kept)
+    NOT_A_NUMBER = "not_a_number"  #: a number column holds something else.
+    NOT_A_WHOLE_NUMBER = "not_a_whole_number"  #: a whole-number column holds something else.
+    NOT_A_DATE = "not_a_date"  #: a date column holds something that is not a date.
+    NOT_A_FLAG = "not_a_flag"  #: a yes/no column holds something else.
+    BLANK_REQUIRED = "blank_required"  #: a column that must be filled in is blank.
+    OUT_OF_RANGE = "out_of_range"  #: a value outside the schema's range (min, max).
+    NOT_ALLOWED = "not_allowed"  #: a value not among the schema's allowed values.
+    UNRECOGNISED_VALUE = "unrecognised_value"  #: a coded value (ethnicity, band, sex ...) that is not recognised.
+    GROUP_NOT_RECOGNISED = "group_not_recognised"  #: counts layout: a group that is not an ethnicity or disability.
+    GROUP_AMBIGUOUS = "group_ambiguous"  #: counts layout: "unknown" group in a table about both ethnicity and disability.
+    AGE_OUT_OF_RANGE = "age_out_of_range"  #: the date of birth or age gives an age outside the schema's range.
+    HIRE_DATE_AFTER_SNAPSHOT = "hire_date_after_snapshot"  #: the hire date is after the snapshot date.
+    FLAG_BLANK = "flag_blank"  #: a yes/no cell a count depends on (voting, executive, mandatory) is blank.
+    # what the loader did with the file (notes)
+    HEADER_FOUND = "header_found"  #: the row the header was found on.
+    COLUMN_NOT_READ = "column_not_read"  #: a column the schema does not know, not read.
+    DUPLICATE_HEADER = "duplicate_header"  #: a second column for a schema column already read; the first was used.
+    SNAPSHOT_DATE_FROM_TITLE = "snapshot_date_from_title"  #: the snapshot date was taken from the title rows.
+    SNAPSHOT_DATE_FROM_FILE_NAME = "snapshot_date_from_file_name"  #: the snapshot date was taken from the file name.
+    NO_SNAPSHOT_DATE = "no_snapshot_date"  #: no snapshot date found: today's date was used.
+    ORGANISATION_FROM_TITLE = "organisation_from_title"  #: the organisation was taken from the title rows.
+    ORGANISATION_FROM_FILE_NAME = "organisation_from_file_name"  #: no organisation column: the file name is used.
+    NO_MANDATORY_COLUMN = "no_mandatory_column"  #: training file with no Mandatory column: every record counts.
+
 #: Columns of :attr:`ValidationReport.counts`, always in this order.
 COUNT_COLUMNS = ["file", "sheet", "rows_read", "rows_used", "rows_excluded"]
 #: ``error``: the row was excluded.  ``warning``: the value was set aside
@@ -36,7 +89,7 @@ class ValidationReport:
     problems : pandas.DataFrame
         One row per problem, columns :data:`PROBLEM_COLUMNS`.  ``row`` is the
         row number as seen in Excel (missing for problems with a whole file or
-        column).  Values of identifier and date-of-birth columns are withheld.
+        column); ``code`` the problem's :class:`ProblemCode`.  Values of identifier and date-of-birth columns are withheld.
     counts : pandas.DataFrame
         One row per file, columns :data:`COUNT_COLUMNS`.
     exclusions : pandas.DataFrame
@@ -130,7 +183,7 @@ class ValidationReport:
         parts += [f"- {n}" for n in self.notes]
         parts.append("")
         parts.append(self.summary())
-        keys = ["file", "sheet", "column", "value", "problem", "fix", "severity", "action"]
+        keys = ["file", "sheet", "column", "value", "code", "problem", "fix", "severity", "action"]
         for title, table in (("Problems", self.problems[self.problems["severity"] != "note"]),
                              ("Notes", self.problems[self.problems["severity"] == "note"])):
             if len(table) == 0:
@@ -210,7 +263,8 @@ def _describe(p: pd.Series) -> list[str]:
     if p["column"]:
         where.append(f"column '{p['column']}'")
     value = f" value '{p['value']}':" if p["value"] else ""
-    lines = [f"  [{p['severity']}] {', '.join(where)}:{value} {p['problem']}"]
+    code = f" {p['code']}" if p["code"] else ""
+    lines = [f"  [{p['severity']}{code}] {', '.join(where)}:{value} {p['problem']}"]
     if p["fix"]:
         lines.append(f"      Fix: {p['fix']}")
     if p["action"]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -57,6 +57,14 @@ class StaffTable:
         Every problem found and where every input row went.
     service : str or None
         The service the table was narrowed to, if any.
+    pseudonymiser : Pseudonymiser or None
+        The keyed hash the employee numbers were replaced with (never shown):
+        ``load_disciplinary(path, like=staff)`` and the other loaders use it,
+        so the inputs link to these staff.
+    key_fingerprint : str or None
+        8 hex characters naming the key (safe to show); an input loaded with
+        another key has another fingerprint, and the analyses linking them
+        refuse it.
 
     Examples
     --------
@@ -72,6 +80,12 @@ class StaffTable:
     people: pd.DataFrame
     report: ValidationReport
     service: str | None = None
+    pseudonymiser: Pseudonymiser | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def key_fingerprint(self) -> str | None:
+        """The fingerprint of the pseudonym key (see :attr:`Pseudonymiser.fingerprint`)."""
+        return None if self.pseudonymiser is None else self.pseudonymiser.fingerprint
 
     def __repr__(self) -> str:
         snaps = sorted({d.date().isoformat() for d in self.people["snapshot_date"].dropna()})
@@ -96,7 +110,7 @@ class StaffTable:
             raise WorkforceError(f"no staff for the organisation {name!r}; the organisations are {known}.")
         people = self.people[self.people["organisation"].astype(str) == name].reset_index(drop=True)
         assignments = self.assignments[self.assignments["organisation"].astype(str) == name].reset_index(drop=True)
-        return StaffTable(assignments=assignments, people=people, report=self.report, service=self.service)
+        return replace(self, assignments=assignments, people=people)
 
     def for_service(self, definition) -> StaffTable:
         """Narrow the table to one service (see :func:`workforce.read_service`).
@@ -113,7 +127,7 @@ class StaffTable:
         assignments = self.assignments[keep].reset_index(drop=True)
         people = _choose_people(assignments)
         report = replace(self.report, notes=self.report.notes + [service.describe(int(keep.sum()), len(people))])
-        return StaffTable(assignments=assignments, people=people, report=report, service=service.name)
+        return replace(self, assignments=assignments, people=people, report=report, service=service.name)
 
 
 def load_staff(
@@ -149,6 +163,8 @@ def load_staff(
         Narrow the table to a service (see :meth:`StaffTable.for_service`).
     pseudonym_key : str or bytes, optional
         Secret key for hashing employee numbers (see :mod:`workforce.load._privacy`).
+        The table keeps it: load the other inputs with ``like=staff`` to hash
+        them with the same key.
     engine : {"auto", "fastexcel", "openpyxl"}
         The Excel reader; ``"auto"`` is fastexcel with openpyxl as fallback.
 
@@ -187,7 +203,8 @@ def load_staff(
     report = ValidationReport.combine(reports)
     report.notes[:0] = [f"workforce {__version__}; schema: {', '.join(spec.sources)}.", pseudonymiser.describe()]
     assignments = _combine(frames)
-    table = StaffTable(assignments=assignments, people=_choose_people(assignments), report=report)
+    table = StaffTable(assignments=assignments, people=_choose_people(assignments), report=report,
+                       pseudonymiser=pseudonymiser)
     return table if service is None else table.for_service(service)
 
 

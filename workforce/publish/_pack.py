@@ -324,9 +324,15 @@ def _organisation_sections(staff, org: str | None, *, number: int, benchmark, in
         _draw(s, "progression_gaps" + tag, lambda: charts.likelihood_chart(drawable, min_size=threshold))
     sections.append(s)
 
+    from ..load import load_board, load_disciplinary, load_recruitment, load_training
+
+    # loaded here, with the staff table's pseudonym key (like=staff), so that cases and training match its people
+    loaders = {"recruitment": load_recruitment, "disciplinary": load_disciplinary, "training": load_training}
+    loaded = {kind: loaders[kind](path, like=staff) if kind in loaders else load_board(path)
+              for kind, path in inputs.items()}
     for standard, characteristic in (("WRES", "ethnicity"), ("WDES", "disability")):
         make = analysis.wres if standard == "WRES" else analysis.wdes
-        given = {k: v for k, v in inputs.items() if k != "training" or standard == "WRES"}
+        given = {k: v for k, v in loaded.items() if k != "training" or standard == "WRES"}
         if standard == "WRES":
             source_ladder, source_gaps = lad, gaps
         else:
