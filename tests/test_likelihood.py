@@ -48,7 +48,7 @@ def test_zero_cells_are_not_estimable_not_a_number(a, na, b, nb, why):
 
 
 def test_small_groups_are_insufficient_data():
-    rl = relative_likelihood(2, 5, 10, 50, min_total=10)
+    rl = relative_likelihood(2, 5, 10, 50, min_size=10)
     assert rl.state == "insufficient data" and rl.ratio == pytest.approx(2.0)
 
 

@@ -14,7 +14,7 @@ WDES 3    entering the formal capability process           Disabled ÷ non-disab
 Each comes with its Katz log interval, the Wald p-value, the practical flag
 (outside the NHS non-adverse range 0.80-1.25), the statistical flag (the
 interval excludes 1) and a state: "estimated", "insufficient data" (fewer
-than ``min_total`` people in a group; figures shown) or "not estimable" (a
+than ``min_size`` people in a group; figures shown) or "not estimable" (a
 zero cell: no figure), as :func:`workforce.analysis._likelihood.relative_likelihood`.
 WRES 9 and WDES 10 are percentage-point differences between the board and the
 workforce, for voting and for executive members.
@@ -202,7 +202,7 @@ _BOARD = {
 # ---------------------------------------------------------------- relative likelihoods
 
 
-def wres_recruitment(recruitment, *, confidence: float = 0.95, min_total: int = 10) -> Result:
+def wres_recruitment(recruitment, *, confidence: float = 0.95, min_size: int = 10) -> Result:
     """WRES indicator 2: White ÷ BME likelihood of being appointed from shortlisting.
 
     Parameters
@@ -212,7 +212,7 @@ def wres_recruitment(recruitment, *, confidence: float = 0.95, min_total: int = 
         group.
     confidence : float
         Level of the Katz interval.
-    min_total : int
+    min_size : int
         Fewer shortlisted applicants in a group gives "insufficient data".
 
     Returns
@@ -236,10 +236,10 @@ def wres_recruitment(recruitment, *, confidence: float = 0.95, min_total: int = 
        ratio  ci_low  ci_high  outside_non_adverse  significant      state
     0   1.51     1.3     1.75                 True         True  estimated
     """
-    return _recruitment(_WRES2, recruitment, confidence, min_total)
+    return _recruitment(_WRES2, recruitment, confidence, min_size)
 
 
-def wdes_recruitment(recruitment, *, confidence: float = 0.95, min_total: int = 10) -> Result:
+def wdes_recruitment(recruitment, *, confidence: float = 0.95, min_size: int = 10) -> Result:
     """WDES metric 2: non-disabled ÷ Disabled likelihood of being appointed from shortlisting.
 
     Parameters and result as :func:`wres_recruitment` (a = non-disabled,
@@ -255,11 +255,11 @@ def wdes_recruitment(recruitment, *, confidence: float = 0.95, min_total: int = 
             group_a  events_a  total_a   group_b  events_b  total_b  ratio
     0  Non-disabled       463     1811  Disabled        23      111   1.23
     """
-    return _recruitment(_WDES2, recruitment, confidence, min_total)
+    return _recruitment(_WDES2, recruitment, confidence, min_size)
 
 
 def wres_disciplinary(staff, disciplinary, *, include_bank: bool = False, confidence: float = 0.95,
-                      min_total: int = 10) -> Result:
+                      min_size: int = 10) -> Result:
     """WRES indicator 3: BME ÷ White likelihood of entering the formal disciplinary process.
 
     Events are the people entering a formal disciplinary investigation in
@@ -275,7 +275,7 @@ def wres_disciplinary(staff, disciplinary, *, include_bank: bool = False, confid
         From :func:`workforce.load_disciplinary`, loaded with ``like=staff``.
     include_bank : bool
         Count people whose only assignments are bank (left out by default).
-    confidence, min_total
+    confidence, min_size
         As :func:`wres_recruitment`.
 
     Returns
@@ -294,11 +294,11 @@ def wres_disciplinary(staff, disciplinary, *, include_bank: bool = False, confid
       group_a  events_a  total_a group_b  events_b  total_b  ratio  significant
     0     BME        34     2206   White        43     3599   1.29        False
     """
-    return _cases(_WRES3, "disciplinary", staff, disciplinary, include_bank, confidence, min_total)
+    return _cases(_WRES3, "disciplinary", staff, disciplinary, include_bank, confidence, min_size)
 
 
 def wdes_capability(staff, disciplinary, *, include_bank: bool = False, confidence: float = 0.95,
-                    min_total: int = 10) -> Result:
+                    min_size: int = 10) -> Result:
     """WDES metric 3: Disabled ÷ non-disabled likelihood of entering the formal capability process.
 
     Only capability cases about performance count (not ill health, nor
@@ -316,11 +316,11 @@ def wdes_capability(staff, disciplinary, *, include_bank: bool = False, confiden
        events_a  total_a  events_b  total_b  ratio  ci_low  ci_high
     0         3      255        28     4604   1.93    0.59     6.32
     """
-    return _cases(_WDES3, "capability", staff, disciplinary, include_bank, confidence, min_total)
+    return _cases(_WDES3, "capability", staff, disciplinary, include_bank, confidence, min_size)
 
 
 def wres_training(staff, training, *, include_bank: bool = False, confidence: float = 0.95,
-                  min_total: int = 10) -> Result:
+                  min_size: int = 10) -> Result:
     """WRES indicator 4: White ÷ BME likelihood of accessing non-mandatory training and CPD.
 
     Events are the staff in post with at least one non-mandatory record in
@@ -334,7 +334,7 @@ def wres_training(staff, training, *, include_bank: bool = False, confidence: fl
         As :func:`wres_disciplinary`.
     training : InputTable
         From :func:`workforce.load_training`, loaded with ``like=staff``.
-    include_bank, confidence, min_total
+    include_bank, confidence, min_size
         As :func:`wres_disciplinary`.
 
     Returns
@@ -376,8 +376,8 @@ def wres_training(staff, training, *, include_bank: bool = False, confidence: fl
                          "like=staff.")
     totals = people[spec.column].astype("object").value_counts()
     notes.append(_input_note(records))
-    table = _likelihood_table(spec, events, totals, confidence, min_total, notes)
-    return Result(table=table, spec=LIKELIHOOD_INDICATOR, method=_method(spec, confidence, min_total, include_bank,
+    table = _likelihood_table(spec, events, totals, confidence, min_size, notes)
+    return Result(table=table, spec=LIKELIHOOD_INDICATOR, method=_method(spec, confidence, min_size, include_bank,
                                               events="staff in post with at least one non-mandatory training or "
                                                      "CPD record (people, not courses)",
                                               totals="staff in post of each group"))
@@ -504,7 +504,7 @@ def _workforce(staff, include_bank: bool) -> tuple[pd.DataFrame, str]:
     return people, f"denominator: {len(people):,} {what} on {', '.join(snapshots)}."
 
 
-def _likelihood_table(spec: _Indicator, events: pd.Series, totals: pd.Series, confidence: float, min_total: int,
+def _likelihood_table(spec: _Indicator, events: pd.Series, totals: pd.Series, confidence: float, min_size: int,
                       notes: list[str]) -> pd.DataFrame:
     """The one-row table of a relative likelihood, from events and totals by group value."""
     (a, label_a), (b, label_b) = spec.a, spec.b
@@ -517,7 +517,7 @@ def _likelihood_table(spec: _Indicator, events: pd.Series, totals: pd.Series, co
             raise WorkforceError(f"{spec.standard} {spec.number}: more {label} people {spec.measure} ({e}) than "
                                  f"{label} people counted in the denominator ({n}); are the files for the same "
                                  "organisation and year?")
-    rl = relative_likelihood(ea, na, eb, nb, confidence=confidence, min_total=min_total)
+    rl = relative_likelihood(ea, na, eb, nb, confidence=confidence, min_size=min_size)
     reason = rl.reason
     if na + nb + nu == 0:
         column = "ethnicity" if spec.column == "wres_group" else "disability"
@@ -537,7 +537,7 @@ def _likelihood_table(spec: _Indicator, events: pd.Series, totals: pd.Series, co
     return table
 
 
-def _method(spec: _Indicator, confidence: float, min_total: int, include_bank: bool | None, events: str,
+def _method(spec: _Indicator, confidence: float, min_size: int, include_bank: bool | None, events: str,
             totals: str, **more: str) -> Method:
     notes = {
         "indicator": f"{spec.standard} {'indicator' if spec.standard == 'WRES' else 'metric'} {spec.number}",
@@ -554,24 +554,24 @@ def _method(spec: _Indicator, confidence: float, min_total: int, include_bank: b
         notes["staff"] = ("one row per person (primary assignment), the organisation's latest snapshot; "
                           + ("bank-only people included" if include_bank else "bank-only people left out"))
     bank = "" if include_bank is None else "included" if include_bank else "bank-only people left out"
-    return Method(confidence=confidence, interval="Katz log", test="Wald z-test of log RL = 0", min_size=min_total,
+    return Method(confidence=confidence, interval="Katz log", test="Wald z-test of log RL = 0", min_size=min_size,
                   bank=bank, notes=notes)
 
 
-def _recruitment(spec: _Indicator, recruitment, confidence: float, min_total: int) -> Result:
+def _recruitment(spec: _Indicator, recruitment, confidence: float, min_size: int) -> Result:
     loaded = _input(recruitment, "recruitment")
     rows = loaded.table[loaded.table[spec.column].notna()]
     by_group = rows.groupby(rows[spec.column].astype("object"))[["shortlisted", "appointed"]].sum()
-    table = _likelihood_table(spec, by_group["appointed"], by_group["shortlisted"], confidence, min_total,
+    table = _likelihood_table(spec, by_group["appointed"], by_group["shortlisted"], confidence, min_size,
                               [_input_note(loaded)])
-    method = _method(spec, confidence, min_total, None, events="applications appointed (offered the post)",
+    method = _method(spec, confidence, min_size, None, events="applications appointed (offered the post)",
                      totals="applications shortlisted (an appointed applicant was shortlisted)",
                      **{"recruitment layout": loaded.layout})
     return Result(table=table, spec=LIKELIHOOD_INDICATOR, method=method)
 
 
 def _cases(spec: _Indicator, case_type: str, staff, disciplinary, include_bank: bool, confidence: float,
-           min_total: int) -> Result:
+           min_size: int) -> Result:
     loaded = _input(disciplinary, "disciplinary", staff)
     people, workforce_note = _workforce(staff, include_bank)
     cases = loaded.table[(loaded.table["case_type"] == case_type).to_numpy()]
@@ -601,9 +601,9 @@ def _cases(spec: _Indicator, case_type: str, staff, disciplinary, include_bank: 
         notes.append(f"{int(bank_only.sum())} bank-only people not counted (not in the denominator).")
     notes.append(_input_note(loaded))
     totals = people[spec.column].astype("object").value_counts()
-    table = _likelihood_table(spec, events, totals, confidence, min_total, notes)
+    table = _likelihood_table(spec, events, totals, confidence, min_size, notes)
     return Result(table=table, spec=LIKELIHOOD_INDICATOR, method=_method(
-        spec, confidence, min_total, include_bank,
+        spec, confidence, min_size, include_bank,
         events=f"people entering a formal {case_type} process in the case file (a person once, whatever their "
                "number of cases); group from the case file where known, else the staff record",
         totals="staff in post of each group"))

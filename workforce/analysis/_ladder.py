@@ -728,7 +728,7 @@ def _gaps_table(counted: _Counted, comparison: Comparison, confidence: float, mi
     rl_rows = np.flatnonzero(measure == _MEASURES[0])
     if rl_rows.size:
         for i, rl in zip(rl_rows, relative_likelihoods(ea[rl_rows], ta[rl_rows], eb[rl_rows], tb[rl_rows],
-                                                       confidence=confidence, min_total=min_size)):
+                                                       confidence=confidence, min_size=min_size)):
             value[i], ci_low[i], ci_high[i], p_value[i] = rl.ratio, rl.ci_low, rl.ci_high, rl.p_value
             outside[i], significant[i] = rl.outside_non_adverse, rl.significant
             state[i], reason[i] = rl.state, rl.reason

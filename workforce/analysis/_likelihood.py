@@ -14,7 +14,7 @@ group is worse off.
   (the four-fifths rule);
 * not estimable when a rate's denominator is zero or a group has no events
   (the ratio or its interval would be 0, infinite or undefined): no number is
-  given, and the state says why.  Fewer than ``min_total`` people in either
+  given, and the state says why.  Fewer than ``min_size`` people in either
   group gives "insufficient data" with the figures still shown.
 """
 
@@ -52,7 +52,7 @@ class RelativeLikelihood:
         The interval excludes 1 (statistical significance).
     state : str
         "estimated", "insufficient data" (figures shown, but a group is
-        smaller than ``min_total``) or "not estimable" (no figures).
+        smaller than ``min_size``) or "not estimable" (no figures).
     reason : str
         Why, when the state is not "estimated".
     """
@@ -84,7 +84,7 @@ class RelativeLikelihood:
 
 
 def relative_likelihood(events_a, total_a, events_b, total_b, *, confidence: float = 0.95,
-                        min_total: int = 10) -> RelativeLikelihood:
+                        min_size: int = 10) -> RelativeLikelihood:
     """Group a's rate over group b's rate, with its Katz log interval.
 
     Parameters
@@ -96,7 +96,7 @@ def relative_likelihood(events_a, total_a, events_b, total_b, *, confidence: flo
         The same for group b.
     confidence : float
         Two-sided confidence level of the interval.
-    min_total : int
+    min_size : int
         Smaller groups give the state "insufficient data".
 
     Returns
@@ -115,11 +115,11 @@ def relative_likelihood(events_a, total_a, events_b, total_b, *, confidence: flo
     'not estimable'
     """
     return relative_likelihoods([events_a], [total_a], [events_b], [total_b],
-                                confidence=confidence, min_total=min_total)[0]
+                                confidence=confidence, min_size=min_size)[0]
 
 
 def relative_likelihoods(events_a, total_a, events_b, total_b, *, confidence: float = 0.95,
-                         min_total: int = 10) -> list[RelativeLikelihood]:
+                         min_size: int = 10) -> list[RelativeLikelihood]:
     """:func:`relative_likelihood` for many comparisons at once (vectorised)."""
     a, na, b, nb = (np.atleast_1d(np.asarray(v, dtype=float)) for v in (events_a, total_a, events_b, total_b))
     bad = (a < 0) | (b < 0) | (a > na) | (b > nb)
@@ -143,13 +143,13 @@ def relative_likelihoods(events_a, total_a, events_b, total_b, *, confidence: fl
                                           int(a[i]), int(na[i]), int(b[i]), int(nb[i]), None, None,
                                           "not estimable", reason))
             continue
-        small = min(na[i], nb[i]) < min_total
+        small = min(na[i], nb[i]) < min_size
         out.append(RelativeLikelihood(
             float(ratio[i]), float(low[i]), float(high[i]), float(p[i]), float(rate_a[i]), float(rate_b[i]),
             int(a[i]), int(na[i]), int(b[i]), int(nb[i]),
             bool(ratio[i] < NON_ADVERSE[0] or ratio[i] > NON_ADVERSE[1]), bool(low[i] > 1 or high[i] < 1),
             "insufficient data" if small else "estimated",
-            f"fewer than {min_total} people in a group" if small else ""))
+            f"fewer than {min_size} people in a group" if small else ""))
     return out
 
 

@@ -149,7 +149,7 @@ def _count(sub: np.ndarray, group: np.ndarray, mask: np.ndarray, n_sub: int, wei
 
 
 def promotion(staff, *, characteristic: str = "ethnicity", by: str | None = None, confidence: float = 0.95,
-              include_bank: bool = False, min_total: int = 10) -> Result:
+              include_bank: bool = False, min_size: int = 10) -> Result:
     """Promotion, leaving and senior appointments by group, with relative likelihoods.
 
     Snapshots are linked as in :func:`movements`, and each period between
@@ -203,7 +203,7 @@ def promotion(staff, *, characteristic: str = "ethnicity", by: str | None = None
     include_bank : bool
         Count people whose only assignments are bank (left out by default,
         as in WRES and WDES).
-    min_total : int
+    min_size : int
         Relative likelihoods with fewer people in a group are marked
         "insufficient data".
 
@@ -231,10 +231,10 @@ def promotion(staff, *, characteristic: str = "ethnicity", by: str | None = None
     ('estimated', 'reference')
     """
     links = _link(staff)
-    return _promotion(links, characteristic, by, confidence, include_bank, min_total)
+    return _promotion(links, characteristic, by, confidence, include_bank, min_size)
 
 
-def _promotion(links: _Links, characteristic, by, confidence, include_bank, min_total) -> Result:
+def _promotion(links: _Links, characteristic, by, confidence, include_bank, min_size) -> Result:
     people = links.people
     group, (label_a, label_b) = _groups(people, characteristic)
     sub_codes, sub_names = _subgroups(links, by)
@@ -301,9 +301,9 @@ def _promotion(links: _Links, characteristic, by, confidence, include_bank, min_
     if subs:
         c = counts
         promo = relative_likelihoods(c["promoted"][subs, 0], c["stayers"][subs, 0], c["promoted"][subs, 1],
-                                     c["stayers"][subs, 1], confidence=confidence, min_total=min_total)
+                                     c["stayers"][subs, 1], confidence=confidence, min_size=min_size)
         leave = relative_likelihoods(c["leavers"][subs, 1], c["at_start"][subs, 1], c["leavers"][subs, 0],
-                                     c["at_start"][subs, 0], confidence=confidence, min_total=min_total)
+                                     c["at_start"][subs, 0], confidence=confidence, min_size=min_size)
         for s, pr, lv in zip(subs, promo, leave):
             i = int(np.flatnonzero((s_idx == s) & (k_idx == 1))[0])
             rl["p"][i], rl["p_low"][i], rl["p_high"][i], rl["p_p"][i] = pr.ratio, pr.ci_low, pr.ci_high, pr.p_value
@@ -330,7 +330,7 @@ def _promotion(links: _Links, characteristic, by, confidence, include_bank, min_
     for text in ("by", "subgroup", "characteristic", "group", "promotion_rl_state", "leaver_rl_state"):
         table[text] = table[text].astype("str")
     return Result(table=table[PROMOTION_COLUMNS], spec=PROMOTION,
-                  method=_promotion_method(links, characteristic, by, confidence, include_bank, min_total,
+                  method=_promotion_method(links, characteristic, by, confidence, include_bank, min_size,
                                            label_a, label_b))
 
 
@@ -347,13 +347,13 @@ def _medians(sub, group, mask, n_sub, values: dict[str, np.ndarray]) -> dict[str
     return out
 
 
-def _promotion_method(links, characteristic, by, confidence, include_bank, min_total, label_a, label_b) -> Method:
+def _promotion_method(links, characteristic, by, confidence, include_bank, min_size, label_a, label_b) -> Method:
     years = [p["years"] for p in links.pairs]
     return Method(
         confidence=confidence,
         interval="Wilson score (rates); Katz log (relative likelihoods)",
         test="Wald z-test of log(relative likelihood) = 0",
-        min_size=min_total,
+        min_size=min_size,
         bank="included" if include_bank else "people with only bank assignments left out",
         snapshots=tuple(sorted({str(d.date()) for p in links.pairs for d in (p["start"], p["end"])})),
         notes={
@@ -371,7 +371,7 @@ def _promotion_method(links, characteristic, by, confidence, include_bank, min_t
             "leaver rate": "left / present at the period start, per period",
             "relative likelihood": f"promotion: {label_a} rate / {label_b} rate; leaving: {label_b} rate / "
                                    f"{label_a} rate (above 1: the compared group is worse off); 'insufficient data' "
-                                   f"below {min_total} people in a group",
+                                   f"below {min_size} people in a group",
             "senior appointments": "into AfC 8a and above (with VSM) or Consultant; internal = in the organisation "
                                    "at the previous snapshot in a known grade below senior; external = joined",
             "time in grade": "consecutive snapshots in the current grade, counting back from each organisation's "

@@ -138,7 +138,7 @@ _GROUP_KEYS = {  # survey group names (lower case, hyphens as spaces) -> the adv
 
 
 def wres(staff, *, recruitment=None, disciplinary=None, training=None, board=None, staff_survey=None,
-         include_bank: bool = False, confidence: float = 0.95, min_total: int = 10) -> Result:
+         include_bank: bool = False, confidence: float = 0.95, min_size: int = 10) -> Result:
     """The whole WRES table: one row per indicator 1-9, as trusts lay out their report.
 
     Parameters
@@ -158,7 +158,7 @@ def wres(staff, *, recruitment=None, disciplinary=None, training=None, board=Non
         Indicators 5-8 from the NHS Staff Survey, as
         ``{5: {"White": 0.27, "BME": 0.29}, ...}``: proportions, or
         percentages if any figure of an indicator is above 1.
-    include_bank, confidence, min_total
+    include_bank, confidence, min_size
         As the indicator functions.
 
     Returns
@@ -189,12 +189,12 @@ def wres(staff, *, recruitment=None, disciplinary=None, training=None, board=Non
             8                                                                                         not provided
             9 voting members -18.3 pp (BME 2 of 11, 18.2%; workforce 36.5%); executive -36.5 pp (BME 0 of 7, 0.0%)
     """
-    options = dict(include_bank=include_bank, confidence=confidence, min_total=min_total)
+    options = dict(include_bank=include_bank, confidence=confidence, min_size=min_size)
     _inputs(staff, recruitment=recruitment, disciplinary=disciplinary, training=training, board=board)
     _workforce(staff, include_bank)  # one organisation
     rows = [_ladder_row("WRES", staff, include_bank, confidence)]
     rows.append(_rl_row(_WRES2, recruitment, lambda x: wres_recruitment(x, confidence=confidence,
-                                                                        min_total=min_total), confidence))
+                                                                        min_size=min_size), confidence))
     rows.append(_rl_row(_WRES3, disciplinary, lambda x: wres_disciplinary(staff, x, **options), confidence))
     rows.append(_rl_row(_WRES4, training, lambda x: wres_training(staff, x, **options), confidence))
     rows += _survey_rows("WRES", staff_survey, ["5", "6", "7", "8"])
@@ -204,7 +204,7 @@ def wres(staff, *, recruitment=None, disciplinary=None, training=None, board=Non
 
 
 def wdes(staff, *, recruitment=None, disciplinary=None, board=None, staff_survey=None, include_bank: bool = False,
-         confidence: float = 0.95, min_total: int = 10) -> Result:
+         confidence: float = 0.95, min_size: int = 10) -> Result:
     """The whole WDES table: metrics 1, 2, 3, the Staff Survey metrics 4-9 and 10.
 
     Parameters
@@ -220,7 +220,7 @@ def wdes(staff, *, recruitment=None, disciplinary=None, board=None, staff_survey
         "Non-disabled": 7.0}}``: proportions or percentages (metric 9 is an
         engagement score out of 10).  A key such as "4a(i)" replaces the row
         of metric 4.
-    include_bank, confidence, min_total
+    include_bank, confidence, min_size
         As :func:`wres`.
 
     Returns
@@ -251,12 +251,12 @@ def wdes(staff, *, recruitment=None, disciplinary=None, board=None, staff_survey
     8      9       NaN    NaN     NaN      NaN  not provided
     9     10       NaN   4.87   -2.60    33.51     estimated
     """
-    options = dict(include_bank=include_bank, confidence=confidence, min_total=min_total)
+    options = dict(include_bank=include_bank, confidence=confidence, min_size=min_size)
     _inputs(staff, recruitment=recruitment, disciplinary=disciplinary, board=board)
     _workforce(staff, include_bank)
     rows = [_ladder_row("WDES", staff, include_bank, confidence)]
     rows.append(_rl_row(_WDES2, recruitment, lambda x: wdes_recruitment(x, confidence=confidence,
-                                                                        min_total=min_total), confidence))
+                                                                        min_size=min_size), confidence))
     rows.append(_rl_row(_WDES3, disciplinary, lambda x: wdes_capability(staff, x, **options), confidence))
     rows += _survey_rows("WDES", staff_survey, ["4", "5", "6", "7", "8", "9"])
     rows.append(_board_row(_BOARD["WDES"], board, lambda x: wdes_board(staff, x, include_bank=include_bank,
@@ -417,13 +417,13 @@ def _summary(standard: str, rows: list[dict], staff, options: dict) -> Result:
         confidence=options["confidence"],
         interval="Katz log (relative likelihoods); Wilson score (shares)",
         test="Wald z-test of log RL = 0",
-        min_size=options["min_total"],
+        min_size=options["min_size"],
         bank="included" if options["include_bank"] else "bank-only people left out",
         snapshots=tuple(snapshots),
         notes={
             "organisation": ", ".join(sorted(_people_table.loc[keep, "organisation"].dropna().astype(str).unique())),
             "relative likelihoods": f"non-adverse range {NON_ADVERSE[0]:.2f}-{NON_ADVERSE[1]:.2f}; unknowns left "
-                                    f"out; fewer than {options['min_total']} in a group is 'insufficient data'",
+                                    f"out; fewer than {options['min_size']} in a group is 'insufficient data'",
             "staff": "one row per person, latest snapshot; " + ("bank-only people included"
                                                                 if options["include_bank"]
                                                                 else "bank-only people left out"),

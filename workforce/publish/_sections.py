@@ -1,0 +1,267 @@
+"""The board pack, described as data: its parts, the tables each publishes and the charts drawn from them.
+
+Each :class:`Part` names the tables it publishes (each computed by one
+analysis from the organisation's loaded inputs, then made safe to publish)
+and the charts drawn from those published tables.  :mod:`workforce.publish._pack`
+runs the parts: it computes each result once (the WRES table takes indicator 1
+from the ladder that the ladder part computed), suppresses it, draws its charts
+and writes the files.  To add a finding to the pack, add a table and a chart
+here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from .. import analysis
+from .._result import Result
+from .._spec import Kind
+from ..disclosure import suppress
+from ..errors import WorkforceError
+
+__all__ = ["Context", "Table", "Chart", "Part", "PARTS", "COMPARISON", "publish"]
+
+
+@dataclass
+class Context:
+    """What one organisation's part of the pack is made from, and the results made so far (each made once).
+
+    Attributes
+    ----------
+    staff : StaffTable
+        The organisation's staff, every snapshot loaded.
+    benchmark : Benchmark or None
+        Its population benchmark (no representation part without one).
+    inputs : dict
+        Its other loaded inputs by kind (``recruitment``, ``disciplinary``,
+        ``training``, ``board``).
+    threshold : int
+        Counts from 1 to ``threshold - 1`` are suppressed.
+    """
+
+    staff: Any
+    benchmark: Any
+    inputs: dict[str, Any]
+    threshold: int
+    raw: dict[str, Result] = field(default_factory=dict)         # results as computed
+    published: dict[str, Result] = field(default_factory=dict)   # results as published (suppressed or checked)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Table:
+    """One published table: its name (the workbook sheet), how it is computed, and how it is made safe.
+
+    ``check`` makes a result that holds no counts safe from the published
+    results it depends on (see :func:`wres_checked`); without it the result
+    is suppressed (:func:`workforce.suppress`).
+    """
+
+    name: str
+    compute: Callable[[Context], Result]
+    check: Callable[[Result, Context], Result] | None = None
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One chart: its file name, the chart function of :mod:`workforce.charts`, the table drawn and options."""
+
+    name: str
+    function: str
+    table: str
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of the pack: a title, the tables it publishes and the charts drawn from them.
+
+    ``lead`` is the table whose method and benchmark the part's narrative
+    describes; ``needs`` says when the part is in the pack ("benchmark": a
+    population benchmark was given; "snapshots": two or more snapshots).
+    """
+
+    key: str
+    title: str
+    lead: str
+    tables: tuple[Table, ...]
+    charts: tuple[Chart, ...] = ()
+    needs: tuple[str, ...] = ()
+
+
+def publish(result: Result, context: Context, table: Table) -> Result:
+    """The result as it may be published: checked against its sources, or suppressed."""
+    if table.check is not None:
+        return table.check(result, context)
+    return suppress(result, threshold=context.threshold)
+
+
+def _source_suppressed(gaps: Result) -> bool:
+    """Whether a count behind indicator / metric 1 (All AfC staff at band 8a and above) is suppressed."""
+    t = gaps.table
+    rows = t[(t["staff_category"] == analysis.STAFF_CATEGORIES[2]) & (t["measure"] == "relative likelihood")
+             & (t["comparison"] == "8a and above")]
+    flags = [c for c in rows.columns if c.endswith("_suppressed")]
+    return bool(rows[flags].fillna(False).astype(bool).any(axis=None)) if len(rows) else False
+
+
+def wres_checked(gaps_table: str) -> Callable[[Result, Context], Result]:
+    """A WRES or WDES table made safe to publish.
+
+    It holds no counts of its own, only figures made from counts; indicator /
+    metric 1 is made from the counts of All AfC staff at band 8a and above,
+    which the published progression-gap table ``gaps_table`` holds: where one
+    of them is suppressed there, indicator 1's figures are blanked.
+    """
+
+    def check(result: Result, context: Context) -> Result:
+        number = "indicator" if result.kind is Kind.WRES else "metric"
+        standard = str(result.kind)
+        if _source_suppressed(context.published[gaps_table]):
+            table = result.table.copy()
+            one = table[number].astype(str) == "1"
+            for column in ("white", "bme", "non_disabled", "disabled", "value", "ci_low", "ci_high"):
+                if column in table:
+                    table[column] = pd.to_numeric(table[column], errors="coerce").mask(one)
+            table["figure"] = table["figure"].astype(object).mask(one, "suppressed (small counts in its source)")
+            note = (f"{standard} {number} 1 blanked: counts in its source (progression gaps, All AfC, 8a and above) "
+                    "were suppressed.")
+        else:
+            table = result.table
+            note = (f"{standard} table published as it is: it holds no counts; its source counts (progression "
+                    "gaps, All AfC, 8a and above) were checked and none was suppressed.")
+        context.notes.append(note)
+        return result.with_table(table, **{"disclosure control": note})
+
+    return check
+
+
+def _standard(make, characteristic: str, ladder: str, kinds: tuple[str, ...]):
+    def compute(context: Context) -> Result:
+        given = {k: v for k, v in context.inputs.items() if k in kinds}
+        return make(context.staff, ladder=context.raw[ladder], **given)
+
+    return compute
+
+
+def _has_estimate(result: Result) -> bool:
+    values = pd.to_numeric(result.table["value"], errors="coerce")
+    return bool(((result.table["unit"].astype(str) == "relative likelihood") & values.notna()).any())
+
+
+#: The parts of each organisation's section of the pack, in order.
+PARTS: tuple[Part, ...] = (
+    Part(
+        "representation", "Representation against the local population", lead="representation",
+        needs=("benchmark",),
+        tables=(
+            Table("representation", lambda c: analysis.representation(c.staff, c.benchmark)),
+            Table("representation_by_band", lambda c: analysis.representation(c.staff, c.benchmark,
+                                                                              by="band_group")),
+            Table("sex_ethnicity_by_band", lambda c: analysis.representation(
+                c.staff, c.benchmark, characteristic=("sex", "ethnicity"), by="band_group")),
+            Table("age_profile", lambda c: analysis.representation(c.staff, c.benchmark, characteristic="age_band")),
+        ),
+        charts=(
+            Chart("representation", "representation_chart", "representation"),
+            Chart("ratio_by_band_group", "ratio_chart", "representation_by_band"),
+            Chart("sex_ethnicity_by_band", "heatmap_chart", "sex_ethnicity_by_band"),
+            Chart("age_profile", "age_profile_chart", "age_profile"),
+        ),
+    ),
+    Part(
+        "ladder", "The pay ladder and progression gaps", lead="progression_gaps",
+        tables=(
+            Table("ladder", lambda c: analysis.ladder(c.staff)),
+            Table("progression_gaps", lambda c: analysis.progression_gaps(c.staff)),
+        ),
+        charts=(
+            Chart("ladder_non_clinical", "ladder_chart", "ladder", {"staff_category": "Non-clinical"}),
+            Chart("ladder_clinical", "ladder_chart", "ladder", {"staff_category": "Clinical"}),
+            Chart("progression_gaps", "likelihood_chart", "progression_gaps", {"drawable": True}),
+        ),
+    ),
+    Part(
+        "wres", "Workforce Race Equality Standard", lead="wres",
+        tables=(
+            Table("wres", _standard(analysis.wres, "ethnicity", "ladder",
+                                    ("recruitment", "disciplinary", "training", "board")),
+                  check=wres_checked("progression_gaps")),
+        ),
+        charts=(Chart("wres", "likelihood_chart", "wres", {"estimated": True}),),
+    ),
+    Part(
+        "wdes", "Workforce Disability Equality Standard", lead="wdes",
+        tables=(
+            Table("wdes_ladder", lambda c: analysis.ladder(c.staff, characteristic="disability")),
+            Table("wdes_progression_gaps", lambda c: analysis.progression_gaps(c.staff, characteristic="disability")),
+            Table("wdes", _standard(analysis.wdes, "disability", "wdes_ladder", ("recruitment", "disciplinary", "board")),
+                  check=wres_checked("wdes_progression_gaps")),
+        ),
+        charts=(Chart("wdes", "likelihood_chart", "wdes", {"estimated": True}),),
+    ),
+    Part(
+        "promotion", "Promotion, leaving and the Model Employer-style trajectory", lead="promotion",
+        needs=("snapshots",),
+        tables=(
+            Table("promotion", lambda c: analysis.promotion(c.staff)),
+            Table("promotion_by_band_group", lambda c: analysis.promotion(c.staff, by="grade_group")),
+            Table("model_employer", lambda c: analysis.model_employer(c.staff)),
+        ),
+        charts=(
+            Chart("promotion", "promotion_chart", "promotion"),
+            Chart("promotion_by_band_group", "promotion_chart", "promotion_by_band_group"),
+            Chart("trajectory", "trajectory_chart", "model_employer"),
+        ),
+    ),
+)
+
+#: The first part of a pack of several organisations: each against its own benchmark, in a funnel plot.
+COMPARISON = Part(
+    "comparison", "The organisations compared", lead="organisations",
+    tables=(Table("organisations", lambda c: analysis.icb_view(c.staff, c.benchmark)),),
+    charts=(Chart("funnel", "funnel_chart", "organisations"),),
+)
+
+
+def drawable(result: Result, chart: Chart) -> tuple[Result | None, str]:
+    """The result a chart draws, and a note: rows with suppressed counts left out; nothing when nothing can be drawn.
+
+    ``drawable``: a progression-gap chart cannot show rows whose counts are
+    suppressed; ``estimated``: a WRES or WDES chart needs one relative
+    likelihood that could be worked out.
+    """
+    if chart.options.get("estimated") and not _has_estimate(result):
+        standard = str(result.kind)
+        return None, (f"No {standard} relative likelihood could be worked out from the inputs given, so no "
+                      f"{standard} chart.")
+    if chart.options.get("drawable"):
+        table = result.table
+        flags = [c for c in table.columns if c.endswith("_suppressed")]
+        keep = ~table[flags].fillna(False).astype(bool).any(axis=1)
+        left_out = int((~keep).sum())
+        note = (f"{left_out} progression-gap rows with suppressed counts are in the table (shown as *) but not in "
+                "the chart.") if left_out else ""
+        if not keep.any():
+            return None, note
+        return result.with_table(table[keep].reset_index(drop=True)), note
+    return result, ""
+
+
+def chart_options(chart: Chart) -> dict[str, Any]:
+    """The options passed to the chart function (those of :func:`drawable` are the pack's own)."""
+    return {k: v for k, v in chart.options.items() if k not in ("drawable", "estimated")}
+
+
+def check_parts(parts: tuple[Part, ...]) -> None:
+    """Every chart draws a table of its part (a programming error otherwise)."""
+    for part in parts:
+        names = {t.name for t in part.tables}
+        for chart in part.charts:
+            if chart.table not in names:
+                raise WorkforceError(f"part {part.key!r}: chart {chart.name!r} draws {chart.table!r}, "
+                                     f"which is not one of its tables {sorted(names)}.")
