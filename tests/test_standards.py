@@ -74,3 +74,17 @@ def test_survey_figures_are_checked(soar):
         wres(soar, staff_survey={10: {"White": 0.3}})
     with pytest.raises(WorkforceError, match="proportions"):
         wres(soar, staff_survey={6: {"White": 130, "BME": 20}})
+
+
+def test_indicator_one_from_a_ladder_made_already_is_the_same_and_needs_the_right_ladder():
+    import workforce
+
+    staff = workforce.load_staff(workforce.sample_data("soar_valley_staff_in_post_2025-03-31.xlsx"))
+    made = workforce.ladder(staff)
+    with_ladder = workforce.wres(staff, ladder=made).table.iloc[0]
+    without = workforce.wres(staff).table.iloc[0]
+    assert with_ladder.equals(without)
+    with pytest.raises(workforce.WorkforceError, match="unsuppressed ladder of the same staff by disability"):
+        workforce.wdes(staff, ladder=made)
+    with pytest.raises(workforce.WorkforceError, match="unsuppressed"):
+        workforce.wres(staff, ladder=workforce.suppress(made))

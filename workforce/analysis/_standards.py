@@ -138,7 +138,8 @@ _GROUP_KEYS = {  # survey group names (lower case, hyphens as spaces) -> the adv
 
 
 def wres(staff, *, recruitment=None, disciplinary=None, training=None, board=None, staff_survey=None,
-         include_bank: bool = False, confidence: float = 0.95, min_size: int = 10) -> Result:
+         ladder: Result | None = None, include_bank: bool = False, confidence: float = 0.95,
+         min_size: int = 10) -> Result:
     """The whole WRES table: one row per indicator 1-9, as trusts lay out their report.
 
     Parameters
@@ -158,6 +159,11 @@ def wres(staff, *, recruitment=None, disciplinary=None, training=None, board=Non
         Indicators 5-8 from the NHS Staff Survey, as
         ``{5: {"White": 0.27, "BME": 0.29}, ...}``: proportions, or
         percentages if any figure of an indicator is above 1.
+    ladder : Result, optional
+        The ladder of these staff by ethnicity (:func:`workforce.ladder`),
+        when it is made already: indicator 1 is read from it, not worked out
+        again.  It must be the unsuppressed ladder, with the same
+        ``include_bank``.
     include_bank, confidence, min_size
         As the indicator functions.
 
@@ -192,7 +198,7 @@ def wres(staff, *, recruitment=None, disciplinary=None, training=None, board=Non
     options = dict(include_bank=include_bank, confidence=confidence, min_size=min_size)
     _inputs(staff, recruitment=recruitment, disciplinary=disciplinary, training=training, board=board)
     _workforce(staff, include_bank)  # one organisation
-    rows = [_ladder_row("WRES", staff, include_bank, confidence)]
+    rows = [_ladder_row("WRES", staff, ladder, include_bank, confidence)]
     rows.append(_rl_row(_WRES2, recruitment, lambda x: wres_recruitment(x, confidence=confidence,
                                                                         min_size=min_size), confidence))
     rows.append(_rl_row(_WRES3, disciplinary, lambda x: wres_disciplinary(staff, x, **options), confidence))
@@ -203,8 +209,8 @@ def wres(staff, *, recruitment=None, disciplinary=None, training=None, board=Non
     return _summary("WRES", rows, staff, options)
 
 
-def wdes(staff, *, recruitment=None, disciplinary=None, board=None, staff_survey=None, include_bank: bool = False,
-         confidence: float = 0.95, min_size: int = 10) -> Result:
+def wdes(staff, *, recruitment=None, disciplinary=None, board=None, staff_survey=None, ladder: Result | None = None,
+         include_bank: bool = False, confidence: float = 0.95, min_size: int = 10) -> Result:
     """The whole WDES table: metrics 1, 2, 3, the Staff Survey metrics 4-9 and 10.
 
     Parameters
@@ -220,6 +226,9 @@ def wdes(staff, *, recruitment=None, disciplinary=None, board=None, staff_survey
         "Non-disabled": 7.0}}``: proportions or percentages (metric 9 is an
         engagement score out of 10).  A key such as "4a(i)" replaces the row
         of metric 4.
+    ladder : Result, optional
+        The ladder of these staff by disability, when it is made already (as
+        for :func:`wres`).
     include_bank, confidence, min_size
         As :func:`wres`.
 
@@ -254,7 +263,7 @@ def wdes(staff, *, recruitment=None, disciplinary=None, board=None, staff_survey
     options = dict(include_bank=include_bank, confidence=confidence, min_size=min_size)
     _inputs(staff, recruitment=recruitment, disciplinary=disciplinary, board=board)
     _workforce(staff, include_bank)
-    rows = [_ladder_row("WDES", staff, include_bank, confidence)]
+    rows = [_ladder_row("WDES", staff, ladder, include_bank, confidence)]
     rows.append(_rl_row(_WDES2, recruitment, lambda x: wdes_recruitment(x, confidence=confidence,
                                                                         min_size=min_size), confidence))
     rows.append(_rl_row(_WDES3, disciplinary, lambda x: wdes_capability(staff, x, **options), confidence))
@@ -317,14 +326,21 @@ def _board_row(spec: _Indicator, given, compute) -> dict:
             "state": voting["state"], "note": " ".join(filter(None, [voting["note"], executive["note"]]))}
 
 
-def _ladder_row(standard: str, staff, include_bank: bool, confidence: float) -> dict:
+def _ladder_row(standard: str, staff, given: Result | None, include_bank: bool, confidence: float) -> dict:
     """Indicator / metric 1, summarised from the ladder: the compared group's share at band 8a and above."""
     label = "BME" if standard == "WRES" else "Disabled"
     direction = (f"{label} share at band 8a and above − {label} share of all AfC staff, percentage points: below 0 "
                  f"means {label} staff are a smaller part of the senior bands; by band, clinical / non-clinical and "
                  "medical grade in workforce.ladder(staff)")
-    table = ladder(staff, characteristic="ethnicity" if standard == "WRES" else "disability",
-                   include_bank=include_bank, confidence=confidence).table
+    characteristic = "ethnicity" if standard == "WRES" else "disability"
+    if given is None:
+        given = ladder(staff, characteristic=characteristic, include_bank=include_bank, confidence=confidence)
+    elif (given.kind is not Kind.LADDER or "disclosure threshold" in given.method
+          or given.method["characteristic"] != characteristic
+          or given.method["bank staff"] != ("included" if include_bank else "excluded")):
+        raise WorkforceError(f"ladder= must be the unsuppressed ladder of the same staff by {characteristic}, with "
+                             f"include_bank={include_bank}: workforce.ladder(staff, characteristic={characteristic!r}).")
+    table = given.table
     afc = table[(table["staff_category"] == "All AfC") & (table["rung_type"] == "cluster")]
     senior = afc[afc["rung"].isin(["8a-8b", "8c+"])]
     heads = senior.groupby("role")["headcount"].sum()
