@@ -183,26 +183,30 @@ _DEMO_INPUTS = (("recruitment", "2024-25"), ("disciplinary", "2024-25"), ("train
 
 
 def _pack(args: argparse.Namespace) -> int:
+    """``workforce report`` and ``workforce demo``: read the files, choose the benchmarks, write the pack."""
     from .errors import WorkforceError
 
-    if args.command == "report":
-        from . import _early_read
+    if args.command == "demo":
+        from . import sample_data
 
-        _early_read.start([*args.previous, *args.files])   # parse while the rest of the package is imported
+        snaps = [str(sample_data(f"soar_valley_staff_in_post_{y}-03-31.xlsx")) for y in (2023, 2024, 2025)]
+        args.files, args.previous, args.area, args.icb, args.trust = snaps[-1:], snaps[:-1], "Leicester", None, []
+        args.service, args.threshold = None, 8
+        for kind, year in _DEMO_INPUTS:
+            setattr(args, kind, [str(sample_data(f"soar_valley_{kind}_{year}.xlsx"))])
+    from . import _early_read
+
+    _early_read.start([*args.previous, *args.files])   # parse while the rest of the package is imported
     try:
-        from .publish import build_pack
+        from .publish import fast_start, warm_up
 
-        if args.command == "demo":
-            from . import sample_data
-
-            snaps = [sample_data(f"soar_valley_staff_in_post_{y}-03-31.xlsx") for y in (2023, 2024, 2025)]
-            index = build_pack(snaps[-1:], out=args.out, area="Leicester", previous=snaps[:-1],
-                               **{kind: sample_data(f"soar_valley_{kind}_{year}.xlsx") for kind, year in _DEMO_INPUTS})
-        else:
-            index = build_pack(args.files, out=args.out, area=args.area, icb=args.icb, trusts=args.trust,
-                               previous=args.previous, recruitment=args.recruitment, disciplinary=args.disciplinary,
-                               training=args.training, board=args.board, service=args.service,
-                               threshold=args.threshold)
+        areas = [args.area or args.icb] if (args.area or args.icb) else [t.partition("=")[2] or t for t in args.trust]
+        renderer = fast_start(lambda: warm_up(areas))   # imports and census tables read while the files are parsed
+        try:
+            index = _write_pack(args, renderer)
+        except BaseException:
+            renderer.cancel()
+            raise
     except WorkforceError as exc:
         print(f"Cannot make the board pack.\n{exc}", file=sys.stderr)
         return EXIT_UNUSABLE
@@ -211,6 +215,99 @@ def _pack(args: argparse.Namespace) -> int:
         return EXIT_UNUSABLE
     print(f"Board pack written: {index}")
     return EXIT_VALID
+
+
+_INPUT_KINDS = ("recruitment", "disciplinary", "training", "board")
+
+
+def _write_pack(args: argparse.Namespace, renderer):
+    from pathlib import Path
+
+    from . import load
+    from .errors import WorkforceError
+    from .publish import build_pack
+
+    given = [("staff", f) for f in args.files] + [("previous", f) for f in args.previous]
+    given += [(kind, item if Path(item).is_file() else item.partition("=")[2] or item)
+              for kind in _INPUT_KINDS for item in getattr(args, kind)]
+    given += [("service", args.service)] if args.service else []
+    for _, path in given:
+        if not Path(path).is_file():
+            raise WorkforceError(f"no such file: {path}")
+    if args.threshold < 1:
+        raise WorkforceError(f"--threshold must be at least 1, not {args.threshold}.")
+    staff = load.load_staff([*args.previous, *args.files], service=args.service)
+    organisations = sorted(staff.people["organisation"].dropna().astype(str).unique())
+    benchmarks, notes = _benchmarks(organisations, area=args.area, icb=args.icb, trusts=args.trust)
+    loaders = {"recruitment": lambda p: load.load_recruitment(p, like=staff),
+               "disciplinary": lambda p: load.load_disciplinary(p, like=staff),
+               "training": lambda p: load.load_training(p, like=staff), "board": load.load_board}
+    inputs: dict[str, dict] = {}
+    for kind in _INPUT_KINDS:
+        for org, path in _pairs(getattr(args, kind), organisations, f"{kind} file").items():
+            inputs.setdefault(org, {})[kind] = loaders[kind](path)
+    options = {"area": args.area, "icb": args.icb, "trusts": list(args.trust), "threshold": args.threshold,
+               "service": args.service, "previous": list(args.previous),
+               **{kind: list(getattr(args, kind)) for kind in _INPUT_KINDS}}
+    return build_pack(staff, out=args.out, benchmarks=benchmarks, inputs=inputs, threshold=args.threshold,
+                      notes=notes, renderer=renderer, record={"inputs": given, "options": options})
+
+
+def _pairs(items, organisations: list[str], what: str) -> dict[str, str]:
+    """``[ORG=]VALUE`` items as {organisation: value}; a bare value needs exactly one organisation."""
+    from pathlib import Path
+
+    from .errors import WorkforceError
+
+    out: dict[str, str] = {}
+    lower = {o.lower(): o for o in organisations}
+    for item in items:
+        org, sep, value = str(item).partition("=")
+        if not sep or Path(str(item)).is_file():   # a bare value (a file name may hold "=")
+            org, sep, value = "", "", str(item)
+            if len(organisations) != 1:
+                value_word = "FILE" if what.endswith("file") else "CODE"
+                raise WorkforceError(f"the staff files hold {len(organisations)} organisations, so give each "
+                                     f"{what} as ORGANISATION={value_word}; the organisations are "
+                                     f"{organisations}.")
+            org = organisations[0]
+        name = lower.get(org.strip().lower())
+        if name is None:
+            raise WorkforceError(f"{what} {item!r}: no staff for the organisation {org.strip()!r}; "
+                                 f"the organisations are {organisations}.")
+        if name in out:
+            raise WorkforceError(f"two {what}s given for {name}.")
+        out[name] = value.strip()
+    return out
+
+
+def _benchmarks(organisations: list[str], *, area=None, icb=None, trusts=()) -> tuple[dict, list[str]]:
+    """Organisation -> population benchmark, from --area, --icb or --trust, and notes on how each was chosen."""
+    from .errors import WorkforceError
+    from .populations import population, trust_population
+
+    given = [name for name, value in (("--area", area), ("--icb", icb), ("--trust", trusts)) if value]
+    if len(given) > 1:
+        raise WorkforceError(f"give one of --area, --icb and --trust, not {' and '.join(given)}.")
+    if area or icb:
+        benchmark = population(area or icb)
+        area_type = (benchmark.area_type if hasattr(benchmark, "area_type")
+                     else benchmark.attrs.get("benchmark", {}).get("area_type"))
+        if icb and area_type not in (None, "ICB"):
+            raise WorkforceError(f"--icb {icb!r} is not an ICB; see workforce.list_areas('ICB') for the ICBs, "
+                                 "or use --area for any other area.")
+        return {org: benchmark for org in organisations}, []
+    if not trusts:
+        return {}, []
+    codes = _pairs(trusts, organisations, "trust code")
+    missing = [o for o in organisations if o not in codes]
+    if missing:
+        raise WorkforceError(f"no trust code for {missing}: give one ORGANISATION=CODE per organisation.")
+    out, notes = {}, []
+    for org, code in codes.items():
+        out[org], note = trust_population(code)
+        notes += [note] if note else []
+    return out, notes
 
 
 def _print_report(args: argparse.Namespace, report, loaded: list, kinds: dict, lines: list[str]) -> None:

@@ -5,6 +5,7 @@ combinations, and the user's own population tables.
 from ._areas import AREA_TYPES, Trust, catchment_shares, trusts
 from ._census import POPULATION_COLUMNS, list_areas, population
 from ._levels import LEVELS
+from ._trusts import trust_population
 
 __all__ = ["population", "list_areas", "POPULATION_COLUMNS", "LEVELS", "AREA_TYPES", "Trust", "trusts",
-           "catchment_shares"]
+           "catchment_shares", "trust_population"]

@@ -1,7 +1,9 @@
-"""Publishing: the board pack (page, chart files, workbook, manifest).
+"""Publishing: the board pack (page, chart files, workbook, manifest), made from declared parts.
 
 Names are imported on first use: the chart worker processes run
-``python -m workforce.publish._render``, which must not load pandas or Altair.
+``python -m workforce.publish._render``, which must not load pandas or Altair,
+and ``workforce report`` starts its speed machinery (:func:`fast_start`)
+before anything heavy is imported.
 """
 
 from __future__ import annotations
@@ -9,13 +11,17 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING
 
-__all__ = ["build_pack", "PACK_KIND"]
+_WHERE = {"build_pack": "._pack", "PACK_KIND": "._pack", "INPUT_KINDS": "._pack",
+          "ChartRenderer": "._render", "InProcess": "._render", "Renderer": "._render", "fast_start": "._render",
+          "warm_up": "._render"}
+__all__ = list(_WHERE)
 
 if TYPE_CHECKING:
-    from ._pack import PACK_KIND, build_pack
+    from ._pack import INPUT_KINDS, PACK_KIND, build_pack
+    from ._render import ChartRenderer, InProcess, Renderer, fast_start, warm_up
 
 
 def __getattr__(name: str):
-    if name in __all__:
-        return getattr(import_module("._pack", __name__), name)
+    if name in _WHERE:
+        return getattr(import_module(_WHERE[name], __name__), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

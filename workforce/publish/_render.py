@@ -1,9 +1,15 @@
-"""Rendering charts to SVG and PNG, and the Vega script bundle, for the board pack.
+"""Rendering charts to SVG and PNG, the Vega script bundle, and the board pack's speed machinery.
+
+:func:`workforce.publish.build_pack` is given a :class:`ChartRenderer`: by
+default :class:`InProcess`, which draws each chart when it is drawn, or the
+worker processes of :class:`Renderer`, which render beside the main work.
+:func:`fast_start` is the one interface to the speed machinery that
+``workforce report`` uses in a new process: imports and the benchmark's census
+tables read on a thread while the exports are parsed (the parse itself is
+started by :mod:`workforce._early_read`), then the two chart workers.
 
 Kept apart from :mod:`workforce.publish._pack` so that the worker processes can
-import it without pandas or Altair: the pack renders its charts in two worker
-processes (:class:`Renderer`) while the main one computes the other findings
-and writes the tables.
+import it without pandas or Altair.
 """
 
 from __future__ import annotations
@@ -11,10 +17,12 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Protocol
 
-__all__ = ["FONT", "Renderer", "render_png", "render_svg", "vega_bundle"]
+__all__ = ["FONT", "ChartRenderer", "InProcess", "Renderer", "fast_start", "warm_up", "render_png",
+           "render_svg", "vega_bundle"]
 
 #: The font the SVG and PNG files are drawn in: Liberation Sans (metric-compatible
 #: with Arial), of which vl-convert carries its own copy, so that the files look
@@ -97,6 +105,84 @@ def vega_bundle() -> str:
     except OSError:
         pass
     return bundle
+
+
+# ---------------------------------------------------------------- renderers
+
+
+class ChartRenderer(Protocol):
+    """What the board pack needs of a renderer: each chart submitted as drawn, then all of them finished."""
+
+    def submit(self, folder: Path, name: str, spec: dict) -> None:
+        """Render ``spec`` to ``folder/name.svg`` and ``folder/name.png`` (now or later)."""
+
+    def finish(self) -> None:
+        """Wait for every chart submitted; raise if one could not be rendered."""
+
+    def cancel(self) -> None:
+        """Stop: the folder is about to be removed."""
+
+
+class InProcess:
+    """Renders each chart in this process when it is submitted (SVG, then the PNG from it)."""
+
+    def submit(self, folder: Path, name: str, spec: dict) -> None:
+        try:
+            render_svg(folder, name, spec)
+            render_png(folder, name)
+        except Exception as exc:
+            from ..errors import WorkforceError
+
+            raise WorkforceError(f"a chart could not be rendered to SVG and PNG ({name}: {exc}).") from exc
+
+    def finish(self) -> None:
+        pass
+
+    def cancel(self) -> None:
+        pass
+
+
+def fast_start(first: Callable[[], object] | None = None) -> Renderer:
+    """The board pack's speed machinery in a new process: a :class:`Renderer` whose workers start after ``warm_up``.
+
+    ``first`` (:func:`warm_up`: importing what the findings, charts and
+    workbook need, and reading the benchmark's census tables, about a second
+    in a new process) runs on a thread at once, while the exports are parsed; the two chart
+    workers start when it is done (until then both cores are busy parsing and
+    importing).  Give the renderer to :func:`workforce.publish.build_pack`.
+    """
+    if first is None:
+        return Renderer()
+    from concurrent.futures import Future
+
+    done: Future = Future()
+
+    def run() -> None:
+        try:
+            done.set_result(first())
+        except BaseException as exc:  # reported where it matters, when the work itself runs
+            done.set_exception(exc)
+
+    threading.Thread(target=run, name="warm up", daemon=True).start()
+    return Renderer(start_after=done.result)
+
+
+def warm_up(areas: Sequence[str] = ()) -> None:
+    """Import what the board pack needs, and read the census tables behind ``areas``, ahead of time."""
+    import pandas as pd
+    import pandera.pandas as pa
+
+    from . import _pack  # noqa: F401  (the analyses, disclosure control, charts and Altair)
+
+    # pandera imports its checks on the first validation (a fifth of a second): do it now
+    pa.DataFrameSchema({"n": pa.Column(int, pa.Check.ge(0))}).validate(pd.DataFrame({"n": [1]}))
+    from ..populations import trust_population
+
+    for area in areas:
+        try:
+            trust_population(area)
+        except Exception:  # noqa: S112 - reported when the benchmarks are made, after the export is read
+            continue
 
 
 # ---------------------------------------------------------------- the worker processes
