@@ -246,7 +246,7 @@ def _benchmarks(organisations: list[str], *, area=None, icb=None, trusts=()) -> 
         raise WorkforceError(f"give one of --area, --icb and --trust, not {' and '.join(given)}.")
     if area or icb:
         benchmark = population(area or icb)
-        if icb and benchmark.attrs.get("benchmark", {}).get("area_type") not in (None, "ICB"):
+        if icb and benchmark.area_type != "ICB":
             raise WorkforceError(f"--icb {icb!r} is not an ICB; see workforce.list_areas('ICB') for the ICBs, "
                                  "or use --area for any other area.")
         return {org: benchmark for org in organisations}, []
@@ -567,7 +567,7 @@ def _build(bundle, renderer, *, files, previous, others, inputs, out, area, icb,
                     f"Workforce diversity board pack: {', '.join(organisations)}", footer)
         steps.step("index.html written")
 
-        by_org = {org: b.attrs.get("benchmark") for org, b in benchmarks.items()}
+        by_org = {org: b.provenance() for org, b in benchmarks.items()}
         distinct = {id(b) for b in benchmarks.values()}
         benchmark = (None if not by_org else next(iter(by_org.values())) if len(distinct) == 1
                      else {"by organisation": by_org})
