@@ -10,6 +10,7 @@ from scipy.stats import binomtest
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportion_confint
 
+import workforce
 from workforce import Benchmark, WorkforceError
 from workforce.analysis._representation import REPRESENTATION_COLUMNS, icb_view, representation
 
@@ -178,8 +179,20 @@ def test_a_dataframe_is_refused_with_the_way_to_make_a_benchmark():
         representation(people, POP.table)
     with pytest.raises(WorkforceError, match=r"the benchmark of 'Trust A' is a DataFrame"):
         icb_view(people, {"Trust A": POP.table})
+    with pytest.raises(WorkforceError, match="looks like a benchmark's .table: pass the benchmark itself"):
+        representation(people, POP.table)
     with pytest.raises(WorkforceError, match="must be a Benchmark from workforce.population"):
         representation(people, "Leicester")
+
+
+def test_the_users_own_population_table_is_read_by_population():
+    people = make_people({"White": 60, "Asian": 40})
+    own = workforce.population(pd.DataFrame({"area": "Testshire", "group": ["White", "BME"], "count": [700, 300]}))
+    result = representation(people, own, level="wres")
+    t = result.table.set_index("group")
+    assert t.loc["BME", "population_share"] == pytest.approx(0.3)
+    assert result.benchmark["area"] == "Testshire" and result.benchmark["area_type"] == "user table"
+    assert (result.table["benchmark"] == "Testshire").all()
 
 
 def test_the_result_holds_the_benchmark_provenance():

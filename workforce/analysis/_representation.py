@@ -371,10 +371,12 @@ def _checked(population: object, what: str = "population") -> Benchmark:
     if isinstance(population, Benchmark):
         return population
     if isinstance(population, pd.DataFrame):
+        table = ("; it looks like a benchmark's .table: pass the benchmark itself"
+                 if {"level", "group", "share"} <= set(population.columns) else "")
         raise WorkforceError(
             f"{what} is a DataFrame; it must be a Benchmark from workforce.population(...): an area such as "
             f"workforce.population('Leicester'), or your own population table (columns area, group, count) "
-            f"read with workforce.population(table_or_path)."
+            f"read with workforce.population(table_or_path){table}."
         )
     raise WorkforceError(f"{what} must be a Benchmark from workforce.population(...), not "
                          f"{type(population).__name__}.")
