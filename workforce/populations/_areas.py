@@ -442,9 +442,8 @@ def list_areas(kind: AreaType | None = None, *, boundaries: Boundaries = "2023")
 
     Parameters
     ----------
-    kind : str, optional
-        One of "local authority", "ICB", "NHS region", "trust catchment",
-        "England", "England and Wales"; all kinds when omitted (trust
+    kind : {"local authority", "ICB", "NHS region", "trust catchment", "England", "England and Wales"}, optional
+        The kind of area (``AREA_TYPES``); all kinds when omitted (trust
         catchments only where their data are shipped).
     boundaries : {"2023", "2021"}
         Which ICBs (April 2024 or July 2022) to list.  Local authorities of
