@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import workforce.analysis._model_employer as module
-from workforce import WorkforceError, sample_data
+from workforce import Benchmark, WorkforceError, sample_data
 from workforce._spec import Kind
 from workforce.analysis._model_employer import MODEL_EMPLOYER_BANDS, MODEL_EMPLOYER_COLUMNS, model_employer
 from workforce.load._staff import load_staff
@@ -107,13 +107,17 @@ def test_a_band_already_above_target_is_held_not_lowered():
 
 
 def test_population_target():
-    population = pd.DataFrame({"area": "Testshire", "level": ["wres", "wres", "sex", "sex"],
-                               "group": ["White", "BME", "Female", "Male"], "share": [0.6, 0.4, 0.5, 0.5]})
+    table = pd.DataFrame({"area": "Testshire", "area_type": "local authority", "ages": "16-64",
+                          "level": ["wres", "wres", "sex", "sex"], "group": ["White", "BME", "Female", "Male"],
+                          "count": [600.0, 400.0, 500.0, 500.0], "share": [0.6, 0.4, 0.5, 0.5], "method": "made up"})
+    population = Benchmark(table, area="Testshire", area_type="local authority", ages="16-64")
     result = model_employer(ONE_SNAPSHOT, target=population, leaver_rate=0.1)
     assert result.table["target_share"].iloc[0] == pytest.approx(0.4)
     assert "Testshire" in result.table["target"].iloc[0]
     with pytest.raises(WorkforceError, match="population"):
         model_employer(ONE_SNAPSHOT, target=population, characteristic="disability", leaver_rate=0.1)
+    with pytest.raises(WorkforceError, match="a population target is a Benchmark from workforce.population"):
+        model_employer(ONE_SNAPSHOT, target=table, leaver_rate=0.1)
 
 
 def test_observed_leaver_rate_from_two_snapshots():

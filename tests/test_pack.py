@@ -455,7 +455,7 @@ def test_trust_without_shipped_catchment_falls_back_to_its_icb():
     benchmark, note = _pack._trust_benchmark("RWE")
     trust = trusts()["RWE"]
     assert note is not None and trust.icb_name in note and "licence" in note
-    assert benchmark.attrs["benchmark"]["area"] == workforce.population(trust.icb_ods).attrs["benchmark"]["area"]
+    assert benchmark.provenance()["area"] == workforce.population(trust.icb_ods).provenance()["area"]
 
 
 def test_icb_option_must_name_an_icb():

@@ -15,11 +15,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workforce import PopulationError
+from workforce import Benchmark, PopulationError
 from workforce._resources import resource_path
 from workforce.codes._demographics import AGE_BANDS
 from workforce.codes._ethnicity import CENSUS5_DTYPE, CENSUS19_DTYPE
-from workforce.populations import _areas
+from workforce.populations import BenchmarkArea, _areas
 from workforce.populations._areas import list_areas, read_data
 from workforce.populations._census import (
     POPULATION_COLUMNS,
@@ -35,11 +35,13 @@ LEICESTER, RUTLAND = "E06000016", "E06000017"
 LEICESTERSHIRE = ["E07000129", "E07000130", "E07000131", "E07000132", "E07000133", "E07000134", "E07000135"]
 
 
-def shares(frame: pd.DataFrame, level: str) -> pd.Series:
+def shares(benchmark: Benchmark, level: str) -> pd.Series:
+    frame = benchmark.table
     return frame[frame["level"] == level].set_index("group")["share"]
 
 
-def counts(frame: pd.DataFrame, level: str) -> pd.Series:
+def counts(benchmark: Benchmark, level: str) -> pd.Series:
+    frame = benchmark.table
     return frame[frame["level"] == level].set_index("group")["count"]
 
 
@@ -84,8 +86,8 @@ def test_nhs5_moves_chinese_to_other(categories):
 
 def test_columns_levels_and_groups_are_fixed():
     pop = population("Leicester")
-    assert list(pop.columns) == POPULATION_COLUMNS
-    assert list(pop["level"].unique()) == ["census19", "census5", "nhs5", "wres", "sex", "age_band"]
+    assert list(pop.table.columns) == POPULATION_COLUMNS
+    assert list(pop.table["level"].unique()) == ["census19", "census5", "nhs5", "wres", "sex", "age_band"]
     assert counts(pop, "census19").index.tolist() == list(CENSUS19_DTYPE.categories)
     assert counts(pop, "census5").index.tolist() == list(CENSUS5_DTYPE.categories)
     assert counts(pop, "nhs5").index.tolist() == ["White", "Mixed", "Asian", "Black", "Other"]
@@ -93,10 +95,10 @@ def test_columns_levels_and_groups_are_fixed():
     assert counts(pop, "sex").index.tolist() == ["Female", "Male"]
     assert counts(pop, "age_band").index.tolist() == ["16-24", "25-34", "35-44", "45-54", "55-64"]
     assert counts(population("Leicester", ages="all"), "age_band").index.tolist() == list(AGE_BANDS)
-    assert pop["count"].dtype == "float64" and pop["share"].dtype == "float64"
-    assert set(pop["ages"]) == {"16-64"} and set(pop["area"]) == {"Leicester (E06000016)"}
-    assert set(pop["area_type"]) == {"local authority"}
-    info = pop.attrs["benchmark"]
+    assert pop.table["count"].dtype == "float64" and pop.table["share"].dtype == "float64"
+    assert set(pop.table["ages"]) == {"16-64"} and set(pop.table["area"]) == {"Leicester (E06000016)"}
+    assert set(pop.table["area_type"]) == {"local authority"}
+    info = pop.provenance()
     assert set(info) >= {"areas", "ages", "method", "sources", "caveats"}
     assert info["areas"] == [{"code": LEICESTER, "name": "Leicester", "type": "local authority", "weight": 1.0}]
     assert any("indirect standardisation" in c for c in info["caveats"])
@@ -111,17 +113,17 @@ AREAS = ["Leicester", "Rutland", "Isles of Scilly", "City of London", "Cardiff",
 @pytest.mark.parametrize("area", AREAS, ids=str)
 def test_every_level_sums_to_one(area, ages):
     pop = population(area, ages=ages)
-    sums = pop.groupby("level")["share"].sum()
+    sums = pop.table.groupby("level")["share"].sum()
     assert np.allclose(sums, 1.0)
-    assert (pop["share"] >= 0).all() and (pop["count"] >= 0).all()
-    for level, rows in pop.groupby("level"):
+    assert (pop.table["share"] >= 0).all() and (pop.table["count"] >= 0).all()
+    for level, rows in pop.table.groupby("level"):
         assert np.allclose(rows["share"], rows["count"] / rows["count"].sum())
 
 
 @pytest.mark.parametrize("kind", ["ICB", "NHS region"])
 def test_every_icb_and_region_sums_to_one(kind):
     for code in list_areas(kind)["code"]:
-        assert np.allclose(population(code).groupby("level")["share"].sum(), 1.0)
+        assert np.allclose(population(code).table.groupby("level")["share"].sum(), 1.0)
 
 
 # ---------------------------------------------------------------- local authorities
@@ -130,20 +132,20 @@ def test_every_icb_and_region_sums_to_one(kind):
 def test_local_authority_by_code_name_and_spelling():
     by_code = population(LEICESTER)
     for spelling in ("Leicester", "LEICESTER", "  leicester ", "e06000016"):
-        pd.testing.assert_frame_equal(population(spelling), by_code)
+        pd.testing.assert_frame_equal(population(spelling).table, by_code.table)
     bristol = population("Bristol", ages="all")
-    pd.testing.assert_frame_equal(bristol, population("Bristol, City of", ages="all"))
-    assert bristol["area"].iloc[0] == "Bristol, City of (E06000023)"
-    assert population("St Helens")["area"].iloc[0] == population("St. Helens")["area"].iloc[0]
+    pd.testing.assert_frame_equal(bristol.table, population("Bristol, City of", ages="all").table)
+    assert bristol.table["area"].iloc[0] == "Bristol, City of (E06000023)"
+    assert population("St Helens").table["area"].iloc[0] == population("St. Helens").table["area"].iloc[0]
 
 
 def test_2023_and_2021_local_authorities(lad23):
     cumberland = population("E06000063", ages="all")  # 2023: Allerdale + Carlisle + Copeland
-    assert cumberland["area"].iloc[0] == "Cumberland (E06000063)"
+    assert cumberland.table["area"].iloc[0] == "Cumberland (E06000063)"
     parts = sum(counts(population(code, ages="all"), "census19") for code in ("E07000026", "E07000028", "E07000029"))
     pd.testing.assert_series_equal(counts(cumberland, "census19"), parts)
     assert counts(cumberland, "census19").sum() == lad23.loc["E06000063", "sum_19_categories"] == 273_254
-    assert population("Allerdale")["area"].iloc[0] == "Allerdale (E07000026)"  # a 2021 district is still found
+    assert population("Allerdale").table["area"].iloc[0] == "Allerdale (E07000026)"  # a 2021 district is still found
 
 
 def test_unknown_area_suggests_the_closest_names():
@@ -172,9 +174,9 @@ def test_icb_by_ons_code_ods_code_or_name():
     for spelling in ("E54000015", "qk1", "NHS Leicester, Leicestershire and Rutland Integrated Care Board",
                      "Leicester, Leicestershire and Rutland ICB", "NHS Leicester, Leicestershire & Rutland",
                      "Leicester Leicestershire and Rutland"):
-        pd.testing.assert_frame_equal(population(spelling), expected)
-    assert expected["area_type"].iloc[0] == "ICB"
-    assert expected.attrs["benchmark"]["areas"][0]["ods_code"] == "QK1"
+        pd.testing.assert_frame_equal(population(spelling).table, expected.table)
+    assert expected.table["area_type"].iloc[0] == "ICB"
+    assert expected.provenance()["areas"][0]["ods_code"] == "QK1"
 
 
 @pytest.mark.parametrize("ages", ["all", "16-64"])
@@ -207,27 +209,27 @@ def test_split_local_authority_is_divided_by_population(lad23):
 def test_region_by_code_or_name_is_the_sum_of_its_icbs():
     midlands = population("Midlands", ages="all")
     for spelling in ("E40000011", "Y60", "NHS England Midlands"):
-        pd.testing.assert_frame_equal(population(spelling, ages="all"), midlands)
+        pd.testing.assert_frame_equal(population(spelling, ages="all").table, midlands.table)
     regions = read_data("lookup_sicbl22_icb22_nhser22_en.csv.gz")
     icbs = regions.loc[regions["NHSER22NM"] == "Midlands", "ICB22CDH"].unique()
     assert len(icbs) == 11
     total = sum(counts(population(ods, ages="all"), "census19") for ods in icbs)
     assert np.allclose(counts(midlands, "census19"), total)
-    assert midlands["area_type"].iloc[0] == "NHS region"
+    assert midlands.table["area_type"].iloc[0] == "NHS region"
 
 
 def test_a_bare_name_shared_by_an_icb_and_a_local_authority_means_the_local_authority():
-    assert population("Somerset")["area_type"].iloc[0] == "local authority"
-    assert population("NHS Somerset")["area_type"].iloc[0] == "ICB"
-    assert population("Dorset ICB")["area_type"].iloc[0] == "ICB"
+    assert population("Somerset").table["area_type"].iloc[0] == "local authority"
+    assert population("NHS Somerset").table["area_type"].iloc[0] == "ICB"
+    assert population("Dorset ICB").table["area_type"].iloc[0] == "ICB"
 
 
 def test_2021_boundaries_use_the_july_2022_icbs():
     old = population("Surrey Heartlands", boundaries="2021")
-    assert old["area"].iloc[0] == "NHS Surrey Heartlands Integrated Care Board (E54000052)"
+    assert old.table["area"].iloc[0] == "NHS Surrey Heartlands Integrated Care Board (E54000052)"
     new = population("E54000052")  # the 2022 code is still found under 2023 boundaries, as today's ICB
-    assert new["area"].iloc[0] == "NHS Surrey Heartlands Integrated Care Board (E54000063)"
-    assert np.allclose(population("QK1", boundaries="2021")["share"], population("QK1")["share"])
+    assert new.table["area"].iloc[0] == "NHS Surrey Heartlands Integrated Care Board (E54000063)"
+    assert np.allclose(population("QK1", boundaries="2021").table["share"], population("QK1").table["share"])
 
 
 def test_list_areas():
@@ -248,11 +250,11 @@ def test_list_areas():
 def test_fifty_fifty_combination_is_the_mean_of_the_shares():
     a, b = population("Leicester", ages="all"), population("Rutland", ages="all")
     mix = population({"Leicester": 1, "Rutland": 1}, ages="all")
-    assert np.allclose(mix["share"], (a["share"].to_numpy() + b["share"].to_numpy()) / 2)
-    assert mix["area"].iloc[0] == "50% Leicester (E06000016) + 50% Rutland (E06000017)"
-    assert mix["area_type"].iloc[0] == "combination"
-    assert [x["weight"] for x in mix.attrs["benchmark"]["areas"]] == [0.5, 0.5]
-    pd.testing.assert_frame_equal(population({"Leicester": 3, "Rutland": 3}, ages="all"), mix)
+    assert np.allclose(mix.table["share"], (a.table["share"].to_numpy() + b.table["share"].to_numpy()) / 2)
+    assert mix.table["area"].iloc[0] == "50% Leicester (E06000016) + 50% Rutland (E06000017)"
+    assert mix.table["area_type"].iloc[0] == "combination"
+    assert [x["weight"] for x in mix.provenance()["areas"]] == [0.5, 0.5]
+    pd.testing.assert_frame_equal(population({"Leicester": 3, "Rutland": 3}, ages="all").table, mix.table)
 
 
 def test_weighted_combination_by_hand():
@@ -261,13 +263,14 @@ def test_weighted_combination_by_hand():
     b = shares(population("Tower Hamlets"), "census19")[INDIAN]
     mix = population({"Leicester": 1, "Tower Hamlets": 3})
     assert shares(mix, "census19")[INDIAN] == pytest.approx(0.25 * a + 0.75 * b)
-    assert "weighted combination" in mix["method"].iloc[0]
+    assert "weighted combination" in mix.table["method"].iloc[0]
 
 
 def test_combination_of_an_icb_and_a_local_authority():
     mix = population({"QK1": 0.8, "Coventry": 0.2})
-    expected = 0.8 * population("QK1")["share"].to_numpy() + 0.2 * population("Coventry")["share"].to_numpy()
-    assert np.allclose(mix["share"], expected)
+    expected = (0.8 * population("QK1").table["share"].to_numpy()
+                + 0.2 * population("Coventry").table["share"].to_numpy())
+    assert np.allclose(mix.table["share"], expected)
 
 
 @pytest.mark.parametrize("weights, message", [
@@ -292,8 +295,8 @@ def test_working_age_total_is_the_census_16_to_64_total(lad23):
         assert counts(pop, level).sum() == pytest.approx(total)
     assert counts(pop, "sex").to_dict() == {"Female": lad23.loc[LEICESTER, "ts009_female_16_64"],
                                             "Male": lad23.loc[LEICESTER, "ts009_male_16_64"]}
-    assert set(pop.loc[pop["level"] == "census19", "method"]) == {"indirect standardisation to 16-64"}
-    assert set(pop.loc[pop["level"] == "sex", "method"]) == {"census count"}
+    assert set(pop.table.loc[pop.table["level"] == "census19", "method"]) == {"indirect standardisation to 16-64"}
+    assert set(pop.table.loc[pop.table["level"] == "sex", "method"]) == {"census count"}
 
 
 def test_working_age_is_more_diverse_in_leicester_as_the_national_table_implies():
@@ -344,7 +347,7 @@ def test_age_bands_follow_the_national_structure(lad23):
     everyone = population("Leicester", ages="all")
     assert counts(everyone, "age_band")["65+"] == pytest.approx(
         lad23.loc[LEICESTER, "ts009_all_usual_residents"] * sex.loc[14:].sum() / sex.sum())
-    assert any("national age mix" in c for c in pop.attrs["benchmark"]["caveats"])
+    assert any("national age mix" in c for c in pop.provenance()["caveats"])
 
 
 # ---------------------------------------------------------------- trust catchments
@@ -362,13 +365,13 @@ def test_trust_catchment_weights_local_authorities(monkeypatch):
                             "share_of_trust_catchment": [0.6, 0.3, 0.1]})
     monkeypatch.setattr(_areas, "catchment_shares", lambda: made_up)
     pop = population("RWE")
-    expected = sum(w * population(code)["share"].to_numpy() for code, w in ((LEICESTER, 0.6), ("E07000129", 0.3),
-                                                                            (RUTLAND, 0.1)))
-    assert np.allclose(pop["share"], expected)
-    assert np.allclose(pop.groupby("level")["share"].sum(), 1.0)
-    assert pop["area"].iloc[0] == "University Hospitals of Leicester NHS Trust catchment (RWE)"
-    assert pop["area_type"].iloc[0] == "trust catchment"
-    assert pop["method"].iloc[0] == "catchment-weighted; indirect standardisation to 16-64"
+    expected = sum(w * population(code).table["share"].to_numpy()
+                   for code, w in ((LEICESTER, 0.6), ("E07000129", 0.3), (RUTLAND, 0.1)))
+    assert np.allclose(pop.table["share"], expected)
+    assert np.allclose(pop.table.groupby("level")["share"].sum(), 1.0)
+    assert pop.table["area"].iloc[0] == "University Hospitals of Leicester NHS Trust catchment (RWE)"
+    assert pop.table["area_type"].iloc[0] == "trust catchment"
+    assert pop.table["method"].iloc[0] == "catchment-weighted; indirect standardisation to 16-64"
     assert list_areas("trust catchment")["code"].tolist() == ["RWE"]
     with pytest.raises(PopulationError, match="only acute trusts"):
         population("RT5")
@@ -385,15 +388,15 @@ def census_table(area: str = "Testshire") -> pd.DataFrame:
 def test_user_table_is_accepted(tmp_path):
     table = census_table()
     pop = population(table)
-    assert pop["area"].iloc[0] == "Testshire" and set(pop["area_type"]) == {"user table"}
-    assert list(pop["level"].unique()) == ["census19", "census5", "nhs5", "wres"]
+    assert pop.table["area"].iloc[0] == "Testshire" and set(pop.table["area_type"]) == {"user table"}
+    assert list(pop.table["level"].unique()) == ["census19", "census5", "nhs5", "wres"]
     assert counts(pop, "census19").tolist() == list(range(1, 20))
     assert counts(pop, "wres")["White"] == 13 + 14 + 15 + 16 + 17  # ONS codes 13-17 are White
-    assert np.allclose(pop.groupby("level")["share"].sum(), 1.0)
+    assert np.allclose(pop.table.groupby("level")["share"].sum(), 1.0)
     table.to_csv(tmp_path / "pop.csv", index=False)
     table.to_excel(tmp_path / "pop.xlsx", index=False)
-    pd.testing.assert_frame_equal(population(tmp_path / "pop.csv"), pop)
-    pd.testing.assert_frame_equal(population(str(tmp_path / "pop.xlsx")), pop)
+    pd.testing.assert_frame_equal(population(tmp_path / "pop.csv").table, pop.table)
+    pd.testing.assert_frame_equal(population(str(tmp_path / "pop.xlsx")).table, pop.table)
 
 
 def test_user_table_with_five_groups_sex_and_age_bands():
@@ -405,8 +408,8 @@ def test_user_table_with_five_groups_sex_and_age_bands():
     assert counts(everyone, "census5").tolist() == [70, 7, 28, 21, 14]
     assert counts(working, "wres").tolist() == [50, 50]
     assert counts(working, "age_band").index.tolist() == ["16-24", "25-34", "35-44", "45-54", "55-64"]
-    assert "nhs5" not in set(working["level"])
-    assert any("nhs5" in c for c in working.attrs["benchmark"]["caveats"])
+    assert "nhs5" not in set(working.table["level"])
+    assert any("nhs5" in c for c in working.provenance()["caveats"])
 
 
 def test_user_table_negative_count_names_row_and_column(tmp_path):
@@ -450,6 +453,78 @@ def test_user_table_missing_column_and_mixed_classifications():
         population("no_such_file.csv")
     with pytest.raises(PopulationError, match="add up to 0"):
         population(census_table().assign(Population=0))
+
+
+# ---------------------------------------------------------------- the Benchmark object
+
+PROVENANCE_KEYS = ["area", "area_type", "areas", "ages", "boundaries", "method", "sources", "caveats"]
+
+
+def test_benchmark_fields_for_one_area():
+    pop = population("QK1")
+    assert isinstance(pop, Benchmark)
+    assert pop.area == "NHS Leicester, Leicestershire and Rutland Integrated Care Board (E54000015)"
+    assert (pop.area_type, pop.ages, pop.boundaries) == ("ICB", "16-64", "2023")
+    assert pop.areas == (BenchmarkArea("E54000015", "NHS Leicester, Leicestershire and Rutland Integrated Care Board",
+                                       "ICB", 1.0, "QK1"),)
+    assert isinstance(pop.sources, tuple) and isinstance(pop.caveats, tuple)
+    assert any("Open Government Licence" in s for s in pop.sources)
+    assert any("indirect standardisation" in c for c in pop.caveats)
+    assert "sum of local authorities" in pop.method
+    assert pop.levels == ("census19", "census5", "nhs5", "wres", "sex", "age_band")
+    assert set(pop.table["area"]) == {pop.area} and set(pop.table["area_type"]) == {pop.area_type}
+    pd.testing.assert_series_equal(pop.shares("wres"), shares(pop, "wres"), check_names=False)
+    with pytest.raises(PopulationError, match="level 'census6' is not one of"):
+        pop.shares("census6")
+
+
+def test_benchmark_fields_for_a_weighted_combination():
+    mix = population({"Leicester": 3, "QK1": 1}, ages="all", boundaries="2021")
+    assert mix.area_type == "combination" and mix.ages == "all" and mix.boundaries == "2021"
+    assert [(a.code, a.type, a.weight, a.ods_code) for a in mix.areas] == [
+        (LEICESTER, "local authority", 0.75, ""), ("E54000015", "ICB", 0.25, "QK1")]
+    assert any("weighted mean of its areas' shares" in c for c in mix.caveats)
+    assert "weighted combination" in mix.method
+
+
+def test_provenance_keeps_the_keys_results_and_charts_read():
+    for pop in (population("Leicester"), population({"Leicester": 1, "Rutland": 1}), population(census_table())):
+        info = pop.provenance()
+        assert list(info) == PROVENANCE_KEYS
+        assert isinstance(info["areas"], list) and all(isinstance(a, dict) for a in info["areas"])
+        assert isinstance(info["sources"], list) and isinstance(info["caveats"], list)
+        assert info["area"] == pop.area and info["ages"] == pop.ages
+        info["caveats"].append("changed")  # a new dict each time
+        assert "changed" not in pop.provenance()["caveats"]
+    user = population(census_table()).provenance()
+    assert user["boundaries"] is None and user["area_type"] == "user table"
+    assert user["areas"] == [{"code": "", "name": "Testshire", "type": "user table", "weight": 1.0}]
+
+
+def test_benchmark_table_has_no_attrs_and_the_benchmark_shows_itself():
+    pop = population("Leicester", ages="all")
+    assert pop.table.attrs == {}
+    assert list(pop.table.columns) == POPULATION_COLUMNS
+    assert repr(pop) == ("<Benchmark: Leicester (E06000016), ages all; "
+                         "levels census19, census5, nhs5, wres, sex, age_band>")
+    page = pop._repr_html_()
+    assert "Leicester (E06000016)" in page and "Sources: ONS, Census 2021" in page and "<table" in page
+    assert pop == population("leicester", ages="all") and pop != population("Leicester")
+    with pytest.raises(TypeError):
+        hash(pop)
+
+
+def test_a_benchmark_checks_what_it_is_made_of():
+    table = population("Rutland").table
+    with pytest.raises(PopulationError, match="needs the columns"):
+        Benchmark(table.drop(columns="method"), area="Rutland", area_type="local authority", ages="16-64")
+    with pytest.raises(PopulationError, match="ages='18-64'"):
+        Benchmark(table, area="Rutland", area_type="local authority", ages="18-64")
+    made = Benchmark(table.assign(extra=1), area="Rutland", area_type="local authority", ages="16-64",
+                     areas=({"code": RUTLAND, "name": "Rutland", "type": "local authority", "weight": 1.0},),
+                     sources=["a source"])
+    assert list(made.table.columns) == POPULATION_COLUMNS and made.sources == ("a source",)
+    assert made.areas == (BenchmarkArea(RUTLAND, "Rutland", "local authority"),)
 
 
 # ---------------------------------------------------------------- loading and speed

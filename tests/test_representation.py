@@ -10,17 +10,19 @@ from scipy.stats import binomtest
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportion_confint
 
-from workforce import WorkforceError
+import workforce
+from workforce import Benchmark, WorkforceError
 from workforce.analysis._representation import REPRESENTATION_COLUMNS, icb_view, representation
 
 GROUPS = ["White", "Mixed", "Asian", "Black", "Other"]
 
 
-def make_population(shares: dict[str, dict[str, float]], area="Testshire") -> pd.DataFrame:
+def make_population(shares: dict[str, dict[str, float]], area="Testshire") -> Benchmark:
     rows = [{"area": area, "area_type": "local authority", "ages": "16-64", "level": level, "group": g,
              "count": s * 1000, "share": s, "method": "made up for a test"}
             for level, groups in shares.items() for g, s in groups.items()]
-    return pd.DataFrame(rows)
+    return Benchmark(pd.DataFrame(rows), area=area, area_type="local authority", ages="16-64",
+                     method="made up for a test")
 
 
 POP = make_population({
@@ -168,3 +170,33 @@ def test_shortfall_formula_reaches_the_share_with_the_fewest_people():
 def test_every_row_names_its_benchmark():
     t = representation(make_people({"White": 50, "Asian": 50}), POP).table
     assert (t["benchmark"] == "Testshire").all() and (t["benchmark_ages"] == "16-64").all()
+
+
+def test_a_dataframe_is_refused_with_the_way_to_make_a_benchmark():
+    people = make_people({"White": 50, "Asian": 50})
+    with pytest.raises(WorkforceError, match=r"population is a DataFrame; it must be a Benchmark from "
+                                             r"workforce\.population\(\.\.\.\).*workforce\.population\(table_or_path\)"):
+        representation(people, POP.table)
+    with pytest.raises(WorkforceError, match=r"the benchmark of 'Trust A' is a DataFrame"):
+        icb_view(people, {"Trust A": POP.table})
+    with pytest.raises(WorkforceError, match="looks like a benchmark's .table: pass the benchmark itself"):
+        representation(people, POP.table)
+    with pytest.raises(WorkforceError, match="must be a Benchmark from workforce.population"):
+        representation(people, "Leicester")
+
+
+def test_the_users_own_population_table_is_read_by_population():
+    people = make_people({"White": 60, "Asian": 40})
+    own = workforce.population(pd.DataFrame({"area": "Testshire", "group": ["White", "BME"], "count": [700, 300]}))
+    result = representation(people, own, level="wres")
+    t = result.table.set_index("group")
+    assert t.loc["BME", "population_share"] == pytest.approx(0.3)
+    assert result.benchmark["area"] == "Testshire" and result.benchmark["area_type"] == "user table"
+    assert (result.table["benchmark"] == "Testshire").all()
+
+
+def test_the_result_holds_the_benchmark_provenance():
+    result = representation(make_people({"White": 50, "Asian": 50}), POP)
+    assert result.benchmark == POP.provenance()
+    assert list(result.benchmark) == ["area", "area_type", "areas", "ages", "boundaries", "method", "sources",
+                                      "caveats"]

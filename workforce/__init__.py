@@ -40,6 +40,7 @@ _EXPORTS = {
     "Service": ".load",
     "population": ".populations",
     "list_areas": ".populations",
+    "Benchmark": ".populations",
     "representation": ".analysis",
     "icb_view": ".analysis",
     "REPRESENTATION_COLUMNS": ".analysis",
@@ -122,7 +123,7 @@ if TYPE_CHECKING:  # for type checkers and editors; at run time see __getattr__
         read_service,
         schema_names,
     )
-    from .populations import list_areas, population
+    from .populations import Benchmark, list_areas, population
 
 
 def __getattr__(name: str):

@@ -291,9 +291,7 @@ def _benchmarks(organisations: list[str], *, area=None, icb=None, trusts=()) -> 
         raise WorkforceError(f"give one of --area, --icb and --trust, not {' and '.join(given)}.")
     if area or icb:
         benchmark = population(area or icb)
-        area_type = (benchmark.area_type if hasattr(benchmark, "area_type")
-                     else benchmark.attrs.get("benchmark", {}).get("area_type"))
-        if icb and area_type not in (None, "ICB"):
+        if icb and benchmark.area_type != "ICB":
             raise WorkforceError(f"--icb {icb!r} is not an ICB; see workforce.list_areas('ICB') for the ICBs, "
                                  "or use --area for any other area.")
         return {org: benchmark for org in organisations}, []

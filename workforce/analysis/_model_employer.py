@@ -48,6 +48,7 @@ from .._result import Method, Result
 from .._spec import CountCells, Derived, Kind, Margin, Part, ResultSpec, columns, where_in, where_not_in
 from ..codes import BANDS
 from ..errors import WorkforceError
+from ..populations import Benchmark
 from ._progression import CHARACTERISTICS, _bank, _codes, _grade_codes, _groups, _link, _people
 
 __all__ = ["model_employer", "MODEL_EMPLOYER_COLUMNS", "MODEL_EMPLOYER_BANDS"]
@@ -119,7 +120,7 @@ def model_employer(staff, *, target="parity", target_year: int = 2028, character
         From :func:`workforce.load_staff`.  Each organisation's latest
         snapshot gives today's figures; two or more snapshots give the
         observed leaver rate.
-    target : "parity", float or pandas.DataFrame
+    target : "parity", float or Benchmark
         ``"parity"`` (default): the organisation's overall share of the
         compared group (all staff with a known group, doctors included, at
         the latest snapshot), as in "senior staff will at least match the
@@ -253,17 +254,19 @@ def _target(target, overall: float, characteristic: str, label: str) -> tuple[fl
                                  f"not {target!r}.")
         return float(overall), f"parity with the organisation's overall {label} share ({overall:.1%})"
     if isinstance(target, pd.DataFrame):
+        raise WorkforceError("a population target is a Benchmark from workforce.population(...) (an area, or your "
+                             "own population table read with workforce.population(table_or_path)), not a DataFrame.")
+    if isinstance(target, Benchmark):
         level = {"ethnicity": "wres", "sex": "sex"}.get(characteristic)
-        if level is None or not {"level", "group", "share"} <= set(target.columns):
+        if level is None:
             raise WorkforceError("a population target needs a benchmark from workforce.population(...) and "
                                  "characteristic 'ethnicity' or 'sex' (the census has no disability share here).")
-        rows = target[target["level"] == level]
-        total = rows["share"].sum()
-        wanted = rows.loc[rows["group"] == label, "share"].sum()
-        if rows.empty or total <= 0 or not (rows["group"] == label).any():
+        rows = target.shares(level) if level in target.levels else pd.Series(dtype=float)
+        total = rows.sum()
+        if rows.empty or total <= 0 or label not in rows.index:
             raise WorkforceError(f"the population benchmark has no '{label}' share at level '{level}'.")
-        area = target.attrs.get("benchmark", {}).get("area") or ", ".join(map(str, pd.unique(target.get("area", []))))
-        share = float(wanted / total)
+        area = target.area
+        share = float(rows[label] / total)
         return share, f"population share of {label} in {area or 'the benchmark'} ({share:.1%})"
     try:
         share = float(target)

@@ -29,7 +29,7 @@ and worst case.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -39,6 +39,7 @@ from .._result import Method, Result
 from .._spec import CountCells, Derived, Kind, Margin, Part, ResultSpec, columns
 from ..codes import grade_group
 from ..errors import WorkforceError
+from ..populations import Benchmark
 from ._cohort import counted_people
 from ._stats import benjamini_hochberg, binomial_test, wilson_interval
 
@@ -121,7 +122,7 @@ REPRESENTATION_COLUMNS = REPRESENTATION.names
 
 def representation(
     staff,
-    population: pd.DataFrame,
+    population: Benchmark,
     *,
     characteristic: str | Sequence[str] = "ethnicity",
     level: str = "nhs5",
@@ -140,8 +141,9 @@ def representation(
         From :func:`workforce.load_staff` (its ``people`` are used: one row
         per person).  With several snapshots, each organisation's latest is
         used.
-    population : pandas.DataFrame
-        A benchmark from :func:`workforce.population`.
+    population : Benchmark
+        A benchmark from :func:`workforce.population` (for an area, a
+        weighted combination, or your own population table).
     characteristic : {"ethnicity", "sex", "age_band"} or a pair
         A pair such as ``("sex", "ethnicity")`` compares the intersections,
         with the rows for each characteristic on its own alongside.
@@ -179,6 +181,7 @@ def representation(
     >>> result.table[["group", "staff_share", "population_share", "flag"]].shape
     (5, 4)
     """
+    population = _checked(population)
     people, keep, snapshots = counted_people(staff, include_bank)
     characteristics = _characteristics(characteristic)
     if level not in LEVELS:
@@ -190,7 +193,7 @@ def representation(
             for name, codes, lookup, pop_share in _families(people, characteristics, level, shares)]
     counts = {column: np.concatenate([r[column] for r in rows]) for column in rows[0]}
     table = _statistics(counts, confidence, alpha, min_size, bounds)
-    benchmark = _benchmark(population)
+    benchmark = population.provenance()
     table["benchmark"] = str(benchmark.get("area", ""))
     table["benchmark_ages"] = str(benchmark.get("ages", ""))
     return Result(table=table, spec=REPRESENTATION, benchmark=benchmark,
@@ -198,7 +201,7 @@ def representation(
                                  snapshots))
 
 
-def icb_view(staff, benchmarks: dict, **options) -> Result:
+def icb_view(staff, benchmarks: Mapping[str, Benchmark], **options) -> Result:
     """Each organisation against its own benchmark, side by side.
 
     Parameters
@@ -206,8 +209,8 @@ def icb_view(staff, benchmarks: dict, **options) -> Result:
     staff : StaffTable or pandas.DataFrame
         Staff of several organisations (for example the trusts of an ICB).
     benchmarks : dict
-        Organisation name (as in the staff table) -> population benchmark
-        (a trust's catchment, or a chosen area).
+        Organisation name (as in the staff table) -> :class:`Benchmark` from
+        :func:`workforce.population` (a trust's catchment, or a chosen area).
     **options
         Passed to :func:`representation` (not ``by``).
 
@@ -229,6 +232,10 @@ def icb_view(staff, benchmarks: dict, **options) -> Result:
     """
     if "by" in options:
         raise WorkforceError("icb_view splits by organisation itself; leave out by=.")
+    if not isinstance(benchmarks, Mapping):
+        raise WorkforceError(f"benchmarks must be a dict {{organisation: workforce.population(...)}}, not "
+                             f"{type(benchmarks).__name__}.")
+    benchmarks = {org: _checked(b, f"the benchmark of {org!r}") for org, b in benchmarks.items()}
     people = staff.people if hasattr(staff, "people") else staff
     known = set(people["organisation"].dropna().astype(str))
     missing = [org for org in benchmarks if org not in known]
@@ -359,33 +366,34 @@ def _count_categories(codes: np.ndarray, n_cat: int, subgroup_codes, n_sub: int)
 # ---------------------------------------------------------------- population side
 
 
-def _population_shares(population: pd.DataFrame, characteristic: str, level: str) -> pd.Series:
+def _checked(population: object, what: str = "population") -> Benchmark:
+    """The benchmark, or a WorkforceError saying how to make one."""
+    if isinstance(population, Benchmark):
+        return population
+    if isinstance(population, pd.DataFrame):
+        table = ("; it looks like a benchmark's .table: pass the benchmark itself"
+                 if {"level", "group", "share"} <= set(population.columns) else "")
+        raise WorkforceError(
+            f"{what} is a DataFrame; it must be a Benchmark from workforce.population(...): an area such as "
+            f"workforce.population('Leicester'), or your own population table (columns area, group, count) "
+            f"read with workforce.population(table_or_path){table}."
+        )
+    raise WorkforceError(f"{what} must be a Benchmark from workforce.population(...), not "
+                         f"{type(population).__name__}.")
+
+
+def _population_shares(population: Benchmark, characteristic: str, level: str) -> pd.Series:
     """Population shares of the groups compared, indexed by group label."""
-    if not isinstance(population, pd.DataFrame) or not {"level", "group", "share"} <= set(population.columns):
-        raise WorkforceError("population must be a benchmark from workforce.population(...).")
     wanted = level if characteristic == "ethnicity" else characteristic
-    rows = (population["level"] == wanted).to_numpy()
-    if not rows.any():
-        raise WorkforceError(f"the population benchmark has no '{wanted}' groups; it has "
-                             f"{sorted(population['level'].unique())}.")
-    groups = [str(g) for g in population["group"].to_numpy()[rows]]
-    values = population["share"].to_numpy(dtype=float)[rows]
+    shares = population.shares(wanted)
+    groups = list(shares.index)
     if wanted == "census19":
         groups = [_FOLD_CENSUS19.get(g, g) for g in groups]
     merged: dict[str, float] = {}
-    for group, value in zip(groups, values):  # a handful of groups; folded ones add up
+    for group, value in zip(groups, shares.to_numpy()):  # a handful of groups; folded ones add up
         merged[group] = merged.get(group, 0.0) + value
     total = sum(merged.values())
     return pd.Series({g: v / total for g, v in merged.items()}, dtype=float)
-
-
-def _benchmark(population: pd.DataFrame) -> dict:
-    info = dict(population.attrs.get("benchmark", {}))
-    for column in ("area", "area_type", "ages", "method"):
-        if column in population and column not in info:
-            values = pd.unique(population[column].to_numpy())
-            info[column] = values[0] if len(values) == 1 else list(values)
-    return info
 
 
 # ---------------------------------------------------------------- statistics

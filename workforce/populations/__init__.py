@@ -1,11 +1,13 @@
 """Population benchmarks: Census 2021 by area (local authority, ICB, region, country), weighted
-combinations, and the user's own population tables.
+combinations, and the user's own population tables, as :class:`Benchmark` objects.
 """
 
 from ._areas import AREA_TYPES, Trust, catchment_shares, trusts
+from ._benchmark import Benchmark, BenchmarkArea
 from ._census import POPULATION_COLUMNS, list_areas, population
 from ._levels import LEVELS
 from ._trusts import trust_population
 
-__all__ = ["population", "list_areas", "POPULATION_COLUMNS", "LEVELS", "AREA_TYPES", "Trust", "trusts",
-           "catchment_shares", "trust_population"]
+__all__ = ["population", "list_areas", "Benchmark", "BenchmarkArea", "POPULATION_COLUMNS", "LEVELS", "AREA_TYPES",
+           "Trust", "trusts", "catchment_shares", "trust_population"]
+

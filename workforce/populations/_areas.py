@@ -26,16 +26,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from numbers import Real
+from typing import Literal, get_args
 
 import pandas as pd
 
 from .._resources import resource, resource_path
 from ..errors import PopulationError
+from ._benchmark import BOUNDARIES, Boundaries
 
 __all__ = [
     "Area",
     "Mixture",
     "AREA_TYPES",
+    "AreaType",
     "list_areas",
     "resolve",
     "read_data",
@@ -46,8 +49,8 @@ __all__ = [
 ]
 
 #: The kinds of named area, as they appear in the ``area_type`` column.
-AREA_TYPES = ("local authority", "ICB", "NHS region", "trust catchment", "England", "England and Wales")
-BOUNDARIES = ("2023", "2021")
+AreaType = Literal["local authority", "ICB", "NHS region", "trust catchment", "England", "England and Wales"]
+AREA_TYPES: tuple[str, ...] = get_args(AreaType)
 CATCHMENT_FILE = "ohid_acute_trust_catchment_share_by_lad21.csv.gz"
 
 ACCEPTED = (
@@ -119,7 +122,7 @@ class Mixture:
     display: str
     type: str  # "combination" or "trust catchment"
     parts: tuple[tuple[Area, float], ...]  # weights sum to 1
-    areas: tuple[dict, ...]  # what the user asked for, for attrs["benchmark"]["areas"]
+    areas: tuple[dict, ...]  # what the user asked for, for Benchmark.areas
     how: str
     sources: tuple[str, ...] = ()
     caveats: tuple[str, ...] = ()
@@ -434,14 +437,13 @@ def resolve(area: str | Mapping, boundaries: str = "2023") -> Area | Mixture:
     return _named(area.strip(), boundaries)
 
 
-def list_areas(kind: str | None = None, *, boundaries: str = "2023") -> pd.DataFrame:
+def list_areas(kind: AreaType | None = None, *, boundaries: Boundaries = "2023") -> pd.DataFrame:
     """The named areas :func:`workforce.population` accepts.
 
     Parameters
     ----------
-    kind : str, optional
-        One of "local authority", "ICB", "NHS region", "trust catchment",
-        "England", "England and Wales"; all kinds when omitted (trust
+    kind : {"local authority", "ICB", "NHS region", "trust catchment", "England", "England and Wales"}, optional
+        The kind of area (``AREA_TYPES``); all kinds when omitted (trust
         catchments only where their data are shipped).
     boundaries : {"2023", "2021"}
         Which ICBs (April 2024 or July 2022) to list.  Local authorities of

@@ -64,7 +64,6 @@ import os
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -72,13 +71,11 @@ import pandas as pd
 from ..codes import AGE_BANDS, age_interval, census_categories
 from ..errors import PopulationError
 from ._areas import SOURCES, Area, Mixture, check_boundaries, lad_table, list_areas, read_data, resolve
+from ._benchmark import AGES, POPULATION_COLUMNS, Ages, Benchmark, Boundaries
 from ._levels import LEVELS
 
 __all__ = ["POPULATION_COLUMNS", "LEVELS", "population", "list_areas"]
 
-#: The columns of every benchmark, in order.
-POPULATION_COLUMNS = ["area", "area_type", "ages", "level", "group", "count", "share", "method"]
-AGES = ("16-64", "all")
 _WORKING = [b for b in AGE_BANDS if b != "65+"]
 _ETHNIC = ("census19", "census5", "nhs5", "wres")
 _TABLE_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".xls")
@@ -288,9 +285,8 @@ def _method_text(built: Area | Mixture, ages: str) -> str:
 # ---------------------------------------------------------------- public
 
 
-def population(area: str | Mapping[str, float] | pd.DataFrame | os.PathLike, *,
-               ages: Literal["16-64", "all"] = "16-64",
-               boundaries: Literal["2023", "2021"] = "2023") -> pd.DataFrame:
+def population(area: str | Mapping[str, float] | pd.DataFrame | os.PathLike[str], *,
+               ages: Ages = "16-64", boundaries: Boundaries = "2023") -> Benchmark:
     """The make-up of an area's population, as a benchmark for representation.
 
     Parameters
@@ -322,13 +318,13 @@ def population(area: str | Mapping[str, float] | pd.DataFrame | os.PathLike, *,
 
     Returns
     -------
-    pandas.DataFrame
-        Columns ``POPULATION_COLUMNS``: ``area``, ``area_type``, ``ages``,
-        ``level`` (census19, census5, nhs5, wres, sex, age_band), ``group``,
-        ``count``, ``share`` (within area, ages and level) and ``method``.
-        ``frame.attrs["benchmark"]`` holds the areas used (code, name, type,
-        weight), ages, boundaries, a description of the method, the sources
-        and the caveats.
+    Benchmark
+        ``.table`` has the columns ``POPULATION_COLUMNS``: ``area``,
+        ``area_type``, ``ages``, ``level`` (census19, census5, nhs5, wres,
+        sex, age_band), ``group``, ``count``, ``share`` (within area, ages and
+        level) and ``method``.  The other fields hold the areas used (code,
+        name, type, weight), ages, boundaries, a description of the method,
+        the sources and the caveats; ``.provenance()`` gives them as a dict.
 
     Raises
     ------
@@ -340,14 +336,16 @@ def population(area: str | Mapping[str, float] | pd.DataFrame | os.PathLike, *,
     Examples
     --------
     >>> pop = population("Leicester", ages="all")
-    >>> pop[pop["level"] == "census5"].set_index("group")["share"].round(3).to_dict()
+    >>> pop
+    <Benchmark: Leicester (E06000016), ages all; levels census19, census5, nhs5, wres, sex, age_band>
+    >>> pop.shares("census5").round(3).to_dict()
     {'White': 0.409, 'Mixed': 0.038, 'Asian': 0.434, 'Black': 0.078, 'Other': 0.041}
     >>> working = population("QK1")                     # the ICB, ages 16-64
-    >>> working[working["level"] == "wres"]["share"].round(3).tolist()
+    >>> working.table[working.table["level"] == "wres"]["share"].round(3).tolist()
     [0.704, 0.296]
-    >>> working.attrs["benchmark"]["areas"][0]["name"]
+    >>> working.areas[0].name
     'NHS Leicester, Leicestershire and Rutland Integrated Care Board'
-    >>> population({"Leicester": 1, "Rutland": 1}, ages="all")["area"].iloc[0]
+    >>> population({"Leicester": 1, "Rutland": 1}, ages="all").area
     '50% Leicester (E06000016) + 50% Rutland (E06000017)'
     """
     if ages not in AGES:
@@ -358,11 +356,9 @@ def population(area: str | Mapping[str, float] | pd.DataFrame | os.PathLike, *,
 
         counts, info = user_population(area, ages)
         frame = _frame(counts, area=info["area"], area_type="user table", ages=ages, methods=info["methods"])
-        frame.attrs["benchmark"] = {
-            "area": info["area"], "area_type": "user table", "areas": info["areas"], "ages": ages,
-            "boundaries": None, "method": info["method"], "sources": info["sources"], "caveats": info["caveats"],
-        }
-        return frame
+        return Benchmark(frame, area=info["area"], area_type="user table", ages=ages, areas=tuple(info["areas"]),
+                         boundaries=None, method=info["method"], sources=tuple(info["sources"]),
+                         caveats=tuple(info["caveats"]))
     built = resolve(area, boundaries)
     if isinstance(built, Mixture):
         counts = _mixture_counts(built.parts, ages)
@@ -377,11 +373,9 @@ def population(area: str | Mapping[str, float] | pd.DataFrame | os.PathLike, *,
         sources.append(SOURCES["age_eth"])
     caveats = [_CAVEATS["perturbation"]] + ([_CAVEATS["16-64"]] if ages == "16-64" else [])
     caveats += [_CAVEATS["age_band"]] + ([_CAVEATS["age_band_all"]] if ages == "all" else []) + list(built.caveats)
-    frame.attrs["benchmark"] = {
-        "area": display, "area_type": area_type, "areas": areas, "ages": ages, "boundaries": boundaries,
-        "method": _method_text(built, ages), "sources": sources + [SOURCES["licence"]], "caveats": caveats,
-    }
-    return frame
+    return Benchmark(frame, area=display, area_type=area_type, ages=ages, areas=tuple(areas),
+                     boundaries=boundaries, method=_method_text(built, ages),
+                     sources=(*sources, SOURCES["licence"]), caveats=tuple(caveats))
 
 
 def _is_table(area) -> bool:

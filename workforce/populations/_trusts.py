@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from ..errors import PopulationError
 from ._areas import catchment_shares, trusts
+from ._benchmark import Benchmark
 from ._census import population
 
 __all__ = ["trust_population"]
 
 
-def trust_population(code: str):
+def trust_population(code: str) -> tuple[Benchmark, str | None]:
     """A trust's benchmark (its catchment, else its ICB) and a note saying which, or any area's.
 
     Parameters

@@ -228,10 +228,6 @@ def _organisations(staff: StaffTable) -> list[str]:
 # ---------------------------------------------------------------- the inputs
 
 
-def _provenance(benchmark) -> dict:
-    return benchmark.provenance() if hasattr(benchmark, "provenance") else dict(benchmark.attrs.get("benchmark", {}))
-
-
 def _by_organisation(value, organisations: list[str], what: str) -> dict:
     """``value`` for each organisation: one value for all, or a dict by organisation (names as in the staff)."""
     if value is None:
@@ -390,7 +386,7 @@ def _write(out: Path, staff: StaffTable, benchmarks: dict, inputs: dict, thresho
                    f"Workforce diversity board pack: {', '.join(organisations)}", footer)
         steps.step("index.html written")
 
-        by_org = {org: _provenance(b) for org, b in benchmarks.items()}
+        by_org = {org: b.provenance() for org, b in benchmarks.items()}
         distinct = {id(b) for b in benchmarks.values()}
         benchmark = (None if not by_org else next(iter(by_org.values())) if len(distinct) == 1
                      else {"by organisation": by_org})
