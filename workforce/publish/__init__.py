@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING
 
 _WHERE = {"build_pack": "._pack", "PACK_KIND": "._pack", "INPUT_KINDS": "._pack",
           "ChartRenderer": "._render", "InProcess": "._render", "Renderer": "._render", "fast_start": "._render",
-          "warm_up": "._render"}
+          "warm_up": "._warm"}
 __all__ = list(_WHERE)
 
 if TYPE_CHECKING:
     from ._pack import INPUT_KINDS, PACK_KIND, build_pack
-    from ._render import ChartRenderer, InProcess, Renderer, fast_start, warm_up
+    from ._render import ChartRenderer, InProcess, Renderer, fast_start
+    from ._warm import warm_up
 
 
 def __getattr__(name: str):

@@ -17,12 +17,12 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-__all__ = ["FONT", "ChartRenderer", "InProcess", "Renderer", "fast_start", "warm_up", "render_png",
-           "render_svg", "vega_bundle"]
+__all__ = ["FONT", "ChartRenderer", "InProcess", "Renderer", "fast_start", "render_png", "render_svg",
+           "vega_bundle"]
 
 #: The font the SVG and PNG files are drawn in: Liberation Sans (metric-compatible
 #: with Arial), of which vl-convert carries its own copy, so that the files look
@@ -145,7 +145,7 @@ class InProcess:
 def fast_start(first: Callable[[], object] | None = None) -> Renderer:
     """The board pack's speed machinery in a new process: a :class:`Renderer` whose workers start after ``warm_up``.
 
-    ``first`` (:func:`warm_up`: importing what the findings, charts and
+    ``first`` (:func:`workforce.publish.warm_up`: importing what the findings, charts and
     workbook need, and reading the benchmark's census tables, about a second
     in a new process) runs on a thread at once, while the exports are parsed; the two chart
     workers start when it is done (until then both cores are busy parsing and
@@ -165,24 +165,6 @@ def fast_start(first: Callable[[], object] | None = None) -> Renderer:
 
     threading.Thread(target=run, name="warm up", daemon=True).start()
     return Renderer(start_after=done.result)
-
-
-def warm_up(areas: Sequence[str] = ()) -> None:
-    """Import what the board pack needs, and read the census tables behind ``areas``, ahead of time."""
-    import pandas as pd
-    import pandera.pandas as pa
-
-    from . import _pack  # noqa: F401  (the analyses, disclosure control, charts and Altair)
-
-    # pandera imports its checks on the first validation (a fifth of a second): do it now
-    pa.DataFrameSchema({"n": pa.Column(int, pa.Check.ge(0))}).validate(pd.DataFrame({"n": [1]}))
-    from ..populations import trust_population
-
-    for area in areas:
-        try:
-            trust_population(area)
-        except Exception:  # noqa: S112 - reported when the benchmarks are made, after the export is read
-            continue
 
 
 # ---------------------------------------------------------------- the worker processes
