@@ -54,3 +54,18 @@ def messy_export(tmp_path):
     rows += [staff_row(5), staff_row(6, Ethnic_Origin="H Asian or Asian British - Indian")]
     rows += [["Total", None, None, None, None, None, None, None, None, 7]]
     return write_xlsx(tmp_path / "trust_staff.xlsx", {"Staff": rows})
+
+
+# ---------------------------------------------------------------- options
+
+
+def pytest_addoption(parser):
+    parser.addoption("--snapshot-update", action="store_true", default=False,
+                     help="(re)write the chart snapshots in tests/snapshots/ from the current charts instead of "
+                          "failing when one is missing or differs")
+
+
+@pytest.fixture
+def snapshot_update(request) -> bool:
+    """True when the run was given --snapshot-update: snapshot tests (re)write their files."""
+    return request.config.getoption("--snapshot-update")
