@@ -35,8 +35,8 @@ def pct(x: float) -> str:
 
 
 @pytest.fixture(scope="module")
-def staff():
-    return workforce.load_staff(workforce.sample_data("soar_valley_staff_in_post_2025-03-31.xlsx"))
+def staff(soar):
+    return soar  # Soar Valley, 31 March 2025 (tests/conftest.py), loaded once per run
 
 
 @pytest.fixture(scope="module")
@@ -468,11 +468,10 @@ def test_icb_view_names_each_organisations_own_area(staff):
     assert title.endswith("of Leicester's working-age population")
 
 
-def test_ladder_title_never_states_a_figure_made_from_suppressed_counts():
+def test_ladder_title_never_states_a_figure_made_from_suppressed_counts(staff):
     import workforce
     from workforce import charts
 
-    staff = workforce.load_staff(workforce.sample_data("soar_valley_staff_in_post_2025-03-31.xlsx"))
     safe = workforce.suppress(workforce.ladder(staff))
     t = safe.table
     rows = t[(t["staff_category"] == "Non-clinical") & (t["role"] == "compared")]
@@ -793,9 +792,8 @@ def test_likelihood_chart_refuses_when_nothing_can_be_drawn():
         charts.likelihood_chart(safe)
 
 
-def test_ladder_chart_draws_every_published_share():
+def test_ladder_chart_draws_every_published_share(staff):
     """A rung whose share is published is drawn, even if its total or unknown count is suppressed."""
-    staff = workforce.load_staff(workforce.sample_data("soar_valley_staff_in_post_2025-03-31.xlsx"))
     safe = workforce.suppress(workforce.ladder(staff))
     table = safe.table
     published = table[(table["staff_category"] == "Non-clinical") & (table["rung_type"] == "band")
@@ -806,10 +804,9 @@ def test_ladder_chart_draws_every_published_share():
     assert sorted(r["rung"] for r in rows) == sorted(map(str, published["rung"]))
 
 
-def test_promotion_chart_draws_every_published_rate():
+def test_promotion_chart_draws_every_published_rate(soar_valley):
     """A group whose promotion rate is published is drawn, even if another count of its row is suppressed."""
-    files = [workforce.sample_data(f"soar_valley_staff_in_post_{y}-03-31.xlsx") for y in (2023, 2024, 2025)]
-    safe = workforce.suppress(workforce.promotion(workforce.load_staff(files)))
+    safe = workforce.suppress(workforce.promotion(soar_valley))
     table = safe.table
     published = table[(table["by"] == "all") & table["promotion_rate"].notna()]
     flags = [c for c in table.columns if c.endswith("_suppressed")]

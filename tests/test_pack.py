@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import subprocess
 import sys
 from pathlib import Path
 
@@ -14,6 +13,8 @@ import pytest
 
 pytest.importorskip("vl_convert")
 openpyxl = pytest.importorskip("openpyxl")
+
+from conftest import run_cli  # noqa: E402
 
 import workforce  # noqa: E402
 from workforce.errors import WorkforceError  # noqa: E402
@@ -24,17 +25,10 @@ SNAPSHOTS = [f"soar_valley_staff_in_post_{y}-03-31.xlsx" for y in (2023, 2024, 2
 RECRUITMENT = "soar_valley_recruitment_2024-25.xlsx"
 
 
-def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "workforce.cli", *args], capture_output=True, text=True,
-                          cwd=Path(__file__).parent.parent)
-
-
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    """The demo pack, built once through the command line."""
-    out = tmp_path_factory.mktemp("demo") / "pack"
-    done = run_cli("demo", "--out", str(out))
-    return out, done
+def demo(demo_pack):
+    """The demo pack, built once per run through the command line (tests/conftest.py): (folder, command)."""
+    return demo_pack
 
 
 @pytest.fixture(scope="module")
@@ -53,10 +47,9 @@ def book(demo):
 
 
 @pytest.fixture(scope="module")
-def expected():
-    """The suppressed tables, computed here independently of the pack."""
-    sd = workforce.sample_data
-    staff = workforce.load_staff([sd(f) for f in SNAPSHOTS])
+def expected(soar_valley):
+    """The suppressed tables, computed here independently of the pack (from the three snapshots, tests/conftest.py)."""
+    staff = soar_valley
     leicester = workforce.population("Leicester")
     return {
         "representation": workforce.suppress(workforce.representation(staff, leicester)).table,
