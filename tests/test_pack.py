@@ -228,12 +228,15 @@ def html_tables(text: str) -> list[pd.DataFrame]:
 def test_no_small_count_in_the_html_tables(html_text):
     tables = html_tables(without_bundle(html_text))
     assert len(tables) >= 7
+    checked = 0
     for table in tables:
         for column in ("staff_count", "staff_total", "unknown_count", "headcount", "rung_total", "stayers",
                        "promoted", "leavers", "advantaged_senior", "compared_senior", "count_today", "known"):
             if column in table.columns:
                 values = pd.to_numeric(table[column].astype(str).replace({"*": ""}), errors="coerce")
                 assert not ((values >= 1) & (values < THRESHOLD)).any(), column
+                checked += 1
+    assert checked >= 7, "the tables had no count column to check"
 
 
 def test_no_small_count_in_chart_data(html_text, manifest):
@@ -242,6 +245,7 @@ def test_no_small_count_in_chart_data(html_text, manifest):
               "count_today", "known", "senior_appointments", "senior_internal", "senior_external"}
     specs = re.findall(r'class="vega-spec"[^>]*>(.*?)</script>', html_text, re.S)
     assert specs
+    checked = 0
     for spec in specs:
         spec = json.loads(spec)
         for rows in spec.get("datasets", {}).values():
@@ -249,6 +253,8 @@ def test_no_small_count_in_chart_data(html_text, manifest):
                 for key, value in row.items():
                     if key in counts and isinstance(value, (int, float)):
                         assert not (1 <= value < THRESHOLD), (key, value)
+                        checked += 1
+    assert checked >= 100, "the charts' data had (almost) no count to check"
 
 
 @pytest.fixture(scope="module")
@@ -411,6 +417,7 @@ def test_icb_pack_compares_the_organisations(icb_pack):
 def test_icb_pack_hides_small_counts(icb_pack):
     out, _ = icb_pack
     book = openpyxl.load_workbook(out / "tables.xlsx")
+    checked = 0
     for sheet in book.worksheets:
         if sheet.title == "Notes":
             continue
@@ -419,6 +426,8 @@ def test_icb_pack_hides_small_counts(icb_pack):
         for column in counts:
             values = pd.to_numeric(frame[column], errors="coerce")
             assert not ((values >= 1) & (values < THRESHOLD)).any(), (sheet.title, column)
+            checked += 1
+    assert checked >= 10, "the workbook had (almost) no count column to check"
 
 
 def test_several_organisations_need_named_inputs(tmp_path):
