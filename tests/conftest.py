@@ -171,12 +171,26 @@ INPUTS = dict(recruitment=sample("soar_valley_recruitment_2024-25.xlsx"),
               board=sample("soar_valley_board_2025-03-31.xlsx"))
 
 
+def fingerprint(staff) -> tuple:
+    """Columns, dtypes and a hash of the values of a loaded table's people and assignments."""
+    return tuple((list(frame.columns), [str(d) for d in frame.dtypes],
+                  int(pd.util.hash_pandas_object(frame, index=True).sum()))
+                 for frame in (staff.people, staff.assignments))
+
+
+def shared(staff, name: str):
+    """Yield a table shared by every test of the run, and fail at the end of the run if a test changed it."""
+    before = fingerprint(staff)
+    yield staff
+    assert fingerprint(staff) == before, f"a test changed the shared table {name!r} (tests/conftest.py): copy it first"
+
+
 @pytest.fixture(scope="session")
 def soar():
     """Soar Valley's staff in post at 31 March 2025 (no pseudonym key). Shared: do not change it."""
     from workforce import load_staff
 
-    return load_staff(sample(SOAR_2025))
+    yield from shared(load_staff(sample(SOAR_2025)), "soar")
 
 
 @pytest.fixture(scope="session")
@@ -184,7 +198,7 @@ def soar_valley():
     """Soar Valley's three snapshots, 2023 to 2025, linked with the key "test key". Shared: do not change it."""
     from workforce import load_staff
 
-    return load_staff([sample(f) for f in SOAR_SNAPSHOTS], pseudonym_key="test key")
+    yield from shared(load_staff([sample(f) for f in SOAR_SNAPSHOTS], pseudonym_key="test key"), "soar_valley")
 
 
 # ---------------------------------------------------------------- the demo board pack, built once

@@ -40,9 +40,11 @@ def staff(soar):
 
 
 @pytest.fixture(scope="module")
-def staff3():
-    files = [workforce.sample_data(f"soar_valley_staff_in_post_{y}-03-31.xlsx") for y in (2023, 2024, 2025)]
-    return workforce.load_staff(files, pseudonym_key="chart tests")
+def staff3(soar_valley):
+    return soar_valley  # Soar Valley 2023 to 2025, key "test key" (tests/conftest.py), loaded once per run
+
+
+KEY = "test key"  # the key soar_valley was loaded with: the WRES and WDES inputs link to it
 
 
 @pytest.fixture(scope="module")
@@ -77,10 +79,10 @@ def results(staff, staff3, trusts):
         "wres": workforce.wres(staff3, recruitment=sd("soar_valley_recruitment_2024-25.xlsx"),
                                disciplinary=sd("soar_valley_disciplinary_2024-25.xlsx"),
                                training=sd("soar_valley_training_2024-25.xlsx"),
-                               board=sd("soar_valley_board_2025-03-31.xlsx"), pseudonym_key="chart tests"),
+                               board=sd("soar_valley_board_2025-03-31.xlsx"), pseudonym_key=KEY),
         "wdes": workforce.wdes(staff3, recruitment=sd("soar_valley_recruitment_2024-25.xlsx"),
                                disciplinary=sd("soar_valley_disciplinary_2024-25.xlsx"),
-                               board=sd("soar_valley_board_2025-03-31.xlsx"), pseudonym_key="chart tests"),
+                               board=sd("soar_valley_board_2025-03-31.xlsx"), pseudonym_key=KEY),
         "promotion": workforce.promotion(staff3),
         "promotion_by": workforce.promotion(staff3, by="grade_group"),
         "model_employer": workforce.model_employer(staff3),

@@ -302,6 +302,7 @@ def pack_texts(out: Path) -> dict[str, str]:
     return texts
 
 
+@pytest.mark.slow
 def test_no_identifier_anywhere(demo, identifiers):
     texts = pack_texts(demo[0])
     assert len(texts) >= 5
@@ -390,6 +391,7 @@ def icb_pack(tmp_path_factory):
     return out, done
 
 
+@pytest.mark.slow
 def test_icb_pack_compares_the_organisations(icb_pack):
     out, done = icb_pack
     assert done.returncode == 0, done.stderr
@@ -414,6 +416,7 @@ def test_icb_pack_compares_the_organisations(icb_pack):
     assert wres.loc[wres["indicator"] == 2, "state"].item() == "estimated"
 
 
+@pytest.mark.slow
 def test_icb_pack_hides_small_counts(icb_pack):
     out, _ = icb_pack
     book = openpyxl.load_workbook(out / "tables.xlsx")

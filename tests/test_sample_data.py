@@ -83,7 +83,8 @@ def test_sample_reads_the_same_through_the_fallback(engine):
     assert fast.people.drop(columns=[]).equals(slow.people)
 
 
-@pytest.mark.parametrize(("name", "sheet"), [(RUTLAND, 0), ("soar_valley_staff_in_post_2025-03-31.xlsx", "Staff in Post")])
+@pytest.mark.parametrize(("name", "sheet"), [(RUTLAND, 0), pytest.param("soar_valley_staff_in_post_2025-03-31.xlsx",
+                                                                          "Staff in Post", marks=pytest.mark.slow)])
 def test_no_identifier_from_the_sample_reaches_any_output(tmp_path, name, sheet):
     import pandas as pd
 
