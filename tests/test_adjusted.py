@@ -190,6 +190,7 @@ def test_a_group_without_events_is_not_estimable():
 # ---------------------------------------------------------------- the sample data
 
 
+@pytest.mark.slow
 def test_sample_data_adjusted_interval_contains_the_true_odds_ratio(soar_valley):
     result = adjusted_gap(soar_valley)
     row = result.table.set_index("model").loc["adjusted"]

@@ -359,6 +359,7 @@ def test_failure_midway_leaves_nothing(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_replaces_a_previous_pack_and_skips_representation_without_area(tmp_path):
     out = tmp_path / "pack"
     out.mkdir()
@@ -433,6 +434,7 @@ def test_icb_pack_hides_small_counts(icb_pack):
     assert checked >= 10, "the workbook had (almost) no count column to check"
 
 
+@pytest.mark.slow
 def test_several_organisations_need_named_inputs(tmp_path):
     files = [workforce.sample_data(f) for f in list(TRUSTS.values())[:2]]
     with pytest.raises(WorkforceError, match="recruitment file as ORGANISATION=FILE.*Rutland Vale"):
