@@ -193,6 +193,11 @@ def test_chart_is_valid_vega_lite_and_matches_its_snapshot(specs, name, snapshot
         "and review the snapshot's diff")
 
 
+def test_every_snapshot_belongs_to_a_chart():
+    stale = sorted(str(p) for p in SNAPSHOTS.glob("*.json") if p.stem not in CASES)
+    assert not stale, f"snapshots of no chart in CASES (delete them): {stale}"
+
+
 @pytest.mark.parametrize("name", list(CASES))
 def test_every_chart_has_title_subtitle_alt_text_theme_and_provenance(specs, name):
     _, spec = specs[name]
