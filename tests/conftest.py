@@ -3,7 +3,7 @@
 * small hand-made exports in a temporary folder (``staff_row``, ``write_xlsx``, ``messy_export``);
 * hand-made people tables over snapshots, for progression and promotion (``snapshot``, ``people``,
   ``history_people``);
-* the sample data, loaded once per run (``soar``, ``soar_valley``) and the sample inputs (``INPUTS``);
+* the sample data, loaded once per run (``soar``, ``soar_valley``, ``icb_trusts``) and the sample inputs (``INPUTS``);
 * the demo board pack, built once per run (``demo_pack``);
 * the ``--snapshot-update`` option and the ``slow`` marker.
 
@@ -199,6 +199,15 @@ def soar_valley():
     from workforce import load_staff
 
     yield from shared(load_staff([sample(f) for f in SOAR_SNAPSHOTS], pseudonym_key="test key"), "soar_valley")
+
+
+@pytest.fixture(scope="session")
+def icb_trusts():
+    """Three organisations of one ICB at 31 March 2025: Soar Valley, Charnwood (CSV) and Rutland Vale. Shared."""
+    from workforce import load_staff
+
+    files = [SOAR_2025, "charnwood_staff_in_post_2025-03-31.csv", "rutland_vale_staff_in_post_2025-03-31.xlsx"]
+    yield from shared(load_staff([sample(f) for f in files]), "icb_trusts")
 
 
 # ---------------------------------------------------------------- the demo board pack, built once

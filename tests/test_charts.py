@@ -48,11 +48,9 @@ KEY = "test key"  # the key soar_valley was loaded with: the WRES and WDES input
 
 
 @pytest.fixture(scope="module")
-def trusts():
-    """Three organisations of one ICB (Soar Valley, Charnwood, Rutland Vale), 31 March 2025."""
-    files = ["soar_valley_staff_in_post_2025-03-31.xlsx", "charnwood_staff_in_post_2025-03-31.csv",
-             "rutland_vale_staff_in_post_2025-03-31.xlsx"]
-    return workforce.load_staff([workforce.sample_data(f) for f in files])
+def trusts(icb_trusts):
+    """Three organisations of one ICB (Soar Valley, Charnwood, Rutland Vale), 31 March 2025 (tests/conftest.py)."""
+    return icb_trusts
 
 
 @pytest.fixture(scope="module")

@@ -78,6 +78,7 @@ def test_demo_exit_code_and_message(demo):
     assert done.returncode == 0, done.stderr
     assert str(out / "index.html") in done.stdout
     assert "Traceback" not in done.stderr
+    assert "Warning" not in done.stderr  # filterwarnings = error does not reach the command's own process
 
 
 def test_files_exist(demo, manifest):

@@ -69,9 +69,8 @@ def test_talking_therapies_service_in_the_sample_trust():
                                                       "Counsellor", "Clinical Psychologist"}
 
 
-def test_three_trusts_of_the_icb_combine():
-    staff = load_staff([sample_data("soar_valley_staff_in_post_2025-03-31.xlsx"),
-                        sample_data("charnwood_staff_in_post_2025-03-31.csv"), sample_data(RUTLAND)])
+def test_three_trusts_of_the_icb_combine(icb_trusts):
+    staff = icb_trusts  # Soar Valley, Charnwood and Rutland Vale (RUTLAND), loaded in tests/conftest.py
     assert staff.people["organisation"].nunique() == 3
     assert staff.report.reconciles()
 
@@ -108,11 +107,10 @@ def test_no_identifier_from_the_sample_reaches_any_output(tmp_path, name, sheet)
     assert not secrets & words
 
 
-def test_representation_on_the_sample_trusts():
+def test_representation_on_the_sample_trusts(icb_trusts):
     import workforce
 
-    files = ["soar_valley_staff_in_post_2025-03-31.xlsx", "charnwood_staff_in_post_2025-03-31.csv", RUTLAND]
-    staff = workforce.load_staff([sample_data(f) for f in files])
+    staff = icb_trusts  # Soar Valley, Charnwood and Rutland Vale (tests/conftest.py)
     soar = staff.people[staff.people["organisation"] == "Soar Valley Hospitals NHS Trust"]
     against_la = workforce.representation(soar, workforce.population("Leicester"))
     against_icb = workforce.representation(soar, workforce.population("QK1"))
