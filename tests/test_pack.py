@@ -360,7 +360,6 @@ def test_failure_midway_leaves_nothing(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.slow
 def test_replaces_a_previous_pack_and_skips_representation_without_area(tmp_path):
     out = tmp_path / "pack"
     out.mkdir()
