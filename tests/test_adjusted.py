@@ -9,9 +9,8 @@ import statsmodels.api as sm
 from scipy import stats
 
 from tools.synthetic.people import TRUE_PROMOTION_ODDS_RATIO_BME
-from workforce import WorkforceError, sample_data
+from workforce import WorkforceError
 from workforce.analysis._adjusted import ADJUSTED_COLUMNS, _fit, _informative, _model_frame, adjusted_gap
-from workforce.load._staff import load_staff
 
 RTOL = 1e-4
 
@@ -191,12 +190,7 @@ def test_a_group_without_events_is_not_estimable():
 # ---------------------------------------------------------------- the sample data
 
 
-@pytest.fixture(scope="module")
-def soar_valley():
-    files = [sample_data(f"soar_valley_staff_in_post_{year}-03-31.xlsx") for year in (2023, 2024, 2025)]
-    return load_staff(files, pseudonym_key="test key")
-
-
+@pytest.mark.slow
 def test_sample_data_adjusted_interval_contains_the_true_odds_ratio(soar_valley):
     result = adjusted_gap(soar_valley)
     row = result.table.set_index("model").loc["adjusted"]

@@ -131,12 +131,11 @@ def test_complementary_cell_chosen_to_stop_the_cascade():
     check_safe(t, out, cells, margins)
 
 
-def test_sample_ladder_keeps_most_band_shares():
+def test_sample_ladder_keeps_most_band_shares(soar):
     """On the sample trust the published ladder shows the shares of most bands (no long cascade)."""
     import workforce
 
-    staff = workforce.load_staff(workforce.sample_data("soar_valley_staff_in_post_2025-03-31.xlsx"))
-    table = suppress(workforce.ladder(staff)).table
+    table = suppress(workforce.ladder(soar)).table
     bands = table[(table["rung_type"] == "band") & (table["group"] == "BME")]
     for category in ("Clinical", "Non-clinical"):
         shown = bands.loc[(bands["staff_category"] == category) & bands["share_of_known"].notna(), "rung"]
@@ -312,13 +311,6 @@ def test_columns_are_fixed_whether_or_not_anything_is_suppressed():
 
 
 # ---------------------------------------------------------------- sample data
-
-
-@pytest.fixture(scope="module")
-def soar():
-    from workforce import load_staff, sample_data
-
-    return load_staff(sample_data("soar_valley_staff_in_post_2025-03-31.xlsx"))
 
 
 def test_sample_representation_by_band_group(soar):

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import HEADERS, staff_row, write_xlsx
+from conftest import HEADERS, INPUTS, staff_row, write_xlsx
 from statsmodels.stats.contingency_tables import Table2x2
 
 from workforce import load_staff, sample_data
@@ -225,16 +225,6 @@ def test_board_differences_in_percentage_points(small_staff):
 
 
 # ---------------------------------------------------------------- inputs must be loaded first
-
-
-@pytest.fixture(scope="module")
-def soar():
-    return load_staff(sample_data("soar_valley_staff_in_post_2025-03-31.xlsx"))
-
-
-INPUTS = dict(recruitment=sample_data("soar_valley_recruitment_2024-25.xlsx"),
-              disciplinary=sample_data("soar_valley_disciplinary_2024-25.xlsx"),
-              board=sample_data("soar_valley_board_2025-03-31.xlsx"))
 
 
 def test_paths_frames_and_inputs_of_another_kind_are_refused(soar):

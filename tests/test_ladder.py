@@ -8,7 +8,7 @@ import pytest
 from statsmodels.stats.contingency_tables import Table2x2
 from statsmodels.stats.proportion import proportion_confint
 
-from workforce import WorkforceError, sample_data
+from workforce import WorkforceError
 from workforce._spec import Kind
 from workforce.analysis._ladder import (
     COMPARISONS,
@@ -19,7 +19,6 @@ from workforce.analysis._ladder import (
     progression_gaps,
 )
 from workforce.codes._bands import BAND_DTYPE, MEDICAL_GRADE_DTYPE, PAY_SYSTEM_DTYPE
-from workforce.load._staff import load_staff
 
 GRADES = list(MEDICAL_GRADE_DTYPE.categories)
 ROWS_PER_ORG = (3 * (13 + 4) + 4) * 3  # 3 AfC categories x (13 bands + 4 clusters), 4 medical grades; 3 groups
@@ -324,11 +323,6 @@ def test_method_records_definitions():
 
 
 # ---------------------------------------------------------------- the sample trust
-
-
-@pytest.fixture(scope="module")
-def soar():
-    return load_staff(sample_data("soar_valley_staff_in_post_2025-03-31.xlsx"))
 
 
 def test_sample_trust_bme_share_falls_above_band_7(soar):

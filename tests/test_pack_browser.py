@@ -27,14 +27,12 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).parent.parent
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--no-first-run", "--disable-component-update", "--disable-sync", "--disable-quic")
@@ -284,11 +282,9 @@ def _host(url: str) -> str:
 # ---------------------------------------------------------------- fixtures
 
 @pytest.fixture(scope="module")
-def pack(tmp_path_factory) -> Path:
-    """The demo pack, built once through the command line (as in test_pack.py)."""
-    out = tmp_path_factory.mktemp("browser") / "pack"
-    done = subprocess.run([sys.executable, "-m", "workforce.cli", "demo", "--out", str(out)],
-                          capture_output=True, text=True, cwd=ROOT, timeout=600)
+def pack(demo_pack) -> Path:
+    """The demo pack, built once per run through the command line (tests/conftest.py; test_pack.py uses it too)."""
+    out, done = demo_pack
     assert done.returncode == 0, done.stderr
     return out
 

@@ -4,65 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from conftest import Y1, Y2, history_people, people, snapshot
 
 from workforce import WorkforceError, sample_data
 from workforce.analysis._progression import MOVEMENT_COLUMNS, movements
 from workforce.analysis._promotion import promotion
-from workforce.codes._bands import BANDS
 from workforce.load._staff import load_staff
 
-MEDICAL = ("Consultant", "SAS", "Resident doctor", "Other medical")
-
-
-def snapshot(date, entries, org="Trust A", file=None) -> pd.DataFrame:
-    """A people table for one snapshot: entries are (person_id, grade, wres_group[, extra columns])."""
-    rows = []
-    for entry in entries:
-        pid, grade, group, *extra = entry
-        band = grade if grade in BANDS else None
-        medical = grade if grade in MEDICAL else None
-        pay = ("Very Senior Manager" if grade == "VSM" else "Agenda for Change" if band
-               else "Medical and Dental" if medical else grade)
-        row = {"person_id": pid, "organisation": org, "snapshot_date": pd.Timestamp(date), "band": band,
-               "medical_grade": medical, "pay_system": pay, "wres_group": group or "Unknown",
-               "sex": "Female", "disability": "No", "age_band": "35-44",
-               "staff_group": "Medical and Dental" if medical else "Nursing and Midwifery Registered",
-               "clinical_group": "Medical" if medical else "Clinical", "is_bank": False, "fte_total": 1.0,
-               "service_years": 5.0, "source_file": file or f"{org.lower().replace(' ', '_')}_{date}.xlsx"}
-        row.update(extra[0] if extra else {})
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
-def people(*snapshots) -> pd.DataFrame:
-    out = pd.concat(snapshots, ignore_index=True)
-    for column in ("organisation", "source_file"):
-        out[column] = out[column].astype("category")
-    out["person_id"] = out["person_id"].astype("str")
-    return out
-
-
-Y1, Y2, Y3 = "2023-03-31", "2024-03-31", "2025-03-31"
-
-# person: grade at 2023, 2024, 2025 (None: absent)
-HISTORY = {
-    "p01": ("5", "6", "6"),                          # promoted, same band
-    "p02": ("6", "8a", "8a"),                        # promoted two bands (internal senior appointment), same
-    "p03": ("7", "6", None),                         # moved down, left
-    "p04": ("5", None, None),                        # left
-    "p05": (None, "8b", "8b"),                       # joined (external senior appointment), same
-    "p06": ("Resident doctor", "Consultant", "Consultant"),  # promoted (internal senior), same
-    "p07": ("SAS", "SAS", "Consultant"),             # same, promoted
-    "p08": ("Apprentice", "3", "3"),                 # changed pay system, same
-    "p09": ("8d", "VSM", "VSM"),                     # promoted (VSM is the rung above 9), same
-    "p10": ("Other medical", "Consultant", "Consultant"),  # not comparable, same
-    "p11": ("unknown", "5", "5"),                    # not comparable (no grade at the start), same
-    "p12": ("Consultant", "SAS", "SAS"),             # moved down, same
-    "p13": ("5", "Resident doctor", "Resident doctor"),  # changed pay system, same
-    "p14": ("Apprentice", "Apprentice", None),       # same band (same unbanded pay), left
-    "p15": ("5", "5", "5"),                          # same, same
-    "p16": ("Resident doctor", "SAS", "SAS"),        # promoted (resident -> SAS, a package decision)
-}
 EXPECTED = {  # (person, period start) -> (movement, steps)
     ("p01", Y1): ("promoted", 1), ("p01", Y2): ("same band", 0),
     ("p02", Y1): ("promoted", 2), ("p02", Y2): ("same band", 0),
@@ -81,16 +29,6 @@ EXPECTED = {  # (person, period start) -> (movement, steps)
     ("p15", Y1): ("same band", 0), ("p15", Y2): ("same band", 0),
     ("p16", Y1): ("promoted", 1), ("p16", Y2): ("same band", 0),
 }
-
-
-def history_people(groups=None) -> pd.DataFrame:
-    groups = groups or {}
-    snaps = []
-    for i, date in enumerate((Y1, Y2, Y3)):
-        entries = [(p, None if grades[i] == "unknown" else grades[i], groups.get(p, "White"))
-                   for p, grades in HISTORY.items() if grades[i] is not None]
-        snaps.append(snapshot(date, entries))
-    return people(*snaps)
 
 
 def test_movements_are_classified_by_hand():
@@ -197,12 +135,6 @@ def test_bad_arguments():
 
 
 # ---------------------------------------------------------------- the sample data
-
-
-@pytest.fixture(scope="module")
-def soar_valley():
-    files = [sample_data(f"soar_valley_staff_in_post_{year}-03-31.xlsx") for year in (2023, 2024, 2025)]
-    return load_staff(files, pseudonym_key="test key")
 
 
 def test_sample_data_movements(soar_valley):

@@ -5,14 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import Y1, Y2, history_people, people, snapshot
 from statsmodels.stats.contingency_tables import Table2x2
 from statsmodels.stats.proportion import proportion_confint
-from test_progression import Y1, Y2, history_people, people, snapshot
 
-from workforce import sample_data
 from workforce.analysis._progression import movements
 from workforce.analysis._promotion import PROMOTION_COLUMNS, promotion
-from workforce.load._staff import load_staff
 
 # ---------------------------------------------------------------- promotion
 
@@ -132,12 +130,6 @@ def test_rows_in_other_order_give_the_same_answer():
 
 
 # ---------------------------------------------------------------- the sample data
-
-
-@pytest.fixture(scope="module")
-def soar_valley():
-    files = [sample_data(f"soar_valley_staff_in_post_{year}-03-31.xlsx") for year in (2023, 2024, 2025)]
-    return load_staff(files, pseudonym_key="test key")
 
 
 def test_sample_data_shows_the_built_in_promotion_gap(soar_valley):

@@ -54,8 +54,8 @@ def test_soar_valley_three_snapshots_link_people_and_read_every_layout():
     assert staff.people["band"].notna().sum() + staff.people["medical_grade"].notna().sum() == len(staff.people)
 
 
-def test_bme_share_falls_above_band_7_in_the_sample():
-    people = load_staff(sample_data("soar_valley_staff_in_post_2025-03-31.xlsx")).people
+def test_bme_share_falls_above_band_7_in_the_sample(soar):
+    people = soar.people
     afc = people[people["pay_system"] == "Agenda for Change"]
     share = afc.assign(bme=afc["wres_group"] == "BME").groupby(afc["band"].isin(["8a", "8b", "8c", "8d", "9"]))["bme"].mean()
     assert share[False] > share[True] + 0.1
@@ -69,9 +69,8 @@ def test_talking_therapies_service_in_the_sample_trust():
                                                       "Counsellor", "Clinical Psychologist"}
 
 
-def test_three_trusts_of_the_icb_combine():
-    staff = load_staff([sample_data("soar_valley_staff_in_post_2025-03-31.xlsx"),
-                        sample_data("charnwood_staff_in_post_2025-03-31.csv"), sample_data(RUTLAND)])
+def test_three_trusts_of_the_icb_combine(icb_trusts):
+    staff = icb_trusts  # Soar Valley, Charnwood and Rutland Vale (RUTLAND), loaded in tests/conftest.py
     assert staff.people["organisation"].nunique() == 3
     assert staff.report.reconciles()
 
@@ -83,7 +82,8 @@ def test_sample_reads_the_same_through_the_fallback(engine):
     assert fast.people.drop(columns=[]).equals(slow.people)
 
 
-@pytest.mark.parametrize(("name", "sheet"), [(RUTLAND, 0), ("soar_valley_staff_in_post_2025-03-31.xlsx", "Staff in Post")])
+@pytest.mark.parametrize(("name", "sheet"), [(RUTLAND, 0), pytest.param("soar_valley_staff_in_post_2025-03-31.xlsx",
+                                                                          "Staff in Post", marks=pytest.mark.slow)])
 def test_no_identifier_from_the_sample_reaches_any_output(tmp_path, name, sheet):
     import pandas as pd
 
@@ -107,11 +107,10 @@ def test_no_identifier_from_the_sample_reaches_any_output(tmp_path, name, sheet)
     assert not secrets & words
 
 
-def test_representation_on_the_sample_trusts():
+def test_representation_on_the_sample_trusts(icb_trusts):
     import workforce
 
-    files = ["soar_valley_staff_in_post_2025-03-31.xlsx", "charnwood_staff_in_post_2025-03-31.csv", RUTLAND]
-    staff = workforce.load_staff([sample_data(f) for f in files])
+    staff = icb_trusts  # Soar Valley, Charnwood and Rutland Vale (tests/conftest.py)
     soar = staff.people[staff.people["organisation"] == "Soar Valley Hospitals NHS Trust"]
     against_la = workforce.representation(soar, workforce.population("Leicester"))
     against_icb = workforce.representation(soar, workforce.population("QK1"))

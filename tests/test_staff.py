@@ -149,6 +149,7 @@ _row = st.fixed_dictionaries({
 })
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(_row, min_size=1, max_size=25))
 def test_rows_read_always_equal_rows_used_plus_rows_excluded(tmp_path, rows):

@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from test_indicators import INPUTS as PATHS
+from conftest import INPUTS as PATHS
 
-from workforce import load_board, load_disciplinary, load_recruitment, load_staff, load_training, sample_data
+from workforce import load_board, load_disciplinary, load_recruitment, load_training, sample_data
 from workforce.analysis._standards import WDES_COLUMNS, WRES_COLUMNS, wdes, wres
 from workforce.errors import WorkforceError
 
 # ---------------------------------------------------------------- the whole tables on the sample data
-
-
-@pytest.fixture(scope="module")
-def soar():
-    return load_staff(sample_data("soar_valley_staff_in_post_2025-03-31.xlsx"))
 
 
 @pytest.fixture(scope="module")

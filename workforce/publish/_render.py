@@ -250,7 +250,8 @@ class Renderer:
 
         svg, png = self._workers()
         svg.stdin.close()
-        replies = [json.loads(line) for line in png.stdout]
+        with png.stdout:
+            replies = [json.loads(line) for line in png.stdout]
         for process in (svg, png):
             process.wait()
         self._remove_folder()
@@ -264,6 +265,12 @@ class Renderer:
         for process in self._processes:
             process.kill()
             process.wait()
+            for pipe in (process.stdin, process.stdout):   # closed here, not left to the garbage collector
+                if pipe is not None and not pipe.closed:
+                    try:
+                        pipe.close()
+                    except OSError:   # a killed worker cannot take what was still buffered
+                        pass
         self._remove_folder()
 
     def _remove_folder(self) -> None:
