@@ -341,31 +341,31 @@ def test_missing_file_exit_2(tmp_path):
     assert not (tmp_path / "pack").exists()
 
 
-def test_refuses_a_folder_that_is_not_a_pack(tmp_path):
+def test_refuses_a_folder_that_is_not_a_pack(tmp_path, soar):
     (tmp_path / "mine.txt").write_text("keep me")
     with pytest.raises(WorkforceError, match="not empty"):
-        _pack.build_pack(workforce.sample_data(SNAPSHOTS[-1]), out=tmp_path, progress=False)
+        _pack.build_pack(soar, out=tmp_path, progress=False)
     assert (tmp_path / "mine.txt").read_text() == "keep me"
 
 
-def test_failure_midway_leaves_nothing(tmp_path, monkeypatch):
-    def broken(path, manifest):
+def test_failure_midway_leaves_nothing(tmp_path, monkeypatch, soar):
+    def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(_pack, "_write_manifest", broken)
+    monkeypatch.setattr(_pack, "write_page", broken)
     out = tmp_path / "pack"
     with pytest.raises(RuntimeError, match="disk full"):
-        _pack.build_pack(workforce.sample_data(SNAPSHOTS[-1]), out=out, progress=False)
+        _pack.build_pack(soar, out=out, progress=False)
     assert not out.exists()
     assert list(tmp_path.iterdir()) == []
 
 
-def test_replaces_a_previous_pack_and_skips_representation_without_area(tmp_path):
+def test_replaces_a_previous_pack_and_skips_representation_without_area(tmp_path, soar):
     out = tmp_path / "pack"
     out.mkdir()
     (out / "manifest.json").write_text(json.dumps({"kind": _pack.PACK_KIND}))
     (out / "old.txt").write_text("old")
-    index = _pack.build_pack(workforce.sample_data(SNAPSHOTS[-1]), out=out, progress=False)
+    index = _pack.build_pack(soar, out=out, progress=False)
     assert index == out / "index.html" and index.is_file()
     assert not (out / "old.txt").exists()
     manifest = json.loads((out / "manifest.json").read_text())
@@ -435,39 +435,59 @@ def test_icb_pack_hides_small_counts(icb_pack):
 
 
 @pytest.mark.slow
-def test_several_organisations_need_named_inputs(tmp_path):
-    files = [workforce.sample_data(f) for f in list(TRUSTS.values())[:2]]
-    with pytest.raises(WorkforceError, match="recruitment file as ORGANISATION=FILE.*Rutland Vale"):
-        _pack.build_pack(files, out=tmp_path / "p", recruitment=workforce.sample_data(RECRUITMENT), progress=False)
-    with pytest.raises(WorkforceError, match="no staff for the organisation 'Nowhere'"):
-        _pack.build_pack(files, out=tmp_path / "p", trusts=["Nowhere=RWE"], progress=False)
-    with pytest.raises(WorkforceError, match="one of --area, --icb and --trust"):
-        _pack.build_pack(files, out=tmp_path / "p", area="Leicester", icb="QK1", progress=False)
+def test_several_organisations_need_named_inputs(tmp_path, capsys):
+    from workforce.cli import main
+
+    files = [str(workforce.sample_data(f)) for f in list(TRUSTS.values())[:2]]
+    out = str(tmp_path / "p")
+    for extra, words in ((["--recruitment", str(workforce.sample_data(RECRUITMENT))],
+                          "recruitment file as ORGANISATION=FILE.*Rutland Vale"),
+                         (["--trust", "Nowhere=RWE"], "no staff for the organisation 'Nowhere'")):
+        assert main(["report", *files, *extra, "--out", out]) == 2
+        assert re.search(words, capsys.readouterr().err.replace("\n", " "))
+    with pytest.raises(SystemExit):   # --area and --icb are mutually exclusive options
+        main(["report", *files, "--area", "Leicester", "--icb", "QK1", "--out", out])
+    assert not (tmp_path / "p").exists()
+
+
+def test_inputs_of_several_organisations_are_given_by_organisation(tmp_path, icb_trusts):
+    recruitment = workforce.load_recruitment(workforce.sample_data(RECRUITMENT))
+    with pytest.raises(WorkforceError, match="give inputs by organisation"):
+        _pack.build_pack(icb_trusts, out=tmp_path / "p", inputs={"recruitment": recruitment}, progress=False)
+    with pytest.raises(WorkforceError, match="the recruitment input must be loaded with workforce.load_recruitment"):
+        _pack.build_pack(icb_trusts, out=tmp_path / "p", progress=False,
+                         inputs={"Soar Valley Hospitals NHS Trust": {"recruitment": workforce.sample_data(RECRUITMENT)}})
+    with pytest.raises(WorkforceError, match="not organisations of the staff table"):
+        _pack.build_pack(icb_trusts, out=tmp_path / "p", benchmarks={"Nowhere": None}, progress=False)
     assert not (tmp_path / "p").exists()
 
 
 def test_pairs_of_organisation_and_value():
+    from workforce.cli import _pairs
+
     orgs = ["Soar Valley Hospitals NHS Trust", "Rutland Vale Healthcare NHS Trust"]
-    assert _pack._pairs(["soar valley hospitals nhs trust=RWE"], orgs, "trust code") == {orgs[0]: "RWE"}
-    assert _pack._pairs(["RWE"], orgs[:1], "trust code") == {orgs[0]: "RWE"}
+    assert _pairs(["soar valley hospitals nhs trust=RWE"], orgs, "trust code") == {orgs[0]: "RWE"}
+    assert _pairs(["RWE"], orgs[:1], "trust code") == {orgs[0]: "RWE"}
     with pytest.raises(WorkforceError, match="two trust codes given"):
-        _pack._pairs([f"{orgs[0]}=RWE", f"{orgs[0]}=RWD"], orgs, "trust code")
+        _pairs([f"{orgs[0]}=RWE", f"{orgs[0]}=RWD"], orgs, "trust code")
 
 
 def test_trust_without_shipped_catchment_falls_back_to_its_icb():
-    from workforce.populations._areas import catchment_shares, trusts
+    from workforce.populations import catchment_shares, trust_population, trusts
 
     if catchment_shares() is not None:
         pytest.skip("catchments are shipped: the trust's own catchment is used")
-    benchmark, note = _pack._trust_benchmark("RWE")
+    benchmark, note = trust_population("RWE")
     trust = trusts()["RWE"]
     assert note is not None and trust.icb_name in note and "licence" in note
     assert benchmark.provenance()["area"] == workforce.population(trust.icb_ods).provenance()["area"]
 
 
 def test_icb_option_must_name_an_icb():
+    from workforce.cli import _benchmarks
+
     with pytest.raises(WorkforceError, match="not an ICB"):
-        _pack._benchmarks(["A"], icb="Leicester")
+        _benchmarks(["A"], icb="Leicester")
 
 
 def test_progress_bar_on_a_terminal(monkeypatch):
