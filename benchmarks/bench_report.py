@@ -9,10 +9,11 @@ Uses the cached fictional export of ``bench_load.py`` (written on first use
 to ``benchmarks/_data/``).  Times, each best of ``--repeat`` after a warm-up:
 
 (a) the raw fastexcel read of the file (the baseline);
-(b) the board pack made in-process: ``workforce.publish._pack.build_pack`` (read,
-    validate, compute every finding, suppress, draw and render every chart
-    to SVG and PNG, write the page, the workbook and the manifest), which is
-    what ``workforce report`` runs;
+(b) the board pack made in-process: ``workforce.load_staff`` (read, validate),
+    ``workforce.population`` and ``workforce.publish.build_pack`` (compute every
+    finding, suppress, draw and render every chart to SVG and PNG in the chart
+    worker processes, write the page, the workbook and the manifest), which
+    is what ``workforce report`` runs;
 (c) the command itself, ``workforce report FILE --area Leicester --out DIR``,
     in a new process (adds the interpreter start and imports);
 (d) the raw read as a command of its own (``python -c`` with fastexcel), so
@@ -54,8 +55,6 @@ def main(argv: list[str] | None = None) -> int:
 
     import fastexcel
 
-    from workforce.publish import _pack
-
     path, meta = export_file(args.rows)
     work = Path(tempfile.mkdtemp(prefix="bench_report_"))
     try:
@@ -63,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
             return fastexcel.read_excel(path).load_sheet(meta["sheet"], header_row=meta["header_row"]).to_pandas()
 
         def in_process() -> object:
-            return _pack.build_pack(path, out=work / "pack", area=AREA, progress=False)
+            return _in_process(path, work / "pack")
 
         command = [sys.executable, "-m", "workforce.cli", "report", str(path), "--area", AREA,
                    "--out", str(work / "pack_cli")]
@@ -126,6 +125,19 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _in_process(path: Path, out: Path, marks: list | None = None) -> Path:
+    """What ``workforce report FILE --area AREA`` does, in this process: load, benchmark, pack."""
+    from workforce import load_staff, population
+    from workforce.publish import Renderer, build_pack
+
+    renderer = Renderer()
+    staff = load_staff(path)
+    benchmark = population(AREA)
+    if marks is not None:
+        marks.append(("staff loaded, benchmark made", time.perf_counter()))
+    return build_pack(staff, out=out, benchmarks=benchmark, renderer=renderer, progress=False)
+
+
 def _steps(path: Path, out: Path) -> dict[str, float]:
     """The time of each progress step of one in-process run (the pack's own progress hook)."""
     from workforce.publish import _pack
@@ -140,7 +152,7 @@ def _steps(path: Path, out: Path) -> dict[str, float]:
     _pack._Progress.step = step
     try:
         started = time.perf_counter()
-        _pack.build_pack(path, out=out, area=AREA, progress=False)
+        _in_process(path, out, marks)
     finally:
         _pack._Progress.step = original
     out_steps, last = {}, started

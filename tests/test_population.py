@@ -15,10 +15,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workforce import Benchmark, PopulationError
+from workforce import Benchmark
 from workforce._resources import resource_path
 from workforce.codes._demographics import AGE_BANDS
 from workforce.codes._ethnicity import CENSUS5_DTYPE, CENSUS19_DTYPE
+from workforce.errors import PopulationError
 from workforce.populations import BenchmarkArea, _areas
 from workforce.populations._areas import list_areas, read_data
 from workforce.populations._census import (

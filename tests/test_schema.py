@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from workforce import SchemaDefinitionError, read_schema, schema_names
+from workforce.errors import SchemaDefinitionError
+from workforce.load import read_schema, schema_names
 
 
 def test_shipped_schemas_all_parse_and_build_pandera_schemas():

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import HEADERS, staff_row, write_xlsx
 
-from workforce import Service, ServiceDefinitionError, load_staff, read_service
+from workforce import Service, load_staff, read_service
+from workforce.errors import ServiceDefinitionError
 
 
 def test_service_by_job_role(tmp_path):

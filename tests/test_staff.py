@@ -11,7 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import workforce
-from workforce import ASSIGNMENT_COLUMNS, PEOPLE_COLUMNS, UnusableFileError, load_staff
+from workforce import load_staff
+from workforce.errors import UnusableFileError
+from workforce.load import ASSIGNMENT_COLUMNS, PEOPLE_COLUMNS
 
 
 def test_messy_export_reconciles_and_lists_exclusions(messy_export):

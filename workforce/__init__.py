@@ -3,8 +3,29 @@
 Load the spreadsheets HR holds, check them, and measure representation and
 progression (WRES, WDES) with honest statistics.
 
-The public API is small; everything else is private (modules starting with an
-underscore) and may change.
+The public API is small and grouped by what it is for:
+
+* **loading**: :func:`load_staff`, :func:`load_recruitment`,
+  :func:`load_disciplinary`, :func:`load_training`, :func:`load_board`,
+  :func:`read_service` (a service within a trust), returning
+  :class:`StaffTable` and :class:`InputTable` that keep their
+  :class:`ValidationReport` (each problem with a :class:`ProblemCode`);
+* **benchmarks**: :func:`population`, :func:`list_areas`, returning a
+  :class:`Benchmark`;
+* **analyses**, each returning a :class:`Result`: :func:`representation`,
+  :func:`icb_view`, :func:`ladder`, :func:`progression_gaps`,
+  :func:`movements`, :func:`promotion`, :func:`adjusted_gap`,
+  :func:`model_employer`, :func:`wres`, :func:`wdes`, and
+  :func:`relative_likelihood`;
+* **publishing**: :func:`suppress`, :mod:`workforce.charts`, and the board pack
+  (:func:`workforce.publish.build_pack`);
+* :mod:`workforce.errors` (every error is a :class:`WorkforceError`) and
+  :func:`sample_data`.
+
+The layers behind them (``workforce.codes``, ``load``, ``populations``,
+``analysis``, ``disclosure``, ``charts``, ``publish``) have public names of
+their own for advanced use; modules starting with an underscore are private
+and may change.
 
 Examples
 --------
@@ -23,65 +44,32 @@ from typing import TYPE_CHECKING
 from ._resources import resource_path
 from ._version import __version__
 
-# The public names, and the private module each lives in.  They are imported
-# on first use, so ``import workforce`` and ``workforce --help`` stay quick
-# (pandas, pandera and friends load only when something is loaded).
+# The public names, and the layer each lives in.  They are imported on first
+# use, so ``import workforce`` and ``workforce --help`` stay quick (pandas,
+# pandera and friends load only when something is loaded).
 _EXPORTS = {
-    "load_staff": ".load",
-    "StaffTable": ".load",
-    "ASSIGNMENT_COLUMNS": ".load",
-    "PEOPLE_COLUMNS": ".load",
-    "ValidationReport": ".load",
-    "ProblemCode": ".load",
-    "read_schema": ".load",
-    "schema_names": ".load",
-    "Schema": ".load",
-    "read_service": ".load",
-    "Service": ".load",
-    "population": ".populations",
-    "list_areas": ".populations",
-    "Benchmark": ".populations",
-    "representation": ".analysis",
-    "icb_view": ".analysis",
-    "REPRESENTATION_COLUMNS": ".analysis",
+    # loading
+    **dict.fromkeys(("load_staff", "load_recruitment", "load_disciplinary", "load_training", "load_board",
+                     "read_service", "StaffTable", "InputTable", "ValidationReport", "ProblemCode", "Service"),
+                    ".load"),
+    # benchmarks
+    **dict.fromkeys(("population", "list_areas", "Benchmark"), ".populations"),
+    # analyses
+    **dict.fromkeys(("representation", "icb_view", "ladder", "progression_gaps", "Comparison", "movements",
+                     "promotion", "adjusted_gap", "model_employer", "wres", "wdes", "relative_likelihood",
+                     "RelativeLikelihood"), ".analysis"),
     "Result": "._result",
-    "relative_likelihood": ".analysis",
-    "RelativeLikelihood": ".analysis",
-    "ladder": ".analysis",
-    "progression_gaps": ".analysis",
-    "LADDER_COLUMNS": ".analysis",
-    "PROGRESSION_COLUMNS": ".analysis",
-    "Comparison": ".analysis",
-    "COMPARISONS": ".analysis",
-    "wres": ".analysis",
-    "wdes": ".analysis",
-    "load_recruitment": ".load",
-    "load_disciplinary": ".load",
-    "load_training": ".load",
-    "load_board": ".load",
-    "movements": ".analysis",
-    "promotion": ".analysis",
-    "adjusted_gap": ".analysis",
-    "model_employer": ".analysis",
     "suppress": ".disclosure",
     "WorkforceError": ".errors",
-    "UnusableFileError": ".errors",
-    "NoStaffTableError": ".errors",
-    "AmbiguousSheetError": ".errors",
-    "SchemaDefinitionError": ".errors",
-    "ServiceDefinitionError": ".errors",
-    "PopulationError": ".errors",
 }
+_MODULES = ("charts", "errors")
 
-__all__ = ["__version__", "sample_data", "charts", *_EXPORTS]
+__all__ = ["__version__", "sample_data", *_MODULES, *_EXPORTS]
 
 if TYPE_CHECKING:  # for type checkers and editors; at run time see __getattr__
+    from . import charts, errors
     from ._result import Result
     from .analysis import (
-        COMPARISONS,
-        LADDER_COLUMNS,
-        PROGRESSION_COLUMNS,
-        REPRESENTATION_COLUMNS,
         Comparison,
         RelativeLikelihood,
         adjusted_gap,
@@ -97,20 +85,10 @@ if TYPE_CHECKING:  # for type checkers and editors; at run time see __getattr__
         wres,
     )
     from .disclosure import suppress
-    from .errors import (
-        AmbiguousSheetError,
-        NoStaffTableError,
-        PopulationError,
-        SchemaDefinitionError,
-        ServiceDefinitionError,
-        UnusableFileError,
-        WorkforceError,
-    )
+    from .errors import WorkforceError
     from .load import (
-        ASSIGNMENT_COLUMNS,
-        PEOPLE_COLUMNS,
+        InputTable,
         ProblemCode,
-        Schema,
         Service,
         StaffTable,
         ValidationReport,
@@ -119,16 +97,14 @@ if TYPE_CHECKING:  # for type checkers and editors; at run time see __getattr__
         load_recruitment,
         load_staff,
         load_training,
-        read_schema,
         read_service,
-        schema_names,
     )
     from .populations import Benchmark, list_areas, population
 
 
 def __getattr__(name: str):
-    if name == "charts":  # the chart module, which loads Altair
-        return import_module(".charts", __name__)
+    if name in _MODULES:  # charts loads Altair
+        return import_module(f".{name}", __name__)
     if name in _EXPORTS:
         value = getattr(import_module(_EXPORTS[name], __name__), name)
         globals()[name] = value

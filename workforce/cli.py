@@ -225,7 +225,6 @@ def _write_pack(args: argparse.Namespace, renderer):
 
     from . import load
     from .errors import WorkforceError
-    from .publish import build_pack
 
     given = [("staff", f) for f in args.files] + [("previous", f) for f in args.previous]
     given += [(kind, item if Path(item).is_file() else item.partition("=")[2] or item)
@@ -246,6 +245,8 @@ def _write_pack(args: argparse.Namespace, renderer):
     for kind in _INPUT_KINDS:
         for org, path in _pairs(getattr(args, kind), organisations, f"{kind} file").items():
             inputs.setdefault(org, {})[kind] = loaders[kind](path)
+    from .publish import build_pack  # imported by the warm-up thread meanwhile: only now, not to wait for it
+
     options = {"area": args.area, "icb": args.icb, "trusts": list(args.trust), "threshold": args.threshold,
                "service": args.service, "previous": list(args.previous),
                **{kind: list(getattr(args, kind)) for kind in _INPUT_KINDS}}

@@ -28,7 +28,7 @@ class Section:
 
     key: str
     title: str
-    result: Result                      # the published (suppressed or checked) result
+    result: Result | None               # the published (suppressed or checked) result its narrative describes
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     charts: dict[str, dict] = field(default_factory=dict)   # name -> Vega-Lite spec
     notes: list[str] = field(default_factory=list)

@@ -49,7 +49,6 @@ class Context:
     threshold: int
     raw: dict[str, Result] = field(default_factory=dict)         # results as computed
     published: dict[str, Result] = field(default_factory=dict)   # results as published (suppressed or checked)
-    notes: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -134,13 +133,14 @@ def wres_checked(gaps_table: str) -> Callable[[Result, Context], Result]:
             table = result.table
             note = (f"{standard} table published as it is: it holds no counts; its source counts (progression "
                     "gaps, All AfC, 8a and above) were checked and none was suppressed.")
-        context.notes.append(note)
         return result.with_table(table, **{"disclosure control": note})
 
     return check
 
 
-def _standard(make, characteristic: str, ladder: str, kinds: tuple[str, ...]):
+def _standard(make, ladder: str, kinds: tuple[str, ...]):
+    """WRES or WDES from the organisation's inputs, indicator 1 read from the ladder made already."""
+
     def compute(context: Context) -> Result:
         given = {k: v for k, v in context.inputs.items() if k in kinds}
         return make(context.staff, ladder=context.raw[ladder], **given)
@@ -188,7 +188,7 @@ PARTS: tuple[Part, ...] = (
     Part(
         "wres", "Workforce Race Equality Standard", lead="wres",
         tables=(
-            Table("wres", _standard(analysis.wres, "ethnicity", "ladder",
+            Table("wres", _standard(analysis.wres, "ladder",
                                     ("recruitment", "disciplinary", "training", "board")),
                   check=wres_checked("progression_gaps")),
         ),
@@ -199,7 +199,7 @@ PARTS: tuple[Part, ...] = (
         tables=(
             Table("wdes_ladder", lambda c: analysis.ladder(c.staff, characteristic="disability")),
             Table("wdes_progression_gaps", lambda c: analysis.progression_gaps(c.staff, characteristic="disability")),
-            Table("wdes", _standard(analysis.wdes, "disability", "wdes_ladder", ("recruitment", "disciplinary", "board")),
+            Table("wdes", _standard(analysis.wdes, "wdes_ladder", ("recruitment", "disciplinary", "board")),
                   check=wres_checked("wdes_progression_gaps")),
         ),
         charts=(Chart("wdes", "likelihood_chart", "wdes", {"estimated": True}),),
