@@ -556,3 +556,40 @@ def test_readme_wres_example_gives_the_demo_packs_figures(book):
     packed_wdes = sheet_frame(book, "wdes").set_index("metric")
     wdes = wdes.set_index("metric")
     assert [str(packed_wdes.loc[m, "figure"]) for m in wdes.index] == wdes["figure"].tolist()
+
+
+def test_a_chart_that_cannot_be_rendered_is_noted_and_left_out_not_fatal(tmp_path, soar):
+    class Failing:
+        """A renderer for which one chart cannot be rendered (as vl-convert's 'SVG has an invalid size')."""
+
+        def submit(self, folder, name, spec):
+            for suffix in (".svg", ".png"):
+                (folder / f"{name}{suffix}").write_text("partial")
+
+        def finish(self):
+            return {"ladder_clinical": "RuntimeError: SVG has an invalid size"}
+
+        def cancel(self):
+            pass
+
+    out = tmp_path / "pack"
+    _pack.build_pack(soar, out=out, renderer=Failing(), progress=False)
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert "ladder_clinical" not in manifest["charts"] and "ladder_non_clinical" in manifest["charts"]
+    assert any("'ladder_clinical' not drawn: it could not be rendered (RuntimeError: SVG has an invalid size)" in n
+               for n in manifest["notes"])
+    assert not (out / "charts" / "ladder_clinical.svg").exists() and (out / "charts" / "ladder_non_clinical.svg").exists()
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert 'id="chart-ladder_clinical"' not in page and 'id="chart-ladder_non_clinical"' in page
+
+
+@pytest.mark.slow
+def test_a_service_without_non_clinical_staff_gets_a_pack_with_the_chart_noted(tmp_path):
+    staff = workforce.load_staff(workforce.sample_data(SNAPSHOTS[-1]),
+                                 service=workforce.sample_data("talking_therapies_service.yaml"))
+    out = tmp_path / "pack"
+    _pack.build_pack(staff, out=out, benchmarks=workforce.population("Leicester"), progress=False)
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["options"]["service"] == "NHS Talking Therapies"
+    assert "ladder_clinical" in manifest["charts"] and "ladder_non_clinical" not in manifest["charts"]
+    assert any("no non-clinical staff on a band" in n for n in manifest["notes"])

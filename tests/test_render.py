@@ -83,10 +83,23 @@ def test_worker_renders_every_chart_it_is_sent(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["one.png", "one.svg", "two.png", "two.svg"]
 
 
-def test_worker_failure_is_a_plain_error(tmp_path):
+def test_a_chart_that_fails_is_reported_by_name_and_the_others_are_rendered(tmp_path):
+    for renderer in (_render.Renderer(), _render.InProcess()):
+        folder = tmp_path / type(renderer).__name__
+        folder.mkdir()
+        renderer.submit(folder, "broken", {"mark": "no such mark"})
+        renderer.submit(folder, "fine", SPEC)
+        failed = renderer.finish()
+        assert list(failed) == ["broken"] and failed["broken"].split(":")[0].endswith("Error")
+        assert "Stack backtrace" not in failed["broken"] and "\n" not in failed["broken"]
+        assert sorted(p.name for p in folder.iterdir()) == ["fine.png", "fine.svg"]
+
+
+def test_a_renderer_that_breaks_down_is_a_plain_error(tmp_path):
     renderer = _render.Renderer()
-    renderer.submit(tmp_path, "broken", {"mark": "no such mark"})
-    with pytest.raises(WorkforceError, match="could not be rendered to SVG and PNG.*broken"):
+    renderer.submit(tmp_path, "one", SPEC)
+    renderer._sent += 1   # a reply that will never come: the workers stopped early
+    with pytest.raises(WorkforceError, match="the chart renderer stopped after 1 of 2 charts"):
         renderer.finish()
 
 

@@ -100,6 +100,8 @@ def ladder_chart(result: Result, *, staff_category: str = "Non-clinical", organi
     compared["status"] = _status(pd.Series(small), pd.Series(hidden), min_size).to_numpy()
     compared.loc[hidden, ["share_of_known", "share_of_known_ci_low", "share_of_known_ci_high", "headcount"]] = np.nan
     compared["key"] = np.where(small | hidden, f"fewer than {min_size} staff", f"{group} share of the rung")
+    if not (compared["rung_total"].fillna(1) > 0).any():   # a suppressed total may hide someone: drawn
+        raise WorkforceError(f"no {staff_category.lower()} staff on a {rung_type} at {organisation}: nothing to draw.")
     compared = compared[compared["rung_known"].fillna(0) > 0]  # empty rungs: nothing to draw (kept on the axis)
     frame = _frame(compared, ["rung", "headcount", "rung_known", "share_of_known", "share_of_known_ci_low",
                               "share_of_known_ci_high", "status", "key"])

@@ -348,65 +348,18 @@ def _write(out: Path, staff: StaffTable, benchmarks: dict, inputs: dict, thresho
         charts_dir.mkdir()
         sections = _sections(_Runner(renderer, charts_dir), staff, benchmarks, inputs, threshold, notes)
         steps.step("findings computed and suppressed")
-        specs = {name: spec for s in sections for name, spec in s.charts.items()}
-        organisations = _organisations(staff)
-
-        rule = (f"Counts from 1 to {threshold - 1} are suppressed; 0 is shown. Where one count of a margin (counts "
-                "adding up to a published total, unknowns included) is suppressed, another non-zero count (or the "
-                "total) is suppressed too, chosen so that the fewest other margins are left with a lone suppressed "
-                "count, then the smallest, until nothing changes. Figures made from a suppressed "
-                "count are blanked. Limits: margins within one table only.")
-        workbook_notes = [("suppression rule", rule),
-                          ("suppressed cells", "In this workbook a suppressed count is an empty cell with TRUE in "
-                                               "its <count>_suppressed column; a blank figure was made from a "
-                                               "suppressed count."),
-                          ("charts", "Drawn from the suppressed tables: suppressed groups are hidden, groups with "
-                                     f"fewer than {threshold} staff are grey.")]
-        if len(organisations) > 1:
-            workbook_notes += [(f"organisation {i}", f"{org}: sheets ending in ' {i}'")
-                               for i, org in enumerate(organisations, start=1)]
-        sheets: dict[str, pd.DataFrame] = {}
-        for s in sections:
-            sheets.update(s.tables)
-            workbook_notes.append((f"{s.key}: analysis", s.result.spec.title))
-            for key in ("staff", "interval", "test", "correction"):
-                if s.result.method.get(key):
-                    workbook_notes.append((f"{s.key}: {key}", str(s.result.method[key])))
-            for note in s.notes:
-                workbook_notes.append((f"{s.key}: note", note))
-        write_workbook(tmp / "tables.xlsx", sheets, workbook_notes)
-        steps.step("tables.xlsx written")
-
-        files = _files(staff, inputs, record)
-        stamp = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-        fictional = bool(files) and all("sample_data" in str(path) for _, path in files)
-        footer = (f"Made by workforce {__version__} on {stamp}. {rule}"
-                  + (" Every person in the sample data is fictional." if fictional else ""))
-        write_page(tmp / "index.html", sections, bundle.result(),
-                   f"Workforce diversity board pack: {', '.join(organisations)}", footer)
-        steps.step("index.html written")
-
-        by_org = {org: b.provenance() for org, b in benchmarks.items()}
-        distinct = {id(b) for b in benchmarks.values()}
-        benchmark = (None if not by_org else next(iter(by_org.values())) if len(distinct) == 1
-                     else {"by organisation": by_org})
-        manifest = {
-            "kind": PACK_KIND,
-            "created": stamp,
-            "inputs": [{"role": role, "path": str(p), "name": p.name, "bytes": p.stat().st_size,
-                        "sha256": _sha256(p)} for role, p in files if p.is_file()],
-            "options": {"threshold": threshold, "service": staff.service, **dict((record or {}).get("options", {}))},
-            "versions": _versions(),
-            "benchmark": benchmark,
-            "suppression": rule,
-            "charts": sorted(specs),
-            "tables": list(sheets),
-            "notes": [n for s in sections for n in s.notes],
-        }
-        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str), encoding="utf-8")
-        steps.step("manifest.json written")
-        renderer.finish()
+        about = _About(staff, benchmarks, threshold, _files(staff, inputs, record), record, bundle)
+        about.write(tmp, sections, steps)   # while the last charts are rendered
+        failed = renderer.finish()
         steps.step("charts rendered (SVG, PNG)")
+        if failed:   # a chart that could not be rendered is noted, and left out: it does not sink the pack
+            for s in sections:
+                for name in [n for n in s.charts if n in failed]:
+                    del s.charts[name]
+                    s.notes.append(f"Chart '{name}' not drawn: it could not be rendered ({failed[name]}).")
+                    for suffix in (".svg", ".png"):
+                        (charts_dir / f"{name}{suffix}").unlink(missing_ok=True)
+            about.write(tmp, sections)
         _move_into_place(tmp, out)
     except BaseException:
         renderer.cancel()   # no chart may still be writing into the folder being removed
@@ -414,6 +367,72 @@ def _write(out: Path, staff: StaffTable, benchmarks: dict, inputs: dict, thresho
         raise
     steps.step("done")
     return out / "index.html"
+
+
+class _About:
+    """The workbook, the page and the manifest of one pack, written from its sections."""
+
+    def __init__(self, staff: StaffTable, benchmarks: dict, threshold: int, files: list[tuple[str, Path]], record,
+                 bundle) -> None:
+        self.organisations = _organisations(staff)
+        self.threshold, self.files, self.bundle, self.service = threshold, files, bundle, staff.service
+        self.options = {"threshold": threshold, "service": staff.service, **dict((record or {}).get("options", {}))}
+        by_org = {org: b.provenance() for org, b in benchmarks.items()}
+        distinct = {id(b) for b in benchmarks.values()}
+        self.benchmark = (None if not by_org else next(iter(by_org.values())) if len(distinct) == 1
+                          else {"by organisation": by_org})
+        self.stamp = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        self.rule = (f"Counts from 1 to {threshold - 1} are suppressed; 0 is shown. Where one count of a margin "
+                     "(counts adding up to a published total, unknowns included) is suppressed, another non-zero "
+                     "count (or the total) is suppressed too, chosen so that the fewest other margins are left with "
+                     "a lone suppressed count, then the smallest, until nothing changes. Figures made from a "
+                     "suppressed count are blanked. Limits: margins within one table only.")
+
+    def write(self, folder: Path, sections: list[Section], steps: _Progress | None = None) -> None:
+        step = steps.step if steps is not None else (lambda words: None)
+        sheets: dict[str, pd.DataFrame] = {}
+        for s in sections:
+            sheets.update(s.tables)
+        write_workbook(folder / "tables.xlsx", sheets, self._workbook_notes(sections))
+        step("tables.xlsx written")
+        fictional = bool(self.files) and all("sample_data" in str(path) for _, path in self.files)
+        footer = (f"Made by workforce {__version__} on {self.stamp}. {self.rule}"
+                  + (" Every person in the sample data is fictional." if fictional else ""))
+        write_page(folder / "index.html", sections, self.bundle.result(),
+                   f"Workforce diversity board pack: {', '.join(self.organisations)}", footer)
+        step("index.html written")
+        manifest = {
+            "kind": PACK_KIND,
+            "created": self.stamp,
+            "inputs": [{"role": role, "path": str(p), "name": p.name, "bytes": p.stat().st_size,
+                        "sha256": _sha256(p)} for role, p in self.files if p.is_file()],
+            "options": self.options,
+            "versions": _versions(),
+            "benchmark": self.benchmark,
+            "suppression": self.rule,
+            "charts": sorted(name for s in sections for name in s.charts),
+            "tables": list(sheets),
+            "notes": [n for s in sections for n in s.notes],
+        }
+        (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str), encoding="utf-8")
+        step("manifest.json written")
+
+    def _workbook_notes(self, sections: list[Section]) -> list[tuple[str, str]]:
+        notes = [("suppression rule", self.rule),
+                 ("suppressed cells", "In this workbook a suppressed count is an empty cell with TRUE in its "
+                                      "<count>_suppressed column; a blank figure was made from a suppressed count."),
+                 ("charts", "Drawn from the suppressed tables: suppressed groups are hidden, groups with fewer than "
+                            f"{self.threshold} staff are grey.")]
+        if len(self.organisations) > 1:
+            notes += [(f"organisation {i}", f"{org}: sheets ending in ' {i}'")
+                      for i, org in enumerate(self.organisations, start=1)]
+        for s in sections:
+            notes.append((f"{s.key}: analysis", s.result.spec.title))
+            for key in ("staff", "interval", "test", "correction"):
+                if s.result.method.get(key):
+                    notes.append((f"{s.key}: {key}", str(s.result.method[key])))
+            notes += [(f"{s.key}: note", note) for note in s.notes]
+        return notes
 
 
 def _files(staff: StaffTable, inputs: dict, record) -> list[tuple[str, Path]]:

@@ -116,8 +116,11 @@ class ChartRenderer(Protocol):
     def submit(self, folder: Path, name: str, spec: dict) -> None:
         """Render ``spec`` to ``folder/name.svg`` and ``folder/name.png`` (now or later)."""
 
-    def finish(self) -> None:
-        """Wait for every chart submitted; raise if one could not be rendered."""
+    def finish(self) -> dict[str, str]:
+        """Wait for every chart submitted: the charts that could not be rendered, with why (name -> error).
+
+        Raises if the renderer itself broke down.
+        """
 
     def cancel(self) -> None:
         """Stop: the folder is about to be removed."""
@@ -126,17 +129,18 @@ class ChartRenderer(Protocol):
 class InProcess:
     """Renders each chart in this process when it is submitted (SVG, then the PNG from it)."""
 
+    def __init__(self) -> None:
+        self._failed: dict[str, str] = {}
+
     def submit(self, folder: Path, name: str, spec: dict) -> None:
         try:
             render_svg(folder, name, spec)
             render_png(folder, name)
-        except Exception as exc:
-            from ..errors import WorkforceError
+        except Exception as exc:  # reported by finish: one chart does not sink the pack
+            self._failed[name] = _why(exc)
 
-            raise WorkforceError(f"a chart could not be rendered to SVG and PNG ({name}: {exc}).") from exc
-
-    def finish(self) -> None:
-        pass
+    def finish(self) -> dict[str, str]:
+        return dict(self._failed)
 
     def cancel(self) -> None:
         pass
@@ -243,7 +247,8 @@ class Renderer:
         svg.stdin.flush()
         self._sent += 1
 
-    def finish(self) -> None:
+    def finish(self) -> dict[str, str]:
+        """Wait for every chart: those that could not be rendered, with why; raises if a worker broke down."""
         import json
 
         from ..errors import WorkforceError
@@ -255,10 +260,9 @@ class Renderer:
         for process in (svg, png):
             process.wait()
         self._remove_folder()
-        failed = [r for r in replies if not r["ok"]]
-        if failed or len(replies) != self._sent:
-            why = failed[0]["error"] if failed else f"the renderer stopped after {len(replies)} of {self._sent} charts"
-            raise WorkforceError(f"a chart could not be rendered to SVG and PNG ({why}).")
+        if len(replies) != self._sent:
+            raise WorkforceError(f"the chart renderer stopped after {len(replies)} of {self._sent} charts.")
+        return {r["name"]: r["error"] for r in replies if not r["ok"]}
 
     def cancel(self) -> None:
         self._started.wait()
@@ -279,6 +283,12 @@ class Renderer:
         if self._folder is not None:
             shutil.rmtree(self._folder, ignore_errors=True)
             self._folder = None
+
+
+def _why(exc: BaseException) -> str:
+    """One line saying why a chart could not be rendered (vl-convert appends a stack backtrace)."""
+    text = str(exc).split("Stack backtrace")[0].strip().splitlines()
+    return f"{type(exc).__name__}: {text[0] if text else ''}".strip()
 
 
 def _lower_priority(pid: int) -> None:
@@ -316,8 +326,8 @@ def _serve(stage: str) -> None:
                 render_png(Path(job["folder"]), job["name"])
             else:
                 reply = job
-        except Exception as exc:  # reported to the main process, which stops the pack
-            reply = {"ok": False, "name": job["name"], "error": f"{job['name']}: {type(exc).__name__}: {exc}"}
+        except Exception as exc:  # reported to the main process, which notes it in the pack
+            reply = {"ok": False, "name": job["name"], "error": _why(exc)}
         sys.stdout.write(json.dumps(reply) + "\n")
         sys.stdout.flush()
 
