@@ -65,7 +65,7 @@ from ..errors import WorkforceError
 from ..load import InputTable, StaffTable
 from ._page import Section, write_page, write_workbook
 from ._render import ChartRenderer, InProcess, vega_bundle
-from ._sections import COMPARISON, PARTS, Context, Part, chart_options, check_parts, drawable, publish
+from ._sections import COMPARISON, PARTS, Context, Part, check_parts, drawable, publish
 
 __all__ = ["build_pack", "PACK_KIND", "INPUT_KINDS"]
 
@@ -186,7 +186,7 @@ class _Runner:
         try:
             with debug_mode(False):   # the charts are validated in their tests; here it would cost ~0.1 s each
                 spec = getattr(charts, chart.function)(shown, min_size=threshold,
-                                                       **chart_options(chart)).to_dict(validate=False)
+                                                       **chart.options).to_dict(validate=False)
         except (WorkforceError, ValueError, KeyError, TypeError) as exc:
             section.notes.append(f"Chart '{name}' not drawn: {exc}")
             return

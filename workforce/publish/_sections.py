@@ -23,7 +23,7 @@ from .._spec import Kind
 from ..disclosure import suppress
 from ..errors import WorkforceError
 
-__all__ = ["Context", "Table", "Chart", "Part", "PARTS", "COMPARISON", "publish"]
+__all__ = ["Context", "Table", "Chart", "Part", "PARTS", "COMPARISON", "publish", "drawable", "check_parts"]
 
 
 @dataclass
@@ -67,12 +67,20 @@ class Table:
 
 @dataclass(frozen=True)
 class Chart:
-    """One chart: its file name, the chart function of :mod:`workforce.charts`, the table drawn and options."""
+    """One chart: its file name, the chart function of :mod:`workforce.charts`, the table drawn and options.
+
+    ``unsuppressed_rows``: only the rows whose counts are all published are
+    drawn (a progression-gap chart cannot show the others); ``needs_estimate``:
+    no chart without a relative likelihood that could be worked out (WRES,
+    WDES).  Either is said in the part's notes.
+    """
 
     name: str
     function: str
     table: str
     options: dict[str, Any] = field(default_factory=dict)
+    unsuppressed_rows: bool = False
+    needs_estimate: bool = False
 
 
 @dataclass(frozen=True)
@@ -182,7 +190,7 @@ PARTS: tuple[Part, ...] = (
         charts=(
             Chart("ladder_non_clinical", "ladder_chart", "ladder", {"staff_category": "Non-clinical"}),
             Chart("ladder_clinical", "ladder_chart", "ladder", {"staff_category": "Clinical"}),
-            Chart("progression_gaps", "likelihood_chart", "progression_gaps", {"drawable": True}),
+            Chart("progression_gaps", "likelihood_chart", "progression_gaps", unsuppressed_rows=True),
         ),
     ),
     Part(
@@ -192,7 +200,7 @@ PARTS: tuple[Part, ...] = (
                                     ("recruitment", "disciplinary", "training", "board")),
                   check=wres_checked("progression_gaps")),
         ),
-        charts=(Chart("wres", "likelihood_chart", "wres", {"estimated": True}),),
+        charts=(Chart("wres", "likelihood_chart", "wres", needs_estimate=True),),
     ),
     Part(
         "wdes", "Workforce Disability Equality Standard", lead="wdes",
@@ -202,7 +210,7 @@ PARTS: tuple[Part, ...] = (
             Table("wdes", _standard(analysis.wdes, "wdes_ladder", ("recruitment", "disciplinary", "board")),
                   check=wres_checked("wdes_progression_gaps")),
         ),
-        charts=(Chart("wdes", "likelihood_chart", "wdes", {"estimated": True}),),
+        charts=(Chart("wdes", "likelihood_chart", "wdes", needs_estimate=True),),
     ),
     Part(
         "promotion", "Promotion, leaving and the Model Employer-style trajectory", lead="promotion",
@@ -229,17 +237,12 @@ COMPARISON = Part(
 
 
 def drawable(result: Result, chart: Chart) -> tuple[Result | None, str]:
-    """The result a chart draws, and a note: rows with suppressed counts left out; nothing when nothing can be drawn.
-
-    ``drawable``: a progression-gap chart cannot show rows whose counts are
-    suppressed; ``estimated``: a WRES or WDES chart needs one relative
-    likelihood that could be worked out.
-    """
-    if chart.options.get("estimated") and not _has_estimate(result):
+    """The result a chart draws (``None``: nothing to draw), and a note for the reader (see :class:`Chart`)."""
+    if chart.needs_estimate and not _has_estimate(result):
         standard = str(result.kind)
         return None, (f"No {standard} relative likelihood could be worked out from the inputs given, so no "
                       f"{standard} chart.")
-    if chart.options.get("drawable"):
+    if chart.unsuppressed_rows:
         table = result.table
         flags = [c for c in table.columns if c.endswith("_suppressed")]
         keep = ~table[flags].fillna(False).astype(bool).any(axis=1)
@@ -250,11 +253,6 @@ def drawable(result: Result, chart: Chart) -> tuple[Result | None, str]:
             return None, note
         return result.with_table(table[keep].reset_index(drop=True)), note
     return result, ""
-
-
-def chart_options(chart: Chart) -> dict[str, Any]:
-    """The options passed to the chart function (those of :func:`drawable` are the pack's own)."""
-    return {k: v for k, v in chart.options.items() if k not in ("drawable", "estimated")}
 
 
 def check_parts(parts: tuple[Part, ...]) -> None:
