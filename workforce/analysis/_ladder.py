@@ -54,6 +54,7 @@ is the package's choice (PROPOSED), not an NHS rule.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
@@ -74,6 +75,9 @@ from ..errors import WorkforceError
 from ._cohort import counted_people
 from ._likelihood import NON_ADVERSE, relative_likelihoods
 from ._stats import wilson_interval, z_value
+
+if TYPE_CHECKING:
+    from ..load import StaffTable
 
 __all__ = [
     "ladder",
@@ -142,6 +146,8 @@ COMPARISONS: dict[str, Comparison] = {c.name: c for c in (
                "55 and over", ("55-64", "65+")),
 )}
 _ALIASES = {"age_band": "age", "wres": "ethnicity"}
+#: The names ``characteristic=`` takes (the keys of ``COMPARISONS``, and their aliases).
+LadderCharacteristic = Literal["ethnicity", "disability", "sex", "age", "age_band", "wres"]
 
 #: Staff categories, in table order.
 STAFF_CATEGORIES = ("Clinical", "Non-clinical", "All AfC", "Medical")
@@ -353,8 +359,8 @@ _REQUIRED = ("organisation", "snapshot_date", "is_bank", "band", "medical_grade"
 # ---------------------------------------------------------------- public
 
 
-def ladder(staff, *, characteristic: str | Comparison = "ethnicity", include_bank: bool = False,
-           confidence: float = 0.95, min_size: int = 10) -> Result:
+def ladder(staff: StaffTable | pd.DataFrame, *, characteristic: LadderCharacteristic | Comparison = "ethnicity",
+           include_bank: bool = False, confidence: float = 0.95, min_size: int = 10) -> Result:
     """Each group's headcount and share on every rung of the pay ladder.
 
     WRES indicator 1 and WDES metric 1: for each organisation, staff category
@@ -411,7 +417,8 @@ def ladder(staff, *, characteristic: str | Comparison = "ethnicity", include_ban
                   method=_method("ladder", comparison, counted, include_bank, confidence, min_size))
 
 
-def progression_gaps(staff, *, characteristic: str | Comparison = "ethnicity", include_bank: bool = False,
+def progression_gaps(staff: StaffTable | pd.DataFrame, *,
+                     characteristic: LadderCharacteristic | Comparison = "ethnicity", include_bank: bool = False,
                      confidence: float = 0.95, min_size: int = 10) -> Result:
     """How much less often the compared group reaches the senior rungs.
 

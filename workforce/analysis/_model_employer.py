@@ -40,6 +40,7 @@ yearly rate ``r = 1 - (1 - q) ** (1 / t)`` for a share ``q`` over periods of
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
@@ -49,7 +50,10 @@ from .._spec import CountCells, Derived, Kind, Margin, Part, ResultSpec, columns
 from ..codes import BANDS
 from ..errors import WorkforceError
 from ..populations import Benchmark
-from ._progression import CHARACTERISTICS, _bank, _codes, _grade_codes, _groups, _link, _people
+from ._progression import CHARACTERISTICS, Characteristic, _bank, _codes, _grade_codes, _groups, _link, _people
+
+if TYPE_CHECKING:
+    from ..load import StaffTable
 
 __all__ = ["model_employer", "MODEL_EMPLOYER_COLUMNS", "MODEL_EMPLOYER_BANDS"]
 
@@ -106,7 +110,8 @@ MODEL_EMPLOYER = ResultSpec(
 MODEL_EMPLOYER_COLUMNS = MODEL_EMPLOYER.names
 
 
-def model_employer(staff, *, target="parity", target_year: int = 2028, characteristic: str = "ethnicity",
+def model_employer(staff: StaffTable | pd.DataFrame, *, target: Literal["parity"] | float | Benchmark = "parity",
+                   target_year: int = 2028, characteristic: Characteristic = "ethnicity",
                    leaver_rate: float | None = None, split_clinical: bool = False,
                    include_bank: bool = False) -> Result:
     """Model Employer-style trajectories for the senior bands, and the appointments they need.

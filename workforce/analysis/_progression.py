@@ -54,6 +54,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
@@ -75,6 +76,9 @@ from ..codes import (
     grade_group,
 )
 from ..errors import WorkforceError
+
+if TYPE_CHECKING:
+    from ..load import StaffTable
 
 __all__ = [
     "movements",
@@ -109,6 +113,8 @@ _LADDER = np.array([0] * _N_BANDS + [1] * 4 + [2, 3], dtype=np.int8)
 _MEDICAL_RUNG = {"Consultant": 2, "SAS": 1, "Resident doctor": 0, "Other medical": -1}
 _RUNG = np.array(list(range(_N_BANDS)) + [_MEDICAL_RUNG[g] for g in MEDICAL_GRADE_DTYPE.categories] + [-1, -1],
                  dtype=np.int8)
+#: The names ``characteristic=`` takes in promotion, adjusted_gap and model_employer (keys of CHARACTERISTICS).
+Characteristic = Literal["ethnicity", "disability", "sex"]
 _SENIOR = np.isin(np.array(GRADES, dtype=object), SENIOR_GRADES)
 
 #: The characteristics compared, as (column, advantaged value, compared value, advantaged label,
@@ -385,7 +391,7 @@ def _categorical(codes: np.ndarray, dtype: pd.CategoricalDtype) -> pd.Categorica
 # ---------------------------------------------------------------- movements
 
 
-def movements(staff) -> Result:
+def movements(staff: StaffTable | pd.DataFrame) -> Result:
     """Link snapshots by person and classify each person's movement between them.
 
     Each organisation's snapshots are taken in date order and every pair of

@@ -21,6 +21,8 @@ gives each row's full table.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -50,6 +52,12 @@ from ._indicators import (
 from ._ladder import ladder
 from ._likelihood import NON_ADVERSE
 from ._stats import wilson_interval
+
+if TYPE_CHECKING:
+    from ..load import InputTable, StaffTable
+
+#: Staff Survey figures: indicator or metric -> group -> proportion (or percentage, or score).
+SurveyFigures = Mapping[int | str, Mapping[str, float]]
 
 __all__ = ["wres", "wdes", "WRES_COLUMNS", "WDES_COLUMNS"]
 
@@ -137,9 +145,10 @@ _GROUP_KEYS = {  # survey group names (lower case, hyphens as spaces) -> the adv
 }
 
 
-def wres(staff, *, recruitment=None, disciplinary=None, training=None, board=None, staff_survey=None,
-         ladder: Result | None = None, include_bank: bool = False, confidence: float = 0.95,
-         min_size: int = 10) -> Result:
+def wres(staff: StaffTable | pd.DataFrame, *, recruitment: InputTable | None = None,
+         disciplinary: InputTable | None = None, training: InputTable | None = None, board: InputTable | None = None,
+         staff_survey: SurveyFigures | None = None, ladder: Result | None = None, include_bank: bool = False,
+         confidence: float = 0.95, min_size: int = 10) -> Result:
     """The whole WRES table: one row per indicator 1-9, as trusts lay out their report.
 
     Parameters
@@ -209,7 +218,9 @@ def wres(staff, *, recruitment=None, disciplinary=None, training=None, board=Non
     return _summary("WRES", rows, staff, options)
 
 
-def wdes(staff, *, recruitment=None, disciplinary=None, board=None, staff_survey=None, ladder: Result | None = None,
+def wdes(staff: StaffTable | pd.DataFrame, *, recruitment: InputTable | None = None,
+         disciplinary: InputTable | None = None, board: InputTable | None = None,
+         staff_survey: SurveyFigures | None = None, ladder: Result | None = None,
          include_bank: bool = False, confidence: float = 0.95, min_size: int = 10) -> Result:
     """The whole WDES table: metrics 1, 2, 3, the Staff Survey metrics 4-9 and 10.
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -54,6 +55,10 @@ from ._privacy import Pseudonymiser
 from ._read import RawTable, map_headers, read_table
 from ._report import ProblemCode, ValidationReport
 from ._schema import Schema, read_schema
+
+if TYPE_CHECKING:
+    from ._read import Engine
+    from ._staff import StaffTable
 
 __all__ = [
     "InputTable",
@@ -175,8 +180,9 @@ class InputTable:
 # ---------------------------------------------------------------- the loaders
 
 
-def load_recruitment(path_or_frame, *, sheet: str | int | None = None, schema=None, pseudonym_key=None,
-                     like=None, engine: str = "auto") -> InputTable:
+def load_recruitment(path_or_frame: str | Path | pd.DataFrame, *, sheet: str | int | None = None,
+                     schema: str | Path | list[str | Path] | None = None, pseudonym_key: str | bytes | None = None,
+                     like: StaffTable | None = None, engine: Engine = "auto") -> InputTable:
     """Load recruitment data for WRES indicator 2 and WDES metric 2.
 
     Two layouts are read, told apart by their columns:
@@ -285,8 +291,9 @@ def load_recruitment(path_or_frame, *, sheet: str | int | None = None, schema=No
                    hashed="applicant identifiers" if "applicant_id" in step.frame else None)
 
 
-def load_disciplinary(path_or_frame, *, sheet: str | int | None = None, schema=None, pseudonym_key=None,
-                      like=None, engine: str = "auto") -> InputTable:
+def load_disciplinary(path_or_frame: str | Path | pd.DataFrame, *, sheet: str | int | None = None,
+                      schema: str | Path | list[str | Path] | None = None, pseudonym_key: str | bytes | None = None,
+                      like: StaffTable | None = None, engine: Engine = "auto") -> InputTable:
     """Load formal disciplinary and capability cases (WRES indicator 3, WDES metric 3).
 
     One row per case: an employee number, the case type (disciplinary,
@@ -339,8 +346,9 @@ def load_disciplinary(path_or_frame, *, sheet: str | int | None = None, schema=N
     return _finish(step, out, DISCIPLINARY_COLUMNS, "disciplinary", "cases", pseudonymiser, "employee numbers")
 
 
-def load_training(path_or_frame, *, sheet: str | int | None = None, schema=None, pseudonym_key=None,
-                  like=None, engine: str = "auto") -> InputTable:
+def load_training(path_or_frame: str | Path | pd.DataFrame, *, sheet: str | int | None = None,
+                  schema: str | Path | list[str | Path] | None = None, pseudonym_key: str | bytes | None = None,
+                  like: StaffTable | None = None, engine: Engine = "auto") -> InputTable:
     """Load training and CPD records (WRES indicator 4).
 
     One row per person per course.  Only non-mandatory records count
@@ -399,7 +407,8 @@ def load_training(path_or_frame, *, sheet: str | int | None = None, schema=None,
     return _finish(step, out, TRAINING_COLUMNS, "training", "records", pseudonymiser, "employee numbers")
 
 
-def load_board(path_or_frame, *, sheet: str | int | None = None, schema=None, engine: str = "auto") -> InputTable:
+def load_board(path_or_frame: str | Path | pd.DataFrame, *, sheet: str | int | None = None,
+               schema: str | Path | list[str | Path] | None = None, engine: Engine = "auto") -> InputTable:
     """Load board membership (WRES indicator 9, WDES metric 10).
 
     One row per board member: role, whether they vote, whether they are an

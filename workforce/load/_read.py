@@ -21,6 +21,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 from xml.etree.ElementTree import iterparse
 
 import numpy as np
@@ -40,6 +41,9 @@ __all__ = [
     "KINDS",
     "guess_kind",
 ]
+
+#: The Excel readers ``engine=`` may name (``"auto"``: fastexcel, with openpyxl as fallback).
+Engine = Literal["auto", "fastexcel", "openpyxl"]
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 SUFFIXES = EXCEL_SUFFIXES + (".csv", ".parquet")
@@ -86,7 +90,8 @@ class RawTable:
     title_text: list[str] = field(default_factory=list)
 
 
-def read_table(path: str | Path, schema: Schema, *, sheet: str | int | None = None, engine: str = "auto") -> RawTable:
+def read_table(path: str | Path, schema: Schema, *, sheet: str | int | None = None,
+               engine: Engine = "auto") -> RawTable:
     """Find and read the staff table in one file.
 
     Parameters
@@ -146,7 +151,7 @@ def read_table(path: str | Path, schema: Schema, *, sheet: str | int | None = No
 # ---------------------------------------------------------------- Excel
 
 
-def _read_excel(path: Path, schema: Schema, sheet: str | int | None, engine: str) -> RawTable:
+def _read_excel(path: Path, schema: Schema, sheet: str | int | None, engine: Engine) -> RawTable:
     name = str(path)
     if engine not in ("auto", "fastexcel", "openpyxl"):
         raise ValueError(f"engine must be 'auto', 'fastexcel' or 'openpyxl', not {engine!r}")
