@@ -47,7 +47,7 @@ def _age_population_words(benchmark: dict, row=None) -> str:
     return f"{_area(benchmark)}'s {kind}" if benchmark else f"the {kind}"
 
 
-def age_profile_chart(result: Result, *, min_size: int = 8):
+def age_profile_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart:
     """The age profile of the staff against the population: one bar per age band.
 
     Bars: each age band's share of the staff whose age is in the

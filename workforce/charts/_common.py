@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
+from typing import TypeVar
 
 import altair as alt
 import numpy as np
@@ -61,7 +62,10 @@ def _config() -> dict:
     return _theme()["config"]
 
 
-def _finish(chart, title: str, subtitle: list[str], description: str, result: Result, name: str):
+_Chart = TypeVar("_Chart", alt.LayerChart, alt.FacetChart)
+
+
+def _finish(chart: _Chart, title: str, subtitle: list[str], description: str, result: Result, name: str) -> _Chart:
     """Title, subtitle, alt text, provenance and the theme's configuration."""
     chart = chart.properties(
         title=alt.Title(title, subtitle=[s for s in subtitle if s]),

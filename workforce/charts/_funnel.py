@@ -135,7 +135,7 @@ def _funnel_title(frame: pd.DataFrame, group: str, noun: tuple[str, str], target
     return f"{head} {target_words}{tail}"
 
 
-def funnel_chart(result: Result, *, group: str | None = None, min_size: int = 8):
+def funnel_chart(result: Result, *, group: str | None = None, min_size: int = 8) -> alt.LayerChart:
     """A funnel plot: each organisation's share of one group against its size, with control limits.
 
     One point per organisation (labelled with its name); curves are the 95%

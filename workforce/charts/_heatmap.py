@@ -83,7 +83,7 @@ def _heatmap_title(data: pd.DataFrame, benchmark: dict, min_size: int) -> str:
     return f"No group with {min_size} or more staff is under-represented{where} against {words}"
 
 
-def heatmap_chart(result: Result, *, min_size: int = 8):
+def heatmap_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart:
     """The intersectional heat map: sex × ethnic group (rows) by band group (columns).
 
     Each cell is coloured by the **representation ratio**, the group's share

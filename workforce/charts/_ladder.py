@@ -38,7 +38,7 @@ from ._common import (
 
 def ladder_chart(result: Result, *, staff_category: str = "Non-clinical", organisation: str | None = None,
                  population_share: float | None = None, population_label: str = "Population share",
-                 min_size: int = 8):
+                 min_size: int = 8) -> alt.LayerChart:
     """The band ladder ("snowy white peaks"): the compared group's share on each rung.
 
     For each Agenda for Change band (or medical grade for ``"Medical"``), in

@@ -92,7 +92,7 @@ def _senior_words(threshold) -> str:
     return "consultant grade" if threshold == "Consultant" else threshold
 
 
-def likelihood_chart(result: Result, *, min_size: int = 8):
+def likelihood_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart:
     """Relative likelihoods with their intervals on a log axis.
 
     The NHS "non-adverse" range 0.80-1.25 is shaded and 1 marked with a rule.

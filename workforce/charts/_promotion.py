@@ -32,7 +32,7 @@ from ._common import (
 # ---------------------------------------------------------------- promotion
 
 
-def promotion_chart(result: Result, *, min_size: int = 8):
+def promotion_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart | alt.FacetChart:
     """Promotion rates by group with their Wilson intervals.
 
     One point and interval per group (and subgroup, coloured, with ``by=``);
@@ -128,7 +128,8 @@ def promotion_chart(result: Result, *, min_size: int = 8):
 # ---------------------------------------------------------------- Model Employer-style trajectory
 
 
-def trajectory_chart(result: Result, *, organisation: str | None = None, split: str = "All", min_size: int = 8):
+def trajectory_chart(result: Result, *, organisation: str | None = None, split: str = "All",
+                     min_size: int = 8) -> alt.LayerChart:
     """Model Employer-style trajectories to the target, band by band.
 
     One line per senior band (8a ... VSM, and 8a+ all together, drawn

@@ -68,7 +68,7 @@ def _representation_title(data: pd.DataFrame, benchmark: dict) -> str:
     return f"No group is under-represented against {_population_words(benchmark)}"
 
 
-def representation_chart(result: Result, *, min_size: int = 8):
+def representation_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart:
     """Staff share against the population share, group by group.
 
     Each group's staff share is a point with its Wilson interval (a rule), the
@@ -157,7 +157,7 @@ def _ratio_title(data: pd.DataFrame, benchmark: dict) -> str:
     return f"No group is under-represented against {_population_words(benchmark)}"
 
 
-def ratio_chart(result: Result, *, min_size: int = 8):
+def ratio_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart | alt.FacetChart:
     """The representation ratio (staff share ÷ population share) on a log axis.
 
     Ratios diverge around 1 (a rule): under-represented groups in vermillion,
