@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
-from typing import TypeVar
+from collections.abc import Iterable, Iterator
+from typing import Any, overload
 
 import altair as alt
 import numpy as np
 import pandas as pd
+from altair.theme import ConfigKwds, ThemeConfig
 
 from .._result import Method, Result
 from .._spec import Kind
@@ -33,7 +34,7 @@ _IDENTIFIERS = {"person_id", "assignment_id", "employee_number", "assignment_num
 # ---------------------------------------------------------------- theme
 
 
-def _theme() -> dict:
+def _theme() -> ThemeConfig:
     """The package's theme (an ``alt.theme.ThemeConfig`` dict)."""
     font = "Arial, Helvetica, sans-serif"
     return {
@@ -55,17 +56,21 @@ def _theme() -> dict:
     }
 
 
-def _config() -> dict:
+def _config() -> ConfigKwds:
     """Register the theme once (never enabling it) and return its configuration."""
     if THEME not in alt.theme.names():
         alt.theme.register(THEME, enable=False)(_theme)
     return _theme()["config"]
 
 
-_Chart = TypeVar("_Chart", alt.LayerChart, alt.FacetChart)
-
-
-def _finish(chart: _Chart, title: str, subtitle: list[str], description: str, result: Result, name: str) -> _Chart:
+@overload
+def _finish(chart: alt.LayerChart, title: str, subtitle: list[str], description: str, result: Result,
+            name: str) -> alt.LayerChart: ...
+@overload
+def _finish(chart: alt.LayerChart | alt.FacetChart, title: str, subtitle: list[str], description: str,
+            result: Result, name: str) -> alt.LayerChart | alt.FacetChart: ...
+def _finish(chart: alt.LayerChart | alt.FacetChart, title: str, subtitle: list[str], description: str, result: Result,
+            name: str) -> alt.LayerChart | alt.FacetChart:
     """Title, subtitle, alt text, provenance and the theme's configuration."""
     chart = chart.properties(
         title=alt.Title(title, subtitle=[s for s in subtitle if s]),
@@ -76,11 +81,25 @@ def _finish(chart: _Chart, title: str, subtitle: list[str], description: str, re
     return chart.configure(**_config())
 
 
+def _layered(chart: alt.LayerChart | alt.FacetChart) -> alt.LayerChart:
+    """``chart``, typed as the layer chart it is: ``alt.layer`` is typed as giving a layer or a facet chart."""
+    assert isinstance(chart, alt.LayerChart), type(chart)
+    return chart
+
+
+def _rows(frame: pd.DataFrame) -> Iterator[Any]:
+    """``frame.itertuples()``, for the words of alt text: each field is typed loosely, as any pandas scalar."""
+    return frame.itertuples()
+
+
 # ---------------------------------------------------------------- helpers
 
 
-def _pct(x: float) -> str:
-    """A share as words use it: whole percent from 10%, one decimal below."""
+def _pct(x: Any) -> str:
+    """A share as words use it: whole percent from 10%, one decimal below.
+
+    ``x`` is a float, or a pandas scalar read from a row (typed loosely for that reason).
+    """
     if x is None or not np.isfinite(x):
         return "n/a"
     return f"{x:.0%}" if round(x, 3) >= 0.095 else f"{x:.1%}"
@@ -92,7 +111,7 @@ def _level(method: Method) -> str:
     return f"{confidence * 100:g}%"
 
 
-def _snapshot(method: dict) -> str:
+def _snapshot(method: Method) -> str:
     snaps = method.get("snapshots") or []
     if isinstance(snaps, str):
         snaps = [snaps]
@@ -165,8 +184,9 @@ def _frame(data: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
     for c in columns:
         values = data[c].reset_index(drop=True)
         if isinstance(values.dtype, pd.CategoricalDtype) or values.dtype == object or pd.api.types.is_string_dtype(values):
-            out[c] = [None if (v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA) else
-                      (v if isinstance(v, (bool, np.bool_)) else str(v)) for v in values]
+            cells: list[Any] = [None if (v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA) else
+                                (v if isinstance(v, (bool, np.bool_)) else str(v)) for v in values]
+            out[c] = cells
         elif pd.api.types.is_bool_dtype(values):
             out[c] = values.astype(object).where(values.notna(), None)
         else:

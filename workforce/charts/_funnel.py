@@ -20,10 +20,12 @@ from ._common import (
     _display,
     _finish,
     _frame,
+    _layered,
     _level,
     _pct,
     _population_words,
     _present,
+    _rows,
     _snapshot,
     _wrap,
 )
@@ -325,6 +327,6 @@ def funnel_chart(result: Result, *, group: str | None = None, min_size: int = 8)
                    f"99.8% control limits. {title}. "
                    + "; ".join(f"{r.organisation}: " + (f"{_pct(r.staff_share)} of {int(r.staff_total):,}" if common else
                                                         f"ratio {r.ratio:.2f}") + f", {r.status or r.position}"
-                               for r in frame.itertuples())
+                               for r in _rows(frame))
                    + (". Not plotted: " + "; ".join(missing) if missing else "") + ".")
-    return _finish(chart, title, subtitle, description, result, "funnel_chart")
+    return _finish(_layered(chart), title, subtitle, description, result, "funnel_chart")
