@@ -38,7 +38,7 @@ __all__ = [
 SEX_DTYPE = pd.CategoricalDtype(["Female", "Male", "Other", "Unknown"])
 DISABILITY_DTYPE = pd.CategoricalDtype(["Yes", "No", "Unknown"])
 AGE_BANDS = ("16-24", "25-34", "35-44", "45-54", "55-64", "65+")
-AGE_BAND_DTYPE = pd.CategoricalDtype(AGE_BANDS, ordered=True)
+AGE_BAND_DTYPE = pd.CategoricalDtype(list(AGE_BANDS), ordered=True)
 _AGE_EDGES = (16, 25, 35, 45, 55, 65, math.inf)  # band i is [edge i, edge i+1)
 _OLDEST = 120
 

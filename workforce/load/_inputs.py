@@ -241,7 +241,7 @@ def load_recruitment(path_or_frame: str | Path | pd.DataFrame, *, sheet: str | i
     spec = read_schema("recruitment", extra=schema)
     raw = _raw_table(path_or_frame, spec, sheet, engine)
     found = set(raw.mapping.values())
-    group_columns = [c for c in ("group", "ethnic_origin", "disability") if c in found]
+    group_columns: list[str] = [c for c in ("group", "ethnic_origin", "disability") if c in found]
     if "stage" in found:
         layout, key, required = "applications", "stage", ["stage"]
         missing = ("the application has no stage, so it cannot be counted.",
@@ -396,12 +396,12 @@ def load_training(path_or_frame: str | Path | pd.DataFrame, *, sheet: str | int 
                           "enter Yes (mandatory or statutory) or No (non-mandatory training or CPD).",
                           "warning", "record not counted")
         counted = mandatory.eq(False).fillna(False).astype(bool)
+        out["mandatory"] = mandatory
     else:
-        mandatory = pd.array([pd.NA] * len(typed), dtype="boolean")
+        out["mandatory"] = pd.array([pd.NA] * len(typed), dtype="boolean")
         counted = pd.Series(True, index=typed.index)
         step.problems.note(ProblemCode.NO_MANDATORY_COLUMN, "the file has no Mandatory column: every record is taken as non-mandatory training "
                            "or CPD.", fix="add a Mandatory column (Yes / No) if the file holds mandatory courses.")
-    out["mandatory"] = mandatory
     out["counted"] = counted
     out["date_completed"] = typed["date_completed"] if "date_completed" in typed else pd.NaT
     return _finish(step, out, TRAINING_COLUMNS, "training", "records", pseudonymiser, "employee numbers")
@@ -493,7 +493,7 @@ def _pseudonymiser(pseudonym_key, like) -> Pseudonymiser:
     return pseudonymiser
 
 
-def _raw_table(source, spec: Schema, sheet, engine: str) -> RawTable:
+def _raw_table(source, spec: Schema, sheet, engine: Engine) -> RawTable:
     """The table in a file, or a DataFrame as if it had been read from one."""
     if isinstance(source, pd.DataFrame):
         frame = source.reset_index(drop=True)

@@ -92,6 +92,8 @@ class Schema:
     description: str
     columns: dict[str, ColumnSpec] = field(default_factory=dict)
     sources: tuple[str, ...] = ()
+    if TYPE_CHECKING:  # set in __post_init__ (not a dataclass field at run time)
+        _lookup: dict[str, str] = field(init=False, repr=False, compare=False)
 
     @property
     def required(self) -> list[str]:

@@ -371,6 +371,7 @@ def _write(out: Path, staff: StaffTable, benchmarks: dict, inputs: dict, thresho
         sheets: dict[str, pd.DataFrame] = {}
         for s in sections:
             sheets.update(s.tables)
+            assert s.result is not None  # every finished section has its result (_Runner.run)
             workbook_notes.append((f"{s.key}: analysis", s.result.spec.title))
             for key in ("staff", "interval", "test", "correction"):
                 if s.result.method.get(key):

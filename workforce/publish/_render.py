@@ -96,7 +96,7 @@ def vega_bundle() -> str:
             return cached
     except OSError:
         pass
-    bundle = vlc.javascript_bundle()
+    bundle = vlc.javascript_bundle()  # type: ignore[call-arg]  # the snippet is optional; the stub marks it required
     try:
         folder.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
@@ -218,6 +218,7 @@ class Renderer:
             self._processes.append(svg)
             png = subprocess.Popen([sys.executable, "-m", "workforce.publish._render", "png"], stdin=svg.stdout,
                                    stdout=subprocess.PIPE, text=True, encoding="utf-8", env=env)
+            assert svg.stdout is not None  # stdout=PIPE
             svg.stdout.close()   # the png worker holds it now
             self._processes.append(png)
             for process in self._processes:   # the main work comes first: the charts are waited for at the end
