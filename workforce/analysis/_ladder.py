@@ -170,8 +170,8 @@ def _cluster_of(t: pd.DataFrame) -> pd.Series:
     rung = t["rung"].astype(str)
     band = t["rung_type"].astype(str) == "band"
     clusters = band_group(rung.where(band)).astype(object)
-    out = pd.Series(np.where(band, clusters, np.where(t["rung_type"].astype(str) == "cluster", rung, None)),
-                    index=t.index, dtype=object)
+    cluster_rungs = np.where(t["rung_type"].astype(str) == "cluster", rung, None)  # type: ignore[call-overload]  # None: missing
+    out = pd.Series(np.where(band, clusters, cluster_rungs), index=t.index, dtype=object)
     return out.where(out.notna(), None)
 
 
@@ -192,6 +192,7 @@ def _ladder_cells() -> CountCells:
         Margin(Part("overall_known"), (Part("overall_headcount", known),), _CAT),
         Margin(Part("overall_total"), (Part("overall_known"), Part("overall_headcount", unknown)), _CAT),
     ]
+    extra: tuple[str, ...]
     for column, extra in (("headcount", ("group",)), ("rung_total", ()), ("rung_known", ())):
         margins.append(Margin(Part(column, cluster), (Part(column, band),), _CAT + ("_cluster",) + extra))
     for column, extra in (("headcount", ("rung_type", "rung", "group")), ("rung_total", ("rung_type", "rung")),
@@ -695,7 +696,7 @@ def _gaps_table(counted: _Counted, comparison: Comparison, confidence: float, mi
     n_org = afc.shape[0]
     # each comparison: (category, measure, label, senior rungs, pool rungs) as masks over bands / grades
     band_pos = {b: i for i, b in enumerate(BANDS)}
-    plans = []  # (category index into afc or "Medical", measure, label, senior mask, pool mask)
+    plans: list[tuple[int | None, str, str, str, np.ndarray, np.ndarray]] = []  # (category index into afc or "Medical", measure, label, senior mask, pool mask)
     all_bands = np.ones(_N_BANDS, dtype=bool)
     for c, category in enumerate(STAFF_CATEGORIES[:3]):
         for label, lowest in THRESHOLDS.items():
@@ -711,13 +712,14 @@ def _gaps_table(counted: _Counted, comparison: Comparison, confidence: float, mi
         plans += [(None, "Medical", measure, label, senior, all_grades) for measure in _MEASURES[:2]]
 
     # counts (org, plan, group) in the senior part and the pool
-    senior_counts, pool_counts = [], []
-    for c, _, _, _, senior, pool in plans:
-        source = medical if c is None else afc[:, c]  # (org, rungs, 3)
-        senior_counts.append(source[:, senior].sum(axis=1))
-        pool_counts.append(source[:, pool].sum(axis=1))
-    senior_counts = np.stack(senior_counts, axis=1).reshape(-1, 3).astype(float)  # row = (org, plan)
-    pool_counts = np.stack(pool_counts, axis=1).reshape(-1, 3).astype(float)
+    senior_parts: list[np.ndarray] = []
+    pool_parts: list[np.ndarray] = []
+    for cat, _, _, _, senior, pool in plans:
+        source = medical if cat is None else afc[:, cat]  # (org, rungs, 3)
+        senior_parts.append(source[:, senior].sum(axis=1))
+        pool_parts.append(source[:, pool].sum(axis=1))
+    senior_counts = np.stack(senior_parts, axis=1).reshape(-1, 3).astype(float)  # row = (org, plan)
+    pool_counts = np.stack(pool_parts, axis=1).reshape(-1, 3).astype(float)
     ea, eb, eu = senior_counts.T
     ta, tb, tu = pool_counts.T
     n_plans = len(plans)

@@ -291,7 +291,7 @@ def _observed_leaver_rates(people: pd.DataFrame, keep: np.ndarray) -> dict[str, 
         return {}
     links = _link(people)
     senior = np.isin(links.grade, _SENIOR_CODES["8a+"])
-    out = {}
+    out: dict[str, list[float]] = {}
     for p_index, pair in enumerate(links.pairs):
         at = (links.pair == p_index) & (links.start >= 0)
         rows = links.start[at]

@@ -54,7 +54,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -249,6 +249,7 @@ class _Files:
     """Names of the source files of rows, for messages (from the ``source_file`` category codes)."""
 
     def __init__(self, people: pd.DataFrame) -> None:
+        self.codes: np.ndarray | None
         self.codes, dtype = _codes(people, "source_file") if "source_file" in people else (None, None)
         self.names = [Path(str(c)).name for c in dtype.categories] if dtype is not None else []
 
@@ -270,8 +271,8 @@ def _link(staff) -> _Links:
     if dates.isna().any():
         raise WorkforceError("some rows of the staff table have no snapshot_date; give the date with "
                              "load_staff(..., snapshot_date=...).")
-    snap, snap_dates = pd.factorize(dates.to_numpy())
-    snap_dates = pd.DatetimeIndex(snap_dates)
+    snap, snap_values = pd.factorize(dates.to_numpy())
+    snap_dates = pd.DatetimeIndex(snap_values)
     n_snap = len(snap_dates)
     key = org * n_snap + snap
     # stable: rows stay in file order within each organisation and snapshot; small keys sort by radix
@@ -301,7 +302,8 @@ def _link(staff) -> _Links:
     first = np.zeros(n, dtype=bool)
     latest = np.zeros(n, dtype=bool)
     position = np.full(int(pid.max()) + 1 if n else 0, -1, dtype=np.int64)
-    parts, pairs = [], []
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    pairs: list[dict[str, Any]] = []
     for o, snaps in enumerate(schedule):
         if not snaps:
             continue

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -244,7 +244,7 @@ def icb_view(staff: StaffTable | pd.DataFrame, benchmarks: Mapping[str, Benchmar
         raise WorkforceError(f"benchmarks must be a dict {{organisation: workforce.population(...)}}, not "
                              f"{type(benchmarks).__name__}.")
     benchmarks = {org: _checked(b, f"the benchmark of {org!r}") for org, b in benchmarks.items()}
-    people = staff.people if hasattr(staff, "people") else staff
+    people = cast(pd.DataFrame, getattr(staff, "people", staff))
     known = set(people["organisation"].dropna().astype(str))
     missing = [org for org in benchmarks if org not in known]
     if missing:
@@ -297,7 +297,7 @@ def _category_codes(people: pd.DataFrame, characteristic: str, level: str, group
     labels = pd.Series(values.cat.categories.astype(str))
     if characteristic == "ethnicity" and level == "census19":
         labels = labels.replace(_FOLD_CENSUS19)
-    return values.cat.codes.to_numpy(), groups.get_indexer(labels)
+    return values.cat.codes.to_numpy(), groups.get_indexer(pd.Index(labels))
 
 
 def _families(people, characteristics, level, shares):

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -49,7 +49,7 @@ from ._indicators import (
     wres_recruitment,
     wres_training,
 )
-from ._ladder import ladder
+from ._ladder import LadderCharacteristic, ladder
 from ._likelihood import NON_ADVERSE
 from ._stats import wilson_interval
 
@@ -61,7 +61,7 @@ SurveyFigures = Mapping[int | str, Mapping[str, float]]
 
 __all__ = ["wres", "wdes", "WRES_COLUMNS", "WDES_COLUMNS"]
 
-def _standard_columns(number: str, a: str, b: str, what: str) -> tuple:
+def _standard_columns(number: str, a: str, b: str, what: tuple[str, str]) -> tuple:
     return columns(
         (number, "str", f"the {number} ('1' ... '{'9' if number == 'indicator' else '10'}'"
                         + ("" if number == "indicator" else ", and survey parts such as '4a(i)'") + ")"),
@@ -204,7 +204,7 @@ def wres(staff: StaffTable | pd.DataFrame, *, recruitment: InputTable | None = N
             8                                                                                         not provided
             9 voting members -18.3 pp (BME 2 of 11, 18.2%; workforce 36.5%); executive -36.5 pp (BME 0 of 7, 0.0%)
     """
-    options = dict(include_bank=include_bank, confidence=confidence, min_size=min_size)
+    options: dict[str, Any] = dict(include_bank=include_bank, confidence=confidence, min_size=min_size)
     _inputs(staff, recruitment=recruitment, disciplinary=disciplinary, training=training, board=board)
     _workforce(staff, include_bank)  # one organisation
     rows = [_ladder_row("WRES", staff, ladder, include_bank, confidence)]
@@ -271,7 +271,7 @@ def wdes(staff: StaffTable | pd.DataFrame, *, recruitment: InputTable | None = N
     8      9       NaN    NaN     NaN      NaN  not provided
     9     10       NaN   4.87   -2.60    33.51     estimated
     """
-    options = dict(include_bank=include_bank, confidence=confidence, min_size=min_size)
+    options: dict[str, Any] = dict(include_bank=include_bank, confidence=confidence, min_size=min_size)
     _inputs(staff, recruitment=recruitment, disciplinary=disciplinary, board=board)
     _workforce(staff, include_bank)
     rows = [_ladder_row("WDES", staff, ladder, include_bank, confidence)]
@@ -343,7 +343,7 @@ def _ladder_row(standard: str, staff, given: Result | None, include_bank: bool, 
     direction = (f"{label} share at band 8a and above − {label} share of all AfC staff, percentage points: below 0 "
                  f"means {label} staff are a smaller part of the senior bands; by band, clinical / non-clinical and "
                  "medical grade in workforce.ladder(staff)")
-    characteristic = "ethnicity" if standard == "WRES" else "disability"
+    characteristic: LadderCharacteristic = "ethnicity" if standard == "WRES" else "disability"
     if given is None:
         given = ladder(staff, characteristic=characteristic, include_bank=include_bank, confidence=confidence)
     elif (given.kind is not Kind.LADDER or "disclosure threshold" in given.method
