@@ -1,4 +1,9 @@
-"""Every public function and method has type annotations (mypy checks them in CI: ``mypy`` from the repo root).
+"""Every public function and method has type annotations and a docstring.
+
+mypy checks the annotations in CI (``mypy`` from the repo root); ruff checks
+the docstrings' form (pydocstyle, numpy convention) but skips functions in
+private modules, where the public functions live, so their presence is
+checked here.
 
 The public API is the top level's ``__all__``, each layer's ``__all__`` and
 ``workforce.charts``; for classes, their public methods and properties (and
@@ -58,3 +63,10 @@ def test_public_functions_are_found():
 @pytest.mark.parametrize("label, function", list(_public_functions()), ids=lambda x: x if isinstance(x, str) else "")
 def test_public_function_is_annotated(label, function):
     assert not _missing(function), f"{label} has no annotation for {_missing(function)}"
+
+
+@pytest.mark.parametrize("label, function", [(label, function) for label, function in _public_functions()
+                                             if not label.endswith(".__init__")],   # documented by the class
+                         ids=lambda x: x if isinstance(x, str) else "")
+def test_public_function_has_a_docstring(label, function):
+    assert (function.__doc__ or "").strip(), f"{label} has no docstring"

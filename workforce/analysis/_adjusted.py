@@ -342,8 +342,11 @@ def _design(categorical: list[str], numeric: list[str], frame: pd.DataFrame):
 
 
 def _independent(X: np.ndarray) -> np.ndarray:
-    """Indices of the columns of ``X`` kept, dropping any that is a linear combination of the intercept
-    and earlier columns (greedy Gram-Schmidt on the cross-product matrix)."""
+    """Indices of the columns of ``X`` kept.
+
+    Any column that is a linear combination of the intercept and earlier
+    columns is dropped (greedy Gram-Schmidt on the cross-product matrix).
+    """
     X1 = np.column_stack([np.ones(len(X)), X])
     gram = X1.T @ X1
     kept = [0]

@@ -133,6 +133,7 @@ class Comparison:
         return self.advantaged, self.compared, self.unknown
 
     def describe(self) -> str:
+        """The comparison in words: the column, and the values in each group."""
         return (f"{self.column}: {self.advantaged} = {list(self.advantaged_values)}, "
                 f"{self.compared} = {list(self.compared_values)}, {self.unknown} = any other value or missing")
 
@@ -176,8 +177,11 @@ def _cluster_of(t: pd.DataFrame) -> pd.Series:
 
 
 def _ladder_cells() -> CountCells:
-    """The ladder's counts: each rung's groups add to the rung; rungs add to the category; bands to clusters;
-    Clinical and Non-clinical to All AfC (at most: All AfC also holds staff with no clinical group)."""
+    """The ladder's counts, and how they add up.
+
+    Each rung's groups add to the rung; rungs add to the category; bands to clusters; Clinical and
+    Non-clinical to All AfC (at most: All AfC also holds staff with no clinical group).
+    """
     known, unknown = where_not_in("role", "unknown"), where_in("role", "unknown")
     afc_parts, afc = where_in("staff_category", "Clinical", "Non-clinical"), where_in("staff_category", "All AfC")
     cluster, band = where_in("rung_type", "cluster"), where_in("rung_type", "band")

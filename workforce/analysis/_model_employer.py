@@ -67,8 +67,10 @@ _ME_COUNTS = ("headcount", "known", "count_today", "_unknown", "_other")
 
 
 def _me_cells() -> CountCells:
-    """Each band's counts (the same in every year's row): headcount = known + unknown, known = the group + the
-    rest; the bands add up to the 8a+ row."""
+    """Each band's counts (the same in every year's row), and how they add up.
+
+    headcount = known + unknown, known = the group + the rest; the bands add up to the 8a+ row.
+    """
     senior, bands = where_in("band", "8a+"), where_not_in("band", "8a+")
     margins = [Margin(Part("headcount"), (Part("known"), Part("_unknown")), _BAND),
                Margin(Part("known"), (Part("count_today"), Part("_other")), _BAND)]

@@ -1,4 +1,4 @@
-"""Representation: does the workforce reflect the population it serves?
+"""Representation: whether the workforce reflects the population it serves.
 
 For each group (an ethnic group, a sex, an age band, or a sex × ethnicity
 intersection), the staff share is compared with the population share of a

@@ -291,8 +291,11 @@ def _blank_row(number: str, wording: str, direction: str, state: str, note: str 
 
 
 def _inputs(staff, **given) -> None:
-    """Refuse, before any work, an input that is not loaded, of another kind or (cases, training) hashed
-    with another key than the staff table (recruitment and board are not linked to staff)."""
+    """Refuse, before any work, an input that does not fit.
+
+    That is one not loaded, of another kind, or (cases, training) hashed with another key than the
+    staff table (recruitment and board are not linked to staff).
+    """
     for kind, value in given.items():
         if value is not None:
             _input(value, kind, staff if kind in ("disciplinary", "training") else None)

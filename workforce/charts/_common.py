@@ -154,8 +154,11 @@ def _benchmark_words(benchmark: dict) -> str:
 
 
 def _suppressed(table: pd.DataFrame, counts: Iterable[str] | None = None) -> pd.Series:
-    """Rows a disclosure step hid: any ``*_suppressed`` column true, or only those of ``counts`` (the counts
-    the chart's figure is made from; a suppressed unknown or total elsewhere in the row does not hide it)."""
+    """Rows a disclosure step hid.
+
+    Any ``*_suppressed`` column true, or only those of ``counts`` (the counts the chart's figure is made
+    from; a suppressed unknown or total elsewhere in the row does not hide it).
+    """
     flags = [c for c in table.columns if c.endswith("_suppressed")
              and (counts is None or c[: -len("_suppressed")] in counts)]
     if not flags:
@@ -208,8 +211,10 @@ def _label_layer(base, x: str, y, offset: dict | None = None):
 
 
 def _estimate_layers(base, point, low, high: str, y, colour, tooltip, offset: dict | None = None):
-    """A filled point for each estimate and a rule for its interval (``low`` to ``high``), sharing y, colour
-    and tooltip."""
+    """A filled point for each estimate and a rule for its interval (``low`` to ``high``).
+
+    The two share y, colour and tooltip.
+    """
     extra = offset or {}
     interval = base.mark_rule(strokeWidth=2).encode(x=low, x2=high, y=y, color=colour, tooltip=tooltip, **extra)
     points = base.mark_point(filled=True, size=80).encode(x=point, y=y, color=colour, tooltip=tooltip, **extra)
@@ -295,8 +300,11 @@ def _one_organisation(table: pd.DataFrame, organisation: str | None, what: str) 
 
 
 def _count_rows(result: Result, min_size: int, function: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Representation rows with ``status`` and ``small``; a row is hidden when a count its share is made from
-    (``staff_count``, ``staff_total``) is suppressed, not when only its unknown count is."""
+    """Representation rows with ``status`` and ``small``.
+
+    A row is hidden when a count its share is made from (``staff_count``, ``staff_total``) is
+    suppressed, not when only its unknown count is.
+    """
     table = _check(result, (Kind.REPRESENTATION, Kind.ICB_VIEW), function)
     flags = [f"{c}_suppressed" for c in ("staff_count", "staff_total") if f"{c}_suppressed" in table]
     hidden = (table[flags].fillna(False).astype(bool).any(axis=1) if flags
@@ -314,8 +322,11 @@ def _count_rows(result: Result, min_size: int, function: str) -> tuple[pd.DataFr
 
 
 def _display(frame: pd.DataFrame, digits: int = 4) -> pd.DataFrame:
-    """Figures rounded to what a chart can show (shares to 0.01 points, ratios to 4 decimals): less to embed, and
-    no long runs of digits in the page that could read as something else (an Excel date serial, say)."""
+    """Figures rounded to what a chart can show (shares to 0.01 points, ratios to 4 decimals).
+
+    Less to embed, and no long runs of digits in the page that could read as something else (an Excel
+    date serial, say).
+    """
     for column in frame.columns:
         if pd.api.types.is_float_dtype(frame[column]):
             frame[column] = frame[column].round(digits)

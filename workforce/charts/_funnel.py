@@ -81,8 +81,11 @@ def _main_group(rows: pd.DataFrame) -> str:
 
 
 def _place_labels(points: pd.DataFrame, limits: pd.DataFrame, *, log: bool, size: tuple[int, int]):
-    """Where each point's name goes: to the right of it (left for points on the right of the plot) and above
-    it, or below it when that label would overlap one already placed (points taken from the top down)."""
+    """Where each point's name goes.
+
+    To the right of it (left for points on the right of the plot) and above it, or below it when that
+    label would overlap one already placed (points taken from the top down).
+    """
     width, height = size
     values = np.concatenate([points["y"].to_numpy(float), limits.drop(columns="x").to_numpy(float).ravel()])
     values = values[np.isfinite(values) & ((values > 0) if log else True)]

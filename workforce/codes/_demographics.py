@@ -202,6 +202,18 @@ def age_interval(text: str) -> tuple[float, float] | None:
 
 
 def parse_age_band(text: str | None) -> dict | None:
+    """One source age band as ``{"age_band": ...}``, the standard band it lies wholly inside.
+
+    ``{}`` (no band) for a blank value or a band wholly below 16; ``None``
+    (not recognised) for text that is not an age band or a band that
+    straddles two standard bands.  :func:`normalise_age_band` reads a column
+    with it.
+
+    Examples
+    --------
+    >>> parse_age_band("26-30"), parse_age_band("25-34"), parse_age_band("20-30")
+    ({'age_band': '25-34'}, {'age_band': '25-34'}, None)
+    """
     if text is None:
         return {}
     interval = age_interval(text)

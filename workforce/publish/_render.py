@@ -127,6 +127,7 @@ class InProcess:
     """Renders each chart in this process when it is submitted (SVG, then the PNG from it)."""
 
     def submit(self, folder: Path, name: str, spec: dict) -> None:
+        """See :meth:`ChartRenderer.submit`."""
         try:
             render_svg(folder, name, spec)
             render_png(folder, name)
@@ -136,10 +137,10 @@ class InProcess:
             raise WorkforceError(f"a chart could not be rendered to SVG and PNG ({name}: {exc}).") from exc
 
     def finish(self) -> None:
-        pass
+        """See :meth:`ChartRenderer.finish`."""
 
     def cancel(self) -> None:
-        pass
+        """See :meth:`ChartRenderer.cancel`."""
 
 
 def fast_start(first: Callable[[], object] | None = None) -> Renderer:
@@ -236,6 +237,7 @@ class Renderer:
         return self._processes
 
     def submit(self, folder: Path, name: str, spec: dict) -> None:
+        """See :meth:`ChartRenderer.submit`."""
         import json
 
         line = json.dumps({"folder": str(folder), "name": name, "spec": spec}, default=str)
@@ -245,6 +247,7 @@ class Renderer:
         self._sent += 1
 
     def finish(self) -> None:
+        """See :meth:`ChartRenderer.finish`."""
         import json
 
         from ..errors import WorkforceError
@@ -262,6 +265,7 @@ class Renderer:
             raise WorkforceError(f"a chart could not be rendered to SVG and PNG ({why}).")
 
     def cancel(self) -> None:
+        """See :meth:`ChartRenderer.cancel`."""
         self._started.wait()
         for process in self._processes:
             process.kill()
