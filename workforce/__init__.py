@@ -39,7 +39,7 @@ from __future__ import annotations
 
 from importlib import import_module
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ._resources import resource_path
 from ._version import __version__
@@ -102,7 +102,7 @@ if TYPE_CHECKING:  # for type checkers and editors; at run time see __getattr__
     from .populations import Benchmark, list_areas, population
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     if name in _MODULES:  # charts loads Altair
         return import_module(f".{name}", __name__)
     if name in _EXPORTS:

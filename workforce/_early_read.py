@@ -19,6 +19,7 @@ import os
 import threading
 from concurrent.futures import Future
 from pathlib import Path
+from typing import Any
 
 __all__ = ["start", "take", "peek"]
 
@@ -64,7 +65,7 @@ def start(paths) -> None:
         threading.Thread(target=run, name=f"parse {path.name}", daemon=True).start()
 
 
-def take(path: Path):
+def take(path: Path) -> tuple[Any, dict[str, Any]] | None:
     """The parsed ``(reader, {sheet: pyarrow.RecordBatch})`` of a started file, or ``None``.
 
     Each parse is used once (a file may change between two loads in one session).
@@ -79,7 +80,7 @@ def take(path: Path):
         return None
 
 
-def peek(path):
+def peek(path: str | Path) -> tuple[Any, dict[str, Any]] | None:
     """As :func:`take`, but the parse stays for :func:`take` (a first look at the headers)."""
     with _lock:
         future = _started.get(_key(Path(path)) or ())

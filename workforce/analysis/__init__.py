@@ -1,6 +1,8 @@
-"""The analyses: representation against a population, the band ladder and progression gaps,
-promotion over time, the adjusted gap, Model Employer-style trajectories, and the WRES and WDES
-indicators, over the shared statistics.
+"""The analyses, each from loaded tables to a Result.
+
+Representation against a population, the band ladder and progression gaps,
+promotion over time, the adjusted gap, Model Employer-style trajectories, and
+the WRES and WDES indicators, over the shared statistics.
 
 Each takes loaded tables (never files) and returns a :class:`~workforce.Result`.
 """

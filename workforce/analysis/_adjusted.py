@@ -45,6 +45,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
@@ -59,6 +60,7 @@ from ._progression import (
     _SENIOR,
     CHARACTERISTICS,
     SENIOR_GRADES,
+    Characteristic,
     _bank,
     _grade_codes,
     _groups,
@@ -67,6 +69,9 @@ from ._progression import (
     _people,
 )
 from ._stats import z_value
+
+if TYPE_CHECKING:
+    from ..load import StaffTable
 
 __all__ = ["adjusted_gap", "ADJUSTED_COLUMNS", "PROMOTION_CONTROLS", "SENIOR_CONTROLS", "OUTCOMES"]
 
@@ -95,11 +100,14 @@ PROMOTION_CONTROLS = ("grade_start", "staff_group", "fte", "service_years", "age
 #: Default controls for ``outcome="senior"`` (columns of the people table); no grade, which is the outcome.
 SENIOR_CONTROLS = ("staff_group", "fte", "service_years", "age_band", "sex", "organisation")
 OUTCOMES = ("promotion", "senior")
+#: What ``outcome=`` may be (the names in ``OUTCOMES``).
+Outcome = Literal["promotion", "senior"]
 _MISSING = "(missing)"
 _SENIOR_PAY = ("Agenda for Change", "Very Senior Manager", "Medical and Dental")
 
 
-def adjusted_gap(staff, *, outcome: str = "promotion", characteristic: str = "ethnicity",
+def adjusted_gap(staff: StaffTable | pd.DataFrame, *, outcome: Outcome = "promotion",
+                 characteristic: Characteristic = "ethnicity",
                  controls: Sequence[str] | None = None, confidence: float = 0.95,
                  include_bank: bool = False) -> Result:
     """The compared group's odds ratio of promotion (or of being senior), unadjusted and adjusted.
@@ -334,8 +342,11 @@ def _design(categorical: list[str], numeric: list[str], frame: pd.DataFrame):
 
 
 def _independent(X: np.ndarray) -> np.ndarray:
-    """Indices of the columns of ``X`` kept, dropping any that is a linear combination of the intercept
-    and earlier columns (greedy Gram-Schmidt on the cross-product matrix)."""
+    """Indices of the columns of ``X`` kept.
+
+    Any column that is a linear combination of the intercept and earlier
+    columns is dropped (greedy Gram-Schmidt on the cross-product matrix).
+    """
     X1 = np.column_stack([np.ones(len(X)), X])
     gram = X1.T @ X1
     kept = [0]

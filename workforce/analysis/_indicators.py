@@ -66,7 +66,7 @@ import pandas as pd
 from .._result import Method, Result
 from .._spec import Kind, ResultSpec, columns
 from ..errors import WorkforceError
-from ..load import InputTable
+from ..load import InputTable, StaffTable
 from ._cohort import counted_people
 from ._likelihood import NON_ADVERSE, relative_likelihood
 from ._stats import wilson_interval
@@ -202,7 +202,7 @@ _BOARD = {
 # ---------------------------------------------------------------- relative likelihoods
 
 
-def wres_recruitment(recruitment, *, confidence: float = 0.95, min_size: int = 10) -> Result:
+def wres_recruitment(recruitment: InputTable, *, confidence: float = 0.95, min_size: int = 10) -> Result:
     """WRES indicator 2: White ÷ BME likelihood of being appointed from shortlisting.
 
     Parameters
@@ -239,7 +239,7 @@ def wres_recruitment(recruitment, *, confidence: float = 0.95, min_size: int = 1
     return _recruitment(_WRES2, recruitment, confidence, min_size)
 
 
-def wdes_recruitment(recruitment, *, confidence: float = 0.95, min_size: int = 10) -> Result:
+def wdes_recruitment(recruitment: InputTable, *, confidence: float = 0.95, min_size: int = 10) -> Result:
     """WDES metric 2: non-disabled ÷ Disabled likelihood of being appointed from shortlisting.
 
     Parameters and result as :func:`wres_recruitment` (a = non-disabled,
@@ -258,8 +258,8 @@ def wdes_recruitment(recruitment, *, confidence: float = 0.95, min_size: int = 1
     return _recruitment(_WDES2, recruitment, confidence, min_size)
 
 
-def wres_disciplinary(staff, disciplinary, *, include_bank: bool = False, confidence: float = 0.95,
-                      min_size: int = 10) -> Result:
+def wres_disciplinary(staff: StaffTable | pd.DataFrame, disciplinary: InputTable, *, include_bank: bool = False,
+                      confidence: float = 0.95, min_size: int = 10) -> Result:
     """WRES indicator 3: BME ÷ White likelihood of entering the formal disciplinary process.
 
     Events are the people entering a formal disciplinary investigation in
@@ -297,8 +297,8 @@ def wres_disciplinary(staff, disciplinary, *, include_bank: bool = False, confid
     return _cases(_WRES3, "disciplinary", staff, disciplinary, include_bank, confidence, min_size)
 
 
-def wdes_capability(staff, disciplinary, *, include_bank: bool = False, confidence: float = 0.95,
-                    min_size: int = 10) -> Result:
+def wdes_capability(staff: StaffTable | pd.DataFrame, disciplinary: InputTable, *, include_bank: bool = False,
+                    confidence: float = 0.95, min_size: int = 10) -> Result:
     """WDES metric 3: Disabled ÷ non-disabled likelihood of entering the formal capability process.
 
     Only capability cases about performance count (not ill health, nor
@@ -319,8 +319,8 @@ def wdes_capability(staff, disciplinary, *, include_bank: bool = False, confiden
     return _cases(_WDES3, "capability", staff, disciplinary, include_bank, confidence, min_size)
 
 
-def wres_training(staff, training, *, include_bank: bool = False, confidence: float = 0.95,
-                  min_size: int = 10) -> Result:
+def wres_training(staff: StaffTable | pd.DataFrame, training: InputTable, *, include_bank: bool = False,
+                  confidence: float = 0.95, min_size: int = 10) -> Result:
     """WRES indicator 4: White ÷ BME likelihood of accessing non-mandatory training and CPD.
 
     Events are the staff in post with at least one non-mandatory record in
@@ -386,7 +386,8 @@ def wres_training(staff, training, *, include_bank: bool = False, confidence: fl
 # ---------------------------------------------------------------- board
 
 
-def wres_board(staff, board, *, include_bank: bool = False, confidence: float = 0.95) -> Result:
+def wres_board(staff: StaffTable | pd.DataFrame, board: InputTable, *, include_bank: bool = False,
+               confidence: float = 0.95) -> Result:
     """WRES indicator 9: board BME share less workforce BME share, voting and executive members.
 
     Parameters
@@ -421,7 +422,8 @@ def wres_board(staff, board, *, include_bank: bool = False, confidence: float = 
     return _board(_BOARD["WRES"], staff, board, include_bank, confidence)
 
 
-def wdes_board(staff, board, *, include_bank: bool = False, confidence: float = 0.95) -> Result:
+def wdes_board(staff: StaffTable | pd.DataFrame, board: InputTable, *, include_bank: bool = False,
+               confidence: float = 0.95) -> Result:
     """WDES metric 10: board Disabled share less workforce Disabled share, voting and executive members.
 
     As :func:`wres_board`, for disability (not declared stays in every

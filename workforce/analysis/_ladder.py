@@ -54,6 +54,7 @@ is the package's choice (PROPOSED), not an NHS rule.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
@@ -74,6 +75,9 @@ from ..errors import WorkforceError
 from ._cohort import counted_people
 from ._likelihood import NON_ADVERSE, relative_likelihoods
 from ._stats import wilson_interval, z_value
+
+if TYPE_CHECKING:
+    from ..load import StaffTable
 
 __all__ = [
     "ladder",
@@ -129,6 +133,7 @@ class Comparison:
         return self.advantaged, self.compared, self.unknown
 
     def describe(self) -> str:
+        """The comparison in words: the column, and the values in each group."""
         return (f"{self.column}: {self.advantaged} = {list(self.advantaged_values)}, "
                 f"{self.compared} = {list(self.compared_values)}, {self.unknown} = any other value or missing")
 
@@ -142,6 +147,8 @@ COMPARISONS: dict[str, Comparison] = {c.name: c for c in (
                "55 and over", ("55-64", "65+")),
 )}
 _ALIASES = {"age_band": "age", "wres": "ethnicity"}
+#: The names ``characteristic=`` takes (the keys of ``COMPARISONS``, and their aliases).
+LadderCharacteristic = Literal["ethnicity", "disability", "sex", "age", "age_band", "wres"]
 
 #: Staff categories, in table order.
 STAFF_CATEGORIES = ("Clinical", "Non-clinical", "All AfC", "Medical")
@@ -164,14 +171,17 @@ def _cluster_of(t: pd.DataFrame) -> pd.Series:
     rung = t["rung"].astype(str)
     band = t["rung_type"].astype(str) == "band"
     clusters = band_group(rung.where(band)).astype(object)
-    out = pd.Series(np.where(band, clusters, np.where(t["rung_type"].astype(str) == "cluster", rung, None)),
-                    index=t.index, dtype=object)
+    cluster_rungs = np.where(t["rung_type"].astype(str) == "cluster", rung, None)  # type: ignore[call-overload]  # None: missing
+    out = pd.Series(np.where(band, clusters, cluster_rungs), index=t.index, dtype=object)
     return out.where(out.notna(), None)
 
 
 def _ladder_cells() -> CountCells:
-    """The ladder's counts: each rung's groups add to the rung; rungs add to the category; bands to clusters;
-    Clinical and Non-clinical to All AfC (at most: All AfC also holds staff with no clinical group)."""
+    """The ladder's counts, and how they add up.
+
+    Each rung's groups add to the rung; rungs add to the category; bands to clusters; Clinical and
+    Non-clinical to All AfC (at most: All AfC also holds staff with no clinical group).
+    """
     known, unknown = where_not_in("role", "unknown"), where_in("role", "unknown")
     afc_parts, afc = where_in("staff_category", "Clinical", "Non-clinical"), where_in("staff_category", "All AfC")
     cluster, band = where_in("rung_type", "cluster"), where_in("rung_type", "band")
@@ -186,6 +196,7 @@ def _ladder_cells() -> CountCells:
         Margin(Part("overall_known"), (Part("overall_headcount", known),), _CAT),
         Margin(Part("overall_total"), (Part("overall_known"), Part("overall_headcount", unknown)), _CAT),
     ]
+    extra: tuple[str, ...]
     for column, extra in (("headcount", ("group",)), ("rung_total", ()), ("rung_known", ())):
         margins.append(Margin(Part(column, cluster), (Part(column, band),), _CAT + ("_cluster",) + extra))
     for column, extra in (("headcount", ("rung_type", "rung", "group")), ("rung_total", ("rung_type", "rung")),
@@ -353,8 +364,8 @@ _REQUIRED = ("organisation", "snapshot_date", "is_bank", "band", "medical_grade"
 # ---------------------------------------------------------------- public
 
 
-def ladder(staff, *, characteristic: str | Comparison = "ethnicity", include_bank: bool = False,
-           confidence: float = 0.95, min_size: int = 10) -> Result:
+def ladder(staff: StaffTable | pd.DataFrame, *, characteristic: LadderCharacteristic | Comparison = "ethnicity",
+           include_bank: bool = False, confidence: float = 0.95, min_size: int = 10) -> Result:
     """Each group's headcount and share on every rung of the pay ladder.
 
     WRES indicator 1 and WDES metric 1: for each organisation, staff category
@@ -411,7 +422,8 @@ def ladder(staff, *, characteristic: str | Comparison = "ethnicity", include_ban
                   method=_method("ladder", comparison, counted, include_bank, confidence, min_size))
 
 
-def progression_gaps(staff, *, characteristic: str | Comparison = "ethnicity", include_bank: bool = False,
+def progression_gaps(staff: StaffTable | pd.DataFrame, *,
+                     characteristic: LadderCharacteristic | Comparison = "ethnicity", include_bank: bool = False,
                      confidence: float = 0.95, min_size: int = 10) -> Result:
     """How much less often the compared group reaches the senior rungs.
 
@@ -688,7 +700,7 @@ def _gaps_table(counted: _Counted, comparison: Comparison, confidence: float, mi
     n_org = afc.shape[0]
     # each comparison: (category, measure, label, senior rungs, pool rungs) as masks over bands / grades
     band_pos = {b: i for i, b in enumerate(BANDS)}
-    plans = []  # (category index into afc or "Medical", measure, label, senior mask, pool mask)
+    plans: list[tuple[int | None, str, str, str, np.ndarray, np.ndarray]] = []  # (category index into afc or "Medical", measure, label, senior mask, pool mask)
     all_bands = np.ones(_N_BANDS, dtype=bool)
     for c, category in enumerate(STAFF_CATEGORIES[:3]):
         for label, lowest in THRESHOLDS.items():
@@ -704,13 +716,14 @@ def _gaps_table(counted: _Counted, comparison: Comparison, confidence: float, mi
         plans += [(None, "Medical", measure, label, senior, all_grades) for measure in _MEASURES[:2]]
 
     # counts (org, plan, group) in the senior part and the pool
-    senior_counts, pool_counts = [], []
-    for c, _, _, _, senior, pool in plans:
-        source = medical if c is None else afc[:, c]  # (org, rungs, 3)
-        senior_counts.append(source[:, senior].sum(axis=1))
-        pool_counts.append(source[:, pool].sum(axis=1))
-    senior_counts = np.stack(senior_counts, axis=1).reshape(-1, 3).astype(float)  # row = (org, plan)
-    pool_counts = np.stack(pool_counts, axis=1).reshape(-1, 3).astype(float)
+    senior_parts: list[np.ndarray] = []
+    pool_parts: list[np.ndarray] = []
+    for cat, _, _, _, senior, pool in plans:
+        source = medical if cat is None else afc[:, cat]  # (org, rungs, 3)
+        senior_parts.append(source[:, senior].sum(axis=1))
+        pool_parts.append(source[:, pool].sum(axis=1))
+    senior_counts = np.stack(senior_parts, axis=1).reshape(-1, 3).astype(float)  # row = (org, plan)
+    pool_counts = np.stack(pool_parts, axis=1).reshape(-1, 3).astype(float)
     ea, eb, eu = senior_counts.T
     ta, tb, tu = pool_counts.T
     n_plans = len(plans)

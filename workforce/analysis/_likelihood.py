@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 import numpy as np
+import numpy.typing as npt
 from scipy import special
 
 from ._stats import z_value
@@ -83,7 +84,7 @@ class RelativeLikelihood:
         return text + (f" [{self.state}: {self.reason}]" if self.state != "estimated" else "")
 
 
-def relative_likelihood(events_a, total_a, events_b, total_b, *, confidence: float = 0.95,
+def relative_likelihood(events_a: float, total_a: float, events_b: float, total_b: float, *, confidence: float = 0.95,
                         min_size: int = 10) -> RelativeLikelihood:
     """Group a's rate over group b's rate, with its Katz log interval.
 
@@ -118,7 +119,8 @@ def relative_likelihood(events_a, total_a, events_b, total_b, *, confidence: flo
                                 confidence=confidence, min_size=min_size)[0]
 
 
-def relative_likelihoods(events_a, total_a, events_b, total_b, *, confidence: float = 0.95,
+def relative_likelihoods(events_a: npt.ArrayLike, total_a: npt.ArrayLike, events_b: npt.ArrayLike,
+                         total_b: npt.ArrayLike, *, confidence: float = 0.95,
                          min_size: int = 10) -> list[RelativeLikelihood]:
     """:func:`relative_likelihood` for many comparisons at once (vectorised)."""
     a, na, b, nb = (np.atleast_1d(np.asarray(v, dtype=float)) for v in (events_a, total_a, events_b, total_b))

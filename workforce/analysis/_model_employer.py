@@ -40,6 +40,7 @@ yearly rate ``r = 1 - (1 - q) ** (1 / t)`` for a share ``q`` over periods of
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
@@ -49,7 +50,10 @@ from .._spec import CountCells, Derived, Kind, Margin, Part, ResultSpec, columns
 from ..codes import BANDS
 from ..errors import WorkforceError
 from ..populations import Benchmark
-from ._progression import CHARACTERISTICS, _bank, _codes, _grade_codes, _groups, _link, _people
+from ._progression import CHARACTERISTICS, Characteristic, _bank, _codes, _grade_codes, _groups, _link, _people
+
+if TYPE_CHECKING:
+    from ..load import StaffTable
 
 __all__ = ["model_employer", "MODEL_EMPLOYER_COLUMNS", "MODEL_EMPLOYER_BANDS"]
 
@@ -63,8 +67,10 @@ _ME_COUNTS = ("headcount", "known", "count_today", "_unknown", "_other")
 
 
 def _me_cells() -> CountCells:
-    """Each band's counts (the same in every year's row): headcount = known + unknown, known = the group + the
-    rest; the bands add up to the 8a+ row."""
+    """Each band's counts (the same in every year's row), and how they add up.
+
+    headcount = known + unknown, known = the group + the rest; the bands add up to the 8a+ row.
+    """
     senior, bands = where_in("band", "8a+"), where_not_in("band", "8a+")
     margins = [Margin(Part("headcount"), (Part("known"), Part("_unknown")), _BAND),
                Margin(Part("known"), (Part("count_today"), Part("_other")), _BAND)]
@@ -106,7 +112,8 @@ MODEL_EMPLOYER = ResultSpec(
 MODEL_EMPLOYER_COLUMNS = MODEL_EMPLOYER.names
 
 
-def model_employer(staff, *, target="parity", target_year: int = 2028, characteristic: str = "ethnicity",
+def model_employer(staff: StaffTable | pd.DataFrame, *, target: Literal["parity"] | float | Benchmark = "parity",
+                   target_year: int = 2028, characteristic: Characteristic = "ethnicity",
                    leaver_rate: float | None = None, split_clinical: bool = False,
                    include_bank: bool = False) -> Result:
     """Model Employer-style trajectories for the senior bands, and the appointments they need.
@@ -286,7 +293,7 @@ def _observed_leaver_rates(people: pd.DataFrame, keep: np.ndarray) -> dict[str, 
         return {}
     links = _link(people)
     senior = np.isin(links.grade, _SENIOR_CODES["8a+"])
-    out = {}
+    out: dict[str, list[float]] = {}
     for p_index, pair in enumerate(links.pairs):
         at = (links.pair == p_index) & (links.start >= 0)
         rows = links.start[at]

@@ -54,6 +54,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -75,6 +76,9 @@ from ..codes import (
     grade_group,
 )
 from ..errors import WorkforceError
+
+if TYPE_CHECKING:
+    from ..load import StaffTable
 
 __all__ = [
     "movements",
@@ -109,6 +113,8 @@ _LADDER = np.array([0] * _N_BANDS + [1] * 4 + [2, 3], dtype=np.int8)
 _MEDICAL_RUNG = {"Consultant": 2, "SAS": 1, "Resident doctor": 0, "Other medical": -1}
 _RUNG = np.array(list(range(_N_BANDS)) + [_MEDICAL_RUNG[g] for g in MEDICAL_GRADE_DTYPE.categories] + [-1, -1],
                  dtype=np.int8)
+#: The names ``characteristic=`` takes in promotion, adjusted_gap and model_employer (keys of CHARACTERISTICS).
+Characteristic = Literal["ethnicity", "disability", "sex"]
 _SENIOR = np.isin(np.array(GRADES, dtype=object), SENIOR_GRADES)
 
 #: The characteristics compared, as (column, advantaged value, compared value, advantaged label,
@@ -243,6 +249,7 @@ class _Files:
     """Names of the source files of rows, for messages (from the ``source_file`` category codes)."""
 
     def __init__(self, people: pd.DataFrame) -> None:
+        self.codes: np.ndarray | None
         self.codes, dtype = _codes(people, "source_file") if "source_file" in people else (None, None)
         self.names = [Path(str(c)).name for c in dtype.categories] if dtype is not None else []
 
@@ -264,8 +271,8 @@ def _link(staff) -> _Links:
     if dates.isna().any():
         raise WorkforceError("some rows of the staff table have no snapshot_date; give the date with "
                              "load_staff(..., snapshot_date=...).")
-    snap, snap_dates = pd.factorize(dates.to_numpy())
-    snap_dates = pd.DatetimeIndex(snap_dates)
+    snap, snap_values = pd.factorize(dates.to_numpy())
+    snap_dates = pd.DatetimeIndex(snap_values)
     n_snap = len(snap_dates)
     key = org * n_snap + snap
     # stable: rows stay in file order within each organisation and snapshot; small keys sort by radix
@@ -295,7 +302,8 @@ def _link(staff) -> _Links:
     first = np.zeros(n, dtype=bool)
     latest = np.zeros(n, dtype=bool)
     position = np.full(int(pid.max()) + 1 if n else 0, -1, dtype=np.int64)
-    parts, pairs = [], []
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    pairs: list[dict[str, Any]] = []
     for o, snaps in enumerate(schedule):
         if not snaps:
             continue
@@ -385,7 +393,7 @@ def _categorical(codes: np.ndarray, dtype: pd.CategoricalDtype) -> pd.Categorica
 # ---------------------------------------------------------------- movements
 
 
-def movements(staff) -> Result:
+def movements(staff: StaffTable | pd.DataFrame) -> Result:
     """Link snapshots by person and classify each person's movement between them.
 
     Each organisation's snapshots are taken in date order and every pair of

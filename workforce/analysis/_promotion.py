@@ -21,6 +21,8 @@ advantaged group's.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Literal
+
 import numpy as np
 import pandas as pd
 
@@ -37,6 +39,7 @@ from ._progression import (
     _PROMOTED,
     _SENIOR,
     GRADES,
+    Characteristic,
     _bank,
     _codes,
     _float,
@@ -46,6 +49,9 @@ from ._progression import (
     _take_codes,
 )
 from ._stats import wilson_interval
+
+if TYPE_CHECKING:
+    from ..load import StaffTable
 
 __all__ = ["promotion", "PROMOTION_COLUMNS"]
 
@@ -118,6 +124,8 @@ PROMOTION_COLUMNS = PROMOTION.names
 
 #: What ``promotion(by=...)`` may split on.
 SPLITS = ("band", "grade_group", "staff_group", "clinical_group", "organisation")
+#: What ``by=`` may split on (the names in ``SPLITS``).
+Split = Literal["band", "grade_group", "staff_group", "clinical_group", "organisation"]
 
 
 def _subgroups(links: _Links, by: str | None):
@@ -148,8 +156,9 @@ def _count(sub: np.ndarray, group: np.ndarray, mask: np.ndarray, n_sub: int, wei
     return np.bincount(key, weights=w, minlength=n_sub * 3).reshape(n_sub, 3)
 
 
-def promotion(staff, *, characteristic: str = "ethnicity", by: str | None = None, confidence: float = 0.95,
-              include_bank: bool = False, min_size: int = 10) -> Result:
+def promotion(staff: StaffTable | pd.DataFrame, *, characteristic: Characteristic = "ethnicity",
+              by: Split | None = None, confidence: float = 0.95, include_bank: bool = False,
+              min_size: int = 10) -> Result:
     """Promotion, leaving and senior appointments by group, with relative likelihoods.
 
     Snapshots are linked as in :func:`movements`, and each period between

@@ -1,4 +1,4 @@
-"""Representation: does the workforce reflect the population it serves?
+"""Representation: whether the workforce reflects the population it serves.
 
 For each group (an ethnic group, a sex, an age band, or a sex × ethnicity
 intersection), the staff share is compared with the population share of a
@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -43,11 +44,18 @@ from ..populations import Benchmark
 from ._cohort import counted_people
 from ._stats import benjamini_hochberg, binomial_test, wilson_interval
 
+if TYPE_CHECKING:
+    from ..load import StaffTable
+
 __all__ = ["representation", "icb_view", "REPRESENTATION_COLUMNS", "LEVELS", "SPLITS"]
 
 #: Ethnicity levels and the staff column holding each.
 LEVELS = {"census19": "ethnicity_census19", "census5": "ethnicity_census5", "nhs5": "ethnicity_nhs5",
           "wres": "wres_group"}
+#: The options of :func:`representation` (the keys of ``LEVELS``, ``_CHARACTERISTICS`` and ``SPLITS``).
+Level = Literal["nhs5", "census5", "census19", "wres"]
+Characteristic = Literal["ethnicity", "sex", "age_band"]
+Split = Literal["organisation", "band_group", "staff_group", "clinical_group"]
 #: Characteristics and their staff column (ethnicity's depends on ``level``).
 _CHARACTERISTICS = {"ethnicity": None, "sex": "sex", "age_band": "age_band"}
 #: What ``by=`` may split on.
@@ -121,12 +129,12 @@ REPRESENTATION_COLUMNS = REPRESENTATION.names
 
 
 def representation(
-    staff,
+    staff: StaffTable | pd.DataFrame,
     population: Benchmark,
     *,
-    characteristic: str | Sequence[str] = "ethnicity",
-    level: str = "nhs5",
-    by: str | None = None,
+    characteristic: Characteristic | Sequence[Characteristic] = "ethnicity",
+    level: Level = "nhs5",
+    by: Split | None = None,
     confidence: float = 0.95,
     alpha: float = 0.05,
     min_size: int = 30,
@@ -201,7 +209,7 @@ def representation(
                                  snapshots))
 
 
-def icb_view(staff, benchmarks: Mapping[str, Benchmark], **options) -> Result:
+def icb_view(staff: StaffTable | pd.DataFrame, benchmarks: Mapping[str, Benchmark], **options: Any) -> Result:
     """Each organisation against its own benchmark, side by side.
 
     Parameters
@@ -236,7 +244,7 @@ def icb_view(staff, benchmarks: Mapping[str, Benchmark], **options) -> Result:
         raise WorkforceError(f"benchmarks must be a dict {{organisation: workforce.population(...)}}, not "
                              f"{type(benchmarks).__name__}.")
     benchmarks = {org: _checked(b, f"the benchmark of {org!r}") for org, b in benchmarks.items()}
-    people = staff.people if hasattr(staff, "people") else staff
+    people = cast(pd.DataFrame, getattr(staff, "people", staff))
     known = set(people["organisation"].dropna().astype(str))
     missing = [org for org in benchmarks if org not in known]
     if missing:
@@ -289,7 +297,7 @@ def _category_codes(people: pd.DataFrame, characteristic: str, level: str, group
     labels = pd.Series(values.cat.categories.astype(str))
     if characteristic == "ethnicity" and level == "census19":
         labels = labels.replace(_FOLD_CENSUS19)
-    return values.cat.codes.to_numpy(), groups.get_indexer(labels)
+    return values.cat.codes.to_numpy(), groups.get_indexer(pd.Index(labels))
 
 
 def _families(people, characteristics, level, shares):

@@ -21,6 +21,8 @@ gives each row's full table.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -47,13 +49,19 @@ from ._indicators import (
     wres_recruitment,
     wres_training,
 )
-from ._ladder import ladder
+from ._ladder import LadderCharacteristic, ladder
 from ._likelihood import NON_ADVERSE
 from ._stats import wilson_interval
 
+if TYPE_CHECKING:
+    from ..load import InputTable, StaffTable
+
+#: Staff Survey figures: indicator or metric -> group -> proportion (or percentage, or score).
+SurveyFigures = Mapping[int | str, Mapping[str, float]]
+
 __all__ = ["wres", "wdes", "WRES_COLUMNS", "WDES_COLUMNS"]
 
-def _standard_columns(number: str, a: str, b: str, what: str) -> tuple:
+def _standard_columns(number: str, a: str, b: str, what: tuple[str, str]) -> tuple:
     return columns(
         (number, "str", f"the {number} ('1' ... '{'9' if number == 'indicator' else '10'}'"
                         + ("" if number == "indicator" else ", and survey parts such as '4a(i)'") + ")"),
@@ -137,9 +145,10 @@ _GROUP_KEYS = {  # survey group names (lower case, hyphens as spaces) -> the adv
 }
 
 
-def wres(staff, *, recruitment=None, disciplinary=None, training=None, board=None, staff_survey=None,
-         ladder: Result | None = None, include_bank: bool = False, confidence: float = 0.95,
-         min_size: int = 10) -> Result:
+def wres(staff: StaffTable | pd.DataFrame, *, recruitment: InputTable | None = None,
+         disciplinary: InputTable | None = None, training: InputTable | None = None, board: InputTable | None = None,
+         staff_survey: SurveyFigures | None = None, ladder: Result | None = None, include_bank: bool = False,
+         confidence: float = 0.95, min_size: int = 10) -> Result:
     """The whole WRES table: one row per indicator 1-9, as trusts lay out their report.
 
     Parameters
@@ -195,7 +204,7 @@ def wres(staff, *, recruitment=None, disciplinary=None, training=None, board=Non
             8                                                                                         not provided
             9 voting members -18.3 pp (BME 2 of 11, 18.2%; workforce 36.5%); executive -36.5 pp (BME 0 of 7, 0.0%)
     """
-    options = dict(include_bank=include_bank, confidence=confidence, min_size=min_size)
+    options: dict[str, Any] = dict(include_bank=include_bank, confidence=confidence, min_size=min_size)
     _inputs(staff, recruitment=recruitment, disciplinary=disciplinary, training=training, board=board)
     _workforce(staff, include_bank)  # one organisation
     rows = [_ladder_row("WRES", staff, ladder, include_bank, confidence)]
@@ -209,7 +218,9 @@ def wres(staff, *, recruitment=None, disciplinary=None, training=None, board=Non
     return _summary("WRES", rows, staff, options)
 
 
-def wdes(staff, *, recruitment=None, disciplinary=None, board=None, staff_survey=None, ladder: Result | None = None,
+def wdes(staff: StaffTable | pd.DataFrame, *, recruitment: InputTable | None = None,
+         disciplinary: InputTable | None = None, board: InputTable | None = None,
+         staff_survey: SurveyFigures | None = None, ladder: Result | None = None,
          include_bank: bool = False, confidence: float = 0.95, min_size: int = 10) -> Result:
     """The whole WDES table: metrics 1, 2, 3, the Staff Survey metrics 4-9 and 10.
 
@@ -260,7 +271,7 @@ def wdes(staff, *, recruitment=None, disciplinary=None, board=None, staff_survey
     8      9       NaN    NaN     NaN      NaN  not provided
     9     10       NaN   4.87   -2.60    33.51     estimated
     """
-    options = dict(include_bank=include_bank, confidence=confidence, min_size=min_size)
+    options: dict[str, Any] = dict(include_bank=include_bank, confidence=confidence, min_size=min_size)
     _inputs(staff, recruitment=recruitment, disciplinary=disciplinary, board=board)
     _workforce(staff, include_bank)
     rows = [_ladder_row("WDES", staff, ladder, include_bank, confidence)]
@@ -280,8 +291,11 @@ def _blank_row(number: str, wording: str, direction: str, state: str, note: str 
 
 
 def _inputs(staff, **given) -> None:
-    """Refuse, before any work, an input that is not loaded, of another kind or (cases, training) hashed
-    with another key than the staff table (recruitment and board are not linked to staff)."""
+    """Refuse, before any work, an input that does not fit.
+
+    That is one not loaded, of another kind, or (cases, training) hashed with another key than the
+    staff table (recruitment and board are not linked to staff).
+    """
     for kind, value in given.items():
         if value is not None:
             _input(value, kind, staff if kind in ("disciplinary", "training") else None)
@@ -332,7 +346,7 @@ def _ladder_row(standard: str, staff, given: Result | None, include_bank: bool, 
     direction = (f"{label} share at band 8a and above − {label} share of all AfC staff, percentage points: below 0 "
                  f"means {label} staff are a smaller part of the senior bands; by band, clinical / non-clinical and "
                  "medical grade in workforce.ladder(staff)")
-    characteristic = "ethnicity" if standard == "WRES" else "disability"
+    characteristic: LadderCharacteristic = "ethnicity" if standard == "WRES" else "disability"
     if given is None:
         given = ladder(staff, characteristic=characteristic, include_bank=include_bank, confidence=confidence)
     elif (given.kind is not Kind.LADDER or "disclosure threshold" in given.method

@@ -16,6 +16,7 @@ Methods follow section 8 of the domain definitions:
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 from scipy import special
 
 __all__ = ["wilson_interval", "binomial_test", "benjamini_hochberg", "z_value"]
@@ -34,7 +35,8 @@ def z_value(confidence: float) -> float:
     return float(special.ndtri(0.5 + confidence / 2))  # the normal quantile, without importing scipy.stats
 
 
-def wilson_interval(successes, trials, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+def wilson_interval(successes: npt.ArrayLike, trials: npt.ArrayLike,
+                    confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
     """Wilson score interval for proportions ``successes / trials``.
 
     Parameters
@@ -67,7 +69,7 @@ def wilson_interval(successes, trials, confidence: float = 0.95) -> tuple[np.nda
     return low, high
 
 
-def binomial_test(successes, trials, proportion) -> np.ndarray:
+def binomial_test(successes: npt.ArrayLike, trials: npt.ArrayLike, proportion: npt.ArrayLike) -> np.ndarray:
     """Exact two-sided binomial test of ``successes`` out of ``trials`` against ``proportion``.
 
     The p-value sums the probabilities of every outcome no more likely than
@@ -146,7 +148,7 @@ def _search(f, target, lo, hi) -> np.ndarray:
     return np.where(f(lo) <= target, lo, lo - 1)
 
 
-def benjamini_hochberg(p_values) -> np.ndarray:
+def benjamini_hochberg(p_values: npt.ArrayLike) -> np.ndarray:
     """Benjamini-Hochberg adjusted p-values; ``nan`` entries are left out and stay ``nan``.
 
     Examples

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import altair as alt
 import numpy as np
 
@@ -18,9 +20,11 @@ from ._common import (
     _display,
     _finish,
     _frame,
+    _layered,
     _level,
     _pct,
     _present,
+    _rows,
     _snapshot,
     _where,
 )
@@ -47,7 +51,7 @@ def _age_population_words(benchmark: dict, row=None) -> str:
     return f"{_area(benchmark)}'s {kind}" if benchmark else f"the {kind}"
 
 
-def age_profile_chart(result: Result, *, min_size: int = 8):
+def age_profile_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart:
     """The age profile of the staff against the population: one bar per age band.
 
     Bars: each age band's share of the staff whose age is in the
@@ -132,7 +136,8 @@ def age_profile_chart(result: Result, *, min_size: int = 8):
         x=x, y=alt.Y("staff_share_ci_low:Q"), y2="staff_share_ci_high:Q", tooltip=tooltip, **offset)
     ticks = base.mark_tick(thickness=3, size=36 if not split else 14).encode(
         x=x, y=alt.Y("population_share:Q"), color=alt.datum(pop_key), tooltip=tooltip, **offset)
-    text = (dict(angle=270, align="left", baseline="middle", dx=6) if split else dict(baseline="bottom", dy=-6))
+    text: dict[str, Any] = (dict(angle=270, align="left", baseline="middle", dx=6) if split
+                            else dict(baseline="bottom", dy=-6))
     labels = base.transform_filter("datum.status != ''").mark_text(color="#555555", **text).encode(
         x=x, y=alt.Y("label_y:Q"), text=alt.Text("status:N"), **offset)
     width = max(480, 28 * len(bands) * data["subgroup"].nunique()) if split else 480
@@ -141,7 +146,7 @@ def age_profile_chart(result: Result, *, min_size: int = 8):
     ok = data[~data["small"] & (data["group"].astype(str) != "65+")]
     under = ok[ok["flag"].astype(str) == "under-represented"]
     if len(under):
-        row = under.loc[under["difference_pp"].idxmin()]
+        row = under.loc[under["difference_pp"].idxmin()]  # type: ignore[call-overload]  # a label of the index (typed Hashable)
         title = (f"Staff aged {row['group']} are under-represented{_where(row)}: {_pct(row['staff_share'])} of staff "
                  f"against {_pct(row['population_share'])} of {_age_population_words(result.benchmark, row)}")
     else:
@@ -165,7 +170,7 @@ def age_profile_chart(result: Result, *, min_size: int = 8):
                 f"Bars: staff share with its {level} Wilson interval; black tick: population share.", *notes]
     description = (f"Bar chart of the staff's share in each age band with {level} intervals, against the population "
                    f"share. {title}. "
-                   + "; ".join(f"{r.group}{' (' + r.subgroup + ')' if split else ''}: "
+                   + "; ".join(f"{r.group}{f' ({r.subgroup})' if split else ''}: "
                                + (f"{_pct(r.staff_share)} of staff, " if r.status != "suppressed" else "suppressed, ")
-                               + f"{_pct(r.population_share)} of population" for r in frame.itertuples()) + ".")
-    return _finish(chart, title, subtitle, description, result, "age_profile_chart")
+                               + f"{_pct(r.population_share)} of population" for r in _rows(frame)) + ".")
+    return _finish(_layered(chart), title, subtitle, description, result, "age_profile_chart")

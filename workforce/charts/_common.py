@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from typing import Any, overload
 
 import altair as alt
 import numpy as np
 import pandas as pd
+from altair.theme import ConfigKwds, ThemeConfig
 
 from .._result import Method, Result
 from .._spec import Kind
@@ -32,7 +34,7 @@ _IDENTIFIERS = {"person_id", "assignment_id", "employee_number", "assignment_num
 # ---------------------------------------------------------------- theme
 
 
-def _theme() -> dict:
+def _theme() -> ThemeConfig:
     """The package's theme (an ``alt.theme.ThemeConfig`` dict)."""
     font = "Arial, Helvetica, sans-serif"
     return {
@@ -54,14 +56,21 @@ def _theme() -> dict:
     }
 
 
-def _config() -> dict:
+def _config() -> ConfigKwds:
     """Register the theme once (never enabling it) and return its configuration."""
     if THEME not in alt.theme.names():
         alt.theme.register(THEME, enable=False)(_theme)
     return _theme()["config"]
 
 
-def _finish(chart, title: str, subtitle: list[str], description: str, result: Result, name: str):
+@overload
+def _finish(chart: alt.LayerChart, title: str, subtitle: list[str], description: str, result: Result,
+            name: str) -> alt.LayerChart: ...
+@overload
+def _finish(chart: alt.LayerChart | alt.FacetChart, title: str, subtitle: list[str], description: str,
+            result: Result, name: str) -> alt.LayerChart | alt.FacetChart: ...
+def _finish(chart: alt.LayerChart | alt.FacetChart, title: str, subtitle: list[str], description: str, result: Result,
+            name: str) -> alt.LayerChart | alt.FacetChart:
     """Title, subtitle, alt text, provenance and the theme's configuration."""
     chart = chart.properties(
         title=alt.Title(title, subtitle=[s for s in subtitle if s]),
@@ -72,11 +81,25 @@ def _finish(chart, title: str, subtitle: list[str], description: str, result: Re
     return chart.configure(**_config())
 
 
+def _layered(chart: alt.LayerChart | alt.FacetChart) -> alt.LayerChart:
+    """``chart``, typed as the layer chart it is: ``alt.layer`` is typed as giving a layer or a facet chart."""
+    assert isinstance(chart, alt.LayerChart), type(chart)
+    return chart
+
+
+def _rows(frame: pd.DataFrame) -> Iterator[Any]:
+    """``frame.itertuples()``, for the words of alt text: each field is typed loosely, as any pandas scalar."""
+    return frame.itertuples()
+
+
 # ---------------------------------------------------------------- helpers
 
 
-def _pct(x: float) -> str:
-    """A share as words use it: whole percent from 10%, one decimal below."""
+def _pct(x: Any) -> str:
+    """A share as words use it: whole percent from 10%, one decimal below.
+
+    ``x`` is a float, or a pandas scalar read from a row (typed loosely for that reason).
+    """
     if x is None or not np.isfinite(x):
         return "n/a"
     return f"{x:.0%}" if round(x, 3) >= 0.095 else f"{x:.1%}"
@@ -88,7 +111,7 @@ def _level(method: Method) -> str:
     return f"{confidence * 100:g}%"
 
 
-def _snapshot(method: dict) -> str:
+def _snapshot(method: Method) -> str:
     snaps = method.get("snapshots") or []
     if isinstance(snaps, str):
         snaps = [snaps]
@@ -131,8 +154,11 @@ def _benchmark_words(benchmark: dict) -> str:
 
 
 def _suppressed(table: pd.DataFrame, counts: Iterable[str] | None = None) -> pd.Series:
-    """Rows a disclosure step hid: any ``*_suppressed`` column true, or only those of ``counts`` (the counts
-    the chart's figure is made from; a suppressed unknown or total elsewhere in the row does not hide it)."""
+    """Rows a disclosure step hid.
+
+    Any ``*_suppressed`` column true, or only those of ``counts`` (the counts the chart's figure is made
+    from; a suppressed unknown or total elsewhere in the row does not hide it).
+    """
     flags = [c for c in table.columns if c.endswith("_suppressed")
              and (counts is None or c[: -len("_suppressed")] in counts)]
     if not flags:
@@ -161,8 +187,9 @@ def _frame(data: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
     for c in columns:
         values = data[c].reset_index(drop=True)
         if isinstance(values.dtype, pd.CategoricalDtype) or values.dtype == object or pd.api.types.is_string_dtype(values):
-            out[c] = [None if (v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA) else
-                      (v if isinstance(v, (bool, np.bool_)) else str(v)) for v in values]
+            cells: list[Any] = [None if (v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA) else
+                                (v if isinstance(v, (bool, np.bool_)) else str(v)) for v in values]
+            out[c] = cells
         elif pd.api.types.is_bool_dtype(values):
             out[c] = values.astype(object).where(values.notna(), None)
         else:
@@ -184,8 +211,10 @@ def _label_layer(base, x: str, y, offset: dict | None = None):
 
 
 def _estimate_layers(base, point, low, high: str, y, colour, tooltip, offset: dict | None = None):
-    """A filled point for each estimate and a rule for its interval (``low`` to ``high``), sharing y, colour
-    and tooltip."""
+    """A filled point for each estimate and a rule for its interval (``low`` to ``high``).
+
+    The two share y, colour and tooltip.
+    """
     extra = offset or {}
     interval = base.mark_rule(strokeWidth=2).encode(x=low, x2=high, y=y, color=colour, tooltip=tooltip, **extra)
     points = base.mark_point(filled=True, size=80).encode(x=point, y=y, color=colour, tooltip=tooltip, **extra)
@@ -271,8 +300,11 @@ def _one_organisation(table: pd.DataFrame, organisation: str | None, what: str) 
 
 
 def _count_rows(result: Result, min_size: int, function: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Representation rows with ``status`` and ``small``; a row is hidden when a count its share is made from
-    (``staff_count``, ``staff_total``) is suppressed, not when only its unknown count is."""
+    """Representation rows with ``status`` and ``small``.
+
+    A row is hidden when a count its share is made from (``staff_count``, ``staff_total``) is
+    suppressed, not when only its unknown count is.
+    """
     table = _check(result, (Kind.REPRESENTATION, Kind.ICB_VIEW), function)
     flags = [f"{c}_suppressed" for c in ("staff_count", "staff_total") if f"{c}_suppressed" in table]
     hidden = (table[flags].fillna(False).astype(bool).any(axis=1) if flags
@@ -290,8 +322,11 @@ def _count_rows(result: Result, min_size: int, function: str) -> tuple[pd.DataFr
 
 
 def _display(frame: pd.DataFrame, digits: int = 4) -> pd.DataFrame:
-    """Figures rounded to what a chart can show (shares to 0.01 points, ratios to 4 decimals): less to embed, and
-    no long runs of digits in the page that could read as something else (an Excel date serial, say)."""
+    """Figures rounded to what a chart can show (shares to 0.01 points, ratios to 4 decimals).
+
+    Less to embed, and no long runs of digits in the page that could read as something else (an Excel
+    date serial, say).
+    """
     for column in frame.columns:
         if pd.api.types.is_float_dtype(frame[column]):
             frame[column] = frame[column].round(digits)

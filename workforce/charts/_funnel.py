@@ -20,10 +20,12 @@ from ._common import (
     _display,
     _finish,
     _frame,
+    _layered,
     _level,
     _pct,
     _population_words,
     _present,
+    _rows,
     _snapshot,
     _wrap,
 )
@@ -79,8 +81,11 @@ def _main_group(rows: pd.DataFrame) -> str:
 
 
 def _place_labels(points: pd.DataFrame, limits: pd.DataFrame, *, log: bool, size: tuple[int, int]):
-    """Where each point's name goes: to the right of it (left for points on the right of the plot) and above
-    it, or below it when that label would overlap one already placed (points taken from the top down)."""
+    """Where each point's name goes.
+
+    To the right of it (left for points on the right of the plot) and above it, or below it when that
+    label would overlap one already placed (points taken from the top down).
+    """
     width, height = size
     values = np.concatenate([points["y"].to_numpy(float), limits.drop(columns="x").to_numpy(float).ravel()])
     values = values[np.isfinite(values) & ((values > 0) if log else True)]
@@ -135,7 +140,7 @@ def _funnel_title(frame: pd.DataFrame, group: str, noun: tuple[str, str], target
     return f"{head} {target_words}{tail}"
 
 
-def funnel_chart(result: Result, *, group: str | None = None, min_size: int = 8):
+def funnel_chart(result: Result, *, group: str | None = None, min_size: int = 8) -> alt.LayerChart:
     """A funnel plot: each organisation's share of one group against its size, with control limits.
 
     One point per organisation (labelled with its name); curves are the 95%
@@ -325,6 +330,6 @@ def funnel_chart(result: Result, *, group: str | None = None, min_size: int = 8)
                    f"99.8% control limits. {title}. "
                    + "; ".join(f"{r.organisation}: " + (f"{_pct(r.staff_share)} of {int(r.staff_total):,}" if common else
                                                         f"ratio {r.ratio:.2f}") + f", {r.status or r.position}"
-                               for r in frame.itertuples())
+                               for r in _rows(frame))
                    + (". Not plotted: " + "; ".join(missing) if missing else "") + ".")
-    return _finish(chart, title, subtitle, description, result, "funnel_chart")
+    return _finish(_layered(chart), title, subtitle, description, result, "funnel_chart")

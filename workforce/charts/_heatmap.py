@@ -17,10 +17,12 @@ from ._common import (
     _display,
     _finish,
     _frame,
+    _layered,
     _level,
     _pct,
     _population_words,
     _present,
+    _rows,
     _snapshot,
 )
 
@@ -64,7 +66,7 @@ def _heatmap_title(data: pd.DataFrame, benchmark: dict, min_size: int) -> str:
     ok = rows[~rows["small"]]
     under = ok[(ok["flag"].astype(str) == "under-represented") & ok["ratio"].notna()]
     if len(under):
-        row = under.loc[under["ratio"].idxmin()]
+        row = under.loc[under["ratio"].idxmin()]  # type: ignore[call-overload]  # a label of the index (typed Hashable)
         return (f"{_capital(_pair_words(row['group']))} are under-represented{_in_subgroup(str(row['subgroup']))}: "
                 f"{_pct(row['staff_share'])} of staff against {_pct(row['population_share'])} of "
                 f"{_population_words(benchmark, row)}")
@@ -83,7 +85,7 @@ def _heatmap_title(data: pd.DataFrame, benchmark: dict, min_size: int) -> str:
     return f"No group with {min_size} or more staff is under-represented{where} against {words}"
 
 
-def heatmap_chart(result: Result, *, min_size: int = 8):
+def heatmap_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart:
     """The intersectional heat map: sex × ethnic group (rows) by band group (columns).
 
     Each cell is coloured by the **representation ratio**, the group's share
@@ -200,7 +202,7 @@ def heatmap_chart(result: Result, *, min_size: int = 8):
                    f"{few} of {len(data)} cells have fewer than {min_size} staff or are suppressed and are grey. "
                    + "; ".join(f"{r.label}, {r.subgroup}: " + (f"{_pct(r.staff_share)} of staff, ratio {r.ratio:.2f}"
                                                                if r.status == "" and pd.notna(r.ratio) else r.status)
-                               for r in frame.itertuples()) + ".")
+                               for r in _rows(frame)) + ".")
     if hidden.any():
         description += " Suppressed cells are not described."
-    return _finish(chart, title, subtitle, description, result, "heatmap_chart")
+    return _finish(_layered(chart), title, subtitle, description, result, "heatmap_chart")

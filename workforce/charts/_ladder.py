@@ -23,10 +23,12 @@ from ._common import (
     _frame,
     _hide,
     _label_layer,
+    _layered,
     _level,
     _one_organisation,
     _pct,
     _present,
+    _rows,
     _senior_share,
     _snapshot,
     _status,
@@ -38,7 +40,7 @@ from ._common import (
 
 def ladder_chart(result: Result, *, staff_category: str = "Non-clinical", organisation: str | None = None,
                  population_share: float | None = None, population_label: str = "Population share",
-                 min_size: int = 8):
+                 min_size: int = 8) -> alt.LayerChart:
     """The band ladder ("snowy white peaks"): the compared group's share on each rung.
 
     For each Agenda for Change band (or medical grade for ``"Medical"``), in
@@ -173,5 +175,5 @@ def ladder_chart(result: Result, *, staff_category: str = "Non-clinical", organi
                    f"{title}. "
                    + "; ".join(f"{r.rung}: " + (f"{_pct(r.share_of_known)} of {int(r.rung_known)}"
                                                  if r.status != "suppressed" else "suppressed")
-                               for r in frame.itertuples()) + ".")
-    return _finish(chart, title, subtitle, description, result, "ladder_chart")
+                               for r in _rows(frame)) + ".")
+    return _finish(_layered(chart), title, subtitle, description, result, "ladder_chart")

@@ -24,8 +24,10 @@ from ._common import (
     _frame,
     _hide,
     _label_layer,
+    _layered,
     _level,
     _present,
+    _rows,
     _snapshot,
     _suppressed,
     _wrap,
@@ -92,7 +94,7 @@ def _senior_words(threshold) -> str:
     return "consultant grade" if threshold == "Consultant" else threshold
 
 
-def likelihood_chart(result: Result, *, min_size: int = 8):
+def likelihood_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart:
     """Relative likelihoods with their intervals on a log axis.
 
     The NHS "non-adverse" range 0.80-1.25 is shaded and 1 marked with a rule.
@@ -142,7 +144,7 @@ def likelihood_chart(result: Result, *, min_size: int = 8):
     candidates = drawn[~drawn["small"] & outside & clear & (drawn["sentence"] != "")]
     if len(candidates):
         if "p_value" in candidates:
-            best = candidates.loc[pd.to_numeric(candidates["p_value"]).idxmin()]
+            best = candidates.loc[pd.to_numeric(candidates["p_value"]).idxmin()]  # type: ignore[call-overload]  # a label of the index (typed Hashable)
         else:
             near = np.where(candidates["value"] > 1, np.log(candidates["ci_low"]), -np.log(candidates["ci_high"]))
             best = candidates.iloc[int(np.argmax(near))]
@@ -183,6 +185,6 @@ def likelihood_chart(result: Result, *, min_size: int = 8):
                 *_wrap("Not plotted (no number): " + "; ".join(not_estimable) if not_estimable else "")]
     description = (f"Relative likelihoods on a log scale with {level} intervals, the non-adverse range 0.80 to 1.25 "
                    f"shaded and a rule at 1. {title}. "
-                   + "; ".join(f"{r.label}: {r.value:.2f} ({r.ci_low:.2f} to {r.ci_high:.2f})" for r in frame.itertuples())
+                   + "; ".join(f"{r.label}: {r.value:.2f} ({r.ci_low:.2f} to {r.ci_high:.2f})" for r in _rows(frame))
                    + (". Not estimable: " + "; ".join(not_estimable) if not_estimable else "") + ".")
-    return _finish(chart, title, subtitle, description, result, "likelihood_chart")
+    return _finish(_layered(chart), title, subtitle, description, result, "likelihood_chart")

@@ -21,10 +21,12 @@ from ._common import (
     _frame,
     _hide,
     _label_layer,
+    _layered,
     _level,
     _one_organisation,
     _pct,
     _present,
+    _rows,
     _status,
     _suppressed,
 )
@@ -32,7 +34,7 @@ from ._common import (
 # ---------------------------------------------------------------- promotion
 
 
-def promotion_chart(result: Result, *, min_size: int = 8):
+def promotion_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart | alt.FacetChart:
     """Promotion rates by group with their Wilson intervals.
 
     One point and interval per group (and subgroup, coloured, with ``by=``);
@@ -79,7 +81,7 @@ def promotion_chart(result: Result, *, min_size: int = 8):
     compared = data[(data["promotion_rl_state"].astype(str) == "estimated") & data["promotion_rl"].notna() & ~small & ~hidden]
     title = "Promotion rates by group"
     if len(compared):
-        row = compared.loc[compared["promotion_rl_p_value"].fillna(1).idxmin()]
+        row = compared.loc[compared["promotion_rl_p_value"].fillna(1).idxmin()]  # type: ignore[call-overload]  # a label of the index (typed Hashable)
         ref = data[(data["subgroup"] == row["subgroup"]) & (data["promotion_rl_state"].astype(str) == "reference")]
         if len(ref):
             ref = ref.iloc[0]
@@ -119,16 +121,17 @@ def promotion_chart(result: Result, *, min_size: int = 8):
     subtitle = [f"n = {n:,} stayers (person-periods) · periods: " + "; ".join(map(str, periods)),
                 f"Points: promoted ÷ stayers with the {level} Wilson interval; a person counts once per period."]
     description = (f"Promotion rates by group with {level} intervals. {title}. "
-                   + "; ".join(f"{r.group}{' (' + r.subgroup + ')' if split else ''}: "
+                   + "; ".join(f"{r.group}{f' ({r.subgroup})' if split else ''}: "
                                + (f"{_pct(r.promotion_rate)} of {int(r.stayers)}" if pd.notna(r.promotion_rate) else
-                                  "suppressed") for r in frame.itertuples()) + ".")
+                                  "suppressed") for r in _rows(frame)) + ".")
     return _finish(chart, title, subtitle, description, result, "promotion_chart")
 
 
 # ---------------------------------------------------------------- Model Employer-style trajectory
 
 
-def trajectory_chart(result: Result, *, organisation: str | None = None, split: str = "All", min_size: int = 8):
+def trajectory_chart(result: Result, *, organisation: str | None = None, split: str = "All",
+                     min_size: int = 8) -> alt.LayerChart:
     """Model Employer-style trajectories to the target, band by band.
 
     One line per senior band (8a ... VSM, and 8a+ all together, drawn
@@ -220,4 +223,4 @@ def trajectory_chart(result: Result, *, organisation: str | None = None, split: 
                    f"{target_year}, against the target {_pct(target)}. {title}. "
                    + "; ".join(f"{b}: {_pct(float(frame.loc[(frame['band'] == b), 'share_today'].iloc[0]))} today"
                                for b in bands if frame.loc[frame["band"] == b, "share_today"].notna().any()) + ".")
-    return _finish(chart, title, subtitle, description, result, "trajectory_chart")
+    return _finish(_layered(chart), title, subtitle, description, result, "trajectory_chart")

@@ -23,10 +23,12 @@ from ._common import (
     _frame,
     _hide,
     _label_layer,
+    _layered,
     _level,
     _pct,
     _population_words,
     _present,
+    _rows,
     _snapshot,
     _status,
     _suppressed,
@@ -62,13 +64,13 @@ def _representation_title(data: pd.DataFrame, benchmark: dict) -> str:
     ok = data[~data["small"]]
     under = ok[ok["flag"].astype(str) == "under-represented"]
     if len(under):
-        row = under.loc[pd.to_numeric(under["difference_pp"]).idxmin()]
+        row = under.loc[pd.to_numeric(under["difference_pp"]).idxmin()]  # type: ignore[call-overload]  # a label of the index (typed Hashable)
         return (f"{row['group']} staff are under-represented{_where(row)}: {_pct(row['staff_share'])} of staff "
                 f"against {_pct(row['population_share'])} of {_population_words(benchmark, row)}")
     return f"No group is under-represented against {_population_words(benchmark)}"
 
 
-def representation_chart(result: Result, *, min_size: int = 8):
+def representation_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart:
     """Staff share against the population share, group by group.
 
     Each group's staff share is a point with its Wilson interval (a rule), the
@@ -138,10 +140,10 @@ def representation_chart(result: Result, *, min_size: int = 8):
     title = _representation_title(data, result.benchmark)
     description = (f"Dot plot of each ethnic group's share of staff with its {level} interval against the share of "
                    f"{_population_words(result.benchmark)}. {title}. "
-                   + "; ".join(f"{r.group}{' (' + r.subgroup + ')' if split else ''}: {_pct(r.staff_share)} of staff, "
-                               f"{_pct(r.population_share)} of population" for r in frame.itertuples()
+                   + "; ".join(f"{r.group}{f' ({r.subgroup})' if split else ''}: {_pct(r.staff_share)} of staff, "
+                               f"{_pct(r.population_share)} of population" for r in _rows(frame)
                                if r.status != "suppressed") + ".")
-    return _finish(chart, title, _subtitle_representation(result, table), description, result, "representation_chart")
+    return _finish(_layered(chart), title, _subtitle_representation(result, table), description, result, "representation_chart")
 
 
 # ---------------------------------------------------------------- ratio
@@ -151,13 +153,13 @@ def _ratio_title(data: pd.DataFrame, benchmark: dict) -> str:
     ok = data[~data["small"] & (pd.to_numeric(data["ratio"]) > 0)]
     under = ok[ok["flag"].astype(str) == "under-represented"]
     if len(under):
-        row = under.loc[pd.to_numeric(under["ratio"]).idxmin()]
+        row = under.loc[pd.to_numeric(under["ratio"]).idxmin()]  # type: ignore[call-overload]  # a label of the index (typed Hashable)
         return (f"{row['group']} staff are represented at {row['ratio']:.2f} times their share of "
                 f"{_population_words(benchmark, row)}{_where(row)}")
     return f"No group is under-represented against {_population_words(benchmark)}"
 
 
-def ratio_chart(result: Result, *, min_size: int = 8):
+def ratio_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart | alt.FacetChart:
     """The representation ratio (staff share ÷ population share) on a log axis.
 
     Ratios diverge around 1 (a rule): under-represented groups in vermillion,
@@ -227,7 +229,7 @@ def ratio_chart(result: Result, *, min_size: int = 8):
     subtitle = _subtitle_representation(result, table)[:1] + [
         f"Ratio 1 = the same share as the population; lines: {level} intervals; grey: no evidence of a difference."]
     description = (f"Representation ratios on a log scale with {level} intervals, diverging around 1. {title}. "
-                   + "; ".join(f"{r.group}{' (' + r.subgroup + ')' if split else ''}: "
+                   + "; ".join(f"{r.group}{f' ({r.subgroup})' if split else ''}: "
                                + (f"{r.ratio:.2f}" if pd.notna(r.ratio) else "no ratio") + f", {r.flag}"
-                               for r in frame.itertuples() if r.status != "suppressed") + ".")
+                               for r in _rows(frame) if r.status != "suppressed") + ".")
     return _finish(chart, title, subtitle, description, result, "ratio_chart")

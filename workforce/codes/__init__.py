@@ -1,5 +1,7 @@
-"""Code lists and the normalisers that read them: ethnicity, bands and grades, staff groups, sex,
-disability, age, assignment categories.
+"""Code lists and the normalisers that read them.
+
+Ethnicity, bands and grades, staff groups, sex, disability, age, assignment
+categories.
 
 The lowest layer of the package: it knows the NHS and ONS classifications and
 turns an export's spellings into canonical categories, and imports nothing

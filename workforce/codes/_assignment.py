@@ -130,7 +130,7 @@ def normalise_assignment_category(raw: pd.Series) -> Normalised:
     2     Fixed Term Temp    False
     3                 NaN     <NA>
     """
-    outputs = {"assignment_category": ASSIGNMENT_CATEGORY_DTYPE, "is_bank": "boolean"}
+    outputs: dict[str, pd.CategoricalDtype | str] = {"assignment_category": ASSIGNMENT_CATEGORY_DTYPE, "is_bank": "boolean"}
     columns, unrecognised = map_distinct(raw, _category, outputs)
     return Normalised(
         columns=columns,

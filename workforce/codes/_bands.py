@@ -47,7 +47,7 @@ __all__ = [
 
 #: Agenda for Change bands in pay order, then VSM.
 BANDS = ("1", "2", "3", "4", "5", "6", "7", "8a", "8b", "8c", "8d", "9", "VSM")
-BAND_DTYPE = pd.CategoricalDtype(BANDS, ordered=True)
+BAND_DTYPE = pd.CategoricalDtype(list(BANDS), ordered=True)
 #: Senior bands for WRES: 8a and above, including VSM (definitions 1.4).
 SENIOR_BANDS = ("8a", "8b", "8c", "8d", "9", "VSM")
 MEDICAL_GRADE_DTYPE = pd.CategoricalDtype(["Consultant", "SAS", "Resident doctor", "Other medical"])

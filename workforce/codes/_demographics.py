@@ -38,7 +38,7 @@ __all__ = [
 SEX_DTYPE = pd.CategoricalDtype(["Female", "Male", "Other", "Unknown"])
 DISABILITY_DTYPE = pd.CategoricalDtype(["Yes", "No", "Unknown"])
 AGE_BANDS = ("16-24", "25-34", "35-44", "45-54", "55-64", "65+")
-AGE_BAND_DTYPE = pd.CategoricalDtype(AGE_BANDS, ordered=True)
+AGE_BAND_DTYPE = pd.CategoricalDtype(list(AGE_BANDS), ordered=True)
 _AGE_EDGES = (16, 25, 35, 45, 55, 65, math.inf)  # band i is [edge i, edge i+1)
 _OLDEST = 120
 
@@ -202,6 +202,18 @@ def age_interval(text: str) -> tuple[float, float] | None:
 
 
 def parse_age_band(text: str | None) -> dict | None:
+    """One source age band as ``{"age_band": ...}``, the standard band it lies wholly inside.
+
+    ``{}`` (no band) for a blank value or a band wholly below 16; ``None``
+    (not recognised) for text that is not an age band or a band that
+    straddles two standard bands.  :func:`normalise_age_band` reads a column
+    with it.
+
+    Examples
+    --------
+    >>> parse_age_band("26-30"), parse_age_band("25-34"), parse_age_band("20-30")
+    ({'age_band': '25-34'}, {'age_band': '25-34'}, None)
+    """
     if text is None:
         return {}
     interval = age_interval(text)

@@ -52,7 +52,8 @@ __all__ = [
 
 
 def _read_csv(name: str) -> list[dict[str, str]]:
-    with resource("data", name).open(encoding="utf-8", newline="") as f:
+    # Path and zipfile.Path take newline= (as the csv module wants); the Traversable protocol does not declare it
+    with resource("data", name).open(encoding="utf-8", newline="") as f:  # type: ignore[call-overload]
         return list(csv.DictReader(f))
 
 

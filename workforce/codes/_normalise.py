@@ -69,7 +69,7 @@ def clean_text(value: object) -> str | None:
 
 def map_distinct(
     raw: pd.Series,
-    parse: Callable[[str], Mapping[str, object] | None],
+    parse: Callable[[str | None], Mapping[str, object] | None],
     outputs: Mapping[str, pd.CategoricalDtype | str],
 ) -> tuple[pd.DataFrame, pd.Series]:
     """Apply ``parse`` once per distinct value of ``raw`` and broadcast back.
@@ -111,7 +111,7 @@ def map_distinct(
             codes_table = as_categorical(lookup, dtype).cat.codes.to_numpy()
             columns[name] = pd.Series(pd.Categorical.from_codes(codes_table[take], dtype=dtype), index=raw.index)
         else:
-            columns[name] = pd.Series(lookup.to_numpy()[take], index=raw.index).astype(dtype)
+            columns[name] = pd.Series(lookup.to_numpy()[take], index=raw.index).astype(dtype)  # type: ignore[call-overload]  # any dtype name
     unrecognised = pd.Series(~recognised[take], index=raw.index)
     return pd.DataFrame(columns, index=raw.index), unrecognised
 

@@ -48,7 +48,7 @@ Decisions
 
 from __future__ import annotations
 
-from typing import Callable, Mapping, Sequence
+from typing import Callable, Hashable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -82,7 +82,7 @@ def _cells_of(result: Result) -> CountCells:
 # ---------------------------------------------------------------- the engine
 
 
-def _group_ids(table: pd.DataFrame, columns: Sequence[str], codes: dict | None = None) -> np.ndarray:
+def _group_ids(table: pd.DataFrame, columns: Sequence[Hashable], codes: dict | None = None) -> np.ndarray:
     """One id per distinct combination of ``columns`` (-1 where any is missing).
 
     Tables are small, so this is numpy rather than a pandas groupby per call;
@@ -217,6 +217,7 @@ def _secondary(values: np.ndarray, hidden: np.ndarray, instances) -> int:
             best = min(open_, key=lambda c: (cost(c, i), values[c])) if open_ else None
             if total_open and (best is None or (prefer_total and cost(total, i) <= cost(best, i))):
                 best = total
+            assert best is not None  # open_ or total_open (else skipped above)
             hide(best)
             changed = True
     return rounds
@@ -281,7 +282,7 @@ def suppress_counts(
     for column in cells:
         mask = hidden[cell_of[column]]
         flags[f"{column}_suppressed"] = mask
-        counts = pd.array(pd.to_numeric(table[column], errors="coerce").round(), dtype="Int64")
+        counts = pd.array(pd.to_numeric(table[column], errors="coerce").round(), dtype="Int64")  # type: ignore[call-overload]  # a Series is array-like
         counts[mask] = pd.NA
         out[column] = counts
     for spec in derived:

@@ -23,7 +23,7 @@ import pandas as pd
 from ..codes import age_band_from_age, normalise_age_band
 from ._pipeline import Pipeline, Problems, normalise_column
 from ._privacy import Pseudonymiser
-from ._read import RawTable, read_table
+from ._read import Engine, RawTable, read_table
 from ._report import ProblemCode
 from ._schema import Schema
 from ._values import parse_date
@@ -40,7 +40,7 @@ _DATE_IN_TEXT = re.compile(
 _ORG_IN_TEXT = re.compile(r"^\s*organi[sz]ation\s*(?:name)?\s*[:=]\s*(.+?)\s*$", re.IGNORECASE)
 
 
-def load_export(path, schema: Schema, sheet, fixed_date, organisation, pseudonymiser: Pseudonymiser, engine: str):
+def load_export(path, schema: Schema, sheet, fixed_date, organisation, pseudonymiser: Pseudonymiser, engine: Engine):
     """One export as canonical assignment rows (not yet categorised across files) and its report."""
     raw = read_table(path, schema, sheet=sheet, engine=engine)
     step = Pipeline.start(raw, schema, schema.required, "employee_number",

@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -54,6 +55,10 @@ from ._privacy import Pseudonymiser
 from ._read import RawTable, map_headers, read_table
 from ._report import ProblemCode, ValidationReport
 from ._schema import Schema, read_schema
+
+if TYPE_CHECKING:
+    from ._read import Engine
+    from ._staff import StaffTable
 
 __all__ = [
     "InputTable",
@@ -175,8 +180,9 @@ class InputTable:
 # ---------------------------------------------------------------- the loaders
 
 
-def load_recruitment(path_or_frame, *, sheet: str | int | None = None, schema=None, pseudonym_key=None,
-                     like=None, engine: str = "auto") -> InputTable:
+def load_recruitment(path_or_frame: str | Path | pd.DataFrame, *, sheet: str | int | None = None,
+                     schema: str | Path | list[str | Path] | None = None, pseudonym_key: str | bytes | None = None,
+                     like: StaffTable | None = None, engine: Engine = "auto") -> InputTable:
     """Load recruitment data for WRES indicator 2 and WDES metric 2.
 
     Two layouts are read, told apart by their columns:
@@ -235,7 +241,7 @@ def load_recruitment(path_or_frame, *, sheet: str | int | None = None, schema=No
     spec = read_schema("recruitment", extra=schema)
     raw = _raw_table(path_or_frame, spec, sheet, engine)
     found = set(raw.mapping.values())
-    group_columns = [c for c in ("group", "ethnic_origin", "disability") if c in found]
+    group_columns: list[str] = [c for c in ("group", "ethnic_origin", "disability") if c in found]
     if "stage" in found:
         layout, key, required = "applications", "stage", ["stage"]
         missing = ("the application has no stage, so it cannot be counted.",
@@ -285,8 +291,9 @@ def load_recruitment(path_or_frame, *, sheet: str | int | None = None, schema=No
                    hashed="applicant identifiers" if "applicant_id" in step.frame else None)
 
 
-def load_disciplinary(path_or_frame, *, sheet: str | int | None = None, schema=None, pseudonym_key=None,
-                      like=None, engine: str = "auto") -> InputTable:
+def load_disciplinary(path_or_frame: str | Path | pd.DataFrame, *, sheet: str | int | None = None,
+                      schema: str | Path | list[str | Path] | None = None, pseudonym_key: str | bytes | None = None,
+                      like: StaffTable | None = None, engine: Engine = "auto") -> InputTable:
     """Load formal disciplinary and capability cases (WRES indicator 3, WDES metric 3).
 
     One row per case: an employee number, the case type (disciplinary,
@@ -339,8 +346,9 @@ def load_disciplinary(path_or_frame, *, sheet: str | int | None = None, schema=N
     return _finish(step, out, DISCIPLINARY_COLUMNS, "disciplinary", "cases", pseudonymiser, "employee numbers")
 
 
-def load_training(path_or_frame, *, sheet: str | int | None = None, schema=None, pseudonym_key=None,
-                  like=None, engine: str = "auto") -> InputTable:
+def load_training(path_or_frame: str | Path | pd.DataFrame, *, sheet: str | int | None = None,
+                  schema: str | Path | list[str | Path] | None = None, pseudonym_key: str | bytes | None = None,
+                  like: StaffTable | None = None, engine: Engine = "auto") -> InputTable:
     """Load training and CPD records (WRES indicator 4).
 
     One row per person per course.  Only non-mandatory records count
@@ -388,18 +396,19 @@ def load_training(path_or_frame, *, sheet: str | int | None = None, schema=None,
                           "enter Yes (mandatory or statutory) or No (non-mandatory training or CPD).",
                           "warning", "record not counted")
         counted = mandatory.eq(False).fillna(False).astype(bool)
+        out["mandatory"] = mandatory
     else:
-        mandatory = pd.array([pd.NA] * len(typed), dtype="boolean")
+        out["mandatory"] = pd.array([pd.NA] * len(typed), dtype="boolean")
         counted = pd.Series(True, index=typed.index)
         step.problems.note(ProblemCode.NO_MANDATORY_COLUMN, "the file has no Mandatory column: every record is taken as non-mandatory training "
                            "or CPD.", fix="add a Mandatory column (Yes / No) if the file holds mandatory courses.")
-    out["mandatory"] = mandatory
     out["counted"] = counted
     out["date_completed"] = typed["date_completed"] if "date_completed" in typed else pd.NaT
     return _finish(step, out, TRAINING_COLUMNS, "training", "records", pseudonymiser, "employee numbers")
 
 
-def load_board(path_or_frame, *, sheet: str | int | None = None, schema=None, engine: str = "auto") -> InputTable:
+def load_board(path_or_frame: str | Path | pd.DataFrame, *, sheet: str | int | None = None,
+               schema: str | Path | list[str | Path] | None = None, engine: Engine = "auto") -> InputTable:
     """Load board membership (WRES indicator 9, WDES metric 10).
 
     One row per board member: role, whether they vote, whether they are an
@@ -484,7 +493,7 @@ def _pseudonymiser(pseudonym_key, like) -> Pseudonymiser:
     return pseudonymiser
 
 
-def _raw_table(source, spec: Schema, sheet, engine: str) -> RawTable:
+def _raw_table(source, spec: Schema, sheet, engine: Engine) -> RawTable:
     """The table in a file, or a DataFrame as if it had been read from one."""
     if isinstance(source, pd.DataFrame):
         frame = source.reset_index(drop=True)

@@ -85,7 +85,7 @@ class Problems:
             return
         header = self.header_of.get(column, column) if column else None
         if withhold:
-            values = [f"(withheld: {column.replace('_', ' ')})"] * positions.size
+            values = [f"(withheld: {(column or 'value').replace('_', ' ')})"] * positions.size
         elif values is None:
             values = [None] * positions.size
         else:
@@ -285,7 +285,7 @@ def _check_with_pandera(typed: pd.DataFrame, schema: Schema, positions, problems
                      "value treated as missing", withhold=spec.privacy is not None)
         if check != "not_nullable":
             col = typed.columns.get_loc(column)
-            typed.iloc[idx, col] = None
+            typed.iloc[idx, col] = None  # type: ignore[index]  # col: the position of a unique schema column
 
 
 def normalise_column(raw: pd.Series, spec: ColumnSpec, positions, problems: Problems, normaliser=None,
@@ -302,7 +302,11 @@ def normalise_column(raw: pd.Series, spec: ColumnSpec, positions, problems: Prob
     if spec.values:
         local = {_local_key(k): v for k, v in spec.values.items()}
         raw = raw.map(lambda v: local.get(_local_key(v), v) if isinstance(v, str) else v)
-    result = (normaliser or _NORMALISERS[spec.normaliser])(raw)
+    if normaliser is None:
+        if spec.normaliser is None:
+            raise ValueError(f"column {spec.name!r} has no normaliser in its schema")
+        normaliser = _NORMALISERS[spec.normaliser]
+    result = normaliser(raw)
     bad = result.unrecognised.to_numpy()
     name = spec.name
     fix = (f"{result.fix} If it is a local spelling, say what it means in a schema file passed with --schema: "

@@ -106,7 +106,7 @@ class Pseudonymiser:
         key = self._key
         texts = _canonical_many(pd.Series(uniques))
         keyed = hashlib.blake2b(key=key, digest_size=8)  # copying a keyed state is cheaper than keying anew
-        hashed = []
+        hashed: list[str | None] = []
         for t in texts:
             if t is None:
                 hashed.append(None)
@@ -122,7 +122,7 @@ def _canonical_many(values: pd.Series) -> list[str | None]:
     """:meth:`Pseudonymiser.canonical` for many values at once."""
     text = values.astype("str")
     if text.str.fullmatch(r"[1-9][0-9]*").all():  # the usual case: plain numbers, already canonical
-        return text.tolist()
+        return list(text.tolist())
     return [_canonical_text(v) for v in text.where(values.notna(), "").tolist()]
 
 

@@ -21,6 +21,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Literal
 from xml.etree.ElementTree import iterparse
 
 import numpy as np
@@ -40,6 +41,9 @@ __all__ = [
     "KINDS",
     "guess_kind",
 ]
+
+#: The Excel readers ``engine=`` may name (``"auto"``: fastexcel, with openpyxl as fallback).
+Engine = Literal["auto", "fastexcel", "openpyxl"]
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 SUFFIXES = EXCEL_SUFFIXES + (".csv", ".parquet")
@@ -86,7 +90,8 @@ class RawTable:
     title_text: list[str] = field(default_factory=list)
 
 
-def read_table(path: str | Path, schema: Schema, *, sheet: str | int | None = None, engine: str = "auto") -> RawTable:
+def read_table(path: str | Path, schema: Schema, *, sheet: str | int | None = None,
+               engine: Engine = "auto") -> RawTable:
     """Find and read the staff table in one file.
 
     Parameters
@@ -146,7 +151,7 @@ def read_table(path: str | Path, schema: Schema, *, sheet: str | int | None = No
 # ---------------------------------------------------------------- Excel
 
 
-def _read_excel(path: Path, schema: Schema, sheet: str | int | None, engine: str) -> RawTable:
+def _read_excel(path: Path, schema: Schema, sheet: str | int | None, engine: Engine) -> RawTable:
     name = str(path)
     if engine not in ("auto", "fastexcel", "openpyxl"):
         raise ValueError(f"engine must be 'auto', 'fastexcel' or 'openpyxl', not {engine!r}")
@@ -175,6 +180,8 @@ class _FastexcelBook:
 
         self.path = path
         # parsed already when ``workforce report`` started it early (see _early_read)
+        self.reader: Any
+        self.parsed: dict[str, Any]
         self.reader, self.parsed = _early_read.take(path) or (fastexcel.read_excel(str(path)), {})
         self.sheet_names = list(self.reader.sheet_names)
 
@@ -249,16 +256,17 @@ def _first_used_row(path: Path, sheet: str) -> int:
         import python_calamine
 
         book = python_calamine.CalamineWorkbook.from_path(str(path))
-        return book.get_sheet_by_name(sheet).start[0] + 1
+        start = book.get_sheet_by_name(sheet).start  # None for a sheet with no cells
+        return 1 if start is None else start[0] + 1
     ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
           "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
     with zipfile.ZipFile(path) as archive:
         from xml.etree import ElementTree
 
-        book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
         rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-        rid = next(s.get(f"{{{ns['r']}}}id") for s in book.iter(f"{{{ns['m']}}}sheet") if s.get("name") == sheet)
-        target = next(r.get("Target") for r in rels if r.get("Id") == rid)
+        rid = next(s.get(f"{{{ns['r']}}}id") for s in workbook.iter(f"{{{ns['m']}}}sheet") if s.get("name") == sheet)
+        target = next(r.attrib["Target"] for r in rels if r.get("Id") == rid)
         target = target.lstrip("/")
         member = target if target.startswith("xl/") else f"xl/{target}"
         with archive.open(member) as stream:
@@ -384,7 +392,7 @@ def _find_header(grid: pd.DataFrame, schema: Schema) -> tuple[int, list[str], in
     """
     top = grid.iloc[:HEADER_SCAN_ROWS].astype("object").where(grid.iloc[:HEADER_SCAN_ROWS].notna(), None)
     cells = top.to_numpy().tolist()
-    best = (0, [], -1)
+    best: tuple[int, list[str], int] = (0, [], -1)
     previous: list = [None] * grid.shape[1]
     for r, row in enumerate(cells):
         headers = []

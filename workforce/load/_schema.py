@@ -16,12 +16,15 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from .._resources import resource
 from ..errors import SchemaDefinitionError
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
 
 __all__ = ["ColumnSpec", "Schema", "read_schema", "schema_names", "header_key"]
 
@@ -89,6 +92,8 @@ class Schema:
     description: str
     columns: dict[str, ColumnSpec] = field(default_factory=dict)
     sources: tuple[str, ...] = ()
+    if TYPE_CHECKING:  # set in __post_init__ (not a dataclass field at run time)
+        _lookup: dict[str, str] = field(init=False, repr=False, compare=False)
 
     @property
     def required(self) -> list[str]:
@@ -126,7 +131,7 @@ class Schema:
             columns[name] = merged
         return replace(self, columns=columns, sources=self.sources + (source,))
 
-    def to_pandera(self, present: list[str] | None = None):
+    def to_pandera(self, present: list[str] | None = None) -> pa.DataFrameSchema:
         """The pandera ``DataFrameSchema`` that checks typed values.
 
         Parameters

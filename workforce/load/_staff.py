@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -20,6 +21,10 @@ from ._export import TEXT_COLUMNS, load_export
 from ._privacy import Pseudonymiser
 from ._report import ValidationReport
 from ._schema import read_schema
+
+if TYPE_CHECKING:
+    from ._read import Engine
+    from ._service import Service
 
 __all__ = ["StaffTable", "load_staff", "ASSIGNMENT_COLUMNS", "PEOPLE_COLUMNS"]
 
@@ -112,7 +117,7 @@ class StaffTable:
         assignments = self.assignments[self.assignments["organisation"].astype(str) == name].reset_index(drop=True)
         return replace(self, assignments=assignments, people=people)
 
-    def for_service(self, definition) -> StaffTable:
+    def for_service(self, definition: Service | str | Path) -> StaffTable:
         """Narrow the table to one service (see :func:`workforce.read_service`).
 
         Parameters
@@ -137,9 +142,9 @@ def load_staff(
     schema: str | Path | list[str | Path] | None = None,
     snapshot_date: str | dt.date | None = None,
     organisation: str | None = None,
-    service=None,
+    service: Service | str | Path | None = None,
     pseudonym_key: str | bytes | None = None,
-    engine: str = "auto",
+    engine: Engine = "auto",
 ) -> StaffTable:
     """Load staff-in-post exports into one clean, normalised staff table.
 

@@ -1,5 +1,7 @@
-"""Population benchmarks: Census 2021 by area (local authority, ICB, region, country), weighted
-combinations, and the user's own population tables, as :class:`Benchmark` objects.
+"""Population benchmarks, as :class:`Benchmark` objects.
+
+Census 2021 by area (local authority, ICB, region, country), weighted
+combinations, and the user's own population tables.
 """
 
 from ._areas import AREA_TYPES, Trust, catchment_shares, trusts

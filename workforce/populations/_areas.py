@@ -22,11 +22,11 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from numbers import Real
-from typing import Literal, get_args
+from typing import Any, Literal, cast, get_args
 
 import pandas as pd
 
@@ -166,7 +166,7 @@ def _icb_lookup(vintage: str) -> pd.DataFrame:
         cols = {"LAD22CD": "lad", "ICB22CD": "code", "ICB22CDH": "ods", "ICB22NM": "name",
                 "share_of_lad_lsoa11": "fraction"}
     raw = raw.rename(columns=cols)
-    return raw.groupby(["code", "ods", "name", "lad"], as_index=False, sort=False)["fraction"].sum()
+    return raw.groupby(["code", "ods", "name", "lad"], as_index=False, sort=False)["fraction"].sum()  # type: ignore[return-value]  # as_index=False: a DataFrame
 
 
 @lru_cache(maxsize=1)
@@ -181,7 +181,8 @@ def _icb_regions() -> pd.DataFrame:
 @lru_cache(maxsize=1)
 def trusts() -> dict[str, Trust]:
     raw = read_data("nhs_trusts_ods_etr_with_icb.csv.gz", dtype=str, keep_default_na=False)
-    return {r.org_code: Trust(r.org_code, r.org_name, r.icb_ods_code, r.ICB22NM) for r in raw.itertuples()}
+    rows: Iterable[Any] = raw.itertuples()  # text columns (dtype=str)
+    return {r.org_code: Trust(r.org_code, r.org_name, r.icb_ods_code, r.ICB22NM) for r in rows}
 
 
 @lru_cache(maxsize=1)
@@ -197,7 +198,7 @@ def catchment_shares() -> pd.DataFrame | None:
 
 def _lad_area(code: str, vintage: str) -> Area:
     row = lad_table(vintage).loc[code]
-    return Area(code, row["name"], "local authority", vintage, ((code, 1.0),),
+    return Area(code, str(row["name"]), "local authority", vintage, ((code, 1.0),),
                 sources=(SOURCES["ts021"], SOURCES["ts009"]))
 
 
@@ -206,11 +207,11 @@ def _icbs(vintage: str) -> dict[str, Area]:
     """ICB ODS code -> Area."""
     lookup = _icb_lookup(vintage)
     caveat = f"ICBs are built from local authorities: {_SPLIT[vintage]}."
-    out = {}
+    out: dict[str, Area] = {}
     for (code, ods, name), rows in lookup.groupby(["code", "ods", "name"], sort=False):
         lads = tuple(zip(rows["lad"], rows["fraction"].astype(float)))
         how = "LAD sum" + (" (population-weighted split)" if vintage == "2023" else " (LSOA-count split)")
-        out[ods] = Area(code, name, "ICB", vintage, lads, how, ods,
+        out[str(ods)] = Area(str(code), str(name), "ICB", vintage, lads, how, str(ods),
                         (SOURCES["ts021"], SOURCES["ts009"], SOURCES[f"icb{vintage}"]), (caveat,))
     return out
 
@@ -226,7 +227,8 @@ def _regions(vintage: str) -> tuple[Area, ...]:
     for (code, ods, name), rows in lookup.groupby(["code", "region_ods", "name"], sort=True):
         lads = rows.groupby("lad", sort=True)["fraction"].sum()
         how = "LAD sum" + (" (population-weighted split)" if vintage == "2023" else " (LSOA-count split)")
-        out.append(Area(code, name, "NHS region", vintage, tuple(zip(lads.index, lads.astype(float))), how, ods,
+        out.append(Area(str(code), str(name), "NHS region", vintage, tuple(zip(lads.index, lads.astype(float))), how,
+                        str(ods),
                         (SOURCES["ts021"], SOURCES["ts009"], SOURCES[f"icb{vintage}"], SOURCES["region"]),
                         (caveat,)))
     return tuple(out)
@@ -261,7 +263,7 @@ def _lad_aliases(name: str) -> list[str]:
 def _registry(boundaries: str) -> tuple[dict[str, tuple], frozenset[str]]:
     """(name or code key -> the targets it may mean (more than one: ambiguous), the keys that are names)."""
     other = "2021" if boundaries == "2023" else "2023"
-    tiers: list[list[tuple[str, object]]] = [[], [], []]
+    tiers: list[list[tuple[Any, object]]] = [[], [], []]  # (name or code, target)
     for vintage, tier in ((boundaries, 0), (other, 1)):
         for code, name in lad_table(vintage)["name"].items():
             if tier and code in lad_table(boundaries).index:
@@ -291,12 +293,12 @@ def _registry(boundaries: str) -> tuple[dict[str, tuple], frozenset[str]]:
     codes |= {_key(c) for c in (*trusts(), "E92000001", "K04000001")}
     codes |= {_key(c) for v in BOUNDARIES for c in _icb_lookup(v)["code"]}
     registry: dict[str, tuple] = {}
-    for tier in tiers:
+    for entries in tiers:
         found: dict[str, list] = {}
-        for text, target in tier:
+        for text, meant in entries:
             key = _key(text)
-            if key and key not in registry and target not in found.setdefault(key, []):
-                found[key].append(target)
+            if key and key not in registry and meant not in found.setdefault(key, []):
+                found[key].append(meant)
         registry.update({k: tuple(v) for k, v in found.items()})
     return registry, frozenset(registry) - codes
 
@@ -408,11 +410,11 @@ def _combination(weights: Mapping, boundaries: str) -> Mixture:
                    tuple(sources), tuple(caveats))
 
 
-def check_boundaries(boundaries: object) -> str:
+def check_boundaries(boundaries: object) -> Boundaries:
     text = str(boundaries)
     if text not in BOUNDARIES:
         raise PopulationError(f"boundaries={boundaries!r} is not one of {list(BOUNDARIES)}.")
-    return text
+    return cast(Boundaries, text)
 
 
 def resolve(area: str | Mapping, boundaries: str = "2023") -> Area | Mixture:

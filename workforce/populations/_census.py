@@ -64,6 +64,7 @@ import os
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -71,7 +72,7 @@ import pandas as pd
 from ..codes import AGE_BANDS, age_interval, census_categories
 from ..errors import PopulationError
 from ._areas import SOURCES, Area, Mixture, check_boundaries, lad_table, list_areas, read_data, resolve
-from ._benchmark import AGES, POPULATION_COLUMNS, Ages, Benchmark, Boundaries
+from ._benchmark import AGES, POPULATION_COLUMNS, Ages, Benchmark, BenchmarkArea, Boundaries
 from ._levels import LEVELS
 
 __all__ = ["POPULATION_COLUMNS", "LEVELS", "population", "list_areas"]
@@ -108,7 +109,10 @@ def _categories() -> pd.DataFrame:
 
 def _inside(label: str, low: float, high: float) -> float:
     """Fraction of a national age band (a label such as "Aged 15 to 19 years") inside ages low-high."""
-    a, b = age_interval(label)
+    interval = age_interval(label)
+    if interval is None:
+        raise PopulationError(f"the age band {label!r} of the Census data is not recognised.")
+    a, b = interval
     a = max(a, 0)  # "Aged 4 years and under" starts at 0
     if b < low or a > high:
         return 0.0
@@ -229,12 +233,14 @@ def _area_counts(area: Area, ages: str) -> pd.Series:
 
 def _mixture_counts(parts, ages: str) -> pd.Series:
     """Weighted mean of the areas' shares, times the weighted mean of their totals, level by level."""
-    share = total = 0.0
+    share: pd.Series | float = 0.0
+    total: pd.Series | float = 0.0
     for area, weight in parts:
         counts = _area_counts(area, ages)
         sums = counts.groupby(level="level", sort=False).transform("sum")
         share = share + weight * counts / sums
         total = total + weight * sums
+    assert isinstance(share, pd.Series) and isinstance(total, pd.Series)  # a mixture has parts
     return share * total
 
 
@@ -359,7 +365,7 @@ def population(area: str | Mapping[str, float] | pd.DataFrame | os.PathLike[str]
         return Benchmark(frame, area=info["area"], area_type="user table", ages=ages, areas=tuple(info["areas"]),
                          boundaries=None, method=info["method"], sources=tuple(info["sources"]),
                          caveats=tuple(info["caveats"]))
-    built = resolve(area, boundaries)
+    built = resolve(cast("str | Mapping[str, float]", area), boundaries)  # not a table (above)
     if isinstance(built, Mixture):
         counts = _mixture_counts(built.parts, ages)
         display, area_type, areas = built.display, built.type, list(built.areas)
@@ -373,8 +379,8 @@ def population(area: str | Mapping[str, float] | pd.DataFrame | os.PathLike[str]
         sources.append(SOURCES["age_eth"])
     caveats = [_CAVEATS["perturbation"]] + ([_CAVEATS["16-64"]] if ages == "16-64" else [])
     caveats += [_CAVEATS["age_band"]] + ([_CAVEATS["age_band_all"]] if ages == "all" else []) + list(built.caveats)
-    return Benchmark(frame, area=display, area_type=area_type, ages=ages, areas=tuple(areas),
-                     boundaries=boundaries, method=_method_text(built, ages),
+    return Benchmark(frame, area=display, area_type=area_type, ages=ages,
+                     areas=tuple(BenchmarkArea.from_dict(a) for a in areas), boundaries=boundaries, method=_method_text(built, ages),
                      sources=(*sources, SOURCES["licence"]), caveats=tuple(caveats))
 
 

@@ -143,12 +143,15 @@ def _counts(table: _Table) -> list[float]:
 
 def _groups(table: _Table) -> tuple[list[tuple[str, str]], list[str]]:
     """Each row's (level, group), and the ethnic classification used (at most one)."""
-    vocab, labels, problems = _vocabulary(), [], []
+    vocab = _vocabulary()
+    labels: list[tuple[str, str]] = []
+    problems: list[str] = []
     for i, value in enumerate(table.cells("group")):
         hit = None if _blank(value) else vocab.get(_key(value))
         if hit is None:
             problems.append(f"{table.cell(i, 'group', value)} is not a group that could be recognised")
-        labels.append(hit)
+        else:
+            labels.append(hit)
     if problems:
         raise table.fail(problems, "Use the 19 Census 2021 ethnic group labels, White/Mixed/Asian/Black/Other, "
                                    "White/BME, Female/Male or the age bands 16-24 ... 65+.")
@@ -221,7 +224,7 @@ def user_population(source, ages: str) -> tuple[pd.Series, dict]:
         caveats.append("The five high-level groups are read as Census 2021 groups (Chinese in Asian); the NHS "
                        "2001 grouping (nhs5) cannot be derived from them. Give the 19 Census groups to get it.")
     if "age_band" in table.headers and "age_band" not in values:  # age structure from the age_band column
-        first = (ethnic or [level for level in ("sex",) if level in given] or [None])[0]
+        first = next(iter(ethnic or [level for level in ("sex",) if level in given]), None)
         by_band: dict[str, float] = {}
         for (level, _), n, band in rows:
             if level == first and band is not None:

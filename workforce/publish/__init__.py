@@ -9,7 +9,7 @@ before anything heavy is imported.
 from __future__ import annotations
 
 from importlib import import_module
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 _WHERE = {"build_pack": "._pack", "PACK_KIND": "._pack", "INPUT_KINDS": "._pack",
           "ChartRenderer": "._render", "InProcess": "._render", "Renderer": "._render", "fast_start": "._render",
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from ._warm import warm_up
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     if name in _WHERE:
         return getattr(import_module(_WHERE[name], __name__), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -54,7 +54,7 @@ from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -66,6 +66,9 @@ from ..load import InputTable, StaffTable
 from ._page import Section, write_page, write_workbook
 from ._render import ChartRenderer, InProcess, vega_bundle
 from ._sections import COMPARISON, PARTS, Context, Part, check_parts, drawable, publish
+
+if TYPE_CHECKING:
+    from ..populations import Benchmark
 
 __all__ = ["build_pack", "PACK_KIND", "INPUT_KINDS"]
 
@@ -268,7 +271,7 @@ def build_pack(
     staff: StaffTable,
     *,
     out: str | os.PathLike,
-    benchmarks=None,
+    benchmarks: Benchmark | Mapping[str, Benchmark] | None = None,
     inputs: Mapping[str, Any] | None = None,
     threshold: int = DEFAULT_THRESHOLD,
     notes: Sequence[str] = (),
@@ -427,6 +430,7 @@ class _About:
             notes += [(f"organisation {i}", f"{org}: sheets ending in ' {i}'")
                       for i, org in enumerate(self.organisations, start=1)]
         for s in sections:
+            assert s.result is not None  # every finished section has its result (_Runner.run)
             notes.append((f"{s.key}: analysis", s.result.spec.title))
             for key in ("staff", "interval", "test", "correction"):
                 if s.result.method.get(key):

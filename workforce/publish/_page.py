@@ -79,6 +79,7 @@ def _display(table: pd.DataFrame) -> dict[str, list[str]]:
 
 def _narrative(section: Section) -> list[str]:
     result = section.result
+    assert result is not None  # every finished section has its result (_Runner.run)
     method, benchmark = result.method, result.benchmark
     lines = [f"<b>Measured:</b> {html.escape(result.spec.title)}"
              + (f"; {html.escape(str(method['staff']))}" if method.get("staff") else "")

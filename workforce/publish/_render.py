@@ -96,7 +96,7 @@ def vega_bundle() -> str:
             return cached
     except OSError:
         pass
-    bundle = vlc.javascript_bundle()
+    bundle = vlc.javascript_bundle()  # type: ignore[call-arg]  # the snippet is optional; the stub marks it required
     try:
         folder.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
@@ -133,6 +133,7 @@ class InProcess:
         self._failed: dict[str, str] = {}
 
     def submit(self, folder: Path, name: str, spec: dict) -> None:
+        """See :meth:`ChartRenderer.submit`."""
         try:
             render_svg(folder, name, spec)
             render_png(folder, name)
@@ -140,10 +141,11 @@ class InProcess:
             self._failed[name] = _why(exc)
 
     def finish(self) -> dict[str, str]:
+        """See :meth:`ChartRenderer.finish`."""
         return dict(self._failed)
 
     def cancel(self) -> None:
-        pass
+        """See :meth:`ChartRenderer.cancel`."""
 
 
 def fast_start(first: Callable[[], object] | None = None) -> Renderer:
@@ -222,6 +224,7 @@ class Renderer:
             self._processes.append(svg)
             png = subprocess.Popen([sys.executable, "-m", "workforce.publish._render", "png"], stdin=svg.stdout,
                                    stdout=subprocess.PIPE, text=True, encoding="utf-8", env=env)
+            assert svg.stdout is not None  # stdout=PIPE
             svg.stdout.close()   # the png worker holds it now
             self._processes.append(png)
             for process in self._processes:   # the main work comes first: the charts are waited for at the end
@@ -239,6 +242,7 @@ class Renderer:
         return self._processes
 
     def submit(self, folder: Path, name: str, spec: dict) -> None:
+        """See :meth:`ChartRenderer.submit`."""
         import json
 
         line = json.dumps({"folder": str(folder), "name": name, "spec": spec}, default=str)
@@ -265,6 +269,7 @@ class Renderer:
         return {r["name"]: r["error"] for r in replies if not r["ok"]}
 
     def cancel(self) -> None:
+        """See :meth:`ChartRenderer.cancel`."""
         self._started.wait()
         for process in self._processes:
             process.kill()

@@ -62,14 +62,14 @@ _STYLES = (
 
 
 def write_xlsx(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
-    """Write each table as a sheet (column names in bold, the first row frozen).
+    r"""Write each table as a sheet (column names in bold, the first row frozen).
 
     Parameters
     ----------
     path : Path
         The ``.xlsx`` file to write.
     sheets : dict of str to pandas.DataFrame
-        Sheet name (at most 31 characters, none of ``[]:*?/\\``, as Excel
+        Sheet name (at most 31 characters, none of ``[]:*?/\``, as Excel
         requires) to table, in order.
 
     Examples
