@@ -62,9 +62,9 @@ def results(staff, staff3, trusts):
     return {
         "pairs": pairs,
         "pairs_suppressed": workforce.suppress(pairs),
-        "ages": workforce.representation(staff, leicester, characteristic="age_band"),
+        "ages": workforce.representation(staff, leicester, characteristic="age"),
         "ages_all": workforce.representation(staff, workforce.population("Leicester", ages="all"),
-                                             characteristic="age_band"),
+                                             characteristic="age"),
         "orgs": workforce.representation(trusts, workforce.population("QK1"), by="organisation", level="wres"),
         "orgs_nhs5": workforce.representation(trusts, workforce.population("QK1"), by="organisation"),
         "own_areas": workforce.icb_view(trusts, {org: workforce.population(area) for org, area in areas.items()},
@@ -633,7 +633,7 @@ def test_age_profile_small_and_suppressed_bands(results):
 
 
 def test_age_profile_needs_age_bands(results):
-    with pytest.raises(WorkforceError, match="characteristic='age_band'"):
+    with pytest.raises(WorkforceError, match="characteristic='age'"):
         charts.age_profile_chart(results["representation"])
 
 

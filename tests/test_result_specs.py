@@ -93,3 +93,16 @@ def test_to_excel_writes_the_column_definitions(results, tmp_path):
     path = results[0].to_excel(tmp_path / "r.xlsx")
     columns = pd.read_excel(path, sheet_name="Columns", engine="openpyxl")
     assert columns["column"].tolist() == results[0].spec.names
+
+
+def test_one_characteristic_vocabulary(soar_valley):
+    leicester = workforce.population("Leicester")
+    for name in ("age", "age_band"):   # "age_band" is the older name, still accepted
+        rep = workforce.representation(soar_valley, leicester, characteristic=name)
+        assert set(rep.table["characteristic"]) == {"age"}
+        assert set(workforce.ladder(soar_valley, characteristic=name).table["characteristic"]) == {"age"}
+    for name in ("ethnicity", "sex"):
+        assert set(workforce.representation(soar_valley, leicester, characteristic=name).table["characteristic"]) \
+            == {name}
+        assert set(workforce.ladder(soar_valley, characteristic=name).table["characteristic"]) == {name}
+        assert set(workforce.promotion(soar_valley, characteristic=name).table["characteristic"]) == {name}

@@ -54,10 +54,12 @@ LEVELS = {"census19": "ethnicity_census19", "census5": "ethnicity_census5", "nhs
           "wres": "wres_group"}
 #: The options of :func:`representation` (the keys of ``LEVELS``, ``_CHARACTERISTICS`` and ``SPLITS``).
 Level = Literal["nhs5", "census5", "census19", "wres"]
-Characteristic = Literal["ethnicity", "sex", "age_band"]
+Characteristic = Literal["ethnicity", "sex", "age", "age_band"]   # "age_band": the older name of "age"
 Split = Literal["organisation", "band_group", "staff_group", "clinical_group"]
-#: Characteristics and their staff column (ethnicity's depends on ``level``).
-_CHARACTERISTICS = {"ethnicity": None, "sex": "sex", "age_band": "age_band"}
+#: Characteristics (the names the ladder and promotion use too) and their staff column and benchmark level
+#: (ethnicity's depend on ``level``).
+_CHARACTERISTICS: dict[str, str] = {"ethnicity": "", "sex": "sex", "age": "age_band"}
+_ALIASES = {"age_band": "age"}
 #: What ``by=`` may split on.
 SPLITS = {"organisation": "organisation", "band_group": None, "staff_group": "staff_group",
           "clinical_group": "clinical_group"}
@@ -75,7 +77,7 @@ REPRESENTATION = ResultSpec(
     columns=columns(
         ("by", "str", "what the table is split by (organisation, band_group, ...), or 'all'"),
         ("subgroup", "str", "the subgroup compared ('All staff' when not split)"),
-        ("characteristic", "str", "ethnicity, sex, age_band, or an intersection such as 'sex × ethnicity'"),
+        ("characteristic", "str", "ethnicity, sex, age, or an intersection such as 'sex × ethnicity'"),
         ("level", "str", "the ethnic grouping (nhs5, census5, census19, wres); empty for sex and age"),
         ("group", "str", "the group compared"),
         ("staff_count", "int64", "staff of the group (one row per person)"),
@@ -152,7 +154,7 @@ def representation(
     population : Benchmark
         A benchmark from :func:`workforce.population` (for an area, a
         weighted combination, or your own population table).
-    characteristic : {"ethnicity", "sex", "age_band"} or a pair
+    characteristic : {"ethnicity", "sex", "age"} or a pair
         A pair such as ``("sex", "ethnicity")`` compares the intersections,
         with the rows for each characteristic on its own alongside.
     level : {"nhs5", "census5", "census19", "wres"}
@@ -264,6 +266,7 @@ def icb_view(staff: StaffTable | pd.DataFrame, benchmarks: Mapping[str, Benchmar
 
 def _characteristics(characteristic) -> list[str]:
     chars = [characteristic] if isinstance(characteristic, str) else list(characteristic)
+    chars = [_ALIASES.get(c, c) if isinstance(c, str) else c for c in chars]
     bad = [c for c in chars if c not in _CHARACTERISTICS]
     if bad or not 1 <= len(chars) <= 2 or len(set(chars)) != len(chars):
         raise WorkforceError(f"characteristic must be one of {list(_CHARACTERISTICS)}, or a pair of them such as "
@@ -392,7 +395,7 @@ def _checked(population: object, what: str = "population") -> Benchmark:
 
 def _population_shares(population: Benchmark, characteristic: str, level: str) -> pd.Series:
     """Population shares of the groups compared, indexed by group label."""
-    wanted = level if characteristic == "ethnicity" else characteristic
+    wanted = level if characteristic == "ethnicity" else _CHARACTERISTICS[characteristic]
     shares = population.shares(wanted)
     groups = list(shares.index)
     if wanted == "census19":

@@ -76,7 +76,7 @@ def age_profile_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart:
     Parameters
     ----------
     result : Result
-        From ``workforce.representation(staff, population, characteristic="age_band")``
+        From ``workforce.representation(staff, population, characteristic="age")``
         (with or without ``by=``), raw or through :func:`workforce.suppress`.
     min_size : int
         Bands with fewer staff than this are greyed and labelled.
@@ -90,15 +90,15 @@ def age_profile_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart:
     >>> import workforce
     >>> from workforce.charts import age_profile_chart
     >>> staff = workforce.load_staff(workforce.sample_data("soar_valley_staff_in_post_2025-03-31.xlsx"))
-    >>> result = workforce.representation(staff, workforce.population("Leicester"), characteristic="age_band")
+    >>> result = workforce.representation(staff, workforce.population("Leicester"), characteristic="age")
     >>> age_profile_chart(result).to_dict()["title"]["text"]
     'Staff aged 16-24 are under-represented: 4.3% of staff against 17% of the working-age population of England and Wales'
     """
     table, data = _count_rows(result, min_size, "age_profile_chart")
-    ages = (table["characteristic"].astype(str) == "age_band").to_numpy()
+    ages = (table["characteristic"].astype(str) == "age").to_numpy()
     if not ages.any():
         raise WorkforceError(
-            "age_profile_chart draws age bands: pass representation(staff, population, characteristic='age_band'); "
+            "age_profile_chart draws age bands: pass representation(staff, population, characteristic='age'); "
             f"this result's characteristics are {list(dict.fromkeys(table['characteristic'].astype(str)))}.")
     table, data = table[ages], data[ages].copy()
     split = data["subgroup"].nunique() > 1

@@ -172,7 +172,7 @@ PARTS: tuple[Part, ...] = (
                                                                               by="band_group")),
             Table("sex_ethnicity_by_band", lambda c: analysis.representation(
                 c.staff, c.benchmark, characteristic=("sex", "ethnicity"), by="band_group")),
-            Table("age_profile", lambda c: analysis.representation(c.staff, c.benchmark, characteristic="age_band")),
+            Table("age_profile", lambda c: analysis.representation(c.staff, c.benchmark, characteristic="age")),
         ),
         charts=(
             Chart("representation", "representation_chart", "representation"),
