@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
 
-__all__ = ["resource", "resource_dir", "resource_path"]
+__all__ = ["resource", "resource_path"]
 
 #: The shipped folders: name -> also found at the top of a source checkout.
 FOLDERS = {"data": False, "schemas": True, "sample_data": True}
@@ -69,16 +69,3 @@ def resource_path(folder: str, *parts: str) -> Path:
     if not isinstance(found, Path):  # e.g. a package imported from a zip file: not supported
         raise FileNotFoundError(f"the shipped file {found} is not on the file system; install workforce unzipped.")
     return found
-
-
-def resource_dir(name: str) -> Path:
-    """The folder of shipped files called ``name`` (``schemas``, ``sample_data``, ``data``).
-
-    The same as ``resource_path(name)``; kept for code written before :func:`resource`.
-
-    Examples
-    --------
-    >>> (resource_dir("schemas") / "staff_in_post.yaml").is_file()
-    True
-    """
-    return resource_path(name)

@@ -22,7 +22,7 @@ from functools import cached_property
 from typing import Any
 
 __all__ = ["Kind", "Column", "Part", "Margin", "Derived", "CountCells", "ResultSpec", "DTYPES", "columns", "where_in",
-           "where_not_in"]
+           "where_not_in", "Where"]
 
 
 class Kind(StrEnum):

@@ -48,13 +48,13 @@ Decisions
 
 from __future__ import annotations
 
-from typing import Callable, Hashable, Mapping, Sequence
+from typing import Hashable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from .._result import Result
-from .._spec import CountCells, Derived, Margin, Part
+from .._spec import CountCells, Derived, Margin, Part, Where
 from ..analysis import RESULT_SPECS
 from ..errors import WorkforceError
 
@@ -63,7 +63,6 @@ __all__ = ["suppress", "suppress_counts", "Margin", "Part", "Derived", "DEFAULT_
 #: Counts from 1 to ``DEFAULT_THRESHOLD - 1`` are suppressed (NHS Digital, OpenSAFELY).
 DEFAULT_THRESHOLD = 8
 
-Where = Callable[[pd.DataFrame], "pd.Series | np.ndarray"]
 
 
 def _cells_of(result: Result) -> CountCells:

@@ -107,13 +107,18 @@ def publish(result: Result, context: Context, table: Table) -> Result:
     return suppress(result, threshold=context.threshold)
 
 
+def _suppressed_rows(table: pd.DataFrame) -> pd.Series:
+    """Rows with a suppressed count (any ``<count>_suppressed`` flag set)."""
+    flags = [c for c in table.columns if c.endswith("_suppressed")]
+    return table[flags].fillna(False).astype(bool).any(axis=1)
+
+
 def _source_suppressed(gaps: Result) -> bool:
     """Whether a count behind indicator / metric 1 (All AfC staff at band 8a and above) is suppressed."""
     t = gaps.table
     rows = t[(t["staff_category"] == analysis.STAFF_CATEGORIES[2]) & (t["measure"] == "relative likelihood")
              & (t["comparison"] == "8a and above")]
-    flags = [c for c in rows.columns if c.endswith("_suppressed")]
-    return bool(rows[flags].fillna(False).astype(bool).any(axis=None)) if len(rows) else False
+    return bool(_suppressed_rows(rows).any())
 
 
 def wres_checked(gaps_table: str) -> Callable[[Result, Context], Result]:
@@ -244,8 +249,7 @@ def drawable(result: Result, chart: Chart) -> tuple[Result | None, str]:
                       f"{standard} chart.")
     if chart.unsuppressed_rows:
         table = result.table
-        flags = [c for c in table.columns if c.endswith("_suppressed")]
-        keep = ~table[flags].fillna(False).astype(bool).any(axis=1)
+        keep = ~_suppressed_rows(table)
         left_out = int((~keep).sum())
         note = (f"{left_out} progression-gap rows with suppressed counts are in the table (shown as *) but not in "
                 "the chart.") if left_out else ""
