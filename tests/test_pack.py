@@ -539,8 +539,8 @@ def test_readme_wres_example_gives_the_demo_packs_figures(book):
             results[source] = eval(compile(ast.Expression(statement.value), "README.md", "eval"), namespace)
         else:
             exec(compile(ast.Module([statement], []), "README.md", "exec"), namespace)
-    wres = next(v for k, v in results.items() if k.startswith("workforce.wres("))
-    wdes = next(v for k, v in results.items() if k.startswith("workforce.wdes("))
+    sentences = dict(zip(namespace["wres"].table["indicator"], results["workforce.analysis.standard_sentences(wres)"]))
+    wres, wdes = namespace["wres"].table, namespace["wdes"]
     packed = sheet_frame(book, "wres").set_index("indicator")
     wres = wres.set_index("indicator")
     assert wres.loc["3", "value"] == pytest.approx(1.29, abs=0.005)
@@ -548,14 +548,13 @@ def test_readme_wres_example_gives_the_demo_packs_figures(book):
     assert list(packed.index.astype(str)) == list(wres.index)
     for number in wres.index:
         assert str(packed.loc[number, "state"]) == wres.loc[number, "state"], number
-        assert str(packed.loc[number, "figure"]) == wres.loc[number, "figure"], number
+        assert str(packed.loc[number, "figure"]) == sentences[number], number
         for column in ("value", "ci_low", "ci_high"):
             want = wres.loc[number, column]
             got = packed.loc[number, column]
             assert (got is None and pd.isna(want)) or got == pytest.approx(want, rel=1e-9), (number, column)
     packed_wdes = sheet_frame(book, "wdes").set_index("metric")
-    wdes = wdes.set_index("metric")
-    assert [str(packed_wdes.loc[m, "figure"]) for m in wdes.index] == wdes["figure"].tolist()
+    assert [str(f) for f in packed_wdes["figure"]] == workforce.analysis.standard_sentences(wdes).tolist()
 
 
 def test_a_chart_that_cannot_be_rendered_is_noted_and_left_out_not_fatal(tmp_path, soar):

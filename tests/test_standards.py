@@ -6,7 +6,8 @@ import pytest
 from conftest import INPUTS as PATHS
 
 from workforce import load_board, load_disciplinary, load_recruitment, load_training, sample_data
-from workforce.analysis._standards import WDES_COLUMNS, WRES_COLUMNS, wdes, wres
+from workforce.analysis import ladder
+from workforce.analysis._standards import WDES_COLUMNS, WRES_COLUMNS, standard_sentences, wdes, wres
 from workforce.errors import WorkforceError
 
 # ---------------------------------------------------------------- the whole tables on the sample data
@@ -35,7 +36,7 @@ def test_wres_on_the_sample_gives_every_indicator_with_intervals(soar, inputs):
     assert table.loc["2", "value"] == pytest.approx(1.5, abs=0.02) and table.loc["2", "significant"]
     assert table.loc["3", "value"] == pytest.approx(1.3, abs=0.02)
     assert table.loc["4", "value"] == pytest.approx(1.15, abs=0.01)
-    assert table.loc["9", "value"] < 0 and "executive" in table.loc["9", "figure"]
+    assert table.loc["9", "value"] < 0 and table.loc["9", "unit"] == "percentage points (voting members)"
     assert table.loc["1", "value"] < 0  # BME staff are a smaller part of the senior bands
     assert table.loc["5", "bme"] == pytest.approx(0.295) and table.loc["5", "value"] == pytest.approx(2.5)
     assert table.loc["7", "value"] == pytest.approx(-14.0) and table.loc["5":"8", "state"].eq("survey figure").all()
@@ -59,7 +60,41 @@ def test_wdes_on_the_sample_gives_every_metric_with_intervals(soar, inputs):
 def test_inputs_not_given_are_shown_as_not_provided(soar):
     table = wres(soar).table.set_index("indicator")
     assert table.loc["2":"9", "state"].eq("not provided").all()
-    assert table.loc["2":"9", "figure"].eq("not provided").all()
+    assert table.loc["2":"9", "reason"].eq("").all()
+
+
+def test_sentences_are_written_from_the_published_columns_only(soar, inputs):
+    survey = {5: {"White": 0.27, "BME": 0.295}}
+    result = wres(soar, staff_survey=survey, **inputs)
+    sentences = dict(zip(result.table["indicator"], standard_sentences(result)))
+    row = result.table.set_index("indicator")
+    one = row.loc["1"]
+    base = one["bme"] - one["value"] / 100  # the BME share of all AfC staff, from the published columns
+    assert sentences["1"] == (f"BME {base:.1%} of AfC staff, {one['bme']:.1%} at band 8a and above: "
+                              f"{one['value']:.1f} pp (95% CI {one['ci_low']:.1f} to {one['ci_high']:.1f})")
+    two = row.loc["2"]
+    assert sentences["2"] == f"{two['value']:.2f} (95% CI {two['ci_low']:.2f} to {two['ci_high']:.2f})"
+    assert sentences["5"] == "White 27.0%, BME 29.5%" and sentences["6"] == "not provided"
+    # the board row: a difference and its interval, no count of members
+    nine = row.loc["9"]
+    assert sentences["9"] == (f"voting members {nine['value']:.1f} pp "
+                              f"(95% CI {nine['ci_low']:.1f} to {nine['ci_high']:.1f})")
+    # a figure blanked by disclosure control is withheld, not written from elsewhere
+    blanked = result.table.copy()
+    blanked.loc[blanked["indicator"] == "2", ["white", "bme", "value", "ci_low", "ci_high"]] = float("nan")
+    blanked.loc[blanked["indicator"] == "9", ["state", "reason"]] = ["not estimable", "no voting members"]
+    blanked.loc[blanked["indicator"] == "3", ["state", "reason"]] = ["insufficient data", "fewer than 10 BME"]
+    written = standard_sentences(result.with_table(blanked))
+    assert written.iloc[1] == "withheld (small numbers)" and written.iloc[8] == "not estimable (no voting members)"
+    assert written.iloc[2].endswith("[insufficient data: fewer than 10 BME]")
+
+
+def test_sentences_state_why_a_figure_is_missing_and_use_scores_for_engagement(soar):
+    table = wdes(soar, staff_survey={9: {"Disabled": 6.5, "Non-disabled": 7.0}})
+    sentences = dict(zip(table.table["metric"], standard_sentences(table)))
+    assert sentences["9"] == "non-disabled 7.0, Disabled 6.5"
+    with pytest.raises(WorkforceError, match="wres"):
+        standard_sentences(ladder(soar))
 
 
 def test_survey_figures_are_checked(soar):

@@ -37,7 +37,7 @@ from ._model_employer import MODEL_EMPLOYER, MODEL_EMPLOYER_COLUMNS, model_emplo
 from ._progression import MOVEMENT_COLUMNS, MOVEMENTS, MOVEMENTS_SPEC, movements
 from ._promotion import PROMOTION, PROMOTION_COLUMNS, promotion
 from ._representation import ICB_VIEW, REPRESENTATION, REPRESENTATION_COLUMNS, icb_view, representation
-from ._standards import WDES, WDES_COLUMNS, WRES, WRES_COLUMNS, wdes, wres
+from ._standards import WDES, WDES_COLUMNS, WRES, WRES_COLUMNS, standard_sentences, wdes, wres
 from ._stats import benjamini_hochberg, binomial_test, wilson_interval, z_value
 
 #: Every kind of result the analyses return, with its columns and counts.
@@ -53,7 +53,7 @@ __all__ = [
     "relative_likelihood", "relative_likelihoods", "RelativeLikelihood", "NON_ADVERSE",
     "movements", "MOVEMENTS", "MOVEMENT_COLUMNS", "promotion", "PROMOTION_COLUMNS",
     "adjusted_gap", "ADJUSTED_COLUMNS", "model_employer", "MODEL_EMPLOYER_COLUMNS",
-    "wres", "wdes", "WRES_COLUMNS", "WDES_COLUMNS",
+    "wres", "wdes", "standard_sentences", "WRES_COLUMNS", "WDES_COLUMNS",
     "wres_recruitment", "wres_disciplinary", "wres_training", "wres_board", "wdes_recruitment",
     "wdes_capability", "wdes_board", "LIKELIHOOD_COLUMNS", "BOARD_INDICATOR_COLUMNS",
     "wilson_interval", "binomial_test", "benjamini_hochberg", "z_value",

@@ -59,7 +59,7 @@ if TYPE_CHECKING:
 #: Staff Survey figures: indicator or metric -> group -> proportion (or percentage, or score).
 SurveyFigures = Mapping[int | str, Mapping[str, float]]
 
-__all__ = ["wres", "wdes", "WRES_COLUMNS", "WDES_COLUMNS"]
+__all__ = ["wres", "wdes", "standard_sentences", "WRES_COLUMNS", "WDES_COLUMNS"]
 
 def _standard_columns(number: str, a: str, b: str, what: tuple[str, str]) -> tuple:
     return columns(
@@ -73,12 +73,12 @@ def _standard_columns(number: str, a: str, b: str, what: tuple[str, str]) -> tup
         ("ci_low", "float64", "lower limit of the value's interval"),
         ("ci_high", "float64", "upper limit of the value's interval"),
         ("unit", "str", "relative likelihood, percentage points or points"),
-        ("figure", "str", "the figures as a sentence"),
         ("direction", "str", "what the value's sign or size means, in the official direction"),
         ("outside_non_adverse", "boolean", "relative likelihoods: outside the non-adverse range 0.80-1.25"),
         ("significant", "boolean", "the interval excludes 1 (or 0 for a difference)"),
         ("state", "str", "estimated, insufficient data, not estimable, survey figure, not provided or not "
                          "available"),
+        ("reason", "str", "why, when the value is not estimated"),
         ("note", "str", "what else the reader should know"),
     )
 
@@ -192,26 +192,26 @@ def wres(staff: StaffTable | pd.DataFrame, *, recruitment: InputTable | None = N
     ...              training=workforce.load_training(s("soar_valley_training_2024-25.xlsx"), like=staff),
     ...              board=workforce.load_board(s("soar_valley_board_2025-03-31.xlsx")),
     ...              staff_survey={5: {"White": 0.27, "BME": 0.29}}).table
-    >>> print(table[["indicator", "figure"]].to_string(index=False))
-    indicator                                                                                               figure
-            1                        BME 34.9% of AfC staff, 16.6% at band 8a and above: -18.3 pp (-21.5 to -14.4)
-            2                                                                           1.51 (95% CI 1.30 to 1.75)
-            3                                                                           1.29 (95% CI 0.83 to 2.02)
-            4                                                                           1.15 (95% CI 1.06 to 1.25)
-            5                                                                               White 27.0%, BME 29.0%
-            6                                                                                         not provided
-            7                                                                                         not provided
-            8                                                                                         not provided
-            9 voting members -18.3 pp (BME 2 of 11, 18.2%; workforce 36.5%); executive -36.5 pp (BME 0 of 7, 0.0%)
+    >>> table[["indicator", "bme", "value", "ci_low", "ci_high", "state"]].round(2)
+      indicator   bme  value  ci_low  ci_high          state
+    0         1  0.17 -18.26  -21.49   -14.44      estimated
+    1         2  0.19   1.51    1.30     1.75      estimated
+    2         3  0.02   1.29    0.83     2.02      estimated
+    3         4  0.28   1.15    1.06     1.25      estimated
+    4         5  0.29   2.00     NaN      NaN  survey figure
+    5         6   NaN    NaN     NaN      NaN   not provided
+    6         7   NaN    NaN     NaN      NaN   not provided
+    7         8   NaN    NaN     NaN      NaN   not provided
+    8         9   NaN -18.34  -31.38    11.18      estimated
     """
     options: dict[str, Any] = dict(include_bank=include_bank, confidence=confidence, min_size=min_size)
     _inputs(staff, recruitment=recruitment, disciplinary=disciplinary, training=training, board=board)
     _workforce(staff, include_bank)  # one organisation
     rows = [_ladder_row("WRES", staff, ladder, include_bank, confidence)]
     rows.append(_rl_row(_WRES2, recruitment, lambda x: wres_recruitment(x, confidence=confidence,
-                                                                        min_size=min_size), confidence))
-    rows.append(_rl_row(_WRES3, disciplinary, lambda x: wres_disciplinary(staff, x, **options), confidence))
-    rows.append(_rl_row(_WRES4, training, lambda x: wres_training(staff, x, **options), confidence))
+                                                                        min_size=min_size)))
+    rows.append(_rl_row(_WRES3, disciplinary, lambda x: wres_disciplinary(staff, x, **options)))
+    rows.append(_rl_row(_WRES4, training, lambda x: wres_training(staff, x, **options)))
     rows += _survey_rows("WRES", staff_survey, ["5", "6", "7", "8"])
     rows.append(_board_row(_BOARD["WRES"], board, lambda x: wres_board(staff, x, include_bank=include_bank,
                                                                        confidence=confidence)))
@@ -276,8 +276,8 @@ def wdes(staff: StaffTable | pd.DataFrame, *, recruitment: InputTable | None = N
     _workforce(staff, include_bank)
     rows = [_ladder_row("WDES", staff, ladder, include_bank, confidence)]
     rows.append(_rl_row(_WDES2, recruitment, lambda x: wdes_recruitment(x, confidence=confidence,
-                                                                        min_size=min_size), confidence))
-    rows.append(_rl_row(_WDES3, disciplinary, lambda x: wdes_capability(staff, x, **options), confidence))
+                                                                        min_size=min_size)))
+    rows.append(_rl_row(_WDES3, disciplinary, lambda x: wdes_capability(staff, x, **options)))
     rows += _survey_rows("WDES", staff_survey, ["4", "5", "6", "7", "8", "9"])
     rows.append(_board_row(_BOARD["WDES"], board, lambda x: wdes_board(staff, x, include_bank=include_bank,
                                                                        confidence=confidence)))
@@ -286,8 +286,8 @@ def wdes(staff: StaffTable | pd.DataFrame, *, recruitment: InputTable | None = N
 
 def _blank_row(number: str, wording: str, direction: str, state: str, note: str = "") -> dict:
     return {"number": number, "wording": wording, "a": np.nan, "b": np.nan, "value": np.nan, "ci_low": np.nan,
-            "ci_high": np.nan, "unit": "", "figure": state, "direction": direction, "outside_non_adverse": None,
-            "significant": None, "state": state, "note": note}
+            "ci_high": np.nan, "unit": "", "direction": direction, "outside_non_adverse": None,
+            "significant": None, "state": state, "reason": "", "note": note}
 
 
 def _inputs(staff, **given) -> None:
@@ -301,22 +301,17 @@ def _inputs(staff, **given) -> None:
             _input(value, kind, staff if kind in ("disciplinary", "training") else None)
 
 
-def _rl_row(spec: _Indicator, given, compute, confidence: float) -> dict:
+def _rl_row(spec: _Indicator, given, compute) -> dict:
     if given is None:
         return _blank_row(spec.number, spec.wording, spec.direction, "not provided")
     row = compute(given).table.iloc[0]
-    if row["state"] == "not estimable":
-        figure = f"not estimable ({row['reason']})"
-    else:
-        figure = f"{row['ratio']:.2f} ({confidence:.0%} CI {row['ci_low']:.2f} to {row['ci_high']:.2f})"
-        if row["state"] != "estimated":
-            figure += f" [{row['state']}: {row['reason']}]"
     advantaged_first = spec.a[0] in ("White", "No")  # the summary's columns: advantaged group, then the other
     rates = (row["rate_a"], row["rate_b"]) if advantaged_first else (row["rate_b"], row["rate_a"])
     return {"number": spec.number, "wording": spec.wording, "a": rates[0], "b": rates[1],
             "value": row["ratio"], "ci_low": row["ci_low"], "ci_high": row["ci_high"], "unit": "relative likelihood",
-            "figure": figure, "direction": spec.direction, "outside_non_adverse": row["outside_non_adverse"],
-            "significant": row["significant"], "state": row["state"], "note": row["note"]}
+            "direction": spec.direction, "outside_non_adverse": row["outside_non_adverse"],
+            "significant": row["significant"], "state": row["state"], "reason": row["reason"] or "",
+            "note": row["note"]}
 
 
 def _board_row(spec: _Indicator, given, compute) -> dict:
@@ -324,20 +319,12 @@ def _board_row(spec: _Indicator, given, compute) -> dict:
         return _blank_row(spec.number, spec.wording, spec.direction, "not provided")
     table = compute(given).table.set_index("membership")
     voting, executive = table.loc["voting"], table.loc["executive"]
-
-    def part(row, label, workforce: bool) -> str:
-        if row["state"] != "estimated":
-            return f"{label} not estimable (no members)"
-        text = (f"{label} {row['difference_pp']:.1f} pp ({row['group']} {row['members_group']} of {row['members']}, "
-                f"{row['board_share']:.1%}")
-        return text + (f"; workforce {row['workforce_share']:.1%})" if workforce else ")")
-
-    figure = f"{part(voting, 'voting members', True)}; {part(executive, 'executive', False)}"
     return {"number": spec.number, "wording": spec.wording, "a": np.nan, "b": np.nan,
             "value": voting["difference_pp"], "ci_low": voting["difference_ci_low"], "ci_high": voting["difference_ci_high"],
-            "unit": "percentage points (voting members)", "figure": figure,
+            "unit": "percentage points (voting members)",
             "direction": spec.direction, "outside_non_adverse": None, "significant": voting["significant"],
-            "state": voting["state"], "note": " ".join(filter(None, [voting["note"], executive["note"]]))}
+            "state": voting["state"], "reason": "" if voting["state"] == "estimated" else "no voting members",
+            "note": " ".join(filter(None, [voting["note"], executive["note"]]))}
 
 
 def _ladder_row(standard: str, staff, given: Result | None, include_bank: bool, confidence: float) -> dict:
@@ -363,13 +350,12 @@ def _ladder_row(standard: str, staff, given: Result | None, include_bank: bool, 
     share = {role: heads.get(role, 0) / total if total else np.nan for role in ("advantaged", "compared")}
     low, high = (float(v[0]) for v in wilson_interval([heads.get("compared", 0)], [total], confidence))
     base = overall.get("compared", np.nan)
-    figure = (f"{label} {base:.1%} of AfC staff, {share['compared']:.1%} at band 8a and above: "
-              f"{(share['compared'] - base) * 100:.1f} pp ({(low - base) * 100:.1f} to {(high - base) * 100:.1f})")
     return {"number": "1", "wording": _LADDER_WORDING[standard], "a": share["advantaged"], "b": share["compared"],
             "value": (share["compared"] - base) * 100, "ci_low": (low - base) * 100, "ci_high": (high - base) * 100,
-            "unit": "percentage points", "figure": figure, "direction": direction, "outside_non_adverse": None,
+            "unit": "percentage points", "direction": direction, "outside_non_adverse": None,
             "significant": bool(low > base or high < base) if total else None,
             "state": "estimated" if total else "not estimable",
+            "reason": "" if total else "no staff at band 8a and above",
             "note": f"shares include unknowns in the denominator (WRES style); {total} people at band 8a and above "
                     "(All AfC)."}
 
@@ -422,14 +408,12 @@ def _survey_row(standard: str, key: str, figures, wording_sign, labels) -> dict:
         if any(v > 1 for v in values.values()):
             values = {r: v / 100 for r, v in values.items()}
     a, b = values.get("a", np.nan), values.get("b", np.nan)
-    fmt = (lambda v: f"{v:.1f}") if score else (lambda v: f"{v:.1%}")
-    figure = ", ".join(f"{label} {fmt(v)}" for label, v in ((labels[0], a), (labels[1], b)) if not np.isnan(v))
     scale = 1 if score else 100
     unit = "" if sign == 0 else "points" if score else "percentage points"
     return {"number": key, "wording": wording, "a": a, "b": b, "value": (b - a) * scale, "ci_low": np.nan,
-            "ci_high": np.nan, "unit": unit, "figure": figure,
+            "ci_high": np.nan, "unit": unit,
             "direction": _survey_direction(standard, key, sign, labels), "outside_non_adverse": None,
-            "significant": None, "state": "survey figure", "note": "NHS Staff Survey figure as given (no interval)."}
+            "significant": None, "state": "survey figure", "reason": "", "note": "NHS Staff Survey figure as given (no interval)."}
 
 
 def _summary(standard: str, rows: list[dict], staff, options: dict) -> Result:
@@ -464,3 +448,84 @@ def _summary(standard: str, rows: list[dict], staff, options: dict) -> Result:
         },
     )
     return Result(table=table.reset_index(drop=True), spec=WRES if standard == "WRES" else WDES, method=method)
+
+
+def standard_sentences(result: Result) -> pd.Series:
+    """Each row of a WRES or WDES table as a sentence, made from the table's own columns.
+
+    The pack's WRES and WDES tables and :func:`workforce.likelihood_chart`
+    write their figures with it, so that a sentence never holds a number the
+    table does not publish: a figure blanked by disclosure control is
+    "withheld", and counts (such as the board's members) are in no sentence.
+
+    Parameters
+    ----------
+    result : Result
+        From :func:`wres` or :func:`wdes`, suppressed or not.
+
+    Returns
+    -------
+    pandas.Series
+        One sentence per row, on the table's index.
+
+    Examples
+    --------
+    >>> import workforce
+    >>> from workforce.analysis import standard_sentences
+    >>> s = workforce.sample_data
+    >>> staff = workforce.load_staff(s("soar_valley_staff_in_post_2025-03-31.xlsx"))
+    >>> result = workforce.wres(staff, recruitment=workforce.load_recruitment(s("soar_valley_recruitment_2024-25.xlsx")),
+    ...     disciplinary=workforce.load_disciplinary(s("soar_valley_disciplinary_2024-25.xlsx"), like=staff),
+    ...     training=workforce.load_training(s("soar_valley_training_2024-25.xlsx"), like=staff),
+    ...     board=workforce.load_board(s("soar_valley_board_2025-03-31.xlsx")),
+    ...     staff_survey={5: {"White": 0.27, "BME": 0.29}})
+    >>> for number, sentence in zip(result.table["indicator"], standard_sentences(result)):
+    ...     print(number, sentence)
+    1 BME 34.9% of AfC staff, 16.6% at band 8a and above: -18.3 pp (95% CI -21.5 to -14.4)
+    2 1.51 (95% CI 1.30 to 1.75)
+    3 1.29 (95% CI 0.83 to 2.02)
+    4 1.15 (95% CI 1.06 to 1.25)
+    5 White 27.0%, BME 29.0%
+    6 not provided
+    7 not provided
+    8 not provided
+    9 voting members -18.3 pp (95% CI -31.4 to 11.2)
+    """
+    if result.kind not in (Kind.WRES, Kind.WDES):
+        raise WorkforceError(f"standard_sentences reads wres(...) or wdes(...) results, not {result.kind}.")
+    wres_table = result.kind is Kind.WRES
+    number, a, b = ("indicator", "white", "bme") if wres_table else ("metric", "non_disabled", "disabled")
+    labels = ("White", "BME") if wres_table else ("non-disabled", "Disabled")
+    ci = f"{result.method.confidence or 0.95:.0%} CI"
+    return pd.Series([_sentence(row, str(row[number]), row[a], row[b], labels, ci, wres_table)
+                      for _, row in result.table.iterrows()], index=result.table.index, dtype=object)
+
+
+def _sentence(row, number: str, a, b, labels: tuple[str, str], ci: str, wres_table: bool) -> str:
+    state, unit = str(row["state"]), str(row["unit"])
+    value, low, high = (pd.to_numeric(pd.Series([row[c]]), errors="coerce").iloc[0]
+                        for c in ("value", "ci_low", "ci_high"))
+    if state in ("not provided", "not available"):
+        return state
+    if state == "not estimable":
+        reason = str(row["reason"] or "").strip()
+        return f"not estimable ({reason})" if reason else "not estimable"
+    if state == "survey figure":
+        score = not wres_table and number.startswith("9")
+        shown = [f"{label} {v:.1f}" if score else f"{label} {v:.1%}"
+                 for label, v in zip(labels, (a, b)) if pd.notna(v)]
+        return ", ".join(shown) or "survey figure"
+    if pd.isna(value):
+        return "withheld (small numbers)"
+    interval = f"({ci} {low:.2f} to {high:.2f})" if pd.notna(low) else ""
+    if unit == "relative likelihood":
+        text = f"{value:.2f} {interval}".strip()
+        reason = str(row["reason"] or "").strip()
+        return text + (f" [{state}: {reason}]" if state != "estimated" and reason else
+                       f" [{state}]" if state != "estimated" else "")
+    interval = f"({ci} {low:.1f} to {high:.1f})" if pd.notna(low) else ""
+    if number == "1":
+        base = b - value / 100
+        return (f"{labels[1]} {base:.1%} of AfC staff, {b:.1%} at band 8a and above: {value:.1f} pp "
+                f"{interval}").strip()
+    return f"voting members {value:.1f} pp {interval}".strip()

@@ -8,6 +8,7 @@ import pandas as pd
 
 from .._result import Result
 from .._spec import Kind
+from ..analysis import standard_sentences
 from ..errors import WorkforceError
 from ._common import (
     _BLACK,
@@ -50,7 +51,7 @@ def _likelihood_rows(result: Result, min_size: int) -> pd.DataFrame:
         rows["sentence"] = [_likelihood_sentence(d, v) + f" ({analysis} {'indicator' if analysis == 'WRES' else 'metric'} {n})"
                             if pd.notna(v) else "" for n, d, v in zip(rows[number], rows["direction"].astype(str), rows["value"])]
         rows["small"] = rows["state"].astype(str) == "insufficient data"
-        rows["detail"] = rows["figure"].astype(str)
+        rows["detail"] = standard_sentences(result.with_table(table)).loc[rows.index].astype(str)
     elif kind is Kind.PROGRESSION_GAPS:
         rows = table[table["measure"].astype(str) == "relative likelihood"].copy()
         several = rows["organisation"].astype(str).nunique() > 1

@@ -139,13 +139,15 @@ def wres_checked(gaps_table: str) -> Callable[[Result, Context], Result]:
             for column in ("white", "bme", "non_disabled", "disabled", "value", "ci_low", "ci_high"):
                 if column in table:
                     table[column] = pd.to_numeric(table[column], errors="coerce").mask(one)
-            table["figure"] = table["figure"].astype(object).mask(one, "suppressed (small counts in its source)")
             note = (f"{standard} {number} 1 blanked: counts in its source (progression gaps, All AfC, 8a and above) "
                     "were suppressed.")
         else:
-            table = result.table
+            table = result.table.copy()
             note = (f"{standard} table published as it is: it holds no counts; its source counts (progression "
                     "gaps, All AfC, 8a and above) were checked and none was suppressed.")
+        # the figures as a sentence, written from the published columns only
+        table.insert(list(table.columns).index("unit") + 1, "figure",
+                     analysis.standard_sentences(result.with_table(table)))
         return result.with_table(table, **{"disclosure control": note})
 
     return check
