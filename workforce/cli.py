@@ -71,7 +71,10 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--board", nargs="+", default=[], metavar="[ORG=]FILE",
                         help="board members, for WRES indicator 9 and WDES metric 10")
     report.add_argument("--service", metavar="FILE", help="a YAML service definition to narrow the staff to")
-    report.add_argument("--threshold", type=int, default=8, metavar="N", help="counts 1 to N-1 are suppressed (default 8)")
+    report.add_argument("--threshold", type=int, default=8, metavar="N",
+                        help="counts 1 to N-1 are suppressed (default 8, at least 2)")
+    report.add_argument("--no-suppression", action="store_true",
+                        help="suppress nothing: every page and sheet says NOT FOR PUBLICATION")
     report.add_argument("--out", required=True, metavar="DIR", help="the folder to write (new, empty or a previous pack)")
     demo = commands.add_parser(
         "demo", help="write the board pack for the shipped (fictional) sample data",
@@ -191,7 +194,7 @@ def _pack(args: argparse.Namespace) -> int:
 
         snaps = [str(sample_data(f"soar_valley_staff_in_post_{y}-03-31.xlsx")) for y in (2023, 2024, 2025)]
         args.files, args.previous, args.area, args.icb, args.trust = snaps[-1:], snaps[:-1], "Leicester", None, []
-        args.service, args.threshold = None, 8
+        args.service, args.threshold, args.no_suppression = None, 8, False
         for kind, year in _DEMO_INPUTS:
             setattr(args, kind, [str(sample_data(f"soar_valley_{kind}_{year}.xlsx"))])
     from . import _early_read
@@ -233,8 +236,12 @@ def _write_pack(args: argparse.Namespace, renderer):
     for _, path in given:
         if not Path(path).is_file():
             raise WorkforceError(f"no such file: {path}")
-    if args.threshold < 1:
-        raise WorkforceError(f"--threshold must be at least 1, not {args.threshold}.")
+    if args.no_suppression:
+        args.threshold = None
+    elif args.threshold < 2:
+        raise WorkforceError(f"--threshold must be at least 2 (counts 1 to N-1 are suppressed, so 1 would suppress "
+                             f"nothing), not {args.threshold}; the NHS rule is 8. To write a pack without "
+                             "suppression, for use inside the organisation only, give --no-suppression.")
     staff = load.load_staff([*args.previous, *args.files], service=args.service)
     organisations = sorted(staff.people["organisation"].dropna().astype(str).unique())
     benchmarks, notes = _benchmarks(organisations, area=args.area, icb=args.icb, trusts=args.trust)

@@ -104,7 +104,9 @@ PROMOTION = ResultSpec(
     ),
     cells=CountCells(
         counts={name: _ROW for name in _COUNTS},
-        margins=(Margin(Part("senior_appointments"), (Part("senior_internal"), Part("senior_external")), _ROW),),
+        margins=(Margin(Part("senior_appointments"), (Part("senior_internal"), Part("senior_external")), _ROW),
+                 # everyone at the start stayed (comparable or not) or left
+                 Margin(Part("at_start"), (Part("stayers"), Part("not_comparable"), Part("leavers")), _ROW)),
         derived=(
             Derived(("promotion_rate", "promotion_rate_ci_low", "promotion_rate_ci_high"), ("promoted", "stayers")),
             Derived(("promotion_rl", "promotion_rl_ci_low", "promotion_rl_ci_high", "promotion_rl_p_value"),

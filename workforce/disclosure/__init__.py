@@ -1,5 +1,7 @@
-"""Statistical disclosure control: small counts suppressed before anything is published."""
+"""Statistical disclosure control: small counts suppressed, over everything published together, and audited."""
 
-from ._suppress import DEFAULT_THRESHOLD, Derived, Margin, Part, suppress, suppress_counts
+from ._publication import Audit, Link, Ref, audit, check_threshold, suppress
+from ._suppress import DEFAULT_THRESHOLD, Derived, Margin, Part, suppress_counts
 
-__all__ = ["suppress", "suppress_counts", "Margin", "Part", "Derived", "DEFAULT_THRESHOLD"]
+__all__ = ["suppress", "audit", "Audit", "Link", "Ref", "check_threshold", "suppress_counts", "Margin", "Part",
+           "Derived", "DEFAULT_THRESHOLD"]

@@ -53,29 +53,15 @@ from typing import Hashable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from .._result import Result
-from .._spec import CountCells, Derived, Margin, Part, Where
-from ..analysis import RESULT_SPECS
+from .._spec import Derived, Margin, Part, Where
 from ..errors import WorkforceError
+from ._ranges import Relation, feasible_ranges
 
-__all__ = ["suppress", "suppress_counts", "Margin", "Part", "Derived", "DEFAULT_THRESHOLD"]
+__all__ = ["suppress_counts", "protect", "apply", "Margin", "Part", "Derived", "DEFAULT_THRESHOLD"]
 
 #: Counts from 1 to ``DEFAULT_THRESHOLD - 1`` are suppressed (NHS Digital, OpenSAFELY).
 DEFAULT_THRESHOLD = 8
 
-
-
-def _cells_of(result: Result) -> CountCells:
-    """The counts of a result's table, as its analysis declared them (``result.spec.cells``)."""
-    if not isinstance(result, Result):
-        raise WorkforceError(f"suppress takes the Result of an analysis, not {type(result).__name__}.")
-    if "disclosure threshold" in result.method:
-        raise WorkforceError("this result has already been through disclosure control; suppress the original.")
-    if result.spec.cells is None:
-        supported = ", ".join(sorted(str(s.kind) for s in RESULT_SPECS if s.cells is not None))
-        raise WorkforceError(f"a {result.spec.kind} result cannot be suppressed on its own: {result.spec.source}. "
-                             f"Disclosure control supports the results: {supported}.")
-    return result.spec.cells
 
 
 # ---------------------------------------------------------------- the engine
@@ -143,8 +129,8 @@ def _select(table: pd.DataFrame, where: Where | None) -> np.ndarray:
     return np.asarray(where(table), dtype=bool)
 
 
-def _margin_instances(table, margins, cell_of, codes: dict | None = None) -> list[tuple[np.ndarray, int, bool]]:
-    """Every margin as (its parts' cells, its total's cell, whether to prefer hiding the total)."""
+def _margin_instances(table, margins, cell_of, codes: dict | None = None, offset: int = 0) -> list[Relation]:
+    """Every margin as a :class:`Relation` between cells (ids shifted by ``offset``)."""
     out = []
     for margin in margins:
         group = _group_ids(table, margin.within, codes)
@@ -162,7 +148,8 @@ def _margin_instances(table, margins, cell_of, codes: dict | None = None) -> lis
             total = totals[g]
             if len(total) != 1:
                 raise WorkforceError(f"a margin of {margin.total.column} has {len(total)} totals, not one.")
-            out.append((cells[cells != total[0]], int(total[0]), margin.prefer_total))
+            out.append(Relation(cells[cells != total[0]] + offset, int(total[0]) + offset, margin.exact,
+                                margin.prefer_total))
     return out
 
 
@@ -187,8 +174,8 @@ def _secondary(values: np.ndarray, hidden: np.ndarray, instances) -> int:
     """
     members: list[list[int]] = [[] for _ in range(len(values))]
     cells_of: list[np.ndarray] = []
-    for i, (parts, total, _prefer) in enumerate(instances):
-        cells = np.unique(np.append(parts, total))
+    for i, r in enumerate(instances):
+        cells = np.unique(np.append(r.parts, r.total))
         cells_of.append(cells)
         for c in cells:
             members[c].append(i)
@@ -206,7 +193,8 @@ def _secondary(values: np.ndarray, hidden: np.ndarray, instances) -> int:
     changed = True
     while changed:
         changed, rounds = False, rounds + 1
-        for i, (parts, total, prefer_total) in enumerate(instances):
+        for i, r in enumerate(instances):
+            parts, total, prefer_total = r.parts, r.total, r.prefer_total
             if n_hidden[i] != 1:
                 continue
             open_ = [int(c) for c in np.unique(parts) if not hidden[c] and values[c] > 0 and c != total]
@@ -220,6 +208,57 @@ def _secondary(values: np.ndarray, hidden: np.ndarray, instances) -> int:
             hide(best)
             changed = True
     return rounds
+
+
+def protect(values: np.ndarray, hidden: np.ndarray, relations: Sequence[Relation], threshold: int,
+            *, max_rounds: int = 200) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Secondary suppression until every suppressed cell is protected; the cells' ranges.
+
+    First the margin rule (:func:`_secondary`); then an audit by integer
+    programming: wherever a suppressed cell can still be narrowed to a range
+    narrower than ``threshold`` (by zeros and totals, or by several
+    relations together), another cell of one of its relations is
+    suppressed: a non-zero one if there is one, chosen as by the margin rule.
+    Repeated until the audit passes.  ``hidden`` is updated in place.
+
+    Returns
+    -------
+    (low, high, exact) : numpy.ndarray
+        Values every cell can take as a reader can work them out (a published
+        cell's is its value), as :func:`feasible_ranges`.
+
+    Raises
+    ------
+    WorkforceError
+        When no further suppression protects a cell (a relation with every
+        cell suppressed that still pins one).
+    """
+    touching: list[list[int]] = [[] for _ in range(len(values))]
+    for i, r in enumerate(relations):
+        for c in np.unique(np.append(r.parts, r.total)):
+            touching[int(c)].append(i)
+    for _ in range(max_rounds):
+        _secondary(values, hidden, relations)
+        low, high, exact = feasible_ranges(values, hidden, relations, threshold)
+        narrow = np.flatnonzero(hidden & (high - low < threshold))
+        if not len(narrow):
+            return low, high, exact
+        added: set[int] = set()
+        for cell in narrow:
+            if any(i in added for i in touching[cell]):
+                continue   # one more suppressed cell per relation and round
+            options = [(int(values[c] == 0), values[c], int(c), i) for i in touching[cell]
+                       for c in np.unique(np.append(relations[i].parts, relations[i].total)) if not hidden[c]]
+            if not options:
+                continue
+            _zero, _value, best, i = min(options)
+            hidden[best] = True
+            added.add(i)
+        if not added:
+            break
+    raise WorkforceError("small counts could not be protected: some suppressed count can still be worked out "
+                         "from the published counts whatever else is suppressed. Publish fewer tables, or "
+                         "coarser ones.")
 
 
 def suppress_counts(
@@ -266,8 +305,8 @@ def suppress_counts(
     >>> out["n"].tolist(), out["n_suppressed"].tolist()
     ([<NA>, <NA>, 40], [True, True, False])
     """
-    if threshold < 1:
-        raise WorkforceError(f"threshold must be at least 1, not {threshold!r}.")
+    if threshold < 2:
+        raise WorkforceError(f"threshold must be at least 2 (1 would suppress nothing), not {threshold!r}.")
     missing = [c for c in cells if c not in table.columns]
     if missing:
         raise WorkforceError(f"count columns {missing} are not in the table.")
@@ -275,7 +314,13 @@ def suppress_counts(
     cell_of, values = _cells(table, cells, spaces or {})
     hidden = (values >= 1) & (values < threshold)
     codes: dict = {}   # each key column's codes, worked out once
-    _secondary(values, hidden, _margin_instances(table, margins, cell_of, codes))
+    protect(values, hidden, _margin_instances(table, margins, cell_of, codes), threshold)
+    return apply(table, cells, cell_of, hidden, derived, codes)
+
+
+def apply(table: pd.DataFrame, cells: Mapping[str, Sequence[str]], cell_of: Mapping[str, np.ndarray],
+          hidden: np.ndarray, derived: Sequence[Derived] = (), codes: dict | None = None) -> pd.DataFrame:
+    """The table with its ``hidden`` cells suppressed, the figures made from them blanked, and the flags."""
     out = table.copy()
     flags = {}
     for column in cells:
@@ -307,88 +352,3 @@ def _blank(column: pd.Series, mask: np.ndarray) -> pd.Series:
     elif pd.api.types.is_integer_dtype(column.dtype) and not isinstance(column.dtype, pd.api.extensions.ExtensionDtype):
         column = column.astype("Int64")
     return column.mask(mask)
-
-
-def suppress(result: Result, *, threshold: int = DEFAULT_THRESHOLD) -> Result:
-    """A copy of a result that is safe to publish: small counts suppressed.
-
-    Counts from 1 to ``threshold - 1`` are suppressed (primary); then, until
-    nothing changes, wherever exactly one count of a margin (counts adding up
-    to a published total, including the unknown category) is suppressed,
-    another non-zero count of it is suppressed too, or the total when no
-    other is left (secondary): the one that leaves the fewest other margins
-    with a lone suppressed count, then the smallest.  Figures made from a suppressed count are
-    blanked.
-
-    Parameters
-    ----------
-    result : Result
-        From :func:`workforce.representation`, :func:`workforce.icb_view`,
-        :func:`workforce.analysis._ladder.ladder`,
-        :func:`workforce.analysis._ladder.progression_gaps` or
-        :func:`workforce.analysis._promotion.promotion`.
-    threshold : int
-        Smallest count shown apart from 0 (8: counts 1-7 suppressed, the NHS
-        Digital and OpenSAFELY rule).
-
-    Returns
-    -------
-    Result
-        A new result: the table's count columns are nullable ``Int64`` with
-        ``<NA>`` where suppressed, figures made from them are blank, and a
-        boolean ``<count>_suppressed`` column is added for every count column
-        (always the same columns for a kind of table).  ``.method`` records
-        the rule under "disclosure control" and related keys.
-
-    Raises
-    ------
-    WorkforceError
-        For a kind of result it does not know (the message lists those it
-        does), and for WRES and WDES tables, which hold no counts: suppress
-        their sources.
-
-    Examples
-    --------
-    >>> import workforce
-    >>> from workforce import suppress
-    >>> staff = workforce.load_staff(workforce.sample_data("soar_valley_staff_in_post_2025-03-31.xlsx"))
-    >>> result = workforce.representation(staff, workforce.population("Leicester"), by="band_group")
-    >>> safe = suppress(result)
-    >>> t = safe.table[safe.table["subgroup"] == "8c+"]
-    >>> print(t[["group", "staff_count", "staff_total", "unknown_count", "staff_share"]].to_string(index=False))
-    group  staff_count  staff_total  unknown_count  staff_share
-    White           67           72           <NA>     0.930556
-    Mixed            0           72           <NA>     0.000000
-    Asian         <NA>           72           <NA>          NaN
-    Black         <NA>           72           <NA>          NaN
-    Other            0           72           <NA>     0.000000
-    >>> safe.method["disclosure threshold"]
-    8
-    """
-    cells = _cells_of(result)
-    table = result.table.reset_index(drop=True)
-    work = table.copy()
-    for name, make in {**cells.extra, **cells.hidden}.items():
-        work[name] = make(work)
-    out = suppress_counts(work, cells.counts, cells.margins, threshold=threshold, derived=cells.derived,
-                          spaces=cells.spaces)
-    private = list(cells.extra) + list(cells.hidden)
-    out = out.drop(columns=private + [f"{h}_suppressed" for h in cells.hidden])
-    flags = [f"{c}_suppressed" for c in cells.counts if c not in cells.hidden]
-    n_cells = {c: int(out[f"{c}_suppressed"].sum()) for c in cells.counts if c not in cells.hidden}
-    blanked = sorted({c for d in cells.derived for c in d.columns if c in out.columns})
-    notes = {
-        "disclosure control": f"statistical disclosure control ({result.spec.kind} table)",
-        "disclosure threshold": threshold,
-        "primary suppression": f"counts 1 to {threshold - 1} suppressed (shown as <NA>); 0 shown",
-        "secondary suppression": "in every margin (counts adding to a published total, including the unknown "
-                                 "category) with exactly one suppressed count, another non-zero count (or the "
-                                 "total) suppressed too: the one leaving the fewest other margins with a lone "
-                                 "suppressed count, then the smallest; repeated until nothing changes",
-        "rows with a suppressed count": n_cells,
-        "blanked": f"{blanked} where a count they are made from is suppressed",
-        "suppression flags": flags,
-        "disclosure limits": "margins within this table only; not across published tables or between the rows "
-                             "of an intersection and its single characteristics",
-    }
-    return result.with_table(out, **notes)

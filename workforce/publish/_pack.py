@@ -59,19 +59,22 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from .. import charts
+from .._result import Result
 from .._version import __version__
-from ..disclosure import DEFAULT_THRESHOLD
+from ..disclosure import DEFAULT_THRESHOLD, Audit, Link, audit, check_threshold, suppress
 from ..errors import WorkforceError
 from ..load import InputTable, StaffTable
 from ._page import Section, write_page, write_workbook
 from ._render import ChartRenderer, InProcess, vega_bundle
-from ._sections import COMPARISON, PARTS, Context, Part, check_parts, drawable, publish
+from ._sections import COMPARISON, PARTS, Context, Part, check_parts, drawable, pack_links
 
 if TYPE_CHECKING:
     from ..populations import Benchmark
 
 __all__ = ["build_pack", "PACK_KIND", "INPUT_KINDS"]
 
+#: Said on every page and sheet of a pack written without suppression.
+NOT_FOR_PUBLICATION = "NOT FOR PUBLICATION"
 #: The ``kind`` written in a pack's manifest; a folder holding it may be replaced by a new pack.
 PACK_KIND = "workforce board pack"
 #: The other inputs a pack can take: kind -> what it feeds.
@@ -152,9 +155,9 @@ class _Runner:
     def __init__(self, renderer: ChartRenderer, charts_dir: Path) -> None:
         self.renderer, self.charts_dir = renderer, charts_dir
 
-    def run(self, part: Part, context: Context, *, organisation: str | None = None, number: int = 0,
-            notes: Sequence[str] = ()) -> Section:
-        """One part for one organisation (``organisation`` None: the only one, no suffix on names).
+    def run(self, part: Part, context: Context, published: Mapping[str, Result], *,
+            organisation: str | None = None, number: int = 0, notes: Sequence[str] = ()) -> Section:
+        """One part for one organisation, from its tables as published (``organisation`` None: the only one).
 
         With several organisations, chart names end with the organisation's
         name and workbook sheets with its number (``ladder 2``: Excel allows
@@ -163,16 +166,18 @@ class _Runner:
         tag, label = _tag(organisation), (f" — {organisation}" if organisation else "")
         section = Section(part.key + tag, part.title + label, None, notes=list(notes))
         for table in part.tables:
-            context.raw[table.name] = raw = table.compute(context)
-            context.published[table.name] = published = publish(raw, context, table)
+            sheet = _sheet(table.name, organisation, number)
             if table.check is not None:
-                section.notes.append(str(published.method["disclosure control"]))
-            section.tables[table.name if organisation is None else f"{table.name} {number}"] = published.table
+                context.published[table.name] = shown = table.check(context.raw[table.name], context)
+                section.notes.append(str(shown.method["disclosure control"]))
+            else:
+                context.published[table.name] = shown = published[sheet]
+            section.tables[sheet] = shown.table
             for chart in part.charts:   # drawn as soon as its table is ready, so that rendering starts early
                 if chart.table == table.name:
-                    self._draw(section, chart, published, context.threshold, tag)
+                    self._draw(section, chart, shown, context.threshold, tag)
         section.result = context.published[part.lead]
-        lead = part.lead if organisation is None else f"{part.lead} {number}"
+        lead = _sheet(part.lead, organisation, number)
         section.tables = {lead: section.tables[lead], **section.tables}   # the part's own table first
         return section
 
@@ -206,22 +211,52 @@ def _needs_met(part: Part, context: Context) -> bool:
     return True
 
 
-def _sections(runner: _Runner, staff: StaffTable, benchmarks: dict, inputs: dict[str, dict], threshold: int,
-              notes: Sequence[str]) -> list[Section]:
-    """Every section of the pack: the comparison (several organisations), then each organisation's parts."""
+def _named(results: Result | dict[str, Result]) -> dict[str, Result]:
+    if isinstance(results, Result):
+        raise TypeError("suppress was given several tables and returned one")
+    return results
+
+
+def _sheet(name: str, organisation: str | None, number: int) -> str:
+    return name if organisation is None else f"{name} {number}"
+
+
+def _sections(runner: _Runner, staff: StaffTable, benchmarks: dict, inputs: dict[str, dict], threshold: int | None,
+              notes: Sequence[str]) -> tuple[list[Section], Audit | None]:
+    """Every section of the pack: the comparison (several organisations), then each organisation's parts.
+
+    Every table is computed first; then disclosure control runs once over all
+    the tables of the pack, with the links between them, and is audited; then
+    each part is drawn from its tables as published.
+    """
     organisations = _organisations(staff)
-    sections: list[Section] = []
+    plan: list[tuple[Part, Context, str | None, int, Sequence[str]]] = []
     if len(organisations) > 1 and benchmarks:
-        context = Context(staff, benchmarks, {}, threshold)
-        sections.append(runner.run(COMPARISON, context, notes=notes))
+        plan.append((COMPARISON, Context(staff, benchmarks, {}, threshold or 0), None, 0, notes))
     for number, org in enumerate(organisations, start=1):
         one = staff if len(organisations) == 1 else staff.for_organisation(org)
-        context = Context(one, benchmarks.get(org), inputs.get(org, {}), threshold)
+        context = Context(one, benchmarks.get(org), inputs.get(org, {}), threshold or 0)
         for part in PARTS:
             if _needs_met(part, context):
-                sections.append(runner.run(part, context, organisation=None if len(organisations) == 1 else org,
-                                           number=number, notes=notes if "benchmark" in part.needs else ()))
-    return sections
+                plan.append((part, context, None if len(organisations) == 1 else org, number,
+                             notes if "benchmark" in part.needs else ()))
+    raw: dict[str, Result] = {}
+    links: list[Link] = []
+    for part, context, organisation, number, _ in plan:
+        for table in part.tables:
+            context.raw[table.name] = result = table.compute(context)
+            if table.check is None:
+                raw[_sheet(table.name, organisation, number)] = result
+    for number, org in enumerate(organisations, start=1):
+        links += pack_links(lambda name: _sheet(name, None if len(organisations) == 1 else org, number))
+    published = _named(suppress(raw, threshold=threshold, links=links))
+    report = audit(published, links=links, threshold=threshold) if threshold is not None else None
+    if report is not None and not report.passed:
+        raise WorkforceError("the pack was not written: the audit of its disclosure control found suppressed "
+                             f"counts a reader could narrow down. {report.summary()}")
+    sections = [runner.run(part, context, published, organisation=name, number=number, notes=part_notes)
+                for part, context, name, number, part_notes in plan]
+    return sections, report
 
 
 def _organisations(staff: StaffTable) -> list[str]:
@@ -273,7 +308,7 @@ def build_pack(
     out: str | os.PathLike,
     benchmarks: Benchmark | Mapping[str, Benchmark] | None = None,
     inputs: Mapping[str, Any] | None = None,
-    threshold: int = DEFAULT_THRESHOLD,
+    threshold: int | None = DEFAULT_THRESHOLD,
     notes: Sequence[str] = (),
     renderer: ChartRenderer | None = None,
     record: Mapping[str, Any] | None = None,
@@ -298,8 +333,11 @@ def build_pack(
     inputs : dict, optional
         The other loaded inputs (:data:`INPUT_KINDS`): kind -> input for one
         organisation, or organisation -> kind -> input.
-    threshold : int
-        Counts from 1 to ``threshold - 1`` are suppressed.
+    threshold : int or None
+        Counts from 1 to ``threshold - 1`` are suppressed (at least 2), over
+        every table of the pack at once, and the result is audited (the pack
+        is not written if the audit fails).  ``None``: nothing is suppressed,
+        and every page and sheet says "NOT FOR PUBLICATION".
     notes : list of str
         What the reader should know about the benchmarks (shown in the
         representation parts).
@@ -321,8 +359,7 @@ def build_pack(
     if not isinstance(staff, StaffTable):
         raise WorkforceError(f"build_pack takes the staff loaded with workforce.load_staff, not "
                              f"{type(staff).__name__}.")
-    if threshold < 1:
-        raise WorkforceError(f"the threshold must be at least 1, not {threshold}.")
+    check_threshold(threshold)
     check_parts((*PARTS, COMPARISON))
     out = Path(out)
     _check_out(out)
@@ -342,16 +379,16 @@ def build_pack(
         pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _write(out: Path, staff: StaffTable, benchmarks: dict, inputs: dict, threshold: int, notes: list[str],
+def _write(out: Path, staff: StaffTable, benchmarks: dict, inputs: dict, threshold: int | None, notes: list[str],
            renderer: ChartRenderer, bundle, record, steps: _Progress) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     try:
         charts_dir = tmp / "charts"
         charts_dir.mkdir()
-        sections = _sections(_Runner(renderer, charts_dir), staff, benchmarks, inputs, threshold, notes)
+        sections, report = _sections(_Runner(renderer, charts_dir), staff, benchmarks, inputs, threshold, notes)
         steps.step("findings computed and suppressed")
-        about = _About(staff, benchmarks, threshold, _files(staff, inputs, record), record, bundle)
+        about = _About(staff, benchmarks, threshold, _files(staff, inputs, record), record, bundle, report)
         about.write(tmp, sections, steps)   # while the last charts are rendered
         failed = renderer.finish()
         steps.step("charts rendered (SVG, PNG)")
@@ -375,8 +412,8 @@ def _write(out: Path, staff: StaffTable, benchmarks: dict, inputs: dict, thresho
 class _About:
     """The workbook, the page and the manifest of one pack, written from its sections."""
 
-    def __init__(self, staff: StaffTable, benchmarks: dict, threshold: int, files: list[tuple[str, Path]], record,
-                 bundle) -> None:
+    def __init__(self, staff: StaffTable, benchmarks: dict, threshold: int | None, files: list[tuple[str, Path]],
+                 record, bundle, report: Audit | None = None) -> None:
         self.organisations = _organisations(staff)
         self.threshold, self.files, self.bundle, self.service = threshold, files, bundle, staff.service
         self.options = {"threshold": threshold, "service": staff.service, **dict((record or {}).get("options", {}))}
@@ -385,11 +422,16 @@ class _About:
         self.benchmark = (None if not by_org else next(iter(by_org.values())) if len(distinct) == 1
                           else {"by organisation": by_org})
         self.stamp = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-        self.rule = (f"Counts from 1 to {threshold - 1} are suppressed; 0 is shown. Where one count of a margin "
-                     "(counts adding up to a published total, unknowns included) is suppressed, another non-zero "
-                     "count (or the total) is suppressed too, chosen so that the fewest other margins are left with "
-                     "a lone suppressed count, then the smallest, until nothing changes. Figures made from a "
-                     "suppressed count are blanked. Limits: margins within one table only.")
+        self.audit = report
+        if threshold is None:
+            self.rule = f"{NOT_FOR_PUBLICATION}: small numbers not suppressed."
+        else:
+            self.rule = (f"Counts from 1 to {threshold - 1} are suppressed; 0 is shown. Disclosure control covers "
+                         "every table of the pack together: where one count of a margin (counts adding up to a "
+                         "published total, in one table or across tables, unknowns included) is suppressed, "
+                         "another is suppressed too, and more wherever an audit by integer programming finds that a "
+                         f"suppressed count could be narrowed to fewer than {threshold} values. Figures made from "
+                         "a suppressed count are blanked. " + (report.summary() if report is not None else ""))
 
     def write(self, folder: Path, sections: list[Section], steps: _Progress | None = None) -> None:
         step = steps.step if steps is not None else (lambda words: None)
@@ -401,8 +443,10 @@ class _About:
         fictional = bool(self.files) and all("sample_data" in str(path) for _, path in self.files)
         footer = (f"Made by workforce {__version__} on {self.stamp}. {self.rule}"
                   + (" Every person in the sample data is fictional." if fictional else ""))
-        write_page(folder / "index.html", sections, self.bundle.result(),
-                   f"Workforce diversity board pack: {', '.join(self.organisations)}", footer)
+        title = f"Workforce diversity board pack: {', '.join(self.organisations)}"
+        if self.threshold is None:
+            title = f"{NOT_FOR_PUBLICATION} (small numbers not suppressed). {title}"
+        write_page(folder / "index.html", sections, self.bundle.result(), title, footer)
         step("index.html written")
         manifest = {
             "kind": PACK_KIND,
@@ -413,6 +457,11 @@ class _About:
             "versions": _versions(),
             "benchmark": self.benchmark,
             "suppression": self.rule,
+            "disclosure audit": None if self.audit is None else {
+                "suppressed counts": len(self.audit.table), "protected": int(self.audit.table["protected"].sum()),
+                "narrowest range": self.audit.narrowest, "threshold": self.audit.threshold,
+                "method": "integer programming (scipy HiGHS) over every published count and the relations "
+                          "between them"},
             "charts": sorted(name for s in sections for name in s.charts),
             "tables": list(sheets),
             "notes": [n for s in sections for n in s.notes],
@@ -421,7 +470,11 @@ class _About:
         step("manifest.json written")
 
     def _workbook_notes(self, sections: list[Section]) -> list[tuple[str, str]]:
-        notes = [("suppression rule", self.rule),
+        notes = ([("status", f"{NOT_FOR_PUBLICATION}: small numbers not suppressed")] if self.threshold is None
+                 else [])
+        if self.audit is not None:
+            notes.append(("disclosure audit", self.audit.summary()))
+        notes += [("suppression rule", self.rule),
                  ("suppressed cells", "In this workbook a suppressed count is an empty cell with TRUE in its "
                                       "<count>_suppressed column; a blank figure was made from a suppressed count."),
                  ("charts", "Drawn from the suppressed tables: suppressed groups are hidden, groups with fewer than "

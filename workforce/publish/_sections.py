@@ -20,10 +20,10 @@ import pandas as pd
 from .. import analysis
 from .._result import Result
 from .._spec import Kind
-from ..disclosure import suppress
+from ..disclosure import Link, Ref
 from ..errors import WorkforceError
 
-__all__ = ["Context", "Table", "Chart", "Part", "PARTS", "COMPARISON", "publish", "drawable", "check_parts"]
+__all__ = ["Context", "Table", "Chart", "Part", "PARTS", "COMPARISON", "drawable", "check_parts", "pack_links"]
 
 
 @dataclass
@@ -57,7 +57,8 @@ class Table:
 
     ``check`` makes a result that holds no counts safe from the published
     results it depends on (see :func:`wres_checked`); without it the result
-    is suppressed (:func:`workforce.suppress`).
+    is suppressed (:func:`workforce.suppress`), together with every other
+    table of the pack.
     """
 
     name: str
@@ -98,13 +99,6 @@ class Part:
     tables: tuple[Table, ...]
     charts: tuple[Chart, ...] = ()
     needs: tuple[str, ...] = ()
-
-
-def publish(result: Result, context: Context, table: Table) -> Result:
-    """The result as it may be published: checked against its sources, or suppressed."""
-    if table.check is not None:
-        return table.check(result, context)
-    return suppress(result, threshold=context.threshold)
 
 
 def _suppressed_rows(table: pd.DataFrame) -> pd.Series:
@@ -269,3 +263,25 @@ def check_parts(parts: tuple[Part, ...]) -> None:
             if chart.table not in names:
                 raise WorkforceError(f"part {part.key!r}: chart {chart.name!r} draws {chart.table!r}, "
                                      f"which is not one of its tables {sorted(names)}.")
+
+
+_PROMOTION_COUNTS = ("stayers", "promoted", "at_start", "leavers", "senior_appointments", "senior_internal",
+                     "senior_external", "staff_now", "not_comparable")
+
+
+def pack_links(sheet: Callable[[str], str]) -> list[Link]:
+    """The counts shared between the tables of one organisation's parts (``sheet``: table name -> sheet name).
+
+    Band groups add up to "All staff" (representation, promotion).  A link
+    that does not hold on an organisation's counts (a band group missing) is
+    not used (:class:`workforce.disclosure.Link`).
+    """
+    links = [Link(Ref(sheet("promotion"), c, ("characteristic", "group")),
+                  (Ref(sheet("promotion_by_band_group"), c, ("characteristic", "group")),))
+             for c in _PROMOTION_COUNTS]
+    links += [Link(Ref(sheet("representation"), "staff_count", ("characteristic", "group")),
+                   (Ref(sheet("representation_by_band"), "staff_count", ("characteristic", "group")),))]
+    links += [Link(Ref(sheet("representation"), c, ("characteristic",)),
+                   (Ref(sheet("representation_by_band"), c, ("characteristic",)),))
+              for c in ("staff_total", "unknown_count", "all_staff")]
+    return links

@@ -1,0 +1,384 @@
+"""Disclosure control over everything one call publishes: tables linked by the counts they share.
+
+A publication is a set of named results.  Every count of every table is a
+cell; the margins each analysis declares (``spec.cells``) relate the cells of
+one table, and :class:`Link` relates cells of different tables (a ladder's
+rungs and the progression gaps' tiers, band groups and "All staff").
+Suppression and the audit both work on all the cells at once, so a count
+hidden in one table cannot come back by subtraction from another.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .._result import Result
+from .._spec import CountCells, Where
+from ..analysis import RESULT_SPECS
+from ..errors import WorkforceError
+from ._ranges import Relation, feasible_ranges
+from ._suppress import (
+    DEFAULT_THRESHOLD,
+    _cells,
+    _cells_by_group,
+    _margin_instances,
+    _select,
+    apply,
+    protect,
+)
+
+__all__ = ["Ref", "Link", "Audit", "suppress", "audit", "check_threshold"]
+
+Key = tuple[str, ...] | Callable[[pd.DataFrame], pd.Series]
+
+
+@dataclass(frozen=True)
+class Ref:
+    """The cells of one count column of a named table, grouped by a key.
+
+    Attributes
+    ----------
+    table : str
+        The table's name in the publication.
+    column : str
+        A count column (or a hidden count) of its spec.
+    key : tuple of str, or callable
+        Columns whose values (or a function of the table giving one value per
+        row) say which relation a cell belongs to; values are matched across
+        the tables of a :class:`Link`.
+    where : callable, optional
+        The rows to take (all when None).
+    """
+
+    table: str
+    column: str
+    key: Key
+    where: Where | None = None
+
+
+@dataclass(frozen=True)
+class Link:
+    """Counts of several tables that add up: for each key, the total's cell = the sum of the parts' cells.
+
+    ``exact`` False: the parts add up to at most the total.  A link that
+    does not hold on the counts being published (tables of different
+    staff) is not used.
+    """
+
+    total: Ref
+    parts: tuple[Ref, ...]
+    exact: bool = True
+
+
+def check_threshold(threshold: int | None) -> None:
+    """Refuse a disclosure threshold below 2 (1 would suppress nothing); None means no suppression."""
+    if threshold is None:
+        return
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, np.integer)) or threshold < 2:
+        raise WorkforceError(f"the disclosure threshold must be a whole number of at least 2 (counts from 1 to "
+                             f"threshold - 1 are suppressed), not {threshold!r}; the NHS rule is 8. To publish "
+                             "without suppression, say so explicitly (threshold=None, or --no-suppression).")
+
+
+def _named(results: Result | Mapping[str, Result]) -> dict[str, Result]:
+    return {"table": results} if isinstance(results, Result) else dict(results)
+
+
+def _spec_cells(name: str, result: Result) -> CountCells:
+    if not isinstance(result, Result):
+        raise WorkforceError(f"{name!r}: suppress takes the Results of analyses, not {type(result).__name__}.")
+    if result.spec.cells is None:
+        supported = ", ".join(sorted(str(s.kind) for s in RESULT_SPECS if s.cells is not None))
+        raise WorkforceError(f"a {result.spec.kind} result cannot be suppressed on its own: {result.spec.source}. "
+                             f"Disclosure control supports the results: {supported}.")
+    return result.spec.cells
+
+
+@dataclass
+class _Cells:
+    """Every cell of a publication, with the relations between them."""
+
+    works: dict[str, pd.DataFrame]
+    specs: dict[str, CountCells]
+    cell_of: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+    values: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    relations: list[Relation] = field(default_factory=list)
+    codes: dict[str, dict] = field(default_factory=dict)
+    links_dropped: int = 0
+
+    @classmethod
+    def of(cls, results: Mapping[str, Result], links: Sequence[Link]) -> _Cells:
+        works, specs = {}, {}
+        for name, result in results.items():
+            cells = specs[name] = _spec_cells(name, result)
+            work = result.table.reset_index(drop=True).copy()
+            for column, make in {**cells.extra, **cells.hidden}.items():
+                work[column] = make(work)
+            works[name] = work
+        self = cls(works, specs)
+        values, offset = [], 0
+        for name, work in works.items():
+            cell_of, vals = _cells(work, self.specs[name].counts, self.specs[name].spaces)
+            self.cell_of[name] = {c: ids + offset for c, ids in cell_of.items()}
+            self.codes[name] = {}
+            self.relations += _margin_instances(work, self.specs[name].margins, cell_of, self.codes[name], offset)
+            values.append(vals)
+            offset += len(vals)
+        self.values = np.concatenate(values) if values else np.zeros(0)
+        self.values[self.values < 0] = np.nan   # a suppressed count (published tables): unknown
+        for link in links:
+            self._link(link)
+        return self
+
+    def _ref_cells(self, ref: Ref) -> dict:
+        work = self.works[ref.table]
+        if ref.column not in self.cell_of[ref.table]:
+            raise WorkforceError(f"link: {ref.column!r} is not a count of table {ref.table!r}.")
+        keys = (pd.Series(list(zip(*[work[c] for c in ref.key])), index=work.index) if isinstance(ref.key, tuple)
+                else pd.Series(ref.key(work), index=work.index))
+        rows = _select(work, ref.where) & keys.notna().to_numpy()
+        codes, uniques = pd.factorize(keys[rows])
+        by_code = _cells_by_group(codes, self.cell_of[ref.table][ref.column][rows])
+        return {uniques[g]: cells for g, cells in by_code.items()}
+
+    def _link(self, link: Link) -> None:
+        if link.total.table not in self.works or any(p.table not in self.works for p in link.parts):
+            return   # a table it links is not published
+        totals = self._ref_cells(link.total)
+        parts: dict = {}
+        for ref in link.parts:
+            for key, cells in self._ref_cells(ref).items():
+                parts.setdefault(key, []).append(cells)
+        for key, total in totals.items():
+            if key not in parts or len(total) != 1:
+                continue
+            cells = np.unique(np.concatenate(parts[key]))
+            cells = cells[cells != total[0]]
+            known = ~np.isnan(self.values[cells]).any() and not np.isnan(self.values[total[0]])
+            if known:   # a link must hold on the counts themselves, or it relates tables of different staff
+                gap = self.values[total[0]] - self.values[cells].sum()
+                if gap < 0 or (link.exact and gap != 0):
+                    self.links_dropped += 1
+                    continue
+            self.relations.append(Relation(cells, int(total[0]), link.exact))
+
+    def describe(self, cell: int) -> tuple[str, str, str]:
+        """The table, count column and key (column=value, ...) of a cell."""
+        for name, columns in self.cell_of.items():
+            for column, ids in columns.items():
+                rows = np.flatnonzero(ids == cell)
+                if len(rows):
+                    key = self.specs[name].counts[column]
+                    row = self.works[name].iloc[rows[0]]
+                    return name, column, ", ".join(f"{k.lstrip('_')}={row[k]}" for k in key)
+        raise KeyError(cell)
+
+
+def suppress(results: Result | Mapping[str, Result], *, threshold: int | None = DEFAULT_THRESHOLD,
+             links: Sequence[Link] = ()) -> Result | dict[str, Result]:
+    """A copy of one result, or of several published together, that is safe to publish.
+
+    Counts from 1 to ``threshold - 1`` are suppressed (primary).  Then, over
+    every count of every table at once, wherever a margin (counts adding up to
+    a published total, in one table or across tables) has exactly one
+    suppressed count, another is suppressed (the one leaving the fewest other
+    margins with a lone suppressed count, then the smallest); and an audit by
+    integer programming suppresses more wherever a suppressed count could
+    still be narrowed to a range narrower than ``threshold`` (by zeros, or by
+    several margins together).  Figures made from a suppressed count are
+    blanked.
+
+    Parameters
+    ----------
+    results : Result or dict of str to Result
+        One result of :func:`workforce.representation`, :func:`workforce.icb_view`,
+        :func:`workforce.ladder`, :func:`workforce.progression_gaps` or
+        :func:`workforce.promotion`; or several, by name, that are published
+        together (one disclosure control over them all).
+    threshold : int or None
+        Smallest count shown apart from 0 (8: counts 1-7 suppressed, the NHS
+        Digital and OpenSAFELY rule); at least 2.  ``None``: nothing is
+        suppressed, and the result says "NOT FOR PUBLICATION".
+    links : sequence of Link
+        Counts shared between the tables (see :class:`Link`).
+
+    Returns
+    -------
+    Result or dict of str to Result
+        As given: each table's count columns are nullable ``Int64`` with
+        ``<NA>`` where suppressed, figures made from them are blank, and a
+        boolean ``<count>_suppressed`` column is added for every count column.
+        ``.method`` records the rule and the audit.
+
+    Raises
+    ------
+    WorkforceError
+        For a kind of result it does not know (the message lists those it
+        does), for WRES and WDES tables (suppress their sources), and for a
+        threshold below 2.
+
+    Examples
+    --------
+    >>> import workforce
+    >>> from workforce import suppress
+    >>> staff = workforce.load_staff(workforce.sample_data("soar_valley_staff_in_post_2025-03-31.xlsx"))
+    >>> result = workforce.representation(staff, workforce.population("Leicester"), by="band_group")
+    >>> safe = suppress(result)
+    >>> t = safe.table[safe.table["subgroup"] == "8c+"]
+    >>> print(t[["group", "staff_count", "staff_total", "unknown_count", "staff_share"]].to_string(index=False))
+    group  staff_count  staff_total  unknown_count  staff_share
+    White         <NA>           72           <NA>          NaN
+    Mixed            0           72           <NA>          0.0
+    Asian         <NA>           72           <NA>          NaN
+    Black         <NA>           72           <NA>          NaN
+    Other            0           72           <NA>          0.0
+    >>> safe.method["disclosure threshold"]
+    8
+    """
+    check_threshold(threshold)
+    single = isinstance(results, Result)
+    given = _named(results)
+    for name, result in given.items():
+        if isinstance(result, Result) and "disclosure threshold" in result.method:
+            raise WorkforceError(f"{name!r} has already been through disclosure control; suppress the original.")
+    space = _Cells.of(given, links)
+    if threshold is None:
+        hidden = np.zeros(len(space.values), dtype=bool)
+        low = high = space.values
+        exact = np.ones(len(space.values), dtype=bool)
+    else:
+        hidden = (space.values >= 1) & (space.values < threshold)
+        low, high, exact = protect(space.values, hidden, space.relations, threshold)
+    narrowest = float((high - low)[hidden].min()) if hidden.any() else None
+    out = {}
+    for name, result in given.items():
+        cells, work = space.specs[name], space.works[name]
+        local = {c: ids for c, ids in space.cell_of[name].items()}
+        table = apply(work, cells.counts, local, hidden, cells.derived, space.codes[name])
+        private = list(cells.extra) + list(cells.hidden)
+        table = table.drop(columns=private + [f"{h}_suppressed" for h in cells.hidden])
+        out[name] = result.with_table(table, **_notes(result, threshold, table, cells, int(hidden.sum()),
+                                                       narrowest, len(given)))
+    return out["table"] if single else out
+
+
+def _notes(result: Result, threshold: int | None, table: pd.DataFrame, cells: CountCells, n_hidden: int,
+           narrowest: float | None, n_tables: int) -> dict:
+    flags = [f"{c}_suppressed" for c in cells.published]
+    if threshold is None:
+        return {"disclosure control": "NOT FOR PUBLICATION: small numbers not suppressed",
+                "disclosure threshold": None, "suppression flags": flags}
+    blanked = sorted({c for d in cells.derived for c in d.columns if c in table.columns})
+    scope = "this table" if n_tables == 1 else f"the {n_tables} tables published together"
+    return {
+        "disclosure control": f"statistical disclosure control ({result.spec.kind} table, over {scope})",
+        "disclosure threshold": threshold,
+        "primary suppression": f"counts 1 to {threshold - 1} suppressed (shown as <NA>); 0 shown",
+        "secondary suppression": "in every margin (counts adding to a published total, in a table or across the "
+                                 "tables published together) with exactly one suppressed count, another suppressed "
+                                 "too; then more wherever a suppressed count could still be narrowed to fewer than "
+                                 f"{threshold} values (audit by integer programming)",
+        "rows with a suppressed count": {c: int(table[f"{c}_suppressed"].sum()) for c in cells.published},
+        "blanked": f"{blanked} where a count they are made from is suppressed",
+        "suppression flags": flags,
+        "disclosure audit": (f"{n_hidden} suppressed counts over {scope}; narrowest range a reader can work out: "
+                             + (f"{narrowest:g}" if narrowest is not None else "none suppressed")),
+    }
+
+
+@dataclass(frozen=True)
+class Audit:
+    """What a reader can work out about every suppressed count of a publication.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per suppressed count: ``table``, ``column``, ``cell`` (its
+        key), ``low`` and ``high`` (values it can take given everything
+        published), ``width`` (high - low), ``exact`` (the whole range, or
+        only values it can take at least) and ``protected`` (width at least
+        the threshold).
+    threshold : int
+    """
+
+    table: pd.DataFrame
+    threshold: int
+
+    @property
+    def passed(self) -> bool:
+        """Whether every suppressed count is protected."""
+        return bool(self.table["protected"].all())
+
+    @property
+    def narrowest(self) -> float | None:
+        """The narrowest range of a suppressed count (None: nothing suppressed)."""
+        return float(self.table["width"].min()) if len(self.table) else None
+
+    def summary(self) -> str:
+        """One sentence: cells protected and the narrowest range."""
+        if not len(self.table):
+            return "No count is suppressed."
+        n, bad = len(self.table), int((~self.table["protected"]).sum())
+        verdict = "every one is protected" if not bad else f"{bad} can be narrowed below {self.threshold} values"
+        return (f"{n} suppressed counts: {verdict}; the narrowest range a reader can work out from everything "
+                f"published is {self.narrowest:g} wide (threshold {self.threshold}).")
+
+
+def audit(results: Result | Mapping[str, Result], *, links: Sequence[Link] = (),
+          threshold: int | None = None) -> Audit:
+    """The range every suppressed count can take, given everything published together.
+
+    From the published (suppressed) tables only, with the margins each
+    analysis declares and the ``links`` between tables, integer programming
+    (scipy's HiGHS) finds the smallest and largest non-negative integer value
+    of each suppressed count.  A count whose range is narrower than the
+    threshold is not protected: a reader could tell it from 0 or from the
+    threshold.
+
+    Parameters
+    ----------
+    results : Result or dict of str to Result
+        The tables as they will be published (from :func:`suppress`).
+    links : sequence of Link
+        Counts shared between the tables.
+    threshold : int, optional
+        Defaults to the tables' own ("disclosure threshold" in ``.method``).
+
+    Returns
+    -------
+    Audit
+        ``.passed``, ``.narrowest``, ``.summary()`` and ``.table``.
+
+    Examples
+    --------
+    >>> import workforce
+    >>> from workforce.disclosure import audit
+    >>> staff = workforce.load_staff(workforce.sample_data("soar_valley_staff_in_post_2025-03-31.xlsx"))
+    >>> safe = workforce.suppress(workforce.ladder(staff))
+    >>> report = audit(safe)
+    >>> report.passed, report.narrowest >= 8
+    (True, True)
+    """
+    given = _named(results)
+    if threshold is None:
+        found = {r.method["disclosure threshold"] for r in given.values() if "disclosure threshold" in r.method}
+        found.discard(None)
+        if len(found) != 1:
+            raise WorkforceError("give the threshold: the tables do not state one disclosure threshold "
+                                 f"({sorted(found) or 'none'}).")
+        threshold = int(found.pop())
+    check_threshold(threshold)
+    space = _Cells.of(given, links)
+    unknown = np.isnan(space.values)
+    low, high, exact = feasible_ranges(space.values, unknown, space.relations, float(threshold))
+    rows = []
+    for cell in np.flatnonzero(unknown):
+        name, column, key = space.describe(int(cell))
+        rows.append((name, column, key, low[cell], high[cell], high[cell] - low[cell], bool(exact[cell])))
+    table = pd.DataFrame(rows, columns=["table", "column", "cell", "low", "high", "width", "exact"])
+    table["protected"] = table["width"] >= threshold
+    return Audit(table, threshold)
