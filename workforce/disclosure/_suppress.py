@@ -110,8 +110,11 @@ def _cells(table: pd.DataFrame, counts: Mapping[str, Sequence[str]], spaces: Map
         n = ids.max() + 1 if len(ids) else 0
         low = np.full(n, np.inf)
         high = np.full(n, -np.inf)
-        np.minimum.at(low, ids, np.nan_to_num(vals, nan=-1))
-        np.maximum.at(high, ids, np.nan_to_num(vals, nan=-1))
+        known = ~np.isnan(vals)   # a suppressed count is unknown on its row; another row may show its value
+        np.minimum.at(low, ids[known], vals[known])
+        np.maximum.at(high, ids[known], vals[known])
+        none = np.isinf(low)
+        low[none] = high[none] = -1
         if (low != high).any():
             bad = np.flatnonzero(low != high)[0]
             raise WorkforceError(f"the count cells of {columns} are not identified by their key columns "
