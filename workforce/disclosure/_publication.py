@@ -334,7 +334,7 @@ def audit(results: Result | Mapping[str, Result], *, links: Sequence[Link] = (),
 
     From the published (suppressed) tables only, with the margins each
     analysis declares and the ``links`` between tables, integer programming
-    (scipy's HiGHS) finds the smallest and largest non-negative integer value
+    (HiGHS) finds the smallest and largest non-negative integer value
     of each suppressed count.  A count whose range is narrower than the
     threshold is not protected: a reader could tell it from 0 or from the
     threshold.

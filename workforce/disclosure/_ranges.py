@@ -4,12 +4,14 @@ Every count of a publication is a cell; the relations between cells (a
 margin and its parts, within a table or across tables) are linear.  Given
 the published cells, each suppressed cell can take any value of a
 non-negative integer solution of those relations: its smallest and largest
-are found by mixed-integer linear programming (scipy's HiGHS), one small
-problem per connected group of suppressed cells.
+are found by linear and mixed-integer programming (HiGHS, through highspy),
+one small problem per connected group of suppressed cells.
 """
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -77,54 +79,121 @@ def _system(cells: np.ndarray, ids: list[int], values: np.ndarray, unknown: np.n
     return a, lb, ub
 
 
+def _highs():
+    """A silent HiGHS instance (its banner, written once per process on the C side, is kept off stdout)."""
+    import highspy
+
+    global _BANNER_SHOWN
+    if not _BANNER_SHOWN:
+        sys.stdout.flush()
+        saved = os.dup(1)
+        try:
+            with open(os.devnull, "w") as null:
+                os.dup2(null.fileno(), 1)
+                highspy.Highs()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+        _BANNER_SHOWN = True
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    return h
+
+
+_BANNER_SHOWN = False
+
+
 class _Solver:
-    """Integer and linear optima of one component's cells (scipy's HiGHS)."""
+    """Linear and integer optima over one component's cells (HiGHS, the model built once, objectives changed)."""
 
     def __init__(self, a: np.ndarray, lb: np.ndarray, ub: np.ndarray) -> None:
-        from scipy.optimize import Bounds, LinearConstraint
+        import highspy
+        from scipy.sparse import csc_matrix
 
         self.n = a.shape[1]
-        self.constraint, self.bounds = LinearConstraint(a, lb, ub), Bounds(0, np.inf)
-        eq = np.isfinite(ub) & (lb == ub)
-        self.a_eq: np.ndarray | None
-        self.b_eq: np.ndarray | None
-        self.a_ub: np.ndarray | None
-        self.b_ub: np.ndarray | None
-        self.a_eq, self.b_eq = (a[eq], lb[eq]) if eq.any() else (None, None)
-        self.a_ub, self.b_ub = (-a[~eq], -lb[~eq]) if (~eq).any() else (None, None)
+        inf = highspy.kHighsInf
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = self.n, a.shape[0]
+        lp.col_cost_ = np.zeros(self.n)
+        lp.col_lower_, lp.col_upper_ = np.zeros(self.n), np.full(self.n, inf)
+        lp.row_lower_, lp.row_upper_ = lb, np.where(np.isfinite(ub), ub, inf)
+        matrix = csc_matrix(a)
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = matrix.indptr, matrix.indices, matrix.data
+        self.lp = _highs()
+        self.lp.passModel(lp)
+        lp.integrality_ = [highspy.HighsVarType.kInteger] * self.n
+        self.mip = _highs()
+        self.mip.passModel(lp)
+        self.columns = np.arange(self.n, dtype=np.int32)
+        self.optimal = highspy.HighsModelStatus.kOptimal
+
+    def _solve(self, model, objective: np.ndarray) -> np.ndarray | None:
+        model.changeColsCost(self.n, self.columns, objective.astype(float))
+        model.run()
+        if model.getModelStatus() != self.optimal:
+            return None   # unbounded (the problems here are feasible: checked first)
+        return np.asarray(model.getSolution().col_value, dtype=float)
 
     def integer(self, objective: np.ndarray) -> np.ndarray | None:
-        """An integer solution minimising ``objective`` (None: unbounded)."""
-        from scipy.optimize import milp
+        """An integer solution minimising ``objective`` (None: unbounded or infeasible)."""
+        x = self._solve(self.mip, objective)
+        return None if x is None else np.round(x)
 
-        res = milp(objective, constraints=self.constraint, integrality=np.ones(self.n), bounds=self.bounds)
-        if res.status == 0 and res.x is not None:
-            return np.round(res.x)
-        return None
+    def relaxed(self, objective: np.ndarray) -> tuple[float, np.ndarray | None]:
+        """The linear optimum of ``objective`` (``-inf``: unbounded), and its solution when that is integer.
 
-    def optimum(self, objective: np.ndarray) -> float | None:
-        """The smallest value of ``objective`` over non-negative integer solutions (None: unbounded)."""
-        from scipy.optimize import linprog
+        The integer optimum is never below it; an integer solution is the
+        integer optimum too.
+        """
+        x = self._solve(self.lp, objective)
+        if x is None:
+            return -np.inf, None
+        if np.allclose(x, np.round(x), atol=1e-9):
+            x = np.round(x)
+            return float(objective @ x), x
+        return float(objective @ x), None
 
-        res = linprog(objective, A_ub=self.a_ub, b_ub=self.b_ub, A_eq=self.a_eq, b_eq=self.b_eq, bounds=(0, None),
-                      method="highs")
-        if res.status == 3:
-            return None
-        if res.status == 0 and np.allclose(res.x, np.round(res.x), atol=1e-9):
-            return float(objective @ np.round(res.x))   # an integer vertex: the integer optimum too
-        x = self.integer(objective)
-        return None if x is None else float(objective @ x)
+
+def _solve_cell(solver: _Solver, j: int, lo: np.ndarray, hi: np.ndarray, threshold: float):
+    """Decide cell ``j``: its range, exact where it is cheap, and always on the right side of ``threshold``.
+
+    The linear problem first: its range, rounded inwards, holds the integer
+    range, and an integer solution is the integer optimum.  When it is not
+    integer and does not decide (it is wide enough, the values found so far
+    are not), the integer problem.  Every solution found widens what the
+    other cells are known to take (``lo``, ``hi``).
+    """
+    objective = np.zeros(solver.n)
+    objective[j] = 1.0
+    (smallest, x_low), (largest, x_high) = solver.relaxed(objective), solver.relaxed(-objective)
+    for x in (x_low, x_high):
+        if x is not None:
+            lo, hi = np.minimum(lo, x), np.maximum(hi, x)
+    outer = (np.ceil(smallest - 1e-9), np.floor(-largest + 1e-9) if largest > -np.inf else np.inf)
+    exact = x_low is not None and (x_high is not None or largest == -np.inf)
+    if exact or outer[1] - outer[0] < threshold:
+        lo[j], hi[j] = outer   # the whole range, or a range holding it that is narrower than the threshold
+        return lo, hi, exact
+    for sign in (1.0, -1.0):
+        x = solver.integer(sign * objective)
+        if x is not None:
+            lo, hi = np.minimum(lo, x), np.maximum(hi, x)
+        elif sign < 0:
+            hi[j] = np.inf
+    return lo, hi, True
 
 
 def feasible_ranges(values: np.ndarray, unknown: np.ndarray, relations: Sequence[Relation],
-                    threshold: float = np.inf) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                    threshold: float = np.inf, cache: dict | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The values every unknown cell can take, given the known ones and the relations.
 
     Each connected group of unknown cells is one problem.  A few integer
     solutions (counts as small, as large, and mixed) show values each cell
     can take; a cell whose values already differ by ``threshold`` or more
-    is left there, and the others are solved exactly, the narrowest first,
-    until no unsolved cell can be narrower than the narrowest solved.
+    is protected and left there; the others are solved (:func:`_solve_cell`).
+    So a range is at least ``threshold`` wide exactly when the cell is
+    protected, and exact where that was cheap to know.
 
     Parameters
     ----------
@@ -135,14 +204,20 @@ def feasible_ranges(values: np.ndarray, unknown: np.ndarray, relations: Sequence
     relations : sequence of Relation
     threshold : float
         Ranges at least this wide need not be exact (default: every range exact).
+    cache : dict, optional
+        Each component's answer, kept between calls on the same ``values``
+        and ``relations`` (as secondary suppression calls it round after
+        round): a component whose cells and relations are unchanged is not
+        solved again.
 
     Returns
     -------
     (low, high, exact) : numpy.ndarray
-        For every cell: its value where known; where unknown, values it can
-        take (non-negative integers consistent with everything known; ``inf``
-        when unbounded), and whether they are its whole range (``exact``) or
-        only part of it.
+        For every cell: its value where known; where unknown, its range of
+        non-negative integer values consistent with everything known (``inf``
+        when unbounded) where ``exact``; otherwise values it can take, at
+        least ``threshold`` apart (protected), or a range holding its range,
+        narrower than ``threshold`` (not protected).
 
     Raises
     ------
@@ -157,28 +232,28 @@ def feasible_ranges(values: np.ndarray, unknown: np.ndarray, relations: Sequence
         if not ids:
             low[cells], high[cells], exact[cells] = 0.0, np.inf, True
             continue
+        key = (threshold, cells.tobytes(), tuple(ids))
+        if cache is not None and key in cache:
+            low[cells], high[cells], exact[cells] = cache[key]
+            continue
         solver = _Solver(*_system(cells, ids, values, unknown, relations))
         first = solver.integer(np.ones(len(cells)))
         if first is None:
             raise ValueError("the published counts contradict a declared relation between them")
         points = [first]
-        for objective in [-np.ones(len(cells))] + [rng.choice([-1.0, 1.0], len(cells)) for _ in range(4)]:
-            x = solver.integer(objective)
-            if x is not None:   # None: unbounded along this objective (the exact solves below say where)
+        for objective in [-np.ones(len(cells))] + [rng.choice([-1.0, 1.0], len(cells)) for _ in range(8)]:
+            _value, x = solver.relaxed(objective)
+            if x is not None:   # an integer vertex (None: fractional, or unbounded along this objective)
                 points.append(x)
         stacked = np.array(points)
-        low[cells] = stacked.min(axis=0)
-        high[cells] = np.maximum(high[cells], stacked.max(axis=0))
-        spread = high[cells] - low[cells]
-        best = np.inf
-        for j in np.argsort(spread, kind="stable"):
-            if spread[j] >= threshold and spread[j] >= best:
-                break   # every cell left is wide enough, and none can be narrower than the narrowest solved
-            objective = np.zeros(len(cells))
-            objective[j] = 1.0
-            smallest, largest = solver.optimum(objective), solver.optimum(-objective)
-            low[cells[j]] = smallest if smallest is not None else 0.0
-            high[cells[j]] = -largest if largest is not None else np.inf
-            exact[cells[j]] = True
-            best = min(best, high[cells[j]] - low[cells[j]])
+        lo, hi = stacked.min(axis=0), stacked.max(axis=0)   # values each cell takes in some solution
+        done = np.zeros(len(cells), dtype=bool)
+        for j in np.argsort(hi - lo, kind="stable"):
+            if hi[j] - lo[j] >= threshold:
+                continue   # it takes values at least this far apart: protected
+            lo, hi, done[j] = _solve_cell(solver, j, lo, hi, threshold)
+        low[cells], high[cells], exact[cells] = lo, hi, done
+        low[cells], high[cells], exact[cells] = lo, hi, done
+        if cache is not None:
+            cache[key] = (low[cells].copy(), high[cells].copy(), exact[cells].copy())
     return low, high, exact

@@ -37,10 +37,10 @@ Decisions
   tables) is refused, and the message names its source (``spec.source``):
   suppress the tables that hold the counts (:func:`workforce.ladder`,
   :func:`workforce.progression_gaps`).
-* Margins are checked within one table.  Counts that could be combined across
-  different published tables, or across the characteristics of an
-  intersection table (``sex × ethnicity`` rows against the ``sex`` rows), are
-  not protected by this function.
+* This module is the engine for the cells of one table or of several
+  (:mod:`workforce.disclosure._publication` joins the tables published
+  together, with the links between them); :func:`protect` adds the
+  complements an audit by integer programming asks for.
 * Margins between staff categories (Clinical + Non-clinical within All AfC)
   are protected although they need not add up exactly (staff on a band with
   no clinical group are in All AfC only): suppressing more is the safe side.
@@ -240,9 +240,10 @@ def protect(values: np.ndarray, hidden: np.ndarray, relations: Sequence[Relation
     for i, r in enumerate(relations):
         for c in np.unique(np.append(r.parts, r.total)):
             touching[int(c)].append(i)
+    cache: dict = {}   # components unchanged since the last round are not solved again
     for _ in range(max_rounds):
         _secondary(values, hidden, relations)
-        low, high, exact = feasible_ranges(values, hidden, relations, threshold)
+        low, high, exact = feasible_ranges(values, hidden, relations, threshold, cache)
         narrow = np.flatnonzero(hidden & (high - low < threshold))
         if not len(narrow):
             return low, high, exact

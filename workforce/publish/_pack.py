@@ -31,6 +31,11 @@ Decisions
   ``manifest.json`` says ``"kind": "workforce board pack"``), which is
   replaced.  Any other non-empty folder is refused, so no one's files are
   overwritten.
+* Every table is computed before any is published: disclosure control runs
+  once over all the tables of the pack (every organisation), with the links
+  between them (:func:`workforce.publish._sections.pack_links`), and is
+  audited from the published tables alone; a pack that fails the audit is
+  not written.
 * WRES and WDES tables hold no counts, so :func:`workforce.suppress` refuses
   them; they are published as they are, after checking their source: where
   the progression-gap counts behind indicator 1 were suppressed, indicator
@@ -82,7 +87,7 @@ INPUT_KINDS = {"recruitment": "WRES indicator 2 and WDES metric 2",
                "disciplinary": "WRES indicator 3 and WDES metric 3",
                "training": "WRES indicator 4",
                "board": "WRES indicator 9 and WDES metric 10"}
-_DEPENDENCIES = ("pandas", "numpy", "scipy", "altair", "vl-convert-python", "openpyxl", "pandera")
+_DEPENDENCIES = ("pandas", "numpy", "scipy", "highspy", "altair", "vl-convert-python", "openpyxl", "pandera")
 
 
 class _Progress:
@@ -211,12 +216,6 @@ def _needs_met(part: Part, context: Context) -> bool:
     return True
 
 
-def _named(results: Result | dict[str, Result]) -> dict[str, Result]:
-    if isinstance(results, Result):
-        raise TypeError("suppress was given several tables and returned one")
-    return results
-
-
 def _sheet(name: str, organisation: str | None, number: int) -> str:
     return name if organisation is None else f"{name} {number}"
 
@@ -249,7 +248,8 @@ def _sections(runner: _Runner, staff: StaffTable, benchmarks: dict, inputs: dict
                 raw[_sheet(table.name, organisation, number)] = result
     for number, org in enumerate(organisations, start=1):
         links += pack_links(lambda name: _sheet(name, None if len(organisations) == 1 else org, number))
-    published = _named(suppress(raw, threshold=threshold, links=links))
+    published = suppress(raw, threshold=threshold, links=links)
+    assert isinstance(published, dict)   # several tables given, several returned
     report = audit(published, links=links, threshold=threshold) if threshold is not None else None
     if report is not None and not report.passed:
         raise WorkforceError("the pack was not written: the audit of its disclosure control found suppressed "
@@ -460,7 +460,7 @@ class _About:
             "disclosure audit": None if self.audit is None else {
                 "suppressed counts": len(self.audit.table), "protected": int(self.audit.table["protected"].sum()),
                 "narrowest range": self.audit.narrowest, "threshold": self.audit.threshold,
-                "method": "integer programming (scipy HiGHS) over every published count and the relations "
+                "method": "integer programming (HiGHS) over every published count and the relations "
                           "between them"},
             "charts": sorted(name for s in sections for name in s.charts),
             "tables": list(sheets),
