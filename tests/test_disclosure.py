@@ -372,3 +372,68 @@ def test_the_generic_check_catches_a_recoverable_cell():
     primary_only = suppress_counts(t, cells, [])
     with pytest.raises(AssertionError, match="recomputed"):
         check_safe(t, primary_only, cells, margins)
+
+
+# ---------------------------------------------------------------- publications: several tables, links, the audit
+
+
+def test_audit_refuses_a_publication_that_leaks(soar):
+    """A hand-made leak: one suppressed count of a group's row put back, so its partner = total - the rest."""
+    import workforce
+    from workforce.disclosure import audit
+
+    raw = workforce.representation(soar, workforce.population("Leicester"), by="band_group")
+    safe = suppress(raw)
+    assert audit(safe).passed and audit(safe).narrowest >= 8
+    table = safe.table.copy()
+    hidden = table.index[table["staff_count_suppressed"]]
+    subgroup = table.loc[hidden[0], "subgroup"]
+    mates = [i for i in hidden if table.loc[i, "subgroup"] == subgroup]
+    assert len(mates) >= 2   # suppressed in pairs (at least)
+    for i in mates[1:]:   # publish all but one: the last is total - the others
+        table.loc[i, "staff_count"] = raw.table.loc[i, "staff_count"]
+    report = audit(safe.with_table(table))
+    assert not report.passed
+    row = report.table[(report.table["column"] == "staff_count") & ~report.table["protected"]]
+    assert (row["width"] == 0).any()   # pinned exactly
+    assert "can be narrowed" in report.summary()
+
+
+def test_thresholds_below_two_are_refused_and_none_is_marked(soar):
+    import workforce
+
+    result = workforce.ladder(soar)
+    for bad in (1, 0, -3, True, 2.5):
+        with pytest.raises(WorkforceError, match="at least 2"):
+            suppress(result, threshold=bad)
+    raw = suppress(result, threshold=None)
+    assert raw.method["disclosure control"].startswith("NOT FOR PUBLICATION")
+    assert not raw.table[[c for c in raw.table.columns if c.endswith("_suppressed")]].any().any()
+
+
+def test_a_link_between_tables_protects_a_count_across_them(soar):
+    """Band groups add up to All staff: the pair suppressed together hides more than each alone."""
+    import workforce
+    from workforce.disclosure import Link, Ref, audit
+
+    staff = workforce.load_staff([workforce.sample_data(f"soar_valley_staff_in_post_{y}-03-31.xlsx")
+                                  for y in (2024, 2025)])
+    tables = {"all": workforce.promotion(staff), "bands": workforce.promotion(staff, by="grade_group")}
+    links = [Link(Ref("all", c, ("characteristic", "group")), (Ref("bands", c, ("characteristic", "group")),))
+             for c in ("promoted", "leavers", "stayers", "at_start")]
+    alone = {name: suppress(result) for name, result in tables.items()}
+    together = suppress(tables, links=links)
+    assert not audit(alone, links=links).passed        # each safe alone, not together
+    assert audit(together, links=links).passed
+    flags = [c for c in together["bands"].table.columns if c.endswith("_suppressed")]
+    assert together["bands"].table[flags].to_numpy().sum() >= alone["bands"].table[flags].to_numpy().sum()
+
+
+def test_a_count_shown_on_one_row_is_known_to_the_audit(soar):
+    """Progression gaps show one tier count as 'senior' on one row and as 'rest' (total - senior) on another."""
+    import workforce
+    from workforce.disclosure import audit
+
+    service = soar.for_service(workforce.sample_data("talking_therapies_service.yaml"))
+    safe = suppress(workforce.progression_gaps(service))
+    assert audit(safe).passed
