@@ -20,7 +20,7 @@ from .._result import Result
 from .._spec import CountCells, Where
 from ..analysis import RESULT_SPECS
 from ..errors import WorkforceError
-from ._ranges import Relation, feasible_ranges
+from ._ranges import Relation, feasible_ranges, protected
 from ._suppress import (
     DEFAULT_THRESHOLD,
     _cells,
@@ -28,6 +28,7 @@ from ._suppress import (
     _margin_instances,
     _select,
     apply,
+    places,
     protect,
 )
 
@@ -252,8 +253,11 @@ def suppress(results: Result | Mapping[str, Result], *, threshold: int | None = 
         exact = np.ones(len(space.values), dtype=bool)
     else:
         hidden = (space.values >= 1) & (space.values < threshold)
-        low, high, exact = protect(space.values, hidden, space.relations, threshold)
-    narrowest = float((high - low)[hidden].min()) if hidden.any() else None
+        shown = places({f"{t} {c}": ids for t, cols in space.cell_of.items() for c, ids in cols.items()},
+                       len(space.values))
+        low, high, exact = protect(space.values, hidden, space.relations, threshold, shown=shown)
+    small = hidden & (low < (threshold or 0))
+    narrowest = float((high - low)[small].min()) if small.any() else None
     out = {}
     for name, result in given.items():
         cells, work = space.specs[name], space.works[name]
@@ -315,17 +319,22 @@ class Audit:
 
     @property
     def narrowest(self) -> float | None:
-        """The narrowest range of a suppressed count (None: nothing suppressed)."""
-        return float(self.table["width"].min()) if len(self.table) else None
+        """The narrowest range of a suppressed count that could be small (None: none)."""
+        could_be_small = self.table[self.table["low"] < self.threshold]
+        return float(could_be_small["width"].min()) if len(could_be_small) else None
 
     def summary(self) -> str:
         """One sentence: cells protected and the narrowest range."""
         if not len(self.table):
             return "No count is suppressed."
         n, bad = len(self.table), int((~self.table["protected"]).sum())
-        verdict = "every one is protected" if not bad else f"{bad} can be narrowed below {self.threshold} values"
-        return (f"{n} suppressed counts: {verdict}; the narrowest range a reader can work out from everything "
-                f"published is {self.narrowest:g} wide (threshold {self.threshold}).")
+        verdict = ("every one is protected" if not bad
+                   else f"{bad} can be narrowed to fewer than {self.threshold} values that include small counts")
+        narrowest = self.narrowest
+        return (f"{n} suppressed counts: {verdict}; " + (
+            f"the narrowest range a reader can work out from everything published, for a count that could be "
+            f"small, is {narrowest:g} wide (threshold {self.threshold})." if narrowest is not None
+            else "none of them could be small."))
 
 
 def audit(results: Result | Mapping[str, Result], *, links: Sequence[Link] = (),
@@ -336,8 +345,9 @@ def audit(results: Result | Mapping[str, Result], *, links: Sequence[Link] = (),
     analysis declares and the ``links`` between tables, integer programming
     (HiGHS) finds the smallest and largest non-negative integer value
     of each suppressed count.  A count whose range is narrower than the
-    threshold is not protected: a reader could tell it from 0 or from the
-    threshold.
+    threshold and reaches below it is not protected: a reader could tell a
+    small count from 0 or from the threshold.  (A large count suppressed as a
+    complement may have a narrow range that holds no small count.)
 
     Parameters
     ----------
@@ -380,5 +390,5 @@ def audit(results: Result | Mapping[str, Result], *, links: Sequence[Link] = (),
         name, column, key = space.describe(int(cell))
         rows.append((name, column, key, low[cell], high[cell], high[cell] - low[cell], bool(exact[cell])))
     table = pd.DataFrame(rows, columns=["table", "column", "cell", "low", "high", "width", "exact"])
-    table["protected"] = table["width"] >= threshold
+    table["protected"] = protected(table["low"].to_numpy(), table["high"].to_numpy(), threshold)
     return Audit(table, threshold)

@@ -28,6 +28,19 @@ class Relation:
     prefer_total: bool = False
 
 
+def protected(low: np.ndarray, high: np.ndarray, threshold: float) -> np.ndarray:
+    """Whether a suppressed count with this range is protected.
+
+    Its range is at least ``threshold`` wide (a reader cannot tell a 3 from a
+    0 or from an 8), or it holds no small count at all (at least
+    ``threshold``: a reader learns only that the count is not small, as for
+    a large count suppressed as a complement).  A count from 1 to
+    ``threshold - 1`` always has a range reaching below the threshold, so it
+    is protected only by a wide range.
+    """
+    return (high - low >= threshold) | (low >= threshold)
+
+
 def _components(unknown: np.ndarray, relations: Sequence[Relation]) -> list[tuple[np.ndarray, list[int]]]:
     """Groups of unknown cells joined by relations, each with the relations it is in."""
     parent = {int(c): int(c) for c in np.flatnonzero(unknown)}
@@ -172,8 +185,8 @@ def _solve_cell(solver: _Solver, j: int, lo: np.ndarray, hi: np.ndarray, thresho
             lo, hi = np.minimum(lo, x), np.maximum(hi, x)
     outer = (np.ceil(smallest - 1e-9), np.floor(-largest + 1e-9) if largest > -np.inf else np.inf)
     exact = x_low is not None and (x_high is not None or largest == -np.inf)
-    if exact or outer[1] - outer[0] < threshold:
-        lo[j], hi[j] = outer   # the whole range, or a range holding it that is narrower than the threshold
+    if exact or outer[1] - outer[0] < threshold or outer[0] >= threshold:
+        lo[j], hi[j] = outer   # the whole range, or a range holding it that decides (narrow, or no small count)
         return lo, hi, exact
     for sign in (1.0, -1.0):
         x = solver.integer(sign * objective)
@@ -216,8 +229,8 @@ def feasible_ranges(values: np.ndarray, unknown: np.ndarray, relations: Sequence
         For every cell: its value where known; where unknown, its range of
         non-negative integer values consistent with everything known (``inf``
         when unbounded) where ``exact``; otherwise values it can take, at
-        least ``threshold`` apart (protected), or a range holding its range,
-        narrower than ``threshold`` (not protected).
+        least ``threshold`` apart (protected), or a range holding its range
+        that decides :func:`protected`.
 
     Raises
     ------

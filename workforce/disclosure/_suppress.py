@@ -55,7 +55,7 @@ import pandas as pd
 
 from .._spec import Derived, Margin, Part, Where
 from ..errors import WorkforceError
-from ._ranges import Relation, feasible_ranges
+from ._ranges import Relation, feasible_ranges, protected
 
 __all__ = ["suppress_counts", "protect", "apply", "Margin", "Part", "Derived", "DEFAULT_THRESHOLD"]
 
@@ -213,14 +213,47 @@ def _secondary(values: np.ndarray, hidden: np.ndarray, instances) -> int:
     return rounds
 
 
+def places(cell_of: Mapping[str, np.ndarray], n: int) -> np.ndarray:
+    """How many (row, column) places show each cell: a total repeated on its subgroup's rows shows many."""
+    return np.bincount(np.concatenate(list(cell_of.values())), minlength=n) if cell_of else np.zeros(n, int)
+
+
+def _open_cells(cell: int, values: np.ndarray, hidden: np.ndarray, relations: Sequence[Relation],
+                touching: list[list[int]]) -> list[tuple[int, float, int, int]]:
+    """The published cells of the nearest relations around ``cell`` (as (is zero, value, cell, relation)).
+
+    Its own relations first; where every cell of them is suppressed already,
+    the relations of those cells, and so on through the cells linked to it.
+    """
+    seen_cells, seen_relations = {cell}, set()
+    frontier = [cell]
+    while frontier:
+        here = [i for c in frontier for i in touching[c] if i not in seen_relations]
+        seen_relations.update(here)
+        options, nxt = [], []
+        for i in here:
+            for c in np.unique(np.append(relations[i].parts, relations[i].total)):
+                c = int(c)
+                if not hidden[c]:
+                    options.append((int(values[c] == 0), float(values[c]), c, i))
+                elif c not in seen_cells:
+                    seen_cells.add(c)
+                    nxt.append(c)
+        if options:
+            return options
+        frontier = nxt
+    return []
+
+
 def protect(values: np.ndarray, hidden: np.ndarray, relations: Sequence[Relation], threshold: int,
-            *, max_rounds: int = 200) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            *, shown: np.ndarray | None = None, max_rounds: int = 200) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Secondary suppression until every suppressed cell is protected; the cells' ranges.
 
     First the margin rule (:func:`_secondary`); then an audit by integer
-    programming: wherever a suppressed cell can still be narrowed to a range
-    narrower than ``threshold`` (by zeros and totals, or by several
-    relations together), another cell of one of its relations is
+    programming: wherever a suppressed cell is not :func:`protected` (its
+    range narrower than ``threshold`` and reaching below it: by zeros and
+    totals, or by several relations together), another cell of one of its
+    relations (or, when all are suppressed, of the relations next to them) is
     suppressed: a non-zero one if there is one, chosen as by the margin rule.
     Repeated until the audit passes.  ``hidden`` is updated in place.
 
@@ -240,22 +273,32 @@ def protect(values: np.ndarray, hidden: np.ndarray, relations: Sequence[Relation
     for i, r in enumerate(relations):
         for c in np.unique(np.append(r.parts, r.total)):
             touching[int(c)].append(i)
+    places = np.ones(len(values), dtype=int) if shown is None else shown
     cache: dict = {}   # components unchanged since the last round are not solved again
     for _ in range(max_rounds):
         _secondary(values, hidden, relations)
         low, high, exact = feasible_ranges(values, hidden, relations, threshold, cache)
-        narrow = np.flatnonzero(hidden & (high - low < threshold))
+        narrow = np.flatnonzero(hidden & ~protected(low, high, threshold))
         if not len(narrow):
             return low, high, exact
         added: set[int] = set()
+        n_hidden = np.array([int(hidden[np.unique(np.append(r.parts, r.total))].sum()) for r in relations])
+
+        def rank(option: tuple[int, float, int, int]) -> tuple:
+            # the least lost: the places that show the cell (a total shows on many rows, and blanks their
+            # figures) times one plus the relations it leaves with a lone suppressed count (the margin rule's
+            # cost, which the next round must mend); then the smallest
+            _zero, value, c, _i = option
+            cost = sum(1 if n_hidden[m] == 0 else -1 if n_hidden[m] == 1 else 0 for m in touching[c])
+            return (value == 0, places[c] * (1 + cost), value)   # a zero adds no room: last
+
         for cell in narrow:
             if any(i in added for i in touching[cell]):
                 continue   # one more suppressed cell per relation and round
-            options = [(int(values[c] == 0), values[c], int(c), i) for i in touching[cell]
-                       for c in np.unique(np.append(relations[i].parts, relations[i].total)) if not hidden[c]]
+            options = _open_cells(int(cell), values, hidden, relations, touching)
             if not options:
                 continue
-            _zero, _value, best, i = min(options)
+            best, i = min(options, key=rank)[2:]
             hidden[best] = True
             added.add(i)
         if not added:
@@ -318,7 +361,8 @@ def suppress_counts(
     cell_of, values = _cells(table, cells, spaces or {})
     hidden = (values >= 1) & (values < threshold)
     codes: dict = {}   # each key column's codes, worked out once
-    protect(values, hidden, _margin_instances(table, margins, cell_of, codes), threshold)
+    protect(values, hidden, _margin_instances(table, margins, cell_of, codes), threshold,
+            shown=places(cell_of, len(values)))
     return apply(table, cells, cell_of, hidden, derived, codes)
 
 
