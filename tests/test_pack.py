@@ -61,6 +61,15 @@ def expected(soar_valley):
     }
 
 
+@pytest.fixture(scope="module")
+def raw_tables(soar_valley):
+    staff, leicester = soar_valley, workforce.population("Leicester")
+    return {"representation": workforce.representation(staff, leicester).table,
+            "representation_by_band": workforce.representation(staff, leicester, by="band_group").table,
+            "ladder": workforce.ladder(staff).table, "progression_gaps": workforce.progression_gaps(staff).table,
+            "promotion": workforce.promotion(staff).table}
+
+
 def sheet_frame(book, name: str) -> pd.DataFrame:
     rows = list(book[name].iter_rows(values_only=True))
     return pd.DataFrame(rows[1:], columns=rows[0], dtype=object)
@@ -133,11 +142,12 @@ def test_html_has_narrative_and_tables(html_text):
 # ---------------------------------------------------------------- the workbook
 
 
-def test_workbook_holds_the_tables_suppressed_together(book, expected):
-    """Each sheet is its table as computed here, with at least the counts its own suppression hides hidden.
+def test_workbook_holds_the_tables_suppressed_together(book, expected, raw_tables):
+    """Each sheet is its table as computed here: every figure it shows is the figure computed here, no count from
+    1 to 7 is shown, and every small count hidden alone is hidden in the pack.
 
-    The pack suppresses all its tables together (links between them), so it may hide more than one table
-    alone would; every figure it shows is the figure computed here.
+    The pack suppresses all its tables together (links between them), so its complements may differ from one
+    table's alone.
     """
     assert "Notes" in book.sheetnames
     for name in ("representation", "representation_by_band", "progression_gaps", "promotion", "ladder"):
@@ -145,23 +155,21 @@ def test_workbook_holds_the_tables_suppressed_together(book, expected):
         want = expected[name].reset_index(drop=True)
         assert list(got.columns) == list(want.columns), name
         assert len(got) == len(want), name
+        raw = raw_tables[name].reset_index(drop=True)
         for column in [c for c in want.columns if c.endswith("_suppressed")]:
-            alone = want[column].astype(bool).to_numpy()
+            count = pd.to_numeric(raw[column.removesuffix("_suppressed")], errors="coerce")
+            small = ((count >= 1) & (count < 8)).to_numpy()
             together = got[column].astype(bool).to_numpy()
-            assert (together | ~alone).all(), (name, column)   # hidden alone -> hidden in the pack
-        for column in want.columns:
-            for i, (g, w) in enumerate(zip(got[column], want[column])):
+            assert (together | ~small).all(), (name, column)   # every small count hidden
+        for column in [c for c in want.columns if not c.endswith("_suppressed")]:
+            for i, (g, w) in enumerate(zip(got[column], raw[column])):
                 if g is None or (isinstance(g, float) and pd.isna(g)):
-                    continue   # blank in the pack: hidden there (the flags above), or blank here too
-                if w is None or w is pd.NA or (isinstance(w, float) and pd.isna(w)) or w is pd.NaT:
-                    assert column.endswith("_suppressed") or g in ("",), (name, column, i, g)
-                elif isinstance(w, (float, int)) and not isinstance(w, bool):
+                    continue   # blank in the pack: suppressed or made from a suppressed count (the flags above)
+                if isinstance(w, (float, int)) and not isinstance(w, bool):
                     assert g == pytest.approx(float(w), rel=1e-12, abs=1e-12), (name, column, i)
                 elif isinstance(w, pd.Timestamp):
                     assert pd.Timestamp(g) == w, (name, column, i)
-                elif column.endswith("_suppressed"):
-                    continue
-                elif w == "":
+                elif w == "" or w is None or w is pd.NA:
                     assert g in ("", None), (name, column, i, g)
                 else:
                     assert g == (w if isinstance(w, bool) else str(w)) or g == w, (name, column, i, g, w)
@@ -605,3 +613,46 @@ def test_a_service_without_non_clinical_staff_gets_a_pack_with_the_chart_noted(t
     assert manifest["options"]["service"] == "NHS Talking Therapies"
     assert "ladder_clinical" in manifest["charts"] and "ladder_non_clinical" not in manifest["charts"]
     assert any("no non-clinical staff on a band" in n for n in manifest["notes"])
+
+
+# ---------------------------------------------------------------- the links between the pack's tables
+
+
+@pytest.fixture(scope="module")
+def pack_tables(soar_valley):
+    """One organisation's tables as the pack computes them (before suppression)."""
+    from workforce.publish._sections import PARTS, Context
+
+    context = Context(soar_valley, workforce.population("Leicester"), {}, 8)
+    raw = {}
+    for part in PARTS:
+        for table in part.tables:
+            context.raw[table.name] = result = table.compute(context)
+            if table.check is None:
+                raw[table.name] = result
+    return raw
+
+
+@pytest.mark.parametrize("tiers", [False, True])
+def test_every_link_of_the_pack_holds_on_its_counts(pack_tables, tiers):
+    """Each declared link is a true relation between the counts (none dropped) and adds relations."""
+    from workforce.disclosure._publication import _Cells
+    from workforce.publish._sections import pack_links
+
+    base = _Cells.of(pack_tables, [])
+    for link in pack_links(lambda name: name, tiers=tiers):
+        linked = _Cells.of(pack_tables, [link])
+        assert linked.links_dropped == 0, (link.total.table, link.total.column)
+        assert len(linked.relations) > len(base.relations), (link.total.table, link.total.column)
+
+
+def test_the_pack_protects_band_groups_against_all_staff_and_characteristics_against_each_other(pack_tables):
+    """Suppressed together with the links, the pack's tables pass the audit with the links; alone they do not."""
+    from workforce.disclosure import audit
+    from workforce.publish._sections import pack_links
+
+    links = pack_links(lambda name: name)
+    together = workforce.suppress(pack_tables, links=links)
+    assert audit(together, links=links).passed
+    alone = {name: workforce.suppress(result) for name, result in pack_tables.items()}
+    assert not audit(alone, links=links).passed

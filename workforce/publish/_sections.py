@@ -269,12 +269,67 @@ _PROMOTION_COUNTS = ("stayers", "promoted", "at_start", "leavers", "senior_appoi
                      "senior_external", "staff_now", "not_comparable")
 
 
-def pack_links(sheet: Callable[[str], str]) -> list[Link]:
+#: The bands of each tier or senior part of progression_gaps (its senior and rest keys), as the ladder's rungs.
+_BANDS = ("1", "2", "3", "4", "5", "6", "7", "8a", "8b", "8c", "8d", "9", "VSM")
+_TIERS = {"8a+": _BANDS[7:], "8c and above": _BANDS[9:], "VSM": _BANDS[12:], "6-7": _BANDS[5:7], "1-5": _BANDS[:5],
+          "below 8a and above": _BANDS[:7], "below 8c and above": _BANDS[:9], "below VSM": _BANDS[:12]}
+_ROLES = ("advantaged", "compared", "unknown")
+
+
+def _is(column: str, *values: str) -> Callable[[pd.DataFrame], Any]:
+    return lambda t: t[column].astype(str).isin(values).to_numpy()
+
+
+def _both(*wheres: Callable[[pd.DataFrame], Any]) -> Callable[[pd.DataFrame], Any]:
+    def where(t: pd.DataFrame) -> Any:
+        out = wheres[0](t)
+        for w in wheres[1:]:
+            out = out & w(t)
+        return out
+
+    return where
+
+
+def _ladder_links(ladder: str, gaps: str) -> list[Link]:
+    """A ladder's rungs add up to the progression gaps' tiers; its overall counts are their pools."""
+    links = []
+    for role in _ROLES:
+        rungs = _both(_is("role", role))
+        for tier, bands in _TIERS.items():
+            column, key = (f"_{role}_rest", "_rest_key") if tier.startswith("below") or tier == "1-5" else (
+                f"{role}_senior", "_senior_key")
+            links.append(Link(Ref(gaps, column, ("staff_category",), _is(key, tier)),
+                              (Ref(ladder, "headcount", ("staff_category",),
+                                   _both(rungs, _is("rung_type", "band"), _is("rung", *bands))),)))
+        links.append(Link(Ref(gaps, f"{role}_senior", ("staff_category",), _is("_senior_key", "Consultant")),
+                          (Ref(ladder, "headcount", ("staff_category",),
+                               _both(rungs, _is("rung_type", "grade"), _is("rung", "Consultant"))),)))
+        links.append(Link(Ref(gaps, f"{role}_total", ("staff_category",), _is("_pool_key", "all rungs")),
+                          (Ref(ladder, "overall_headcount", ("staff_category",), rungs),)))
+    return links
+
+
+def _intersection(t: pd.DataFrame) -> pd.Series:
+    """The ethnicity group of a 'sex × ethnicity' row (missing on the other rows)."""
+    group = t["group"].astype(str)
+    return group.str.split(" × ").str[-1].where(t["characteristic"].astype(str) == "sex × ethnicity")
+
+
+def pack_links(sheet: Callable[[str], str], *, tiers: bool = False) -> list[Link]:
     """The counts shared between the tables of one organisation's parts (``sheet``: table name -> sheet name).
 
-    Band groups add up to "All staff" (representation, promotion).  A link
-    that does not hold on an organisation's counts (a band group missing) is
-    not used (:class:`workforce.disclosure.Link`).
+    Band groups add up to "All staff" (representation, promotion); the
+    intersection's rows add up to its single characteristic; and the same
+    people are counted by every characteristic (everyone on a rung, everyone
+    in a band group).  A link that does not hold on an organisation's counts
+    (a band group missing) is not used (:class:`workforce.disclosure.Link`).
+
+    ``tiers``: also the ladder's rungs adding up to the progression gaps'
+    tiers and pools.  These links hold, but with them today's secondary
+    suppression hides most of the ladder and the gaps (the unknown group's
+    small counts on every rung cascade), WRES indicator 1 included, so the
+    pack does not use them yet: a reader can still combine a ladder rung with
+    a progression-gap tier (issue 12, open).
     """
     links = [Link(Ref(sheet("promotion"), c, ("characteristic", "group")),
                   (Ref(sheet("promotion_by_band_group"), c, ("characteristic", "group")),))
@@ -284,4 +339,24 @@ def pack_links(sheet: Callable[[str], str]) -> list[Link]:
     links += [Link(Ref(sheet("representation"), c, ("characteristic",)),
                    (Ref(sheet("representation_by_band"), c, ("characteristic",)),))
               for c in ("staff_total", "unknown_count", "all_staff")]
+    if tiers:
+        links += _ladder_links(sheet("ladder"), sheet("progression_gaps"))
+        links += _ladder_links(sheet("wdes_ladder"), sheet("wdes_progression_gaps"))
+    # the same people, whatever the characteristic
+    key = ("staff_category", "rung_type", "rung")
+    links += [Link(Ref(sheet("ladder"), c, key), (Ref(sheet("wdes_ladder"), c, key),)) for c in ("rung_total",)]
+    links += [Link(Ref(sheet("ladder"), "overall_total", ("staff_category",)),
+                   (Ref(sheet("wdes_ladder"), "overall_total", ("staff_category",)),))]
+    links += [Link(Ref(sheet("representation"), "all_staff", ("subgroup",)),
+                   (Ref(sheet("age_profile"), "all_staff", ("subgroup",)),))]
+    intersection = sheet("sex_ethnicity_by_band")
+    for characteristic in ("sex", "ethnicity"):
+        links.append(Link(Ref(sheet("representation_by_band"), "all_staff", ("subgroup",)),
+                          (Ref(intersection, "all_staff", ("subgroup",), _is("characteristic", characteristic)),)))
+    links += [Link(Ref(sheet("representation_by_band"), "staff_count", ("subgroup", "group")),
+                   (Ref(intersection, "staff_count", ("subgroup", "group"), _is("characteristic", "ethnicity")),))]
+    links += [Link(Ref(intersection, "staff_count", ("subgroup", "group"), _is("characteristic", "ethnicity")),
+                   (Ref(intersection, "staff_count", lambda t: pd.Series(list(zip(t["subgroup"], _intersection(t))),
+                                                                          index=t.index).where(_intersection(t).notna()),
+                        _is("characteristic", "sex × ethnicity")),))]
     return links
