@@ -72,6 +72,8 @@ def check_result(result: Result, safe: Result, threshold=8):
     full = suppress_counts(work, kind.counts, kind.margins, threshold=threshold, derived=kind.derived,
                            spaces=kind.spaces)
     n = check_safe(work, full, kind.counts, kind.margins, threshold, kind.spaces)
+    if kind.recompute is not None:
+        full = kind.recompute(full.drop(columns=[c for c in full.columns if c.startswith("_")]), result.method)
     published = [c for c in full.columns if c in safe.table.columns]
     pd.testing.assert_frame_equal(full[published], safe.table[published])
     # the same columns as before, plus one flag per published count, in a fixed order
@@ -437,3 +439,49 @@ def test_a_count_shown_on_one_row_is_known_to_the_audit(soar):
     service = soar.for_service(workforce.sample_data("talking_therapies_service.yaml"))
     safe = suppress(workforce.progression_gaps(service))
     assert audit(safe).passed
+
+
+def test_adjusted_p_values_are_made_again_from_the_published_rows(soar):
+    """Benjamini-Hochberg over the visible rows of each family only (statsmodels' fdr_bh as the reference)."""
+    from statsmodels.stats.multitest import multipletests
+
+    import workforce
+
+    result = workforce.representation(soar, workforce.population("Leicester"), by="band_group")
+    safe = suppress(result).table
+    assert safe["staff_count_suppressed"].any()
+    checked = 0
+    for _, family in safe.groupby(["subgroup", "characteristic"]):
+        shown = family[family["p_value"].notna()]
+        if not len(shown):
+            continue
+        want = multipletests(shown["p_value"].to_numpy(float), method="fdr_bh")[1]
+        assert shown["p_adjusted"].to_numpy(float) == pytest.approx(want, rel=1e-12)
+        alpha = result.method["alpha"]
+        tested = shown[shown["flag"].astype(str) != "insufficient data"]
+        significant = tested["p_adjusted"] < alpha
+        under = significant & (tested["staff_share"] < tested["population_share"])
+        assert (tested.loc[under, "flag"].astype(str) == "under-represented").all()
+        assert (tested.loc[~significant, "flag"].astype(str) == "no evidence of a difference").all()
+        checked += 1
+    assert checked
+    # a family with a hidden row: its visible adjusted p-values differ from the unsuppressed ones
+    hidden_families = safe.loc[safe["staff_count_suppressed"], "subgroup"].unique()
+    raw = result.table.set_index(["subgroup", "group"])["p_adjusted"]
+    out = safe.set_index(["subgroup", "group"])["p_adjusted"]
+    shown = out[out.index.get_level_values(0).isin(hidden_families) & out.notna()]
+    assert not np.allclose(shown.to_numpy(float), raw[shown.index].to_numpy(float))
+
+
+def test_states_that_reveal_a_count_are_blanked_with_it(soar):
+    """'estimated' means at least min_size: a state beside a suppressed count would pin it."""
+    import workforce
+
+    ladder = suppress(workforce.ladder(soar)).table
+    hidden = ladder["rung_known_suppressed"]
+    assert hidden.any() and ladder.loc[hidden, "state"].isna().all()
+    assert ladder.loc[~hidden, "state"].notna().all()
+    gaps = suppress(workforce.progression_gaps(soar)).table
+    counts = ["advantaged_senior", "advantaged_total", "compared_senior", "compared_total"]
+    blank = gaps[[f"{c}_suppressed" for c in counts]].any(axis=1)
+    assert blank.any() and gaps.loc[blank, ["state", "reason"]].isna().all().all()

@@ -133,6 +133,11 @@ class CountCells:
     spaces : dict
         Count column -> cell space: columns in one space share cells with
         equal keys (the same count shown in two columns).
+    recompute : callable, optional
+        Figures made jointly over several rows (adjusted p-values, and what
+        is decided from them), made again from the published rows after
+        suppression: ``recompute(table, method) -> table``.  Left as they
+        were, they would carry the hidden rows' figures.
     """
 
     counts: Mapping[str, tuple[str, ...]]
@@ -141,6 +146,7 @@ class CountCells:
     hidden: Mapping[str, Callable[[Any], Any]] = field(default_factory=dict)
     extra: Mapping[str, Callable[[Any], Any]] = field(default_factory=dict)
     spaces: Mapping[str, str] = field(default_factory=dict)
+    recompute: Callable[[Any, Any], Any] | None = None
 
     @property
     def published(self) -> list[str]:

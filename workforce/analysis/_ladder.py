@@ -215,6 +215,7 @@ def _ladder_cells() -> CountCells:
             Derived(("overall_share_of_known",), ("overall_headcount", "overall_known")),
             Derived(("difference_pp",), ("headcount", "rung_total", "overall_headcount", "overall_total")),
             Derived(("difference_of_known_pp",), ("headcount", "rung_known", "overall_headcount", "overall_known")),
+            Derived(("state",), ("rung_known",)),   # "estimated" says rung_known is at least min_size
         ),
     )
 
@@ -295,7 +296,9 @@ def _gaps_cells() -> CountCells:
         counts=counts, spaces=spaces, hidden=hidden, margins=tuple(margins),
         extra={"_senior_key": _senior_key, "_rest_key": _rest_key, "_pool_key": _pool_key},
         derived=(
-            Derived(("value", "ci_low", "ci_high", "p_value", "outside_non_adverse", "significant"), both),
+            # the state and its reason say whether a group has fewer than min_size: counts, in effect
+            Derived(("value", "ci_low", "ci_high", "p_value", "outside_non_adverse", "significant", "state", "reason"),
+                    both),
             Derived(("advantaged_rate",), ("advantaged_senior", "advantaged_total")),
             Derived(("compared_rate",), ("compared_senior", "compared_total")),
             Derived(("compared_share_pool",), ("advantaged_total", "compared_total")),

@@ -120,6 +120,7 @@ REPRESENTATION = ResultSpec(
             Derived(("share_if_unknown_in", "share_if_unknown_out", "ratio_if_unknown_in", "ratio_if_unknown_out"),
                     ("staff_count", "staff_total", "unknown_count")),
         ),
+        recompute=lambda table, method: _adjust_published(table, method),
     ),
     chart="representation_chart",
 )
@@ -410,6 +411,48 @@ def _population_shares(population: Benchmark, characteristic: str, level: str) -
 # ---------------------------------------------------------------- statistics
 
 
+def _test_families(table: pd.DataFrame) -> np.ndarray:
+    """The rows whose p-values are adjusted together: the groups of one subgroup and characteristic."""
+    key = pd.Series(table["subgroup"]).astype(str) + "\x1f" + pd.Series(table["characteristic"]).astype(str)
+    return pd.factorize(key)[0]
+
+
+def _adjust(raw: np.ndarray, family: np.ndarray) -> np.ndarray:
+    adjusted = np.full(len(raw), np.nan)
+    for f in range(family.max() + 1 if len(family) else 0):
+        adjusted[family == f] = benjamini_hochberg(raw[family == f])
+    return adjusted
+
+
+def _flags(adjusted: np.ndarray, share: np.ndarray, p: np.ndarray, enough: np.ndarray, alpha: float) -> np.ndarray:
+    significant = adjusted < alpha
+    return np.where(~enough | ~np.isfinite(p), _FLAGS[3],
+                    np.where(significant & (share < p), _FLAGS[0],
+                             np.where(significant & (share > p), _FLAGS[1], _FLAGS[2])))
+
+
+def _adjust_published(table: pd.DataFrame, method: Method) -> pd.DataFrame:
+    """After suppression: p_adjusted and the flag made again from the published p-values only.
+
+    Benjamini-Hochberg over a family that includes a hidden row would carry
+    the hidden row's p-value (and so its count) into the visible rows'
+    adjusted p-values; over the published rows alone it does not.
+    """
+    if not {"p_value", "p_adjusted", "flag", "staff_share", "population_share"} <= set(table.columns):
+        return table   # a table of counts only (hand-made)
+    out = table.copy()
+    raw = pd.to_numeric(out["p_value"], errors="coerce").to_numpy(dtype=float)
+    adjusted = _adjust(raw, _test_families(out))
+    shown = out["flag"].notna().to_numpy()
+    keep = out["flag"].astype(object).eq(_FLAGS[3]).to_numpy() | ~np.isfinite(raw)   # untested rows keep theirs
+    share = pd.to_numeric(out["staff_share"], errors="coerce").to_numpy(dtype=float)
+    p = pd.to_numeric(out["population_share"], errors="coerce").to_numpy(dtype=float)
+    flag = _flags(adjusted, share, p, np.ones(len(out), dtype=bool), float(method["alpha"]))
+    out["p_adjusted"] = adjusted
+    out["flag"] = pd.Categorical(np.where(shown & ~keep, flag, out["flag"].astype(object)), categories=_FLAGS)
+    return out
+
+
 def _statistics(c: dict, confidence, alpha, min_size, bounds) -> pd.DataFrame:
     """The table, from the counts: shares, intervals, ratios, tests, flags (numpy throughout)."""
     k = c["staff_count"].astype(float)
@@ -424,14 +467,9 @@ def _statistics(c: dict, confidence, alpha, min_size, bounds) -> pd.DataFrame:
         inside, outside = (k + u) / (n + u), k / (n + u)
     enough = n >= min_size
     raw = np.where(enough, binomial_test(k, n, p), np.nan)
-    adjusted = np.full(len(k), np.nan)
-    family, _ = pd.factorize(pd.Series(c["subgroup"]).astype(str) + "\x1f" + pd.Series(c["characteristic"]))
-    for f in range(family.max() + 1):  # the groups compared within one subgroup and characteristic
-        adjusted[family == f] = benjamini_hochberg(raw[family == f])
-    significant = adjusted < alpha
-    flag = np.where(~enough | ~np.isfinite(p), _FLAGS[3],
-                    np.where(significant & (share < p), _FLAGS[0],
-                             np.where(significant & (share > p), _FLAGS[1], _FLAGS[2])))
+    family = _test_families(pd.DataFrame({"subgroup": c["subgroup"], "characteristic": c["characteristic"]}))
+    adjusted = _adjust(raw, family)
+    flag = _flags(adjusted, share, p, enough, alpha)
     missing = np.full(len(k), np.nan)
     columns = {
         **{name: c[name] for name in ("by", "subgroup", "characteristic", "level", "group")},

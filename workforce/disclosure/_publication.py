@@ -265,6 +265,8 @@ def suppress(results: Result | Mapping[str, Result], *, threshold: int | None = 
         table = apply(work, cells.counts, local, hidden, cells.derived, space.codes[name])
         private = list(cells.extra) + list(cells.hidden)
         table = table.drop(columns=private + [f"{h}_suppressed" for h in cells.hidden])
+        if cells.recompute is not None and threshold is not None:
+            table = cells.recompute(table, result.method)
         out[name] = result.with_table(table, **_notes(result, threshold, table, cells, int(hidden.sum()),
                                                        narrowest, len(given)))
     return out["table"] if single else out
