@@ -167,16 +167,18 @@ class _Cells:
                     continue
             self.relations.append(Relation(cells, int(total[0]), link.exact))
 
-    def describe(self, cell: int) -> tuple[str, str, str]:
-        """The table, count column and key (column=value, ...) of a cell."""
+    def describe(self) -> dict[int, tuple[str, str, str]]:
+        """Every cell's table, count column and key (column=value, ...), from the first row showing it."""
+        out: dict[int, tuple[str, str, str]] = {}
         for name, columns in self.cell_of.items():
+            work = self.works[name]
             for column, ids in columns.items():
-                rows = np.flatnonzero(ids == cell)
-                if len(rows):
-                    key = self.specs[name].counts[column]
-                    row = self.works[name].iloc[rows[0]]
-                    return name, column, ", ".join(f"{k.lstrip('_')}={row[k]}" for k in key)
-        raise KeyError(cell)
+                key = self.specs[name].counts[column]
+                cells, rows = np.unique(ids, return_index=True)   # each cell's first row
+                for cell, row in zip(cells.tolist(), rows.tolist()):
+                    if cell not in out:
+                        out[cell] = (name, column, ", ".join(f"{k.lstrip('_')}={work.iloc[row][k]}" for k in key))
+        return out
 
 
 def suppress(results: Result | Mapping[str, Result], *, threshold: int | None = DEFAULT_THRESHOLD,
@@ -189,8 +191,8 @@ def suppress(results: Result | Mapping[str, Result], *, threshold: int | None = 
     suppressed count, another is suppressed (the one leaving the fewest other
     margins with a lone suppressed count, then the smallest); and an audit by
     integer programming suppresses more wherever a suppressed count could
-    still be narrowed to a range narrower than ``threshold`` (by zeros, or by
-    several margins together).  Figures made from a suppressed count are
+    still be narrowed to fewer than ``threshold`` values that include small
+    counts (by zeros, or by several margins together).  Figures made from a suppressed count are
     blanked.
 
     Parameters
@@ -388,8 +390,9 @@ def audit(results: Result | Mapping[str, Result], *, links: Sequence[Link] = (),
     unknown = np.isnan(space.values)
     low, high, exact = feasible_ranges(space.values, unknown, space.relations, float(threshold))
     rows = []
+    described = space.describe()
     for cell in np.flatnonzero(unknown):
-        name, column, key = space.describe(int(cell))
+        name, column, key = described[int(cell)]
         rows.append((name, column, key, low[cell], high[cell], high[cell] - low[cell], bool(exact[cell])))
     table = pd.DataFrame(rows, columns=["table", "column", "cell", "low", "high", "width", "exact"])
     table["protected"] = protected(table["low"].to_numpy(), table["high"].to_numpy(), threshold)
