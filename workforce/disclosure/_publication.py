@@ -393,7 +393,7 @@ def audit(results: Result | Mapping[str, Result], *, links: Sequence[Link] = (),
     described = space.describe()
     for cell in np.flatnonzero(unknown):
         name, column, key = described[int(cell)]
-        rows.append((name, column, key, low[cell], high[cell], high[cell] - low[cell], bool(exact[cell])))
+        rows.append((name, column, key, low[cell] + 0.0, high[cell] + 0.0, high[cell] - low[cell], bool(exact[cell])))
     table = pd.DataFrame(rows, columns=["table", "column", "cell", "low", "high", "width", "exact"])
     table["protected"] = protected(table["low"].to_numpy(), table["high"].to_numpy(), threshold)
     return Audit(table, threshold)
