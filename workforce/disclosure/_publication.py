@@ -167,17 +167,18 @@ class _Cells:
                     continue
             self.relations.append(Relation(cells, int(total[0]), link.exact))
 
-    def describe(self) -> dict[int, tuple[str, str, str]]:
-        """Every cell's table, count column and key (column=value, ...), from the first row showing it."""
+    def describe(self, wanted: np.ndarray) -> dict[int, tuple[str, str, str]]:
+        """The table, count column and key (column=value, ...) of each ``wanted`` cell, from its first row."""
         out: dict[int, tuple[str, str, str]] = {}
         for name, columns in self.cell_of.items():
             work = self.works[name]
             for column, ids in columns.items():
-                key = self.specs[name].counts[column]
                 cells, rows = np.unique(ids, return_index=True)   # each cell's first row
-                for cell, row in zip(cells.tolist(), rows.tolist()):
-                    if cell not in out:
-                        out[cell] = (name, column, ", ".join(f"{k.lstrip('_')}={work.iloc[row][k]}" for k in key))
+                keep = np.isin(cells, wanted)
+                key = list(self.specs[name].counts[column])
+                shown = work[key].iloc[rows[keep]].astype(str).to_numpy()
+                for cell, values in zip(cells[keep].tolist(), shown):
+                    out.setdefault(cell, (name, column, ", ".join(f"{k.lstrip('_')}={v}" for k, v in zip(key, values))))
         return out
 
 
@@ -390,7 +391,7 @@ def audit(results: Result | Mapping[str, Result], *, links: Sequence[Link] = (),
     unknown = np.isnan(space.values)
     low, high, exact = feasible_ranges(space.values, unknown, space.relations, float(threshold))
     rows = []
-    described = space.describe()
+    described = space.describe(np.flatnonzero(unknown))
     for cell in np.flatnonzero(unknown):
         name, column, key = described[int(cell)]
         rows.append((name, column, key, low[cell] + 0.0, high[cell] + 0.0, high[cell] - low[cell], bool(exact[cell])))
