@@ -11,7 +11,9 @@ from the pack): a suppressed count from 1 to 7 found exactly is a leak.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import numpy as np
 import openpyxl
@@ -28,7 +30,12 @@ _BANDS = ("1", "2", "3", "4", "5", "6", "7", "8a", "8b", "8c", "8d", "9", "VSM")
 
 @pytest.fixture(scope="module")
 def published(demo_pack) -> dict[str, pd.DataFrame]:
-    book = openpyxl.load_workbook(demo_pack[0] / "tables.xlsx", read_only=True)
+    return workbook(demo_pack[0] / "tables.xlsx")
+
+
+def workbook(path: Path) -> dict[str, pd.DataFrame]:
+    """Every sheet of a published workbook, as the reader sees it (a blank cell is None)."""
+    book = openpyxl.load_workbook(path, read_only=True)
     out = {}
     for name in book.sheetnames:
         rows = list(book[name].iter_rows(values_only=True))
@@ -36,22 +43,55 @@ def published(demo_pack) -> dict[str, pd.DataFrame]:
     return out
 
 
+def pack_truth(staff, benchmarks: dict, inputs: dict | None = None) -> dict[str, pd.DataFrame]:
+    """Every table of a pack before suppression, by sheet name, computed here from the staff.
+
+    Each organisation's tables as the pack's parts compute them (the parts are the pack's definition of what
+    it publishes); the suppression code is not used.
+    """
+    from workforce.publish._pack import _needs_met, _organisations, _sheet
+    from workforce.publish._sections import COMPARISON, PARTS, Context
+
+    organisations = _organisations(staff)
+    plan = []
+    if len(organisations) > 1 and benchmarks:
+        plan.append((COMPARISON, Context(staff, benchmarks, {}, 8), None, 0))
+    for number, org in enumerate(organisations, start=1):
+        one = staff if len(organisations) == 1 else staff.for_organisation(org)
+        context = Context(one, benchmarks.get(org), (inputs or {}).get(org, {}), 8)
+        plan += [(part, context, None if len(organisations) == 1 else org, number) for part in PARTS
+                 if _needs_met(part, context)]
+    out = {}
+    for part, context, org, number in plan:
+        for table in part.tables:
+            context.raw[table.name] = result = table.compute(context)
+            out[_sheet(table.name, org, number)] = result.table.reset_index(drop=True)
+    return out
+
+
+class NoCharts:
+    """A renderer that draws nothing: the attacker reads the workbook, and the pack is quicker without charts."""
+
+    def submit(self, folder, name, spec):
+        pass
+
+    def finish(self):
+        return {}
+
+    def cancel(self):
+        pass
+
+
 @pytest.fixture(scope="module")
 def truth(soar_valley) -> dict[str, pd.DataFrame]:
-    """The pack's tables before suppression, computed here (the demo pack is Soar Valley's three snapshots)."""
-    staff, leicester = soar_valley, workforce.population("Leicester")
-    return {
-        "representation": workforce.representation(staff, leicester).table,
-        "representation_by_band": workforce.representation(staff, leicester, by="band_group").table,
-        "sex_ethnicity_by_band": workforce.representation(staff, leicester, characteristic=("sex", "ethnicity"),
-                                                          by="band_group").table,
-        "age_profile": workforce.representation(staff, leicester, characteristic="age").table,
-        "ladder": workforce.ladder(staff).table,
-        "progression_gaps": workforce.progression_gaps(staff).table,
-        "wdes_ladder": workforce.ladder(staff, characteristic="disability").table,
-        "promotion": workforce.promotion(staff).table,
-        "promotion_by_band_group": workforce.promotion(staff, by="grade_group").table,
-    }
+    """The demo pack's tables before suppression (Soar Valley's three snapshots and the demo's inputs)."""
+    sd, staff = workforce.sample_data, soar_valley
+    inputs = {"recruitment": workforce.load_recruitment(sd("soar_valley_recruitment_2024-25.xlsx")),
+              "disciplinary": workforce.load_disciplinary(sd("soar_valley_disciplinary_2024-25.xlsx"), like=staff),
+              "training": workforce.load_training(sd("soar_valley_training_2024-25.xlsx"), like=staff),
+              "board": workforce.load_board(sd("soar_valley_board_2025-03-31.xlsx"))}
+    org = str(staff.people["organisation"].iloc[0])
+    return pack_truth(staff, {org: workforce.population("Leicester")}, {org: inputs})
 
 
 # ---------------------------------------------------------------- what the attacker knows
@@ -149,15 +189,35 @@ def tier_equations(ladder: str, tl: pd.DataFrame, gaps: str, tg: pd.DataFrame) -
                 yield _sum([(gaps, i, f"{role}_senior")], [(ladder, j, "headcount") for j in rungs.index])
 
 
-def rate_pairs() -> dict[str, list[tuple[str, str, str]]]:
-    """(rate, denominator, count) columns: the rate times the denominator is the count."""
+def standard_equations(standard: str, ts: pd.DataFrame, ladder: str, tl: pd.DataFrame) -> Iterator[Equation]:
+    """WRES indicator 1 / WDES metric 1 counts All AfC staff at band 8a and above: the ladder's 8a-8b and 8c+."""
+    number, groups = ("indicator", ("white", "bme")) if "bme" in ts else ("metric", ("non_disabled", "disabled"))
+    one = _rows(ts, **{number: "1"})
+    if not len(one):
+        return
+    i = one.index[0]
+    senior = dict(staff_category="All AfC", rung_type="cluster", rung=["8a-8b", "8c+"])
+    for group, role in zip(groups, ("advantaged", "compared")):
+        yield _sum([(standard, i, f"{group}_count")], [(ladder, j, "headcount") for j in _rows(tl, role=role, **senior).index])
+        rungs = _rows(tl, role="compared", **senior)   # one row per rung: its rung_total
+        yield _sum([(standard, i, f"{group}_total")], [(ladder, j, "rung_total") for j in rungs.index])
+
+
+def rate_pairs(sheet: str) -> list[tuple[str, str, str]]:
+    """(rate, denominator, count) columns of a sheet: the rate times the denominator is the count."""
     share = [("staff_share", "staff_total", "staff_count")]
-    return {"representation": share, "representation_by_band": share, "sex_ethnicity_by_band": share,
-            "age_profile": share, "ladder": [("share", "rung_total", "headcount"),
-                                             ("share_of_known", "rung_known", "headcount")],
-            "promotion": [("promotion_rate", "stayers", "promoted"), ("leaver_rate", "at_start", "leavers")],
-            "promotion_by_band_group": [("promotion_rate", "stayers", "promoted"),
-                                        ("leaver_rate", "at_start", "leavers")]}
+    promotion = [("promotion_rate", "stayers", "promoted"), ("leaver_rate", "at_start", "leavers")]
+    gaps = [("advantaged_rate", "advantaged_total", "advantaged_senior"),
+            ("compared_rate", "compared_total", "compared_senior")]
+    pairs = {"representation": share, "representation_by_band": share, "sex_ethnicity_by_band": share,
+             "age_profile": share, "ladder": [("share", "rung_total", "headcount"),
+                                              ("share_of_known", "rung_known", "headcount")],
+             "promotion": promotion, "promotion_by_band_group": promotion,
+             "progression_gaps": gaps, "wdes_progression_gaps": gaps,
+             "wres": [(g, f"{g}_total", f"{g}_count") for g in ("white", "bme")],
+             "wdes": [(g, f"{g}_total", f"{g}_count") for g in ("non_disabled", "disabled")]}
+    pairs["wdes_ladder"] = pairs["ladder"]
+    return pairs.get(re.sub(r" \d+$", "", sheet), [])
 
 
 # ---------------------------------------------------------------- the attack
@@ -174,11 +234,8 @@ def attack(published: dict[str, pd.DataFrame], equations: list[Equation]) -> dic
         v = published[sheet].at[row, column]
         return None if v is None or (isinstance(v, float) and np.isnan(v)) else float(v)
 
-    for sheet, pairs in rate_pairs().items():
-        t = published.get(sheet)
-        if t is None:
-            continue
-        for rate, denominator, count in pairs:
+    for sheet, t in published.items():
+        for rate, denominator, count in rate_pairs(sheet):
             for i in t.index:
                 r, d = t.at[i, rate], t.at[i, denominator]
                 if t.at[i, count] is None and r is not None and d is not None and not pd.isna(r) and not pd.isna(d):
@@ -201,30 +258,44 @@ def leaks(found: dict[Cell, float], truth: dict[str, pd.DataFrame]) -> list[tupl
     out = []
     for (sheet, row, column), v in found.items():
         true = truth[sheet].reset_index(drop=True).at[row, column]
+        if true is None or pd.isna(true):
+            continue
         if 1 <= true <= 7 and abs(v - true) < 1e-6:
             out.append(((sheet, row, column), true))
     return out
 
 
-def pack_equations(p: dict[str, pd.DataFrame], tiers: bool) -> list[Equation]:
+def pack_equations(published: dict[str, pd.DataFrame], tiers: bool, suffix: str = "") -> list[Equation]:
+    """Every equation between the sheets of one organisation (their names end with ``suffix``, as ' 2')."""
+    p = {name.removesuffix(suffix): t for name, t in published.items() if name.endswith(suffix)}
+    n = (lambda name: name + suffix)  # noqa: E731
     eq: list[Equation] = []
-    for sheet in ("representation", "representation_by_band", "sex_ethnicity_by_band", "age_profile"):
-        eq += representation_equations(sheet, p[sheet])
-    eq += same_people_equations("representation", p["representation"], "age_profile", p["age_profile"])
-    for characteristic in ("sex", "ethnicity"):
-        eq += same_people_equations("representation_by_band", p["representation_by_band"], "sex_ethnicity_by_band",
-                                    p["sex_ethnicity_by_band"], characteristic=characteristic)
-    eq += intersection_equations("sex_ethnicity_by_band", p["sex_ethnicity_by_band"])
-    eq += all_staff_equations("representation", p["representation"], "representation_by_band",
-                              p["representation_by_band"], ["staff_count"], ["group"])
-    for sheet in ("promotion", "promotion_by_band_group"):
-        eq += promotion_equations(sheet, p[sheet])
-    eq += all_staff_equations("promotion", p["promotion"], "promotion_by_band_group", p["promotion_by_band_group"],
-                              ["at_start", "stayers", "promoted", "leavers", "not_comparable"], ["group"])
+    if "representation" in p:
+        for sheet in ("representation", "representation_by_band", "sex_ethnicity_by_band", "age_profile"):
+            eq += representation_equations(n(sheet), p[sheet])
+        eq += same_people_equations(n("representation"), p["representation"], n("age_profile"), p["age_profile"])
+        for characteristic in ("sex", "ethnicity"):
+            eq += same_people_equations(n("representation_by_band"), p["representation_by_band"],
+                                        n("sex_ethnicity_by_band"), p["sex_ethnicity_by_band"],
+                                        characteristic=characteristic)
+        eq += intersection_equations(n("sex_ethnicity_by_band"), p["sex_ethnicity_by_band"])
+        eq += all_staff_equations(n("representation"), p["representation"], n("representation_by_band"),
+                                  p["representation_by_band"], ["staff_count"], ["group"])
+    if "promotion" in p:
+        for sheet in ("promotion", "promotion_by_band_group"):
+            eq += promotion_equations(n(sheet), p[sheet])
+        eq += all_staff_equations(n("promotion"), p["promotion"], n("promotion_by_band_group"),
+                                  p["promotion_by_band_group"],
+                                  ["at_start", "stayers", "promoted", "leavers", "not_comparable"], ["group"])
     for sheet in ("ladder", "wdes_ladder"):
-        eq += ladder_equations(sheet, p[sheet])
+        eq += ladder_equations(n(sheet), p[sheet])
+    for standard, ladder in (("wres", "ladder"), ("wdes", "wdes_ladder")):
+        if standard in p:
+            eq += standard_equations(n(standard), p[standard], n(ladder), p[ladder])
     if tiers:
-        eq += tier_equations("ladder", p["ladder"], "progression_gaps", p["progression_gaps"])
+        eq += tier_equations(n("ladder"), p["ladder"], n("progression_gaps"), p["progression_gaps"])
+        eq += tier_equations(n("wdes_ladder"), p["wdes_ladder"], n("wdes_progression_gaps"),
+                             p["wdes_progression_gaps"])
     return eq
 
 
@@ -270,3 +341,86 @@ def test_the_attacker_finds_counts_in_tables_suppressed_one_at_a_time(soar_valle
                  .where(lambda t: t.notna(), None) for name, result in alone.items()}
     found = leaks(attack(published, pack_equations(published, tiers=True)), truth)
     assert found
+
+
+def comparison_equations(published: dict[str, pd.DataFrame]) -> Iterator[Equation]:
+    """The ICB comparison's row of an organisation is its representation's "All staff" row (sheets ' 1', ' 2' ...)."""
+    comparison = published.get("organisations")
+    if comparison is None:
+        return
+    organisations = sorted(comparison["subgroup"].astype(str).unique())
+    for number, org in enumerate(organisations, start=1):
+        own = published.get(f"representation {number}")
+        if own is None:
+            continue
+        for i, row in _rows(comparison, subgroup=org).iterrows():
+            match = _rows(own, subgroup="All staff", group=str(row["group"]))
+            for column in ("staff_count", "staff_total", "unknown_count"):
+                yield _sum([("organisations", i, column)], [(f"representation {number}", match.index[0], column)])
+
+
+def all_equations(published: dict[str, pd.DataFrame], tiers: bool = True) -> list[Equation]:
+    """Every equation of a pack of one organisation or several."""
+    suffixes = sorted({m.group(0) for name in published if (m := re.search(r" \d+$", name))}) or [""]
+    out: list[Equation] = []
+    for suffix in suffixes:
+        out += pack_equations(published, tiers, suffix)
+    return out + list(comparison_equations(published))
+
+
+def pack_leaks(out: Path, truth: dict[str, pd.DataFrame]) -> list:
+    published = workbook(out / "tables.xlsx")
+    assert set(truth) <= set(published), sorted(set(truth) - set(published))
+    for name, table in truth.items():
+        assert len(published[name]) == len(table), name   # the truth is of the same tables
+    return leaks(attack(published, all_equations(published)), truth)
+
+
+def test_no_small_count_is_recovered_from_the_icb_pack(icb_trusts, tmp_path):
+    """Three trusts, each against the ICB's population, in one pack: the comparison and each trust's parts."""
+    icb = workforce.population("QK1")
+    organisations = sorted(icb_trusts.people["organisation"].astype(str).unique())
+    benchmarks = dict.fromkeys(organisations, icb)
+    workforce.build_pack(icb_trusts, out=tmp_path / "pack", benchmarks=benchmarks, renderer=NoCharts(),
+                         progress=False)
+    found = pack_leaks(tmp_path / "pack", pack_truth(icb_trusts, benchmarks))
+    assert not found, found[:10]
+
+
+@pytest.fixture(scope="module")
+def tiny_trust(tmp_path_factory):
+    """A trust of about 40 staff, two snapshots (fictional, from the generator)."""
+    from datetime import date
+
+    from tools.synthetic import people as syn
+
+    folder = tmp_path_factory.mktemp("tiny")
+    frames = syn.generate_trust(40, seed=7, snapshot_dates=(date(2024, 3, 31), date(2025, 3, 31)),
+                                organisation="Tiny Community NHS Trust", with_service=False, profile="community")
+    files = []
+    for when, frame in frames.items():
+        files.append(folder / f"tiny_{when}.csv")
+        frame.to_csv(files[-1], index=False)
+    return workforce.load_staff(files)
+
+
+def test_no_small_count_is_recovered_from_a_tiny_trusts_pack(tiny_trust, tmp_path):
+    org = str(tiny_trust.people["organisation"].iloc[0])
+    benchmarks = {org: workforce.population("Leicester")}
+    workforce.build_pack(tiny_trust, out=tmp_path / "pack", benchmarks=benchmarks, renderer=NoCharts(),
+                         progress=False)
+    truth = pack_truth(tiny_trust, benchmarks)
+    assert sum(int(pd.to_numeric(t[c], errors="coerce").between(1, 7).sum()) for t in truth.values()
+               for c in ("staff_count", "headcount") if c in t) > 20   # plenty of small counts to protect
+    found = pack_leaks(tmp_path / "pack", truth)
+    assert not found, found[:10]
+
+
+def test_no_small_count_is_recovered_from_the_talking_therapies_pack(tmp_path):
+    staff = workforce.load_staff([workforce.sample_data(f"soar_valley_staff_in_post_{y}-03-31.xlsx")
+                                  for y in (2024, 2025)], service=workforce.sample_data("talking_therapies_service.yaml"))
+    org = str(staff.people["organisation"].iloc[0])
+    benchmarks = {org: workforce.population("Leicester")}
+    workforce.build_pack(staff, out=tmp_path / "pack", benchmarks=benchmarks, renderer=NoCharts(), progress=False)
+    found = pack_leaks(tmp_path / "pack", pack_truth(staff, benchmarks))
+    assert not found, found[:10]

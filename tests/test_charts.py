@@ -427,10 +427,13 @@ def test_small_groups_are_greyed_and_labelled(specs, results):
     assert dict(zip(colour["scale"]["domain"], colour["scale"]["range"]))["fewer than 8 staff"] == GREY
     text = next(layer for layer in spec["layer"] if mark_type(layer) == "text")
     assert text["encoding"]["text"]["field"] == "status"
-    # the ladder: band 9 and VSM have fewer than 8 BME staff
+    # the ladder greys by its own rule, and says so: band 9 (2 of known group) and VSM (9) are "insufficient
+    # data" below 10 of known group; bands 8c and 8d, with 2 BME staff of 17 and 12 known, are estimates
     ladder_rows = {r["rung"]: r for r in main_rows(specs["ladder_non_clinical"][1])}
-    assert ladder_rows["VSM"]["key"] == "fewer than 8 staff"
-    assert ladder_rows["5"]["key"] == "BME share of the rung"
+    for rung in ("9", "VSM"):
+        assert ladder_rows[rung]["key"] == ladder_rows[rung]["status"] == "insufficient data: fewer than 10 of known group"
+    for rung in ("5", "8c", "8d"):
+        assert ladder_rows[rung]["key"] == "BME share of the rung" and ladder_rows[rung]["status"] == ""
 
 
 def test_min_n_is_a_parameter(results):
@@ -566,14 +569,17 @@ def test_heatmap_of_a_suppressed_result_hides_suppressed_cells(specs, results):
     assert len(hidden) == 9  # 5 in bands 8a-8b, 4 in 8c+ (the audit hides one more there: zeros and a total pinned them)
     for key in zip(hidden["subgroup"], hidden["group"]):
         r = rows[key]
-        assert r["status"] == "suppressed" and r["text"] == "suppressed"
+        assert r["status"] == "suppressed: under 8, or protecting one"   # the rule that hid it
+        assert r["text"] == "suppressed:\nunder 8, or protecting one"
         assert r["staff_count"] is None and r["staff_share"] is None and r["ratio"] is None
         assert r["staff_share_ci_low"] is None and r["colour_ratio"] is None
     # a row whose only suppressed count is the band group's unknowns keeps its share (it is not made from it)
     white = rows[("8c+", "Female × White")]
     assert white["status"] == "" and white["staff_share"] == pytest.approx(50 / 72, abs=1e-4)
     legend = next(layer for layer in spec["layer"] if mark_type(layer) == "rect" and "fill" in layer["encoding"])
-    assert legend["encoding"]["fill"]["scale"]["domain"] == ["fewer than 8 staff", "suppressed"]
+    scale = legend["encoding"]["fill"]["scale"]   # two rules, two entries, two greys
+    assert scale["domain"] == ["fewer than 8 staff", "suppressed: under 8, or protecting one"]
+    assert scale["range"][0] == GREY and scale["range"][1] != GREY
     assert "suppressed" in spec["title"]["subtitle"][0]
     for r in main_rows(spec):
         assert "_suppressed" not in " ".join(r)
@@ -820,3 +826,13 @@ def test_promotion_chart_draws_every_published_rate(soar_valley):
     spec = charts.promotion_chart(safe).to_dict()
     rows = [r for d in spec["datasets"].values() for r in d if r.get("promotion_rate") is not None]
     assert sorted(r["group"] for r in rows) == sorted(published["group"])
+
+
+def test_a_chart_of_an_unsuppressed_publication_says_not_for_publication(results):
+    """A table published with threshold=None marks every chart drawn from it, whatever file it is saved to."""
+    raw = charts.ladder_chart(results["ladder"]).to_dict()
+    assert not raw["title"]["text"].startswith("NOT FOR PUBLICATION")
+    spec = charts.ladder_chart(workforce.suppress(results["ladder"], threshold=None)).to_dict()
+    assert spec["title"]["text"].startswith("NOT FOR PUBLICATION. ")
+    assert spec["title"]["subtitle"][0] == "NOT FOR PUBLICATION: small numbers not suppressed"
+    assert spec["description"].startswith("NOT FOR PUBLICATION")

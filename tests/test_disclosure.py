@@ -8,7 +8,7 @@ import pytest
 
 from workforce import Result
 from workforce._result import Method
-from workforce.analysis import MOVEMENTS_SPEC, PROMOTION, REPRESENTATION, WRES
+from workforce.analysis import LIKELIHOOD_INDICATOR, MOVEMENTS_SPEC, PROMOTION, REPRESENTATION
 from workforce.disclosure import suppress
 from workforce.disclosure._suppress import (
     Margin,
@@ -280,8 +280,8 @@ def test_derived_within_a_family_blanks_relative_likelihoods():
 def test_unknown_kinds_and_wres_raise_clear_errors():
     with pytest.raises(WorkforceError, match="supports the results: .*ladder.*representation"):
         suppress(Result(table=pd.DataFrame({"x": [1]}), spec=MOVEMENTS_SPEC))
-    with pytest.raises(WorkforceError, match="cannot be suppressed on its own: ladder and progression_gaps"):
-        suppress(Result(table=pd.DataFrame({"x": [1]}), spec=WRES))
+    with pytest.raises(WorkforceError, match="cannot be suppressed on its own: publish the WRES or WDES table"):
+        suppress(Result(table=pd.DataFrame({"x": [1]}), spec=LIKELIHOOD_INDICATOR))
     with pytest.raises(WorkforceError, match="takes the Results of analyses"):
         suppress(pd.DataFrame({"x": [1]}))
     t = _representation_like([100, 3, 30, 40, 50], 0)

@@ -8,6 +8,7 @@ import re
 import sys
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
 
@@ -568,15 +569,22 @@ def test_readme_wres_example_gives_the_demo_packs_figures(book):
     assert wres.loc["3", "value"] == pytest.approx(1.29, abs=0.005)
     assert wres.loc["4", "state"] == "estimated" and wres.loc["4", "value"] == pytest.approx(1.15, abs=0.005)
     assert list(packed.index.astype(str)) == list(wres.index)
+    withheld = packed[[c for c in packed.columns if c.endswith("_suppressed")]].fillna(False).astype(bool).any(axis=1)
+    assert withheld.loc["9"] and not withheld.loc[["1", "2", "3", "4"]].any()   # 2 BME of 11 voting members
     for number in wres.index:
+        if withheld.loc[number]:
+            assert packed.loc[number, "figure"] == "withheld (small numbers)" and packed.loc[number, "value"] is None
+            continue
         assert str(packed.loc[number, "state"]) == wres.loc[number, "state"], number
         assert str(packed.loc[number, "figure"]) == sentences[number], number
         for column in ("value", "ci_low", "ci_high"):
             want = wres.loc[number, column]
             got = packed.loc[number, column]
             assert (got is None and pd.isna(want)) or got == pytest.approx(want, rel=1e-9), (number, column)
-    packed_wdes = sheet_frame(book, "wdes").set_index("metric")
-    assert [str(f) for f in packed_wdes["figure"]] == workforce.analysis.standard_sentences(wdes).tolist()
+    packed_wdes = sheet_frame(book, "wdes")
+    want = workforce.analysis.standard_sentences(wdes).tolist()
+    want[2] = want[-1] = "withheld (small numbers)"   # 3 Disabled staff in a capability process; 1 Disabled member
+    assert [str(f) for f in packed_wdes["figure"]] == want
 
 
 def test_a_chart_that_cannot_be_rendered_is_noted_and_left_out_not_fatal(tmp_path, soar):
@@ -621,17 +629,63 @@ def test_a_service_without_non_clinical_staff_gets_a_pack_with_the_chart_noted(t
 
 @pytest.fixture(scope="module")
 def pack_tables(soar_valley):
-    """One organisation's tables as the pack computes them (before suppression)."""
+    """One organisation's tables as the demo pack computes them, with the demo's inputs (before suppression)."""
     from workforce.publish._sections import PARTS, Context
 
-    context = Context(soar_valley, workforce.population("Leicester"), {}, 8)
+    sd, staff = workforce.sample_data, soar_valley
+    inputs = {"recruitment": workforce.load_recruitment(sd("soar_valley_recruitment_2024-25.xlsx")),
+              "disciplinary": workforce.load_disciplinary(sd("soar_valley_disciplinary_2024-25.xlsx"), like=staff),
+              "training": workforce.load_training(sd("soar_valley_training_2024-25.xlsx"), like=staff),
+              "board": workforce.load_board(sd("soar_valley_board_2025-03-31.xlsx"))}
+    context = Context(staff, workforce.population("Leicester"), inputs, 8)
     raw = {}
     for part in PARTS:
         for table in part.tables:
-            context.raw[table.name] = result = table.compute(context)
-            if table.check is None:
-                raw[table.name] = result
+            context.raw[table.name] = raw[table.name] = table.compute(context)
     return raw
+
+
+def test_wres_and_wdes_counts_are_suppressed_with_the_pack(pack_tables):
+    """WDES 3 (3 Disabled staff in a capability process) and the board rows (2 BME and 1 Disabled voting members
+    of 11) are withheld, figures and state with them; WRES 1 and 2 keep their figures; WRES 1's counts are
+    the ladder's All AfC staff at band 8a and above."""
+    from workforce.publish._sections import pack_links
+
+    raw_wdes = pack_tables["wdes"].table.set_index("metric")
+    assert raw_wdes.loc["3", ["disabled_count", "disabled_total"]].tolist() == [3, 255]
+    assert raw_wdes.loc["10", ["disabled_count", "disabled_total"]].tolist() == [1, 11]
+    published = workforce.suppress(pack_tables, links=pack_links(lambda name: name))
+    wres, wdes = (published[n].table.set_index(k) for n, k in (("wres", "indicator"), ("wdes", "metric")))
+    for table, row, column in ((wdes, "3", "disabled_count"), (wdes, "10", "disabled_count"),
+                               (wres, "9", "bme_count")):
+        assert pd.isna(table.loc[row, column]) and table.loc[row, f"{column}_suppressed"]
+        assert pd.isna(table.loc[row, "value"]) and pd.isna(table.loc[row, "ci_low"])
+        assert pd.isna(table.loc[row, "state"])   # "insufficient data" would say a group is small
+    assert pd.isna(wdes.loc["3", "disabled"])   # the rate 3/255
+    assert wdes.loc["3", "non_disabled"] == pytest.approx(28 / 4604)   # its own counts are shown
+    assert wres.loc["2", "value"] == pytest.approx((374 / 1299) / (210 / 1103))
+    ladder = pack_tables["ladder"].table
+    senior = ladder[(ladder["staff_category"] == "All AfC") & (ladder["rung_type"] == "cluster")
+                    & ladder["rung"].isin(["8a-8b", "8c+"])]
+    raw_wres = pack_tables["wres"].table.set_index("indicator")
+    assert raw_wres.loc["1", "bme_count"] == senior.loc[senior["role"] == "compared", "headcount"].sum()
+    assert raw_wres.loc["1", "bme_total"] == senior.groupby("rung")["rung_total"].first().sum()
+
+
+def test_board_counts_are_published_only_when_asked(pack_tables):
+    from workforce.disclosure import audit, round_counts
+    from workforce.publish._sections import board_counts, pack_links
+
+    links, exempt = pack_links(lambda name: name), board_counts(lambda name: name)
+    published = workforce.suppress(pack_tables, links=links, exempt=exempt)
+    assert audit(published, links=links).passed   # every other count still protected
+    wres = published["wres"].table.set_index("indicator")
+    assert wres.loc["9", ["bme_count", "bme_total"]].tolist() == [2, 11]
+    assert wres.loc["9", "state"] == "estimated" and wres.loc["9", "value"] < 0   # 2 of 11 against ~36% BME staff
+    rounded = round_counts(published, 5, exempt=exempt)
+    wres = rounded["wres"].table.set_index("indicator")
+    assert wres.loc["9", ["bme_count", "bme_total"]].tolist() == [2, 11]   # exempt: not rounded to 0 and 10
+    assert wres.loc["2", ["white_count", "white_total"]].tolist() == [375, 1300]   # 374, 1299
 
 
 @pytest.mark.parametrize("tiers", [False, True])
@@ -654,6 +708,54 @@ def test_the_pack_protects_band_groups_against_all_staff_and_characteristics_aga
 
     links = pack_links(lambda name: name)
     together = workforce.suppress(pack_tables, links=links)
-    assert audit(together, links=links).passed
+    report = audit(together, links=links)
+    assert report.passed and report.narrowest >= 8
     alone = {name: workforce.suppress(result) for name, result in pack_tables.items()}
     assert not audit(alone, links=links).passed
+
+
+@pytest.mark.slow
+def test_a_pack_without_suppression_says_so_on_every_page_sheet_and_chart_file(tmp_path, soar):
+    out = tmp_path / "pack"
+    _pack.build_pack(soar, out=out, threshold=None, progress=False)
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert "<title>NOT FOR PUBLICATION" in page
+    notes = sheet_frame(openpyxl.load_workbook(out / "tables.xlsx", read_only=True), "Notes")
+    assert notes.iloc[0].tolist()[:2] == ["status", "NOT FOR PUBLICATION: small numbers not suppressed"]
+    svgs = sorted((out / "charts").glob("*.svg"))
+    assert svgs and all("NOT FOR PUBLICATION" in svg.read_text(encoding="utf-8") for svg in svgs)
+
+
+def test_rounding_rounds_every_published_count_and_says_so(tmp_path, soar):
+    from test_attacker import NoCharts
+
+    out = tmp_path / "pack"
+    _pack.build_pack(soar, out=out, benchmarks=workforce.population("Leicester"), rounding=5, renderer=NoCharts(),
+                     progress=False)
+    book = openpyxl.load_workbook(out / "tables.xlsx", read_only=True)
+    checked = 0
+    for name in book.sheetnames:
+        if name == "Notes":
+            continue
+        table = sheet_frame(book, name)
+        for column in count_columns(table):
+            values = pd.to_numeric(table[column], errors="coerce").dropna()
+            assert (values % 5 == 0).all(), (name, column)
+            checked += len(values)
+    assert checked > 500
+    representation = sheet_frame(book, "representation")
+    white = representation[representation["group"] == "White"].iloc[0]
+    assert white["staff_count"] == 3600 and white["staff_share"] == pytest.approx(3599 / 5805)   # rate: unrounded
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["options"]["rounding"] == 5 and "rounded to the nearest 5" in manifest["suppression"]
+
+
+@pytest.mark.parametrize("options, message", [
+    ({"rounding": 1}, "rounding must be a whole number of at least 2"),
+    ({"rounding": 5, "threshold": None}, "not used in a pack without suppression"),
+    ({"threshold": 1}, "at least 2"),
+])
+def test_disclosure_options_are_checked_before_any_work(tmp_path, soar, options, message):
+    with pytest.raises(WorkforceError, match=message):
+        _pack.build_pack(soar, out=tmp_path / "pack", progress=False, **options)
+    assert not (tmp_path / "pack").exists()

@@ -74,7 +74,13 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--threshold", type=int, default=8, metavar="N",
                         help="counts 1 to N-1 are suppressed (default 8, at least 2)")
     report.add_argument("--no-suppression", action="store_true",
-                        help="suppress nothing: every page and sheet says NOT FOR PUBLICATION")
+                        help="suppress nothing: every page, sheet and chart file says NOT FOR PUBLICATION")
+    report.add_argument("--rounding", type=int, default=None, metavar="N",
+                        help="round every published count to the nearest N after suppression (5, as NHS Digital "
+                             "publishes); rates stay as computed from the true counts")
+    report.add_argument("--publish-board-counts", action="store_true",
+                        help="publish the board's counts by ethnicity and disability (WRES 9, WDES 10) whatever "
+                             "their size; only where the board's ethnicity and disability are public already")
     report.add_argument("--out", required=True, metavar="DIR", help="the folder to write (new, empty or a previous pack)")
     demo = commands.add_parser(
         "demo", help="write the board pack for the shipped (fictional) sample data",
@@ -195,6 +201,7 @@ def _pack(args: argparse.Namespace) -> int:
         snaps = [str(sample_data(f"soar_valley_staff_in_post_{y}-03-31.xlsx")) for y in (2023, 2024, 2025)]
         args.files, args.previous, args.area, args.icb, args.trust = snaps[-1:], snaps[:-1], "Leicester", None, []
         args.service, args.threshold, args.no_suppression = None, 8, False
+        args.rounding, args.publish_board_counts = None, False
         for kind, year in _DEMO_INPUTS:
             setattr(args, kind, [str(sample_data(f"soar_valley_{kind}_{year}.xlsx"))])
     from . import _early_read
@@ -242,6 +249,9 @@ def _write_pack(args: argparse.Namespace, renderer):
         raise WorkforceError(f"--threshold must be at least 2 (counts 1 to N-1 are suppressed, so 1 would suppress "
                              f"nothing), not {args.threshold}; the NHS rule is 8. To write a pack without "
                              "suppression, for use inside the organisation only, give --no-suppression.")
+    if args.rounding is not None and (args.rounding < 2 or args.threshold is None):
+        raise WorkforceError(f"--rounding must be at least 2 (5 rounds every count to the nearest 5), and is used "
+                             f"with suppression only, not with --no-suppression; got --rounding {args.rounding}.")
     staff = load.load_staff([*args.previous, *args.files], service=args.service)
     organisations = sorted(staff.people["organisation"].dropna().astype(str).unique())
     benchmarks, notes = _benchmarks(organisations, area=args.area, icb=args.icb, trusts=args.trust)
@@ -255,10 +265,10 @@ def _write_pack(args: argparse.Namespace, renderer):
     from .publish import build_pack  # imported by the warm-up thread meanwhile: only now, not to wait for it
 
     options = {"area": args.area, "icb": args.icb, "trusts": list(args.trust), "threshold": args.threshold,
-               "service": args.service, "previous": list(args.previous),
+               "rounding": args.rounding, "board counts": args.publish_board_counts, "service": args.service, "previous": list(args.previous),
                **{kind: list(getattr(args, kind)) for kind in _INPUT_KINDS}}
     return build_pack(staff, out=args.out, benchmarks=benchmarks, inputs=inputs, threshold=args.threshold,
-                      notes=notes, renderer=renderer, record={"inputs": given, "options": options})
+                      rounding=args.rounding, board_counts=args.publish_board_counts, notes=notes, renderer=renderer, record={"inputs": given, "options": options})
 
 
 def _pairs(items, organisations: list[str], what: str) -> dict[str, str]:

@@ -112,7 +112,7 @@ LIKELIHOOD_INDICATOR = ResultSpec(
         ("direction", "str", "what above 1 means"),
         ("note", "str", "what else the reader should know (people not matched to staff, input problems)"),
     ),
-    source="publish the WRES or WDES table (wres(), wdes()), whose figures need no counts",
+    source="publish the WRES or WDES table (wres(), wdes()), which holds its counts",
     chart="likelihood_chart",
 )
 #: Columns of the relative-likelihood indicators' tables (see :data:`LIKELIHOOD_INDICATOR`).

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from .._result import Method, Result
-from .._spec import Kind, ResultSpec, columns
+from .._spec import CountCells, Derived, Kind, Margin, Part, ResultSpec, columns, where_in
 from ..errors import WorkforceError
 from ._cohort import counted_people
 from ._indicators import (
@@ -72,6 +72,12 @@ def _standard_columns(number: str, a: str, b: str, what: tuple[str, str]) -> tup
         ("value", "float64", "the relative likelihood, or a difference in percentage points (see unit)"),
         ("ci_low", "float64", "lower limit of the value's interval"),
         ("ci_high", "float64", "upper limit of the value's interval"),
+        (f"{a}_count", "Int64", f"the {what[0]} group's count behind its figure: appointed, entering the process, "
+                                "trained, at band 8a and above (1); missing for survey rows and the board row"),
+        (f"{a}_total", "Int64", f"the denominator of the {what[0]} group's figure: shortlisted, staff in post, "
+                                "everyone at band 8a and above (1)"),
+        (f"{b}_count", "Int64", f"as {a}_count for the {what[1]} group; the board row: voting members in the group"),
+        (f"{b}_total", "Int64", f"as {a}_total for the {what[1]} group; the board row: voting members"),
         ("unit", "str", "relative likelihood, percentage points or points"),
         ("direction", "str", "what the value's sign or size means, in the official direction"),
         ("outside_non_adverse", "boolean", "relative likelihoods: outside the non-adverse range 0.80-1.25"),
@@ -83,18 +89,45 @@ def _standard_columns(number: str, a: str, b: str, what: tuple[str, str]) -> tup
     )
 
 
+def _standard_cells(number: str, a: str, b: str) -> CountCells:
+    """The counts behind each row's figures: each group's count and its denominator.
+
+    A count is at most its denominator; on row 1 both groups share one
+    denominator (everyone at band 8a and above).  The group's figure, and the
+    row's value, interval, flags and state (which says whether a group is
+    small), are blanked when a count they are made from is suppressed.
+    """
+    first = where_in(number, "1")
+    return CountCells(
+        counts={f"{a}_count": (number,), f"{a}_total": (number,), f"{b}_count": (number,), f"{b}_total": (number,)},
+        margins=(
+            Margin(Part(f"{a}_total"), (Part(f"{a}_count"),), (number,), exact=False),
+            Margin(Part(f"{b}_total"), (Part(f"{b}_count"),), (number,), exact=False),
+            Margin(Part(f"{a}_total", first), (Part(f"{a}_count", first), Part(f"{b}_count", first)), (number,),
+                   exact=False),
+            Margin(Part(f"{a}_total", first), (Part(f"{b}_total", first),), (number,)),
+        ),
+        derived=(
+            Derived((a,), (f"{a}_count", f"{a}_total")),
+            Derived((b,), (f"{b}_count", f"{b}_total")),
+            Derived(("value", "ci_low", "ci_high", "outside_non_adverse", "significant", "state", "reason"),
+                    (f"{a}_count", f"{a}_total", f"{b}_count", f"{b}_total")),
+        ),
+    )
+
+
 #: What ``wres`` returns: one row per indicator 1-9, as trusts lay out their WRES report.
 WRES = ResultSpec(
     kind=Kind.WRES, title="Workforce Race Equality Standard",
     columns=_standard_columns("indicator", "white", "bme", ("White", "BME")),
-    source="ladder and progression_gaps (indicator 1) and the indicator inputs",
+    cells=_standard_cells("indicator", "white", "bme"),
     chart="likelihood_chart",
 )
 #: What ``wdes`` returns: one row per metric 1-10 (more with survey parts).
 WDES = ResultSpec(
     kind=Kind.WDES, title="Workforce Disability Equality Standard",
     columns=_standard_columns("metric", "non_disabled", "disabled", ("non-disabled", "Disabled")),
-    source="ladder and progression_gaps (metrics 1 and 3) and the indicator inputs",
+    cells=_standard_cells("metric", "non_disabled", "disabled"),
     chart="likelihood_chart",
 )
 #: Columns of ``wres(...).table`` (see :data:`WRES`).
@@ -284,9 +317,12 @@ def wdes(staff: StaffTable | pd.DataFrame, *, recruitment: InputTable | None = N
     return _summary("WDES", rows, staff, options)
 
 
+_NO_COUNTS = {"a_count": None, "a_total": None, "b_count": None, "b_total": None}
+
+
 def _blank_row(number: str, wording: str, direction: str, state: str, note: str = "") -> dict:
     return {"number": number, "wording": wording, "a": np.nan, "b": np.nan, "value": np.nan, "ci_low": np.nan,
-            "ci_high": np.nan, "unit": "", "direction": direction, "outside_non_adverse": None,
+            "ci_high": np.nan, **_NO_COUNTS, "unit": "", "direction": direction, "outside_non_adverse": None,
             "significant": None, "state": state, "reason": "", "note": note}
 
 
@@ -306,9 +342,11 @@ def _rl_row(spec: _Indicator, given, compute) -> dict:
         return _blank_row(spec.number, spec.wording, spec.direction, "not provided")
     row = compute(given).table.iloc[0]
     advantaged_first = spec.a[0] in ("White", "No")  # the summary's columns: advantaged group, then the other
-    rates = (row["rate_a"], row["rate_b"]) if advantaged_first else (row["rate_b"], row["rate_a"])
-    return {"number": spec.number, "wording": spec.wording, "a": rates[0], "b": rates[1],
-            "value": row["ratio"], "ci_low": row["ci_low"], "ci_high": row["ci_high"], "unit": "relative likelihood",
+    first, second = ("a", "b") if advantaged_first else ("b", "a")
+    return {"number": spec.number, "wording": spec.wording, "a": row[f"rate_{first}"], "b": row[f"rate_{second}"],
+            "value": row["ratio"], "ci_low": row["ci_low"], "ci_high": row["ci_high"],
+            "a_count": row[f"events_{first}"], "a_total": row[f"total_{first}"],
+            "b_count": row[f"events_{second}"], "b_total": row[f"total_{second}"], "unit": "relative likelihood",
             "direction": spec.direction, "outside_non_adverse": row["outside_non_adverse"],
             "significant": row["significant"], "state": row["state"], "reason": row["reason"] or "",
             "note": row["note"]}
@@ -321,6 +359,7 @@ def _board_row(spec: _Indicator, given, compute) -> dict:
     voting, executive = table.loc["voting"], table.loc["executive"]
     return {"number": spec.number, "wording": spec.wording, "a": np.nan, "b": np.nan,
             "value": voting["difference_pp"], "ci_low": voting["difference_ci_low"], "ci_high": voting["difference_ci_high"],
+            "a_count": None, "a_total": None, "b_count": voting["members_group"], "b_total": voting["members"],
             "unit": "percentage points (voting members)",
             "direction": spec.direction, "outside_non_adverse": None, "significant": voting["significant"],
             "state": voting["state"], "reason": "" if voting["state"] == "estimated" else "no voting members",
@@ -352,12 +391,13 @@ def _ladder_row(standard: str, staff, given: Result | None, include_bank: bool, 
     base = overall.get("compared", np.nan)
     return {"number": "1", "wording": _LADDER_WORDING[standard], "a": share["advantaged"], "b": share["compared"],
             "value": (share["compared"] - base) * 100, "ci_low": (low - base) * 100, "ci_high": (high - base) * 100,
+            "a_count": int(heads.get("advantaged", 0)), "a_total": total, "b_count": int(heads.get("compared", 0)),
+            "b_total": total,
             "unit": "percentage points", "direction": direction, "outside_non_adverse": None,
             "significant": bool(low > base or high < base) if total else None,
             "state": "estimated" if total else "not estimable",
             "reason": "" if total else "no staff at band 8a and above",
-            "note": f"shares include unknowns in the denominator (WRES style); {total} people at band 8a and above "
-                    "(All AfC)."}
+            "note": "shares include unknowns in the denominator (WRES style); All AfC staff."}
 
 
 def _survey_rows(standard: str, survey, defaults: list[str]) -> list[dict]:
@@ -420,7 +460,10 @@ def _summary(standard: str, rows: list[dict], staff, options: dict) -> Result:
     table = pd.DataFrame(rows)
     names = ({"number": "indicator", "a": "white", "b": "bme"} if standard == "WRES"
              else {"number": "metric", "a": "non_disabled", "b": "disabled"})
+    names |= {f"{k}_{what}": f"{v}_{what}" for k, v in list(names.items())[1:] for what in ("count", "total")}
     table = table.rename(columns=names)[WRES_COLUMNS if standard == "WRES" else WDES_COLUMNS]
+    for column in table.columns[table.columns.str.endswith(("_count", "_total"))]:
+        table[column] = pd.array(pd.to_numeric(table[column], errors="coerce"), dtype="Int64")
     for flag in ("outside_non_adverse", "significant"):
         table[flag] = table[flag].astype("boolean")
     for column in ("white", "bme", "non_disabled", "disabled", "value", "ci_low", "ci_high"):

@@ -5,14 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import altair as alt
-import numpy as np
 
 from .._result import Result
 from ..errors import WorkforceError
 from ._common import (
     _BLACK,
     _BLUE,
-    _GREY,
     PALETTE,
     _area,
     _benchmark_words,
@@ -20,6 +18,9 @@ from ._common import (
     _display,
     _finish,
     _frame,
+    _greys,
+    _is_suppressed,
+    _keys,
     _layered,
     _level,
     _pct,
@@ -102,15 +103,16 @@ def age_profile_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart:
             f"this result's characteristics are {list(dict.fromkeys(table['characteristic'].astype(str)))}.")
     table, data = table[ages], data[ages].copy()
     split = data["subgroup"].nunique() > 1
-    small_key, pop_key = f"fewer than {min_size} staff", "Population share"
+    pop_key = "Population share"
+    greys, grey_colours = _greys(min_size, result.method)
     if split:
         subgroups = list(dict.fromkeys(data["subgroup"].astype(str)))
-        data["key"] = np.where(data["small"], small_key, data["subgroup"].astype(str))
-        domain = subgroups + [small_key, pop_key]
-        colours = [PALETTE[i % 7] for i in range(len(subgroups))] + [_GREY, _BLACK]
+        data["key"] = _keys(data, data["subgroup"].astype(str))
+        domain = subgroups + greys + [pop_key]
+        colours = [PALETTE[i % 7] for i in range(len(subgroups))] + grey_colours + [_BLACK]
     else:
-        data["key"] = np.where(data["small"], small_key, "Staff share")
-        domain, colours = ["Staff share", small_key, pop_key], [_BLUE, _GREY, _BLACK]
+        data["key"] = _keys(data, "Staff share")
+        domain, colours = ["Staff share", *greys, pop_key], [_BLUE, *grey_colours, _BLACK]
     domain, colours = _present(domain, colours, data["key"], [pop_key])
     level = _level(result.method)
     frame = _frame(data, ["subgroup", "group", "staff_count", "staff_total", "staff_share", "staff_share_ci_low",
@@ -171,6 +173,6 @@ def age_profile_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart:
     description = (f"Bar chart of the staff's share in each age band with {level} intervals, against the population "
                    f"share. {title}. "
                    + "; ".join(f"{r.group}{f' ({r.subgroup})' if split else ''}: "
-                               + (f"{_pct(r.staff_share)} of staff, " if r.status != "suppressed" else "suppressed, ")
+                               + (f"{_pct(r.staff_share)} of staff, " if not _is_suppressed(r.status) else "suppressed, ")
                                + f"{_pct(r.population_share)} of population" for r in _rows(frame)) + ".")
     return _finish(_layered(chart), title, subtitle, description, result, "age_profile_chart")

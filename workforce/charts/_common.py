@@ -23,7 +23,8 @@ PALETTE = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#C
 #: Name of the registered Altair theme.
 THEME = "workforce"
 _BLUE, _VERMILLION, _BLACK, _ORANGE = "#0072B2", "#D55E00", "#000000", "#E69F00"
-_GREY = "#BBBBBB"      # small or suppressed groups
+_GREY = "#BBBBBB"      # small groups, and insufficient data
+_PALE = "#E3E3E3"      # suppressed groups (nothing drawn but their label and legend key)
 _NEUTRAL = "#7F7F7F"   # "no evidence of a difference"
 _SHADE = "#DDDDDD"     # the non-adverse range
 _NON_ADVERSE = (0.80, 1.25)
@@ -71,7 +72,17 @@ def _finish(chart: alt.LayerChart | alt.FacetChart, title: str, subtitle: list[s
             result: Result, name: str) -> alt.LayerChart | alt.FacetChart: ...
 def _finish(chart: alt.LayerChart | alt.FacetChart, title: str, subtitle: list[str], description: str, result: Result,
             name: str) -> alt.LayerChart | alt.FacetChart:
-    """Title, subtitle, alt text, provenance and the theme's configuration."""
+    """Title, subtitle, alt text, provenance and the theme's configuration.
+
+    A result published without suppression (``suppress(..., threshold=None)``)
+    says "NOT FOR PUBLICATION" at the head of the chart's title, whatever file
+    the chart is saved to.
+    """
+    control = str(result.method.get("disclosure control") or "")
+    if control.startswith("NOT FOR PUBLICATION"):
+        subtitle = [control, *subtitle]
+        title = f"NOT FOR PUBLICATION. {title}"
+        description = f"{control}. {description}"
     chart = chart.properties(
         title=alt.Title(title, subtitle=[s for s in subtitle if s]),
         description=description,
@@ -197,11 +208,43 @@ def _frame(data: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
     return out
 
 
-def _status(small: pd.Series, hidden: pd.Series, min_size: int) -> pd.Series:
+def _small_label(min_size: int) -> str:
+    """The label of a group greyed by the chart's own rule (``min_size``)."""
+    return f"fewer than {min_size} staff"
+
+
+def _insufficient_label(method: Method, what: str = "in a group") -> str:
+    """The label of a row the analysis marked "insufficient data", naming its rule (``method.min_size``)."""
+    return f"insufficient data: fewer than {method.min_size} {what}" if method.min_size else "insufficient data"
+
+
+def _suppressed_label(method: Method) -> str:
+    """The label of a suppressed group, naming the disclosure rule that hid it."""
+    threshold = method.get("disclosure threshold")
+    return f"suppressed: under {threshold}, or protecting one" if threshold else "suppressed"
+
+
+def _is_suppressed(status: Any) -> bool:
+    return str(status).startswith("suppressed")
+
+
+def _status(small: pd.Series, hidden: pd.Series, min_size: int, method: Method | None = None) -> pd.Series:
+    """Each row's grey label: suppressed (the disclosure rule), small (the chart's rule) or none."""
     status = pd.Series("", index=small.index, dtype=object)
-    status[small] = f"fewer than {min_size} staff"
-    status[hidden] = "suppressed"
+    status[small.to_numpy()] = _small_label(min_size)
+    status[hidden.to_numpy()] = _suppressed_label(method) if method is not None else "suppressed"
     return status
+
+
+def _keys(data: pd.DataFrame, normal: Any) -> np.ndarray:
+    """Legend keys: a row's grey label where it has one (``status``), else ``normal``."""
+    status = data["status"].astype(str).to_numpy()
+    return np.where(status != "", status, normal)
+
+
+def _greys(min_size: int, method: Method) -> tuple[list[str], list[str]]:
+    """The grey legend entries and their colours: small (the chart's rule) and suppressed (disclosure)."""
+    return [_small_label(min_size), _suppressed_label(method)], [_GREY, _PALE]
 
 
 def _label_layer(base, x: str, y, offset: dict | None = None):
@@ -314,7 +357,7 @@ def _count_rows(result: Result, min_size: int, function: str) -> tuple[pd.DataFr
                    "population_share", "ratio", "ratio_ci_low", "ratio_ci_high", "difference_pp"):
         data[column] = pd.to_numeric(data[column], errors="coerce").astype(float)
     small = data["staff_count"].fillna(0) < min_size
-    data["status"] = _status(small, hidden, min_size).to_numpy()
+    data["status"] = _status(small, hidden, min_size, result.method).to_numpy()
     data["small"] = (small | hidden).to_numpy()
     data.loc[hidden, ["staff_share", "staff_share_ci_low", "staff_share_ci_high", "ratio", "ratio_ci_low", "ratio_ci_high",
                       "difference_pp"]] = np.nan

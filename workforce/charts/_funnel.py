@@ -20,6 +20,7 @@ from ._common import (
     _display,
     _finish,
     _frame,
+    _is_suppressed,
     _layered,
     _level,
     _pct,
@@ -218,7 +219,7 @@ def funnel_chart(result: Result, *, group: str | None = None, min_size: int = 8)
     if shares.empty or not ((shares > 0) & (shares < 1)).all():
         raise WorkforceError(f"the {group} population share must be between 0 and 1 to draw control limits.")
     common = float(shares.max() - shares.min()) < 1e-9
-    hidden = (rows["status"] == "suppressed").to_numpy()
+    hidden = rows["status"].map(_is_suppressed).astype(bool).to_numpy()
     n = rows["staff_total"].to_numpy(dtype=float)
     p = rows["population_share"].to_numpy(dtype=float)
     level = _level(result.method)

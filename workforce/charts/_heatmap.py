@@ -10,13 +10,14 @@ from ..errors import WorkforceError
 from ._common import (
     _BLACK,
     _BLUE,
-    _GREY,
     _VERMILLION,
     _benchmark_words,
     _count_rows,
     _display,
     _finish,
     _frame,
+    _greys,
+    _is_suppressed,
     _layered,
     _level,
     _pct,
@@ -137,11 +138,11 @@ def heatmap_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart:
             "'ethnicity'), by='band_group'); this result's characteristics are "
             f"{list(dict.fromkeys(table['characteristic'].astype(str)))}.")
     table, data = table[pair], data[pair].copy()
-    hidden = data["status"] == "suppressed"
+    hidden = data["status"].map(_is_suppressed).astype(bool)
     low, high = _RATIO_RANGE
     data["colour_ratio"] = data["ratio"].clip(low, high).where(~data["small"])
     data["label"] = [_capital(_pair_words(g)) for g in data["group"]]
-    data["text"] = [(("suppressed" if st == "suppressed" else f"fewer than\n{min_size} staff") if small else
+    data["text"] = [((st.replace(": ", ":\n", 1) if _is_suppressed(st) else f"fewer than\n{min_size} staff") if small else
                      f"{_pct(s)}\nratio {r:.2f}" if pd.notna(r) else _pct(s))
                     for small, st, s, r in zip(data["small"], data["status"], data["staff_share"], data["ratio"])]
     data["dark"] = (data["colour_ratio"] <= 0.33) | (data["colour_ratio"] >= 3.0)  # white text on the strong ends
@@ -173,12 +174,11 @@ def heatmap_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart:
                                          titleLimit=420))
     cells = base.transform_filter("datum.status == ''").mark_rect(stroke="white", strokeWidth=1.5).encode(
         x=x, y=y, color=colour, tooltip=tooltip)
-    small_key = f"fewer than {min_size} staff"
-    domain, colours = _present([small_key, "suppressed"], [_GREY, _GREY],
-                               set(frame["status"]) - {""})
+    greys, grey_colours = _greys(min_size, result.method)
+    domain, colours = _present(greys, grey_colours, set(frame["status"]) - {""})
     grey = base.transform_filter("datum.status != ''").mark_rect(stroke="white", strokeWidth=1.5).encode(
-        x=x, y=y, fill=alt.Fill("status:N", title=None, scale=alt.Scale(domain=domain or [small_key],
-                                                                         range=colours or [_GREY])),
+        x=x, y=y, fill=alt.Fill("status:N", title=None, scale=alt.Scale(domain=domain or greys[:1],
+                                                                         range=colours or grey_colours[:1])),
         tooltip=tooltip)
     text = base.mark_text(lineBreak="\n", fontSize=11).encode(
         x=x, y=y, text=alt.Text("text:N"), tooltip=tooltip,
@@ -194,7 +194,7 @@ def heatmap_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart:
     subtitle = [f"n = {n:,} staff with both known ({unknown:,} with either unknown, left out{some}) · "
                 + _benchmark_words(result.benchmark) + (" · " + _snapshot(result.method) if _snapshot(result.method) else ""),
                 f"Colour: representation ratio (1 = the population share); labels: share of the {'band group' if by == 'band_group' else 'subgroup'}'s "
-                f"staff and the ratio; grey: fewer than {min_size} staff, or suppressed.",
+                f"staff and the ratio; grey: fewer than {min_size} staff, or suppressed (disclosure control).",
                 f"Population share of an intersection ({characteristic}) = the product of the two shares, an approximation."]
     few = int(data["small"].sum())
     description = (f"Heat map of {characteristic} groups (rows) by {by.replace('_', ' ')} (columns), coloured by the "

@@ -21,7 +21,11 @@ from ._common import (
     _estimate_layers,
     _finish,
     _frame,
+    _greys,
     _hide,
+    _insufficient_label,
+    _is_suppressed,
+    _keys,
     _label_layer,
     _layered,
     _level,
@@ -30,9 +34,10 @@ from ._common import (
     _present,
     _rows,
     _senior_share,
+    _small_label,
     _snapshot,
-    _status,
     _suppressed,
+    _suppressed_label,
 )
 
 # ---------------------------------------------------------------- ladder
@@ -47,9 +52,11 @@ def ladder_chart(result: Result, *, staff_category: str = "Non-clinical", organi
     band order from band 1 at the bottom to VSM at the top, the compared
     group's share of the staff of known group on the rung, with its Wilson
     interval; the whole staff category's share is a vertical rule, and a
-    population share (if given) a dashed rule.  Rungs where the compared
-    group has fewer than ``min_size`` staff, or with fewer than ``min_size`` staff
-    of known group, are grey and labelled.
+    population share (if given) a dashed rule.  Grey, and labelled with the
+    rule: rungs the ladder marks "insufficient data" (fewer than its own
+    ``min_size`` staff of known group, 10 by default) or with fewer than this
+    chart's ``min_size``; a suppressed rung is labelled "suppressed" with the
+    disclosure rule, and not drawn.
 
     Parameters
     ----------
@@ -66,7 +73,8 @@ def ladder_chart(result: Result, *, staff_category: str = "Non-clinical", organi
     population_label : str
         Its name in the legend.
     min_size : int
-        Rungs with fewer staff than this are greyed and labelled.
+        Rungs with fewer staff of known group than this are greyed and
+        labelled.
 
     Returns
     -------
@@ -98,10 +106,14 @@ def ladder_chart(result: Result, *, staff_category: str = "Non-clinical", organi
                    "share_of_known_ci_high", "overall_share_of_known"):
         compared[column] = pd.to_numeric(compared[column], errors="coerce")
     group = str(result.method.get("compared group", compared["group"].astype(str).iloc[0]))
-    small = ((compared["headcount"].fillna(0) < min_size) | (compared["rung_known"].fillna(0) < min_size)).to_numpy()
-    compared["status"] = _status(pd.Series(small), pd.Series(hidden), min_size).to_numpy()
+    # grey: the ladder's own rule (fewer than its min_size of known group: "insufficient data"), then the chart's
+    insufficient = (compared["state"].astype(str) == "insufficient data").to_numpy()
+    small = insufficient | (compared["rung_known"].fillna(0) < min_size).to_numpy()
+    insufficient_key = _insufficient_label(result.method, "of known group")
+    compared["status"] = np.select([hidden, insufficient, small], [
+        _suppressed_label(result.method), insufficient_key, _small_label(min_size)], "")
     compared.loc[hidden, ["share_of_known", "share_of_known_ci_low", "share_of_known_ci_high", "headcount"]] = np.nan
-    compared["key"] = np.where(small | hidden, f"fewer than {min_size} staff", f"{group} share of the rung")
+    compared["key"] = _keys(compared, f"{group} share of the rung")
     if not (compared["rung_total"].fillna(1) > 0).any():   # a suppressed total may hide someone: drawn
         raise WorkforceError(f"no {staff_category.lower()} staff on a {rung_type} at {organisation}: nothing to draw.")
     compared = compared[compared["rung_known"].fillna(0) > 0]  # empty rungs: nothing to draw (kept on the axis)
@@ -131,13 +143,14 @@ def ladder_chart(result: Result, *, staff_category: str = "Non-clinical", organi
         joiner = "but" if senior_share < overall else "and"
         title = f"{group} staff are {_pct(overall)} of {category} {joiner} {_pct(senior_share)} of {senior_words}"
 
-    small_key, share_key = f"fewer than {min_size} staff", f"{group} share of the rung"
-    whole_key = f"{group} share of all {category}"
-    domain, colours = [share_key, small_key, whole_key], [_BLUE, _GREY, _ORANGE]
+    share_key, whole_key = f"{group} share of the rung", f"{group} share of all {category}"
+    greys, grey_colours = _greys(min_size, result.method)
+    domain = [share_key, insufficient_key, *greys, whole_key]
+    colours = [_BLUE, _GREY, *grey_colours, _ORANGE]
     if population_share is not None:
         domain.append(population_label)
         colours.append(_BLACK)
-    always = [d for d in domain[2:] if d != whole_key or not np.isnan(overall)]
+    always = [d for d in domain[4:] if d != whole_key or not np.isnan(overall)]
     domain, colours = _present(domain, colours, compared["key"], always)
     colour_scale = alt.Scale(domain=domain, range=colours)
     y = alt.Y("rung:N", title="Grade" if rung_type == "grade" else "Band", sort=order[::-1],
@@ -174,6 +187,6 @@ def ladder_chart(result: Result, *, staff_category: str = "Non-clinical", organi
     description = (f"Ladder chart of the {group} share of staff on each {rung_type} from bottom to top{against}. "
                    f"{title}. "
                    + "; ".join(f"{r.rung}: " + (f"{_pct(r.share_of_known)} of {int(r.rung_known)}"
-                                                 if r.status != "suppressed" else "suppressed")
+                                                 if not _is_suppressed(r.status) else "suppressed")
                                for r in _rows(frame)) + ".")
     return _finish(_layered(chart), title, subtitle, description, result, "ladder_chart")

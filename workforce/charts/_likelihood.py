@@ -24,13 +24,16 @@ from ._common import (
     _finish,
     _frame,
     _hide,
+    _insufficient_label,
     _label_layer,
     _layered,
     _level,
     _present,
     _rows,
+    _small_label,
     _snapshot,
     _suppressed,
+    _suppressed_label,
     _wrap,
 )
 
@@ -133,12 +136,14 @@ def likelihood_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart:
         raise WorkforceError("no relative likelihood to draw: every one is suppressed, not estimable or not "
                              "provided.")
     missing = rows[~rows.index.isin(drawn.index)]
-    small_key = f"fewer than {min_size} staff"
-    drawn["status"] = np.where(drawn["small"], small_key, "")
+    # grey, labelled with its rule: the analysis's "insufficient data" (its own min_size), else the chart's
+    insufficient = (drawn["state"].astype(str) == "insufficient data").to_numpy()
+    insufficient_key, small_key = _insufficient_label(result.method), _small_label(min_size)
+    drawn["status"] = np.select([insufficient, drawn["small"].to_numpy(bool)], [insufficient_key, small_key], "")
     outside = (drawn["value"] < _NON_ADVERSE[0]) | (drawn["value"] > _NON_ADVERSE[1])
     clear = (drawn["ci_low"] > 1) | (drawn["ci_high"] < 1)
-    drawn["key"] = np.select([drawn["small"], outside & clear, outside], [
-        small_key, "outside the non-adverse range, interval excludes 1", "outside the non-adverse range"],
+    drawn["key"] = np.select([drawn["status"] != "", outside & clear, outside], [
+        drawn["status"], "outside the non-adverse range, interval excludes 1", "outside the non-adverse range"],
         "within the non-adverse range")
     level = _level(result.method)
     # the headline: the clearest adverse finding (smallest p-value, else the interval end nearest 1 furthest from 1)
@@ -156,8 +161,8 @@ def likelihood_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart:
     frame = _frame(drawn, ["label", "value", "ci_low", "ci_high", "detail", "status", "key"])
     frame["label_x"] = frame["ci_high"].fillna(frame["value"])
     domain = ["outside the non-adverse range, interval excludes 1", "outside the non-adverse range",
-              "within the non-adverse range", small_key]
-    domain, colours = _present(domain, [_VERMILLION, _ORANGE, _BLUE, _GREY], frame["key"])
+              "within the non-adverse range", insufficient_key, small_key]
+    domain, colours = _present(domain, [_VERMILLION, _ORANGE, _BLUE, _GREY, _GREY], frame["key"])
     colour = alt.Color("key:N", title=None, scale=alt.Scale(domain=domain, range=colours))
     scale = alt.Scale(type="log")
     y = alt.Y("label:N", title=None, sort=list(frame["label"]), axis=alt.Axis(labelLimit=420))
@@ -177,7 +182,7 @@ def likelihood_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart:
                                         "ci_high:Q", y, colour, tooltip)
     labels = _label_layer(base, "label_x", y)
     chart = alt.layer(shade, one, interval, points, labels).properties(width=420)
-    not_estimable = [f"{lab} ({'suppressed' if h else st})" for lab, st, h in
+    not_estimable = [f"{lab} ({_suppressed_label(result.method) if h else st})" for lab, st, h in
                      zip(missing["label"], missing["state"].astype(str), missing["_hidden"])]
     who = result.method.get("organisation") or ", ".join(dict.fromkeys(rows.get("organisation", pd.Series([], dtype=str))
                                                                         .astype(str)))

@@ -12,14 +12,15 @@ from ..errors import WorkforceError
 from ._common import (
     _BLACK,
     _BLUE,
-    _GREY,
     PALETTE,
     _check,
     _estimate_layers,
     _facet_rows,
     _finish,
     _frame,
+    _greys,
     _hide,
+    _keys,
     _label_layer,
     _layered,
     _level,
@@ -69,12 +70,12 @@ def promotion_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart | al
                    "promotion_rl_ci_low", "promotion_rl_ci_high", "promotion_rl_p_value"):
         data[column] = pd.to_numeric(data[column], errors="coerce")
     small = data["stayers"].fillna(0) < min_size
-    data["status"] = _status(small, hidden, min_size).to_numpy()
+    data["status"] = _status(small, hidden, min_size, result.method).to_numpy()
     data.loc[hidden, ["promotion_rate", "promotion_rate_ci_low", "promotion_rate_ci_high"]] = np.nan
     split = data["subgroup"].nunique() > 1
-    small_key = f"fewer than {min_size} staff"
-    data["key"] = np.where(small | hidden, small_key, "Promotion rate")   # split: each subgroup is a row of its own
-    domain, colours = ["Promotion rate", small_key], [_BLUE, _GREY]
+    greys, grey_colours = _greys(min_size, result.method)
+    data["key"] = _keys(data, "Promotion rate")   # split: each subgroup is a row of its own
+    domain, colours = ["Promotion rate", *greys], [_BLUE, *grey_colours]
     domain, colours = _present(domain, colours, data["key"])
     level = _level(result.method)
     # headline: the compared group's row with the clearest relative likelihood, against its reference row
@@ -174,11 +175,11 @@ def trajectory_chart(result: Result, *, organisation: str | None = None, split: 
                    "required_count", "appointments_needed"):
         data[column] = pd.to_numeric(data[column], errors="coerce")
     small = (data["known"].fillna(0) < min_size).to_numpy()
-    data["status"] = _status(pd.Series(small), pd.Series(hidden), min_size).to_numpy()
+    data["status"] = _status(pd.Series(small), pd.Series(hidden), min_size, result.method).to_numpy()
     data.loc[hidden, ["share_today", "trajectory_share", "required_count", "count_today"]] = np.nan
     bands = list(dict.fromkeys(data["band"].astype(str)))
-    small_key = f"fewer than {min_size} staff"
-    data["key"] = np.where(small | hidden, small_key, data["band"].astype(str))
+    greys, grey_colours = _greys(min_size, result.method)
+    data["key"] = _keys(data, data["band"].astype(str))
     data["label"] = [b + (f" ({st})" if st else "") for b, st in zip(data["band"].astype(str), data["status"])]
     group = str(result.method.get("compared group", "the compared group"))
     target_year = int(data["year"].max())
@@ -194,8 +195,8 @@ def trajectory_chart(result: Result, *, organisation: str | None = None, split: 
     frame = _frame(data, ["band", "year", "known", "share_today", "trajectory_share", "required_count",
                           "appointments_needed", "label", "key"])
     band_keys = [b for b in bands if b in set(frame["key"])]
-    domain = band_keys + [small_key]
-    colours = [PALETTE[i % 7] if b != "8a+" else _BLACK for i, b in enumerate(band_keys)] + [_GREY]
+    domain, colours = _present(band_keys + greys, [PALETTE[i % 7] if b != "8a+" else _BLACK
+                                                   for i, b in enumerate(band_keys)] + grey_colours, frame["key"])
     colour = alt.Color("key:N", title=None, scale=alt.Scale(domain=domain, range=colours))
     tooltip = [alt.Tooltip("band:N", title="Band"), alt.Tooltip("year:O", title="Year"),
                alt.Tooltip("known:Q", title="Staff of known group (n)", format=","),

@@ -21,7 +21,10 @@ from ._common import (
     _facet_rows,
     _finish,
     _frame,
+    _greys,
     _hide,
+    _is_suppressed,
+    _keys,
     _label_layer,
     _layered,
     _level,
@@ -43,7 +46,8 @@ def _representation_rows(result: Result, min_size: int, function: str):
     hidden = _suppressed(table, ("staff_count", "staff_total"))
     data = _hide(table)
     small = pd.to_numeric(data["staff_count"], errors="coerce").fillna(0) < min_size
-    data = data.assign(status=_status(small, hidden, min_size).to_numpy(), small=(small | hidden).to_numpy())
+    data = data.assign(status=_status(small, hidden, min_size, result.method).to_numpy(),
+                       small=(small | hidden).to_numpy())
     for column in ("staff_share", "staff_share_ci_low", "staff_share_ci_high", "ratio", "ratio_ci_low", "ratio_ci_high"):
         data[column] = pd.to_numeric(data[column], errors="coerce")
     data.loc[hidden, ["staff_share", "staff_share_ci_low", "staff_share_ci_high", "ratio", "ratio_ci_low", "ratio_ci_high"]] = np.nan
@@ -99,16 +103,16 @@ def representation_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart
     "Asian staff are under-represented: 22% of staff against 45% of Leicester's working-age population"
     """
     table, data, split = _representation_rows(result, min_size, "representation_chart")
-    small_key = f"fewer than {min_size} staff"
     pop_key = "Population share"
+    greys, grey_colours = _greys(min_size, result.method)
     if split:
         subgroups = list(dict.fromkeys(data["subgroup"].astype(str)))
-        data["key"] = np.where(data["small"], small_key, data["subgroup"].astype(str))
-        domain = subgroups + [small_key, pop_key]
-        colours = [PALETTE[i % 7] for i in range(len(subgroups))] + [_GREY, _BLACK]
+        data["key"] = _keys(data, data["subgroup"].astype(str))
+        domain = subgroups + greys + [pop_key]
+        colours = [PALETTE[i % 7] for i in range(len(subgroups))] + grey_colours + [_BLACK]
     else:
-        data["key"] = np.where(data["small"], small_key, "Staff share")
-        domain, colours = ["Staff share", small_key, pop_key], [_BLUE, _GREY, _BLACK]
+        data["key"] = _keys(data, "Staff share")
+        domain, colours = ["Staff share", *greys, pop_key], [_BLUE, *grey_colours, _BLACK]
     domain, colours = _present(domain, colours, data["key"], [pop_key])
     level = _level(result.method)
     columns = ["subgroup", "group", "staff_count", "staff_total", "staff_share", "staff_share_ci_low",
@@ -142,7 +146,7 @@ def representation_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart
                    f"{_population_words(result.benchmark)}. {title}. "
                    + "; ".join(f"{r.group}{f' ({r.subgroup})' if split else ''}: {_pct(r.staff_share)} of staff, "
                                f"{_pct(r.population_share)} of population" for r in _rows(frame)
-                               if r.status != "suppressed") + ".")
+                               if not _is_suppressed(r.status)) + ".")
     return _finish(_layered(chart), title, _subtitle_representation(result, table), description, result, "representation_chart")
 
 
@@ -189,12 +193,12 @@ def ratio_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart | alt.Fa
     "Asian staff are represented at 0.49 times their share of Leicester's working-age population"
     """
     table, data, split = _representation_rows(result, min_size, "ratio_chart")
-    small_key = f"fewer than {min_size} staff"
-    data["key"] = np.where(data["small"], small_key, data["flag"].astype(str))
+    greys, grey_colours = _greys(min_size, result.method)
+    data["key"] = _keys(data, data["flag"].astype(str))
     for column in ("ratio", "ratio_ci_low", "ratio_ci_high"):  # log axis: no zeros
         data[column] = data[column].where(data[column] > 0)
-    domain = ["under-represented", "over-represented", "no evidence of a difference", "insufficient data", small_key]
-    colours = [_VERMILLION, _BLUE, _NEUTRAL, _GREY, _GREY]
+    domain = ["under-represented", "over-represented", "no evidence of a difference", "insufficient data", *greys]
+    colours = [_VERMILLION, _BLUE, _NEUTRAL, _GREY, *grey_colours]
     domain, colours = _present(domain, colours, data["key"])
     level = _level(result.method)
     frame = _frame(data, ["subgroup", "group", "staff_count", "staff_total", "ratio", "ratio_ci_low", "ratio_ci_high",
@@ -231,5 +235,5 @@ def ratio_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart | alt.Fa
     description = (f"Representation ratios on a log scale with {level} intervals, diverging around 1. {title}. "
                    + "; ".join(f"{r.group}{f' ({r.subgroup})' if split else ''}: "
                                + (f"{r.ratio:.2f}" if pd.notna(r.ratio) else "no ratio") + f", {r.flag}"
-                               for r in _rows(frame) if r.status != "suppressed") + ".")
+                               for r in _rows(frame) if not _is_suppressed(r.status)) + ".")
     return _finish(chart, title, subtitle, description, result, "ratio_chart")

@@ -167,6 +167,18 @@ class _Cells:
                     continue
             self.relations.append(Relation(cells, int(total[0]), link.exact))
 
+    def selected(self, refs: Sequence[Ref]) -> np.ndarray:
+        """The cells ``refs`` select (their key is not used), as a mask."""
+        mask = np.zeros(len(self.values), dtype=bool)
+        for ref in refs:
+            if ref.table not in self.cell_of or ref.column not in self.cell_of[ref.table]:
+                known = {t: sorted(c) for t, c in self.cell_of.items()}
+                raise WorkforceError(f"{ref.column!r} is not a count of a table {ref.table!r}; the counts are "
+                                     f"{known}.")
+            rows = _select(self.works[ref.table], ref.where)
+            mask[self.cell_of[ref.table][ref.column][rows]] = True
+        return mask
+
     def describe(self, wanted: np.ndarray) -> dict[int, tuple[str, str, str]]:
         """The table, count column and key (column=value, ...) of each ``wanted`` cell, from its first row."""
         out: dict[int, tuple[str, str, str]] = {}
@@ -183,7 +195,8 @@ class _Cells:
 
 
 def suppress(results: Result | Mapping[str, Result], *, threshold: int | None = DEFAULT_THRESHOLD,
-             links: Sequence[Link] = ()) -> Result | dict[str, Result]:
+             links: Sequence[Link] = (), withhold: Sequence[Ref] = (),
+             exempt: Sequence[Ref] = ()) -> Result | dict[str, Result]:
     """A copy of one result, or of several published together, that is safe to publish.
 
     Counts from 1 to ``threshold - 1`` are suppressed (primary).  Then, over
@@ -209,6 +222,16 @@ def suppress(results: Result | Mapping[str, Result], *, threshold: int | None = 
         suppressed, and the result says "NOT FOR PUBLICATION".
     links : sequence of Link
         Counts shared between the tables (see :class:`Link`).
+    withhold : sequence of Ref
+        Counts published blank whatever their size (their ``key`` is not
+        used; ``"table"`` names the table of one result): counts the
+        publication shows in another form.  They are protected like
+        suppressed ones.
+    exempt : sequence of Ref
+        Counts published whatever their size, because they are public
+        already and the publisher has chosen to show them (the board pack's
+        ``board_counts``).  Every other count stays protected with them
+        shown.
 
     Returns
     -------
@@ -250,12 +273,13 @@ def suppress(results: Result | Mapping[str, Result], *, threshold: int | None = 
         if isinstance(result, Result) and "disclosure threshold" in result.method:
             raise WorkforceError(f"{name!r} has already been through disclosure control; suppress the original.")
     space = _Cells.of(given, links)
+    withheld, exempted = space.selected(withhold), space.selected(exempt)
     if threshold is None:
         hidden = np.zeros(len(space.values), dtype=bool)
         low = high = space.values
         exact = np.ones(len(space.values), dtype=bool)
     else:
-        hidden = (space.values >= 1) & (space.values < threshold)
+        hidden = (((space.values >= 1) & (space.values < threshold)) & ~exempted) | withheld
         shown = places({f"{t} {c}": ids for t, cols in space.cell_of.items() for c, ids in cols.items()},
                        len(space.values))
         low, high, exact = protect(space.values, hidden, space.relations, threshold, shown=shown)
@@ -398,3 +422,60 @@ def audit(results: Result | Mapping[str, Result], *, links: Sequence[Link] = (),
     table = pd.DataFrame(rows, columns=["table", "column", "cell", "low", "high", "width", "exact"])
     table["protected"] = protected(table["low"].to_numpy(), table["high"].to_numpy(), threshold)
     return Audit(table, threshold)
+
+
+def round_counts(results: Result | Mapping[str, Result], base: int = 5, *,
+                 exempt: Sequence[Ref] = ()) -> Result | dict[str, Result]:
+    """Published counts rounded to the nearest ``base``, as NHS Digital publishes (after suppression).
+
+    Every count column of each suppressed table is rounded (halves up: with
+    base 5, 8 shows as 10 and 12 as 10); suppressed counts stay blank and 0
+    stays 0.  Rates, shares and intervals are left as they were computed,
+    from the unrounded counts.  Rounding only widens what a reader can work
+    out, so the audit of the unrounded tables (:func:`audit`) still holds.
+
+    Parameters
+    ----------
+    results : Result or dict of str to Result
+        Tables from :func:`suppress`.
+    base : int
+        Round to the nearest multiple of this (at least 2).
+    exempt : sequence of Ref
+        Counts shown as they are (those :func:`suppress` was told to publish
+        whatever their size: rounded, a board's 2 would read 0).
+
+    Returns
+    -------
+    Result or dict of str to Result
+        As given, with ``.method["rounding"]`` saying the rule.
+
+    Examples
+    --------
+    >>> import workforce
+    >>> from workforce.disclosure import round_counts
+    >>> staff = workforce.load_staff(workforce.sample_data("soar_valley_staff_in_post_2025-03-31.xlsx"))
+    >>> safe = round_counts(workforce.suppress(workforce.representation(staff, workforce.population("Leicester"))))
+    >>> safe.table[["group", "staff_count", "staff_total"]].head(3).to_string(index=False).splitlines()[1:]
+    ['White         3600         5805', 'Mixed          145         5805', 'Asian         1285         5805']
+    """
+    if isinstance(base, bool) or not isinstance(base, (int, np.integer)) or base < 2:
+        raise WorkforceError(f"counts are rounded to a multiple of a whole number of at least 2 (5, as NHS "
+                             f"Digital publishes), not {base!r}.")
+    given = _named(results)
+    out = {}
+    for name, result in given.items():
+        if "disclosure threshold" not in result.method:
+            raise WorkforceError(f"{name!r}: round the counts after disclosure control (workforce.suppress), "
+                                 "not before: suppression works on the true counts.")
+        table = result.table.copy()
+        for column in _spec_cells(name, result).published:
+            counts = pd.to_numeric(table[column], errors="coerce")
+            rounded = np.floor(counts.to_numpy(dtype=float) / base + 0.5) * base
+            for ref in exempt:
+                if ref.table == name and ref.column == column:
+                    keep = _select(table, ref.where)
+                    rounded[keep] = counts.to_numpy(dtype=float)[keep]
+            table[column] = pd.array(np.where(counts.isna(), np.nan, rounded), dtype="Float64").astype("Int64")
+        out[name] = result.with_table(table, rounding=f"counts rounded to the nearest {base} after suppression; "
+                                                      "rates and intervals computed from the unrounded counts")
+    return out["table"] if isinstance(results, Result) else out

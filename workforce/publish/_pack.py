@@ -57,6 +57,7 @@ import sys
 import tempfile
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -66,12 +67,12 @@ import pandas as pd
 from .. import charts
 from .._result import Result
 from .._version import __version__
-from ..disclosure import DEFAULT_THRESHOLD, Audit, Link, audit, check_threshold, suppress
+from ..disclosure import DEFAULT_THRESHOLD, Audit, Link, Ref, audit, check_threshold, round_counts, suppress
 from ..errors import WorkforceError
 from ..load import InputTable, StaffTable
 from ._page import Section, write_page, write_workbook
 from ._render import ChartRenderer, InProcess, vega_bundle
-from ._sections import COMPARISON, PARTS, Context, Part, check_parts, drawable, pack_links
+from ._sections import COMPARISON, PARTS, Context, Part, board_counts, check_parts, drawable, pack_links
 
 if TYPE_CHECKING:
     from ..populations import Benchmark
@@ -172,11 +173,8 @@ class _Runner:
         section = Section(part.key + tag, part.title + label, None, notes=list(notes))
         for table in part.tables:
             sheet = _sheet(table.name, organisation, number)
-            if table.check is not None:
-                context.published[table.name] = shown = table.check(context.raw[table.name], context)
-                section.notes.append(str(shown.method["disclosure control"]))
-            else:
-                context.published[table.name] = shown = published[sheet]
+            shown = published[sheet]
+            context.published[table.name] = shown = table.finish(shown) if table.finish else shown
             section.tables[sheet] = shown.table
             for chart in part.charts:   # drawn as soon as its table is ready, so that rendering starts early
                 if chart.table == table.name:
@@ -216,18 +214,58 @@ def _needs_met(part: Part, context: Context) -> bool:
     return True
 
 
+@dataclass(frozen=True)
+class _Rules:
+    """The disclosure rules of one pack (see :func:`build_pack`), checked."""
+
+    threshold: int | None
+    rounding: int | None = None
+    board_counts: bool = False
+
+    def __post_init__(self) -> None:
+        check_threshold(self.threshold)
+        if self.rounding is not None and (isinstance(self.rounding, bool) or not isinstance(self.rounding, int)
+                                          or self.rounding < 2):
+            raise WorkforceError(f"rounding must be a whole number of at least 2 (5 rounds every count to the "
+                                 f"nearest 5, as NHS Digital publishes), not {self.rounding!r}.")
+        if self.rounding is not None and self.threshold is None:
+            raise WorkforceError("rounding is a disclosure rule: it is not used in a pack without suppression "
+                                 "(--no-suppression); give one or the other.")
+
+    def describe(self, report: Audit | None) -> str:
+        """The rule as the page, the workbook and the manifest state it."""
+        if self.threshold is None:
+            return f"{NOT_FOR_PUBLICATION}: small numbers not suppressed."
+        text = (f"Counts from 1 to {self.threshold - 1} are suppressed; 0 is shown. Disclosure control covers "
+                "every table of the pack together: where one count of a margin (counts adding up to a "
+                "published total, in one table or across tables, unknowns included) is suppressed, "
+                "another is suppressed too, and more wherever an audit by integer programming finds that a "
+                f"suppressed count could be narrowed to fewer than {self.threshold} values. Figures made from "
+                "a suppressed count are blanked. " + (report.summary() if report is not None else ""))
+        if self.board_counts:
+            text += (" The board's counts by ethnicity and disability (WRES 9, WDES 10) are published whatever "
+                     "their size, as asked (board membership is public).")
+        if self.rounding is not None:
+            but = " but the board's" if self.board_counts else ""
+            text += (f" Every count shown{but} is rounded to the nearest {self.rounding} after suppression; rates, "
+                     "shares and intervals are computed from the unrounded counts.")
+        return text
+
+
 def _sheet(name: str, organisation: str | None, number: int) -> str:
     return name if organisation is None else f"{name} {number}"
 
 
-def _sections(runner: _Runner, staff: StaffTable, benchmarks: dict, inputs: dict[str, dict], threshold: int | None,
+def _sections(runner: _Runner, staff: StaffTable, benchmarks: dict, inputs: dict[str, dict], rules: _Rules,
               notes: Sequence[str]) -> tuple[list[Section], Audit | None]:
     """Every section of the pack: the comparison (several organisations), then each organisation's parts.
 
     Every table is computed first; then disclosure control runs once over all
     the tables of the pack, with the links between them, and is audited; then
-    each part is drawn from its tables as published.
+    the counts are rounded if asked, and each part is drawn from its tables
+    as published.
     """
+    threshold = rules.threshold
     organisations = _organisations(staff)
     plan: list[tuple[Part, Context, str | None, int, Sequence[str]]] = []
     if len(organisations) > 1 and benchmarks:
@@ -243,17 +281,23 @@ def _sections(runner: _Runner, staff: StaffTable, benchmarks: dict, inputs: dict
     links: list[Link] = []
     for part, context, organisation, number, _ in plan:
         for table in part.tables:
-            context.raw[table.name] = result = table.compute(context)
-            if table.check is None:
-                raw[_sheet(table.name, organisation, number)] = result
+            context.raw[table.name] = raw[_sheet(table.name, organisation, number)] = table.compute(context)
+    exempt: list[Ref] = []
     for number, org in enumerate(organisations, start=1):
-        links += pack_links(lambda name: _sheet(name, None if len(organisations) == 1 else org, number))
-    published = suppress(raw, threshold=threshold, links=links)
+        sheet = (lambda n, o=org, i=number: _sheet(n, None if len(organisations) == 1 else o, i))
+        links += pack_links(sheet)
+        exempt += board_counts(sheet) if rules.board_counts else []
+    exempt = [e for e in exempt if e.table in raw]
+    published = suppress(raw, threshold=threshold, links=links, exempt=exempt)
     assert isinstance(published, dict)   # several tables given, several returned
     report = audit(published, links=links, threshold=threshold) if threshold is not None else None
     if report is not None and not report.passed:
         raise WorkforceError("the pack was not written: the audit of its disclosure control found suppressed "
                              f"counts a reader could narrow down. {report.summary()}")
+    if rules.rounding is not None and threshold is not None:
+        rounded = round_counts(published, rules.rounding, exempt=exempt)
+        assert isinstance(rounded, dict)
+        published = rounded
     sections = [runner.run(part, context, published, organisation=name, number=number, notes=part_notes)
                 for part, context, name, number, part_notes in plan]
     return sections, report
@@ -309,6 +353,8 @@ def build_pack(
     benchmarks: Benchmark | Mapping[str, Benchmark] | None = None,
     inputs: Mapping[str, Any] | None = None,
     threshold: int | None = DEFAULT_THRESHOLD,
+    rounding: int | None = None,
+    board_counts: bool = False,
     notes: Sequence[str] = (),
     renderer: ChartRenderer | None = None,
     record: Mapping[str, Any] | None = None,
@@ -337,7 +383,17 @@ def build_pack(
         Counts from 1 to ``threshold - 1`` are suppressed (at least 2), over
         every table of the pack at once, and the result is audited (the pack
         is not written if the audit fails).  ``None``: nothing is suppressed,
-        and every page and sheet says "NOT FOR PUBLICATION".
+        and every page, sheet and chart file says "NOT FOR PUBLICATION".
+    rounding : int, optional
+        Round every published count to the nearest multiple of this after
+        suppression (5, as NHS Digital publishes); rates stay as computed
+        from the unrounded counts (:func:`workforce.disclosure.round_counts`).
+    board_counts : bool
+        Publish the board's counts by ethnicity and disability (WRES 9,
+        WDES 10) whatever their size.  Board membership is public, but by
+        default its small counts are suppressed like any other, and the
+        board figures with them; say True only where the board members'
+        ethnicity and disability are published already.
     notes : list of str
         What the reader should know about the benchmarks (shown in the
         representation parts).
@@ -359,7 +415,7 @@ def build_pack(
     if not isinstance(staff, StaffTable):
         raise WorkforceError(f"build_pack takes the staff loaded with workforce.load_staff, not "
                              f"{type(staff).__name__}.")
-    check_threshold(threshold)
+    rules = _Rules(threshold, rounding, board_counts)
     check_parts((*PARTS, COMPARISON))
     out = Path(out)
     _check_out(out)
@@ -370,7 +426,7 @@ def build_pack(
     pool = ThreadPoolExecutor(max_workers=1)
     try:
         bundle = pool.submit(vega_bundle)   # cached on disk after the first pack
-        return _write(out, staff, per_org_benchmark, per_org_inputs, threshold, list(notes), renderer, bundle,
+        return _write(out, staff, per_org_benchmark, per_org_inputs, rules, list(notes), renderer, bundle,
                       record, _Progress(progress, 6))
     except BaseException:
         renderer.cancel()
@@ -379,16 +435,16 @@ def build_pack(
         pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _write(out: Path, staff: StaffTable, benchmarks: dict, inputs: dict, threshold: int | None, notes: list[str],
+def _write(out: Path, staff: StaffTable, benchmarks: dict, inputs: dict, rules: _Rules, notes: list[str],
            renderer: ChartRenderer, bundle, record, steps: _Progress) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     try:
         charts_dir = tmp / "charts"
         charts_dir.mkdir()
-        sections, report = _sections(_Runner(renderer, charts_dir), staff, benchmarks, inputs, threshold, notes)
+        sections, report = _sections(_Runner(renderer, charts_dir), staff, benchmarks, inputs, rules, notes)
         steps.step("findings computed and suppressed")
-        about = _About(staff, benchmarks, threshold, _files(staff, inputs, record), record, bundle, report)
+        about = _About(staff, benchmarks, rules, _files(staff, inputs, record), record, bundle, report)
         about.write(tmp, sections, steps)   # while the last charts are rendered
         failed = renderer.finish()
         steps.step("charts rendered (SVG, PNG)")
@@ -412,26 +468,20 @@ def _write(out: Path, staff: StaffTable, benchmarks: dict, inputs: dict, thresho
 class _About:
     """The workbook, the page and the manifest of one pack, written from its sections."""
 
-    def __init__(self, staff: StaffTable, benchmarks: dict, threshold: int | None, files: list[tuple[str, Path]],
+    def __init__(self, staff: StaffTable, benchmarks: dict, rules: _Rules, files: list[tuple[str, Path]],
                  record, bundle, report: Audit | None = None) -> None:
         self.organisations = _organisations(staff)
+        threshold = rules.threshold
         self.threshold, self.files, self.bundle, self.service = threshold, files, bundle, staff.service
-        self.options = {"threshold": threshold, "service": staff.service, **dict((record or {}).get("options", {}))}
+        self.options = {"threshold": threshold, "rounding": rules.rounding, "board counts": rules.board_counts,
+                        "service": staff.service, **dict((record or {}).get("options", {}))}
         by_org = {org: b.provenance() for org, b in benchmarks.items()}
         distinct = {id(b) for b in benchmarks.values()}
         self.benchmark = (None if not by_org else next(iter(by_org.values())) if len(distinct) == 1
                           else {"by organisation": by_org})
         self.stamp = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
         self.audit = report
-        if threshold is None:
-            self.rule = f"{NOT_FOR_PUBLICATION}: small numbers not suppressed."
-        else:
-            self.rule = (f"Counts from 1 to {threshold - 1} are suppressed; 0 is shown. Disclosure control covers "
-                         "every table of the pack together: where one count of a margin (counts adding up to a "
-                         "published total, in one table or across tables, unknowns included) is suppressed, "
-                         "another is suppressed too, and more wherever an audit by integer programming finds that a "
-                         f"suppressed count could be narrowed to fewer than {threshold} values. Figures made from "
-                         "a suppressed count are blanked. " + (report.summary() if report is not None else ""))
+        self.rule = rules.describe(report)
 
     def write(self, folder: Path, sections: list[Section], steps: _Progress | None = None) -> None:
         step = steps.step if steps is not None else (lambda words: None)

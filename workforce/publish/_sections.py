@@ -19,11 +19,11 @@ import pandas as pd
 
 from .. import analysis
 from .._result import Result
-from .._spec import Kind
 from ..disclosure import Link, Ref
 from ..errors import WorkforceError
 
-__all__ = ["Context", "Table", "Chart", "Part", "PARTS", "COMPARISON", "drawable", "check_parts", "pack_links"]
+__all__ = ["Context", "Table", "Chart", "Part", "PARTS", "COMPARISON", "drawable", "check_parts", "pack_links",
+           "board_counts"]
 
 
 @dataclass
@@ -55,15 +55,14 @@ class Context:
 class Table:
     """One published table: its name (the workbook sheet), how it is computed, and how it is made safe.
 
-    ``check`` makes a result that holds no counts safe from the published
-    results it depends on (see :func:`wres_checked`); without it the result
-    is suppressed (:func:`workforce.suppress`), together with every other
-    table of the pack.
+    Every table is suppressed (:func:`workforce.suppress`) together with
+    every other table of the pack; ``finish`` then adds what is written from
+    the published table (the WRES sentences, :func:`with_sentences`).
     """
 
     name: str
     compute: Callable[[Context], Result]
-    check: Callable[[Result, Context], Result] | None = None
+    finish: Callable[[Result], Result] | None = None
 
 
 @dataclass(frozen=True)
@@ -107,44 +106,11 @@ def _suppressed_rows(table: pd.DataFrame) -> pd.Series:
     return table[flags].fillna(False).astype(bool).any(axis=1)
 
 
-def _source_suppressed(gaps: Result) -> bool:
-    """Whether a count behind indicator / metric 1 (All AfC staff at band 8a and above) is suppressed."""
-    t = gaps.table
-    rows = t[(t["staff_category"] == analysis.STAFF_CATEGORIES[2]) & (t["measure"] == "relative likelihood")
-             & (t["comparison"] == "8a and above")]
-    return bool(_suppressed_rows(rows).any())
-
-
-def wres_checked(gaps_table: str) -> Callable[[Result, Context], Result]:
-    """A WRES or WDES table made safe to publish.
-
-    It holds no counts of its own, only figures made from counts; indicator /
-    metric 1 is made from the counts of All AfC staff at band 8a and above,
-    which the published progression-gap table ``gaps_table`` holds: where one
-    of them is suppressed there, indicator 1's figures are blanked.
-    """
-
-    def check(result: Result, context: Context) -> Result:
-        number = "indicator" if result.kind is Kind.WRES else "metric"
-        standard = str(result.kind)
-        if _source_suppressed(context.published[gaps_table]):
-            table = result.table.copy()
-            one = table[number].astype(str) == "1"
-            for column in ("white", "bme", "non_disabled", "disabled", "value", "ci_low", "ci_high"):
-                if column in table:
-                    table[column] = pd.to_numeric(table[column], errors="coerce").mask(one)
-            note = (f"{standard} {number} 1 blanked: counts in its source (progression gaps, All AfC, 8a and above) "
-                    "were suppressed.")
-        else:
-            table = result.table.copy()
-            note = (f"{standard} table published as it is: it holds no counts; its source counts (progression "
-                    "gaps, All AfC, 8a and above) were checked and none was suppressed.")
-        # the figures as a sentence, written from the published columns only
-        table.insert(list(table.columns).index("unit") + 1, "figure",
-                     analysis.standard_sentences(result.with_table(table)))
-        return result.with_table(table, **{"disclosure control": note})
-
-    return check
+def with_sentences(result: Result) -> Result:
+    """A published WRES or WDES table with its figures as a sentence (``figure``), from its published columns."""
+    table = result.table.copy()
+    table.insert(list(table.columns).index("unit") + 1, "figure", analysis.standard_sentences(result))
+    return result.with_table(table)
 
 
 def _standard(make, ladder: str, kinds: tuple[str, ...]):
@@ -199,7 +165,7 @@ PARTS: tuple[Part, ...] = (
         tables=(
             Table("wres", _standard(analysis.wres, "ladder",
                                     ("recruitment", "disciplinary", "training", "board")),
-                  check=wres_checked("progression_gaps")),
+                  finish=with_sentences),
         ),
         charts=(Chart("wres", "likelihood_chart", "wres", needs_estimate=True),),
     ),
@@ -209,7 +175,7 @@ PARTS: tuple[Part, ...] = (
             Table("wdes_ladder", lambda c: analysis.ladder(c.staff, characteristic="disability")),
             Table("wdes_progression_gaps", lambda c: analysis.progression_gaps(c.staff, characteristic="disability")),
             Table("wdes", _standard(analysis.wdes, "wdes_ladder", ("recruitment", "disciplinary", "board")),
-                  check=wres_checked("wdes_progression_gaps")),
+                  finish=with_sentences),
         ),
         charts=(Chart("wdes", "likelihood_chart", "wdes", needs_estimate=True),),
     ),
@@ -309,6 +275,28 @@ def _ladder_links(ladder: str, gaps: str) -> list[Link]:
     return links
 
 
+def _one(t: pd.DataFrame) -> pd.Series:
+    return pd.Series("8a and above", index=t.index)
+
+
+def _indicator_one_links(standard: str, ladder: str, kind: str) -> list[Link]:
+    """WRES indicator / WDES metric 1 counts All AfC staff at band 8a and above: the ladder's 8a-8b and 8c+ rungs."""
+    groups = ("white", "bme") if kind == "wres" else ("non_disabled", "disabled")
+    one, senior = _is("indicator" if kind == "wres" else "metric", "1"), _both(
+        _is("staff_category", "All AfC"), _is("rung_type", "cluster"), _is("rung", "8a-8b", "8c+"))
+    links = [Link(Ref(standard, f"{group}_count", _one, one),
+                  (Ref(ladder, "headcount", _one, _both(senior, _is("role", role))),))
+             for group, role in zip(groups, ("advantaged", "compared"))]
+    return links + [Link(Ref(standard, f"{group}_total", _one, one), (Ref(ladder, "rung_total", _one, senior),))
+                    for group in groups]
+
+
+def board_counts(sheet: Callable[[str], str]) -> list[Ref]:
+    """The board rows' counts (WRES 9, WDES 10): published whatever their size when the user asks."""
+    return [Ref(sheet("wres"), c, (), _is("indicator", "9")) for c in ("bme_count", "bme_total")] + [
+        Ref(sheet("wdes"), c, (), _is("metric", "10")) for c in ("disabled_count", "disabled_total")]
+
+
 def _intersection(t: pd.DataFrame) -> pd.Series:
     """The ethnicity group of a 'sex × ethnicity' row (missing on the other rows)."""
     group = t["group"].astype(str)
@@ -347,6 +335,8 @@ def pack_links(sheet: Callable[[str], str], *, tiers: bool = False) -> list[Link
     links += [Link(Ref(sheet("ladder"), c, key), (Ref(sheet("wdes_ladder"), c, key),)) for c in ("rung_total",)]
     links += [Link(Ref(sheet("ladder"), "overall_total", ("staff_category",)),
                    (Ref(sheet("wdes_ladder"), "overall_total", ("staff_category",)),))]
+    for standard, ladder in (("wres", "ladder"), ("wdes", "wdes_ladder")):
+        links += _indicator_one_links(sheet(standard), sheet(ladder), standard)
     links += [Link(Ref(sheet("representation"), "all_staff", ("subgroup",)),
                    (Ref(sheet("age_profile"), "all_staff", ("subgroup",)),))]
     intersection = sheet("sex_ethnicity_by_band")
