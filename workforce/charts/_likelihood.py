@@ -43,9 +43,11 @@ from ._common import (
 def _likelihood_rows(result: Result, min_size: int) -> pd.DataFrame:
     """Rows with a relative likelihood, labelled, from WRES/WDES or progression_gaps tables."""
     table = result.table
-    hidden = _suppressed(table)
-    table = _hide(table).assign(_hidden=hidden.to_numpy())
     kind = result.spec.kind
+    measured = (("advantaged_senior", "advantaged_total", "compared_senior", "compared_total")
+                if kind is Kind.PROGRESSION_GAPS else [c for c in table.columns if c.endswith(("_count", "_total"))])
+    hidden = _suppressed(table, measured)   # the counts its figure is made from (the unknowns' may be withheld)
+    table = _hide(table).assign(_hidden=hidden.to_numpy())
     analysis = str(kind)
     if kind in (Kind.WRES, Kind.WDES):
         number = "indicator" if analysis == "WRES" else "metric"

@@ -195,8 +195,8 @@ class _Cells:
 
 
 def suppress(results: Result | Mapping[str, Result], *, threshold: int | None = DEFAULT_THRESHOLD,
-             links: Sequence[Link] = (), withhold: Sequence[Ref] = (),
-             exempt: Sequence[Ref] = ()) -> Result | dict[str, Result]:
+             links: Sequence[Link] = (), withhold: Sequence[Ref] = (), exempt: Sequence[Ref] = (),
+             keep: Sequence[Ref] = ()) -> Result | dict[str, Result]:
     """A copy of one result, or of several published together, that is safe to publish.
 
     Counts from 1 to ``threshold - 1`` are suppressed (primary).  Then, over
@@ -213,9 +213,11 @@ def suppress(results: Result | Mapping[str, Result], *, threshold: int | None = 
     ----------
     results : Result or dict of str to Result
         One result of :func:`workforce.representation`, :func:`workforce.icb_view`,
-        :func:`workforce.ladder`, :func:`workforce.progression_gaps` or
-        :func:`workforce.promotion`; or several, by name, that are published
-        together (one disclosure control over them all).
+        :func:`workforce.ladder`, :func:`workforce.progression_gaps`,
+        :func:`workforce.promotion`, :func:`workforce.model_employer`,
+        :func:`workforce.wres` or :func:`workforce.wdes`; or several, by
+        name, that are published together (one disclosure control over them
+        all).
     threshold : int or None
         Smallest count shown apart from 0 (8: counts 1-7 suppressed, the NHS
         Digital and OpenSAFELY rule); at least 2.  ``None``: nothing is
@@ -232,6 +234,10 @@ def suppress(results: Result | Mapping[str, Result], *, threshold: int | None = 
         already and the publisher has chosen to show them (the board pack's
         ``board_counts``).  Every other count stays protected with them
         shown.
+    keep : sequence of Ref
+        The publication's headline counts: suppressed as complements only
+        where nothing else protects a small count (each weighs as much as a
+        thousand other places).
 
     Returns
     -------
@@ -245,8 +251,7 @@ def suppress(results: Result | Mapping[str, Result], *, threshold: int | None = 
     ------
     WorkforceError
         For a kind of result it does not know (the message lists those it
-        does), for WRES and WDES tables (suppress their sources), and for a
-        threshold below 2.
+        does), and for a threshold below 2.
 
     Examples
     --------
@@ -282,8 +287,9 @@ def suppress(results: Result | Mapping[str, Result], *, threshold: int | None = 
         hidden = (((space.values >= 1) & (space.values < threshold)) & ~exempted) | withheld
         shown = places({f"{t} {c}": ids for t, cols in space.cell_of.items() for c, ids in cols.items()},
                        len(space.values))
-        low, high, exact = protect(space.values, hidden, space.relations, threshold, shown=shown)
-    small = hidden & (low < (threshold or 0))
+        shown[space.selected(keep)] *= 1000
+        low, high, exact = protect(space.values, hidden, space.relations, threshold, shown=shown, withheld=withheld)
+    small = hidden & (low < (threshold or 0)) & (high >= 1)
     narrowest = float((high - low)[small].min()) if small.any() else None
     out = {}
     for name, result in given.items():
@@ -294,8 +300,11 @@ def suppress(results: Result | Mapping[str, Result], *, threshold: int | None = 
         table = table.drop(columns=private + [f"{h}_suppressed" for h in cells.hidden])
         if cells.recompute is not None and threshold is not None:
             table = cells.recompute(table, result.method)
-        out[name] = result.with_table(table, **_notes(result, threshold, table, cells, int(hidden.sum()),
-                                                       narrowest, len(given)))
+        notes = _notes(result, threshold, table, cells, int(hidden.sum()), narrowest, len(given))
+        columns = sorted({ref.column for ref in withhold if ref.table == name})
+        if columns and threshold is not None:
+            notes["withheld"] = f"{columns}: blank whatever their size (published elsewhere in this publication)"
+        out[name] = result.with_table(table, **notes)
     return out["table"] if single else out
 
 
@@ -349,7 +358,7 @@ class Audit:
     @property
     def narrowest(self) -> float | None:
         """The narrowest range of a suppressed count that could be small (None: none)."""
-        could_be_small = self.table[self.table["low"] < self.threshold]
+        could_be_small = self.table[(self.table["low"] < self.threshold) & (self.table["high"] >= 1)]
         return float(could_be_small["width"].min()) if len(could_be_small) else None
 
     def summary(self) -> str:

@@ -34,11 +34,12 @@ def protected(low: np.ndarray, high: np.ndarray, threshold: float) -> np.ndarray
     Its range is at least ``threshold`` wide (a reader cannot tell a 3 from a
     0 or from an 8), or it holds no small count at all (at least
     ``threshold``: a reader learns only that the count is not small, as for
-    a large count suppressed as a complement).  A count from 1 to
-    ``threshold - 1`` always has a range reaching below the threshold, so it
-    is protected only by a wide range.
+    a large count suppressed as a complement), or it can only be 0 (a zero
+    suppressed as a complement: zeros are published anyway).  A count from 1
+    to ``threshold - 1`` always has a range reaching below the threshold and
+    above 0, so it is protected only by a wide range.
     """
-    return (high - low >= threshold) | (low >= threshold)
+    return (high - low >= threshold) | (low >= threshold) | (high < 1)
 
 
 def _components(unknown: np.ndarray, relations: Sequence[Relation]) -> list[tuple[np.ndarray, list[int]]]:
@@ -134,6 +135,7 @@ class _Solver:
         lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
         lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = matrix.indptr, matrix.indices, matrix.data
         self.lp = _highs()
+        self.lp.setOptionValue("presolve", "off")   # one model, many objectives: the last basis is the start
         self.lp.passModel(lp)
         lp.integrality_ = [highspy.HighsVarType.kInteger] * self.n
         self.mip = _highs()
@@ -147,6 +149,10 @@ class _Solver:
         if model.getModelStatus() != self.optimal:
             return None   # unbounded (the problems here are feasible: checked first)
         return np.asarray(model.getSolution().col_value, dtype=float)
+
+    def row_duals(self) -> np.ndarray:
+        """The row duals of the last linear optimum (:meth:`relaxed`)."""
+        return np.asarray(self.lp.getSolution().row_dual, dtype=float)
 
     def integer(self, objective: np.ndarray) -> np.ndarray | None:
         """An integer solution minimising ``objective`` (None: unbounded or infeasible)."""
@@ -168,18 +174,25 @@ class _Solver:
         return float(objective @ x), None
 
 
-def _solve_cell(solver: _Solver, j: int, lo: np.ndarray, hi: np.ndarray, threshold: float):
+def _solve_cell(solver: _Solver, j: int, lo: np.ndarray, hi: np.ndarray, threshold: float,
+                duals: list | None = None):
     """Decide cell ``j``: its range, exact where it is cheap, and always on the right side of ``threshold``.
 
     The linear problem first: its range, rounded inwards, holds the integer
     range, and an integer solution is the integer optimum.  When it is not
     integer and does not decide (it is wide enough, the values found so far
     are not), the integer problem.  Every solution found widens what the
-    other cells are known to take (``lo``, ``hi``).
+    other cells are known to take (``lo``, ``hi``).  The row duals of the two
+    linear optima are appended to ``duals``.
     """
     objective = np.zeros(solver.n)
     objective[j] = 1.0
-    (smallest, x_low), (largest, x_high) = solver.relaxed(objective), solver.relaxed(-objective)
+    smallest, x_low = solver.relaxed(objective)
+    if duals is not None and smallest > -np.inf:
+        duals.append(solver.row_duals())
+    largest, x_high = solver.relaxed(-objective)
+    if duals is not None and largest > -np.inf:
+        duals.append(solver.row_duals())
     for x in (x_low, x_high):
         if x is not None:
             lo, hi = np.minimum(lo, x), np.maximum(hi, x)
@@ -197,8 +210,27 @@ def _solve_cell(solver: _Solver, j: int, lo: np.ndarray, hi: np.ndarray, thresho
     return lo, hi, True
 
 
+def _known_columns(ids: list[int], values: np.ndarray, unknown: np.ndarray,
+                   relations: Sequence[Relation]) -> tuple[np.ndarray, np.ndarray]:
+    """The known cells of a component's relations, and their coefficients in them (rows: ``ids``)."""
+    known = np.unique(np.concatenate([np.append(relations[i].parts, relations[i].total) for i in ids]))
+    known = known[~unknown[known]]
+    column = {int(c): j for j, c in enumerate(known)}
+    k = np.zeros((len(ids), len(known)))
+    for row, i in enumerate(ids):
+        r = relations[i]
+        for c in np.unique(r.parts):
+            if c != r.total and int(c) in column:
+                k[row, column[int(c)]] -= 1.0
+        if int(r.total) in column:
+            k[row, column[int(r.total)]] += 1.0
+    return known, k
+
+
 def feasible_ranges(values: np.ndarray, unknown: np.ndarray, relations: Sequence[Relation],
-                    threshold: float = np.inf, cache: dict | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                    threshold: float = np.inf, cache: dict | None = None,
+                    seen: tuple[np.ndarray, np.ndarray] | None = None,
+                    pins: dict[int, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The values every unknown cell can take, given the known ones and the relations.
 
     Each connected group of unknown cells is one problem.  A few integer
@@ -206,7 +238,11 @@ def feasible_ranges(values: np.ndarray, unknown: np.ndarray, relations: Sequence
     can take; a cell whose values already differ by ``threshold`` or more
     is protected and left there; the others are solved (:func:`_solve_cell`).
     So a range is at least ``threshold`` wide exactly when the cell is
-    protected, and exact where that was cheap to know.
+    protected, and exact where that was cheap to know.  Where ``values``
+    holds the true counts of the unknown cells (secondary suppression), a
+    count of at least ``2 * threshold - 1`` is protected whatever its range
+    (a range holding it reaches below the threshold only by being wide), so
+    it is not solved.
 
     Parameters
     ----------
@@ -222,6 +258,16 @@ def feasible_ranges(values: np.ndarray, unknown: np.ndarray, relations: Sequence
         and ``relations`` (as secondary suppression calls it round after
         round): a component whose cells and relations are unchanged is not
         solved again.
+    seen : (low, high), optional
+        Values each cell could take when fewer cells were unknown (the last
+        round's ranges): still possible, since making a cell unknown only
+        loosens the problem, so a cell already protected is not solved again.
+    pins : dict, optional
+        Filled, for each unknown cell found not :func:`protected`, with the
+        known cells whose becoming unknown would widen its range: those whose
+        column has a non-zero product with the row duals of the linear
+        optima of its least and greatest value.  (Where the optimum is
+        degenerate, or decided by the integer problem, it may be empty.)
 
     Returns
     -------
@@ -250,21 +296,39 @@ def feasible_ranges(values: np.ndarray, unknown: np.ndarray, relations: Sequence
             low[cells], high[cells], exact[cells] = cache[key]
             continue
         solver = _Solver(*_system(cells, ids, values, unknown, relations))
-        first = solver.integer(np.ones(len(cells)))
-        if first is None:
-            raise ValueError("the published counts contradict a declared relation between them")
+        truth = values[cells]
+        if np.isfinite(truth).all():   # the true counts (secondary suppression knows them) are a solution
+            first = truth
+        else:
+            found = solver.integer(np.ones(len(cells)))
+            if found is None:
+                raise ValueError("the published counts contradict a declared relation between them")
+            first = found
         points = [first]
-        for objective in [-np.ones(len(cells))] + [rng.choice([-1.0, 1.0], len(cells)) for _ in range(8)]:
-            _value, x = solver.relaxed(objective)
-            if x is not None:   # an integer vertex (None: fractional, or unbounded along this objective)
-                points.append(x)
+        if seen is None:   # a first look: a few vertices show values each cell can take
+            for objective in [-np.ones(len(cells))] + [rng.choice([-1.0, 1.0], len(cells)) for _ in range(8)]:
+                _value, x = solver.relaxed(objective)
+                if x is not None:   # an integer vertex (None: fractional, or unbounded along this objective)
+                    points.append(x)
+        else:   # values possible with fewer cells unknown are possible now
+            points += [np.where(np.isfinite(seen[0][cells]), seen[0][cells], first),
+                       np.where(np.isfinite(seen[1][cells]), seen[1][cells], first)]
         stacked = np.array(points)
         lo, hi = stacked.min(axis=0), stacked.max(axis=0)   # values each cell takes in some solution
         done = np.zeros(len(cells), dtype=bool)
+        known = None
         for j in np.argsort(hi - lo, kind="stable"):
-            if hi[j] - lo[j] >= threshold:
-                continue   # it takes values at least this far apart: protected
-            lo, hi, done[j] = _solve_cell(solver, j, lo, hi, threshold)
+            if hi[j] - lo[j] >= threshold or truth[j] >= 2 * threshold - 1:
+                continue   # values this far apart; or a count so large that its range, which holds it, is too
+            duals: list = []
+            lo, hi, done[j] = _solve_cell(solver, j, lo, hi, threshold, duals if pins is not None else None)
+            if pins is not None and not protected(lo[j:j + 1], hi[j:j + 1], threshold)[0]:
+                if known is None:
+                    known, k = _known_columns(ids, values, unknown, relations)
+                moved = np.zeros(len(known), dtype=bool)
+                for y in duals:
+                    moved |= np.abs(y @ k) > 1e-9
+                pins[int(cells[j])] = known[moved]
         low[cells], high[cells], exact[cells] = lo, hi, done
         low[cells], high[cells], exact[cells] = lo, hi, done
         if cache is not None:

@@ -163,7 +163,7 @@ def _cells_by_group(groups: np.ndarray, cells: np.ndarray) -> dict[int, np.ndarr
     return {int(pairs[i, 0]): cells_ for i, cells_ in zip(starts, np.split(pairs[:, 1], starts[1:]))}
 
 
-def _secondary(values: np.ndarray, hidden: np.ndarray, instances) -> int:
+def _secondary(values: np.ndarray, hidden: np.ndarray, instances, settled: np.ndarray | None = None) -> int:
     """Suppress until no margin has exactly one suppressed cell; the number of rounds.
 
     Where a margin has one suppressed cell, the complementary cell is chosen
@@ -173,7 +173,8 @@ def _secondary(values: np.ndarray, hidden: np.ndarray, instances) -> int:
     lone one is closed: -1), then the smallest.  This keeps the cascade
     through overlapping margins (bands, clusters, staff categories, totals)
     short.  A margin that prefers its total hides the total when that costs
-    no more than the best part.
+    no more than the best part.  A lone cell that is ``settled`` (withheld
+    whatever its size, and not small) needs no complement: the audit decides.
     """
     members: list[list[int]] = [[] for _ in range(len(values))]
     cells_of: list[np.ndarray] = []
@@ -199,6 +200,8 @@ def _secondary(values: np.ndarray, hidden: np.ndarray, instances) -> int:
         for i, r in enumerate(instances):
             parts, total, prefer_total = r.parts, r.total, r.prefer_total
             if n_hidden[i] != 1:
+                continue
+            if settled is not None and settled[cells_of[i][hidden[cells_of[i]]][0]]:
                 continue
             open_ = [int(c) for c in np.unique(parts) if not hidden[c] and values[c] > 0 and c != total]
             total_open = not hidden[total] and values[total] > 0
@@ -246,16 +249,21 @@ def _open_cells(cell: int, values: np.ndarray, hidden: np.ndarray, relations: Se
 
 
 def protect(values: np.ndarray, hidden: np.ndarray, relations: Sequence[Relation], threshold: int,
-            *, shown: np.ndarray | None = None, max_rounds: int = 200) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            *, shown: np.ndarray | None = None, withheld: np.ndarray | None = None,
+            max_rounds: int = 200) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Secondary suppression until every suppressed cell is protected; the cells' ranges.
 
     First the margin rule (:func:`_secondary`); then an audit by integer
     programming: wherever a suppressed cell is not :func:`protected` (its
     range narrower than ``threshold`` and reaching below it: by zeros and
-    totals, or by several relations together), another cell of one of its
-    relations (or, when all are suppressed, of the relations next to them) is
-    suppressed: a non-zero one if there is one, chosen as by the margin rule.
-    Repeated until the audit passes.  ``hidden`` is updated in place.
+    totals, or by several relations together), one of the published cells
+    that bind its range (``pins`` of :func:`~._ranges.feasible_ranges`: those in the
+    relations holding its least and greatest value) is suppressed, or, where
+    none is found, a cell of its relations or of the relations next to them:
+    the one costing least (``shown``: the places a cell shows in, a
+    publication's headline counts weighted far above the rest; zeros last).
+    Repeated until the audit passes.  ``hidden`` is updated in place;
+    ``withheld`` cells were hidden whatever their size.
 
     Returns
     -------
@@ -274,10 +282,14 @@ def protect(values: np.ndarray, hidden: np.ndarray, relations: Sequence[Relation
         for c in np.unique(np.append(r.parts, r.total)):
             touching[int(c)].append(i)
     places = np.ones(len(values), dtype=int) if shown is None else shown
+    settled = None if withheld is None else withheld & (values >= threshold)
     cache: dict = {}   # components unchanged since the last round are not solved again
+    seen = None
     for _ in range(max_rounds):
-        _secondary(values, hidden, relations)
-        low, high, exact = feasible_ranges(values, hidden, relations, threshold, cache)
+        _secondary(values, hidden, relations, settled)
+        pinning: dict[int, np.ndarray] = {}
+        low, high, exact = feasible_ranges(values, hidden, relations, threshold, cache, seen, pinning)
+        seen = (low, high)
         narrow = np.flatnonzero(hidden & ~protected(low, high, threshold))
         if not len(narrow):
             return low, high, exact
@@ -292,15 +304,25 @@ def protect(values: np.ndarray, hidden: np.ndarray, relations: Sequence[Relation
             cost = sum(1 if n_hidden[m] == 0 else -1 if n_hidden[m] == 1 else 0 for m in touching[c])
             return (value == 0, places[c] * (1 + cost), value)   # a zero adds no room: last
 
+        chosen: set[int] = set()
         for cell in narrow:
-            if any(i in added for i in touching[cell]):
-                continue   # one more suppressed cell per relation and round
-            options = _open_cells(int(cell), values, hidden, relations, touching)
+            # the published cells of the relations that bind the cell's range (one more each round, unless one
+            # of them was chosen for another cell this round); else, once per relation, its neighbours
+            binding = [int(c) for c in pinning.get(int(cell), ()) if touching[int(c)]]
+            if binding:
+                if chosen.intersection(binding):
+                    continue
+                options = [(int(values[c] == 0), float(values[c]), c, touching[c][0]) for c in binding]
+            else:
+                if any(i in added for i in touching[cell]):
+                    continue
+                options = _open_cells(int(cell), values, hidden, relations, touching)
             if not options:
                 continue
             best, i = min(options, key=rank)[2:]
             hidden[best] = True
             added.add(i)
+            chosen.add(best)
         if not added:
             break
     raise WorkforceError("small counts could not be protected: some suppressed count can still be worked out "

@@ -72,7 +72,19 @@ from ..errors import WorkforceError
 from ..load import InputTable, StaffTable
 from ._page import Section, write_page, write_workbook
 from ._render import ChartRenderer, InProcess, vega_bundle
-from ._sections import COMPARISON, PARTS, Context, Part, board_counts, check_parts, drawable, pack_links
+from ._sections import (
+    COMPARISON,
+    PARTS,
+    Context,
+    Part,
+    board_counts,
+    check_parts,
+    comparison_links,
+    drawable,
+    headline_counts,
+    pack_links,
+    withheld_counts,
+)
 
 if TYPE_CHECKING:
     from ..populations import Benchmark
@@ -175,6 +187,8 @@ class _Runner:
             sheet = _sheet(table.name, organisation, number)
             shown = published[sheet]
             context.published[table.name] = shown = table.finish(shown) if table.finish else shown
+            if shown.method.get("withheld"):
+                section.notes.append(f"{sheet}: {shown.method['withheld']}.")
             section.tables[sheet] = shown.table
             for chart in part.charts:   # drawn as soon as its table is ready, so that rendering starts early
                 if chart.table == table.name:
@@ -278,17 +292,40 @@ def _sections(runner: _Runner, staff: StaffTable, benchmarks: dict, inputs: dict
                 plan.append((part, context, None if len(organisations) == 1 else org, number,
                              notes if "benchmark" in part.needs else ()))
     raw: dict[str, Result] = {}
-    links: list[Link] = []
     for part, context, organisation, number, _ in plan:
         for table in part.tables:
             context.raw[table.name] = raw[_sheet(table.name, organisation, number)] = table.compute(context)
+    published, report = publish_tables(raw, organisations, rules)
+    sections = [runner.run(part, context, published, organisation=name, number=number, notes=part_notes)
+                for part, context, name, number, part_notes in plan]
+    return sections, report
+
+
+def publish_tables(raw: dict[str, Result], organisations: list[str],
+                   rules: _Rules) -> tuple[dict[str, Result], Audit | None]:
+    """Every table of a pack, by sheet name, made safe to publish together; and the audit.
+
+    One disclosure control over them all, with the links between their
+    counts (:func:`~._sections.pack_links`, and the comparison of several
+    organisations), the progression gaps' unknowns withheld and the
+    headline counts kept where possible; then the audit, from the published
+    tables alone (a pack that fails it is not written); then rounding, if
+    asked.
+    """
+    threshold = rules.threshold
+    links: list[Link] = []
     exempt: list[Ref] = []
+    withhold: list[Ref] = []
+    keep: list[Ref] = []
     for number, org in enumerate(organisations, start=1):
         sheet = (lambda n, o=org, i=number: _sheet(n, None if len(organisations) == 1 else o, i))
         links += pack_links(sheet)
+        links += comparison_links(org, sheet) if len(organisations) > 1 else []
         exempt += board_counts(sheet) if rules.board_counts else []
-    exempt = [e for e in exempt if e.table in raw]
-    published = suppress(raw, threshold=threshold, links=links, exempt=exempt)
+        withhold += withheld_counts(sheet)
+        keep += headline_counts(sheet)
+    exempt, withhold, keep = ([r for r in refs if r.table in raw] for refs in (exempt, withhold, keep))
+    published = suppress(raw, threshold=threshold, links=links, exempt=exempt, withhold=withhold, keep=keep)
     assert isinstance(published, dict)   # several tables given, several returned
     report = audit(published, links=links, threshold=threshold) if threshold is not None else None
     if report is not None and not report.passed:
@@ -298,9 +335,7 @@ def _sections(runner: _Runner, staff: StaffTable, benchmarks: dict, inputs: dict
         rounded = round_counts(published, rules.rounding, exempt=exempt)
         assert isinstance(rounded, dict)
         published = rounded
-    sections = [runner.run(part, context, published, organisation=name, number=number, notes=part_notes)
-                for part, context, name, number, part_notes in plan]
-    return sections, report
+    return published, report
 
 
 def _organisations(staff: StaffTable) -> list[str]:

@@ -23,7 +23,7 @@ from ..disclosure import Link, Ref
 from ..errors import WorkforceError
 
 __all__ = ["Context", "Table", "Chart", "Part", "PARTS", "COMPARISON", "drawable", "check_parts", "pack_links",
-           "board_counts"]
+           "board_counts", "withheld_counts", "headline_counts", "comparison_links"]
 
 
 @dataclass
@@ -100,9 +100,13 @@ class Part:
     needs: tuple[str, ...] = ()
 
 
+#: The counts a progression gap is made from (the unknown group's are withheld in the pack).
+_MEASURED = ("advantaged_senior", "advantaged_total", "compared_senior", "compared_total")
+
+
 def _suppressed_rows(table: pd.DataFrame) -> pd.Series:
-    """Rows with a suppressed count (any ``<count>_suppressed`` flag set)."""
-    flags = [c for c in table.columns if c.endswith("_suppressed")]
+    """Rows with a suppressed count that the row's figure is made from."""
+    flags = [f"{c}_suppressed" for c in _MEASURED if f"{c}_suppressed" in table]
     return table[flags].fillna(False).astype(bool).any(axis=1)
 
 
@@ -291,6 +295,40 @@ def _indicator_one_links(standard: str, ladder: str, kind: str) -> list[Link]:
                     for group in groups]
 
 
+def comparison_links(organisation: str, sheet: Callable[[str], str]) -> list[Link]:
+    """The organisations compared (``icb_view``): an organisation's row is its representation's "All staff" row."""
+    mine, all_staff = _is("subgroup", organisation), _is("subgroup", "All staff")
+    links = [Link(Ref(COMPARISON.tables[0].name, "staff_count", ("characteristic", "group"), mine),
+                  (Ref(sheet("representation"), "staff_count", ("characteristic", "group"), all_staff),))]
+    return links + [Link(Ref(COMPARISON.tables[0].name, c, ("characteristic",), mine),
+                         (Ref(sheet("representation"), c, ("characteristic",), all_staff),))
+                    for c in ("staff_total", "unknown_count", "all_staff")]
+
+
+def withheld_counts(sheet: Callable[[str], str]) -> list[Ref]:
+    """Counts the pack leaves blank: the progression gaps' unknowns (left out of every measure; the ladder has them).
+
+    Published, they would add sums over nested tiers (8a and above, 8c and
+    above, VSM) of the unknown group's small counts on each rung, and much
+    more of the ladder would be suppressed to protect them.
+    """
+    return [Ref(sheet(gaps), c, ()) for gaps in ("progression_gaps", "wdes_progression_gaps")
+            for c in ("unknown_senior", "unknown_total")]
+
+
+def headline_counts(sheet: Callable[[str], str]) -> list[Ref]:
+    """The counts behind the pack's headline figures, suppressed as complements only as a last resort.
+
+    The WRES and WDES tables' counts, and the relative likelihood of being at
+    band 8a and above (All AfC staff) in the progression gaps.
+    """
+    senior = _both(_is("staff_category", "All AfC"), _is("comparison", "8a and above"))
+    return ([Ref(sheet("wres"), f"{g}_{c}", ()) for g in ("white", "bme") for c in ("count", "total")]
+            + [Ref(sheet("wdes"), f"{g}_{c}", ()) for g in ("non_disabled", "disabled") for c in ("count", "total")]
+            + [Ref(sheet(gaps), f"{role}_{c}", (), senior) for gaps in ("progression_gaps", "wdes_progression_gaps")
+               for role in ("advantaged", "compared") for c in ("senior", "total")])
+
+
 def board_counts(sheet: Callable[[str], str]) -> list[Ref]:
     """The board rows' counts (WRES 9, WDES 10): published whatever their size when the user asks."""
     return [Ref(sheet("wres"), c, (), _is("indicator", "9")) for c in ("bme_count", "bme_total")] + [
@@ -303,7 +341,7 @@ def _intersection(t: pd.DataFrame) -> pd.Series:
     return group.str.split(" × ").str[-1].where(t["characteristic"].astype(str) == "sex × ethnicity")
 
 
-def pack_links(sheet: Callable[[str], str], *, tiers: bool = False) -> list[Link]:
+def pack_links(sheet: Callable[[str], str], *, tiers: bool = True) -> list[Link]:
     """The counts shared between the tables of one organisation's parts (``sheet``: table name -> sheet name).
 
     Band groups add up to "All staff" (representation, promotion); the
@@ -313,11 +351,9 @@ def pack_links(sheet: Callable[[str], str], *, tiers: bool = False) -> list[Link
     (a band group missing) is not used (:class:`workforce.disclosure.Link`).
 
     ``tiers``: also the ladder's rungs adding up to the progression gaps'
-    tiers and pools.  These links hold, but with them today's secondary
-    suppression hides most of the ladder and the gaps (the unknown group's
-    small counts on every rung cascade), WRES indicator 1 included, so the
-    pack does not use them yet: a reader can still combine a ladder rung with
-    a progression-gap tier (issue 12, open).
+    tiers and pools (the pack withholds the gaps' unknown counts,
+    :func:`withheld_counts`, so that they add no nested sums of the
+    unknowns' small counts).
     """
     links = [Link(Ref(sheet("promotion"), c, ("characteristic", "group")),
                   (Ref(sheet("promotion_by_band_group"), c, ("characteristic", "group")),))
