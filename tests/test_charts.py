@@ -493,6 +493,26 @@ def test_ladder_title_never_states_a_figure_made_from_suppressed_counts(staff):
         assert f"{share:.0%}" in title
 
 
+def test_ladder_title_states_a_senior_share_published_elsewhere(staff):
+    """Where the ladder's senior rungs are suppressed, a share the publication gives elsewhere (the board pack
+    passes the progression gaps') is stated, not called suppressed; without it, the title says suppressed."""
+    import workforce
+    from workforce import charts
+
+    ladder = workforce.ladder(staff)
+    t = ladder.table.copy()
+    senior = t["rung"].isin(["8a", "8b", "8c", "8d", "9", "VSM", "8a-8b", "8c+"])
+    hidden = t.assign(headcount_suppressed=senior, rung_known_suppressed=senior, rung_total_suppressed=False,
+                      overall_headcount_suppressed=False, overall_total_suppressed=False,
+                      overall_known_suppressed=False)
+    for column in ("headcount", "rung_known"):
+        hidden[column] = hidden[column].astype("Int64").where(~senior)
+    result = ladder.with_table(hidden, **{"disclosure threshold": 8})
+    assert "suppressed" in charts.ladder_chart(result).to_dict()["title"]["text"]
+    title = charts.ladder_chart(result, senior_share=0.1729).to_dict()["title"]["text"]
+    assert title.endswith("but 17% of band 8a and above") and "suppressed" not in title
+
+
 # ---------------------------------------------------------------- intersections: the heat map
 
 

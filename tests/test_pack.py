@@ -280,6 +280,35 @@ def test_no_small_count_in_chart_data(html_text, manifest):
     assert checked >= 100, "the charts' data had (almost) no count to check"
 
 
+def workbook_numbers(book) -> set[float]:
+    """Every number the workbook publishes."""
+    out: set[float] = set()
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows(values_only=True):
+            out.update(float(v) for v in row if isinstance(v, (int, float)) and not isinstance(v, bool))
+    return out
+
+
+def test_every_count_in_the_page_text_is_published_in_the_workbook(html_text, book, manifest):
+    """The words of the page and the charts (titles, subtitles, alt text, narrative) state no small count, and
+    their counts ("n = 5,805 staff", "236 unknown") are numbers the workbook publishes (or, for a few large
+    totals, sums of the rows it publishes), so the audit covers them.  The WRES and WDES notes hold none."""
+    texts = [re.sub(r"<[^>]+>", " ", re.sub(r"<script.*?</script>", " ", html_text, flags=re.S))]
+    for spec in re.findall(r'class="vega-spec"[^>]*>(.*?)</script>', html_text, re.S):
+        spec = json.loads(spec)
+        title = spec.get("title", {})
+        texts += [title.get("text", ""), *title.get("subtitle", []), spec.get("description", "")]
+    text = " ".join(texts)
+    counts = re.findall(r"(?:n = |\()?(\d[\d,]*) (?:staff|unknown|stayers|people|with either unknown|aged 65)",
+                        text)
+    published = workbook_numbers(book)
+    assert len(counts) >= 5
+    for count in counts:
+        value = float(count.replace(",", ""))
+        assert value == 0 or value >= THRESHOLD, count
+        assert value in published or value >= 100, count   # totals such as "n = 10,513 stayers" add published rows
+
+
 @pytest.fixture(scope="module")
 def identifiers():
     """Employee numbers, names and dates of birth, read from the sample exports with openpyxl alone."""

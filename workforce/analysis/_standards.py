@@ -166,6 +166,9 @@ _WDES_SURVEY = {
     "9": ("Staff engagement score (0-10) for Disabled staff compared with non-disabled staff", -1),
     "9a": ("Staff engagement score (0-10) for Disabled staff compared with non-disabled staff", -1),
 }
+# rows whose full table (with its counts and data-quality notes) another function gives
+_DETAILS = {"WRES": {"2": "wres_recruitment", "3": "wres_disciplinary", "4": "wres_training", "9": "wres_board"},
+            "WDES": {"2": "wdes_recruitment", "3": "wdes_capability", "10": "wdes_board"}}
 _LADDER_WORDING = {
     "WRES": "Percentage of staff in each of the AfC bands 1-9 and VSM (including executive board members) compared "
             "with the percentage of staff in the overall workforce",
@@ -463,13 +466,26 @@ def _summary(standard: str, rows: list[dict], staff, options: dict) -> Result:
     names |= {f"{k}_{what}": f"{v}_{what}" for k, v in list(names.items())[1:] for what in ("count", "total")}
     table = table.rename(columns=names)[WRES_COLUMNS if standard == "WRES" else WDES_COLUMNS]
     for column in table.columns[table.columns.str.endswith(("_count", "_total"))]:
-        table[column] = pd.array(pd.to_numeric(table[column], errors="coerce"), dtype="Int64")
+        table[column] = pd.to_numeric(table[column], errors="coerce").astype("Int64")
     for flag in ("outside_non_adverse", "significant"):
         table[flag] = table[flag].astype("boolean")
     for column in ("white", "bme", "non_disabled", "disabled", "value", "ci_low", "ci_high"):
         if column in table:
             table[column] = table[column].astype("float64")
     _people_table, keep, snapshots = counted_people(staff, options["include_bank"])
+    # the rows' notes name their denominator and where the counts are, with no count in the words: a count
+    # in a sentence (people entering a process, of them of unknown group) is out of reach of disclosure control
+    staff_words = "staff in post" + ("" if options["include_bank"] else " (bank-only people left out)")
+    on = ", ".join(map(str, snapshots))
+    for number, function in _DETAILS[standard].items():
+        row = table.iloc[:, 0].astype(str) == number   # the indicator or metric column
+        if not row.any() or str(table.loc[row, "state"].iloc[0]) == "not provided":
+            continue
+        denominator = ("shortlisted applicants" if function.endswith("recruitment") else
+                       f"voting board members, against {staff_words} on {on}" if function.endswith("board") else
+                       f"{staff_words} on {on}")
+        table.loc[row, "note"] = (f"denominator: {denominator}; the people counted, and the data-quality notes, "
+                                  f"are in {function}(...).")
     method = Method(
         confidence=options["confidence"],
         interval="Katz log (relative likelihoods); Wilson score (shares)",

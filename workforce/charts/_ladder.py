@@ -45,7 +45,7 @@ from ._common import (
 
 def ladder_chart(result: Result, *, staff_category: str = "Non-clinical", organisation: str | None = None,
                  population_share: float | None = None, population_label: str = "Population share",
-                 min_size: int = 8) -> alt.LayerChart:
+                 min_size: int = 8, senior_share: float | None = None) -> alt.LayerChart:
     """The band ladder ("snowy white peaks"): the compared group's share on each rung.
 
     For each Agenda for Change band (or medical grade for ``"Medical"``), in
@@ -75,6 +75,11 @@ def ladder_chart(result: Result, *, staff_category: str = "Non-clinical", organi
     min_size : int
         Rungs with fewer staff of known group than this are greyed and
         labelled.
+    senior_share : float, optional
+        The compared group's share of known staff at band 8a and above (or
+        of consultants), for the title when the ladder's own senior rungs
+        are suppressed but the figure is published elsewhere (the board pack
+        gives the progression gaps' ``compared_share_senior``).
 
     Returns
     -------
@@ -124,12 +129,15 @@ def ladder_chart(result: Result, *, staff_category: str = "Non-clinical", organi
     level = _level(result.method)
     # the senior part: 8a and above (AfC) or consultants (medical)
     senior = order[order.index("8a"):] if "8a" in order else order[:1]
+    senior_share_given = senior_share
     senior_share = _senior_share(rows[compared_mask], senior)  # every senior rung, suppressed ones as missing
     if np.isnan(senior_share) and "8a" in order:  # bands suppressed: the WDES clusters may still be shown
         clusters = table[(table["organisation"].astype(str) == organisation)
                          & (table["staff_category"].astype(str) == staff_category)
                          & (table["rung_type"].astype(str) == "cluster") & (table["role"].astype(str) == "compared")]
         senior_share = _senior_share(_hide(clusters), ["8a-8b", "8c+"])
+    if np.isnan(senior_share) and senior_share_given is not None:
+        senior_share = float(senior_share_given)
     senior_words = "band 8a and above" if "8a" in order else "consultants"
     category = _category_words(staff_category)
     if np.isnan(overall) and np.isnan(senior_share):  # never state a figure made from suppressed counts

@@ -192,13 +192,15 @@ class _Runner:
             section.tables[sheet] = shown.table
             for chart in part.charts:   # drawn as soon as its table is ready, so that rendering starts early
                 if chart.table == table.name:
-                    self._draw(section, chart, shown, context.threshold, tag)
+                    extra = chart.from_published(
+                        lambda name: published.get(_sheet(name, organisation, number))) if chart.from_published else {}
+                    self._draw(section, chart, shown, context.threshold, tag, extra)
         section.result = context.published[part.lead]
         lead = _sheet(part.lead, organisation, number)
         section.tables = {lead: section.tables[lead], **section.tables}   # the part's own table first
         return section
 
-    def _draw(self, section: Section, chart, result, threshold: int, tag: str) -> None:
+    def _draw(self, section: Section, chart, result, threshold: int, tag: str, extra: Mapping[str, Any]) -> None:
         """Draw one chart and send it to the renderer; a chart that cannot be drawn is noted, not fatal."""
         from altair.utils.schemapi import debug_mode
 
@@ -210,8 +212,8 @@ class _Runner:
         name = chart.name + tag
         try:
             with debug_mode(False):   # the charts are validated in their tests; here it would cost ~0.1 s each
-                spec = getattr(charts, chart.function)(shown, min_size=threshold,
-                                                       **chart.options).to_dict(validate=False)
+                spec = getattr(charts, chart.function)(shown, min_size=threshold, **chart.options,
+                                                       **extra).to_dict(validate=False)
         except (WorkforceError, ValueError, KeyError, TypeError) as exc:
             section.notes.append(f"Chart '{name}' not drawn: {exc}")
             return

@@ -72,7 +72,10 @@ class Chart:
     ``unsuppressed_rows``: only the rows whose counts are all published are
     drawn (a progression-gap chart cannot show the others); ``needs_estimate``:
     no chart without a relative likelihood that could be worked out (WRES,
-    WDES).  Either is said in the part's notes.
+    WDES).  Either is said in the part's notes.  ``from_published``: more
+    options, read from the organisation's published tables (table name ->
+    published result, or None), so that a title states a figure the pack
+    publishes elsewhere rather than calling it suppressed.
     """
 
     name: str
@@ -81,6 +84,7 @@ class Chart:
     options: dict[str, Any] = field(default_factory=dict)
     unsuppressed_rows: bool = False
     needs_estimate: bool = False
+    from_published: Callable[[Callable[[str], Result | None]], dict[str, Any]] | None = None
 
 
 @dataclass(frozen=True)
@@ -132,6 +136,22 @@ def _has_estimate(result: Result) -> bool:
     return bool(((result.table["unit"].astype(str) == "relative likelihood") & values.notna()).any())
 
 
+def _gaps_senior_share(gaps: str, staff_category: str) -> Callable[[Callable[[str], Result | None]], dict[str, Any]]:
+    """The compared group's published share of known staff at 8a and above, for a ladder chart's title."""
+
+    def options(published: Callable[[str], Result | None]) -> dict[str, Any]:
+        result = published(gaps)
+        if result is None:
+            return {}
+        t = result.table
+        row = t[(t["staff_category"].astype(str) == staff_category) & (t["comparison"].astype(str) == "8a and above")
+                & (t["measure"].astype(str) == "relative likelihood")]
+        share = pd.to_numeric(row["compared_share_senior"], errors="coerce").dropna()
+        return {"senior_share": float(share.iloc[0])} if len(share) else {}
+
+    return options
+
+
 #: The parts of each organisation's section of the pack, in order.
 PARTS: tuple[Part, ...] = (
     Part(
@@ -159,8 +179,10 @@ PARTS: tuple[Part, ...] = (
             Table("progression_gaps", lambda c: analysis.progression_gaps(c.staff)),
         ),
         charts=(
-            Chart("ladder_non_clinical", "ladder_chart", "ladder", {"staff_category": "Non-clinical"}),
-            Chart("ladder_clinical", "ladder_chart", "ladder", {"staff_category": "Clinical"}),
+            Chart("ladder_non_clinical", "ladder_chart", "ladder", {"staff_category": "Non-clinical"},
+                  from_published=_gaps_senior_share("progression_gaps", "Non-clinical")),
+            Chart("ladder_clinical", "ladder_chart", "ladder", {"staff_category": "Clinical"},
+                  from_published=_gaps_senior_share("progression_gaps", "Clinical")),
             Chart("progression_gaps", "likelihood_chart", "progression_gaps", unsuppressed_rows=True),
         ),
     ),
