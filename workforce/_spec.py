@@ -22,7 +22,7 @@ from functools import cached_property
 from typing import Any
 
 __all__ = ["Kind", "Column", "Part", "Margin", "Derived", "CountCells", "ResultSpec", "DTYPES", "columns", "where_in",
-           "where_not_in", "Where"]
+           "where_not_in", "Where", "is_in"]
 
 
 class Kind(StrEnum):
@@ -217,11 +217,23 @@ def columns(*rows: tuple[str, str, str]) -> tuple[Column, ...]:
     return out
 
 
+def is_in(values: Any, wanted: tuple[str, ...]) -> Any:
+    """Whether each value of a column, as text, is one of ``wanted`` (a boolean numpy array).
+
+    A text or categorical column is compared as it is (no conversion, which
+    dominates when called for every link of a publication); others as text.
+    """
+    dtype = values.dtype
+    text = dtype == object or getattr(dtype, "kind", "") in "OSU" or str(dtype) in ("str", "string") or (
+        str(dtype) == "category" and str(values.cat.categories.dtype) in ("object", "str", "string"))
+    return (values if text else values.astype(str)).isin(wanted).to_numpy(dtype=bool)
+
+
 def where_in(column: str, *values: str) -> Where:
     """Rows whose ``column`` (as text) is one of ``values``: for a :class:`Part` or :class:`Derived`."""
-    return lambda t: t[column].astype(str).isin(values).to_numpy()
+    return lambda t: is_in(t[column], values)
 
 
 def where_not_in(column: str, *values: str) -> Where:
     """Rows whose ``column`` (as text) is none of ``values``."""
-    return lambda t: ~t[column].astype(str).isin(values).to_numpy()
+    return lambda t: ~is_in(t[column], values)

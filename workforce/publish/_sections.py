@@ -19,6 +19,7 @@ import pandas as pd
 
 from .. import analysis
 from .._result import Result
+from .._spec import is_in
 from ..disclosure import Link, Ref
 from ..errors import WorkforceError
 
@@ -269,7 +270,7 @@ _ROLES = ("advantaged", "compared", "unknown")
 
 
 def _is(column: str, *values: str) -> Callable[[pd.DataFrame], Any]:
-    return lambda t: t[column].astype(str).isin(values).to_numpy()
+    return lambda t: is_in(t[column], values)
 
 
 def _both(*wheres: Callable[[pd.DataFrame], Any]) -> Callable[[pd.DataFrame], Any]:
