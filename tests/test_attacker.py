@@ -469,14 +469,6 @@ _SMALL_TRUSTS = dict(n_staff=st.integers(25, 200), seed=st.integers(0, 2**31 - 1
 
 
 @pytest.mark.slow
-@settings(max_examples=1, deadline=None, database=None)
-@given(**_SMALL_TRUSTS)
-def test_no_small_count_is_recovered_from_a_random_small_trust(n_staff, seed, tmp_path_factory):
-    found = random_trust_leaks(n_staff, seed, tmp_path_factory.mktemp("random"))
-    assert not found, found[:10]
-
-
-@pytest.mark.slow
 @settings(max_examples=50, deadline=None, database=None)
 @given(**_SMALL_TRUSTS)
 def test_no_small_count_is_recovered_from_fifty_random_small_trusts(n_staff, seed, tmp_path_factory):
