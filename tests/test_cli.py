@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import subprocess
 import sys
@@ -44,6 +45,33 @@ def test_unusable_file_exits_2_with_plain_message(tmp_path, name, content):
     assert result.returncode == 2
     assert "Traceback" not in result.stdout + result.stderr
     assert str(path) in result.stderr and "Cannot use this file" in result.stderr
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_a_header_with_no_rows_is_unusable(tmp_path, suffix):
+    """It said "0 people, Valid." and exited 0 (issue 13): a staff export with no staff cannot be used."""
+    path = tmp_path / f"empty_2025-03-31{suffix}"
+    if suffix == ".csv":
+        path.write_text(",".join(HEADERS) + "\n", encoding="utf-8")
+    else:
+        write_xlsx(path, {"Staff": [HEADERS]})
+    result = run("validate", str(path))
+    assert result.returncode == 2, result.stdout
+    assert "Traceback" not in result.stdout + result.stderr and "Valid." not in result.stdout
+    assert "no rows below it: there are no staff to count" in result.stderr and "Fix:" in result.stderr
+
+
+def test_control_characters_in_a_cell_reach_the_terminal_escaped(tmp_path):
+    """A cell's escape sequences changed the terminal's title, cleared it or overprinted "Valid." (issue 13)."""
+    hostile = "\x1b]0;pwned\x07\x1b[2J\rValid.\x9b"
+    path = tmp_path / "hostile_2025-03-31.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([HEADERS, staff_row(0), staff_row(1, Pay_Band=hostile)])
+    result = run("validate", str(path))
+    assert result.returncode == 1
+    shown = result.stdout + result.stderr
+    assert not any(ch in shown for ch in "\x1b\x07\r\x9b"), repr(shown[:200])
+    assert "\\x1b]0;pwned\\x07" in shown and "\\x0dValid." in shown
 
 
 def test_json_report(tmp_path, capsys):

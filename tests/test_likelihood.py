@@ -63,3 +63,11 @@ def test_vectorised_and_rejects_impossible_counts():
     assert [r.state for r in many] == ["estimated", "not estimable"]
     with pytest.raises(ValueError, match="between 0 and the total"):
         relative_likelihood(11, 10, 1, 10)
+
+
+@pytest.mark.parametrize("counts, name", [((2.5, 10, 3, 10), "events_a"), ((2, 10.5, 3, 10), "total_a"),
+                                          ((2, 10, float("nan"), 10), "events_b")])
+def test_counts_that_are_not_whole_numbers_are_refused(counts, name):
+    """relative_likelihood(2.5, 10, 3, 10) used 2.5 in the ratio and reported events_a = 2 (issue 13)."""
+    with pytest.raises(ValueError, match=f"{name} must be a whole number of people"):
+        relative_likelihood(*counts)

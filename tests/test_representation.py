@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 from scipy.stats import binomtest
@@ -200,3 +201,16 @@ def test_the_result_holds_the_benchmark_provenance():
     assert result.benchmark == POP.provenance()
     assert list(result.benchmark) == ["area", "area_type", "areas", "ages", "boundaries", "method", "sources",
                                       "caveats"]
+
+
+def test_a_group_the_benchmark_has_no_one_in_gets_its_own_state(soar):
+    """Isles of Scilly has no Indian residents of working age: Indian staff against 0% were "no evidence of a
+    difference" with a ratio of inf (issue 13); now the flag says so, with no ratio and no test."""
+    result = workforce.representation(soar, workforce.population("Isles of Scilly"), level="census19")
+    t = result.table.set_index("group")
+    indian = t.loc["Asian, Asian British or Asian Welsh: Indian"]
+    assert indian["population_share"] == 0 and indian["staff_count"] > 0
+    assert indian["flag"] == "none in the benchmark"
+    assert np.isnan(indian["ratio"]) and np.isnan(indian["ratio_ci_high"]) and np.isnan(indian["p_value"])
+    assert np.isfinite(t["ratio"][t["population_share"] > 0]).all()
+    assert (t["flag"][t["population_share"] > 0] != "none in the benchmark").all()

@@ -235,3 +235,24 @@ def test_pay_scale_gives_the_grade_when_the_band_is_blank(tmp_path):
     people = staff.people.sort_values("source_row")
     assert people["medical_grade"].tolist()[0] == "Consultant"
     assert people["band"].astype(str).tolist()[1] == "5"
+
+
+def test_employee_numbers_in_scientific_notation_are_refused(tmp_path):
+    """Excel shows a long number as 1.23457E+11 and a CSV saved from it keeps that text: five people merged into
+    one (issue 13).  Each such row is excluded with a fix, its value withheld."""
+    import csv
+
+    rows = [HEADERS] + [staff_row(i) for i in range(6)]
+    column = HEADERS.index("Employee Number")
+    for row, text in zip(rows[1:4], ("1.23457E+11", "1.23457e+11", " 2E+10 ")):
+        row[column] = text
+    path = tmp_path / "mangled_2025-03-31.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+    staff = load_staff([path])
+    assert len(staff.people) == 3
+    problems = staff.report.problems
+    mangled = problems[problems["code"] == workforce.ProblemCode.KEY_IN_SCIENTIFIC_NOTATION]
+    assert mangled["row"].tolist() == [2, 3, 4] and (mangled["severity"] == "error").all()
+    assert "format the column as text" in mangled["fix"].iloc[0]
+    assert not mangled["value"].astype(str).str.contains("E+", regex=False).any()   # withheld

@@ -75,3 +75,16 @@ def test_binomial_test_at_national_scale():
     ks, ns, ps = [190_000, 210_000, 5], [1_400_000, 1_400_000, 1_400_000], [0.14, 0.14, 0.000004]
     expected = [binomtest(k, n, p).pvalue for k, n, p in zip(ks, ns, ps)]
     assert binomial_test(ks, ns, ps) == pytest.approx(expected, rel=1e-6, abs=1e-300)
+
+
+@pytest.mark.parametrize("n", [2_000_000, 10_000_000, 100_000_000])
+def test_binomial_test_stays_exact_at_national_scale_and_beyond(n):
+    """The tails lost accuracy at large n (3e-6 at 10 million, 0.06 at 100 million; issue 13): scipy's
+    binomtest is the reference."""
+    from scipy import stats
+
+    rng = np.random.default_rng(n)
+    for _ in range(4):
+        p = rng.uniform(0.01, 0.5)
+        k = int(rng.normal(n * p, 2 * np.sqrt(n * p * (1 - p))))
+        assert binomial_test([k], [n], [p])[0] == pytest.approx(stats.binomtest(k, n, p).pvalue, abs=1e-12)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from collections.abc import Sequence
 
@@ -91,8 +92,40 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")   # control characters, but tab and newline
+
+
+class _Escaped:
+    r"""A text stream that writes control characters as visible escapes (such as ``\x1b`` for ESC).
+
+    A cell of a file can hold escape sequences that would change the
+    terminal's title, clear it or overprint "Valid."; every message the
+    command writes goes through this, so none reaches the terminal as it is.
+    A carriage return opening a write (the progress bar's) is kept.
+    """
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        head = "\r" if text.startswith("\r") else ""
+        return self._stream.write(head + _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text[len(head):]))
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _Escaped(out), _Escaped(err)
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout, sys.stderr = out, err
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     if args.version:

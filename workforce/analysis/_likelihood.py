@@ -124,6 +124,11 @@ def relative_likelihoods(events_a: npt.ArrayLike, total_a: npt.ArrayLike, events
                          min_size: int = 10) -> list[RelativeLikelihood]:
     """:func:`relative_likelihood` for many comparisons at once (vectorised)."""
     a, na, b, nb = (np.atleast_1d(np.asarray(v, dtype=float)) for v in (events_a, total_a, events_b, total_b))
+    for name, v in (("events_a", a), ("total_a", na), ("events_b", b), ("total_b", nb)):
+        fractional = ~np.isfinite(v) | (v != np.round(v))
+        if fractional.any():
+            raise ValueError(f"{name} must be a whole number of people, not {v[np.flatnonzero(fractional)[0]]:g}: "
+                             "relative likelihoods count people.")
     bad = (a < 0) | (b < 0) | (a > na) | (b > nb)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])

@@ -66,7 +66,8 @@ SPLITS = {"organisation": "organisation", "band_group": None, "staff_group": "st
 #: Census 2021 groups that NHS ethnic category codes cannot tell apart from another group.
 _FOLD_CENSUS19 = {"White: Roma": "White: Other White",
                   "Other ethnic group: Arab": "Other ethnic group: Any other ethnic group"}
-_FLAGS = ("under-represented", "over-represented", "no evidence of a difference", "insufficient data")
+_FLAGS = ("under-represented", "over-represented", "no evidence of a difference", "insufficient data",
+          "none in the benchmark")
 
 _SUBGROUP = ("by", "subgroup", "characteristic", "level")
 
@@ -94,7 +95,8 @@ REPRESENTATION = ResultSpec(
         ("p_adjusted", "float64", "p_value adjusted (Benjamini-Hochberg) across the groups of the subgroup"),
         ("shortfall", "Int64", "more staff of the group needed, with no one leaving, to reach the population "
                                  "share (0 when at or above it)"),
-        ("flag", "category", "under-represented, over-represented, no evidence of a difference, or insufficient data"),
+        ("flag", "category", "under-represented, over-represented, no evidence of a difference, insufficient data, "
+                             "or none in the benchmark (the population has no one in the group: no ratio, no test)"),
         ("unknown_count", "int64", "staff of the subgroup whose group is unknown or not comparable"),
         ("unknown_share", "float64", "unknown_count / all staff of the subgroup"),
         ("share_if_unknown_in", "float64", "staff_share if every unknown were in the group (bounds=True)"),
@@ -426,9 +428,9 @@ def _adjust(raw: np.ndarray, family: np.ndarray) -> np.ndarray:
 
 def _flags(adjusted: np.ndarray, share: np.ndarray, p: np.ndarray, enough: np.ndarray, alpha: float) -> np.ndarray:
     significant = adjusted < alpha
-    return np.where(~enough | ~np.isfinite(p), _FLAGS[3],
+    return np.where(p == 0, _FLAGS[4], np.where(~enough | ~np.isfinite(p), _FLAGS[3],
                     np.where(significant & (share < p), _FLAGS[0],
-                             np.where(significant & (share > p), _FLAGS[1], _FLAGS[2])))
+                             np.where(significant & (share > p), _FLAGS[1], _FLAGS[2]))))
 
 
 def _adjust_published(table: pd.DataFrame, method: Method) -> pd.DataFrame:
@@ -467,6 +469,8 @@ def _statistics(c: dict, confidence, alpha, min_size, bounds) -> pd.DataFrame:
         inside, outside = (k + u) / (n + u), k / (n + u)
     enough = n >= min_size
     raw = np.where(enough, binomial_test(k, n, p), np.nan)
+    with np.errstate(invalid="ignore", divide="ignore"):   # no ratio against a population share of 0
+        per_share = np.where(p > 0, 1 / p, np.nan)
     family = _test_families(pd.DataFrame({"subgroup": c["subgroup"], "characteristic": c["characteristic"]}))
     adjusted = _adjust(raw, family)
     flag = _flags(adjusted, share, p, enough, alpha)
@@ -475,12 +479,14 @@ def _statistics(c: dict, confidence, alpha, min_size, bounds) -> pd.DataFrame:
         **{name: c[name] for name in ("by", "subgroup", "characteristic", "level", "group")},
         "staff_count": c["staff_count"], "staff_total": c["staff_total"], "staff_share": share,
         "staff_share_ci_low": low, "staff_share_ci_high": high, "population_share": p,
-        "ratio": share / p, "ratio_ci_low": low / p, "ratio_ci_high": high / p, "difference_pp": (share - p) * 100,
+        "ratio": share * per_share, "ratio_ci_low": low * per_share, "ratio_ci_high": high * per_share,
+        "difference_pp": (share - p) * 100,
         "p_value": raw, "p_adjusted": adjusted, "shortfall": pd.array(shortfall, dtype="Int64"),
         "flag": pd.Categorical(flag, categories=_FLAGS),
         "unknown_count": c["unknown_count"], "unknown_share": unknown_share,
         "share_if_unknown_in": inside if bounds else missing, "share_if_unknown_out": outside if bounds else missing,
-        "ratio_if_unknown_in": inside / p if bounds else missing, "ratio_if_unknown_out": outside / p if bounds else missing,
+        "ratio_if_unknown_in": inside * per_share if bounds else missing,
+        "ratio_if_unknown_out": outside * per_share if bounds else missing,
     }
     table = pd.DataFrame(columns)
     for text in ("by", "subgroup", "characteristic", "level", "group"):

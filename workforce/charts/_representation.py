@@ -197,8 +197,9 @@ def ratio_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart | alt.Fa
     data["key"] = _keys(data, data["flag"].astype(str))
     for column in ("ratio", "ratio_ci_low", "ratio_ci_high"):  # log axis: no zeros
         data[column] = data[column].where(data[column] > 0)
-    domain = ["under-represented", "over-represented", "no evidence of a difference", "insufficient data", *greys]
-    colours = [_VERMILLION, _BLUE, _NEUTRAL, _GREY, *grey_colours]
+    domain = ["under-represented", "over-represented", "no evidence of a difference", "insufficient data",
+              "none in the benchmark", *greys]
+    colours = [_VERMILLION, _BLUE, _NEUTRAL, _GREY, _GREY, *grey_colours]
     domain, colours = _present(domain, colours, data["key"])
     level = _level(result.method)
     frame = _frame(data, ["subgroup", "group", "staff_count", "staff_total", "ratio", "ratio_ci_low", "ratio_ci_high",

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ..codes import age_band_from_age, normalise_age_band
+from ..errors import UnusableFileError
 from ._pipeline import Pipeline, Problems, normalise_column
 from ._privacy import Pseudonymiser
 from ._read import Engine, RawTable, read_table
@@ -43,6 +44,11 @@ _ORG_IN_TEXT = re.compile(r"^\s*organi[sz]ation\s*(?:name)?\s*[:=]\s*(.+?)\s*$",
 def load_export(path, schema: Schema, sheet, fixed_date, organisation, pseudonymiser: Pseudonymiser, engine: Engine):
     """One export as canonical assignment rows (not yet categorised across files) and its report."""
     raw = read_table(path, schema, sheet=sheet, engine=engine)
+    if not len(raw.frame):
+        where = f" (sheet '{raw.sheet}')" if raw.sheet else ""
+        raise UnusableFileError(raw.file, f"the staff-in-post export{where} has a header on row {raw.header_row} but "
+                                          "no rows below it: there are no staff to count.",
+                                "export the report again with its rows (check the report's filters and date).")
     step = Pipeline.start(raw, schema, schema.required, "employee_number",
                           ("the row has no employee number, so the person cannot be counted.",
                            "fill in the employee number in the export."), table="staff table", label="staff-in-post")

@@ -56,6 +56,8 @@ _NORMALISERS = {
     "assignment_category": normalise_assignment_category,
 }
 _TOTALS = re.compile(r"^\s*(grand\s+)?(sub\s*)?totals?\b", re.IGNORECASE)
+#: An identifier as Excel shows a long number (1.23457E+11): its digits are lost, so people are merged.
+_SCIENTIFIC = re.compile(r"^\s*[+-]?\d+(\.\d*)?[eE][+-]?\d+\s*$")
 _TYPES = {  # schema type -> (parser, what the cell should hold, code)
     "number": (parse_number, "a number", ProblemCode.NOT_A_NUMBER),
     "integer": (parse_integer, "a whole number", ProblemCode.NOT_A_WHOLE_NUMBER),
@@ -203,7 +205,8 @@ def _triage_rows(raw: RawTable, frame: pd.DataFrame, problems: Problems, key: st
     n_filled = everything.notna().sum(axis=1).to_numpy()  # the readers give blank cells as missing
     key_text = frame[key].astype("str").str.strip()
     no_id = frame[key].isna().to_numpy() | key_text.eq("").to_numpy()
-    says_total = frame[key].notna().to_numpy() & ~key_text.str.isdigit().fillna(False).to_numpy(dtype=bool)
+    odd = frame[key].notna().to_numpy() & ~key_text.str.isdigit().fillna(False).to_numpy(dtype=bool)
+    says_total = odd.copy()
     if says_total.any():   # most keys are plain numbers: the pattern is tried on the others only
         says_total[says_total] = key_text[says_total].str.match(_TOTALS).fillna(False).to_numpy(dtype=bool)
     no_key = f"no {key.replace('_', ' ')}"
@@ -218,6 +221,10 @@ def _triage_rows(raw: RawTable, frame: pd.DataFrame, problems: Problems, key: st
         single = (n_filled[candidates] == 1) & ~is_total
         reasons.iloc[candidates[single]] = f"note or title row (one cell of text, {no_key})"
         reasons.iloc[candidates[~is_total & ~single]] = no_key
+    mangled = odd & reasons.isna().to_numpy()   # most keys are plain numbers: the pattern is tried on the others
+    if mangled.any():
+        mangled[mangled] = key_text[mangled].str.match(_SCIENTIFIC).fillna(False).to_numpy(dtype=bool)
+        reasons[mangled] = "identifier in scientific notation"
     if "assignment_number" in frame:
         ids = frame["assignment_number"].where(reasons.isna())
         repeat = ids.notna() & ids.duplicated(keep="first")
@@ -226,6 +233,12 @@ def _triage_rows(raw: RawTable, frame: pd.DataFrame, problems: Problems, key: st
         pos = np.flatnonzero((reasons == reason).to_numpy())
         if reason == no_key:
             problems.add(ProblemCode.MISSING_KEY, pos, key, None, missing[0], missing[1], "error", "row excluded")
+        elif reason == "identifier in scientific notation":
+            problems.add(ProblemCode.KEY_IN_SCIENTIFIC_NOTATION, pos, key, None,
+                         f"the {key.replace('_', ' ')} is in scientific notation (as 1.23457E+11): Excel has rounded "
+                         "it, so different people can share it.",
+                         "format the column as text before exporting (or export straight from ESR to .xlsx without "
+                         "opening it in Excel as a CSV).", "error", "row excluded", withhold=True)
         elif reason.startswith("repeats"):
             problems.add(ProblemCode.REPEATED_ASSIGNMENT, pos, "assignment_number", None,
                          "the same assignment appears again further down.", "remove the repeated row from the export.",

@@ -42,6 +42,7 @@ class ProblemCode(StrEnum):
     # rows that cannot be used (errors; the row is excluded)
     MISSING_KEY = "missing_key"  #: no employee number (stage, group, role): the row cannot be counted.
     REPEATED_ASSIGNMENT = "repeated_assignment"  #: an assignment number already read further up the file.
+    KEY_IN_SCIENTIFIC_NOTATION = "key_in_scientific_notation"  #: an identifier Excel turned into 1.23457E+11.
     STAGE_NOT_RECOGNISED = "stage_not_recognised"  #: a recruitment stage that is not applied, shortlisted or appointed.
     CASE_TYPE_NOT_RECOGNISED = "case_type_not_recognised"  #: a case type that is not disciplinary or capability.
     COUNT_MISSING = "count_missing"  #: counts layout: a group with no number shortlisted or appointed.
