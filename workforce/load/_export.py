@@ -77,19 +77,56 @@ def _snapshot_date(raw: RawTable, typed: pd.DataFrame, fixed, problems: Problems
     return own.fillna(_file_date(raw, fixed, problems))
 
 
+#: Words before a title row's date that say it is the snapshot (preferred), or the day the report was run.
+_SNAPSHOT_WORDS = re.compile(r"\b(as\s+(at|of|on)|effective|snapshot|census|position|period\s+end(ing)?|reporting\s+date"
+                             r"|staff\s+in\s+post\s+(at|on))\b", re.IGNORECASE)
+_RUN_WORDS = re.compile(r"\b(run|printed|generated|created|extracted|produced|downloaded)\b", re.IGNORECASE)
+
+
+def _title_dates(texts: list[str]) -> list[tuple[int, int, pd.Timestamp]]:
+    """(preference, title row, date) of each date in the title rows.
+
+    Preference 2 after "as at", "effective" ...; 0 after "run", "printed" ...; 1 otherwise.
+    """
+    out = []
+    for row, text in enumerate(texts, start=1):
+        for match in _DATE_IN_TEXT.finditer(text):
+            value, _bad = parse_date(pd.Series([re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", match.group(0))]))
+            if pd.isna(value.iloc[0]):
+                continue
+            before = text[:match.start()]
+            words = list(_SNAPSHOT_WORDS.finditer(before)) + list(_RUN_WORDS.finditer(before))
+            last = max(words, key=lambda m: m.end()) if words else None   # the words nearest the date
+            preference = 1 if last is None else 2 if _SNAPSHOT_WORDS.fullmatch(last.group(0)) else 0
+            out.append((preference, row, value.iloc[0]))
+    return out
+
+
 def _file_date(raw: RawTable, fixed, problems: Problems) -> pd.Timestamp:
+    """The snapshot date of a whole file: given, else from the title rows, else from the file name, else today's.
+
+    In the title rows an "as at" (effective, snapshot, census) date is preferred to a "run on" (printed,
+    generated) date, then the first; the note names the title row, never its text (it can hold a name).
+    """
     if fixed is not None:
         return fixed
-    for source, texts in (("title rows", raw.title_text), ("file name", [Path(raw.file).stem])):
-        for text in texts:
-            match = _DATE_IN_TEXT.search(text)
-            if match:
-                value, _bad = parse_date(pd.Series([re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", match.group(0))]))
-                if pd.notna(value.iloc[0]):
-                    code = (ProblemCode.SNAPSHOT_DATE_FROM_TITLE if source == "title rows"
-                            else ProblemCode.SNAPSHOT_DATE_FROM_FILE_NAME)
-                    problems.note(code, f"snapshot date {value.iloc[0].date()} taken from the {source} ('{text}').")
-                    return value.iloc[0]
+    dates = _title_dates(list(raw.title_text))
+    if dates:
+        preference, row, value = max(dates, key=lambda d: (d[0], -d[1]))
+        kind = {2: "an 'as at' date", 1: "the first date", 0: "the date the report was run (no 'as at' date)"}
+        problems.note(ProblemCode.SNAPSHOT_DATE_FROM_TITLE,
+                      f"snapshot date {value.date()} taken from title row {row} ({kind[preference]}).",
+                      fix="" if preference == 2 else "check it; pass snapshot_date= (or --snapshot-date) if it is "
+                                                      "not the date the staff are counted at.")
+        return value
+    stem = Path(raw.file).stem
+    match = _DATE_IN_TEXT.search(stem)
+    if match:
+        value, _bad = parse_date(pd.Series([re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", match.group(0))]))
+        if pd.notna(value.iloc[0]):
+            problems.note(ProblemCode.SNAPSHOT_DATE_FROM_FILE_NAME,
+                          f"snapshot date {value.iloc[0].date()} taken from the file name ('{stem}').")
+            return value.iloc[0]
     today = pd.Timestamp(dt.date.today())
     problems.note(ProblemCode.NO_SNAPSHOT_DATE,
                   f"no snapshot date was found; today's date ({today.date()}) was used for ages and service.",
