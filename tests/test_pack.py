@@ -18,7 +18,7 @@ from conftest import run_cli  # noqa: E402
 
 import workforce  # noqa: E402
 from workforce.errors import WorkforceError  # noqa: E402
-from workforce.publish import _pack  # noqa: E402
+from workforce.publish import PACK_KIND, _pack  # noqa: E402
 
 THRESHOLD = 8
 SNAPSHOTS = [f"soar_valley_staff_in_post_{y}-03-31.xlsx" for y in (2023, 2024, 2025)]
@@ -376,7 +376,7 @@ def test_no_identifier_anywhere(demo, identifiers):
 
 
 def test_manifest(manifest):
-    assert manifest["kind"] == _pack.PACK_KIND
+    assert manifest["kind"] == PACK_KIND
     roles = [item["role"] for item in manifest["inputs"]]
     assert roles == ["staff", "previous", "previous", "recruitment", "disciplinary", "training", "board"]
     for item in manifest["inputs"]:
@@ -394,6 +394,34 @@ def test_missing_file_exit_2(tmp_path):
     assert done.returncode == 2
     assert "no such file" in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "pack").exists()
+
+
+def test_a_symbolic_link_to_a_folder_stays_and_the_pack_goes_into_its_target(tmp_path, soar):
+    """A symlinked --out was renamed away and replaced, leaving a dangling link (issue 13)."""
+    target = tmp_path / "shared_drive" / "pack"
+    target.mkdir(parents=True)
+    link = tmp_path / "pack"
+    link.symlink_to(target, target_is_directory=True)
+    _pack.build_pack(soar, out=link, progress=False)
+    assert link.is_symlink() and link.resolve() == target.resolve()
+    assert (target / "index.html").is_file() and (target / "manifest.json").is_file()
+
+
+def test_the_output_folder_is_checked_before_the_data_are_loaded(tmp_path, monkeypatch):
+    import workforce.load as load
+
+    def never(*args, **kwargs):
+        raise AssertionError("the data were loaded before --out was checked")
+
+    monkeypatch.setattr(load, "load_staff", never)
+    out = tmp_path / "busy"
+    out.mkdir()
+    (out / "report.docx").write_text("someone's")
+    from workforce.cli import main
+
+    assert main(["report", str(workforce.sample_data("soar_valley_staff_in_post_2025-03-31.xlsx")), "--out",
+                 str(out)]) == 2
+    assert (out / "report.docx").read_text() == "someone's"
 
 
 def test_refuses_a_folder_that_is_not_a_pack(tmp_path, soar):
@@ -416,13 +444,20 @@ def test_failure_midway_leaves_nothing(tmp_path, monkeypatch, soar):
 
 
 def test_replaces_a_previous_pack_and_skips_representation_without_area(tmp_path, soar):
+    """A previous pack's own files (as its manifest lists them) are replaced or removed; every other file in
+    the folder stays: re-running used to delete a user's board_minutes.docx and the export just read (issue 13)."""
     out = tmp_path / "pack"
-    out.mkdir()
-    (out / "manifest.json").write_text(json.dumps({"kind": _pack.PACK_KIND}))
-    (out / "old.txt").write_text("old")
+    (out / "charts").mkdir(parents=True)
+    (out / "manifest.json").write_text(json.dumps({"kind": PACK_KIND, "charts": ["old_chart"]}))
+    for name in ("charts/old_chart.svg", "charts/old_chart.png", "index.html"):
+        (out / name).write_text("previous pack")
+    (out / "board_minutes.docx").write_text("the user's")
+    (out / "charts" / "my_notes.txt").write_text("the user's")
     index = _pack.build_pack(soar, out=out, progress=False)
-    assert index == out / "index.html" and index.is_file()
-    assert not (out / "old.txt").exists()
+    assert index == out / "index.html" and index.is_file() and "previous pack" not in index.read_text()
+    assert not (out / "charts" / "old_chart.svg").exists() and not (out / "charts" / "old_chart.png").exists()
+    assert (out / "board_minutes.docx").read_text() == "the user's"
+    assert (out / "charts" / "my_notes.txt").read_text() == "the user's"
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["benchmark"] is None
     assert "representation" not in manifest["charts"] and "promotion" not in manifest["charts"]

@@ -285,6 +285,9 @@ def _write_pack(args: argparse.Namespace, renderer):
     if args.rounding is not None and (args.rounding < 2 or args.threshold is None):
         raise WorkforceError(f"--rounding must be at least 2 (5 rounds every count to the nearest 5), and is used "
                              f"with suppression only, not with --no-suppression; got --rounding {args.rounding}.")
+    from .publish import check_out
+
+    check_out(Path(args.out).resolve())   # before the data are loaded: a wrong folder costs nothing
     staff = load.load_staff([*args.previous, *args.files], service=args.service)
     organisations = sorted(staff.people["organisation"].dropna().astype(str).unique())
     benchmarks, notes = _benchmarks(organisations, area=args.area, icb=args.icb, trusts=args.trust)

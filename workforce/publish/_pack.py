@@ -70,6 +70,7 @@ from .._version import __version__
 from ..disclosure import DEFAULT_THRESHOLD, Audit, Link, Ref, audit, check_threshold, round_counts, suppress
 from ..errors import WorkforceError
 from ..load import InputTable, StaffTable
+from ._folder import PACK_KIND, check_out, move_into_place
 from ._page import Section, write_page, write_workbook
 from ._render import ChartRenderer, InProcess, vega_bundle
 from ._sections import (
@@ -89,12 +90,11 @@ from ._sections import (
 if TYPE_CHECKING:
     from ..populations import Benchmark
 
-__all__ = ["build_pack", "PACK_KIND", "INPUT_KINDS"]
+__all__ = ["build_pack", "INPUT_KINDS"]
 
 #: Said on every page and sheet of a pack written without suppression.
 NOT_FOR_PUBLICATION = "NOT FOR PUBLICATION"
 #: The ``kind`` written in a pack's manifest; a folder holding it may be replaced by a new pack.
-PACK_KIND = "workforce board pack"
 #: The other inputs a pack can take: kind -> what it feeds.
 INPUT_KINDS = {"recruitment": "WRES indicator 2 and WDES metric 2",
                "disciplinary": "WRES indicator 3 and WDES metric 3",
@@ -118,36 +118,6 @@ class _Progress:
 
 
 # ---------------------------------------------------------------- the folder
-
-
-def _check_out(out: Path) -> None:
-    if out.exists() and not out.is_dir():
-        raise WorkforceError(f"{out} is a file; give a folder for the board pack.")
-    if out.is_dir() and any(out.iterdir()) and not _is_pack(out):
-        raise WorkforceError(f"the folder {out} is not empty and is not a previous board pack; "
-                             "give a new or empty folder (a previous pack is replaced).")
-
-
-def _is_pack(folder: Path) -> bool:
-    try:
-        return json.loads((folder / "manifest.json").read_text(encoding="utf-8")).get("kind") == PACK_KIND
-    except (OSError, ValueError, AttributeError):
-        return False
-
-
-def _move_into_place(tmp: Path, out: Path) -> None:
-    old = None
-    if out.exists():
-        old = out.with_name(f".{out.name}.old-{os.getpid()}")
-        out.rename(old)
-    try:
-        tmp.rename(out)
-    except BaseException:
-        if old is not None:
-            old.rename(out)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 def _sha256(path: Path) -> str:
@@ -454,8 +424,8 @@ def build_pack(
                              f"{type(staff).__name__}.")
     rules = _Rules(threshold, rounding, board_counts)
     check_parts((*PARTS, COMPARISON))
-    out = Path(out)
-    _check_out(out)
+    out = Path(out).resolve()   # a symbolic link to a folder: the pack goes into the folder, the link stays
+    check_out(out)
     organisations = _organisations(staff)
     per_org_benchmark = _by_organisation(benchmarks, organisations, "benchmarks")
     per_org_inputs = _inputs(inputs, organisations)
@@ -493,7 +463,7 @@ def _write(out: Path, staff: StaffTable, benchmarks: dict, inputs: dict, rules: 
                     for suffix in (".svg", ".png"):
                         (charts_dir / f"{name}{suffix}").unlink(missing_ok=True)
             about.write(tmp, sections)
-        _move_into_place(tmp, out)
+        move_into_place(tmp, out)
     except BaseException:
         renderer.cancel()   # no chart may still be writing into the folder being removed
         shutil.rmtree(tmp, ignore_errors=True)
