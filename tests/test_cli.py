@@ -183,3 +183,21 @@ def test_wrong_kind_or_staff_options_exit_2(capsys):
     cases = str(sample_data("soar_valley_disciplinary_2024-25.xlsx"))
     assert main(["validate", "--organisation", "X", cases]) == 2
     assert "--organisation is for staff-in-post exports" in capsys.readouterr().err
+
+
+def test_the_excel_report_writes_text_that_looks_like_a_formula_as_text(tmp_path):
+    """`validate --excel` wrote a header '=HYPERLINK("http://...")' as a live formula (issue 13)."""
+    import openpyxl
+
+    rows = [HEADERS + ['=HYPERLINK("http://example.invalid","click")'], staff_row(0) + ["x"],
+            staff_row(1, Pay_Band="=1+1") + ["y"]]
+    path = tmp_path / "formulas_2025-03-31.csv"   # a CSV holds text starting with "=" as text
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+    out = tmp_path / "report.xlsx"
+    assert main(["validate", str(path), "--excel", str(out)]) == 1
+    book = openpyxl.load_workbook(out)
+    texts = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+    assert texts and not [c.coordinate for c in texts if c.data_type == "f"]
+    assert any(c.value == "=1+1" for c in texts)   # the problem's value, as text
+    assert any(c.value.startswith("=HYPERLINK") or "=HYPERLINK" in c.value for c in texts)

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workforce.publish._workbook import cell_value, write_xlsx
+from workforce._xlsx import cell_value, write_xlsx
 
 openpyxl = pytest.importorskip("openpyxl")
 

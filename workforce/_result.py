@@ -173,9 +173,9 @@ class Result:
             + [("method", k, str(v)) for k, v in self.method.items()],
             columns=["section", "item", "value"],
         )
-        with pd.ExcelWriter(path, engine="openpyxl") as writer:
-            self.table.to_excel(writer, sheet_name="Table", index=False)
-            pd.DataFrame(self.spec.describe_columns(), columns=["column", "meaning"]).to_excel(
-                writer, sheet_name="Columns", index=False)
-            about.to_excel(writer, sheet_name="Method", index=False)
+        from ._xlsx import write_xlsx  # text as text: no cell is read as a formula
+
+        write_xlsx(path, {"Table": self.table,
+                          "Columns": pd.DataFrame(self.spec.describe_columns(), columns=["column", "meaning"]),
+                          "Method": about})
         return path

@@ -235,12 +235,10 @@ class ValidationReport:
         path = Path(path)
         summary = pd.DataFrame({"item": ["rows read", "rows used", "rows excluded", "valid"],
                                 "value": [self.rows_read, self.rows_used, self.rows_excluded, str(self.is_valid)]})
-        with pd.ExcelWriter(path, engine="openpyxl") as writer:
-            summary.to_excel(writer, sheet_name="Summary", index=False)
-            self.counts.to_excel(writer, sheet_name="Files", index=False)
-            self.exclusions.to_excel(writer, sheet_name="Exclusions", index=False)
-            self.problems.to_excel(writer, sheet_name="Problems", index=False)
-            pd.DataFrame({"note": self.notes}).to_excel(writer, sheet_name="Notes", index=False)
+        from .._xlsx import write_xlsx  # text as text: a value such as '=HYPERLINK(...)' is never a formula
+
+        write_xlsx(path, {"Summary": summary, "Files": self.counts, "Exclusions": self.exclusions,
+                          "Problems": self.problems, "Notes": pd.DataFrame({"note": self.notes})})
         return path
 
 

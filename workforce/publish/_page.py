@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from .._result import Result
-from ._workbook import cell_value, write_xlsx
+from .._xlsx import cell_value, write_xlsx
 
 __all__ = ["Section", "write_page", "write_workbook"]
 

@@ -32,7 +32,7 @@ from xml.sax.saxutils import escape
 import numpy as np
 import pandas as pd
 
-from .._version import __version__
+from ._version import __version__
 
 __all__ = ["cell_value", "write_xlsx"]
 
