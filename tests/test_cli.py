@@ -201,3 +201,20 @@ def test_the_excel_report_writes_text_that_looks_like_a_formula_as_text(tmp_path
     assert texts and not [c.coordinate for c in texts if c.data_type == "f"]
     assert any(c.value == "=1+1" for c in texts)   # the problem's value, as text
     assert any(c.value.startswith("=HYPERLINK") or "=HYPERLINK" in c.value for c in texts)
+
+
+def test_report_takes_the_input_options_validate_takes(tmp_path):
+    """Every Fix line says to pass --schema (and --sheet, --snapshot-date, --organisation), but `report` had
+    none of them (issue 13)."""
+    schema = tmp_path / "local.yaml"
+    schema.write_text("columns:\n  band:\n    aliases: [Grade Local]\n", encoding="utf-8")
+    rows = [[h if h != "Pay Band" else "Grade Local" for h in HEADERS]] + [staff_row(i) for i in range(12)]
+    path = write_xlsx(tmp_path / "export.xlsx", {"Notes": [["read me"]], "People": rows})
+    out = tmp_path / "pack"
+    assert main(["report", str(path), "--sheet", "People", "--schema", str(schema), "--snapshot-date",
+                 "2025-03-31", "--organisation", "Test Trust", "--out", str(out)]) == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["options"]["sheet"] == "People" and manifest["options"]["snapshot date"] == "2025-03-31"
+    assert "snapshot 31 March 2025" in (out / "index.html").read_text(encoding="utf-8")
+    assert main(["report", str(path), "--previous", str(path), "--snapshot-date", "2025-03-31",
+                 "--out", str(tmp_path / "other")]) == 2

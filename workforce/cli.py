@@ -39,12 +39,8 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("files", nargs="+", metavar="FILE", help="one or more files")
     validate.add_argument("--kind", choices=["staff", "recruitment", "disciplinary", "training", "board"],
                           help="what the files hold (default: guessed from each file's headers)")
-    validate.add_argument("--sheet", help="the sheet to read (default: the one holding the table)")
-    validate.add_argument("--schema", action="append", metavar="FILE",
-                          help="a YAML file adding header aliases or settings to the kind's schema (repeatable)")
+    _input_options(validate)
     validate.add_argument("--service", metavar="FILE", help="a YAML service definition to narrow the table to")
-    validate.add_argument("--snapshot-date", metavar="YYYY-MM-DD", help="the date the exports describe, if they do not say")
-    validate.add_argument("--organisation", help="the organisation, if the exports have no organisation column")
     validate.add_argument("--json", action="store_true", help="print the report as JSON")
     validate.add_argument("--excel", metavar="FILE", help="also write the report to this Excel workbook")
     validate.add_argument("--max-problems", type=int, default=50, metavar="N", help="problems to print (default 50)")
@@ -72,6 +68,7 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--board", nargs="+", default=[], metavar="[ORG=]FILE",
                         help="board members, for WRES indicator 9 and WDES metric 10")
     report.add_argument("--service", metavar="FILE", help="a YAML service definition to narrow the staff to")
+    _input_options(report, staff=True)
     report.add_argument("--threshold", type=int, default=8, metavar="N",
                         help="counts 1 to N-1 are suppressed (default 8, at least 2)")
     report.add_argument("--no-suppression", action="store_true",
@@ -113,6 +110,23 @@ class _Escaped:
 
     def __getattr__(self, name: str):
         return getattr(self._stream, name)
+
+
+def _input_options(command: argparse.ArgumentParser, staff: bool = False) -> None:
+    """How the exports are read: the options ``validate`` and ``report`` share (every Fix line names them)."""
+    what = "staff-in-post exports" if staff else "exports"
+    command.add_argument("--sheet", help="the sheet to read (default: the one holding the table)")
+    command.add_argument("--schema", action="append", metavar="FILE",
+                         help="a YAML file adding header aliases or settings to the schema (repeatable)")
+    command.add_argument("--snapshot-date", metavar="YYYY-MM-DD",
+                         help=f"the date the {what} describe, if they do not say"
+                              + (" (not with --previous: each snapshot has its own date)" if staff else ""))
+    command.add_argument("--organisation", help=f"the organisation, if the {what} have no organisation column")
+
+
+def _sheet_of(args: argparse.Namespace) -> str | int | None:
+    """``--sheet``: a name, or a position when it is a number."""
+    return int(args.sheet) if args.sheet is not None and args.sheet.isdigit() else args.sheet
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -161,7 +175,7 @@ def _validate(args: argparse.Namespace) -> int:
     try:
         from . import load
 
-        sheet = int(args.sheet) if args.sheet is not None and args.sheet.isdigit() else args.sheet
+        sheet = _sheet_of(args)
         kinds = {f: (args.kind, None) if args.kind else load.guess_kind(f, sheet=sheet) for f in args.files}
         staff_only = [o for o in ("service", "snapshot_date", "organisation") if getattr(args, o)]
         others = sorted({k for k, _ in kinds.values()} - {"staff"})
@@ -234,6 +248,7 @@ def _pack(args: argparse.Namespace) -> int:
         snaps = [str(sample_data(f"soar_valley_staff_in_post_{y}-03-31.xlsx")) for y in (2023, 2024, 2025)]
         args.files, args.previous, args.area, args.icb, args.trust = snaps[-1:], snaps[:-1], "Leicester", None, []
         args.service, args.threshold, args.no_suppression = None, 8, False
+        args.sheet = args.schema = args.snapshot_date = args.organisation = None
         args.rounding, args.publish_board_counts = None, False
         for kind, year in _DEMO_INPUTS:
             setattr(args, kind, [str(sample_data(f"soar_valley_{kind}_{year}.xlsx"))])
@@ -288,7 +303,12 @@ def _write_pack(args: argparse.Namespace, renderer):
     from .publish import check_out
 
     check_out(Path(args.out).resolve())   # before the data are loaded: a wrong folder costs nothing
-    staff = load.load_staff([*args.previous, *args.files], service=args.service)
+    if args.snapshot_date and args.previous:
+        raise WorkforceError("--snapshot-date gives every export one date, but --previous snapshots each have their "
+                             "own: leave --snapshot-date out and keep each export's 'as at' title row, or put the "
+                             "date in each file's name (staff_in_post_2024-03-31.xlsx).")
+    staff = load.load_staff([*args.previous, *args.files], service=args.service, sheet=_sheet_of(args), schema=args.schema,
+                            snapshot_date=args.snapshot_date, organisation=args.organisation)
     organisations = sorted(staff.people["organisation"].dropna().astype(str).unique())
     benchmarks, notes = _benchmarks(organisations, area=args.area, icb=args.icb, trusts=args.trust)
     loaders = {"recruitment": lambda p: load.load_recruitment(p, like=staff),
@@ -301,7 +321,9 @@ def _write_pack(args: argparse.Namespace, renderer):
     from .publish import build_pack  # imported by the warm-up thread meanwhile: only now, not to wait for it
 
     options = {"area": args.area, "icb": args.icb, "trusts": list(args.trust), "threshold": args.threshold,
-               "rounding": args.rounding, "board counts": args.publish_board_counts, "service": args.service, "previous": list(args.previous),
+               "rounding": args.rounding, "board counts": args.publish_board_counts, "service": args.service,
+               "sheet": args.sheet, "schema": list(args.schema or []), "snapshot date": args.snapshot_date,
+               "organisation": args.organisation, "previous": list(args.previous),
                **{kind: list(getattr(args, kind)) for kind in _INPUT_KINDS}}
     return build_pack(staff, out=args.out, benchmarks=benchmarks, inputs=inputs, threshold=args.threshold,
                       rounding=args.rounding, board_counts=args.publish_board_counts, notes=notes, renderer=renderer, record={"inputs": given, "options": options})
