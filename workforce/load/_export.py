@@ -91,15 +91,21 @@ def _title_dates(texts: list[str]) -> list[tuple[int, int, pd.Timestamp]]:
     out = []
     for row, text in enumerate(texts, start=1):
         for match in _DATE_IN_TEXT.finditer(text):
-            value, _bad = parse_date(pd.Series([re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", match.group(0))]))
-            if pd.isna(value.iloc[0]):
+            value = _date_of(match.group(0))
+            if value is None:
                 continue
             before = text[:match.start()]
             words = list(_SNAPSHOT_WORDS.finditer(before)) + list(_RUN_WORDS.finditer(before))
             last = max(words, key=lambda m: m.end()) if words else None   # the words nearest the date
             preference = 1 if last is None else 2 if _SNAPSHOT_WORDS.fullmatch(last.group(0)) else 0
-            out.append((preference, row, value.iloc[0]))
+            out.append((preference, row, value))
     return out
+
+
+def _date_of(text: str) -> pd.Timestamp | None:
+    """A date written in text ("31/03/2025", "31st March 2025", "2025-03-31"), or None."""
+    value, _bad = parse_date(pd.Series([re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text)]))
+    return None if pd.isna(value.iloc[0]) else pd.Timestamp(value.iloc[0])
 
 
 def _file_date(raw: RawTable, fixed, problems: Problems) -> pd.Timestamp:
@@ -121,12 +127,11 @@ def _file_date(raw: RawTable, fixed, problems: Problems) -> pd.Timestamp:
         return value
     stem = Path(raw.file).stem
     match = _DATE_IN_TEXT.search(stem)
-    if match:
-        value, _bad = parse_date(pd.Series([re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", match.group(0))]))
-        if pd.notna(value.iloc[0]):
-            problems.note(ProblemCode.SNAPSHOT_DATE_FROM_FILE_NAME,
-                          f"snapshot date {value.iloc[0].date()} taken from the file name ('{stem}').")
-            return value.iloc[0]
+    named = _date_of(match.group(0)) if match else None
+    if named is not None:
+        problems.note(ProblemCode.SNAPSHOT_DATE_FROM_FILE_NAME,
+                      f"snapshot date {named.date()} taken from the file name ('{stem}').")
+        return named
     today = pd.Timestamp(dt.date.today())
     problems.note(ProblemCode.NO_SNAPSHOT_DATE,
                   f"no snapshot date was found; today's date ({today.date()}) was used for ages and service.",
