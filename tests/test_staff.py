@@ -304,3 +304,22 @@ def test_the_as_at_date_of_the_title_rows_wins_and_no_title_text_is_quoted(tmp_p
     problems = staff.report.problems
     taken = problems[problems["code"] == workforce.ProblemCode.SNAPSHOT_DATE_FROM_TITLE].iloc[0]
     assert "the date the report was run" in taken["problem"] and "snapshot_date=" in taken["fix"]
+
+
+def test_one_person_with_two_ethnicities_is_reported_with_the_value_used(tmp_path):
+    """The same employee number with another ethnicity (or sex, date of birth) on a second assignment passed
+    silently (issue 13): both rows are reported, and the value used (the primary assignment's) is said."""
+    rows = [HEADERS, staff_row(0), staff_row(1)]
+    second = staff_row(0, Assignment_Number="A0-2", Primary_Assignment="No", Ethnic_Origin="H Asian or Asian British - Indian",
+                       Date_of_Birth="1970-01-01")
+    rows.append(second)
+    staff = load_staff(write_xlsx(tmp_path / "two_2025-03-31.xlsx", {"Staff": rows}))
+    problems = staff.report.problems
+    conflicts = problems[problems["code"] == workforce.ProblemCode.CONFLICTING_CHARACTERISTIC]
+    assert sorted(conflicts["column"]) == ["age", "ethnicity_code"]
+    assert (conflicts["row"] == 4).all() and (conflicts["severity"] == "warning").all()
+    used = staff.people.set_index("source_row").loc[2]
+    assert conflicts.set_index("column").loc["ethnicity_code", "problem"] == (
+        f"the same person has another ethnicity on another assignment (row 2), whose value ({used['ethnicity_code']}) "
+        "is used: their primary assignment.")
+    assert len(staff.people) == 2 and staff.report.exit_code == 1

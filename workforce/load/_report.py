@@ -61,6 +61,7 @@ class ProblemCode(StrEnum):
     AGE_OUT_OF_RANGE = "age_out_of_range"  #: the date of birth or age gives an age outside the schema's range.
     HIRE_DATE_AFTER_SNAPSHOT = "hire_date_after_snapshot"  #: the hire date is after the snapshot date.
     FLAG_BLANK = "flag_blank"  #: a yes/no cell a count depends on (voting, executive, mandatory) is blank.
+    CONFLICTING_CHARACTERISTIC = "conflicting_characteristic"  #: one person, two values (ethnicity, sex ...) on two assignments.
     # what the loader did with the file (notes)
     HEADER_FOUND = "header_found"  #: the row the header was found on.
     COLUMN_NOT_READ = "column_not_read"  #: a column the schema does not know, not read.

@@ -19,7 +19,7 @@ from .._version import __version__
 from ..errors import UnusableFileError, WorkforceError
 from ._export import TEXT_COLUMNS, load_export
 from ._privacy import Pseudonymiser
-from ._report import ValidationReport
+from ._report import PROBLEM_COLUMNS, ProblemCode, ValidationReport
 from ._schema import read_schema
 
 if TYPE_CHECKING:
@@ -130,7 +130,7 @@ class StaffTable:
         service = definition if isinstance(definition, Service) else read_service(definition)
         keep = service.matches(self.assignments)
         assignments = self.assignments[keep].reset_index(drop=True)
-        people = _choose_people(assignments)
+        people = _choose_people(assignments, *_person_rows(assignments))
         report = replace(self.report, notes=self.report.notes + [service.describe(int(keep.sum()), len(people))])
         return replace(self, assignments=assignments, people=people, report=report, service=service.name)
 
@@ -208,8 +208,12 @@ def load_staff(
     report = ValidationReport.combine(reports)
     report.notes[:0] = [f"workforce {__version__}; schema: {', '.join(spec.sources)}.", pseudonymiser.describe()]
     assignments = _combine(frames)
-    table = StaffTable(assignments=assignments, people=_choose_people(assignments), report=report,
-                       pseudonymiser=pseudonymiser)
+    group, chosen = _person_rows(assignments)
+    people = _choose_people(assignments, group, chosen)
+    conflicts = _conflicts(assignments, group, chosen)
+    if len(conflicts):
+        report = replace(report, problems=pd.concat([report.problems, conflicts], ignore_index=True))
+    table = StaffTable(assignments=assignments, people=people, report=report, pseudonymiser=pseudonymiser)
     return table if service is None else table.for_service(service)
 
 
@@ -231,20 +235,64 @@ def _combine(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return out[ASSIGNMENT_COLUMNS]
 
 
-def _choose_people(assignments: pd.DataFrame) -> pd.DataFrame:
-    """One row per person per organisation per snapshot (see :class:`StaffTable`)."""
+#: A person's characteristics, which every assignment of theirs in one export should agree on (age: from the date
+#: of birth), and the words for them.
+_PERSONAL = {"ethnicity_code": "ethnicity", "sex": "sex", "disability": "disability", "age": "age (date of birth)"}
+
+
+def _conflicts(assignments: pd.DataFrame, group: np.ndarray, chosen: np.ndarray) -> pd.DataFrame:
+    """Warnings for a person whose assignments disagree on a characteristic.
+
+    Each row that differs from the row used (the person's row, :func:`_person_rows`) is listed, with that row
+    and its value.
+    """
+    used_row = np.empty(group.max() + 1 if len(group) else 0, dtype=np.int64)
+    used_row[group[chosen]] = chosen
+    used = used_row[group]   # for every assignment, the row its person's values come from
+    parts = []
+    for column, words in _PERSONAL.items():
+        values = assignments[column]
+        codes = (values.cat.codes.to_numpy() if isinstance(values.dtype, pd.CategoricalDtype)
+                 else pd.factorize(values, use_na_sentinel=True)[0])   # -1: missing
+        differ = (codes >= 0) & (codes[used] >= 0) & (codes != codes[used])
+        if not differ.any():
+            continue
+        rows, theirs = assignments[differ], assignments.iloc[used[differ]]
+        parts.append(pd.DataFrame({
+            "file": rows["source_file"].astype(str).to_numpy(), "sheet": rows["source_sheet"].astype(str).to_numpy(),
+            "row": rows["source_row"].to_numpy(), "column": column, "value": rows[column].astype(str).to_numpy(),
+            "code": ProblemCode.CONFLICTING_CHARACTERISTIC.value,
+            "problem": [f"the same person has another {words} on another assignment (row {r}), whose value ({v}) "
+                        "is used: their primary assignment." for r, v in
+                        zip(theirs["source_row"].to_numpy(), theirs[column].astype(str).to_numpy())],
+            "fix": f"correct the {words} in ESR so that every assignment of the person agrees.",
+            "severity": "warning", "action": "the primary assignment's value used"}))
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=PROBLEM_COLUMNS)
+
+
+def _person_rows(assignments: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Each assignment's person (a group number per snapshot and organisation) and the row chosen for each person.
+
+    Within each person: the flagged primary first, then non-bank, largest FTE, highest band, first in the file.
+    """
     a = assignments
     group = a.groupby(["snapshot_date", "organisation", "person_id"], observed=True, sort=False,
                       dropna=False).ngroup().to_numpy()
     flagged = a["is_primary"].fillna(False).to_numpy(dtype=bool)
     fte = a["fte"].to_numpy(dtype=float)
     band = a["band"].cat.codes.to_numpy()  # -1 where there is no band
-    # within each person: flagged primary first, then non-bank, largest FTE, highest band, first in the file
     order = np.lexsort((np.arange(len(a)), -band, -np.nan_to_num(fte, nan=-1.0), a["is_bank"].to_numpy(dtype=bool),
                         ~flagged, group))
     first = np.ones(len(order), dtype=bool)
     first[1:] = group[order][1:] != group[order][:-1]
-    chosen = np.sort(order[first])
+    return group, np.sort(order[first])
+
+
+def _choose_people(assignments: pd.DataFrame, group: np.ndarray, chosen: np.ndarray) -> pd.DataFrame:
+    """One row per person per organisation per snapshot (see :class:`StaffTable`), from :func:`_person_rows`."""
+    a = assignments
+    flagged = a["is_primary"].fillna(False).to_numpy(dtype=bool)
+    fte = a["fte"].to_numpy(dtype=float)
     people = a.take(chosen)
     g = group[chosen]
     n_flagged = np.bincount(group, weights=flagged)[g]
