@@ -306,3 +306,21 @@ def test_census_categories_file_is_shipped():
         rows = list(csv.DictReader(f))
     assert [r["ons_label"] for r in rows] == list(CENSUS19_DTYPE.categories)
     assert {r["ons_label"]: r["nhs_ethnic_category_2001_code"] for r in rows}[O_ARAB] == "S"
+
+
+@pytest.mark.parametrize("value, code", [
+    ("GF Mixed - Other/Unspecified", "GF"), ("LE Asian Sri Lankan", "LE"), ("PE Black Other/Unspecified", "PE"),
+    ("LK Asian unspecified", "LK"), ("CY White Other European", "CY"),
+])
+def test_extended_codes_in_esrs_own_wording_are_read(value, code):
+    """ESR writes 'LE Asian Sri Lankan' where the Data Dictionary says 'Asian or Asian British - Sri Lanka': the
+    code was valid, yet counted as Unknown (issue 13)."""
+    result = normalise_ethnicity(pd.Series([value]))
+    assert not result.unrecognised.iloc[0]
+    assert result.columns["ethnicity_code_extended"].iloc[0] == code
+
+
+@pytest.mark.parametrize("value", ["LE Black African", "CA Black English", "GF White and Asian", "A Black - African",
+                                   "N/A"])
+def test_a_label_naming_another_group_is_still_a_contradiction(value):
+    assert normalise_ethnicity(pd.Series([value])).unrecognised.iloc[0]

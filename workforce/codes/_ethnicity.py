@@ -14,9 +14,12 @@ A raw value is read in this order:
    of section 5.2 (so "A White - British" and "CA White English" have codes but
    "Asian" and a lone lowercase "a" do not).  The label after the code, if any,
    must describe the same national category (or the same Census group) as the
-   code.  A contradiction such as "A Black - African", a label that cannot be
-   read ("N/A" reads as code N with label "/A"), and a two-character code
-   outside the list ("A1") are reported, never guessed.
+   code.  After a two-character (extended) code the label may use any wording
+   (ESR's "LE Asian Sri Lankan", "GF Mixed - Other/Unspecified") as long as no
+   word of it names another group.  A contradiction such as "A Black -
+   African", a label that cannot be read after a one-character code ("N/A"
+   reads as code N with label "/A"), and a two-character code outside the list
+   ("A1") are reported, never guessed.
 
 Census-style labels keep their own Census 2021 group: "Roma" gets NHS code C but
 ``ethnicity_census19`` "White: Roma", "Arab" gets S and "Other ethnic group:
@@ -198,6 +201,37 @@ def _build_labels() -> dict[str, tuple[str, str | None]]:
 
 _LABELS = _build_labels()
 
+#: Words that name no group ("Other", "Any ... background", "British", "unspecified"): they agree with any code.
+_FILLER = {"or", "and", "any", "other", "background", "group", "groups", "ethnic", "british", "welsh", "multiple",
+           "unspecified", "not", "stated", "known", "the", "of", "a", "origin", "also", "s"}
+
+
+def _vocabulary() -> dict[str, set[str]]:
+    """Each word of every known label (its first four letters: "Lanka", "Lankan") -> the national codes it names."""
+    words: dict[str, set[str]] = {}
+    for key, (code, _census) in _LABELS.items():
+        national = _CODE_ROWS[code]["national_code"]
+        for word in key.split():
+            if word not in _FILLER:
+                words.setdefault(word[:4], set()).add(national)
+    return words
+
+
+_VOCABULARY = _vocabulary()
+
+
+def _names_another_group(code: str, label: str) -> bool:
+    """Whether a label (a key) names a group other than ``code``'s: one of its words belongs only to others.
+
+    "Asian Sri Lankan" names code L's group in ESR's wording; "Black African" names N's, not L's.
+    """
+    national = _CODE_ROWS[code]["national_code"]
+    for word in label.split():
+        codes = _VOCABULARY.get(word[:4]) if word not in _FILLER else None
+        if codes and national not in codes:
+            return True
+    return False
+
 
 def _outputs(code: str, census19: str | None = None) -> dict[str, str | None]:
     row = _CODE_ROWS[code]
@@ -233,7 +267,12 @@ def _parse(text: str | None, labels: Mapping[str, tuple[str, str | None]]) -> di
     if not label:
         return _outputs(code)
     said = labels.get(label)
-    if said is None or not _agrees(code, said[0]):
+    if said is None:
+        # a two-character (extended) code is itself a clear answer: its label may use any wording (ESR's
+        # "LE Asian Sri Lankan", "GF Mixed - Other/Unspecified") unless it names another group
+        return _outputs(code) if len(code) == 2 and code not in _UNSTATED and not _names_another_group(code, label) \
+            else None
+    if not _agrees(code, said[0]):
         return None
     return _outputs(code, said[1] if said[0] == code else None)
 
