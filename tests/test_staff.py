@@ -323,3 +323,19 @@ def test_one_person_with_two_ethnicities_is_reported_with_the_value_used(tmp_pat
         f"the same person has another ethnicity on another assignment (row 2), whose value ({used['ethnicity_code']}) "
         "is used: their primary assignment.")
     assert len(staff.people) == 2 and staff.report.exit_code == 1
+
+
+def test_of_two_columns_with_one_header_the_filled_one_is_read(tmp_path):
+    """An empty "Ethnic Origin" column before the filled one was read, so everyone was Unknown and the file
+    "Valid." (issue 13)."""
+    column = HEADERS.index("Ethnic Origin")
+    header = HEADERS[:column] + ["Ethnic Origin"] + HEADERS[column:]
+    rows = [header] + [row[:column] + [None] + row[column:] for row in
+                       (staff_row(i, Ethnic_Origin="N Black or Black British - African") for i in range(4))]
+    staff = load_staff(write_xlsx(tmp_path / "twice_2025-03-31.xlsx", {"Staff": rows}))
+    assert (staff.people["ethnicity_code"] == "N").all()
+    problems = staff.report.problems
+    note = problems.loc[problems["code"] == workforce.ProblemCode.DUPLICATE_HEADER, "problem"].iloc[0]
+    assert note == ("column 'Ethnic Origin' repeats the column 'Ethnic Origin (2)' (ethnic_origin); the one with "
+                    "more cells filled, 'Ethnic Origin (2)', was read.")
+    assert not (problems["code"] == workforce.ProblemCode.COLUMN_NOT_READ).any()

@@ -195,9 +195,17 @@ def _check_columns(raw: RawTable, schema: Schema, problems: Problems, required: 
     for header in raw.ignored_headers:
         problems.note(ProblemCode.COLUMN_NOT_READ, f"column '{header}' is not in the {label} schema and was not read.",
                       header)
+    used = {column: header for header, column in raw.mapping.items()}
     for header in raw.duplicate_headers:
-        problems.note(ProblemCode.DUPLICATE_HEADER, f"column '{header}' repeats a column already read "
-                      f"({schema.column_for_header(header)}); the first was used.", header)
+        column = next((c for c in used if _same_column(header, schema, c)), None)
+        problems.note(ProblemCode.DUPLICATE_HEADER, f"column '{header}' repeats the column '{used.get(column, '?')}' "
+                      f"({column}); the one with more cells filled, '{used.get(column, '?')}', was read.", header)
+
+
+def _same_column(header: str, schema: Schema, column: str) -> bool:
+    """Whether a duplicate ``header`` ("Ethnic Origin (2)") is another header for ``column``."""
+    base = re.sub(r" \(\d+\)$", "", header)
+    return schema.column_for_header(header) == column or schema.column_for_header(base) == column
 
 
 def _footer_rows(frame: pd.DataFrame, n_filled: np.ndarray) -> dict[str, np.ndarray]:

@@ -439,16 +439,30 @@ def excel_column(index: int) -> str:
     return letters
 
 
+_REPEAT = re.compile(r"^(?P<header>.*) \((?P<n>\d+)\)$")   # "Ethnic Origin (2)", as _unique_headers names it
+
+
 def map_headers(table: RawTable, headers: list[str], schema: Schema) -> None:
+    """Which schema column each header is; of two headers for one column, the one with more cells filled.
+
+    An export can repeat a header (an empty "Ethnic Origin" before the filled one): the column that holds the
+    data is read, and the other is noted as a duplicate.
+    """
+    by_column: dict[str, list[str]] = {}
     for h in headers:
         column = schema.column_for_header(h)
+        if column is None and (m := _REPEAT.match(h)) and m["header"] in headers:
+            column = schema.column_for_header(m["header"])
         if column is None:
             if not h.startswith("(column "):
                 table.ignored_headers.append(h)
-        elif column in table.mapping.values():
-            table.duplicate_headers.append(h)
         else:
-            table.mapping[h] = column
+            by_column.setdefault(column, []).append(h)
+    for column, found in by_column.items():
+        filled = [int(table.frame[h].notna().sum()) if h in table.frame else 0 for h in found]
+        used = found[filled.index(max(filled))]   # the first of the fullest
+        table.mapping[used] = column
+        table.duplicate_headers += [h for h in found if h != used]
 
 
 def _no_table(name: str, schema: Schema, sheet_names: list) -> NoStaffTableError:
