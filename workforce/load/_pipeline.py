@@ -197,9 +197,10 @@ def _check_columns(raw: RawTable, schema: Schema, problems: Problems, required: 
                       header)
     used = {column: header for header, column in raw.mapping.items()}
     for header in raw.duplicate_headers:
-        column = next((c for c in used if _same_column(header, schema, c)), None)
-        problems.note(ProblemCode.DUPLICATE_HEADER, f"column '{header}' repeats the column '{used.get(column, '?')}' "
-                      f"({column}); the one with more cells filled, '{used.get(column, '?')}', was read.", header)
+        column = next((c for c in used if _same_column(header, schema, c)), "")
+        read = used.get(column, "?")
+        problems.note(ProblemCode.DUPLICATE_HEADER, f"column '{header}' repeats the column '{read}' ({column}); the "
+                      f"one with more cells filled, '{read}', was read.", header)
 
 
 def _same_column(header: str, schema: Schema, column: str) -> bool:
