@@ -218,3 +218,13 @@ def test_report_takes_the_input_options_validate_takes(tmp_path):
     assert "snapshot 31 March 2025" in (out / "index.html").read_text(encoding="utf-8")
     assert main(["report", str(path), "--previous", str(path), "--snapshot-date", "2025-03-31",
                  "--out", str(tmp_path / "other")]) == 2
+
+
+def test_another_input_given_as_the_staff_export_is_named_with_its_option(capsys):
+    """A recruitment file given as the staff export said a staff column was missing and to pass --schema
+    (issue 13); it says what the file is and the option to give it with."""
+    recruitment = str(sample_data("soar_valley_recruitment_2024-25.xlsx"))
+    assert main(["report", recruitment, "--out", "unused-pack"]) == 2
+    err = capsys.readouterr().err
+    assert "headers are those of a recruitment file" in err and f"--recruitment {recruitment}" in err
+    assert "--schema" not in err

@@ -124,6 +124,18 @@ def _input_options(command: argparse.ArgumentParser, staff: bool = False) -> Non
     command.add_argument("--organisation", help=f"the organisation, if the {what} have no organisation column")
 
 
+def _another_kind(files: list[str], sheet: str | int | None) -> None:
+    """Refuse, with the option to use, a staff export that is another input (a recruitment file, say)."""
+    from . import load
+    from .errors import WorkforceError
+
+    for f in files:
+        kind, _scores = load.guess_kind(f, sheet=sheet)
+        if kind != "staff":
+            raise WorkforceError(f"{f}: its headers are those of a {kind} file, not a staff-in-post export. Give it "
+                                 f"with --{kind} {f}, after the staff-in-post export(s).")
+
+
 def _sheet_of(args: argparse.Namespace) -> str | int | None:
     """``--sheet``: a name, or a position when it is a number."""
     return int(args.sheet) if args.sheet is not None and args.sheet.isdigit() else args.sheet
@@ -307,8 +319,12 @@ def _write_pack(args: argparse.Namespace, renderer):
         raise WorkforceError("--snapshot-date gives every export one date, but --previous snapshots each have their "
                              "own: leave --snapshot-date out and keep each export's 'as at' title row, or put the "
                              "date in each file's name (staff_in_post_2024-03-31.xlsx).")
-    staff = load.load_staff([*args.previous, *args.files], service=args.service, sheet=_sheet_of(args), schema=args.schema,
-                            snapshot_date=args.snapshot_date, organisation=args.organisation)
+    try:
+        staff = load.load_staff([*args.previous, *args.files], service=args.service, sheet=_sheet_of(args),
+                                schema=args.schema, snapshot_date=args.snapshot_date, organisation=args.organisation)
+    except WorkforceError:
+        _another_kind([*args.previous, *args.files], _sheet_of(args))   # say so, if a file is another input
+        raise
     organisations = sorted(staff.people["organisation"].dropna().astype(str).unique())
     benchmarks, notes = _benchmarks(organisations, area=args.area, icb=args.icb, trusts=args.trust)
     loaders = {"recruitment": lambda p: load.load_recruitment(p, like=staff),
