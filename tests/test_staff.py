@@ -339,3 +339,22 @@ def test_of_two_columns_with_one_header_the_filled_one_is_read(tmp_path):
     assert note == ("column 'Ethnic Origin' repeats the column 'Ethnic Origin (2)' (ethnic_origin); the one with "
                     "more cells filled, 'Ethnic Origin (2)', was read.")
     assert not (problems["code"] == workforce.ProblemCode.COLUMN_NOT_READ).any()
+
+
+def test_the_same_export_given_twice_is_counted_once(tmp_path):
+    """The same file given twice (or the same assignments in two files for one trust and snapshot) counted
+    every assignment and FTE twice, with no warning (issue 13)."""
+    rows = [HEADERS] + [staff_row(i) for i in range(5)]
+    first = write_xlsx(tmp_path / "a_2025-03-31.xlsx", {"Staff": rows})
+    overlap = write_xlsx(tmp_path / "b_2025-03-31.xlsx", {"Staff": [HEADERS] + [staff_row(i) for i in range(3, 8)]})
+    once = load_staff([first])
+    twice = load_staff([first, first])
+    assert len(twice.assignments) == len(once.assignments) == 5 and twice.people["fte_total"].sum() == 5.0
+    assert twice.report.reconciles() and twice.report.rows_read == 10 and twice.report.rows_excluded == 5
+    both = load_staff([first, overlap])
+    assert len(both.people) == 8   # staff 0-7, the 2 in both files once
+    problems = both.report.problems
+    repeated = problems[problems["code"] == workforce.ProblemCode.REPEATED_ASSIGNMENT]
+    assert repeated["file"].map(lambda f: f.endswith("b_2025-03-31.xlsx")).all() and len(repeated) == 2
+    assert "read from a_2025-03-31.xlsx already" in repeated["problem"].iloc[0]
+    assert both.report.reconciles()

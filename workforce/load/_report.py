@@ -137,7 +137,7 @@ class ValidationReport:
         """Whether rows read = rows used + rows excluded, for every file."""
         c = self.counts
         by_reason = self.exclusions.groupby("file")["rows"].sum()
-        excluded = c.set_index("file")["rows_excluded"]
+        excluded = c.groupby("file")["rows_excluded"].sum()   # a file read twice has two rows
         return bool(
             (c["rows_read"] == c["rows_used"] + c["rows_excluded"]).all()
             and excluded.sub(by_reason, fill_value=0).eq(0).all()

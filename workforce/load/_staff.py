@@ -207,7 +207,8 @@ def load_staff(
         reports.append(report)
     report = ValidationReport.combine(reports)
     report.notes[:0] = [f"workforce {__version__}; schema: {', '.join(spec.sources)}.", pseudonymiser.describe()]
-    assignments = _combine(frames)
+    read = np.repeat(np.arange(len(frames)), [len(f) for f in frames])   # each row's file, in the order read
+    assignments, report = _read_once(_combine(frames), read, report)
     group, chosen = _person_rows(assignments)
     people = _choose_people(assignments, group, chosen)
     conflicts = _conflicts(assignments, group, chosen)
@@ -233,6 +234,50 @@ def _combine(frames: list[pd.DataFrame]) -> pd.DataFrame:
     out["fte"] = out["fte"].astype("float64")
     out["is_primary"] = out["is_primary"].astype("boolean")
     return out[ASSIGNMENT_COLUMNS]
+
+
+#: What makes two rows of different files one assignment: the same person's n-th row in the export, with the same
+#: grade, staff group, job and hours, for the same organisation and snapshot.
+_SAME_ASSIGNMENT = ["organisation", "snapshot_date", "assignment_id", "band", "medical_grade", "staff_group",
+                    "job_role", "fte", "assignment_category"]
+
+
+def _read_once(assignments: pd.DataFrame, read: np.ndarray,
+               report: ValidationReport) -> tuple[pd.DataFrame, ValidationReport]:
+    """Assignments read from an earlier file already are counted once.
+
+    The same file given twice, or exports that overlap: the later file's rows are excluded, by file, with the
+    reason and the file they repeat, so that rows read = rows used + rows excluded still holds.  ``read``:
+    each row's file, as the position of its row in ``report.counts``.
+    """
+    if len(report.counts) < 2:
+        return assignments, report
+    key = assignments[_SAME_ASSIGNMENT].astype(object).where(assignments[_SAME_ASSIGNMENT].notna(), None)
+    repeat = key.duplicated(keep="first").to_numpy()
+    if not repeat.any():
+        return assignments, report
+    first = key.loc[~repeat].reset_index().set_index(_SAME_ASSIGNMENT)["index"]
+    earlier = assignments["source_file"].astype(str).to_numpy()[
+        first.reindex(pd.MultiIndex.from_frame(key.loc[repeat])).to_numpy()]
+    rows = assignments[repeat]
+    problems = pd.DataFrame({
+        "file": rows["source_file"].astype(str).to_numpy(), "sheet": rows["source_sheet"].astype(str).to_numpy(),
+        "row": rows["source_row"].to_numpy(), "column": None, "value": None,
+        "code": ProblemCode.REPEATED_ASSIGNMENT.value,
+        "problem": [f"the same assignment was read from {Path(e).name} already (the same organisation and snapshot)."
+                    for e in earlier],
+        "fix": "give each export once; if two exports overlap, leave the repeated rows out of one of them.",
+        "severity": "warning", "action": "counted once"})
+    by_read = np.bincount(read[repeat], minlength=len(report.counts))
+    counts = report.counts.copy()
+    counts["rows_used"] = counts["rows_used"] - by_read
+    counts["rows_excluded"] = counts["rows_excluded"] + by_read
+    exclusions = pd.concat([report.exclusions, pd.DataFrame(
+        {"file": counts["file"][by_read > 0].to_numpy(), "reason": "repeats assignments read from an earlier file",
+         "rows": by_read[by_read > 0]})], ignore_index=True)
+    report = replace(report, counts=counts, exclusions=exclusions,
+                     problems=pd.concat([report.problems, problems], ignore_index=True))
+    return assignments[~repeat].reset_index(drop=True), report
 
 
 #: A person's characteristics, which every assignment of theirs in one export should agree on (age: from the date
