@@ -203,6 +203,12 @@ class ResultSpec:
         """The columns as a pandera ``DataFrameSchema`` (strict, ordered; text columns unchecked for dtype)."""
         return self._schema
 
+    def counts_behind(self, column: str) -> tuple[str, ...]:
+        """The count columns a figure column is made from (its :class:`Derived` entries); none if no counts."""
+        if self.cells is None:
+            return ()
+        return tuple(dict.fromkeys(c for d in self.cells.derived if column in d.columns for c in d.counts))
+
     def describe_columns(self) -> list[tuple[str, str]]:
         """(column, meaning) pairs: the column definitions written with a published table."""
         return [(c.name, c.description) for c in self.columns]

@@ -309,9 +309,9 @@ def _write_pack(args: argparse.Namespace, renderer):
         raise WorkforceError(f"--threshold must be at least 2 (counts 1 to N-1 are suppressed, so 1 would suppress "
                              f"nothing), not {args.threshold}; the NHS rule is 8. To write a pack without "
                              "suppression, for use inside the organisation only, give --no-suppression.")
-    if args.rounding is not None and (args.rounding < 2 or args.threshold is None):
-        raise WorkforceError(f"--rounding must be at least 2 (5 rounds every count to the nearest 5), and is used "
-                             f"with suppression only, not with --no-suppression; got --rounding {args.rounding}.")
+    from .disclosure import check_rounding
+
+    check_rounding(args.rounding, args.threshold)   # before the data are loaded
     from .publish import check_out
 
     check_out(Path(args.out).resolve())   # before the data are loaded: a wrong folder costs nothing
@@ -342,7 +342,8 @@ def _write_pack(args: argparse.Namespace, renderer):
                "organisation": args.organisation, "previous": list(args.previous),
                **{kind: list(getattr(args, kind)) for kind in _INPUT_KINDS}}
     return build_pack(staff, out=args.out, benchmarks=benchmarks, inputs=inputs, threshold=args.threshold,
-                      rounding=args.rounding, board_counts=args.publish_board_counts, notes=notes, renderer=renderer, record={"inputs": given, "options": options})
+                      rounding=args.rounding, board_counts=args.publish_board_counts, notes=notes, renderer=renderer,
+                      record={"inputs": given, "options": options})
 
 
 def _pairs(items, organisations: list[str], what: str) -> dict[str, str]:

@@ -44,9 +44,7 @@ def _likelihood_rows(result: Result, min_size: int) -> pd.DataFrame:
     """Rows with a relative likelihood, labelled, from WRES/WDES or progression_gaps tables."""
     table = result.table
     kind = result.spec.kind
-    measured = (("advantaged_senior", "advantaged_total", "compared_senior", "compared_total")
-                if kind is Kind.PROGRESSION_GAPS else [c for c in table.columns if c.endswith(("_count", "_total"))])
-    hidden = _suppressed(table, measured)   # the counts its figure is made from (the unknowns' may be withheld)
+    hidden = _suppressed(table, result.spec.counts_behind("value"))   # not the unknowns' (withheld in a pack)
     table = _hide(table).assign(_hidden=hidden.to_numpy())
     analysis = str(kind)
     if kind in (Kind.WRES, Kind.WDES):

@@ -32,7 +32,7 @@ from ._suppress import (
     protect,
 )
 
-__all__ = ["Ref", "Link", "Audit", "suppress", "audit", "check_threshold"]
+__all__ = ["Ref", "Link", "Audit", "suppress", "audit", "check_threshold", "check_rounding", "round_counts"]
 
 Key = tuple[str, ...] | Callable[[pd.DataFrame], pd.Series]
 
@@ -83,6 +83,23 @@ def check_threshold(threshold: int | None) -> None:
         raise WorkforceError(f"the disclosure threshold must be a whole number of at least 2 (counts from 1 to "
                              f"threshold - 1 are suppressed), not {threshold!r}; the NHS rule is 8. To publish "
                              "without suppression, say so explicitly (threshold=None, or --no-suppression).")
+
+
+def check_rounding(rounding: int | None, threshold: int | None = DEFAULT_THRESHOLD) -> None:
+    """Refuse a rounding base below 2, or rounding without suppression (``threshold`` None); None rounds nothing."""
+    if rounding is None:
+        return
+    if isinstance(rounding, bool) or not isinstance(rounding, (int, np.integer)) or rounding < 2:
+        raise WorkforceError(f"rounding must be a whole number of at least 2 (5 rounds every count to the nearest 5, "
+                             f"as NHS Digital publishes), not {rounding!r}.")
+    if threshold is None:
+        raise WorkforceError("rounding is a disclosure rule: it is not used in a pack without suppression "
+                             "(threshold=None, --no-suppression); give one or the other.")
+
+
+def _could_be_small(low: np.ndarray, high: np.ndarray, threshold: float) -> np.ndarray:
+    """Ranges that hold a count from 1 to ``threshold - 1`` (those whose width the audit reports)."""
+    return (low < threshold) & (high >= 1)
 
 
 def _named(results: Result | Mapping[str, Result]) -> dict[str, Result]:
@@ -289,7 +306,7 @@ def suppress(results: Result | Mapping[str, Result], *, threshold: int | None = 
                        len(space.values))
         shown[space.selected(keep)] *= 1000
         low, high, exact = protect(space.values, hidden, space.relations, threshold, shown=shown, withheld=withheld)
-    small = hidden & (low < (threshold or 0)) & (high >= 1)
+    small = hidden & _could_be_small(low, high, threshold or 0)
     narrowest = float((high - low)[small].min()) if small.any() else None
     out = {}
     for name, result in given.items():
@@ -303,7 +320,8 @@ def suppress(results: Result | Mapping[str, Result], *, threshold: int | None = 
         notes = _notes(result, threshold, table, cells, int(hidden.sum()), narrowest, len(given))
         columns = sorted({ref.column for ref in withhold if ref.table == name})
         if columns and threshold is not None:
-            notes["withheld"] = f"{columns}: blank whatever their size (published elsewhere in this publication)"
+            notes["withheld"] = (f"{' and '.join(columns)} left blank whatever their size (published elsewhere in "
+                                 "this publication)")
         out[name] = result.with_table(table, **notes)
     return out["table"] if single else out
 
@@ -358,7 +376,8 @@ class Audit:
     @property
     def narrowest(self) -> float | None:
         """The narrowest range of a suppressed count that could be small (None: none)."""
-        could_be_small = self.table[(self.table["low"] < self.threshold) & (self.table["high"] >= 1)]
+        could_be_small = self.table[_could_be_small(self.table["low"].to_numpy(), self.table["high"].to_numpy(),
+                                                    self.threshold)]
         return float(could_be_small["width"].min()) if len(could_be_small) else None
 
     def summary(self) -> str:
@@ -467,9 +486,7 @@ def round_counts(results: Result | Mapping[str, Result], base: int = 5, *,
     >>> safe.table[["group", "staff_count", "staff_total"]].head(3).to_string(index=False).splitlines()[1:]
     ['White         3600         5805', 'Mixed          145         5805', 'Asian         1285         5805']
     """
-    if isinstance(base, bool) or not isinstance(base, (int, np.integer)) or base < 2:
-        raise WorkforceError(f"counts are rounded to a multiple of a whole number of at least 2 (5, as NHS "
-                             f"Digital publishes), not {base!r}.")
+    check_rounding(base)
     given = _named(results)
     out = {}
     for name, result in given.items():

@@ -72,6 +72,11 @@ def _components(unknown: np.ndarray, relations: Sequence[Relation]) -> list[tupl
     return [(np.array(sorted(cells)), by_root.get(root, [])) for root, cells in members.items()]
 
 
+def _terms(r: Relation) -> list[tuple[int, float]]:
+    """A relation as (cell, coefficient) terms of ``total - sum(parts)``, each cell once."""
+    return [(int(c), -1.0) for c in np.unique(r.parts) if c != r.total] + [(int(r.total), 1.0)]
+
+
 def _system(cells: np.ndarray, ids: list[int], values: np.ndarray, unknown: np.ndarray,
             relations: Sequence[Relation]):
     """The relations of one component as ``lb <= A x <= ub`` over its unknown cells."""
@@ -82,8 +87,7 @@ def _system(cells: np.ndarray, ids: list[int], values: np.ndarray, unknown: np.n
     for row, i in enumerate(ids):
         r = relations[i]
         known = 0.0
-        terms = [(int(c), -1.0) for c in np.unique(r.parts) if c != r.total] + [(int(r.total), 1.0)]
-        for c, coef in terms:
+        for c, coef in _terms(r):
             if unknown[c]:
                 a[row, index[c]] += coef
             else:
@@ -218,12 +222,9 @@ def _known_columns(ids: list[int], values: np.ndarray, unknown: np.ndarray,
     column = {int(c): j for j, c in enumerate(known)}
     k = np.zeros((len(ids), len(known)))
     for row, i in enumerate(ids):
-        r = relations[i]
-        for c in np.unique(r.parts):
-            if c != r.total and int(c) in column:
-                k[row, column[int(c)]] -= 1.0
-        if int(r.total) in column:
-            k[row, column[int(r.total)]] += 1.0
+        for c, coef in _terms(relations[i]):
+            if c in column:
+                k[row, column[c]] += coef
     return known, k
 
 

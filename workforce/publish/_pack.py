@@ -67,7 +67,17 @@ import pandas as pd
 from .. import charts
 from .._result import Result
 from .._version import __version__
-from ..disclosure import DEFAULT_THRESHOLD, Audit, Link, Ref, audit, check_threshold, round_counts, suppress
+from ..disclosure import (
+    DEFAULT_THRESHOLD,
+    Audit,
+    Link,
+    Ref,
+    audit,
+    check_rounding,
+    check_threshold,
+    round_counts,
+    suppress,
+)
 from ..errors import WorkforceError
 from ..load import InputTable, StaffTable
 from ._folder import PACK_KIND, check_out, move_into_place
@@ -210,13 +220,7 @@ class _Rules:
 
     def __post_init__(self) -> None:
         check_threshold(self.threshold)
-        if self.rounding is not None and (isinstance(self.rounding, bool) or not isinstance(self.rounding, int)
-                                          or self.rounding < 2):
-            raise WorkforceError(f"rounding must be a whole number of at least 2 (5 rounds every count to the "
-                                 f"nearest 5, as NHS Digital publishes), not {self.rounding!r}.")
-        if self.rounding is not None and self.threshold is None:
-            raise WorkforceError("rounding is a disclosure rule: it is not used in a pack without suppression "
-                                 "(--no-suppression); give one or the other.")
+        check_rounding(self.rounding, self.threshold)
 
     def describe(self, report: Audit | None) -> str:
         """The rule as the page, the workbook and the manifest state it."""

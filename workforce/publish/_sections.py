@@ -19,7 +19,8 @@ import pandas as pd
 
 from .. import analysis
 from .._result import Result
-from .._spec import is_in
+from .._spec import where_in
+from ..codes import BANDS
 from ..disclosure import Link, Ref
 from ..errors import WorkforceError
 
@@ -105,13 +106,10 @@ class Part:
     needs: tuple[str, ...] = ()
 
 
-#: The counts a progression gap is made from (the unknown group's are withheld in the pack).
-_MEASURED = ("advantaged_senior", "advantaged_total", "compared_senior", "compared_total")
-
-
-def _suppressed_rows(table: pd.DataFrame) -> pd.Series:
-    """Rows with a suppressed count that the row's figure is made from."""
-    flags = [f"{c}_suppressed" for c in _MEASURED if f"{c}_suppressed" in table]
+def _suppressed_rows(result: Result) -> pd.Series:
+    """Rows with a suppressed count that the row's figure (``value``) is made from (not the withheld unknowns)."""
+    table = result.table
+    flags = [f"{c}_suppressed" for c in result.spec.counts_behind("value") if f"{c}_suppressed" in table]
     return table[flags].fillna(False).astype(bool).any(axis=1)
 
 
@@ -238,7 +236,7 @@ def drawable(result: Result, chart: Chart) -> tuple[Result | None, str]:
                       f"{standard} chart.")
     if chart.unsuppressed_rows:
         table = result.table
-        keep = ~_suppressed_rows(table)
+        keep = ~_suppressed_rows(result)
         left_out = int((~keep).sum())
         note = (f"{left_out} progression-gap rows with suppressed counts are in the table (shown as *) but not in "
                 "the chart.") if left_out else ""
@@ -262,15 +260,13 @@ _PROMOTION_COUNTS = ("stayers", "promoted", "at_start", "leavers", "senior_appoi
                      "senior_external", "staff_now", "not_comparable")
 
 
-#: The bands of each tier or senior part of progression_gaps (its senior and rest keys), as the ladder's rungs.
-_BANDS = ("1", "2", "3", "4", "5", "6", "7", "8a", "8b", "8c", "8d", "9", "VSM")
-_TIERS = {"8a+": _BANDS[7:], "8c and above": _BANDS[9:], "VSM": _BANDS[12:], "6-7": _BANDS[5:7], "1-5": _BANDS[:5],
-          "below 8a and above": _BANDS[:7], "below 8c and above": _BANDS[:9], "below VSM": _BANDS[:12]}
+#: The bands of each tier or senior part of progression_gaps, by its senior and rest keys (the disparity
+#: ratios' tiers; each senior threshold and the bands below it, "8a and above" keyed "8a+" as the gaps key it).
+_TIERS = {"8a+": analysis.TIERS["8a+"],
+          **{label: BANDS[BANDS.index(lowest):] for label, lowest in analysis.THRESHOLDS.items() if lowest != "8a"},
+          "6-7": analysis.TIERS["6-7"], "1-5": analysis.TIERS["1-5"],
+          **{f"below {label}": BANDS[:BANDS.index(lowest)] for label, lowest in analysis.THRESHOLDS.items()}}
 _ROLES = ("advantaged", "compared", "unknown")
-
-
-def _is(column: str, *values: str) -> Callable[[pd.DataFrame], Any]:
-    return lambda t: is_in(t[column], values)
 
 
 def _both(*wheres: Callable[[pd.DataFrame], Any]) -> Callable[[pd.DataFrame], Any]:
@@ -287,17 +283,17 @@ def _ladder_links(ladder: str, gaps: str) -> list[Link]:
     """A ladder's rungs add up to the progression gaps' tiers; its overall counts are their pools."""
     links = []
     for role in _ROLES:
-        rungs = _both(_is("role", role))
+        rungs = where_in("role", role)
         for tier, bands in _TIERS.items():
             column, key = (f"_{role}_rest", "_rest_key") if tier.startswith("below") or tier == "1-5" else (
                 f"{role}_senior", "_senior_key")
-            links.append(Link(Ref(gaps, column, ("staff_category",), _is(key, tier)),
+            links.append(Link(Ref(gaps, column, ("staff_category",), where_in(key, tier)),
                               (Ref(ladder, "headcount", ("staff_category",),
-                                   _both(rungs, _is("rung_type", "band"), _is("rung", *bands))),)))
-        links.append(Link(Ref(gaps, f"{role}_senior", ("staff_category",), _is("_senior_key", "Consultant")),
+                                   _both(rungs, where_in("rung_type", "band"), where_in("rung", *bands))),)))
+        links.append(Link(Ref(gaps, f"{role}_senior", ("staff_category",), where_in("_senior_key", "Consultant")),
                           (Ref(ladder, "headcount", ("staff_category",),
-                               _both(rungs, _is("rung_type", "grade"), _is("rung", "Consultant"))),)))
-        links.append(Link(Ref(gaps, f"{role}_total", ("staff_category",), _is("_pool_key", "all rungs")),
+                               _both(rungs, where_in("rung_type", "grade"), where_in("rung", "Consultant"))),)))
+        links.append(Link(Ref(gaps, f"{role}_total", ("staff_category",), where_in("_pool_key", "all rungs")),
                           (Ref(ladder, "overall_headcount", ("staff_category",), rungs),)))
     return links
 
@@ -309,10 +305,10 @@ def _one(t: pd.DataFrame) -> pd.Series:
 def _indicator_one_links(standard: str, ladder: str, kind: str) -> list[Link]:
     """WRES indicator / WDES metric 1 counts All AfC staff at band 8a and above: the ladder's 8a-8b and 8c+ rungs."""
     groups = ("white", "bme") if kind == "wres" else ("non_disabled", "disabled")
-    one, senior = _is("indicator" if kind == "wres" else "metric", "1"), _both(
-        _is("staff_category", "All AfC"), _is("rung_type", "cluster"), _is("rung", "8a-8b", "8c+"))
+    one, senior = where_in("indicator" if kind == "wres" else "metric", "1"), _both(
+        where_in("staff_category", "All AfC"), where_in("rung_type", "cluster"), where_in("rung", "8a-8b", "8c+"))
     links = [Link(Ref(standard, f"{group}_count", _one, one),
-                  (Ref(ladder, "headcount", _one, _both(senior, _is("role", role))),))
+                  (Ref(ladder, "headcount", _one, _both(senior, where_in("role", role))),))
              for group, role in zip(groups, ("advantaged", "compared"))]
     return links + [Link(Ref(standard, f"{group}_total", _one, one), (Ref(ladder, "rung_total", _one, senior),))
                     for group in groups]
@@ -320,7 +316,7 @@ def _indicator_one_links(standard: str, ladder: str, kind: str) -> list[Link]:
 
 def comparison_links(organisation: str, sheet: Callable[[str], str]) -> list[Link]:
     """The organisations compared (``icb_view``): an organisation's row is its representation's "All staff" row."""
-    mine, all_staff = _is("subgroup", organisation), _is("subgroup", "All staff")
+    mine, all_staff = where_in("subgroup", organisation), where_in("subgroup", "All staff")
     links = [Link(Ref(COMPARISON.tables[0].name, "staff_count", ("characteristic", "group"), mine),
                   (Ref(sheet("representation"), "staff_count", ("characteristic", "group"), all_staff),))]
     return links + [Link(Ref(COMPARISON.tables[0].name, c, ("characteristic",), mine),
@@ -345,7 +341,7 @@ def headline_counts(sheet: Callable[[str], str]) -> list[Ref]:
     The WRES and WDES tables' counts, and the relative likelihood of being at
     band 8a and above (All AfC staff) in the progression gaps.
     """
-    senior = _both(_is("staff_category", "All AfC"), _is("comparison", "8a and above"))
+    senior = _both(where_in("staff_category", "All AfC"), where_in("comparison", "8a and above"))
     return ([Ref(sheet("wres"), f"{g}_{c}", ()) for g in ("white", "bme") for c in ("count", "total")]
             + [Ref(sheet("wdes"), f"{g}_{c}", ()) for g in ("non_disabled", "disabled") for c in ("count", "total")]
             + [Ref(sheet(gaps), f"{role}_{c}", (), senior) for gaps in ("progression_gaps", "wdes_progression_gaps")
@@ -354,8 +350,8 @@ def headline_counts(sheet: Callable[[str], str]) -> list[Ref]:
 
 def board_counts(sheet: Callable[[str], str]) -> list[Ref]:
     """The board rows' counts (WRES 9, WDES 10): published whatever their size when the user asks."""
-    return [Ref(sheet("wres"), c, (), _is("indicator", "9")) for c in ("bme_count", "bme_total")] + [
-        Ref(sheet("wdes"), c, (), _is("metric", "10")) for c in ("disabled_count", "disabled_total")]
+    return [Ref(sheet("wres"), c, (), where_in("indicator", "9")) for c in ("bme_count", "bme_total")] + [
+        Ref(sheet("wdes"), c, (), where_in("metric", "10")) for c in ("disabled_count", "disabled_total")]
 
 
 def _intersection(t: pd.DataFrame) -> pd.Series:
@@ -401,11 +397,11 @@ def pack_links(sheet: Callable[[str], str], *, tiers: bool = True) -> list[Link]
     intersection = sheet("sex_ethnicity_by_band")
     for characteristic in ("sex", "ethnicity"):
         links.append(Link(Ref(sheet("representation_by_band"), "all_staff", ("subgroup",)),
-                          (Ref(intersection, "all_staff", ("subgroup",), _is("characteristic", characteristic)),)))
+                          (Ref(intersection, "all_staff", ("subgroup",), where_in("characteristic", characteristic)),)))
     links += [Link(Ref(sheet("representation_by_band"), "staff_count", ("subgroup", "group")),
-                   (Ref(intersection, "staff_count", ("subgroup", "group"), _is("characteristic", "ethnicity")),))]
-    links += [Link(Ref(intersection, "staff_count", ("subgroup", "group"), _is("characteristic", "ethnicity")),
+                   (Ref(intersection, "staff_count", ("subgroup", "group"), where_in("characteristic", "ethnicity")),))]
+    links += [Link(Ref(intersection, "staff_count", ("subgroup", "group"), where_in("characteristic", "ethnicity")),
                    (Ref(intersection, "staff_count", lambda t: pd.Series(list(zip(t["subgroup"], _intersection(t))),
                                                                           index=t.index).where(_intersection(t).notna()),
-                        _is("characteristic", "sex × ethnicity")),))]
+                        where_in("characteristic", "sex × ethnicity")),))]
     return links
