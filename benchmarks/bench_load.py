@@ -2,12 +2,16 @@
 
 Usage::
 
-    python benchmarks/bench_load.py              # 100,000 rows, best of 3
+    python benchmarks/bench_load.py              # both exports, 100,000 rows, best of 3
     python benchmarks/bench_load.py --rows 20000 --repeat 5
+    python benchmarks/bench_load.py --shape second --readers fastexcel load_staff
 
-The first run writes a fictional export (``tools.synthetic.people``, written
-by ``tools.synthetic.xlsx``) to ``benchmarks/_data/`` (git-ignored) and
-reuses it afterwards.  Each reader is run once to warm up, then
+Two exports are timed: the package's own fictional ESR export
+(``tools.synthetic.people``, written by ``tools.synthetic.xlsx``), and a
+second one shaped unlike it by an independent generator
+(``benchmarks/second_export.py``: other column order and header spellings,
+extra columns, text dates).  The first run writes them to
+``benchmarks/_data/`` (git-ignored) and reuses them afterwards.  Each reader is run once to warm up, then
 ``--repeat`` times; the best time counts.  Results are printed and written
 to ``benchmarks/results.json``.
 
@@ -39,12 +43,27 @@ GOAL_LOAD_VS_FAST = 1.5
 GOAL_OPENPYXL_VS_LOAD = 10.0
 
 
-def export_file(rows: int, *, refresh: bool = False) -> tuple[Path, dict]:
+SHAPES = {"esr": "the package's fictional ESR export (tools.synthetic)",
+          "second": "a second export: other column order and headers, 10 extra columns, text dates "
+                    "(benchmarks/second_export.py)"}
+
+
+def export_file(rows: int, *, refresh: bool = False, shape: str = "esr") -> tuple[Path, dict]:
     """The cached benchmark export and its layout (sheet name, header row), writing it if needed."""
-    path = CACHE / f"esr_staff_in_post_{rows}.xlsx"
+    path = CACHE / (f"esr_staff_in_post_{rows}.xlsx" if shape == "esr" else f"second_export_{rows}.xlsx")
     meta_path = path.with_suffix(".json")
     if path.exists() and meta_path.exists() and not refresh:
         return path, json.loads(meta_path.read_text())
+    CACHE.mkdir(exist_ok=True)
+    if shape == "second":
+        import second_export  # benchmarks/second_export.py
+
+        started = time.perf_counter()
+        meta = second_export.write(path, rows)
+        meta["write_seconds"] = round(time.perf_counter() - started, 2)
+        meta_path.write_text(json.dumps(meta, indent=2) + "\n")
+        print(f"wrote {path.relative_to(HERE.parent)}: {rows:,} rows, {path.stat().st_size / 1e6:.1f} MB")
+        return path, meta
     from tools.synthetic import people, xlsx  # the repository's generator (found through _timing)
 
     started = time.perf_counter()
@@ -112,30 +131,26 @@ def versions() -> dict[str, str]:
     return found
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rows", type=int, default=100_000, help="rows in the export (default 100,000)")
-    parser.add_argument("--repeat", type=int, default=3, help="timed repeats after one warm-up (default 3)")
-    parser.add_argument("--refresh", action="store_true", help="write the cached export again")
-    args = parser.parse_args(argv)
-    if args.rows < 1 or args.repeat < 1:
-        parser.error("--rows and --repeat must be at least 1")
-
-    path, meta = export_file(args.rows, refresh=args.refresh)
+def time_shape(shape: str, rows: int, repeat: int, wanted: list[str], refresh: bool) -> dict:
+    """Time the readers on one export; print and return its figures."""
+    path, meta = export_file(rows, refresh=refresh, shape=shape)
     seconds: dict[str, float | None] = {}
     for name, func in readers(path, meta).items():
+        if name not in wanted:
+            continue
         if func is None:
             seconds[name] = None
             continue
-        print(f"timing {LABELS[name]} ...", flush=True)
-        seconds[name] = best_time(func, args.repeat)
+        print(f"[{shape}] timing {LABELS[name]} ...", flush=True)
+        seconds[name] = best_time(func, repeat)
 
     def ratio(a: str, b: str) -> float | None:
-        return seconds[a] / seconds[b] if seconds[a] and seconds[b] else None
+        return seconds[a] / seconds[b] if seconds.get(a) and seconds.get(b) else None
 
     load_vs_fast = ratio("load_staff", "fastexcel")
     openpyxl_vs_load = ratio("pandas_openpyxl", "load_staff")
-    print(f"\n{meta['rows']:,} rows x {meta['columns']} columns, best of {args.repeat} after a warm-up\n")
+    print(f"\n[{shape}] {SHAPES[shape]}\n{meta['rows']:,} rows x {meta['columns']} columns, best of {repeat} "
+          "after a warm-up\n")
     print(f"{'reader':<56} {'seconds':>9}")
     for name, value in seconds.items():
         print(f"{LABELS[name]:<56} {'n/a' if value is None else f'{value:9.3f}':>9}")
@@ -154,22 +169,19 @@ def main(argv: list[str] | None = None) -> int:
     for label, value in ratios.items():
         if value is not None:
             print(f"{label:<32} {value:6.2f}")
-
-    results = {
+    print()
+    return {
+        "export": SHAPES[shape],
         "file": str(path.relative_to(HERE.parent)),
         "rows": meta["rows"],
         "columns": meta["columns"],
         "file_megabytes": round(path.stat().st_size / 1e6, 2),
-        "repeat": args.repeat,
+        "repeat": repeat,
         "seconds": {k: None if v is None else round(v, 4) for k, v in seconds.items()},
         "ratios": {
             "load_staff / fastexcel": None if load_vs_fast is None else round(load_vs_fast, 3),
             "pandas_openpyxl / load_staff": None if openpyxl_vs_load is None else round(openpyxl_vs_load, 2),
             **{k: None if v is None else round(v, 2) for k, v in ratios.items()},
-        },
-        "goals": {
-            "load_staff / fastexcel <=": GOAL_LOAD_VS_FAST,
-            "pandas_openpyxl / load_staff >=": GOAL_OPENPYXL_VS_LOAD,
         },
         "goals_met": {
             "load_staff / fastexcel": None if load_vs_fast is None else load_vs_fast <= GOAL_LOAD_VS_FAST,
@@ -177,10 +189,33 @@ def main(argv: list[str] | None = None) -> int:
                 None if openpyxl_vs_load is None else openpyxl_vs_load >= GOAL_OPENPYXL_VS_LOAD
             ),
         },
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=100_000, help="rows in the export (default 100,000)")
+    parser.add_argument("--repeat", type=int, default=3, help="timed repeats after one warm-up (default 3)")
+    parser.add_argument("--refresh", action="store_true", help="write the cached exports again")
+    parser.add_argument("--shape", choices=[*SHAPES, "both"], default="both", help="which export (default both)")
+    parser.add_argument("--readers", nargs="+", choices=list(LABELS), default=list(LABELS),
+                        help="which readers to time (default all four)")
+    args = parser.parse_args(argv)
+    if args.rows < 1 or args.repeat < 1:
+        parser.error("--rows and --repeat must be at least 1")
+    shapes = list(SHAPES) if args.shape == "both" else [args.shape]
+    results = {
+        "exports": {shape: time_shape(shape, args.rows, args.repeat, args.readers, args.refresh) for shape in shapes},
+        "goals": {
+            "load_staff / fastexcel <=": GOAL_LOAD_VS_FAST,
+            "pandas_openpyxl / load_staff >=": GOAL_OPENPYXL_VS_LOAD,
+        },
         "versions": versions(),
         "machine": {"platform": platform.platform(), "processor": platform.machine()},
         "run_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
+    for shape, figures in results["exports"].items():
+        print(f"{shape:<8} load_staff / fastexcel = {figures['ratios']['load_staff / fastexcel']}")
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     print(f"\nwrote {RESULTS.relative_to(HERE.parent)}")
     return 0

@@ -856,3 +856,15 @@ def test_a_chart_of_an_unsuppressed_publication_says_not_for_publication(results
     assert spec["title"]["text"].startswith("NOT FOR PUBLICATION. ")
     assert spec["title"]["subtitle"][0] == "NOT FOR PUBLICATION: small numbers not suppressed"
     assert spec["description"].startswith("NOT FOR PUBLICATION")
+
+
+def test_an_age_chart_in_esr_bands_never_headlines_the_retirement_bands():
+    import workforce
+    from workforce.charts import age_profile_chart
+
+    staff = workforce.load_staff(workforce.sample_data("charnwood_staff_in_post_2025-03-31.csv"))
+    result = workforce.representation(staff, workforce.population("Charnwood", ages="all"), characteristic="age")
+    spec = age_profile_chart(result).to_dict()
+    title = spec["title"]["text"] if isinstance(spec["title"], dict) else spec["title"]
+    title = " ".join(title) if isinstance(title, list) else title
+    assert ">=71" not in title and "66-70" not in title and "<=20" in title   # the gap that matters: the young

@@ -228,3 +228,33 @@ def test_another_input_given_as_the_staff_export_is_named_with_its_option(capsys
     err = capsys.readouterr().err
     assert "headers are those of a recruitment file" in err and f"--recruitment {recruitment}" in err
     assert "--schema" not in err
+
+
+#: Python the command line's reader would not know: ``name=``, ``name(...)`` calls, ``workforce.``
+_PYTHON = r"\b[a-z_]+=(?:[\s'\".)]|NAME|$)|\b[a-z_]+\((?:'|\"|\{|\.\.\.|\[)|\bworkforce\.[a-z_]+\("
+
+
+@pytest.mark.parametrize("case", ["no date", "two sheets", "unknown area", "not an icb", "trust catchment"])
+def test_a_command_line_message_never_suggests_python(case, tmp_path, capsys):
+    import re
+
+    rows = [HEADERS] + [staff_row(i) for i in range(12)]
+    staff = write_xlsx(tmp_path / "staff.xlsx", {"Staff": rows, **({"Copy": rows} if case == "two sheets" else {})})
+    args = {"no date": ["validate", str(staff)], "two sheets": ["validate", str(staff)],
+            "unknown area": ["report", str(staff), "--area", "Leicestr", "--out", str(tmp_path / "p")],
+            "not an icb": ["report", str(staff), "--icb", "Leicester", "--out", str(tmp_path / "p")],
+            "trust catchment": ["report", str(staff), "--area", "RWE", "--out", str(tmp_path / "p")]}[case]
+    main(args)
+    said = capsys.readouterr()
+    text = said.out + said.err
+    assert text.strip() and not re.search(_PYTHON, text), text
+    if case == "no date":
+        assert "--snapshot-date YYYY-MM-DD" in text
+
+
+def test_the_same_message_in_python_names_the_argument(tmp_path):
+    import workforce
+
+    staff = workforce.load_staff(write_xlsx(tmp_path / "staff.xlsx", {"Staff": [HEADERS, staff_row(1)]}))
+    fixes = " ".join(staff.report.problems["fix"].dropna())
+    assert "snapshot_date='YYYY-MM-DD'" in fixes and "--snapshot-date" not in fixes

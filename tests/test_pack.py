@@ -674,7 +674,7 @@ def test_a_chart_that_cannot_be_rendered_is_noted_and_left_out_not_fatal(tmp_pat
     _pack.build_pack(soar, out=out, renderer=Failing(), progress=False)
     manifest = json.loads((out / "manifest.json").read_text())
     assert "ladder_clinical" not in manifest["charts"] and "ladder_non_clinical" in manifest["charts"]
-    assert any("'ladder_clinical' not drawn: it could not be rendered (RuntimeError: SVG has an invalid size)" in n
+    assert any("'ladder_clinical' left out: it could not be rendered (RuntimeError: SVG has an invalid size)" in n
                for n in manifest["notes"])
     assert not (out / "charts" / "ladder_clinical.svg").exists() and (out / "charts" / "ladder_non_clinical.svg").exists()
     page = (out / "index.html").read_text(encoding="utf-8")
@@ -689,8 +689,11 @@ def test_a_service_without_non_clinical_staff_gets_a_pack_with_the_chart_noted(t
     _pack.build_pack(staff, out=out, benchmarks=workforce.population("Leicester"), progress=False)
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["options"]["service"] == "NHS Talking Therapies"
-    assert "ladder_clinical" in manifest["charts"] and "ladder_non_clinical" not in manifest["charts"]
+    assert "ladder_clinical" not in manifest["charts"] and "ladder_non_clinical" not in manifest["charts"]
+    assert "representation" in manifest["charts"]
     assert any("no non-clinical staff on a band" in n for n in manifest["notes"])
+    # its one clinical rung is suppressed: an empty chart titled "Figures ... are suppressed" is left out
+    assert manifest["charts left out"]["ladder_clinical"].startswith("nothing to draw")
 
 
 # ---------------------------------------------------------------- the links between the pack's tables
@@ -829,3 +832,249 @@ def test_disclosure_options_are_checked_before_any_work(tmp_path, soar, options,
     with pytest.raises(WorkforceError, match=message):
         _pack.build_pack(soar, out=tmp_path / "pack", progress=False, **options)
     assert not (tmp_path / "pack").exists()
+
+
+# ---------------------------------------------------------------- one chart or one part never sinks the pack (issue 13)
+
+
+def small_trust_csv(folder: Path, sizes: dict[str, int], seed: int = 1, **changes) -> Path:
+    """A staff export of fictional organisations of the given sizes (``tools.synthetic``), columns changed as given."""
+    from datetime import date
+
+    from tools.synthetic import people as syn
+
+    frames = []
+    for i, (org, n) in enumerate(sizes.items()):
+        frame = syn.generate_trust(max(n, 20), seed=seed + i, snapshot_dates=(date(2025, 3, 31),), organisation=org,
+                                   with_service=False)[date(2025, 3, 31)]
+        frames.append(frame[frame["Employee Number"].isin(frame["Employee Number"].unique()[:n])])
+    frame = pd.concat(frames)
+    for column, value in changes.items():
+        frame[column.replace("_", " ")] = value
+    path = folder / "staff_in_post_2025-03-31.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+class Recording:
+    """A renderer that renders nothing and keeps each chart it is sent."""
+
+    def __init__(self):
+        self.sent = {}
+
+    def submit(self, folder, name, spec):
+        self.sent[name] = spec
+
+    def finish(self):
+        return {}
+
+    def cancel(self):
+        pass
+
+
+@pytest.fixture(scope="module")
+def twelve(tmp_path_factory):
+    """A trust of 12 staff: its ladders have no rung that is not suppressed."""
+    return workforce.load_staff(small_trust_csv(tmp_path_factory.mktemp("twelve"), {"Twelve NHS Trust": 12}))
+
+
+def test_a_chart_with_nothing_to_draw_is_left_out_in_its_place_with_why(tmp_path, twelve):
+    """A 12-person trust's ladders (every rung suppressed) were sent to Vega, which sized them at 1.8e308 pixels;
+    the pack failed ('SVG has an invalid size') before the failure was caught, and then named a RuntimeError."""
+    from workforce.publish._render import nothing_to_draw
+
+    renderer = Recording()
+    out = tmp_path / "pack"
+    _pack.build_pack(twelve, out=out, benchmarks=workforce.population("Leicester"), renderer=renderer, progress=False)
+    assert renderer.sent and not [n for n, spec in renderer.sent.items() if nothing_to_draw(spec)]
+    manifest = json.loads((out / "manifest.json").read_text())
+    left_out = manifest["charts left out"]
+    assert set(left_out) >= {"ladder_clinical", "ladder_non_clinical", "wres", "wdes"}
+    assert left_out["ladder_clinical"].startswith("nothing to draw")
+    assert not set(left_out) & set(manifest["charts"]) and set(manifest["charts"]) == set(renderer.sent)
+    assert any(n.startswith("Chart 'ladder_clinical' left out: nothing to draw") for n in manifest["notes"])
+    page = (out / "index.html").read_text(encoding="utf-8")
+    placeholder = re.search(r'<p class="chart-left-out" id="left-out-ladder_clinical">(.*?)</p>', page)
+    assert placeholder and placeholder.group(1).startswith("Chart left out: nothing to draw")
+    notes = sheet_frame(openpyxl.load_workbook(out / "tables.xlsx"), "Notes")
+    assert notes["note"].str.startswith("ladder_clinical: nothing to draw").any()
+
+
+def test_one_chart_that_fails_to_be_made_is_left_out_with_a_one_line_reason(tmp_path, twelve, monkeypatch):
+    from workforce import charts
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the chart broke\nand said more on a second line")
+
+    monkeypatch.setattr(charts, "age_profile_chart", broken)
+    out = tmp_path / "pack"
+    _pack.build_pack(twelve, out=out, benchmarks=workforce.population("Leicester"), renderer=Recording(),
+                     progress=False)
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["charts left out"]["age_profile"] == "RuntimeError: the chart broke"
+    assert "representation" in manifest["charts"]
+
+
+def test_one_organisations_part_that_fails_is_left_out_and_the_rest_is_written(tmp_path, monkeypatch):
+    """An ICB pack: one organisation's ladder cannot be made; its ladder part (and the WRES made from it) are
+    left out with why; the other organisation's are in the pack."""
+    staff = workforce.load_staff(small_trust_csv(tmp_path, {"Alpha NHS Trust": 40, "Beta NHS Trust": 40}))
+    ladder = workforce.analysis.ladder
+
+    def fails_for_beta(staff, *args, **kwargs):
+        if (kwargs.get("characteristic", "ethnicity") == "ethnicity" and len(staff.people) < 60
+                and "Beta NHS Trust" in set(staff.people["organisation"].astype(str))):
+            raise RuntimeError("cannot make Beta's ladder")
+        return ladder(staff, *args, **kwargs)
+
+    monkeypatch.setattr(workforce.analysis, "ladder", fails_for_beta)
+    out = tmp_path / "pack"
+    _pack.build_pack(staff, out=out, benchmarks=workforce.population("Leicester"), renderer=Recording(),
+                     progress=False)
+    manifest = json.loads((out / "manifest.json").read_text())
+    notes = " ".join(manifest["notes"])
+    assert "The pay ladder and progression gaps — Beta NHS Trust: left out (RuntimeError: cannot make Beta's ladder)" \
+        in notes
+    assert "Workforce Race Equality Standard — Beta NHS Trust: left out (it is made from the ladder" in notes
+    assert "ladder 2" not in manifest["tables"] and "ladder 1" in manifest["tables"]
+    assert "wres 2" not in manifest["tables"] and "wdes 2" in manifest["tables"]
+    assert "representation_beta_nhs_trust" in manifest["charts"]
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert "cannot make Beta&#x27;s ladder" in page
+
+
+def test_the_out_folders_parent_must_be_writable_before_the_data_are_loaded(tmp_path, monkeypatch, capsys):
+    import workforce.load as load
+
+    def never(*args, **kwargs):
+        raise AssertionError("the data were loaded before --out was checked")
+
+    monkeypatch.setattr(load, "load_staff", never)
+    (tmp_path / "a_file.txt").write_text("not a folder")
+    from workforce.cli import main
+
+    export = str(workforce.sample_data("soar_valley_staff_in_post_2025-03-31.xlsx"))
+    for out, words in ((tmp_path / "a_file.txt" / "pack", "is a file, not a folder"),
+                       (Path("/proc/workforce-pack"), "cannot be written")):
+        assert main(["report", export, "--out", str(out)]) == 2
+        err = capsys.readouterr().err
+        assert words in err and "Traceback" not in err, err
+        assert not out.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a_file.txt"]
+
+
+def test_only_the_largest_organisations_have_their_own_parts_and_the_comparison_has_them_all(tmp_path):
+    """A pack for 200 organisations of 30 staff did not finish in 600 s (issue 13): each organisation's parts take
+    seconds, so at most ``detailed`` organisations (the largest) have them; the comparison has every one."""
+    staff = workforce.load_staff(small_trust_csv(tmp_path, {"Alpha NHS Trust": 25, "Beta NHS Trust": 60,
+                                                            "Gamma NHS Trust": 40}))
+    out = tmp_path / "pack"
+    _pack.build_pack(staff, out=out, benchmarks=workforce.population("Leicester"), renderer=Recording(),
+                     progress=False, detailed=2)
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["options"]["detailed"] == 2
+    assert manifest["notes"][0].startswith("Of the 3 organisations, the 2 largest have their own parts here; the other "
+                                           "1 are in the comparison only")
+    assert "detailed=N" in manifest["notes"][0]
+    charts = manifest["charts"]
+    assert "funnel" in charts and "representation_beta_nhs_trust" in charts and "representation_gamma_nhs_trust" in charts
+    assert not any(c.endswith("alpha_nhs_trust") for c in charts)
+    compared = pd.read_excel(out / "tables.xlsx", sheet_name="organisations", engine="openpyxl")
+    assert sorted(compared["subgroup"].unique()) == ["Alpha NHS Trust", "Beta NHS Trust", "Gamma NHS Trust"]
+    notes = sheet_frame(openpyxl.load_workbook(out / "tables.xlsx"), "Notes")
+    assert "Beta NHS Trust: sheets ending in ' 1'" in notes["note"].tolist()
+    assert "Gamma NHS Trust: sheets ending in ' 2'" in notes["note"].tolist()
+    with pytest.raises(WorkforceError, match="must be a whole number of organisations, at least 1"):
+        _pack.build_pack(staff, out=tmp_path / "other", detailed=0, progress=False)
+
+
+@pytest.mark.slow
+def test_a_pack_for_two_hundred_small_organisations_is_written_in_bounded_time(tmp_path):
+    import time
+    from datetime import date
+
+    from tools.synthetic import people as syn
+
+    frames = [syn.generate_trust(30, seed=100 + i, snapshot_dates=(date(2025, 3, 31),),
+                                 organisation=f"Org {i:03d} NHS Trust", with_service=False)[date(2025, 3, 31)]
+              for i in range(200)]
+    path = tmp_path / "staff_in_post_2025-03-31.csv"
+    pd.concat(frames).to_csv(path, index=False)
+    start = time.monotonic()
+    done = run_cli("report", str(path), "--area", "Leicester", "--out", str(tmp_path / "pack"))
+    seconds = time.monotonic() - start
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    manifest = json.loads((tmp_path / "pack" / "manifest.json").read_text())
+    assert "funnel" in manifest["charts"] and manifest["notes"][0].startswith("Of the ")
+    assert seconds < 240, seconds   # 600 s were not enough before; about 60 s on a quiet 2-core machine
+
+
+# ---------------------------------------------------------------- SIGTERM (issue 13)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("when", ["loading", "writing"])
+def test_sigterm_stops_quietly_and_leaves_nothing(tmp_path, when):
+    """A scheduler or `timeout` sends SIGTERM: one plain line, exit 2, no temporary folder, no worker left."""
+    import os
+    import signal
+    import subprocess
+    import time
+
+    from conftest import ROOT
+
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    out = tmp_path / "pack"
+    process = subprocess.Popen([sys.executable, "-m", "workforce.cli", "report",
+                                str(workforce.sample_data("soar_valley_staff_in_post_2025-03-31.xlsx")),
+                                "--area", "Leicester", "--out", str(out)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+                               env={**os.environ, "TMPDIR": str(temp), "RUST_BACKTRACE": "1"})
+    deadline = time.monotonic() + 120
+    if when == "loading":
+        time.sleep(1.0)
+    else:   # the pack's temporary folder is there: the findings are being made and the charts drawn
+        while not list(tmp_path.glob(".pack.tmp-*")) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert list(tmp_path.glob(".pack.tmp-*")), "the pack was never started"
+        time.sleep(1.0)
+    assert process.poll() is None, "the pack was finished before it could be stopped"
+    process.send_signal(signal.SIGTERM)
+    stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == 2, (stdout, stderr)
+    assert stderr == f"stopped: the pack was not written; nothing in {out.resolve()} was changed.\n", stderr
+    assert stdout == ""
+    assert not out.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["temp"]
+    assert list(temp.iterdir()) == []   # the chart workers' folder is removed: they were stopped
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", ["service", "twelve", "five beside a large one", "sixty beside a large one",
+                                  "ethnicity all unusable", "broken export"])
+def test_packs_that_used_to_fail_are_written_with_the_charts_left_out_said(tmp_path, case):
+    """Issue 13: each of these exited 2 ('SVG has an invalid size', with 53 lines of Rust stack backtrace when
+    RUST_BACKTRACE was set)."""
+    import os
+    import subprocess
+
+    from conftest import ROOT
+
+    soar = str(workforce.sample_data("soar_valley_staff_in_post_2025-03-31.xlsx"))
+    given = {"service": [soar, "--service", str(workforce.sample_data("talking_therapies_service.yaml"))],
+             "twelve": [str(small_trust_csv(tmp_path, {"Twelve NHS Trust": 12}))],
+             "five beside a large one": [str(small_trust_csv(tmp_path, {"Large NHS Trust": 800, "Five NHS Trust": 5}))],
+             "sixty beside a large one": [str(small_trust_csv(tmp_path, {"Large NHS Trust": 800, "Sixty NHS Trust": 60}))],
+             "ethnicity all unusable": [str(small_trust_csv(tmp_path, {"Unknown NHS Trust": 200},
+                                                            Ethnic_Origin="xx not a code"))],
+             "broken export": [str(workforce.sample_data("broken_export.xlsx"))]}[case]
+    out = tmp_path / "pack"
+    done = subprocess.run([sys.executable, "-m", "workforce.cli", "report", *given, "--area", "Leicester", "--out",
+                           str(out)], capture_output=True, text=True, cwd=ROOT, timeout=600,
+                          env={**os.environ, "RUST_BACKTRACE": "1"})
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr and "backtrace" not in done.stderr.lower() and "panicked" not in done.stderr
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["charts"] and manifest["charts left out"]
+    assert all("\n" not in why and "Stack" not in why for why in manifest["charts left out"].values())
+    assert sorted(p.stem for p in (out / "charts").glob("*.svg")) == sorted(manifest["charts"])

@@ -88,7 +88,8 @@ def test_nhs5_moves_chinese_to_other(categories):
 def test_columns_levels_and_groups_are_fixed():
     pop = population("Leicester")
     assert list(pop.table.columns) == POPULATION_COLUMNS
-    assert list(pop.table["level"].unique()) == ["census19", "census5", "nhs5", "wres", "sex", "age_band"]
+    assert list(pop.table["level"].unique()) == ["census19", "census5", "nhs5", "wres", "sex", "age_band",
+                                                 "esr_age_band"]
     assert counts(pop, "census19").index.tolist() == list(CENSUS19_DTYPE.categories)
     assert counts(pop, "census5").index.tolist() == list(CENSUS5_DTYPE.categories)
     assert counts(pop, "nhs5").index.tolist() == ["White", "Mixed", "Asian", "Black", "Other"]
@@ -472,7 +473,7 @@ def test_benchmark_fields_for_one_area():
     assert any("Open Government Licence" in s for s in pop.sources)
     assert any("indirect standardisation" in c for c in pop.caveats)
     assert "sum of local authorities" in pop.method
-    assert pop.levels == ("census19", "census5", "nhs5", "wres", "sex", "age_band")
+    assert pop.levels == ("census19", "census5", "nhs5", "wres", "sex", "age_band", "esr_age_band")
     assert set(pop.table["area"]) == {pop.area} and set(pop.table["area_type"]) == {pop.area_type}
     pd.testing.assert_series_equal(pop.shares("wres"), shares(pop, "wres"), check_names=False)
     with pytest.raises(PopulationError, match="level 'census6' is not one of"):
@@ -507,7 +508,7 @@ def test_benchmark_table_has_no_attrs_and_the_benchmark_shows_itself():
     assert pop.table.attrs == {}
     assert list(pop.table.columns) == POPULATION_COLUMNS
     assert repr(pop) == ("<Benchmark: Leicester (E06000016), ages all; "
-                         "levels census19, census5, nhs5, wres, sex, age_band>")
+                         "levels census19, census5, nhs5, wres, sex, age_band, esr_age_band>")
     page = pop._repr_html_()
     assert "Leicester (E06000016)" in page and "Sources: ONS, Census 2021" in page and "<table" in page
     assert pop == population("leicester", ages="all") and pop != population("Leicester")
@@ -544,3 +545,64 @@ def test_a_call_takes_well_under_a_second():
         start = time.perf_counter()
         population(area)
         assert time.perf_counter() - start < 0.5
+
+
+# ---------------------------------------------------------------- ESR's five-year age bands (issue 13)
+
+# Census 2021, England and Wales, female + male (census2021_ew_age18_by_sex.csv, typed in from the file)
+EW_AGE = {"15-19": 1653226 + 1741439, "20-24": 1793333 + 1808794, "25-29": 1991859 + 1909881,
+          "30-34": 2145179 + 2003621, "35-39": 2049396 + 1932223, "40-44": 1916202 + 1839555,
+          "45-49": 1920744 + 1867977, "50-54": 2095864 + 2027569, "55-59": 2050761 + 1978280,
+          "60-64": 1756019 + 1699585, "65-69": 1516954 + 1428180, "70-74": 1558475 + 1419509,
+          "75-79": 1161368 + 1008903, "80-84": 848038 + 667038, "85+": 911870 + 543006}
+
+
+def test_the_typed_in_census_numbers_are_the_shipped_ones():
+    table = read_data("census2021_ew_age18_by_sex.csv.gz").groupby("Age (B) (18 categories) Code")["Observation"].sum()
+    assert [table[code] for code in range(4, 19)] == list(EW_AGE.values())
+
+
+def test_esr_band_shares_by_hand_working_age():
+    """ESR's 21-25 is 4/5 of 20-24 and 1/5 of 25-29 (ages spread evenly); ages 16-64 run to 65 for ESR's 61-65."""
+    a = EW_AGE
+    ages_16_65 = 0.8 * a["15-19"] + sum(a[b] for b in list(a)[1:10]) + 0.2 * a["65-69"]
+    by_hand = {
+        "<=20": (0.8 * a["15-19"] + 0.2 * a["20-24"]) / ages_16_65,
+        "21-25": (0.8 * a["20-24"] + 0.2 * a["25-29"]) / ages_16_65,
+        "51-55": (0.8 * a["50-54"] + 0.2 * a["55-59"]) / ages_16_65,
+        "61-65": (0.8 * a["60-64"] + 0.2 * a["65-69"]) / ages_16_65,
+    }
+    pop = population("England and Wales")
+    esr = shares(pop, "esr_age_band")
+    assert esr.index.tolist() == ["<=20", "21-25", "26-30", "31-35", "36-40", "41-45", "46-50", "51-55", "56-60",
+                                  "61-65"]
+    assert esr.sum() == pytest.approx(1.0)
+    for band, share in by_hand.items():
+        assert esr[band] == pytest.approx(share, rel=1e-12)
+    assert round(esr["21-25"], 4) == 0.0961  # 3,662,049.6 / 38,091,600.8, worked by hand
+    # every area has the national age mix
+    pd.testing.assert_series_equal(shares(population("Rutland"), "esr_age_band"), esr)
+
+
+def test_esr_band_shares_by_hand_all_ages():
+    a = EW_AGE
+    aged_16_and_over = 0.8 * a["15-19"] + sum(a[b] for b in list(a)[1:])
+    oldest = (0.8 * a["70-74"] + a["75-79"] + a["80-84"] + a["85+"]) / aged_16_and_over
+    esr = shares(population("England and Wales", ages="all"), "esr_age_band")
+    assert esr.index.tolist()[-2:] == ["66-70", ">=71"] and len(esr) == 12
+    assert esr[">=71"] == pytest.approx(oldest, rel=1e-12)
+    assert esr["66-70"] == pytest.approx((0.8 * a["65-69"] + 0.2 * a["70-74"]) / aged_16_and_over, rel=1e-12)
+
+
+def test_esr_bands_say_how_they_were_made():
+    from workforce.populations._census import ESR_BAND_AGES
+
+    assert ESR_BAND_AGES["<=20"] == (16, 20) and ESR_BAND_AGES["61-65"] == (61, 65)
+    pop = population("Leicester")
+    method = set(pop.table.loc[pop.table["level"] == "esr_age_band", "method"])
+    assert method == {"national age structure, ages 16-65 (ESR's 61-65 kept whole); Census five-year bands spread "
+                      "evenly over single years"}
+    assert any("spread evenly over its five years" in c for c in pop.caveats)
+    assert any("cover ages 16-65" in c for c in pop.caveats)
+    assert not any("cover ages 16-65" in c for c in population("Leicester", ages="all").caveats)
+    assert "ESR's" in pop.method

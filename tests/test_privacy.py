@@ -30,3 +30,57 @@ def test_key_sources(monkeypatch):
     assert env.source == "environment"
     assert env.hash(pd.Series(["1"]))[0] == Pseudonymiser("from-env").hash(pd.Series(["1"]))[0]
     assert env.hash(pd.Series(["1"]))[0] != session.hash(pd.Series(["1"]))[0]
+
+
+# ---------------------------------------------------------------- identifiers never quoted in a report
+
+
+def _misaligned_export(tmp_path):
+    """A staff export whose last rows put identifiers under other headers (a second table in another order)."""
+    from conftest import HEADERS, staff_row, write_xlsx
+
+    rows = [HEADERS] + [staff_row(i) for i in range(6)]
+    rows.append(staff_row(6, Ethnic_Origin="QQ 12 34 56 C", Gender="14/07/1984", Pay_Band="1003",
+                          Staff_Group="jo.bloggs@nhs.net", Disability="LE1 5WW", Job_Role="Nurse"))
+    rows.append(staff_row(7, Ethnic_Origin="Surname2", Gender="1984-07-14", Pay_Band="20041975",
+                          Assignment_Category="Surname4"))
+    return write_xlsx(tmp_path / "misaligned.xlsx", {"Staff": rows})
+
+
+def test_a_report_never_quotes_an_identifier_from_a_misaligned_row(tmp_path):
+    import workforce
+
+    report = workforce.load_staff(_misaligned_export(tmp_path)).report
+    quoted = report.problems["value"].dropna().astype(str).tolist()
+    for secret in ("QQ 12 34 56 C", "14/07/1984", "1003", "jo.bloggs@nhs.net", "LE1 5WW", "Surname2", "1984-07-14",
+                   "20041975", "Surname4"):
+        assert not any(secret in v for v in quoted), secret
+    withheld = report.problems[report.problems["value"].astype(str).str.startswith("(withheld: looks like")]
+    assert set(withheld["row"]) == {8, 9}
+    assert {"an NI number", "a postcode", "a date", "an identifier in this file", "an email address"} <= {
+        v.removeprefix("(withheld: looks like ").removesuffix(")") for v in withheld["value"]}
+
+
+def test_ordinary_values_are_still_quoted(tmp_path):
+    from conftest import HEADERS, staff_row, write_xlsx
+
+    import workforce
+
+    rows = [HEADERS] + [staff_row(i) for i in range(3)] + [staff_row(3, Pay_Band="Band 55", Gender="Robot")]
+    report = workforce.load_staff(write_xlsx(tmp_path / "odd.xlsx", {"Staff": rows})).report
+    assert {"Band 55", "Robot"} <= set(report.problems["value"].dropna())
+
+
+def test_an_organisation_that_looks_like_a_postcode_or_date_is_never_one(tmp_path):
+    from conftest import HEADERS, staff_row, write_xlsx
+
+    import workforce
+
+    rows = [HEADERS] + [staff_row(i) for i in range(4)]
+    rows += [staff_row(4, Organisation="LE1 5WW"), staff_row(5, Organisation="31/03/2025")]
+    staff = workforce.load_staff(write_xlsx(tmp_path / "org.xlsx", {"Staff": rows}))
+    assert set(staff.assignments["organisation"].astype(str)) == {"Test Trust"}
+    odd = staff.report.problems[staff.report.problems["code"] == "organisation_looks_like_identifier"]
+    assert odd["row"].tolist() == [6, 7] and not odd["value"].isin(["LE1 5WW", "31/03/2025"]).any()
+    counts = staff.report.counts.iloc[0]
+    assert (counts["rows_read"], counts["rows_used"], counts["rows_excluded"]) == (6, 4, 2)

@@ -73,7 +73,7 @@ def test_ambiguous_workbook_lists_its_sheets(tmp_path):
     path = write_xlsx(tmp_path / "two_years.xlsx", {"2024": [HEADERS, staff_row(1)], "2025": [HEADERS, staff_row(2)]})
     with pytest.raises(AmbiguousSheetError) as err:
         read_table(path, SCHEMA)
-    assert "'2024'" in str(err.value) and "'2025'" in str(err.value) and "--sheet" in str(err.value)
+    assert "'2024'" in str(err.value) and "'2025'" in str(err.value) and "sheet='2024'" in str(err.value)
     assert read_table(path, SCHEMA, sheet="2025").frame["Employee Number"].tolist() == ["1002"]
     assert read_table(path, SCHEMA, sheet=0).sheet == "2024"
 
@@ -192,3 +192,70 @@ def test_any_layout_finds_the_header_and_numbers_rows_as_excel_does(tmp_path, la
     assert set(table.mapping) == set(HEADERS)
     assert table.ignored_headers == layout["extra"] or set(table.ignored_headers) == set(layout["extra"])
     assert table.frame["Employee Number"].tolist() == [str(1000 + n) for n in range(layout["n_rows"])]
+
+
+def test_a_header_with_a_cyrillic_lookalike_letter_is_read_and_named(tmp_path):
+    from conftest import HEADERS, staff_row, write_xlsx
+
+    import workforce
+
+    headers = [h.replace("E", "\u0415", 1) if h == "Ethnic Origin" else h for h in HEADERS]   # Cyrillic Е
+    rows = [headers] + [staff_row(i, Ethnic_Origin="H Asian or Asian British - Indian") for i in range(3)]
+    staff = workforce.load_staff(write_xlsx(tmp_path / "cyrillic.xlsx", {"Staff": rows}))
+    assert staff.assignments["ethnicity_code"].astype(str).tolist() == ["H"] * 3
+    note = staff.report.problems[staff.report.problems["code"] == "lookalike_header"]
+    assert len(note) == 1 and "Cyrillic Capital Letter Ie" in note["problem"].iat[0]
+
+
+def test_a_run_of_blank_rows_is_one_note_not_one_per_row(tmp_path):
+    import workforce
+
+    lines = [",".join(["Employee Number", "Staff Group", "Pay Band", "Ethnic Origin"])]
+    lines += [f"{i},Nursing and Midwifery Registered,Band 5,A" for i in range(1, 4)]
+    lines += [""] * 5000 + ["9,Nursing and Midwifery Registered,Band 6,A", "", ""]
+    path = tmp_path / "blank.csv"
+    path.write_text("\n".join(lines) + "\n")
+    report = workforce.load_staff(path, snapshot_date="2025-03-31").report
+    blank = report.problems[report.problems["code"] == "blank_row"]
+    assert blank["row"].tolist() == [5, 5006]
+    assert blank["problem"].iat[0].startswith("rows 5 to 5,004 (5,000 rows)")
+    assert int(report.counts["rows_excluded"].iat[0]) == 5002
+
+
+def test_two_staff_tables_side_by_side_are_both_read(tmp_path):
+    from conftest import HEADERS, staff_row, write_xlsx
+
+    import workforce
+
+    left = [staff_row(i) for i in range(5)]
+    right = [staff_row(10 + i, Ethnic_Origin="N Black or Black British - African") for i in range(3)]
+    rows = [HEADERS + [None] + HEADERS]
+    rows += [left[i] + [None] + (right[i] if i < len(right) else [None] * len(HEADERS)) for i in range(len(left))]
+    staff = workforce.load_staff(write_xlsx(tmp_path / "side.xlsx", {"Staff": rows}))
+    codes = staff.assignments.sort_values("source_row")["ethnicity_code"].astype(str).tolist()
+    assert sorted(codes) == ["A"] * 5 + ["N"] * 3
+    assert staff.report.counts[["rows_read", "rows_used"]].iloc[0].tolist() == [8, 8]
+    note = staff.report.problems[staff.report.problems["code"] == "tables_on_sheet"]["problem"].iat[0]
+    assert "2 tables side by side (columns A-O and Q-AE)" in note
+
+
+def test_a_second_table_below_with_its_own_header_and_column_order(tmp_path):
+    from conftest import HEADERS, staff_row, write_xlsx
+
+    import workforce
+
+    order = list(reversed(range(len(HEADERS))))   # the second table's columns in another order
+    second = [staff_row(20 + i, Ethnic_Origin="H Asian or Asian British - Indian", Pay_Band="Band 7")
+              for i in range(4)]
+    rows = [HEADERS] + [staff_row(i) for i in range(5)] + [[], ["Bank staff"]]
+    rows += [[HEADERS[j] for j in order]] + [[r[j] for j in order] for r in second]
+    staff = workforce.load_staff(write_xlsx(tmp_path / "stacked.xlsx", {"Staff": rows}))
+    people = staff.assignments
+    assert len(people) == 9
+    later = people[people["source_row"] >= 10]
+    assert later["ethnicity_code"].astype(str).tolist() == ["H"] * 4
+    assert later["band"].astype(str).tolist() == ["7"] * 4
+    skipped = staff.report.problems[staff.report.problems["code"] == "repeated_header_row"]
+    assert skipped["row"].tolist() == [9]
+    counts = staff.report.counts.iloc[0]
+    assert (counts["rows_read"], counts["rows_used"], counts["rows_excluded"]) == (12, 9, 3)

@@ -133,3 +133,71 @@ def test_workers_run_at_lower_priority(tmp_path):
         assert all(os.getpriority(os.PRIO_PROCESS, p.pid) > own for p in renderer._workers())
     finally:
         renderer.cancel()
+
+
+# ---------------------------------------------------------------- a chart with nothing to draw (issue 13)
+
+#: Vega sizes a chart with no data and an untitled legend at 1.8e308 pixels ("SVG has an invalid size").
+EMPTY = {"data": {"values": []}, "mark": "point", "encoding": {"color": {"field": "key", "title": None}}}
+
+
+def _layered(rows: list[dict]) -> dict:
+    """A ladder-like chart: a datum rule over points and intervals drawn from ``rows`` (a named dataset)."""
+    return {"data": {"name": "d"}, "datasets": {"d": rows},
+            "layer": [{"mark": "rule", "encoding": {"x": {"datum": 0.4}}},
+                      {"mark": "point", "encoding": {"x": {"field": "share", "type": "quantitative"},
+                                                     "y": {"field": "band", "type": "nominal"}}}]}
+
+
+@pytest.mark.parametrize("spec, draws", [
+    (SPEC, True),
+    (EMPTY, False),
+    (_layered([]), False),                                                      # only the datum rule is left
+    (_layered([{"share": None, "band": "5"}, {"share": float("nan"), "band": "6"}]), False),   # all suppressed
+    (_layered([{"share": None, "band": "5"}, {"share": 0.3, "band": "6"}]), True),
+    (_layered([{"share": 0.3, "band": None}]), False),
+    ({"hconcat": [_layered([]), SPEC]}, True),                                  # one of two views draws
+    ({"data": {"url": "elsewhere.csv"}, "mark": "point", "encoding": {"x": {"field": "a", "type": "quantitative"}}},
+     True),                                                                     # data not in the spec: drawn
+    ({**_layered([{"other": 1}]), "transform": [{"calculate": "0.5", "as": "share"}]}, True),  # made by a transform
+])
+def test_a_chart_with_nothing_to_draw_is_found_before_it_is_rendered(spec, draws):
+    reason = _render.nothing_to_draw(spec)
+    assert (reason == "") == draws, reason
+    if not draws:
+        assert reason.startswith("nothing to draw") and "\n" not in reason
+
+
+def test_a_chart_vega_cannot_size_is_refused_with_a_plain_reason_and_no_file(tmp_path):
+    """The last guard: what Vega sizes at 1.8e308 pixels is not written (it used to fail in the PNG, with a
+    Rust stack backtrace in the message)."""
+    for renderer in (_render.Renderer(), _render.InProcess()):
+        folder = tmp_path / type(renderer).__name__
+        folder.mkdir()
+        renderer.submit(folder, "empty", EMPTY)
+        renderer.submit(folder, "fine", SPEC)
+        failed = renderer.finish()
+        assert list(failed) == ["empty"] and failed["empty"].startswith("nothing to draw"), failed
+        assert sorted(p.name for p in folder.iterdir()) == ["fine.png", "fine.svg"]
+
+
+def test_the_workers_run_without_rust_backtraces_and_their_stderr_is_kept_from_the_terminal(tmp_path, capfd):
+    env = _render._worker_environment(tmp_path)
+    assert env["RUST_BACKTRACE"] == "0" and env["RUST_LIB_BACKTRACE"] == "0"
+    renderer = _render.Renderer()
+    renderer.submit(tmp_path, "broken", {"mark": "no such mark"})
+    renderer.finish()
+    assert capfd.readouterr().err == ""
+
+
+def test_a_worker_that_loses_the_main_process_stops_without_a_traceback(tmp_path):
+    """The png worker's reader gone (the main process stopped): no BrokenPipeError traceback."""
+    done = subprocess.run([sys.executable, "-c", "import sys, subprocess\n"
+                           "p = subprocess.Popen([sys.executable, '-m', 'workforce.publish._render', 'png'], "
+                           "stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)\n"
+                           "p.stdout.close()\n"
+                           "p.stdin.write(b'{\"ok\": false, \"name\": \"x\", \"error\": \"e\"}\\n' * 1000)\n"
+                           "p.stdin.close()\n"
+                           "print(p.wait(), p.stderr.read().decode())\n"],
+                          capture_output=True, text=True, timeout=60)
+    assert "Traceback" not in done.stdout and done.stdout.split()[0] in ("0", "1"), done.stdout

@@ -13,6 +13,7 @@ from statsmodels.stats.proportion import proportion_confint
 
 import workforce
 from workforce import Benchmark, WorkforceError
+from workforce.analysis._cohort import counted_people
 from workforce.analysis._representation import REPRESENTATION_COLUMNS, icb_view, representation
 
 GROUPS = ["White", "Mixed", "Asian", "Black", "Other"]
@@ -214,3 +215,134 @@ def test_a_group_the_benchmark_has_no_one_in_gets_its_own_state(soar):
     assert np.isnan(indian["ratio"]) and np.isnan(indian["ratio_ci_high"]) and np.isnan(indian["p_value"])
     assert np.isfinite(t["ratio"][t["population_share"] > 0]).all()
     assert (t["flag"][t["population_share"] > 0] != "none in the benchmark").all()
+
+
+# ---------------------------------------------------------------- ESR's own age bands (issue 13)
+
+ESR_WORKING = ["<=20", "21-25", "26-30", "31-35", "36-40", "41-45", "46-50", "51-55", "56-60", "61-65"]
+
+
+def esr_people(counts: dict[str, int], *, standard: dict[str, str] | None = None) -> pd.DataFrame:
+    """People with ESR bands only (the standard band where ESR's band lies inside one, as the loader gives)."""
+    from workforce.codes import AGE_BAND_DTYPE, ESR_AGE_BAND_DTYPE, parse_age_bands
+
+    esr = [band for band, n in counts.items() for _ in range(n)]
+    people = make_people({"White": len(esr)})
+    people["esr_age_band"] = pd.Categorical(esr, dtype=ESR_AGE_BAND_DTYPE)
+    people["age_band"] = pd.Categorical([parse_age_bands(b).get("age_band") for b in esr], dtype=AGE_BAND_DTYPE)
+    return people
+
+
+def test_esr_bands_are_compared_with_esr_benchmark_shares():
+    counts = {"<=20": 5, "21-25": 30, "26-30": 40, "31-35": 45, "36-40": 40, "41-45": 35, "46-50": 30, "51-55": 30,
+              "56-60": 20, "61-65": 10, "66-70": 4, ">=71": 1}
+    people = esr_people(counts)
+    pop = workforce.population("England and Wales")
+    result = representation(people, pop, characteristic="age")
+    t = result.table.set_index("group")
+    assert t.index.tolist() == ESR_WORKING   # the groups are ESR's labels, ages 16-65
+    assert list(result.table.columns) == REPRESENTATION_COLUMNS
+    assert t["staff_count"].to_dict() == {b: counts[b] for b in ESR_WORKING}
+    assert (t["staff_total"] == 285).all() and (t["unknown_count"] == 5).all()  # 66-70 and >=71 are outside
+    assert t["population_share"].to_dict() == pytest.approx(pop.shares("esr_age_band").to_dict(), rel=1e-12)
+    assert t.loc["21-25", "staff_share"] == pytest.approx(30 / 285)
+    assert "ESR" in result.method["age bands"]
+    # the same, asked for by name
+    named = representation(people, pop, characteristic="age", banding="esr")
+    pd.testing.assert_frame_equal(named.table, result.table)
+
+
+def test_census_bands_are_kept_when_most_people_have_them(soar):
+    pop = workforce.population("Leicester")
+    result = representation(soar, pop, characteristic="age")
+    assert result.table["group"].tolist() == ["16-24", "25-34", "35-44", "45-54", "55-64"]
+    assert "standard" in result.method["age bands"]
+    esr = representation(soar, pop, characteristic="age", banding="esr")
+    assert esr.table["group"].tolist() == ESR_WORKING
+    # both from each person's age: the bands agree, so the staff aged 16-64 in the census bands are the staff in
+    # ESR's <=20 ... 61-65 less those aged 65 (who are in ESR's 61-65)
+    people, counted, _ = counted_people(soar, False)
+    aged_65 = int(((people["age"] == 65).to_numpy() & counted).sum())
+    assert aged_65 > 0
+    assert int(esr.table["staff_total"].iloc[0]) - aged_65 == int(result.table["staff_total"].iloc[0])
+
+
+def test_the_banding_can_be_chosen_and_is_checked():
+    people = esr_people({"21-25": 50, "26-30": 50})
+    census = representation(people, workforce.population("Leicester"), characteristic="age", banding="census")
+    t = census.table.set_index("group")
+    assert t.loc["25-34", "staff_count"] == 50 and t.loc["25-34", "unknown_count"] == 50  # 21-25 has no census band
+    with pytest.raises(WorkforceError, match="banding='decades' is not one of"):
+        representation(people, workforce.population("Leicester"), characteristic="age", banding="decades")
+    own = workforce.population(pd.DataFrame({"area": "Testshire", "group": ["Female", "Male"], "count": [5, 5]}))
+    with pytest.raises(WorkforceError, match="no 'esr_age_band' groups"):
+        representation(people, own, characteristic="age", banding="esr")
+
+
+@pytest.mark.slow
+def test_an_esr_only_version_of_a_sample_export_gives_the_same_age_representation(tmp_path, soar):
+    """Soar Valley's export rewritten as ESR writes it when it gives no dates of birth: ESR's bands only.
+
+    Before, every straddling band was reported (and left out of age representation); now there is no per-row
+    problem, and the ESR-band representation is the one the dates of birth give.
+    """
+    source = workforce.sample_data("soar_valley_staff_in_post_2025-03-31.xlsx")
+    frame = pd.read_excel(source, sheet_name="Staff in Post", header=4, engine="calamine")
+    born = pd.to_datetime(frame["Date of Birth"])
+    on = pd.Timestamp("2025-03-31")
+    age = on.year - born.dt.year - ((born.dt.month > on.month) | ((born.dt.month == on.month) & (born.dt.day > on.day)))
+
+    def esr_written(a: int) -> str:   # ESR's labels, worked out here rather than by the package
+        if a <= 20:
+            return "<=20 Years"
+        if a >= 71:
+            return ">=71 Years"
+        low = 21 + 5 * ((a - 21) // 5)
+        return f"{low}-{low + 4}"
+
+    frame["Age Band"] = [None if pd.isna(a) else esr_written(int(a)) for a in age]
+    path = tmp_path / "soar_valley_esr_bands_2025-03-31.csv"
+    frame.drop(columns=["Date of Birth"]).to_csv(path, index=False)
+    staff = workforce.load_staff(path, organisation="Soar Valley Hospitals NHS Trust")
+    problems = staff.report.problems
+    assert problems[(problems["column"] == "Age Band") & (problems["severity"] != "note")].empty
+    assert (problems["code"] == "esr_age_bands_only").sum() == 1
+
+    pop = workforce.population("Leicester")
+    result = representation(staff, pop, characteristic="age")   # chosen by itself: ESR's bands
+    assert result.table["group"].tolist() == ESR_WORKING
+    from_dob = representation(soar, pop, characteristic="age", banding="esr")
+    cols = ["group", "staff_count", "staff_total", "unknown_count", "population_share", "flag"]
+    pd.testing.assert_frame_equal(result.table[cols], from_dob.table[cols])
+    assert (result.table["staff_count"] > 0).all()
+
+
+def test_the_ladders_age_split_reads_esr_bands_when_they_are_all_there_is(icb_trusts):
+    """Under 55 / 55 and over from ESR's bands where there is no standard band; ESR's 51-55 straddles 55: Unknown."""
+    charnwood = icb_trusts.for_organisation("Charnwood Community Health NHS Trust")  # ESR's bands only
+    people = charnwood.people
+    assert people["age_band"].isna().sum() > 500 and people["esr_age_band"].notna().all()
+    # the same people with each ESR band written as a standard band on the same side of 55, by hand
+    same_side = {"21-25": "16-24", "31-35": "25-34", "41-45": "35-44", "61-65": "55-64"}
+    by_hand = people.drop(columns=["esr_age_band"]).copy()
+    filled = by_hand["age_band"].astype(object).where(by_hand["age_band"].notna(),
+                                                      people["esr_age_band"].astype(object).map(same_side))
+    by_hand["age_band"] = pd.Categorical(filled, dtype=people["age_band"].dtype)
+    assert by_hand["age_band"].isna().sum() == (people["esr_age_band"] == "51-55").sum()
+    for analysis in (workforce.ladder, workforce.progression_gaps):
+        got, expected = analysis(people, characteristic="age"), analysis(by_hand, characteristic="age")
+        pd.testing.assert_frame_equal(got.table, expected.table)
+    method = workforce.ladder(people, characteristic="age").method
+    assert "esr_age_band" in method["groups"] and "51-55 straddles 55" in method["ESR age bands"]
+
+
+def test_icb_view_uses_one_age_banding_for_every_organisation(icb_trusts):
+    """Charnwood gives only ESR's bands; Soar Valley and Rutland Vale give ages: ESR's bands for all three."""
+    areas = {"Soar Valley Hospitals NHS Trust": "Leicester", "Charnwood Community Health NHS Trust": "Charnwood",
+             "Rutland Vale Healthcare NHS Trust": "Rutland"}
+    view = icb_view(icb_trusts, {org: workforce.population(area) for org, area in areas.items()}, characteristic="age")
+    groups = view.table.groupby("subgroup")["group"].apply(list)
+    assert all(g == ESR_WORKING for g in groups) and len(groups) == 3
+    census = icb_view(icb_trusts, {org: workforce.population(area) for org, area in areas.items()},
+                      characteristic="age", banding="census")
+    assert set(census.table["group"]) == {"16-24", "25-34", "35-44", "45-54", "55-64"}

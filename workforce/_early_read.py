@@ -8,8 +8,9 @@ first (:func:`start`), on threads, and import everything else meanwhile; the
 reader (:mod:`workforce.load._read`) then takes the parsed sheets (:func:`take`)
 instead of parsing the file again.
 
-This module imports only the standard library until a thread imports
-fastexcel.  Anything that goes wrong here is left for the reader to find and
+This module imports only the standard library (and :mod:`workforce._guard`,
+which checks a workbook against the limits before fastexcel may open it)
+until a thread imports fastexcel.  Anything that goes wrong here is left for the reader to find and
 report: :func:`take` then returns ``None`` and the file is read as usual.
 """
 
@@ -20,6 +21,8 @@ import threading
 from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
+
+from . import _guard
 
 __all__ = ["start", "take", "peek"]
 
@@ -38,6 +41,7 @@ def _key(path: Path) -> tuple | None:
 
 
 def _parse(path: Path):
+    _guard.inspect_workbook(path)   # a file past the limits is never given to fastexcel (see _guard)
     import fastexcel
 
     reader = fastexcel.read_excel(str(path))

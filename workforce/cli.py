@@ -15,6 +15,9 @@ import os
 import re
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+
+from ._wording import command_line
 
 __all__ = ["main"]
 
@@ -79,6 +82,9 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--publish-board-counts", action="store_true",
                         help="publish the board's counts by ethnicity and disability (WRES 9, WDES 10) whatever "
                              "their size; only where the board's ethnicity and disability are public already")
+    report.add_argument("--detailed", type=int, default=None, metavar="N",
+                        help="give at most N organisations (the largest) their own parts; the comparison has them "
+                             "all (default 10)")
     report.add_argument("--out", required=True, metavar="DIR", help="the folder to write (new, empty or a previous pack)")
     demo = commands.add_parser(
         "demo", help="write the board pack for the shipped (fictional) sample data",
@@ -146,7 +152,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     out, err = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = _Escaped(out), _Escaped(err)
     try:
-        return _main(argv)
+        with command_line():   # messages name options as --snapshot-date, not snapshot_date=
+            return _main(argv)
     finally:
         sys.stdout, sys.stderr = out, err
 
@@ -210,7 +217,7 @@ def _validate(args: argparse.Namespace) -> int:
                 if sheet is not None:
                     raise
                 lines.append(f"{os.path.basename(f)}: the sheets {', '.join(repr(x) for x in exc.sheets)} each hold "
-                             f"a {kind} table, and each was checked; load one with sheet=NAME (--sheet NAME).")
+                             f"a {kind} table, and each was checked; choose one with --sheet NAME.")
                 loaded += [([f], loader(f, sheet=x, schema=args.schema)) for x in exc.sheets]
     except WorkforceError as exc:
         if args.json:
@@ -250,8 +257,56 @@ _DEMO_INPUTS = (("recruitment", "2024-25"), ("disciplinary", "2024-25"), ("train
                 ("board", "2025-03-31"))
 
 
+def _manifest_id(out: str) -> tuple[int, int] | None:
+    """Which manifest ``out`` holds (inode and time), to tell whether a stopped run had put its pack in place."""
+    try:
+        stat = (Path(out).resolve() / "manifest.json").stat()
+    except OSError:
+        return None
+    return stat.st_ino, stat.st_mtime_ns
+
+
 def _pack(args: argparse.Namespace) -> int:
-    """``workforce report`` and ``workforce demo``: read the files, choose the benchmarks, write the pack."""
+    """``workforce report`` and ``workforce demo``, stopped quietly by SIGTERM (a scheduler, ``timeout``).
+
+    The handler raises nothing (an exception thrown into an import or a
+    lock can hang the process): it removes the pack's temporary folder and
+    stops the chart workers (:func:`workforce.publish.stop`), says in one
+    line that nothing was changed, and ends the process with exit code 2.
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():   # signals reach the main thread only
+        return _make_pack(args)
+    from .publish import stop  # imported now: the handler may run in the middle of an import
+
+    before = _manifest_id(args.out)
+
+    def on_sigterm(signum, frame) -> None:
+        placed = _manifest_id(args.out) not in (before, None)   # the pack was put in place as it was stopped
+        stop()
+        out = Path(args.out).resolve()
+        if placed:
+            print(f"Board pack written: {out / 'index.html'}")
+        else:
+            print(f"stopped: the pack was not written; nothing in {out} was changed.", file=sys.stderr)
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        os._exit(EXIT_VALID if placed else EXIT_UNUSABLE)
+
+    previous = signal.signal(signal.SIGTERM, on_sigterm)
+    try:
+        return _make_pack(args)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _make_pack(args: argparse.Namespace) -> int:
+    """Read the files, choose the benchmarks, write the pack."""
     from .errors import WorkforceError
 
     if args.command == "demo":
@@ -261,19 +316,20 @@ def _pack(args: argparse.Namespace) -> int:
         args.files, args.previous, args.area, args.icb, args.trust = snaps[-1:], snaps[:-1], "Leicester", None, []
         args.service, args.threshold, args.no_suppression = None, 8, False
         args.sheet = args.schema = args.snapshot_date = args.organisation = None
-        args.rounding, args.publish_board_counts = None, False
+        args.rounding, args.publish_board_counts, args.detailed = None, False, None
         for kind, year in _DEMO_INPUTS:
             setattr(args, kind, [str(sample_data(f"soar_valley_{kind}_{year}.xlsx"))])
     from . import _early_read
 
     _early_read.start([*args.previous, *args.files])   # parse while the rest of the package is imported
     try:
-        from .publish import fast_start, warm_up
+        from .publish import fast_start, on_stop, warm_up
 
         areas = [args.area or args.icb] if (args.area or args.icb) else [t.partition("=")[2] or t for t in args.trust]
         renderer = fast_start(lambda: warm_up(areas))   # imports and census tables read while the files are parsed
         try:
-            index = _write_pack(args, renderer)
+            with on_stop(renderer.cancel):
+                index = _write_pack(args, renderer)
         except BaseException:
             renderer.cancel()
             raise
@@ -343,7 +399,8 @@ def _write_pack(args: argparse.Namespace, renderer):
                **{kind: list(getattr(args, kind)) for kind in _INPUT_KINDS}}
     return build_pack(staff, out=args.out, benchmarks=benchmarks, inputs=inputs, threshold=args.threshold,
                       rounding=args.rounding, board_counts=args.publish_board_counts, notes=notes, renderer=renderer,
-                      record={"inputs": given, "options": options})
+                      record={"inputs": given, "options": options},
+                      **({"detailed": args.detailed} if args.detailed is not None else {}))
 
 
 def _pairs(items, organisations: list[str], what: str) -> dict[str, str]:
@@ -385,8 +442,8 @@ def _benchmarks(organisations: list[str], *, area=None, icb=None, trusts=()) -> 
     if area or icb:
         benchmark = population(area or icb)
         if icb and benchmark.area_type != "ICB":
-            raise WorkforceError(f"--icb {icb!r} is not an ICB; see workforce.list_areas('ICB') for the ICBs, "
-                                 "or use --area for any other area.")
+            raise WorkforceError(f"--icb {icb!r} is not an ICB but a {benchmark.area_type}; give an ICB's name "
+                                 "or code (such as QK1), or use --area for any other area.")
         return {org: benchmark for org in organisations}, []
     if not trusts:
         return {}, []

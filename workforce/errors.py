@@ -8,6 +8,8 @@ what to do about it, and list the valid options where there are some.
 
 from __future__ import annotations
 
+from ._wording import option
+
 __all__ = [
     "WorkforceError",
     "UnusableFileError",
@@ -52,7 +54,7 @@ class AmbiguousSheetError(UnusableFileError):
         super().__init__(
             file,
             f"more than one sheet looks like a {what}: {listed}.",
-            f"choose one with --sheet NAME (or sheet=NAME in Python), for example --sheet {sheets[0]!r}.",
+            f"choose one with {option('sheet', sheets[0])}.",
         )
 
 

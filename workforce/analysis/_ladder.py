@@ -48,7 +48,10 @@ age        age_band     Under 55 (16-24 ... 45-54)    55 and over (55-64, 65+)  
 For age, "advantaged" only names the reference group of the comparison: age
 and career stage go together, so older staff are usually *more* often in
 senior bands, and a relative likelihood below 1 is expected.  The age split
-is the package's choice (PROPOSED), not an NHS rule.
+is the package's choice (PROPOSED), not an NHS rule.  Where a person has no
+standard age band (an export that gives only ESR's five-year bands), ESR's
+band is read instead (``Comparison.fallback``): <=20 ... 46-50 are under 55,
+56-60 ... >=71 are 55 and over, and 51-55, which straddles 55, is Unknown.
 """
 
 from __future__ import annotations
@@ -67,6 +70,7 @@ from ..codes import (
     BAND_GROUP_DTYPE,
     BANDS,
     CLINICAL_GROUP_DTYPE,
+    ESR_AGE_BANDS,
     MEDICAL_GRADE_DTYPE,
     PAY_SYSTEM_DTYPE,
     band_group,
@@ -110,6 +114,10 @@ class Comparison:
         one, counts as ``unknown``.
     unknown : str
         Label of the rest.
+    fallback : str
+        Another column read, with the same value lists, where ``column``
+        gives neither group (missing or another value); empty for none.  Age
+        reads ESR's band (``esr_age_band``) where there is no standard band.
 
     Examples
     --------
@@ -126,6 +134,7 @@ class Comparison:
     compared: str
     compared_values: tuple[str, ...]
     unknown: str = "Unknown"
+    fallback: str = ""
 
     @property
     def groups(self) -> tuple[str, str, str]:
@@ -134,8 +143,11 @@ class Comparison:
 
     def describe(self) -> str:
         """The comparison in words: the column, and the values in each group."""
-        return (f"{self.column}: {self.advantaged} = {list(self.advantaged_values)}, "
+        text = (f"{self.column}: {self.advantaged} = {list(self.advantaged_values)}, "
                 f"{self.compared} = {list(self.compared_values)}, {self.unknown} = any other value or missing")
+        if self.fallback:
+            text += f"; where {self.column} gives neither group, {self.fallback} is read the same way"
+        return text
 
 
 #: The characteristics :func:`ladder` and :func:`progression_gaps` know (see the module notes).
@@ -143,8 +155,9 @@ COMPARISONS: dict[str, Comparison] = {c.name: c for c in (
     Comparison("ethnicity", "wres_group", "White", ("White",), "BME", ("BME",)),
     Comparison("disability", "disability", "Non-disabled", ("No",), "Disabled", ("Yes",)),
     Comparison("sex", "sex", "Male", ("Male",), "Female", ("Female",)),
-    Comparison("age", "age_band", "Under 55", ("16-24", "25-34", "35-44", "45-54"),
-               "55 and over", ("55-64", "65+")),
+    # ESR's bands (read where there is no standard band) on either side of 55; ESR's 51-55 straddles it: Unknown
+    Comparison("age", "age_band", "Under 55", ("16-24", "25-34", "35-44", "45-54", *ESR_AGE_BANDS[:7]),
+               "55 and over", ("55-64", "65+", *ESR_AGE_BANDS[8:]), fallback="esr_age_band"),
 )}
 _ALIASES = {"age_band": "age", "wres": "ethnicity"}
 #: The names ``characteristic=`` takes (the keys of ``COMPARISONS``, and their aliases).
@@ -579,14 +592,10 @@ def _count(staff, comparison: Comparison, include_bank: bool) -> _Counted:
     category = np.where(medical, 2, np.where(clinical >= 0, clinical, 3)).astype(np.int64)
     rung = np.where(medical, np.where(grade >= 0, grade + _N_BANDS, -1), band).astype(np.int64)
 
-    # group: 0 advantaged, 1 compared, 2 unknown, by the column's categories (code -1 takes the last entry)
-    values = people[comparison.column]
-    if not isinstance(values.dtype, pd.CategoricalDtype):
-        values = values.astype("category")
-    labels = [str(v) for v in values.cat.categories]
-    lookup = np.array([0 if v in comparison.advantaged_values else 1 if v in comparison.compared_values else 2
-                       for v in labels] + [2], dtype=np.int64)
-    group = lookup[values.cat.codes.to_numpy()]
+    # group: 0 advantaged, 1 compared, 2 unknown (where unknown, the fallback column's group)
+    group = _groups(people[comparison.column], comparison)
+    if comparison.fallback and comparison.fallback in people:
+        group = np.where(group == 2, _groups(people[comparison.fallback], comparison), group)
 
     on_ladder = keep & (rung >= 0)
     n_bins = n_org * _N_COUNTED * _N_RUNGS * 3
@@ -615,6 +624,16 @@ def _count(staff, comparison: Comparison, include_bank: bool) -> _Counted:
     n_kept = int(keep.sum())
     n_on = int(on_ladder.sum())
     return _Counted(counts, organisations, org_dates, snapshots, n_on, n_kept - n_on)
+
+
+def _groups(values: pd.Series, comparison: Comparison) -> np.ndarray:
+    """Each person's group: 0 advantaged, 1 compared, 2 unknown, by the column's categories (code -1: unknown)."""
+    if not isinstance(values.dtype, pd.CategoricalDtype):
+        values = values.astype("category")
+    labels = [str(v) for v in values.cat.categories]
+    lookup = np.array([0 if v in comparison.advantaged_values else 1 if v in comparison.compared_values else 2
+                       for v in labels] + [2], dtype=np.int64)
+    return lookup[values.cat.codes.to_numpy()]
 
 
 def _afc_and_medical(counts: np.ndarray):
@@ -830,6 +849,10 @@ def _method(analysis: str, comparison: Comparison, counted: _Counted, include_ba
         "rungs": f"bands {list(BANDS)}; WDES clusters {list(_CLUSTERS)} (8c+ = 8c, 8d, 9, VSM); "
                  f"medical grades {list(_GRADES)}",
     }
+    if comparison.fallback == "esr_age_band":
+        notes["ESR age bands"] = ("where a person has no standard age band (an export giving only ESR's five-year "
+                                  "bands), ESR's band is read: <=20 ... 46-50 under 55, 56-60 ... >=71 55 and over; "
+                                  "ESR's 51-55 straddles 55 and counts as Unknown")
     if analysis == "ladder":
         interval, test = "Wilson score (share of known)", ""
         notes.update({

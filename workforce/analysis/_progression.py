@@ -61,6 +61,7 @@ import pandas as pd
 
 from .._result import Method, Result
 from .._spec import Kind, ResultSpec, columns
+from .._wording import either
 from ..codes import (
     AGE_BAND_DTYPE,
     BAND_DTYPE,
@@ -270,7 +271,7 @@ def _link(staff) -> _Links:
     dates = people["snapshot_date"]
     if dates.isna().any():
         raise WorkforceError("some rows of the staff table have no snapshot_date; give the date with "
-                             "load_staff(..., snapshot_date=...).")
+                             f"{either('load_staff(..., snapshot_date=...)', '--snapshot-date YYYY-MM-DD')}.")
     snap, snap_values = pd.factorize(dates.to_numpy())
     snap_dates = pd.DatetimeIndex(snap_values)
     n_snap = len(snap_dates)
@@ -290,7 +291,8 @@ def _link(staff) -> _Links:
                          for o, s in enumerate(schedule) if s)
         raise WorkforceError(
             "progression needs at least two snapshots of the same organisation, linked by person_id; found "
-            f"{seen}. Load two or more years' exports together (load_staff([...]) with one pseudonym key). "
+            f"{seen}. " + either("Load two or more years' exports together (load_staff([...]) with one pseudonym key). ",
+                                 "Give two or more years' exports together in one command. ") +
             "If they are one organisation under two names, make the organisation names match.")
 
     pid = _person_codes(people["person_id"])

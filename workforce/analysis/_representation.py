@@ -19,6 +19,13 @@ benchmark made by :func:`workforce.population`:
 * a flag: under-represented, over-represented, no evidence of a difference, or
   insufficient data (fewer than ``min_size`` staff with a known group).
 
+Age is compared in the standard bands (16-24 ... 55-64, and 65+ with
+``ages="all"``) or in ESR's own five-year bands (<=20, 21-25 ... 61-65, and to
+>=71 with ``ages="all"``): ``banding="auto"`` takes ESR's when more people have
+an ESR band than a standard one, which is an export that gives only ESR's bands
+(ESR's 21-25, 31-35 ... straddle the standard bands); an age or date of birth
+gives both.  The method's "age bands" note says which was used.
+
 Shares use the staff whose group is known and comparable with the benchmark.
 The others (unknown ethnicity, sex recorded as Other, ages outside the
 benchmark's ages) are always reported in ``unknown_count`` and
@@ -56,6 +63,10 @@ LEVELS = {"census19": "ethnicity_census19", "census5": "ethnicity_census5", "nhs
 Level = Literal["nhs5", "census5", "census19", "wres"]
 Characteristic = Literal["ethnicity", "sex", "age", "age_band"]   # "age_band": the older name of "age"
 Split = Literal["organisation", "band_group", "staff_group", "clinical_group"]
+#: Age bandings: the standard bands, ESR's five-year bands, or whichever more people have (see the module notes).
+Banding = Literal["auto", "census", "esr"]
+#: Each age banding's staff column, which is also its benchmark level.
+BANDINGS = {"census": "age_band", "esr": "esr_age_band"}
 #: Characteristics (the names the ladder and promotion use too) and their staff column and benchmark level
 #: (ethnicity's depend on ``level``).
 _CHARACTERISTICS: dict[str, str] = {"ethnicity": "", "sex": "sex", "age": "age_band"}
@@ -145,6 +156,7 @@ def representation(
     min_size: int = 30,
     bounds: bool = False,
     include_bank: bool = False,
+    banding: Banding = "auto",
 ) -> Result:
     """Compare the staff with a population benchmark, group by group.
 
@@ -180,6 +192,12 @@ def representation(
     include_bank : bool
         Count people whose only assignments are bank (left out by default, as
         in WRES and WDES).
+    banding : {"auto", "census", "esr"}
+        The age bands compared: the standard bands (``"census"``), ESR's
+        five-year bands (``"esr"``), or ``"auto"`` (the default): ESR's when
+        more people have an ESR band than a standard band (an export giving
+        only ESR's bands) and the benchmark has ESR's bands, else the
+        standard ones.  ``.method["age bands"]`` says which.
 
     Returns
     -------
@@ -200,10 +218,12 @@ def representation(
     if level not in LEVELS:
         raise WorkforceError(f"level {level!r} is not one of {list(LEVELS)}.")
     split, subgroup_names, subgroup_codes = _split(people, by, keep)
-    shares = {c: _population_shares(population, c, level) for c in characteristics}
+    age_bands = _age_banding(people, keep, population, banding) if "age" in characteristics else ""
+    columns = {**_CHARACTERISTICS, "age": BANDINGS.get(age_bands, "age_band")}
+    shares = {c: _population_shares(population, c, level, columns) for c in characteristics}
     rows = [_count_rows(codes, lookup, pop_share, split, subgroup_names, subgroup_codes, name,
                         level if "ethnicity" in name else "")
-            for name, codes, lookup, pop_share in _families(people, characteristics, level, shares)]
+            for name, codes, lookup, pop_share in _families(people, characteristics, level, shares, columns)]
     counts = {column: np.concatenate([r[column] for r in rows]) for column in rows[0]}
     table = _statistics(counts, confidence, alpha, min_size, bounds)
     benchmark = population.provenance()
@@ -211,7 +231,7 @@ def representation(
     table["benchmark_ages"] = str(benchmark.get("ages", ""))
     return Result(table=table, spec=REPRESENTATION, benchmark=benchmark,
                   method=_method(confidence, alpha, min_size, bounds, include_bank, level, characteristics,
-                                 snapshots))
+                                 snapshots, age_bands, population.ages))
 
 
 def icb_view(staff: StaffTable | pd.DataFrame, benchmarks: Mapping[str, Benchmark], **options: Any) -> Result:
@@ -225,7 +245,9 @@ def icb_view(staff: StaffTable | pd.DataFrame, benchmarks: Mapping[str, Benchmar
         Organisation name (as in the staff table) -> :class:`Benchmark` from
         :func:`workforce.population` (a trust's catchment, or a chosen area).
     **options
-        Passed to :func:`representation` (not ``by``).
+        Passed to :func:`representation` (not ``by``).  With age compared
+        and ``banding="auto"``, one banding is chosen for all the
+        organisations together, so that they compare side by side.
 
     Returns
     -------
@@ -254,6 +276,11 @@ def icb_view(staff: StaffTable | pd.DataFrame, benchmarks: Mapping[str, Benchmar
     missing = [org for org in benchmarks if org not in known]
     if missing:
         raise WorkforceError(f"no staff for {missing}; the organisations in the staff table are {sorted(known)}.")
+    if options.get("banding", "auto") == "auto" and "age" in _characteristics(options.get("characteristic",
+                                                                                          "ethnicity")):
+        # one age banding for every organisation, so they compare side by side ("census" if any benchmark lacks ESR's)
+        everyone, keep, _ = counted_people(people, bool(options.get("include_bank", False)))
+        options = {**options, "banding": min(_age_banding(everyone, keep, b, "auto") for b in benchmarks.values())}
     tables, areas, method = [], {}, Method()
     for org, population in benchmarks.items():
         one = representation(people[people["organisation"].astype(str) == org], population, **options)
@@ -289,14 +316,29 @@ def _split(people: pd.DataFrame, by: str | None, keep: np.ndarray):
     return by, [str(v) for v in values.cat.categories], codes
 
 
-def _category_codes(people: pd.DataFrame, characteristic: str, level: str, groups: pd.Index):
+def _age_banding(people: pd.DataFrame, keep: np.ndarray, population: Benchmark, banding: str) -> str:
+    """The age banding compared: "census" or "esr" (``banding="auto"``: ESR's when more people counted have it)."""
+    if banding not in ("auto", *BANDINGS):
+        raise WorkforceError(f"banding={banding!r} is not one of {['auto', *BANDINGS]}.")
+    if banding != "auto":
+        return banding
+    if BANDINGS["esr"] not in people or BANDINGS["esr"] not in population.levels:
+        return "census"
+    counted = keep if keep.dtype == bool else keep >= 0
+    known = {name: int((people[column].notna().to_numpy() & counted).sum()) if column in people else 0
+             for name, column in BANDINGS.items()}
+    return "esr" if known["esr"] > known["census"] else "census"
+
+
+def _category_codes(people: pd.DataFrame, characteristic: str, level: str, groups: pd.Index,
+                    columns: Mapping[str, str] = _CHARACTERISTICS):
     """Each person's category code, and the position of each category in ``groups``.
 
     Counting happens on the category codes; categories are mapped to the
     benchmark's groups afterwards (-1: unknown, or not one of its groups), so
     no per-person lookup is needed.
     """
-    column = LEVELS[level] if characteristic == "ethnicity" else _CHARACTERISTICS[characteristic]
+    column = LEVELS[level] if characteristic == "ethnicity" else columns[characteristic]
     values = people[column]
     if not isinstance(values.dtype, pd.CategoricalDtype):
         values = values.astype("category")
@@ -306,9 +348,9 @@ def _category_codes(people: pd.DataFrame, characteristic: str, level: str, group
     return values.cat.codes.to_numpy(), groups.get_indexer(pd.Index(labels))
 
 
-def _families(people, characteristics, level, shares):
+def _families(people, characteristics, level, shares, columns=_CHARACTERISTICS):
     """(name, category codes, category -> group, population shares) per characteristic and intersection."""
-    coded = {c: _category_codes(people, c, level, shares[c].index) for c in characteristics}
+    coded = {c: _category_codes(people, c, level, shares[c].index, columns) for c in characteristics}
     for c in characteristics:
         yield c, coded[c][0], coded[c][1], shares[c]
     if len(characteristics) == 2:
@@ -396,9 +438,10 @@ def _checked(population: object, what: str = "population") -> Benchmark:
                          f"{type(population).__name__}.")
 
 
-def _population_shares(population: Benchmark, characteristic: str, level: str) -> pd.Series:
-    """Population shares of the groups compared, indexed by group label."""
-    wanted = level if characteristic == "ethnicity" else _CHARACTERISTICS[characteristic]
+def _population_shares(population: Benchmark, characteristic: str, level: str,
+                       columns: Mapping[str, str] = _CHARACTERISTICS) -> pd.Series:
+    """Population shares of the groups compared, indexed by group label (``columns``: each characteristic's level)."""
+    wanted = level if characteristic == "ethnicity" else columns[characteristic]
     shares = population.shares(wanted)
     groups = list(shares.index)
     if wanted == "census19":
@@ -494,7 +537,19 @@ def _statistics(c: dict, confidence, alpha, min_size, bounds) -> pd.DataFrame:
     return table
 
 
-def _method(confidence, alpha, min_size, bounds, include_bank, level, characteristics, snapshots) -> Method:
+def _age_note(age_bands: str, ages: str) -> str:
+    """The method's words for the age banding used ("" when age is not compared)."""
+    if age_bands == "esr":
+        last = ">=71" if ages == "all" else "61-65 (ages 16-65: ESR's 61-65 cannot be split at 64)"
+        return (f"ESR's five-year bands, <=20 (ages 16-20) to {last}; the benchmark's shares spread each Census "
+                f"five-year band evenly over its single years")
+    if age_bands == "census":
+        return "the standard bands 16-24 ... " + ("65+" if ages == "all" else "55-64")
+    return ""
+
+
+def _method(confidence, alpha, min_size, bounds, include_bank, level, characteristics, snapshots,
+            age_bands: str = "", ages: str = "16-64") -> Method:
     return Method(
         confidence=confidence,
         interval="Wilson score",
@@ -516,5 +571,6 @@ def _method(confidence, alpha, min_size, bounds, include_bank, level, characteri
             "intersections": "population share of an intersection = product of the two shares (no cross-table at "
                              "local authority level), an approximation" if len(characteristics) == 2 else "",
             "bounds": "unknowns all inside / all outside each group" if bounds else "not computed",
+            **({"age bands": _age_note(age_bands, ages)} if age_bands else {}),
         },
     )

@@ -33,6 +33,9 @@ from ._common import (
 # ---------------------------------------------------------------- age profile
 
 
+#: Age bands whose population is mostly retired: never the headline (the census-style 65+, ESR's 66-70 and >=71).
+_RETIREMENT_BANDS = ("65+", "66-70", ">=71")
+
 def _national_ages(benchmark: dict) -> bool:
     """Whether the benchmark's age bands are the national age structure (no local one shipped)."""
     words = str(benchmark.get("method", "")) + " ".join(map(str, benchmark.get("caveats", []) or []))
@@ -144,8 +147,9 @@ def age_profile_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart:
         x=x, y=alt.Y("label_y:Q"), text=alt.Text("status:N"), **offset)
     width = max(480, 28 * len(bands) * data["subgroup"].nunique()) if split else 480
     chart = alt.layer(bars, interval, ticks, labels).properties(width=width, height=280)
-    # the headline: the band furthest below its population share, never 65+ (its population is mostly retired)
-    ok = data[~data["small"] & (data["group"].astype(str) != "65+")]
+    # the headline: the band furthest below its population share, never 65+ nor ESR's 66-70 and >=71 (their
+    # populations are mostly retired)
+    ok = data[~data["small"] & ~data["group"].astype(str).isin(_RETIREMENT_BANDS)]
     under = ok[ok["flag"].astype(str) == "under-represented"]
     if len(under):
         row = under.loc[under["difference_pp"].idxmin()]  # type: ignore[call-overload]  # a label of the index (typed Hashable)
@@ -158,14 +162,17 @@ def age_profile_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart:
     unknown = int(first["unknown_count"].fillna(0).sum())
     some = "; some counts suppressed" if first[["staff_total", "unknown_count"]].isna().any(axis=None) else ""
     benchmark_ages = str(data["benchmark_ages"].iloc[0]) if "benchmark_ages" in data else ""
-    outside = ("aged 65 and over or of unknown age" if benchmark_ages == "16-64" else "of unknown age")
+    esr = bool(set(bands) & {"21-25", "26-30", ">=71"})   # ESR's bands, which cover ages 16-65 within "16-64"
+    outside = (f"aged {66 if esr else 65} and over or of unknown age" if benchmark_ages == "16-64" else "of unknown age")
     notes = []
     if _national_ages(result.benchmark if "by organisation" not in result.benchmark else
                       next(iter(result.benchmark["by organisation"].values()), {})):
         notes.append("Population ages: the England and Wales age structure (no local age structure is shipped), "
                      "so the ticks are the same for every area.")
-    if "65+" in bands:
-        notes.append("The 65+ population includes people long retired: a low staff share there is expected.")
+    retired = [b for b in bands if b in _RETIREMENT_BANDS]
+    if retired:
+        notes.append(f"The {' and '.join(retired)} population includes people long retired: a low staff share there "
+                     "is expected.")
     left_out = f" ({unknown:,} {outside}, left out{some})" if unknown or some else ""
     subtitle = [f"n = {n:,} staff in the benchmark's ages{left_out} · "
                 + _benchmark_words(result.benchmark) + (" · " + _snapshot(result.method) if _snapshot(result.method) else ""),

@@ -20,9 +20,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..codes import age_band_from_age, normalise_age_band
+from .._wording import option
+from ..codes import ESR_STRADDLING, age_band_from_age, esr_age_band_from_age, normalise_age_band
 from ..errors import UnusableFileError
-from ._pipeline import Pipeline, Problems, normalise_column
+from ._pipeline import Pipeline, Problems, identifier_kind, looks_like_date, normalise_column
 from ._privacy import Pseudonymiser
 from ._read import Engine, RawTable, read_table
 from ._report import ProblemCode
@@ -56,6 +57,8 @@ def load_export(path, schema: Schema, sheet, fixed_date, organisation, pseudonym
     snapshot = _snapshot_date(raw, typed, fixed_date, problems)
     out = _normalise(typed, schema, positions, snapshot, problems)
     out["organisation"] = _organisation(raw, typed, organisation, problems)
+    step.exclude(_organisation_is_identifier(out["organisation"], positions, problems),
+                 "the organisation looks like a postcode, date or identifier (a misaligned row)")
     out["person_id"] = pseudonymiser.hash(step.frame["employee_number"])
     # the assignment number itself is dropped: an assignment is the person's n-th row in this file
     nth = out.groupby("person_id", sort=False).cumcount().add(1).astype("str")
@@ -122,8 +125,8 @@ def _file_date(raw: RawTable, fixed, problems: Problems) -> pd.Timestamp:
         kind = {2: "an 'as at' date", 1: "the first date", 0: "the date the report was run (no 'as at' date)"}
         problems.note(ProblemCode.SNAPSHOT_DATE_FROM_TITLE,
                       f"snapshot date {value.date()} taken from title row {row} ({kind[preference]}).",
-                      fix="" if preference == 2 else "check it; pass snapshot_date= (or --snapshot-date) if it is "
-                                                      "not the date the staff are counted at.")
+                      fix="" if preference == 2 else f"check it; give {option('snapshot_date', 'YYYY-MM-DD')} if it "
+                                                      "is not the date the staff are counted at.")
         return value
     stem = Path(raw.file).stem
     match = _DATE_IN_TEXT.search(stem)
@@ -135,7 +138,7 @@ def _file_date(raw: RawTable, fixed, problems: Problems) -> pd.Timestamp:
     today = pd.Timestamp(dt.date.today())
     problems.note(ProblemCode.NO_SNAPSHOT_DATE,
                   f"no snapshot date was found; today's date ({today.date()}) was used for ages and service.",
-                  fix="pass snapshot_date= (or --snapshot-date), or keep the 'as at' title row in the export.")
+                  fix=f"give {option('snapshot_date', 'YYYY-MM-DD')}, or keep the 'as at' title row in the export.")
     return today
 
 
@@ -155,8 +158,28 @@ def _organisation(raw: RawTable, typed: pd.DataFrame, given: str | None, problem
     name = Path(raw.file).stem
     problems.note(ProblemCode.ORGANISATION_FROM_FILE_NAME,
                   f"the export has no organisation column; the file name '{name}' is used as the organisation.",
-                  fix="pass organisation= to name it.")
+                  fix=f"give {option('organisation', 'NAME')} to name it.")
     return name
+
+
+def _organisation_is_identifier(organisation: pd.Series | str, positions: np.ndarray,
+                                problems: Problems) -> np.ndarray:
+    """Rows whose organisation looks like a postcode, a date or an identifier: a misaligned row, excluded.
+
+    An organisation is published (it names a section of the pack), so such a value must never become one.
+    """
+    if not isinstance(organisation, pd.Series):   # one name for the whole file: given, or from its title or name
+        return np.zeros(len(positions), dtype=bool)
+    values = organisation
+    text = values.astype("str")
+    distinct = pd.unique(text[values.notna().to_numpy()])
+    odd = {v for v in distinct if identifier_kind(v) or looks_like_date(v)}
+    mask = text.isin(odd).to_numpy() & values.notna().to_numpy()
+    problems.add(ProblemCode.ORGANISATION_LOOKS_LIKE_IDENTIFIER, positions[mask], "organisation", text[mask],
+                 "looks like a postcode, a date or an identifier, not an organisation: the row's cells are probably "
+                 "in the wrong columns.", "check the row in the export (are its cells shifted?), or pass the "
+                 "organisation with --organisation NAME.", "error", "row excluded")
+    return mask
 
 
 def _normalise(typed: pd.DataFrame, schema: Schema, positions, snapshot: pd.Series, problems: Problems):
@@ -174,7 +197,7 @@ def _normalise(typed: pd.DataFrame, schema: Schema, positions, snapshot: pd.Seri
     out["is_primary"] = typed["primary_assignment"] if "primary_assignment" in typed else pd.Series(pd.NA, index=typed.index, dtype="boolean")
     out["fte"] = typed["fte"] if "fte" in typed else np.nan
     out["snapshot_date"] = snapshot
-    out["age"], out["age_band"] = _age(typed, schema, positions, snapshot, problems)
+    out["age"], out["age_band"], out["esr_age_band"] = _age(typed, schema, positions, snapshot, problems)
     years = (snapshot - typed["hire_date"]).dt.days / 365.25 if "hire_date" in typed else pd.Series(np.nan, index=typed.index)
     future = (years < 0).to_numpy()
     problems.add(ProblemCode.HIRE_DATE_AFTER_SNAPSHOT, positions[future], "hire_date", None,
@@ -188,6 +211,12 @@ def _normalise(typed: pd.DataFrame, schema: Schema, positions, snapshot: pd.Seri
 
 
 def _age(typed, schema, positions, snapshot, problems):
+    """Each row's age, standard age band and ESR age band.
+
+    An age (from the date of birth, else the Age column) gives both bands, so the two bandings always agree; a row
+    without one takes the export's age band in each banding it fits.  ESR's bands that straddle two standard bands
+    (21-25, 31-35 ...) keep their ESR band with no standard band, and the file gets one note, not a problem per row.
+    """
     index = typed.index
     age = pd.Series(pd.NA, index=index, dtype="Int64")
     if "date_of_birth" in typed:
@@ -205,12 +234,22 @@ def _age(typed, schema, positions, snapshot, problems):
                  f"gives an age outside {lo} to {hi} at the snapshot date.", "check the date of birth or age.",
                  "warning", "value treated as missing", withhold="date_of_birth" in typed)
     age = age.where(~odd)
-    band = age_band_from_age(age)
+    band, esr = age_band_from_age(age), esr_age_band_from_age(age)
     if "age_band" in typed:
-        result = normalise_age_band(typed["age_band"])
+        result = normalise_age_band(typed["age_band"], esr=True)
         bad = result.unrecognised.to_numpy()
         problems.add(ProblemCode.UNRECOGNISED_VALUE, positions[bad], "age_band", typed["age_band"][bad],
                      result.problem, result.fix,
                      "warning", "value treated as missing")
         band = band.fillna(result.columns["age_band"])
-    return age, band
+        esr = esr.fillna(result.columns["esr_age_band"])
+        only_esr = int((esr.notna() & band.isna()).sum())
+        if only_esr:
+            header = problems.header_of.get("age_band", "age_band")
+            problems.note(ProblemCode.ESR_AGE_BANDS_ONLY,
+                          f"{only_esr:,} rows have an ESR age band that straddles the standard age bands "
+                          f"({', '.join(ESR_STRADDLING[:-1])} or {ESR_STRADDLING[-1]}): they have no standard age "
+                          f"band (16-24, 25-34 ... 65+), so age representation uses ESR's own five-year bands "
+                          f"(<=20, 21-25 ... >=71) for this file.",
+                          column=header)
+    return age, band, esr

@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from .._version import __version__
+from .._wording import option
 from ..codes import (
     AGE_BAND_DTYPE,
     BAND_DTYPE,
@@ -258,7 +259,7 @@ def load_recruitment(path_or_frame: str | Path | pd.DataFrame, *, sheet: str | i
             "with shortlisted and appointed counts (one row per group).",
             "add a 'Stage' column (applied, shortlisted or appointed) to a list of applications, or give "
             "'Group', 'Shortlisted' and 'Appointed' columns; if they are there under other headers, add those "
-            "headers as aliases in a schema file and pass it with schema=.")
+            f"headers as aliases in a schema file and give it with {option('schema', 'FILE')}.")
     step = _start(raw, spec, "recruitment", required, key, missing)
     typed, positions = step.typed, step.positions
     pseudonymiser = _pseudonymiser(pseudonym_key, like)
@@ -513,7 +514,7 @@ def _raw_table(source, spec: Schema, sheet, engine: Engine) -> RawTable:
                       "column headers.",
             f"check the file holds {spec.description[0].lower()}{spec.description[1:]} with headers such as "
             f"{expected}; if yours are named differently, add them as aliases in a schema file and pass it "
-            "with schema=.") from None
+            f"with {option('schema', 'FILE')}.") from None
 
 
 def _text(typed: pd.DataFrame, name: str) -> pd.Series:

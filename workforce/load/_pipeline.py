@@ -23,7 +23,9 @@ Every problem is written through :class:`Problems`, with its
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -40,11 +42,11 @@ from ..codes import (
 )
 from ..errors import UnusableFileError
 from ._read import RawTable
-from ._report import PROBLEM_COLUMNS, ProblemCode, ValidationReport
-from ._schema import ColumnSpec, Schema
-from ._values import parse_date, parse_integer, parse_number, parse_text
+from ._report import PROBLEM_COLUMNS, ProblemCode, ReaderNote, ValidationReport
+from ._schema import LOOKALIKES, ColumnSpec, Schema
+from ._values import decimal_mark, parse_date, parse_integer, parse_number, parse_text
 
-__all__ = ["Pipeline", "Problems", "normalise_column"]
+__all__ = ["Pipeline", "Problems", "normalise_column", "identifier_kind", "looks_like_date"]
 
 _NORMALISERS = {
     "ethnicity": normalise_ethnicity,
@@ -64,6 +66,8 @@ _FOOTER = re.compile(r"^\s*(?:page\s+\d+(?:\s+of\s+\d+)?|(?:generated|printed|pr
                      r"|report\s+(?:run|generated|printed)\b.*|end\s+of\s+report)\s*$", re.IGNORECASE)
 #: An identifier as Excel shows a long number (1.23457E+11): its digits are lost, so people are merged.
 _SCIENTIFIC = re.compile(r"^\s*[+-]?\d+(\.\d*)?[eE][+-]?\d+\s*$")
+_LOOKALIKE_LETTERS = {chr(code) for code in LOOKALIKES}
+_MAX_HEADER_NOTES = 50   # columns not read, listed one by one (a sheet of 16,384 columns lists 50)
 _TYPES = {  # schema type -> (parser, what the cell should hold, code)
     "number": (parse_number, "a number", ProblemCode.NOT_A_NUMBER),
     "integer": (parse_integer, "a whole number", ProblemCode.NOT_A_WHOLE_NUMBER),
@@ -72,16 +76,48 @@ _TYPES = {  # schema type -> (parser, what the cell should hold, code)
 }
 
 
+#: Values that are identifiers wherever they appear (a misaligned row can put them under any header).
+_IDENTIFIER_PATTERNS = (
+    ("an NI number", re.compile(r"^\s*[A-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]?\s*$", re.IGNORECASE)),
+    ("a postcode", re.compile(r"^\s*[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\s*$", re.IGNORECASE)),
+    ("an email address", re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")),
+    ("an identifying number", re.compile(r"^\s*\d{6,}\s*$")),   # employee, assignment, NHS and phone numbers
+)
+_DATE_LIKE = re.compile(r"^\s*(\d{4}-\d{1,2}-\d{1,2}([ T][\d:.]+)?|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4})\s*$")
+
+
+def identifier_kind(value: str) -> str | None:
+    """What identifier ``value`` looks like ("an NI number", "a postcode" ...), or None.
+
+    Examples
+    --------
+    >>> [identifier_kind(v) for v in ("QQ 12 34 56 C", "LE1 5WW", "10293847", "Band 5", "21-25")]
+    ['an NI number', 'a postcode', 'an identifying number', None, None]
+    """
+    return next((kind for kind, pattern in _IDENTIFIER_PATTERNS if pattern.match(value)), None)
+
+
+def looks_like_date(value: str) -> bool:
+    """Whether ``value`` is written as a date (a date of birth in the wrong column is an identifier)."""
+    return bool(_DATE_LIKE.match(value))
+
+
 def _parse_flag(raw: pd.Series):
     result = normalise_flag(raw)
     return result.columns.iloc[:, 0], result.unrecognised
 
 
 class Problems:
-    """Collects problems for one file as columns, not row by row."""
+    """Collects problems for one file as columns, not row by row.
 
-    def __init__(self, raw: RawTable) -> None:
+    A problem quotes the cell it is about, so the user can find it; a quoted value that looks like an identifier
+    (see :func:`identifier_kind`) is withheld, whichever column it sits in: rows misaligned in an export put
+    employee numbers, NI numbers and dates of birth under other headers.
+    """
+
+    def __init__(self, raw: RawTable, schema: Schema | None = None) -> None:
         self.raw = raw
+        self.schema = schema
         self.parts: list[pd.DataFrame] = []
         self.header_of = {col: header for header, col in raw.mapping.items()}
 
@@ -104,6 +140,31 @@ class Problems:
             "severity": severity, "action": action,
         }))
 
+    def add_runs(self, code: ProblemCode, positions, problem: str) -> None:
+        """A note on rows that were skipped, one per run of consecutive Excel rows ("rows 5 to 9 (5 rows): ...").
+
+        A sheet of a million blank rows gives one note, not a million.
+        """
+        rows = self.raw.rows[np.asarray(positions, dtype=int)]
+        if rows.size == 0:
+            return
+        starts = np.flatnonzero(np.diff(rows, prepend=rows[0] - 2) != 1)
+        ends = np.append(starts[1:], rows.size) - 1
+        first, last = rows[starts], rows[ends]
+        text = [problem if a == b else f"rows {a:,} to {b:,} ({b - a + 1:,} rows): {problem}" for a, b in zip(first, last)]
+        self.parts.append(pd.DataFrame({
+            "file": self.raw.file, "sheet": self.raw.sheet, "row": first, "column": None, "value": None,
+            "code": ProblemCode(code).value, "problem": text, "fix": "", "severity": "note", "action": "row excluded",
+        }))
+
+    def from_reader(self, notes: list[ReaderNote]) -> None:
+        """What the reader noticed (a CSV's encoding, a stray quote), each at its Excel row or about the file."""
+        if notes:
+            self.parts.append(pd.DataFrame([{"file": self.raw.file, "sheet": self.raw.sheet, "row": n.row,
+                                             "column": n.column, "value": n.value, "code": ProblemCode(n.code).value,
+                                             "problem": n.problem, "fix": n.fix, "severity": n.severity,
+                                             "action": n.action} for n in notes]))
+
     def note(self, code: ProblemCode, problem: str, column: str | None = None, fix: str = "") -> None:
         """A note about the whole file (or a whole column)."""
         self.parts.append(pd.DataFrame([{
@@ -117,7 +178,36 @@ class Problems:
             return pd.DataFrame(columns=PROBLEM_COLUMNS)
         out = pd.concat(parts, ignore_index=True)[PROBLEM_COLUMNS]
         out["row"] = out["row"].astype("Int64")
+        out["value"] = self._withhold_identifiers(out["value"], out["column"])
         return out
+
+    def _withhold_identifiers(self, values: pd.Series, headers: pd.Series) -> pd.Series:
+        """The quoted values, with any that looks like an identifier replaced by "(withheld: ...)"."""
+        quoted = values.notna() & ~values.astype("str").str.startswith("(withheld")
+        if not quoted.any():
+            return values
+        distinct = pd.unique(values[quoted].astype("str"))
+        # a value equal to a cell of an identifier column of this file (an employee number, a name, an NI number)
+        in_file = set()
+        for header, column in self.raw.mapping.items():
+            spec = self.schema.columns.get(column) if self.schema is not None else None
+            if spec is not None and spec.privacy is not None and header in self.raw.frame:
+                cells = self.raw.frame[header].dropna().astype("str").str.strip()
+                in_file.update(cells[cells.isin(distinct)].tolist())
+        date_columns = {self.header_of.get(c, c) for c, spec in (self.schema.columns.items() if self.schema else [])
+                        if spec.type == "date"}
+        kinds = {v: ("an identifier in this file" if v.strip() in in_file else identifier_kind(v))
+                 for v in distinct}
+        out = values.tolist()
+        where = headers.tolist()
+        for i in np.flatnonzero(quoted.to_numpy()).tolist():
+            text = str(out[i])
+            kind = kinds.get(text)
+            if kind is None and where[i] not in date_columns and looks_like_date(text):
+                kind = "a date"
+            if kind is not None:
+                out[i] = f"(withheld: looks like {kind})"
+        return pd.Series(out, index=values.index, dtype="object")
 
 
 @dataclass
@@ -142,7 +232,8 @@ class Pipeline:
         problem and fix reported for a row without it; ``table`` and
         ``label`` name the kind of table ("staff table", "staff-in-post").
         """
-        problems = Problems(raw)
+        problems = Problems(raw, spec)
+        problems.from_reader(raw.notes)
         _check_columns(raw, spec, problems, required, table, label)
         frame = raw.frame[list(raw.mapping)].rename(columns=raw.mapping)
         keep, exclusions = _triage_rows(raw, frame, problems, key, missing)
@@ -192,7 +283,22 @@ def _check_columns(raw: RawTable, schema: Schema, problems: Problems, required: 
             "add the column to the export, or if it is there under another header, add that header as an alias "
             "in a schema file and pass it with --schema.",
         )
-    for header in raw.ignored_headers:
+    for header in raw.mapping:
+        lookalikes = sorted({ch for ch in header if ch in _LOOKALIKE_LETTERS})
+        if lookalikes:
+            names = ", ".join(f"{ch} ({unicodedata.name(ch, 'U+%04X' % ord(ch)).title()})" for ch in lookalikes)
+            problems.note(ProblemCode.LOOKALIKE_HEADER,
+                          f"the header '{header}' has a letter that only looks like a Latin letter: {names}; it was "
+                          f"read as '{header.translate(LOOKALIKES)}'.", header,
+                          "retype the header in the export (or the report's column name) with Latin letters.")
+    if raw.layout:
+        problems.note(ProblemCode.TABLES_ON_SHEET, f"the sheet holds more than one table: {raw.layout}.",
+                      fix="check that every table belongs in this count; export one table per sheet if not.")
+    shown = raw.ignored_headers[:_MAX_HEADER_NOTES]
+    if len(raw.ignored_headers) > len(shown):
+        problems.note(ProblemCode.COLUMN_NOT_READ, f"{len(raw.ignored_headers) - len(shown):,} more columns are not "
+                      f"in the {label} schema and were not read (the first {len(shown)} are listed).")
+    for header in shown:
         problems.note(ProblemCode.COLUMN_NOT_READ, f"column '{header}' is not in the {label} schema and was not read.",
                       header)
     used = {column: header for header, column in raw.mapping.items()}
@@ -246,6 +352,7 @@ def _triage_rows(raw: RawTable, frame: pd.DataFrame, problems: Problems, key: st
     reasons = pd.Series(None, index=frame.index, dtype="object")
     blank = n_filled == 0
     reasons[blank] = "blank row"
+    reasons.iloc[raw.header_rows] = "header row of a further table"
     for reason, rows in _footer_rows(everything, n_filled).items():
         reasons[rows & reasons.isna().to_numpy()] = reason
     candidates = np.flatnonzero((no_id | says_total) & ~blank & reasons.isna().to_numpy())
@@ -280,9 +387,10 @@ def _triage_rows(raw: RawTable, frame: pd.DataFrame, problems: Problems, key: st
                          "error", "row excluded", withhold=True)
         else:
             code = {"blank row": ProblemCode.BLANK_ROW, "totals row": ProblemCode.TOTALS_ROW,
-                    "footer row": ProblemCode.NOTE_ROW}.get(
+                    "footer row": ProblemCode.NOTE_ROW,
+                    "header row of a further table": ProblemCode.REPEATED_HEADER_ROW}.get(
                 reason, ProblemCode.NOTE_ROW)
-            problems.add(code, pos, None, None, f"{reason} skipped.", "", "note", "row excluded")
+            problems.add_runs(code, pos, f"{reason} skipped.")
     exclusions = reasons.dropna().value_counts().rename_axis("reason").reset_index(name="rows")
     exclusions.insert(0, "file", raw.file)
     return reasons.isna().to_numpy(), exclusions
@@ -290,6 +398,11 @@ def _triage_rows(raw: RawTable, frame: pd.DataFrame, problems: Problems, key: st
 
 def _parse_types(frame: pd.DataFrame, schema: Schema, positions, problems: Problems) -> pd.DataFrame:
     typed = {}
+    numeric = [frame[name] for name in frame.columns if schema.columns[name].type in ("number", "integer")]
+    decimal = decimal_mark(numeric, problems.raw.decimal)   # one decimal mark for the whole file
+    if decimal == "," and numeric:
+        problems.note(ProblemCode.DECIMAL_COMMA, "numbers in this file are written with a decimal comma (0,8 is read "
+                      "as 0.8).")
     for name in frame.columns:
         spec = schema.columns[name]
         raw = frame[name]
@@ -300,6 +413,8 @@ def _parse_types(frame: pd.DataFrame, schema: Schema, positions, problems: Probl
             typed[name] = raw if spec.normaliser else parse_text(raw)
             continue
         parse, what, code = _TYPES[spec.type]
+        if spec.type in ("number", "integer"):   # with the file's decimal mark
+            parse = partial(parse_number if spec.type == "number" else parse_integer, decimal=decimal)
         values, bad = parse(raw)
         bad = bad.to_numpy()
         problems.add(code, positions[bad], name, raw[bad], f"is not {what}.", f"enter {what} in this cell.",
@@ -330,7 +445,10 @@ def _check_with_pandera(typed: pd.DataFrame, schema: Schema, positions, problems
             code = ProblemCode.NOT_ALLOWED if "allowed" in rule else ProblemCode.OUT_OF_RANGE
             wanted = f"between {spec.min} and {spec.max}" if spec.min is not None and spec.max is not None else rule
             problem, fix = f"is outside the expected range ({wanted}).", f"correct the value; it should be {wanted}."
-        problems.add(code, positions[idx], column, group["failure_case"].tolist(), problem, fix, "warning",
+        header = problems.header_of.get(column)
+        written = (problems.raw.frame[header].iloc[positions[idx]].tolist()   # the cell as written, not as parsed
+                   if header in problems.raw.frame and check != "not_nullable" else group["failure_case"].tolist())
+        problems.add(code, positions[idx], column, written, problem, fix, "warning",
                      "value treated as missing", withhold=spec.privacy is not None)
         if check != "not_nullable":
             col = typed.columns.get_loc(column)

@@ -15,20 +15,21 @@ an Excel serial number and a real date all reach the type parsers alike.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-import zipfile
+import warnings
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
-from xml.etree.ElementTree import iterparse
 
 import numpy as np
 import pandas as pd
 
-from .. import _early_read
+from .. import _early_read, _guard
 from ..errors import AmbiguousSheetError, NoStaffTableError, UnusableFileError
+from ._csv import read_csv_grid
+from ._layout import tables_on_sheet
+from ._report import ReaderNote
 from ._schema import Schema, read_schema
 
 __all__ = [
@@ -52,8 +53,6 @@ MIN_MATCHED_COLUMNS = 3  # a staff table's header matches at least this many col
 #: The kinds of input a file may hold, and the schema of each (staff first: it wins a tie).
 KINDS = {"staff": "staff_in_post", "recruitment": "recruitment", "disciplinary": "disciplinary",
          "training": "training", "board": "board"}
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ZIP_MAGIC = b"PK\x03\x04"
 
 
 @dataclass
@@ -77,6 +76,15 @@ class RawTable:
         Headers the schema does not know; their columns are not read further.
     title_text : list of str
         The text of the rows above the header (titles, filters, "as at" dates).
+    decimal : str or None
+        The decimal mark the file's format suggests ("," for a semicolon-delimited CSV), or ``None``; the
+        numbers themselves decide when they are clear (see :func:`~workforce.load._values.decimal_mark`).
+    notes : list of ReaderNote
+        What the reader noticed (a CSV's encoding, stray quotes), for the file's report.
+    header_rows : numpy.ndarray
+        Positions in ``frame`` of the header rows of further tables on the sheet (see :mod:`._layout`).
+    layout : str
+        How a sheet holding several tables was read ("" for one table).
     """
 
     file: str
@@ -88,6 +96,10 @@ class RawTable:
     ignored_headers: list[str] = field(default_factory=list)
     duplicate_headers: list[str] = field(default_factory=list)
     title_text: list[str] = field(default_factory=list)
+    decimal: str | None = None
+    notes: list[ReaderNote] = field(default_factory=list)
+    header_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
+    layout: str = ""
 
 
 def read_table(path: str | Path, schema: Schema, *, sheet: str | int | None = None,
@@ -115,10 +127,7 @@ def read_table(path: str | Path, schema: Schema, *, sheet: str | int | None = No
     """
     path = Path(path)
     name = str(path)
-    if not path.exists():
-        raise UnusableFileError(name, "the file does not exist.", "check the path and the file name.")
-    if path.is_dir():
-        raise UnusableFileError(name, "this is a folder, not a file.", "give the path of a spreadsheet inside it.")
+    head = _guard.check_file(path)   # a folder, a pipe, a link loop, no permission, empty: said so, never waited on
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise UnusableFileError(
@@ -126,25 +135,15 @@ def read_table(path: str | Path, schema: Schema, *, sheet: str | int | None = No
             f"files of type {suffix or '(none)'} cannot be read.",
             f"save the export as one of {', '.join(SUFFIXES)}.",
         )
-    if path.stat().st_size == 0:
-        raise UnusableFileError(name, "the file is empty.", "export the staff-in-post report again.")
-    with path.open("rb") as handle:
-        magic = handle.read(8)
-    if suffix in (".xlsx", ".xlsm") and magic.startswith(_OLE_MAGIC):
-        raise UnusableFileError(
-            name,
-            "the workbook is password-protected (encrypted), so it cannot be read.",
-            "open it in Excel, remove the password (File > Info > Protect Workbook > Encrypt with Password, "
-            "clear the box) and save a copy.",
-        )
-    if suffix in (".xlsx", ".xlsm") and not magic.startswith(_ZIP_MAGIC):
-        raise UnusableFileError(name, f"this is not an Excel {suffix} workbook (its contents are of another kind).",
-                                "open it in Excel and save it again as an Excel workbook or CSV.")
+    _guard.check_kind(path, head)   # a web page or a CSV with an Excel name
     if suffix == ".parquet":
         return _read_parquet(path, schema)
     if suffix == ".csv":
-        grids = {None: (_read_csv_grid(path), 1)}
-        return _table_from_grids(name, grids, schema, None)
+        found = read_csv_grid(path)
+        table = _table_from_grids(name, {None: (found.frame, 1)}, schema, None)
+        table.decimal = "," if found.delimiter == ";" else None   # Excel in European locales
+        table.notes += found.notes
+        return table
     return _read_excel(path, schema, sheet, engine)
 
 
@@ -155,16 +154,17 @@ def _read_excel(path: Path, schema: Schema, sheet: str | int | None, engine: Eng
     name = str(path)
     if engine not in ("auto", "fastexcel", "openpyxl"):
         raise ValueError(f"engine must be 'auto', 'fastexcel' or 'openpyxl', not {engine!r}")
+    failed: Exception | None = None
     if engine in ("auto", "fastexcel"):
         try:
             return _table_from_grids(name, _FastexcelBook(path), schema, sheet)
         except UnusableFileError:
             raise
         except Exception as exc:  # fastexcel missing or unable to read this file
-            if engine == "fastexcel":
-                raise UnusableFileError(name, f"the file could not be read as a spreadsheet ({_short(exc)}).",
-                                        "open it in Excel and save it again as .xlsx.") from None
-    return _table_from_grids(name, _FallbackBook(path), schema, sheet)
+            if engine == "fastexcel" and not isinstance(exc, ImportError):
+                raise _unreadable(name, exc) from None
+            failed = None if isinstance(exc, ImportError) else exc
+    return _table_from_grids(name, _FallbackBook(path, failed), schema, sheet)
 
 
 def _short(exc: BaseException) -> str:
@@ -172,34 +172,86 @@ def _short(exc: BaseException) -> str:
     return text[0][:200] if text else type(exc).__name__
 
 
+#: What the readers' messages about a damaged workbook mean, in the users' words.
+_DAMAGE = (
+    (re.compile(r"string index not found|shared strings?|IndexError|list index", re.IGNORECASE),
+     "a cell refers to a shared text that is not in the workbook"),
+    (re.compile(r"xml|expecting|unexpected end|mismatched tag|not well-formed|syntax error", re.IGNORECASE),
+     "a part of it is not well-formed XML"),
+    (re.compile(r"not found|no such|missing|KeyError|no item named", re.IGNORECASE), "a part of it is missing"),
+    (re.compile(r"crc|zip|deflate|decompress|invalid (block|stored|distance)", re.IGNORECASE),
+     "its zip archive is damaged"),
+    (re.compile(r"cfb|ole|not an office document|BIFF|xlrd", re.IGNORECASE),
+     "it is not a workbook Excel can read as .xls"),
+)
+
+
+def _unreadable(name: str, exc: BaseException) -> UnusableFileError:
+    """A workbook neither reader could read: what is wrong with it, in plain words (the reader's words after)."""
+    text = f"{type(exc).__name__}: {exc}"
+    what = next((plain for pattern, plain in _DAMAGE if pattern.search(text)), "it could not be read")
+    return UnusableFileError(name, f"the workbook is damaged: {what} ({_short(exc)}).",
+                             "open it in Excel and save it again (Excel repairs what it can), or save the table as "
+                             "CSV.")
+
+
+def _capped(data: Any) -> Any:
+    """An Arrow batch of text cells with any cell longer than Excel allows cut to :data:`_guard.MAX_CELL_CHARS`."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    columns = list(data.columns)
+    changed = False
+    for i, column in enumerate(columns):
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            longest = pc.max(pc.utf8_length(column)).as_py()
+            if longest is not None and longest > _guard.MAX_CELL_CHARS:
+                columns[i] = pc.utf8_slice_codeunits(column, 0, _guard.MAX_CELL_CHARS)
+                changed = True
+    return pa.RecordBatch.from_arrays(columns, names=data.schema.names) if changed else data
+
+
 class _FastexcelBook:
-    """Sheets read through fastexcel, each as a grid of text cells."""
+    """Sheets read through fastexcel, each as a grid of text cells.
+
+    A workbook is checked against the limits of :mod:`workforce._guard` before fastexcel opens it; the check
+    also gives the row each sheet starts at (calamine starts a sheet at its first cell with a value).
+    """
 
     def __init__(self, path: Path) -> None:
         import fastexcel
 
         self.path = path
-        # parsed already when ``workforce report`` started it early (see _early_read)
+        # parsed already when ``workforce report`` started it early (see _early_read), which checked it too
+        taken = _early_read.take(path)
+        self.extents = _guard.inspect_workbook(path).sheets
         self.reader: Any
         self.parsed: dict[str, Any]
-        self.reader, self.parsed = _early_read.take(path) or (fastexcel.read_excel(str(path)), {})
+        self.reader, self.parsed = taken or (fastexcel.read_excel(str(path)), {})
         self.sheet_names = list(self.reader.sheet_names)
 
     def grid(self, sheet: str) -> tuple[pd.DataFrame, int]:
         data = self.parsed.pop(sheet, None)
         if data is None:
             data = self.reader.load_sheet(sheet, header_row=None, dtypes="string", whitespace_as_null=True).to_arrow()
-        frame = data.to_pandas()
+        frame = _capped(data).to_pandas()
         frame.columns = range(frame.shape[1])
-        return frame, _first_used_row(self.path, sheet)
+        extent = self.extents.get(sheet)
+        return frame, (extent.first_row or 1) if extent is not None else _first_used_row(self.path, sheet)
 
 
 class _FallbackBook:
-    """Sheets read through openpyxl (``.xlsx``/``.xlsm``) or xlrd (``.xls``)."""
+    """Sheets read through openpyxl (``.xlsx``/``.xlsm``) or xlrd (``.xls``).
 
-    def __init__(self, path: Path) -> None:
+    openpyxl is told to ignore the sheet's stored dimension (it can claim the whole grid, and each row was
+    padded to it), rows are cut after their last value, and the grid is refused once it passes the cell limit.
+    """
+
+    def __init__(self, path: Path, failed: Exception | None = None) -> None:
         self.path = path
+        self.failed = failed   # why fastexcel could not read the file: the better explanation, if this fails too
         name = str(path)
+        _guard.inspect_workbook(path)
         try:
             if path.suffix.lower() == ".xls":
                 import xlrd
@@ -209,32 +261,69 @@ class _FallbackBook:
             else:
                 import openpyxl
 
-                self.book = openpyxl.load_workbook(name, read_only=True, data_only=True)
+                # opened here, so that it is closed when openpyxl fails part-way (openpyxl leaves its own open)
+                handle = open(path, "rb")
+                try:
+                    with warnings.catch_warnings():   # "Workbook contains no default style" is not the user's concern
+                        warnings.simplefilter("ignore")
+                        self.book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+                except Exception:
+                    handle.close()
+                    raise
+                weakref.finalize(self.book, handle.close)
                 self.sheet_names = list(self.book.sheetnames)
         except Exception as exc:
-            raise UnusableFileError(name, f"the file could not be read as a spreadsheet ({_short(exc)}).",
-                                    "open it in Excel and save it again as .xlsx.") from None
+            raise _unreadable(name, failed or exc) from None
 
     def grid(self, sheet: str) -> tuple[pd.DataFrame, int]:
+        try:
+            with warnings.catch_warnings():   # openpyxl's warnings about styles and extensions it ignores
+                warnings.simplefilter("ignore")
+                rows = self._rows(sheet)
+        except Exception as exc:   # a damaged sheet (a shared text that is not there, bad XML), or past the limit
+            if hasattr(self.book, "close"):
+                self.book.close()   # openpyxl keeps the file open while it reads a sheet
+            if isinstance(exc, UnusableFileError):
+                raise
+            raise _unreadable(str(self.path), self.failed or exc) from None
+        width = max((len(r) for r in rows), default=0)
+        cleaned = [r + [None] * (width - len(r)) for r in rows]
+        return pd.DataFrame(cleaned, columns=range(width), dtype="str"), 1
+
+    def _rows(self, sheet: str) -> list[list[str | None]]:
+        """The rows of a sheet as text, each cut after its last value; refused past the cell limit."""
         if self.path.suffix.lower() == ".xls":
             import xlrd
 
             ws = self.book.sheet_by_name(sheet)
-            rows = []
-            for r in range(ws.nrows):
-                row = []
-                for c in ws.row(r):
-                    if c.ctype == xlrd.XL_CELL_DATE:
-                        row.append(str(xlrd.xldate.xldate_as_datetime(c.value, self.book.datemode)))
-                    else:
-                        row.append(c.value)
-                rows.append(row)
+            values: Any = ([str(xlrd.xldate.xldate_as_datetime(c.value, self.book.datemode))
+                            if c.ctype == xlrd.XL_CELL_DATE else c.value for c in ws.row(r)] for r in range(ws.nrows))
         else:
             ws = self.book[sheet]
-            rows = list(ws.iter_rows(min_row=1, values_only=True))
-        width = max((len(r) for r in rows), default=0)
-        cleaned = [[_cell_text(v) for v in r] + [None] * (width - len(r)) for r in rows]
-        return pd.DataFrame(cleaned, columns=range(width), dtype="str"), 1
+            if hasattr(ws, "reset_dimensions"):
+                ws.reset_dimensions()   # the stored dimension can claim A1:XFD1048576
+            values = ws.iter_rows(min_row=1, values_only=True)
+        cells = _guard.limit("cells")
+        rows: list[list[str | None]] = []
+        width = 0
+        for row_values in values:
+            row = [_cell_text(v) for v in row_values]
+            while row and row[-1] is None:
+                row.pop()
+            rows.append(row)
+            width = max(width, len(row))
+            if len(rows) * width > cells:
+                if hasattr(values, "close"):
+                    values.close()   # openpyxl's reader holds the sheet's part open until it is closed
+                raise UnusableFileError(
+                    str(self.path), f"sheet {sheet!r} has a value in row {len(rows):,}, column "
+                    f"{excel_column(width - 1)}, so the table would span more than the limit of {cells:,} cells.",
+                    "in Excel, delete the stray cells below and to the right of the table and save; or save only the "
+                    "table as CSV.  If the table really is that big, raise the limit by setting the environment "
+                    "variable WORKFORCE_MAX_CELLS.")
+        while rows and not rows[-1]:
+            rows.pop()
+        return rows
 
 
 def _cell_text(value: object) -> str | None:
@@ -242,81 +331,23 @@ def _cell_text(value: object) -> str | None:
         return None
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value)
+    return str(value)[:_guard.MAX_CELL_CHARS]
 
 
 def _first_used_row(path: Path, sheet: str) -> int:
-    """The Excel row of the first non-empty cell of a sheet.
+    """The Excel row of the first non-empty cell of an ``.xls`` sheet (calamine starts a sheet there).
 
-    calamine (behind fastexcel) starts a sheet at its first non-empty cell, so
-    this is the Excel row of the first grid row.  For ``.xlsx`` the sheet's
-    XML is read only until its first cell with a value.
+    For ``.xlsx`` the row comes from the check of the workbook (:func:`workforce._guard.inspect_workbook`),
+    which reads each sheet once.
     """
-    if path.suffix.lower() == ".xls":
-        import python_calamine
+    import python_calamine
 
-        book = python_calamine.CalamineWorkbook.from_path(str(path))
-        start = book.get_sheet_by_name(sheet).start  # None for a sheet with no cells
-        return 1 if start is None else start[0] + 1
-    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-          "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
-    with zipfile.ZipFile(path) as archive:
-        from xml.etree import ElementTree
-
-        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-        rid = next(s.get(f"{{{ns['r']}}}id") for s in workbook.iter(f"{{{ns['m']}}}sheet") if s.get("name") == sheet)
-        target = next(r.attrib["Target"] for r in rels if r.get("Id") == rid)
-        target = target.lstrip("/")
-        member = target if target.startswith("xl/") else f"xl/{target}"
-        with archive.open(member) as stream:
-            for _, elem in iterparse(stream, events=("end",)):
-                if elem.tag == f"{{{ns['m']}}}c":
-                    has_value = any((child.text or "").strip() or len(child) for child in elem
-                                    if child.tag in (f"{{{ns['m']}}}v", f"{{{ns['m']}}}is"))
-                    if has_value:
-                        match = re.match(r"[A-Z]+(\d+)", elem.get("r", ""))
-                        return int(match.group(1)) if match else 1
-                    elem.clear()
-    return 1
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    start = book.get_sheet_by_name(sheet).start  # None for a sheet with no cells
+    return 1 if start is None else start[0] + 1
 
 
 # ---------------------------------------------------------------- CSV and parquet
-
-
-def _read_csv_grid(path: Path) -> pd.DataFrame:
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp1252 decodes nearly anything
-        raise UnusableFileError(str(path), "the file's text encoding is not recognised.", "save it as CSV UTF-8 from Excel.")
-    sample = text[:200_000]
-    sep = _delimiter(sample)
-    width = max((len(r) for r in csv.reader(io.StringIO(sample), delimiter=sep)), default=0)
-    if width == 0:
-        raise UnusableFileError(str(path), "the file holds no rows.", "export the staff-in-post report again.")
-    while True:
-        try:
-            grid = pd.read_csv(io.StringIO(text), sep=sep, header=None, names=range(width), dtype="str",
-                               keep_default_na=False, na_values=[""], skip_blank_lines=False)
-            return grid.apply(lambda col: col.where(col.str.strip().ne("")))  # whitespace-only cells are blank
-        except pd.errors.ParserError as exc:
-            found = re.search(r"saw (\d+)", str(exc))
-            if not found or int(found.group(1)) <= width:
-                raise UnusableFileError(str(path), f"the file is not a readable CSV table ({_short(exc)}).",
-                                        "open it in Excel and save it again as CSV UTF-8.") from None
-            width = int(found.group(1))
-
-
-def _delimiter(sample: str) -> str:
-    """The delimiter that splits some early line into the most fields (comma on a tie)."""
-    lines = sample.splitlines()[:50]
-    counts = {sep: max((line.count(sep) for line in lines), default=0) for sep in (",", ";", "\t", "|")}
-    return max(counts, key=lambda sep: (counts[sep], sep == ","))
 
 
 def _read_parquet(path: Path, schema: Schema) -> RawTable:
@@ -360,12 +391,13 @@ def _table_from_grids(name: str, book, schema: Schema, sheet: str | int | None) 
     s = found[0]
     grid, first = candidates[s]
     row, headers, _score = headers_found[s]
-    data = grid.iloc[row + 1 :].reset_index(drop=True)
-    data.columns = _unique_headers(headers)
+    layout = tables_on_sheet(grid, row, headers, schema, MIN_MATCHED_COLUMNS, _unique_headers, excel_column)
+    data = layout.frame
     title = [" ".join(str(v) for v in grid.iloc[r].dropna()) for r in range(row)]
     table = RawTable(
-        file=name, sheet=s, frame=data, rows=np.arange(len(data)) + first + row + 1,
+        file=name, sheet=s, frame=data, rows=layout.offsets + first + row + 1,
         header_row=first + row, title_text=[t for t in title if t.strip()],
+        header_rows=layout.header_rows, layout=layout.description,
     )
     map_headers(table, list(data.columns), schema)
     return table
@@ -513,20 +545,23 @@ def guess_kind(path: str | Path, *, sheet: str | int | None = None) -> tuple[str
 
 def _top_rows(path: Path, sheet: str | int | None) -> list[pd.DataFrame]:
     """The first rows of each sheet (of ``sheet`` only, if given), as grids of text."""
+    _guard.check_file(path)   # a pipe is never opened (reading one waits for ever)
     suffix = path.suffix.lower()
     if suffix == ".parquet":
         import pyarrow.parquet as pq
 
         return [pd.DataFrame([pq.read_schema(path).names])]
     if suffix == ".csv":
-        return [_read_csv_grid(path).iloc[:HEADER_SCAN_ROWS]]
+        return [read_csv_grid(path, head=True).frame.iloc[:HEADER_SCAN_ROWS]]
     if suffix not in EXCEL_SUFFIXES:
         return []
     try:
         import fastexcel
 
         # the parse ``workforce validate`` started early, if any, is looked at and left for the loader
-        reader, parsed = _early_read.peek(path) or (fastexcel.read_excel(str(path)), {})
+        early = _early_read.peek(path)
+        _guard.inspect_workbook(path)   # before fastexcel opens it (checked already if parsed early)
+        reader, parsed = early or (fastexcel.read_excel(str(path)), {})
         names = list(reader.sheet_names)
         chosen = names if sheet is None else [_resolve_sheet(str(path), names, sheet)]
         grids = [parsed[s].slice(0, HEADER_SCAN_ROWS).to_pandas() if s in parsed else

@@ -12,10 +12,11 @@ import json
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 
-__all__ = ["ValidationReport", "ProblemCode", "PROBLEM_COLUMNS", "COUNT_COLUMNS", "SEVERITIES"]
+__all__ = ["ValidationReport", "ProblemCode", "ReaderNote", "PROBLEM_COLUMNS", "COUNT_COLUMNS", "SEVERITIES"]
 
 #: Columns of :attr:`ValidationReport.problems`, always in this order (``code`` is a :class:`ProblemCode` value).
 PROBLEM_COLUMNS = ["file", "sheet", "row", "column", "value", "code", "problem", "fix", "severity", "action"]
@@ -38,11 +39,13 @@ class ProblemCode(StrEnum):
     # rows that are not data (notes; the row is excluded)
     BLANK_ROW = "blank_row"  #: a row with no cell filled in, skipped.
     TOTALS_ROW = "totals_row"  #: a totals or subtotals row, skipped.
+    REPEATED_HEADER_ROW = "repeated_header_row"  #: the header row of a further table on the sheet, skipped.
     NOTE_ROW = "note_row"  #: a note or title row below the header (one cell of text), skipped.
     # rows that cannot be used (errors; the row is excluded)
     MISSING_KEY = "missing_key"  #: no employee number (stage, group, role): the row cannot be counted.
     REPEATED_ASSIGNMENT = "repeated_assignment"  #: an assignment number already read further up the file.
     KEY_IN_SCIENTIFIC_NOTATION = "key_in_scientific_notation"  #: an identifier Excel turned into 1.23457E+11.
+    ORGANISATION_LOOKS_LIKE_IDENTIFIER = "organisation_looks_like_identifier"  #: a postcode or date as organisation.
     STAGE_NOT_RECOGNISED = "stage_not_recognised"  #: a recruitment stage that is not applied, shortlisted or appointed.
     CASE_TYPE_NOT_RECOGNISED = "case_type_not_recognised"  #: a case type that is not disciplinary or capability.
     COUNT_MISSING = "count_missing"  #: counts layout: a group with no number shortlisted or appointed.
@@ -55,6 +58,9 @@ class ProblemCode(StrEnum):
     BLANK_REQUIRED = "blank_required"  #: a column that must be filled in is blank.
     OUT_OF_RANGE = "out_of_range"  #: a value outside the schema's range (min, max).
     NOT_ALLOWED = "not_allowed"  #: a value not among the schema's allowed values.
+    NOT_UTF8 = "not_utf8"  #: CSV: a line holding a byte that is not UTF-8, read as Windows text (cp1252).
+    STRAY_QUOTE = "stray_quote"  #: CSV: a quote that opens a field and never closes; each line it swallowed read alone.
+    CELL_TOO_LONG = "cell_too_long"  #: a cell over Excel's 32,767 characters, set aside.
     UNRECOGNISED_VALUE = "unrecognised_value"  #: a coded value (ethnicity, band, sex ...) that is not recognised.
     GROUP_NOT_RECOGNISED = "group_not_recognised"  #: counts layout: a group that is not an ethnicity or disability.
     GROUP_AMBIGUOUS = "group_ambiguous"  #: counts layout: "unknown" group in a table about both ethnicity and disability.
@@ -65,13 +71,35 @@ class ProblemCode(StrEnum):
     # what the loader did with the file (notes)
     HEADER_FOUND = "header_found"  #: the row the header was found on.
     COLUMN_NOT_READ = "column_not_read"  #: a column the schema does not know, not read.
+    LOOKALIKE_HEADER = "lookalike_header"  #: a header with a Cyrillic or Greek letter that looks Latin, read as Latin.
+    TABLES_ON_SHEET = "tables_on_sheet"  #: several tables on one sheet (side by side, stacked), read together.
     DUPLICATE_HEADER = "duplicate_header"  #: a second column for a schema column already read; the first was used.
+    TEXT_ENCODING = "text_encoding"  #: CSV: the file is not UTF-8 (Windows text, UTF-16 'Unicode Text'), read as such.
+    DECIMAL_COMMA = "decimal_comma"  #: numbers written with a decimal comma (0,8), read as such.
+    MULTILINE_CELL = "multiline_cell"  #: CSV: a cell holding a line break, so its row takes several lines.
     SNAPSHOT_DATE_FROM_TITLE = "snapshot_date_from_title"  #: the snapshot date was taken from the title rows.
     SNAPSHOT_DATE_FROM_FILE_NAME = "snapshot_date_from_file_name"  #: the snapshot date was taken from the file name.
     NO_SNAPSHOT_DATE = "no_snapshot_date"  #: no snapshot date found: today's date was used.
     ORGANISATION_FROM_TITLE = "organisation_from_title"  #: the organisation was taken from the title rows.
     ORGANISATION_FROM_FILE_NAME = "organisation_from_file_name"  #: no organisation column: the file name is used.
     NO_MANDATORY_COLUMN = "no_mandatory_column"  #: training file with no Mandatory column: every record counts.
+    ESR_AGE_BANDS_ONLY = "esr_age_bands_only"  #: age bands that only ESR's five-year banding can hold (21-25 ...).
+
+class ReaderNote(NamedTuple):
+    """Something a reader noticed in a file (its encoding, a stray quote), to go into the file's report.
+
+    ``row`` is the Excel row (``None`` for the whole file); the other fields are the report's columns.
+    """
+
+    code: ProblemCode
+    row: int | None
+    problem: str
+    fix: str = ""
+    severity: str = "note"
+    action: str = ""
+    column: str | None = None
+    value: str | None = None
+
 
 #: Columns of :attr:`ValidationReport.counts`, always in this order.
 COUNT_COLUMNS = ["file", "sheet", "rows_read", "rows_used", "rows_excluded"]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,10 +37,15 @@ _KEYS = {"description", "aliases", "required", "nullable", "type", "normaliser",
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
+#: Cyrillic and Greek letters that look like Latin ones ("Еthnic" with a Cyrillic Е), read as the Latin letter.
+LOOKALIKES = str.maketrans("АВЕКМНОРСТХУаеорсухіјѕԁΑΒΕΖΗΙΚΜΝΟΡΤΥΧον", "ABEKMHOPCTXYaeopcyxijsdABEZHIKMNOPTYXov")
+
+
 def header_key(text: object) -> str:
     """The form in which headers and aliases are compared.
 
-    Case, spaces and punctuation are ignored.
+    Case, spaces and punctuation are ignored; compatibility forms (full-width letters) and Cyrillic or Greek
+    letters that look like Latin ones are read as the Latin letters (:data:`LOOKALIKES`).
 
     Examples
     --------
@@ -48,7 +54,7 @@ def header_key(text: object) -> str:
     >>> header_key("Contracted W.T.E.") == header_key("contracted wte")
     True
     """
-    return _NON_ALNUM.sub("", str(text).lower())
+    return _NON_ALNUM.sub("", unicodedata.normalize("NFKC", str(text)).translate(LOOKALIKES).lower())
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ ASSIGNMENT_COLUMNS = [
     "person_id", "assignment_id", "organisation", "snapshot_date",
     "ethnicity_code", "ethnicity_code_extended", "ethnicity_label", "ethnicity_census19",
     "ethnicity_census5", "ethnicity_nhs5", "wres_group",
-    "sex", "age", "age_band", "disability",
+    "sex", "age", "age_band", "esr_age_band", "disability",
     "band", "medical_grade", "pay_system", "staff_group", "clinical_group",
     "assignment_category", "is_bank", "is_primary", "fte", "service_years",
     *TEXT_COLUMNS,

@@ -13,13 +13,23 @@ import re
 import numpy as np
 import pandas as pd
 
-__all__ = ["parse_text", "parse_number", "parse_integer", "parse_date", "EXCEL_EPOCH"]
+__all__ = ["parse_text", "parse_number", "parse_integer", "parse_date", "decimal_mark", "EXCEL_EPOCH"]
 
 #: Day zero of Excel's (1900) date system, allowing for its 1900 leap-year bug.
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d-%b-%Y", "%d %b %Y", "%d %B %Y", "%d/%m/%y", "%Y/%m/%d")
 _SERIAL = re.compile(r"^\d{1,6}(\.0+)?$")
+_LAST_SERIAL = (pd.Timestamp.max.date() - EXCEL_EPOCH.date()).days - 1  # 10 April 2262: pandas holds no later day
 _SPACE = re.compile(r"\s+")
+# Numbers as written with each decimal mark.  "1,000" and "1.000" are the ambiguous ones: a thousand with one
+# mark, one with the other.
+_POINT_DECIMAL = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?\.\d+$")  # 0.8, 37.5, 1,000.5 (and 1.000)
+_COMMA_DECIMAL = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)?,\d+$")  # 0,8, 37,5, 1.000,5 (and 1,000)
+_POINT_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+$")  # 1.000: a thousand, or one
+_COMMA_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+$")  # 1,000: a thousand, or one
+#: A number with each decimal mark, and its thousands grouped by the other mark (the groups are taken out).
+_NUMBER = {".": (re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d*)(\.\d*)?([eE][+-]?\d+)?$"), ","),
+           ",": (re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d*)(,\d*)?([eE][+-]?\d+)?$"), ".")}
 
 
 def _blank(raw: pd.Series) -> pd.Series:
@@ -44,28 +54,71 @@ def parse_text(raw: pd.Series) -> pd.Series:
     return pd.Series(pd.Categorical.from_codes(take, categories=pd.Index(categories, dtype="str")), index=raw.index)
 
 
-def parse_number(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Numbers as float; returns ``(values, unreadable)``.
+def decimal_mark(columns: list[pd.Series], hint: str | None = None) -> str:
+    """The decimal mark of a file's numbers: "." or ",", decided once for the whole file.
+
+    A number that can only be written with a decimal comma (``0,8``, ``37,5``, ``1.000,5``) is evidence for
+    the comma, one that can only be written with a decimal point (``0.8``, ``1,000.5``) for the point;
+    ``1,000`` is ambiguous (a thousand, or one).  ``hint`` is what the file's format suggests: "," for a
+    semicolon-delimited CSV, as Excel writes in European locales.
+
+    * With the comma as the hint, the comma, unless the numbers show only decimal points.
+    * Otherwise the point, unless the numbers show decimal commas, and no decimal points and no ``1,000``.
+
+    Values that do not fit the mark chosen (``0,8`` among thousands commas) are reported, never guessed.
 
     Examples
     --------
-    >>> values, bad = parse_number(pd.Series(["0.8", "1", "full time", None]))
-    >>> values.tolist()[:2], bad.tolist()
-    ([0.8, 1.0], [False, False, True, False])
+    >>> decimal_mark([pd.Series(["0,8", "1"])]), decimal_mark([pd.Series(["0,8", "1,000"])])
+    (',', '.')
+    >>> decimal_mark([pd.Series(["1,000"])], hint=","), decimal_mark([pd.Series(["0.8"])], hint=",")
+    (',', '.')
+    """
+    texts = pd.Series(pd.unique(pd.concat([c.dropna().astype("str") for c in columns if not
+                                           pd.api.types.is_numeric_dtype(c)] or [pd.Series([], dtype="str")])))
+    texts = texts.str.strip()
+    thousands = {",": texts.str.match(_COMMA_THOUSANDS), ".": texts.str.match(_POINT_THOUSANDS)}
+    has = {"comma": bool((texts.str.match(_COMMA_DECIMAL) & ~thousands[","]).any()),
+           "point": bool((texts.str.match(_POINT_DECIMAL) & ~thousands["."]).any()),
+           "thousands": bool(thousands[","].any())}
+    if hint == ",":
+        return "." if has["point"] and not has["comma"] else ","
+    return "," if has["comma"] and not has["point"] and not has["thousands"] else "."
+
+
+def parse_number(raw: pd.Series, decimal: str = ".") -> tuple[pd.Series, pd.Series]:
+    """Numbers as float; returns ``(values, unreadable)``.
+
+    ``decimal`` is the file's decimal mark (see :func:`decimal_mark`); thousands may be grouped by the other
+    mark (``1,000.5``; ``1.000,5``).  A number written with the other mark as its decimal (``0,8`` when the
+    mark is the point) is unreadable.
+
+    Examples
+    --------
+    >>> values, bad = parse_number(pd.Series(["0.8", "1", "1,000", "0,8", "full time", None]))
+    >>> values.tolist()[:3], bad.tolist()
+    ([0.8, 1.0, 1000.0], [False, False, False, True, True, False])
+    >>> parse_number(pd.Series(["0,8", "1.000,5"]), decimal=",")[0].tolist()
+    [0.8, 1000.5]
     """
     if pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw):
         values = raw.astype("float64")
         return values, pd.Series(False, index=raw.index)
     codes, uniques = pd.factorize(raw, use_na_sentinel=True)
-    text = pd.Series(uniques, dtype="object").astype("str").str.strip().str.replace(",", "", regex=False)
-    parsed = pd.to_numeric(text.where(text.ne("")), errors="coerce").to_numpy(dtype="float64")
+    text = pd.Series(uniques, dtype="object").astype("str").str.strip()
+    form, grouping = _NUMBER[decimal]
+    marked = text.str.contains(r"[.,]", regex=True)
+    plain = text.str.replace(grouping, "", regex=False).str.replace(",", ".", regex=False)
+    # a number not written with the file's marks ("0,8" among decimal points) is unreadable, not guessed
+    number = text.where(~marked, plain.where(text.str.match(form)))
+    parsed = pd.to_numeric(number.where(number.ne("")), errors="coerce").to_numpy(dtype="float64")
     blank = np.append(text.eq("").to_numpy(), True)[codes]
     values = pd.Series(np.append(parsed, np.nan)[codes], index=raw.index)
     bad = pd.Series(np.isnan(values.to_numpy()) & ~blank, index=raw.index)
     return values, bad
 
 
-def parse_integer(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+def parse_integer(raw: pd.Series, decimal: str = ".") -> tuple[pd.Series, pd.Series]:
     """Whole numbers as nullable ``Int64``; a fraction is unreadable.
 
     Examples
@@ -74,10 +127,16 @@ def parse_integer(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     >>> values.tolist(), bad.tolist()
     ([45, 45, <NA>, <NA>], [False, False, True, True])
     """
-    values, bad = parse_number(raw)
+    values, bad = parse_number(raw, decimal)
     fractional = values.notna() & (values != np.floor(values.fillna(0)))
     values = values.where(~fractional)
     return values.round().astype("Int64"), bad | fractional
+
+
+def _held(dates: pd.Series) -> pd.Series:
+    """Dates pandas can hold (1677 to 2262); others, as 0001-01-01 or ESR's 9999-12-31, are unreadable."""
+    held = dates.notna() & (dates >= pd.Timestamp.min) & (dates <= pd.Timestamp.max)
+    return dates.where(held).astype("datetime64[ns]")
 
 
 def parse_date(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -102,16 +161,16 @@ def parse_date(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     serial = text.str.match(_SERIAL)
     if serial.any():
         days = pd.to_numeric(text[serial], errors="coerce")
-        ok = days.between(1, 2_958_465)
+        ok = days.between(1, _LAST_SERIAL)
         parsed[serial & ok.reindex(text.index, fill_value=False)] = EXCEL_EPOCH + pd.to_timedelta(days[ok], unit="D")
     rest = parsed.isna() & ~serial
     if rest.any():
-        parsed[rest] = pd.to_datetime(text[rest], format="ISO8601", errors="coerce")
+        parsed[rest] = _held(pd.to_datetime(text[rest], format="ISO8601", errors="coerce"))
     for fmt in _DATE_FORMATS:
         rest = parsed.isna() & ~serial
         if not rest.any():
             break
-        parsed[rest] = pd.to_datetime(text[rest], format=fmt, errors="coerce")
+        parsed[rest] = _held(pd.to_datetime(text[rest], format=fmt, errors="coerce"))
     values = pd.Series(np.append(parsed.to_numpy(), np.datetime64("NaT"))[codes], index=raw.index,
                        dtype="datetime64[ns]")
     blank = _blank(raw)

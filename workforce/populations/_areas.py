@@ -31,6 +31,7 @@ from typing import Any, Literal, cast, get_args
 import pandas as pd
 
 from .._resources import resource, resource_path
+from .._wording import either
 from ..errors import PopulationError
 from ._benchmark import BOUNDARIES, Boundaries
 
@@ -53,15 +54,18 @@ AreaType = Literal["local authority", "ICB", "NHS region", "trust catchment", "E
 AREA_TYPES: tuple[str, ...] = get_args(AreaType)
 CATCHMENT_FILE = "ohid_acute_trust_catchment_share_by_lad21.csv.gz"
 
-ACCEPTED = (
-    "a local authority (code such as E06000016, or name; 2021 or 2023 boundaries), "
-    "an ICB (ONS code E54..., ODS code such as QK1, or name), "
-    "an NHS region (E40... or Y... code, or name), 'England', 'England and Wales', "
-    "an acute trust's ODS code for its catchment (such as RWE), "
-    "a dict {area: weight} for a weighted combination, "
-    "or a population table (a DataFrame, or the path of a .csv or .xlsx file). "
-    "workforce.list_areas() lists the names."
-)
+def accepted() -> str:
+    """What an area may be, in the reader's words (Python, or the command line's --area)."""
+    return (
+        "a local authority (code such as E06000016, or name; 2021 or 2023 boundaries), "
+        "an ICB (ONS code E54..., ODS code such as QK1, or name), "
+        "an NHS region (E40... or Y... code, or name), 'England', 'England and Wales', "
+        "an acute trust's ODS code for its catchment (such as RWE), "
+        + either("a dict {area: weight} for a weighted combination, "
+                 "or a population table (a DataFrame, or the path of a .csv or .xlsx file). "
+                 "workforce.list_areas() lists the names.",
+                 "or the path of a population table (.csv or .xlsx; columns area, group, count).")
+    )
 
 SOURCES = {
     "ts021": "ONS, Census 2021, TS021 Ethnic group (19 categories), usual residents by local authority "
@@ -322,13 +326,14 @@ def _describe(target, boundaries: str) -> str:
 
 def _no_catchments(trust: Trust | None = None) -> PopulationError:
     about = f"{trust.code} is {trust.name}, but t" if trust else "T"
-    instead = (f" Use its ICB instead (population({trust.icb_ods!r}), {trust.icb_name})," if trust and trust.icb_ods
-               else " Use an ICB instead,")
+    use = either(f"population({trust.icb_ods!r})", f"--icb {trust.icb_ods}") if trust and trust.icb_ods else ""
+    instead = f" Use its ICB instead ({use}, {trust.icb_name})," if use and trust else " Use an ICB instead,"
     return PopulationError(
         f"{about}rust catchment benchmarks are not available: the OHID 'NHS Acute (Hospital) Trust Catchment "
         f"Populations' shares are not shipped with the package because their licence could not be confirmed "
-        f"(see workforce/data/population/SOURCES.md).{instead} or weight local authorities yourself with a dict, "
-        f"for example population({{'Leicester': 0.6, 'Blaby': 0.4}})."
+        f"(see workforce/data/population/SOURCES.md).{instead} or weight local authorities yourself "
+        + either("with a dict, for example population({'Leicester': 0.6, 'Blaby': 0.4}).",
+                 "in a population table (columns area, group, count) given with --area FILE.")
     )
 
 
@@ -361,7 +366,7 @@ def _unknown(text: str, boundaries: str) -> PopulationError:
         close += sorted((k for k in names if re.search(rf"\b{re.escape(key)}\b", k)), key=len)[:5]
     labels = list(dict.fromkeys(_describe(t, boundaries) for k in close for t in registry[k]))
     hint = f" Closest names: {'; '.join(labels[:6])}." if labels else ""
-    return PopulationError(f"no area called {text!r}.{hint} Accepted: {ACCEPTED}")
+    return PopulationError(f"no area called {text!r}.{hint} Accepted: {accepted()}")
 
 
 def _named(text: str, boundaries: str) -> Area | Mixture:
@@ -435,7 +440,7 @@ def resolve(area: str | Mapping, boundaries: str = "2023") -> Area | Mixture:
         return _combination(area, boundaries)
     if not isinstance(area, str):
         raise PopulationError(f"area must be a name or code, a dict, a DataFrame or a file path, not "
-                              f"{type(area).__name__}. Accepted: {ACCEPTED}")
+                              f"{type(area).__name__}. Accepted: {accepted()}")
     return _named(area.strip(), boundaries)
 
 

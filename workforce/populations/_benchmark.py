@@ -87,7 +87,7 @@ class Benchmark:
     ----------
     table : pandas.DataFrame
         Columns :data:`POPULATION_COLUMNS`: ``area``, ``area_type``, ``ages``,
-        ``level`` (census19, census5, nhs5, wres, sex, age_band), ``group``,
+        ``level`` (census19, census5, nhs5, wres, sex, age_band, esr_age_band), ``group``,
         ``count``, ``share`` (within the level) and ``method`` (how that
         level was made).
     area : str
@@ -114,7 +114,7 @@ class Benchmark:
     >>> import workforce
     >>> leicester = workforce.population("Leicester")
     >>> leicester
-    <Benchmark: Leicester (E06000016), ages 16-64; levels census19, census5, nhs5, wres, sex, age_band>
+    <Benchmark: Leicester (E06000016), ages 16-64; levels census19, census5, nhs5, wres, sex, age_band, esr_age_band>
     >>> leicester.area_type, leicester.ages, leicester.boundaries
     ('local authority', '16-64', '2023')
     >>> leicester.areas
@@ -160,7 +160,7 @@ class Benchmark:
         --------
         >>> import workforce
         >>> workforce.population("Rutland").levels
-        ('census19', 'census5', 'nhs5', 'wres', 'sex', 'age_band')
+        ('census19', 'census5', 'nhs5', 'wres', 'sex', 'age_band', 'esr_age_band')
         """
         return tuple(str(level) for level in pd.unique(self.table["level"]))
 
@@ -169,7 +169,7 @@ class Benchmark:
 
         Parameters
         ----------
-        level : {"census19", "census5", "nhs5", "wres", "sex", "age_band"}
+        level : {"census19", "census5", "nhs5", "wres", "sex", "age_band", "esr_age_band"}
 
         Returns
         -------

@@ -4,7 +4,8 @@
 group of six classifications (``level``): the 19 Census 2021 ethnic groups
 (``census19``), the five high-level groups with Chinese in Asian (``census5``)
 or in Other as in the NHS 2001 codes (``nhs5``), WRES White / BME (``wres``),
-``sex`` (Female, Male) and ``age_band`` (16-24 ... 65+).  The data are the
+``sex`` (Female, Male), ``age_band`` (16-24 ... 65+) and ``esr_age_band``
+(ESR's five-year bands <=20, 21-25 ... 66-70, >=71).  The data are the
 Census 2021 tables shipped in ``workforce/data/population`` (see its
 ``SOURCES.md``; Open Government Licence v3.0).
 
@@ -30,6 +31,17 @@ Age bands
     structure: every area has the national age mix.  With ``ages="all"`` the
     bands 16-24 ... 65+ cover people aged 16 and over (children are in no
     band), so their shares are within the population aged 16 and over.
+ESR's age bands
+    ESR's five-year bands end one year inside the Census five-year bands
+    (ESR's 21-25 against the Census 20-24 and 25-29), and no single-year-of-age
+    table is shipped, so each Census band's people are spread evenly over its
+    five single years (:data:`ESR_BAND_AGES` lists the ages of each band):
+    ESR's 21-25 is 4/5 of the Census 20-24 band and 1/5 of 25-29.  ESR's
+    "<=20" is ages 16-20.  With ``ages="16-64"`` the bands run from <=20 to
+    61-65, and 61-65 is kept whole (ages 16-65 in all): staff in ESR's 61-65
+    band cannot be split at 64, and cutting only the population's band would
+    understate its share by about a fifth.  With ``ages="all"`` they run to
+    >=71 and cover the population aged 16 and over.
 ICBs and NHS regions
     Sums of local authorities.  A local authority split between ICBs is
     divided by the share of its population in each (April 2023 local
@@ -69,15 +81,20 @@ from typing import cast
 import numpy as np
 import pandas as pd
 
-from ..codes import AGE_BANDS, age_interval, census_categories
+from ..codes import AGE_BANDS, ESR_AGE_BANDS, age_interval, census_categories
 from ..errors import PopulationError
 from ._areas import SOURCES, Area, Mixture, check_boundaries, lad_table, list_areas, read_data, resolve
 from ._benchmark import AGES, POPULATION_COLUMNS, Ages, Benchmark, BenchmarkArea, Boundaries
 from ._levels import LEVELS
 
-__all__ = ["POPULATION_COLUMNS", "LEVELS", "population", "list_areas"]
+__all__ = ["POPULATION_COLUMNS", "LEVELS", "ESR_BAND_AGES", "population", "list_areas"]
 
 _WORKING = [b for b in AGE_BANDS if b != "65+"]
+#: The ages (first, last) each of ESR's bands covers in a benchmark.  "<=20" starts at 16, as every band does.  With
+#: ages="16-64" the bands stop at 61-65, kept whole (16-65 in all): staff in it cannot be split at 64.
+ESR_BAND_AGES: dict[str, tuple[float, float]] = {
+    "<=20": (16, 20), **{b: (int(b[:2]), int(b[3:])) for b in ESR_AGE_BANDS[1:-1]}, ">=71": (71, np.inf)}
+_ESR_WORKING = [b for b in ESR_AGE_BANDS if ESR_BAND_AGES[b][0] <= 64]   # <=20 ... 61-65
 _ETHNIC = ("census19", "census5", "nhs5", "wres")
 _TABLE_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".xls")
 
@@ -95,6 +112,12 @@ _CAVEATS = {
                 "structure is shipped, so every area has the national age mix.",
     "age_band_all": "With ages='all', age bands cover people aged 16 and over (children are in no band); their "
                     "shares are within the population aged 16 and over.",
+    "esr_age_band": "ESR's five-year age bands (<=20, 21-25 ... >=71) end one year inside the Census five-year bands, "
+                    "and no single-year-of-age table is shipped: each Census band's people are spread evenly over "
+                    "its five years (ESR's 21-25 is 4/5 of the Census 20-24 band and 1/5 of 25-29), an "
+                    "approximation. ESR's <=20 is ages 16-20.",
+    "esr_age_band_16_64": "With ages='16-64', ESR's bands run from <=20 to 61-65, and 61-65 is kept whole, so they "
+                          "cover ages 16-65: staff in ESR's 61-65 band cannot be split at 64.",
 }
 
 
@@ -185,17 +208,22 @@ def _national_age_structure() -> pd.Series:
     return table.groupby("Age (B) (18 categories)", sort=False)["Observation"].sum()
 
 
-def _age_band_fractions(ages: str) -> pd.Series:
-    """Share of each standard age band in the all-ages (or 16-64) national population."""
+def _age_band_fractions(ages: str, banding: str = "age_band") -> pd.Series:
+    """Each age band's people as a fraction of the all-ages (or 16-64) national population.
+
+    ``banding`` "age_band" (16-24 ... 65+) or "esr_age_band" (ESR's <=20 ... >=71, see :data:`ESR_BAND_AGES`).  A
+    Census five-year band that a band's edge cuts is spread evenly over its single years.
+    """
     people = _national_age_structure()
-    bands = AGE_BANDS if ages == "all" else _WORKING
+    spans: dict[str, tuple[float, float]]
+    if banding == "esr_age_band":
+        spans = {b: ESR_BAND_AGES[b] for b in (ESR_AGE_BANDS if ages == "all" else _ESR_WORKING)}
+    else:
+        spans = {b: (65, np.inf) if b == "65+" else (int(b[:2]), int(b[3:]))
+                 for b in (AGE_BANDS if ages == "all" else _WORKING)}
     low, high = (0, np.inf) if ages == "all" else (16, 64)
     base = _band_share(people, low, high)
-    out = {}
-    for band in bands:
-        a, b = (65, np.inf) if band == "65+" else map(int, band.split("-"))
-        out[band] = _band_share(people, a, b) / base
-    return pd.Series(out)
+    return pd.Series({band: _band_share(people, a, b) / base for band, (a, b) in spans.items()})
 
 
 @lru_cache(maxsize=4)
@@ -217,8 +245,9 @@ def _lad_counts(vintage: str, ages: str) -> pd.DataFrame:
     for level in ("census5", "nhs5", "wres"):
         parts[level] = eth.T.groupby(cats[level].to_numpy()).sum().T[LEVELS[level]]
     parts["sex"] = sex.set_axis(LEVELS["sex"], axis=1).astype(float)
-    bands = _age_band_fractions(ages)
-    parts["age_band"] = pd.DataFrame(np.outer(totals, bands), index=lads.index, columns=bands.index)
+    for banding in ("age_band", "esr_age_band"):
+        bands = _age_band_fractions(ages, banding)
+        parts[banding] = pd.DataFrame(np.outer(totals, bands), index=lads.index, columns=bands.index)
     return pd.concat(parts, axis=1, names=["level", "group"])
 
 
@@ -251,6 +280,9 @@ _BASE_METHOD = {
     ("16-64", "sex"): "census count",
     ("all", "age_band"): "national age structure",
     ("16-64", "age_band"): "national age structure",
+    ("all", "esr_age_band"): "national age structure; Census five-year bands spread evenly over single years",
+    ("16-64", "esr_age_band"): "national age structure, ages 16-65 (ESR's 61-65 kept whole); Census five-year bands "
+                               "spread evenly over single years",
 }
 
 
@@ -283,9 +315,11 @@ def _method_text(built: Area | Mixture, ages: str) -> str:
     else:
         where = f"{built.type} built as a sum of local authorities ({built.how})"
     if ages == "all":
-        return f"Census 2021 counts, all ages, for {where}; age bands from the national age structure."
+        return (f"Census 2021 counts, all ages, for {where}; age bands (standard and ESR's) from the national age "
+                f"structure.")
     return (f"Census 2021 counts for {where}; the 16-64 ethnic mix estimated by indirect standardisation to the "
-            f"Census 16-64 total; sex aged 16-64 counted directly; age bands from the national age structure.")
+            f"Census 16-64 total; sex aged 16-64 counted directly; age bands (standard and ESR's, ESR's to 65) "
+            f"from the national age structure.")
 
 
 # ---------------------------------------------------------------- public
@@ -327,8 +361,8 @@ def population(area: str | Mapping[str, float] | pd.DataFrame | os.PathLike[str]
     Benchmark
         ``.table`` has the columns ``POPULATION_COLUMNS``: ``area``,
         ``area_type``, ``ages``, ``level`` (census19, census5, nhs5, wres,
-        sex, age_band), ``group``, ``count``, ``share`` (within area, ages and
-        level) and ``method``.  The other fields hold the areas used (code,
+        sex, age_band, esr_age_band), ``group``, ``count``, ``share``
+        (within area, ages and level) and ``method``.  The other fields hold the areas used (code,
         name, type, weight), ages, boundaries, a description of the method,
         the sources and the caveats; ``.provenance()`` gives them as a dict.
 
@@ -343,7 +377,7 @@ def population(area: str | Mapping[str, float] | pd.DataFrame | os.PathLike[str]
     --------
     >>> pop = population("Leicester", ages="all")
     >>> pop
-    <Benchmark: Leicester (E06000016), ages all; levels census19, census5, nhs5, wres, sex, age_band>
+    <Benchmark: Leicester (E06000016), ages all; levels census19, census5, nhs5, wres, sex, age_band, esr_age_band>
     >>> pop.shares("census5").round(3).to_dict()
     {'White': 0.409, 'Mixed': 0.038, 'Asian': 0.434, 'Black': 0.078, 'Other': 0.041}
     >>> working = population("QK1")                     # the ICB, ages 16-64
@@ -378,7 +412,9 @@ def population(area: str | Mapping[str, float] | pd.DataFrame | os.PathLike[str]
     if ages == "16-64":
         sources.append(SOURCES["age_eth"])
     caveats = [_CAVEATS["perturbation"]] + ([_CAVEATS["16-64"]] if ages == "16-64" else [])
-    caveats += [_CAVEATS["age_band"]] + ([_CAVEATS["age_band_all"]] if ages == "all" else []) + list(built.caveats)
+    caveats += [_CAVEATS["age_band"]] + ([_CAVEATS["age_band_all"]] if ages == "all" else [])
+    caveats += [_CAVEATS["esr_age_band"]] + ([_CAVEATS["esr_age_band_16_64"]] if ages == "16-64" else [])
+    caveats += list(built.caveats)
     return Benchmark(frame, area=display, area_type=area_type, ages=ages,
                      areas=tuple(BenchmarkArea.from_dict(a) for a in areas), boundaries=boundaries, method=_method_text(built, ages),
                      sources=(*sources, SOURCES["licence"]), caveats=tuple(caveats))

@@ -9,23 +9,49 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import WorkforceError
 
-__all__ = ["PACK_KIND", "check_out", "is_pack", "move_into_place"]
+__all__ = ["PACK_KIND", "check_out", "is_pack", "move_into_place", "on_stop", "stop"]
 
 #: What a pack's manifest says it is.
 PACK_KIND = "workforce board pack"
 
 
 def check_out(out: Path) -> None:
-    """Refuse an output folder that is a file, or holds files and is not a previous pack."""
+    """Refuse an output folder that is a file, holds files and is not a previous pack, or cannot be written.
+
+    The pack is written in a temporary folder beside ``out`` (in its parent,
+    made if need be), then put in place: the nearest existing folder above
+    ``out``, and ``out`` itself if it exists, must take new files.
+    """
     if out.exists() and not out.is_dir():
         raise WorkforceError(f"{out} is a file; give a folder for the board pack.")
     if out.is_dir() and any(out.iterdir()) and not is_pack(out):
         raise WorkforceError(f"the folder {out} is not empty and is not a previous board pack; "
                              "give a new or empty folder (a previous pack is replaced).")
+    above = out.parent
+    while not above.exists() and above != above.parent:
+        above = above.parent
+    if not above.is_dir():
+        raise WorkforceError(f"{above} is a file, not a folder, so the board pack cannot be written in "
+                             f"{out}; give a folder for the board pack.")
+    for folder in (above, out) if out.is_dir() else (above,):
+        _check_writable(folder)
+
+
+def _check_writable(folder: Path) -> None:
+    """Refuse a folder in which a new folder cannot be made (tried, and removed at once)."""
+    import tempfile
+
+    try:
+        os.rmdir(tempfile.mkdtemp(prefix=".workforce-check-", dir=folder))
+    except OSError as exc:
+        raise WorkforceError(f"the board pack cannot be written in {folder} ({exc.strerror or exc}); give a folder "
+                             "you can write to.") from None
 
 
 def is_pack(folder: Path) -> bool:
@@ -61,8 +87,31 @@ def move_into_place(tmp: Path, out: Path) -> None:
 
     Into a previous pack, only the files its manifest lists are replaced or removed: anything else the folder
     holds (a user's board minutes, the export just read) stays.  The manifest goes last, so a pack is never
-    listed before its files are there.
+    listed before its files are there.  SIGTERM and Ctrl-C wait until it is done (a pack is never half
+    replaced).
     """
+    with _uninterrupted():
+        _move(tmp, out)
+
+
+@contextmanager
+def _uninterrupted() -> Iterator[None]:
+    """SIGTERM and SIGINT held back until the block is done (where the platform allows, in the main thread)."""
+    import signal
+    import threading
+
+    held = {signal.SIGTERM, signal.SIGINT}
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
+def _move(tmp: Path, out: Path) -> None:
     if not out.exists():
         tmp.rename(out)
         return
@@ -78,3 +127,31 @@ def move_into_place(tmp: Path, out: Path) -> None:
         if path not in placed:
             path.unlink(missing_ok=True)
     shutil.rmtree(tmp, ignore_errors=True)
+
+
+# ---------------------------------------------------------------- stopping (SIGTERM)
+
+_UNDO: dict[int, Callable[[], None]] = {}
+
+
+@contextmanager
+def on_stop(undo: Callable[[], None]) -> Iterator[None]:
+    """While in the block, :func:`stop` calls ``undo`` (the pack's temporary folder removed, its workers stopped)."""
+    key = id(undo)
+    _UNDO[key] = undo
+    try:
+        yield
+    finally:
+        _UNDO.pop(key, None)
+
+
+def stop() -> None:
+    """Undo what the pack being made has started, latest first (for a signal handler that then ends the process).
+
+    Best effort: what cannot be undone is left.
+    """
+    for undo in reversed(list(_UNDO.values())):
+        try:
+            undo()
+        except Exception:  # noqa: S112 - the process is ending: the rest is still undone
+            continue

@@ -40,7 +40,13 @@ Decisions
   them; they are published as they are, after checking their source: where
   the progression-gap counts behind indicator 1 were suppressed, indicator
   1's figures are blanked.  The Notes say so.
-* A chart that cannot be drawn is noted in its part, not fatal.
+* One chart, or one organisation's part, never sinks the pack: a chart with
+  nothing to draw (every figure suppressed or missing), or one that fails
+  to be made or rendered, is left out, and the page (where the chart would
+  be), the Notes sheet and the manifest (``charts left out``) say why, in
+  one line; a part whose tables cannot be made is left out likewise, with
+  the parts made from its tables.  Disclosure control and its audit are
+  the whole pack's: their failure is the pack's.
 * In the workbook a suppressed count is an empty cell with ``TRUE`` in its
   ``<count>_suppressed`` column (the table exactly as :func:`suppress`
   returns it); on the page it is shown as ``*``.
@@ -67,6 +73,7 @@ import pandas as pd
 from .. import charts
 from .._result import Result
 from .._version import __version__
+from .._wording import either
 from ..disclosure import (
     DEFAULT_THRESHOLD,
     Audit,
@@ -80,9 +87,9 @@ from ..disclosure import (
 )
 from ..errors import WorkforceError
 from ..load import InputTable, StaffTable
-from ._folder import PACK_KIND, check_out, move_into_place
+from ._folder import PACK_KIND, check_out, move_into_place, on_stop
 from ._page import Section, write_page, write_workbook
-from ._render import ChartRenderer, InProcess, vega_bundle
+from ._render import NOTHING_TO_DRAW, ChartRenderer, InProcess, nothing_to_draw, vega_bundle
 from ._sections import (
     COMPARISON,
     PARTS,
@@ -100,7 +107,7 @@ from ._sections import (
 if TYPE_CHECKING:
     from ..populations import Benchmark
 
-__all__ = ["build_pack", "INPUT_KINDS"]
+__all__ = ["build_pack", "INPUT_KINDS", "DETAILED"]
 
 #: Said on every page and sheet of a pack written without suppression.
 NOT_FOR_PUBLICATION = "NOT FOR PUBLICATION"
@@ -110,6 +117,8 @@ INPUT_KINDS = {"recruitment": "WRES indicator 2 and WDES metric 2",
                "disciplinary": "WRES indicator 3 and WDES metric 3",
                "training": "WRES indicator 4",
                "board": "WRES indicator 9 and WDES metric 10"}
+#: The most organisations given their own parts by default (the others are in the comparison only).
+DETAILED = 10
 _DEPENDENCIES = ("pandas", "numpy", "scipy", "highspy", "altair", "vl-convert-python", "openpyxl", "pandera")
 
 
@@ -147,11 +156,36 @@ def _tag(organisation: str | None) -> str:
     return "_" + "".join(ch if ch.isalnum() else "_" for ch in organisation.lower()).strip("_")
 
 
+def _one_line(exc: BaseException) -> str:
+    """Why something could not be made, in one line: a workforce message as it is, else the error's type and text."""
+    lines = str(exc).split("Stack backtrace")[0].strip().splitlines()
+    text = lines[0].strip() if lines else ""
+    if isinstance(exc, WorkforceError):
+        return text.rstrip(".")
+    return f"{type(exc).__name__}: {text}".strip().rstrip(":")
+
+
 class _Runner:
-    """Runs the parts of the pack: each result computed once, published, charted; charts rendered as drawn."""
+    """Runs the parts of the pack: each result computed once, published, charted; charts rendered as drawn.
+
+    ``sent``: the charts sent to the renderer; ``discarded``: those of a part
+    that then failed, whose files are removed once rendering is done.
+    """
 
     def __init__(self, renderer: ChartRenderer, charts_dir: Path) -> None:
         self.renderer, self.charts_dir = renderer, charts_dir
+        self.sent: list[str] = []
+        self.discarded: list[str] = []
+
+    def run_or_leave_out(self, part: Part, context: Context, published: Mapping[str, Result], *,
+                         organisation: str | None = None, number: int = 0, notes: Sequence[str] = ()) -> Section:
+        """:meth:`run`, or, if it fails, the part left out with why (one organisation's part never sinks the pack)."""
+        before = len(self.sent)
+        try:
+            return self.run(part, context, published, organisation=organisation, number=number, notes=notes)
+        except Exception as exc:  # noqa: BLE001 - said in the pack: the rest of it is still written
+            self.discarded += self.sent[before:]
+            return left_out_part(part, organisation, _one_line(exc))
 
     def run(self, part: Part, context: Context, published: Mapping[str, Result], *,
             organisation: str | None = None, number: int = 0, notes: Sequence[str] = ()) -> Section:
@@ -181,25 +215,37 @@ class _Runner:
         return section
 
     def _draw(self, section: Section, chart, result, threshold: int, tag: str, extra: Mapping[str, Any]) -> None:
-        """Draw one chart and send it to the renderer; a chart that cannot be drawn is noted, not fatal."""
+        """Draw one chart and send it to the renderer; one that cannot be drawn is left out with why, not fatal."""
         from altair.utils.schemapi import debug_mode
 
+        name = chart.name + tag
         shown, note = drawable(result, chart)
+        if shown is None:
+            section.left_out[name] = note
+            return
         if note:
             section.notes.append(note)
-        if shown is None:
-            return
-        name = chart.name + tag
         try:
             with debug_mode(False):   # the charts are validated in their tests; here it would cost ~0.1 s each
                 spec = getattr(charts, chart.function)(shown, min_size=threshold, **chart.options,
                                                        **extra).to_dict(validate=False)
-        except (WorkforceError, ValueError, KeyError, TypeError) as exc:
-            section.notes.append(f"Chart '{name}' not drawn: {exc}")
+        except Exception as exc:  # noqa: BLE001 - one chart never sinks the pack: it is left out, with why
+            section.left_out[name] = _one_line(exc)
             return
         spec.pop("$schema", None)
+        why = nothing_to_draw(spec)   # Vega would size it without bounds (1.8e308 pixels)
+        if why:
+            section.left_out[name] = why
+            return
         section.charts[name] = spec
+        self.sent.append(name)
         self.renderer.submit(self.charts_dir, name, spec)
+
+
+def left_out_part(part: Part, organisation: str | None, why: str) -> Section:
+    """A part that could not be made: its heading, and why, in its place."""
+    tag, label = _tag(organisation), (f" — {organisation}" if organisation else "")
+    return Section(part.key + tag, part.title + label, None, notes=[f"{part.title}{label}: left out ({why})."])
 
 
 def _needs_met(part: Part, context: Context) -> bool:
@@ -246,21 +292,42 @@ def _sheet(name: str, organisation: str | None, number: int) -> str:
     return name if organisation is None else f"{name} {number}"
 
 
+def _detailed(staff: StaffTable, organisations: list[str], limit: int | None) -> list[str]:
+    """The organisations given their own parts: all of them, or the ``limit`` largest (by staff), in name order."""
+    if limit is None or len(organisations) <= limit:
+        return organisations
+    sizes = staff.people.groupby(staff.people["organisation"].astype(str)).size()
+    largest = sorted(organisations, key=lambda org: (-int(sizes.get(org, 0)), org))[:limit]
+    return sorted(largest)
+
+
+def _limit_note(organisations: list[str], detailed: list[str], comparison: bool) -> str:
+    """What the reader should know when only some organisations have their own parts."""
+    rest = len(organisations) - len(detailed)
+    where = "in the comparison only" if comparison else "not in this pack"
+    return (f"Of the {len(organisations)} organisations, the {len(detailed)} largest have their own parts here; the "
+            f"other {rest} are {where} (each organisation's parts take seconds to make and check). To give more "
+            f"organisations their own parts, give {either('detailed=N', '--detailed N')}, or make a pack for each.")
+
+
 def _sections(runner: _Runner, staff: StaffTable, benchmarks: dict, inputs: dict[str, dict], rules: _Rules,
-              notes: Sequence[str]) -> tuple[list[Section], Audit | None]:
+              notes: Sequence[str], limit: int | None = None) -> tuple[list[Section], Audit | None]:
     """Every section of the pack: the comparison (several organisations), then each organisation's parts.
 
     Every table is computed first; then disclosure control runs once over all
     the tables of the pack, with the links between them, and is audited; then
     the counts are rounded if asked, and each part is drawn from its tables
-    as published.
+    as published.  Only the ``limit`` largest organisations have their own
+    parts (:func:`_detailed`); the comparison has them all.
     """
     threshold = rules.threshold
     organisations = _organisations(staff)
+    detailed = _detailed(staff, organisations, limit)
+    comparison = len(organisations) > 1 and bool(benchmarks)
     plan: list[tuple[Part, Context, str | None, int, Sequence[str]]] = []
-    if len(organisations) > 1 and benchmarks:
+    if comparison:
         plan.append((COMPARISON, Context(staff, benchmarks, {}, threshold or 0), None, 0, notes))
-    for number, org in enumerate(organisations, start=1):
+    for number, org in enumerate(detailed, start=1):
         one = staff if len(organisations) == 1 else staff.for_organisation(org)
         context = Context(one, benchmarks.get(org), inputs.get(org, {}), threshold or 0)
         for part in PARTS:
@@ -268,17 +335,36 @@ def _sections(runner: _Runner, staff: StaffTable, benchmarks: dict, inputs: dict
                 plan.append((part, context, None if len(organisations) == 1 else org, number,
                              notes if "benchmark" in part.needs else ()))
     raw: dict[str, Result] = {}
-    for part, context, organisation, number, _ in plan:
-        for table in part.tables:
-            context.raw[table.name] = raw[_sheet(table.name, organisation, number)] = table.compute(context)
-    published, report = publish_tables(raw, organisations, rules)
-    sections = [runner.run(part, context, published, organisation=name, number=number, notes=part_notes)
-                for part, context, name, number, part_notes in plan]
+    left_out: dict[int, Section] = {}   # place in the plan -> the part, left out with why
+    for place, (part, context, organisation, number, _) in enumerate(plan):
+        try:
+            for table in part.tables:   # a later table of a part may read an earlier one in context.raw
+                context.raw[table.name] = table.compute(context)
+        except Exception as exc:  # noqa: BLE001 - one organisation's part never sinks the pack: left out, with why
+            for table in part.tables:
+                context.raw.pop(table.name, None)
+            left_out[place] = left_out_part(part, organisation, _not_made(exc, context))
+            continue
+        raw.update({_sheet(t.name, organisation, number): context.raw[t.name] for t in part.tables})
+    published, report = publish_tables(raw, detailed, rules, several=len(organisations) > 1)
+    sections = [left_out[place] if place in left_out else
+                runner.run_or_leave_out(part, context, published, organisation=name, number=number, notes=part_notes)
+                for place, (part, context, name, number, part_notes) in enumerate(plan)]
+    if detailed != organisations and sections:
+        sections[0].notes.insert(0, _limit_note(organisations, detailed, comparison))
     return sections, report
 
 
-def publish_tables(raw: dict[str, Result], organisations: list[str],
-                   rules: _Rules) -> tuple[dict[str, Result], Audit | None]:
+def _not_made(exc: Exception, context: Context) -> str:
+    """Why a part's tables could not be made: one line, or the table of another part it is made from."""
+    names = {t.name for p in (*PARTS, COMPARISON) for t in p.tables}
+    if isinstance(exc, KeyError) and exc.args and exc.args[0] in names and exc.args[0] not in context.raw:
+        return f"it is made from the {exc.args[0]} table, which could not be made"
+    return _one_line(exc)
+
+
+def publish_tables(raw: dict[str, Result], organisations: list[str], rules: _Rules, *,
+                   several: bool | None = None) -> tuple[dict[str, Result], Audit | None]:
     """Every table of a pack, by sheet name, made safe to publish together; and the audit.
 
     One disclosure control over them all, with the links between their
@@ -286,17 +372,20 @@ def publish_tables(raw: dict[str, Result], organisations: list[str],
     organisations), the progression gaps' unknowns withheld and the
     headline counts kept where possible; then the audit, from the published
     tables alone (a pack that fails it is not written); then rounding, if
-    asked.
+    asked.  ``organisations``: those with their own parts; ``several``: whether
+    the pack has more than one organisation (by default, whether there are
+    several here), so that their sheet names end with their numbers.
     """
     threshold = rules.threshold
+    several = len(organisations) > 1 if several is None else several
     links: list[Link] = []
     exempt: list[Ref] = []
     withhold: list[Ref] = []
     keep: list[Ref] = []
     for number, org in enumerate(organisations, start=1):
-        sheet = (lambda n, o=org, i=number: _sheet(n, None if len(organisations) == 1 else o, i))
+        sheet = (lambda n, o=org, i=number: _sheet(n, o if several else None, i))
         links += pack_links(sheet)
-        links += comparison_links(org, sheet) if len(organisations) > 1 else []
+        links += comparison_links(org, sheet) if several else []
         exempt += board_counts(sheet) if rules.board_counts else []
         withhold += withheld_counts(sheet)
         keep += headline_counts(sheet)
@@ -370,6 +459,7 @@ def build_pack(
     renderer: ChartRenderer | None = None,
     record: Mapping[str, Any] | None = None,
     progress: bool = True,
+    detailed: int | None = DETAILED,
 ) -> Path:
     """Write the board pack for ``staff`` into the folder ``out``.
 
@@ -417,6 +507,12 @@ def build_pack(
         the files named in the validation reports.
     progress : bool
         Show a progress bar on stderr when it is a terminal.
+    detailed : int or None
+        Give at most this many organisations their own parts (the largest,
+        by staff; default :data:`DETAILED`): each takes seconds to make and
+        check, and a pack of hundreds would take an hour.  The comparison
+        (table and funnel plot) has every organisation, and the pack says
+        which have no parts of their own.  ``None``: every organisation.
 
     Returns
     -------
@@ -427,6 +523,9 @@ def build_pack(
         raise WorkforceError(f"build_pack takes the staff loaded with workforce.load_staff, not "
                              f"{type(staff).__name__}.")
     rules = _Rules(threshold, rounding, board_counts)
+    if detailed is not None and (isinstance(detailed, bool) or not isinstance(detailed, int) or detailed < 1):
+        raise WorkforceError(f"{either('detailed', '--detailed')} must be a whole number of organisations, at "
+                             f"least 1, not {detailed!r}.")
     check_parts((*PARTS, COMPARISON))
     out = Path(out).resolve()   # a symbolic link to a folder: the pack goes into the folder, the link stays
     check_out(out)
@@ -438,7 +537,7 @@ def build_pack(
     try:
         bundle = pool.submit(vega_bundle)   # cached on disk after the first pack
         return _write(out, staff, per_org_benchmark, per_org_inputs, rules, list(notes), renderer, bundle,
-                      record, _Progress(progress, 6))
+                      record, _Progress(progress, 6), detailed)
     except BaseException:
         renderer.cancel()
         raise
@@ -447,31 +546,46 @@ def build_pack(
 
 
 def _write(out: Path, staff: StaffTable, benchmarks: dict, inputs: dict, rules: _Rules, notes: list[str],
-           renderer: ChartRenderer, bundle, record, steps: _Progress) -> Path:
+           renderer: ChartRenderer, bundle, record, steps: _Progress, detailed: int | None = DETAILED) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-    try:
-        charts_dir = tmp / "charts"
-        charts_dir.mkdir()
-        sections, report = _sections(_Runner(renderer, charts_dir), staff, benchmarks, inputs, rules, notes)
-        steps.step("findings computed and suppressed")
-        about = _About(staff, benchmarks, rules, _files(staff, inputs, record), record, bundle, report)
-        about.write(tmp, sections, steps)   # while the last charts are rendered
-        failed = renderer.finish()
-        steps.step("charts rendered (SVG, PNG)")
-        if failed:   # a chart that could not be rendered is noted, and left out: it does not sink the pack
-            for s in sections:
-                for name in [n for n in s.charts if n in failed]:
-                    del s.charts[name]
-                    s.notes.append(f"Chart '{name}' not drawn: it could not be rendered ({failed[name]}).")
-                    for suffix in (".svg", ".png"):
-                        (charts_dir / f"{name}{suffix}").unlink(missing_ok=True)
-            about.write(tmp, sections)
-        move_into_place(tmp, out)
-    except BaseException:
-        renderer.cancel()   # no chart may still be writing into the folder being removed
+
+    def undo() -> None:   # no chart may still be writing into the folder being removed
+        renderer.cancel()
         shutil.rmtree(tmp, ignore_errors=True)
+
+    try:
+        with on_stop(undo):
+            return _fill(tmp, out, staff, benchmarks, inputs, rules, notes, renderer, bundle, record, steps, detailed)
+    except BaseException:
+        undo()
         raise
+
+
+def _fill(tmp: Path, out: Path, staff: StaffTable, benchmarks: dict, inputs: dict, rules: _Rules, notes: list[str],
+          renderer: ChartRenderer, bundle, record, steps: _Progress, detailed: int | None) -> Path:
+    """Write the pack into ``tmp``, then put it in place in ``out``."""
+    charts_dir = tmp / "charts"
+    charts_dir.mkdir()
+    runner = _Runner(renderer, charts_dir)
+    sections, report = _sections(runner, staff, benchmarks, inputs, rules, notes, detailed)
+    steps.step("findings computed and suppressed")
+    about = _About(staff, benchmarks, rules, _files(staff, inputs, record), record, bundle, report,
+                   _detailed(staff, _organisations(staff), detailed), detailed)
+    about.write(tmp, sections, steps)   # while the last charts are rendered
+    failed = renderer.finish()
+    steps.step("charts rendered (SVG, PNG)")
+    for s in sections:   # a chart that could not be rendered is left out, with why: it does not sink the pack
+        for name in [n for n in s.charts if n in failed]:
+            del s.charts[name]
+            why = failed[name]
+            s.left_out[name] = why if why.startswith(NOTHING_TO_DRAW) else f"it could not be rendered ({why})"
+    for name in [*failed, *runner.discarded]:
+        for suffix in (".svg", ".png"):
+            (charts_dir / f"{name}{suffix}").unlink(missing_ok=True)
+    if failed:
+        about.write(tmp, sections)
+    move_into_place(tmp, out)
     steps.step("done")
     return out / "index.html"
 
@@ -480,12 +594,14 @@ class _About:
     """The workbook, the page and the manifest of one pack, written from its sections."""
 
     def __init__(self, staff: StaffTable, benchmarks: dict, rules: _Rules, files: list[tuple[str, Path]],
-                 record, bundle, report: Audit | None = None) -> None:
+                 record, bundle, report: Audit | None = None, detailed: list[str] | None = None,
+                 limit: int | None = DETAILED) -> None:
         self.organisations = _organisations(staff)
+        self.detailed = self.organisations if detailed is None else detailed   # those with their own parts
         threshold = rules.threshold
         self.threshold, self.files, self.bundle, self.service = threshold, files, bundle, staff.service
         self.options = {"threshold": threshold, "rounding": rules.rounding, "board counts": rules.board_counts,
-                        "service": staff.service, **dict((record or {}).get("options", {}))}
+                        "service": staff.service, "detailed": limit, **dict((record or {}).get("options", {}))}
         by_org = {org: b.provenance() for org, b in benchmarks.items()}
         distinct = {id(b) for b in benchmarks.values()}
         self.benchmark = (None if not by_org else next(iter(by_org.values())) if len(distinct) == 1
@@ -504,7 +620,9 @@ class _About:
         fictional = bool(self.files) and all("sample_data" in str(path) for _, path in self.files)
         footer = (f"Made by workforce {__version__} on {self.stamp}. {self.rule}"
                   + (" Every person in the sample data is fictional." if fictional else ""))
-        title = f"Workforce diversity board pack: {', '.join(self.organisations)}"
+        names = (', '.join(self.organisations) if len(self.organisations) <= 5
+                 else f"{len(self.organisations)} organisations")
+        title = f"Workforce diversity board pack: {names}"
         if self.threshold is None:
             title = f"{NOT_FOR_PUBLICATION} (small numbers not suppressed). {title}"
         write_page(folder / "index.html", sections, self.bundle.result(), title, footer)
@@ -524,8 +642,10 @@ class _About:
                 "method": "integer programming (HiGHS) over every published count and the relations "
                           "between them"},
             "charts": sorted(name for s in sections for name in s.charts),
+            "charts left out": {name: why for s in sections for name, why in s.left_out.items()},
             "tables": list(sheets),
-            "notes": [n for s in sections for n in s.notes],
+            "notes": [n for s in sections for n in [*s.notes, *(f"Chart '{name}' left out: {why}."
+                                                                 for name, why in s.left_out.items())]],
         }
         (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str), encoding="utf-8")
         step("manifest.json written")
@@ -542,14 +662,15 @@ class _About:
                             f"{self.threshold} staff are grey.")]
         if len(self.organisations) > 1:
             notes += [(f"organisation {i}", f"{org}: sheets ending in ' {i}'")
-                      for i, org in enumerate(self.organisations, start=1)]
+                      for i, org in enumerate(self.detailed, start=1)]
         for s in sections:
-            assert s.result is not None  # every finished section has its result (_Runner.run)
-            notes.append((f"{s.key}: analysis", s.result.spec.title))
-            for key in ("staff", "interval", "test", "correction"):
-                if s.result.method.get(key):
-                    notes.append((f"{s.key}: {key}", str(s.result.method[key])))
+            if s.result is not None:   # None: a part left out (its note says why)
+                notes.append((f"{s.key}: analysis", s.result.spec.title))
+                for key in ("staff", "interval", "test", "correction"):
+                    if s.result.method.get(key):
+                        notes.append((f"{s.key}: {key}", str(s.result.method[key])))
             notes += [(f"{s.key}: note", note) for note in s.notes]
+            notes += [(f"{s.key}: chart left out", f"{name}: {why}") for name, why in s.left_out.items()]
         return notes
 
 

@@ -24,7 +24,12 @@ __all__ = ["Section", "write_page", "write_workbook"]
 
 @dataclass
 class Section:
-    """One part of the pack: its published result, the tables behind it and its charts."""
+    """One part of the pack: its published result, the tables behind it and its charts.
+
+    ``left_out``: the charts that are not drawn, with why (name -> reason),
+    said on the page where the chart would be.  A part that could not be
+    made at all has no result, and its notes say why.
+    """
 
     key: str
     title: str
@@ -32,6 +37,7 @@ class Section:
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     charts: dict[str, dict] = field(default_factory=dict)   # name -> Vega-Lite spec
     notes: list[str] = field(default_factory=list)
+    left_out: dict[str, str] = field(default_factory=dict)  # chart name -> why it is not drawn
 
 
 def write_workbook(path: Path, sheets: dict[str, pd.DataFrame], notes: list[tuple[str, str]]) -> None:
@@ -79,7 +85,8 @@ def _display(table: pd.DataFrame) -> dict[str, list[str]]:
 
 def _narrative(section: Section) -> list[str]:
     result = section.result
-    assert result is not None  # every finished section has its result (_Runner.run)
+    if result is None:   # a part that could not be made: its notes say why
+        return [html.escape(_sentence(str(n))) for n in section.notes if str(n).strip()]
     method, benchmark = result.method, result.benchmark
     lines = [f"<b>Measured:</b> {html.escape(result.spec.title)}"
              + (f"; {html.escape(str(method['staff']))}" if method.get("staff") else "")
@@ -107,10 +114,15 @@ def _narrative(section: Section) -> list[str]:
             caveats.append(f"{key}: {method[key]}")
     caveats += section.notes
     if caveats:
-        sentences = [str(c).strip() for c in caveats if str(c).strip()]
-        sentences = [c[:1].upper() + c[1:] + ("" if c.endswith(".") else ".") for c in sentences]
+        sentences = [_sentence(str(c)) for c in caveats if str(c).strip()]
         lines.append("<b>Caveats:</b> " + " ".join(html.escape(c) for c in sentences))
     return lines
+
+
+def _sentence(text: str) -> str:
+    """``text`` as a sentence: a capital first, a full stop last."""
+    text = text.strip()
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
 
 
 def _json_for_script(value: Any) -> str:
@@ -123,6 +135,7 @@ def write_page(path: Path, sections: list[Section], bundle: str, title: str, foo
              "<style>body{font-family:Arial,Helvetica,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;"
              "color:#222}table{border-collapse:collapse;font-size:12px;margin:1em 0}td,th{border:1px solid #ccc;"
              "padding:2px 6px;text-align:right}th{background:#f2f2f2}details{margin:1em 0}.chart{margin:1.5em 0}"
+             ".chart-left-out{margin:1.5em 0;padding:1em;border:1px dashed #bbb;color:#555}"
              "</style>",
              '<script id="vega-libraries">' + bundle.replace("</script", "<\\/script") + "</script>",
              "</head><body>", f"<h1>{html.escape(title)}</h1>"]
@@ -133,6 +146,9 @@ def write_page(path: Path, sections: list[Section], bundle: str, title: str, foo
             parts.append(f'<div class="chart" id="chart-{name}"></div>')
             parts.append(f'<script type="application/json" class="vega-spec" data-target="chart-{name}">'
                          f"{_json_for_script(spec)}</script>")
+        for name, why in section.left_out.items():
+            parts.append(f'<p class="chart-left-out" id="left-out-{html.escape(name)}">'
+                         f"{html.escape(_sentence(f'Chart left out: {why}'))}</p>")
         for name, table in section.tables.items():
             parts.append(f"<details><summary>Table: {html.escape(name)} ({len(table)} rows; * = suppressed)"
                          f"</summary>{_html_table(table)}</details>")

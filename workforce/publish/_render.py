@@ -14,15 +14,17 @@ import it without pandas or Altair.
 
 from __future__ import annotations
 
+import math
 import os
+import re
 import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
-__all__ = ["FONT", "ChartRenderer", "InProcess", "Renderer", "fast_start", "render_png", "render_svg",
-           "vega_bundle"]
+__all__ = ["FONT", "NOTHING_TO_DRAW", "ChartRenderer", "InProcess", "NothingToDraw", "Renderer", "fast_start", "nothing_to_draw",
+           "render_png", "render_svg", "vega_bundle"]
 
 #: The font the SVG and PNG files are drawn in: Liberation Sans (metric-compatible
 #: with Arial), of which vl-convert carries its own copy, so that the files look
@@ -38,11 +40,102 @@ def _use_font(spec: dict) -> dict:
     return {**spec, "config": config}
 
 
+# ---------------------------------------------------------------- a chart with nothing to draw
+
+#: The channels that place a mark: a mark is drawn only where each of them has a value.
+_POSITIONS = ("x", "y", "x2", "y2", "theta", "theta2", "radius", "radius2", "latitude", "longitude", "latitude2",
+              "longitude2")
+#: The largest chart drawn, in pixels each way (Vega sizes a chart with no marks and an untitled legend at 1.8e308).
+_LARGEST = 100_000
+#: How the reason for leaving out a chart with nothing to draw begins.
+NOTHING_TO_DRAW = "nothing to draw"
+_NOTHING = f"{NOTHING_TO_DRAW}: every figure it would show is suppressed or missing"
+
+
+class NothingToDraw(ValueError):
+    """A chart with no mark to draw: left out of the pack, with why."""
+
+
+def nothing_to_draw(spec: dict) -> str:
+    """Why the Vega-Lite chart ``spec`` would draw no mark from its data; ``""`` when it draws one.
+
+    A view draws a mark where a row of its data has a value in every field
+    that places it (``x``, ``y``, ...): a suppressed or missing figure places
+    nothing, and a rule placed at a fixed value (``datum``) shows no data.
+    Data not held in the spec (a URL), a field the rows do not have (made by
+    a transform) and any spec not understood here count as drawn: the
+    renderer is the last guard (:func:`render_svg`).
+    """
+    given = spec.get("datasets")
+    datasets: dict = given if isinstance(given, dict) else {}
+    return "" if _draws(spec, None, datasets) else _NOTHING
+
+
+def _draws(view: Any, rows: list | None, datasets: dict) -> bool:
+    """Whether ``view`` (a unit, layer, concatenation or facet) draws a mark; ``rows``: its parent's data."""
+    if not isinstance(view, dict):
+        return True
+    data = view.get("data")
+    if isinstance(data, dict):
+        if isinstance(data.get("values"), list):
+            rows = data["values"]
+        elif isinstance(data.get("name"), str) and isinstance(datasets.get(data["name"]), list):
+            rows = datasets[data["name"]]
+        else:
+            rows = None   # a URL, a generator, or a name without values: not known here
+    elif data is not None:
+        rows = None
+    if "mark" in view:
+        return _unit_draws(view, rows)
+    children = [c for key in ("layer", "concat", "hconcat", "vconcat") for c in (view.get(key) or [])]
+    if isinstance(view.get("spec"), dict):   # facet and repeat
+        children.append(view["spec"])
+    return any(_draws(child, rows, datasets) for child in children) if children else True
+
+
+def _unit_draws(view: dict, rows: list | None) -> bool:
+    if rows is None:
+        return True
+    given = view.get("encoding")
+    encoding: dict = given if isinstance(given, dict) else {}
+    placing = [encoding[c] for c in _POSITIONS if c in encoding]
+    if any(not isinstance(c, dict) or "aggregate" in c or not isinstance(c.get("field", ""), str)
+           for c in placing):
+        return bool(rows)   # counted, repeated or not understood: drawn if there are rows
+    fields = [c["field"] for c in placing if "field" in c]
+    if not fields:   # placed at fixed values only (a reference rule), or not placed: no data shown
+        return bool(rows) and not placing
+    return any(all(_present(row, f) for f in fields) for row in rows)
+
+
+def _present(row: Any, field: str) -> bool:
+    """Whether ``row`` has a value to place a mark at in ``field`` (a field it does not have counts as present)."""
+    if not isinstance(row, dict) or field not in row:
+        return True
+    value = row[field]
+    return value is not None and not (isinstance(value, float) and not math.isfinite(value))
+
+
+def _check_size(svg: str) -> None:
+    """Refuse an SVG that Vega sized without bounds: its chart had nothing to draw."""
+    head = svg[:svg.find(">") + 1]
+    for dimension in ("width", "height"):
+        found = re.search(rf'\s{dimension}="([^"]*)"', head)
+        try:
+            size = float(found.group(1)) if found else 0.0
+        except ValueError:
+            size = math.inf
+        if not 0 < size <= _LARGEST:
+            raise NothingToDraw(f"{_NOTHING} (Vega gave the chart no size)")
+
+
 def render_svg(folder: Path, name: str, spec: dict) -> None:
-    """Write the chart as ``name.svg``, drawn by Vega in :data:`FONT`."""
+    """Write the chart as ``name.svg``, drawn by Vega in :data:`FONT`; :class:`NothingToDraw` if it has no size."""
     import vl_convert as vlc
 
-    (folder / f"{name}.svg").write_text(vlc.vegalite_to_svg(_use_font(spec)), encoding="utf-8")
+    svg = vlc.vegalite_to_svg(_use_font(spec))
+    _check_size(svg)
+    (folder / f"{name}.svg").write_text(svg, encoding="utf-8")
 
 
 def render_png(folder: Path, name: str) -> None:
@@ -66,13 +159,15 @@ def _worker_environment(folder: Path) -> dict[str, str]:
     and its own copy is still the one chosen unless the machine has a
     Liberation Sans of its own.  Characters outside Liberation Sans (it
     covers Latin, Greek and Cyrillic text) are not drawn in the PNG files.
+    Rust's stack backtraces are turned off.
     """
     from xml.sax.saxutils import escape
 
     config = folder / "fonts.conf"
     config.write_text(f'<?xml version="1.0"?>\n<fontconfig><dir>{escape(str(folder))}</dir></fontconfig>\n',
                       encoding="utf-8")
-    return {**os.environ, "FONTCONFIG_FILE": str(config)}
+    # no Rust stack backtraces, whatever the user's environment sets: a failure is reported in one line
+    return {**os.environ, "FONTCONFIG_FILE": str(config), "RUST_BACKTRACE": "0", "RUST_LIB_BACKTRACE": "0"}
 
 
 def vega_bundle() -> str:
@@ -198,6 +293,8 @@ class Renderer:
     def __init__(self, start_after: Callable[[], object] | None = None) -> None:
         self._sent = 0
         self._processes: list = []
+        self._lock = threading.RLock()   # the workers are started, or cancelled, once (a handler may cancel)
+        self._cancelled = False
         self._folder: Path | None = None   # the workers' font configuration, removed when they are done
         self._started = threading.Event()
         if start_after is None:
@@ -207,30 +304,40 @@ class Renderer:
 
     def _start(self, start_after) -> None:
         """Start the workers, once ``start_after()`` has returned (or raised: they are still needed)."""
-        import subprocess
-
         try:
             if start_after is not None:
                 start_after()
         except Exception:  # noqa: S110 - whatever start_after waited for reports its own failure
             pass
         try:
-            import tempfile
-
-            self._folder = Path(tempfile.mkdtemp(prefix="workforce-render-"))
-            env = _worker_environment(self._folder)
-            svg = subprocess.Popen([sys.executable, "-m", "workforce.publish._render", "svg"], stdin=subprocess.PIPE,
-                                   stdout=subprocess.PIPE, text=True, encoding="utf-8", env=env)
-            self._processes.append(svg)
-            png = subprocess.Popen([sys.executable, "-m", "workforce.publish._render", "png"], stdin=svg.stdout,
-                                   stdout=subprocess.PIPE, text=True, encoding="utf-8", env=env)
-            assert svg.stdout is not None  # stdout=PIPE
-            svg.stdout.close()   # the png worker holds it now
-            self._processes.append(png)
-            for process in self._processes:   # the main work comes first: the charts are waited for at the end
-                _lower_priority(process.pid)
+            with self._lock:
+                if not self._cancelled:
+                    self._launch()
+        except Exception:  # noqa: S110 - no workers: the pack says "the chart renderer could not be started"
+            pass
         finally:
             self._started.set()
+
+    def _launch(self) -> None:
+        """Start the two workers (the lock held)."""
+        import subprocess
+        import tempfile
+
+        self._folder = Path(tempfile.mkdtemp(prefix="workforce-render-"))
+        env = _worker_environment(self._folder)
+        # what the workers write to stderr (a crash's last words) is kept from the terminal, and read by finish
+        errors = open(self._folder / "errors.txt", "w", encoding="utf-8")
+        with errors:
+            svg = subprocess.Popen([sys.executable, "-m", "workforce.publish._render", "svg"], stdin=subprocess.PIPE,
+                                   stdout=subprocess.PIPE, stderr=errors, text=True, encoding="utf-8", env=env)
+            self._processes.append(svg)
+            png = subprocess.Popen([sys.executable, "-m", "workforce.publish._render", "png"], stdin=svg.stdout,
+                                   stdout=subprocess.PIPE, stderr=errors, text=True, encoding="utf-8", env=env)
+        assert svg.stdout is not None  # stdout=PIPE
+        svg.stdout.close()   # the png worker holds it now
+        self._processes.append(png)
+        for process in self._processes:   # the main work comes first: the charts are waited for at the end
+            _lower_priority(process.pid)
 
     def _workers(self):
         self._started.wait()
@@ -263,14 +370,17 @@ class Renderer:
             replies = [json.loads(line) for line in png.stdout]
         for process in (svg, png):
             process.wait()
+        last_words = self._last_words()
         self._remove_folder()
         if len(replies) != self._sent:
-            raise WorkforceError(f"the chart renderer stopped after {len(replies)} of {self._sent} charts.")
+            raise WorkforceError(f"the chart renderer stopped after {len(replies)} of {self._sent} charts"
+                                 + (f" ({last_words})." if last_words else "."))
         return {r["name"]: r["error"] for r in replies if not r["ok"]}
 
     def cancel(self) -> None:
-        """See :meth:`ChartRenderer.cancel`."""
-        self._started.wait()
+        """See :meth:`ChartRenderer.cancel`: the workers are stopped, or never started."""
+        with self._lock:
+            self._cancelled = True
         for process in self._processes:
             process.kill()
             process.wait()
@@ -281,6 +391,17 @@ class Renderer:
                     except OSError:   # a killed worker cannot take what was still buffered
                         pass
         self._remove_folder()
+
+    def _last_words(self) -> str:
+        """The last line the workers wrote to stderr ("" if none)."""
+        if self._folder is None:
+            return ""
+        try:
+            lines = (self._folder / "errors.txt").read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            return ""
+        lines = [line.strip() for line in lines if line.strip()]
+        return lines[-1][:200] if lines else ""
 
     def _remove_folder(self) -> None:
         import shutil
@@ -293,6 +414,8 @@ class Renderer:
 def _why(exc: BaseException) -> str:
     """One line saying why a chart could not be rendered (vl-convert appends a stack backtrace)."""
     text = str(exc).split("Stack backtrace")[0].strip().splitlines()
+    if isinstance(exc, NothingToDraw):
+        return text[0]
     return f"{type(exc).__name__}: {text[0] if text else ''}".strip()
 
 
@@ -337,7 +460,19 @@ def _serve(stage: str) -> None:
         sys.stdout.flush()
 
 
+def _quietly(stage: str) -> int:
+    """Run one worker; 0 when it is done, 1 when the main process has gone (stopped: nothing more to say)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C stops the main process, which stops the workers
+    try:
+        _serve(stage)
+        sys.stdout.flush()
+    except (BrokenPipeError, KeyboardInterrupt):
+        return 1
+    return 0
+
+
 if __name__ == "__main__":
-    _serve(sys.argv[1])
-    sys.stdout.flush()
-    os._exit(0)   # every chart is written; tearing down Vega's runtime would only keep the pack waiting
+    # every chart is written; tearing down Vega's runtime would only keep the pack waiting
+    os._exit(_quietly(sys.argv[1]))

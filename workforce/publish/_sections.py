@@ -229,19 +229,21 @@ COMPARISON = Part(
 
 
 def drawable(result: Result, chart: Chart) -> tuple[Result | None, str]:
-    """The result a chart draws (``None``: nothing to draw), and a note for the reader (see :class:`Chart`)."""
+    """The result a chart draws, and a note for the reader (see :class:`Chart`).
+
+    ``None``: nothing to draw, and the note says why (the chart is left out).
+    """
     if chart.needs_estimate and not _has_estimate(result):
-        standard = str(result.kind)
-        return None, (f"No {standard} relative likelihood could be worked out from the inputs given, so no "
-                      f"{standard} chart.")
+        return None, f"no {result.kind} relative likelihood could be worked out from the inputs given"
     if chart.unsuppressed_rows:
         table = result.table
         keep = ~_suppressed_rows(result)
         left_out = int((~keep).sum())
+        if not keep.any():
+            return None, (f"nothing to draw: each of the {left_out} progression-gap rows has a suppressed count "
+                          "(shown as * in the table)" if left_out else "nothing to draw: the table has no rows")
         note = (f"{left_out} progression-gap rows with suppressed counts are in the table (shown as *) but not in "
                 "the chart.") if left_out else ""
-        if not keep.any():
-            return None, note
         return result.with_table(table[keep].reset_index(drop=True)), note
     return result, ""
 
