@@ -291,7 +291,7 @@ def _is_old_workbook(path: str | Path) -> bool:
 
 @dataclass(frozen=True)
 class SheetExtent:
-    """Where the cells holding a value start on one sheet, and their last column (1-based; 0 when none).
+    """Where the cells holding a value start on one sheet (1-based; 0 when none).
 
     calamine starts a sheet's grid at its first row and first column with a value, so these give the Excel
     row and column of the grid's first cell.
@@ -300,7 +300,6 @@ class SheetExtent:
     part: str
     first_row: int = 0
     first_column: int = 0
-    last_column: int = 0
 
 
 @dataclass
@@ -580,11 +579,22 @@ def cell_name(row: int, column: int) -> str:
     >>> cell_name(1048576, 16384)
     'XFD1048576'
     """
+    return f"{column_letters(column)}{row}"
+
+
+def column_letters(column: int) -> str:
+    """The Excel letters of a 1-based column (the one place they are worked out).
+
+    Examples
+    --------
+    >>> [column_letters(c) for c in (1, 26, 27, 702, 703, 16384)]
+    ['A', 'Z', 'AA', 'ZZ', 'AAA', 'XFD']
+    """
     letters = ""
     while column:
         column, rem = divmod(column - 1, 26)
         letters = chr(65 + rem) + letters
-    return f"{letters}{row}"
+    return letters
 
 
 def _no_more_than(limit_text: str, first: str, low: str, high: str, then: str = "") -> str:
@@ -694,15 +704,22 @@ class _Extent:
         return True
 
     def bounds(self) -> tuple[int, int, int, int]:
-        """(first row, last row, first column, last column) a cell may have and keep within the limit."""
+        """(first row, last row, first column, last column) a cell may have and keep within the limit.
+
+        The width is rounded up to a power of two (the rows allowed shrink to match), so a header row growing
+        cell by cell changes the bounds, and the scan's pattern, a few times rather than once a column: a sheet
+        16,384 columns wide compiles 15 patterns, not 16,384.  A cell inside the rounded bounds is within the
+        limit whatever the true width, so it need not be looked at.
+        """
         if not self.first_row:
             return 0, 0, 0, 0
         width = self.last_column - self.first_column + 1
+        width = min(1 << (width - 1).bit_length(), _EXCEL_COLUMNS - self.first_column + 1)
         last_row = min(self.first_row - 1 + self.cells // width, _EXCEL_ROWS)   # and none outside Excel's grid
-        return self.first_row, last_row, self.first_column, self.last_column
+        return self.first_row, last_row, self.first_column, self.first_column + width - 1
 
     def result(self) -> SheetExtent:
-        return SheetExtent(self.part, self.first_row, self.first_column, self.last_column)
+        return SheetExtent(self.part, self.first_row, self.first_column)
 
     @staticmethod
     def ref(text: str) -> tuple[int, int] | None:

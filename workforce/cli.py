@@ -95,7 +95,9 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")   # control characters, but tab and newline
+#: Control characters (but tab and newline), and the invisible format characters that reorder or hide text on a
+#: terminal (bidirectional overrides and isolates, zero-width characters, the byte-order mark).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 
 
 class _Escaped:
@@ -112,10 +114,15 @@ class _Escaped:
 
     def write(self, text: str) -> int:
         head = "\r" if text.startswith("\r") else ""
-        return self._stream.write(head + _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text[len(head):]))
+        return self._stream.write(head + _CONTROL.sub(_escape, text[len(head):]))
 
     def __getattr__(self, name: str):
         return getattr(self._stream, name)
+
+
+def _escape(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def _input_options(command: argparse.ArgumentParser, staff: bool = False) -> None:

@@ -43,6 +43,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
+from .._guard import column_letters
 from ..errors import UnusableFileError
 from ._report import ProblemCode, ReaderNote
 
@@ -648,7 +649,7 @@ def _assemble(name: str, read: _Read, sep: str) -> tuple[pd.DataFrame, list[Read
             for row in _true(too_long):
                 notes.append(ReaderNote(
                     ProblemCode.CELL_TOO_LONG, int(row) + 1,
-                    f"the cell in column {_letters(i)} holds {length[int(row)].as_py():,} characters, more than the "
+                    f"the cell in column {column_letters(i + 1)} holds {length[int(row)].as_py():,} characters, more than the "
                     f"{MAX_CELL_CHARS:,} a cell can hold in Excel; it was set aside.",
                     "check this row of the export: a cell this long is usually a fault in the export.", "warning",
                     "value treated as missing"))
@@ -714,11 +715,3 @@ def _read_rows(texts: list[str], sep: str, count: int) -> list[list[str | None]]
         out.append([f if f != "" else None for f in fields])
     return out
 
-
-def _letters(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters

@@ -48,31 +48,33 @@ class Layout:
 
 
 def tables_on_sheet(grid: pd.DataFrame, header_at: int, headers: list[str], schema: Schema, min_matched: int,
-                    unique: Callable[[list[str]], list[str]], letters: Callable[[int], str]) -> Layout:
+                    unique: Callable[[list[str]], list[str]], letters: Callable[[int], str],
+                    find_header: Callable) -> Layout:
     """Cut the rows below ``header_at`` into the tables they hold, and stack them.
 
     ``headers`` are the header row's cells (blank: ""); ``unique`` makes header names unique, and ``letters``
-    gives a column's Excel letters.  Tables side by
+    gives a column's Excel letters; ``find_header`` finds the header row of a grid (``(row, headers, score)``).  Tables side by
     side are runs of header cells between blank ones, each naming every required column; a further table below
     starts at a row that itself reads as a header of at least ``min_matched`` schema columns.
     """
-    below = grid.iloc[header_at + 1:]
-    blocks = _side_by_side(headers, schema, min_matched)
-    names = unique(headers if len(blocks) == 1 else headers[blocks[0][0]:blocks[0][1]])
+    blocks = [(start, stop, header_at, headers[start:stop]) for start, stop in _side_by_side(headers, schema,
+                                                                                            min_matched)]
+    if len(blocks) == 1:
+        blocks = _tables_to_the_right(grid, header_at, headers, schema, min_matched, find_header) or blocks
+    names = unique(blocks[0][3])
     target: dict[str | None, str] = {}   # schema column -> the first table's header for it
     for name in names:
         target.setdefault(schema.column_for_header(name), name)
     parts, offsets, header_rows, n = [], [], [], 0
     stacked = 0
-    for b, (start, stop) in enumerate(blocks):
-        cells = below.iloc[:, start:stop]
+    for b, (start, stop, own_at, own) in enumerate(blocks):
+        cells = grid.iloc[own_at + 1:, start:stop]
         if len(blocks) > 1:   # a shorter table beside a longer one: its blank tail is not part of it
             filled = np.flatnonzero(cells.notna().any(axis=1).to_numpy())
             cells = cells.iloc[: (filled[-1] + 1 if filled.size else 0)]
         starts = _header_rows(cells, schema, min_matched)
         stacked += len(starts)
         bounds = [0, *starts, len(cells)]
-        own = headers[start:stop]
         for s in range(len(bounds) - 1):
             piece = cells.iloc[bounds[s]:bounds[s + 1]]
             if s > 0:   # a further table: its own header row says which column is which
@@ -80,12 +82,12 @@ def tables_on_sheet(grid: pd.DataFrame, header_at: int, headers: list[str], sche
                 header_rows.append(n)
             piece = piece.set_axis(_align(own, names, target, schema) if (b, s) != (0, 0) else names, axis=1)
             parts.append(piece)
-            offsets.append(np.arange(bounds[s], bounds[s + 1]))
+            offsets.append(np.arange(bounds[s], bounds[s + 1]) + (own_at - header_at))
             n += len(piece)
     frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].reset_index(drop=True)
     words = []
     if len(blocks) > 1:
-        spans = " and ".join(f"{letters(a)}-{letters(z - 1)}" for a, z in blocks)
+        spans = " and ".join(f"{letters(a)}-{letters(z - 1)}" for a, z, _at, _own in blocks)
         words.append(f"{len(blocks)} tables side by side (columns {spans}) were read one after the other")
     if stacked:
         words.append(f"{stacked} further table(s) below the first, each with its own header row, were read "
@@ -94,8 +96,31 @@ def tables_on_sheet(grid: pd.DataFrame, header_at: int, headers: list[str], sche
                   header_rows=np.asarray(header_rows, dtype=int), description="; ".join(words))
 
 
-def _side_by_side(headers: list[str], schema: Schema, min_matched: int) -> list[tuple[int, int]]:
-    """The column spans of tables side by side: runs of headers between blank cells, each a whole table."""
+def _tables_to_the_right(grid: pd.DataFrame, header_at: int, headers: list[str], schema: Schema, min_matched: int,
+                         find_header: Callable) -> list[tuple[int, int, int, list[str]]]:
+    """Tables side by side whose headers are on different rows ([] when there is none).
+
+    The first table, then each whole table found (by its own header row) in the columns right of the one before.
+    """
+    first = next((span for span in _runs(headers) if _whole(headers[span[0]:span[1]], schema, min_matched)), None)
+    if first is None:
+        return []
+    blocks = [(first[0], first[1], header_at, headers[first[0]:first[1]])]
+    start = first[1]
+    while start < grid.shape[1]:
+        region = grid.iloc[:, start:]
+        row, found, _score = find_header(region)
+        spans = [(a, z) for a, z in _runs(found) if _whole(found[a:z], schema, min_matched)]
+        if not spans:
+            break
+        a, z = spans[0]
+        blocks.append((start + a, start + z, row, found[a:z]))
+        start += z
+    return blocks if len(blocks) > 1 else []
+
+
+def _runs(headers: list[str]) -> list[tuple[int, int]]:
+    """Spans of consecutive header cells that are filled in."""
     runs, start = [], None
     for i, h in enumerate([*headers, ""]):
         if h and start is None:
@@ -103,13 +128,18 @@ def _side_by_side(headers: list[str], schema: Schema, min_matched: int) -> list[
         elif not h and start is not None:
             runs.append((start, i))
             start = None
-    required = set(schema.required)
+    return runs
 
-    def whole(span: tuple[int, int]) -> bool:
-        named = {schema.column_for_header(h) for h in headers[span[0]:span[1]]} - {None}
-        return len(named) >= min_matched and required <= named
 
-    tables = [span for span in runs if whole(span)]
+def _whole(headers: list[str], schema: Schema, min_matched: int) -> bool:
+    """Whether headers name a whole table: every required column, and at least ``min_matched``."""
+    named = {schema.column_for_header(h) for h in headers} - {None}
+    return len(named) >= min_matched and set(schema.required) <= named
+
+
+def _side_by_side(headers: list[str], schema: Schema, min_matched: int) -> list[tuple[int, int]]:
+    """The column spans of tables side by side: runs of headers between blank cells, each a whole table."""
+    tables = [span for span in _runs(headers) if _whole(headers[span[0]:span[1]], schema, min_matched)]
     return tables if len(tables) >= 2 else [(0, len(headers))]
 
 

@@ -353,8 +353,10 @@ def _first_used_row(path: Path, sheet: str) -> int:
 def _read_parquet(path: Path, schema: Schema) -> RawTable:
     try:
         frame = pd.read_parquet(path)
-    except Exception as exc:
-        raise UnusableFileError(str(path), f"the file is not a readable parquet table ({_short(exc)}).") from None
+    except Exception:
+        raise UnusableFileError(str(path), "the file is not a readable parquet table: it is damaged, cut short or "
+                                           "not parquet.", "write the parquet file again (or export the table as "
+                                           "CSV or .xlsx).") from None
     if frame.empty:
         raise UnusableFileError(str(path), "the table holds no rows.", "export it again.")
     frame = frame.reset_index(drop=True)
@@ -391,7 +393,8 @@ def _table_from_grids(name: str, book, schema: Schema, sheet: str | int | None) 
     s = found[0]
     grid, first = candidates[s]
     row, headers, _score = headers_found[s]
-    layout = tables_on_sheet(grid, row, headers, schema, MIN_MATCHED_COLUMNS, _unique_headers, excel_column)
+    layout = tables_on_sheet(grid, row, headers, schema, MIN_MATCHED_COLUMNS, _unique_headers, excel_column,
+                             lambda g: _find_header(g, schema))
     data = layout.frame
     title = [" ".join(str(v) for v in grid.iloc[r].dropna()) for r in range(row)]
     table = RawTable(
@@ -422,8 +425,9 @@ def _find_header(grid: pd.DataFrame, schema: Schema) -> tuple[int, list[str], in
     such as "Demographics", takes the header above it when that one names a
     schema column.  Ties go to the upper row.
     """
-    top = grid.iloc[:HEADER_SCAN_ROWS].astype("object").where(grid.iloc[:HEADER_SCAN_ROWS].notna(), None)
-    cells = top.to_numpy().tolist()
+    top = grid.iloc[:HEADER_SCAN_ROWS].to_numpy(dtype=object)   # one array: a wide sheet is thousands of columns
+    cells = [[None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else v for v in row]
+             for row in top.tolist()]
     best: tuple[int, list[str], int] = (0, [], -1)
     previous: list = [None] * grid.shape[1]
     for r, row in enumerate(cells):
@@ -463,12 +467,7 @@ def excel_column(index: int) -> str:
     >>> [excel_column(i) for i in (0, 25, 26, 701, 702)]
     ['A', 'Z', 'AA', 'ZZ', 'AAA']
     """
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
+    return _guard.column_letters(index + 1)
 
 
 _REPEAT = re.compile(r"^(?P<header>.*) \((?P<n>\d+)\)$")   # "Ethnic Origin (2)", as _unique_headers names it
