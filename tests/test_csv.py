@@ -335,3 +335,18 @@ def test_mutated_exports_end_plainly_and_reconcile(tmp_path, edits, encoding):
     assert report.reconciles()
     notes = report.problems
     assert report.rows_read >= 25 or (notes["severity"] != "note").any()
+
+
+def test_utf16_text_with_a_byte_lost_is_reported_as_damaged(tmp_path):
+    """A byte lost from "Unicode Text" puts the rest out of step: it reads as other characters, never silently."""
+    text = "Employee Number\tStaff Group\tPay Band\tEthnic Origin\r\n" + "".join(
+        f"{i}\tAdministrative and Clerical\tBand 5\tA White - British\r\n" for i in range(1, 31))
+    data = bytearray(text.encode("utf-16"))
+    middle = len(data) // 2 | 1   # an odd offset: the bytes after it are out of step until the end
+    del data[middle]
+    path = tmp_path / "unicode_text_2025-03-31.csv"
+    path.write_bytes(bytes(data))
+    report = load_staff(path).report
+    damaged = report.problems[report.problems["code"] == "damaged_text"]
+    assert len(damaged) >= 1 and (damaged["severity"] == "warning").all()
+    assert "out of step" in damaged["problem"].iat[0]

@@ -175,6 +175,10 @@ def test_rows_read_always_equal_rows_used_plus_rows_excluded(tmp_path, rows):
                 last_id = (ident, emp)
     path = tmp_path / "gen_2025-03-31.csv"
     path.write_text("\n".join(lines) + "\n")
+    if all(r["kind"] in ("blank", "total", "note") for r in rows):   # a header with nothing to count below it
+        with pytest.raises(UnusableFileError, match="no data rows below it"):
+            load_staff(path)
+        return
     staff = load_staff(path)
     report = staff.report
     assert report.rows_read == len(rows)
@@ -182,7 +186,9 @@ def test_rows_read_always_equal_rows_used_plus_rows_excluded(tmp_path, rows):
     assert report.reconciles()
     assert report.rows_used == len(staff.assignments)
     errors = report.problems[report.problems["action"] == "row excluded"]
-    assert len(errors) == report.rows_excluded  # every excluded row is listed with its reason
+    # every excluded row is listed with its reason (a run of rows skipped alike is one note: "rows 5 to 9 (5 rows)")
+    listed = errors["problem"].str.extract(r"^rows [\d,]+ to [\d,]+ \(([\d,]+) rows\)")[0]
+    assert int(listed.str.replace(",", "").astype(float).fillna(1).sum()) == report.rows_excluded
     assert staff.people["wres_group"].notna().all()
 
 
@@ -358,3 +364,16 @@ def test_the_same_export_given_twice_is_counted_once(tmp_path):
     assert repeated["file"].map(lambda f: f.endswith("b_2025-03-31.xlsx")).all() and len(repeated) == 2
     assert "read from a_2025-03-31.xlsx already" in repeated["problem"].iloc[0]
     assert both.report.reconciles()
+
+
+def test_one_assignment_number_in_two_organisations_of_one_export_is_two_assignments(tmp_path):
+    from conftest import HEADERS, staff_row, write_xlsx
+
+    import workforce
+
+    rows = [HEADERS] + [staff_row(i) for i in range(3)] + [staff_row(i, Organisation="Other Trust") for i in range(3)]
+    rows += [staff_row(0)]   # a true repeat, in the first organisation
+    staff = workforce.load_staff(write_xlsx(tmp_path / "icb.xlsx", {"Staff": rows}))
+    assert staff.assignments.groupby("organisation", observed=True).size().to_dict() == {"Other Trust": 3,
+                                                                                          "Test Trust": 3}
+    assert staff.report.problems["code"].eq("repeated_assignment").sum() == 1

@@ -219,6 +219,7 @@ class _Text:
     stray_bytes: list[tuple[int, bytes]] = field(default_factory=list)  # (line, the bytes) for lines holding any
     lines_with_strays: int = 0
     windows: bool = False  # bytes that are not UTF-8, and no UTF-8 beyond ASCII: Windows text throughout
+    damaged: list[int] = field(default_factory=list)  # lines of UTF-16/32 text whose bytes are out of step
 
     def notes(self, lines: _Lines) -> list[ReaderNote]:
         out = []
@@ -235,6 +236,17 @@ class _Text:
                 f"(byte{'s' if several else ''} {codes}) on line {line} of the file, read as {read}.",
                 "check the letters on this row; save the file as 'CSV UTF-8' from Excel to be sure.", "warning",
                 f"read as {read}"))
+        for line in self.damaged[:_MAX_DAMAGED_LINES]:
+            out.append(ReaderNote(
+                ProblemCode.DAMAGED_TEXT, lines.row(line),
+                f"the text on line {line} of the file is damaged: its {self.encoding_note.split()[3]} bytes are out "
+                "of step (a byte missing or added), so it reads as other characters and may hold several records.",
+                "export the file again; or open it in Excel and save it as 'CSV UTF-8'.", "warning",
+                "read as it stands"))
+        if len(self.damaged) > _MAX_DAMAGED_LINES:
+            out.append(ReaderNote(ProblemCode.DAMAGED_TEXT, None, f"{len(self.damaged) - _MAX_DAMAGED_LINES:,} more "
+                                  "lines are damaged the same way.", "export the file again.", "warning",
+                                  "read as they stand"))
         more = self.lines_with_strays - len(self.stray_bytes)
         if more > 0:
             out.append(ReaderNote(ProblemCode.NOT_UTF8, None, f"{more:,} more lines hold characters that are not "
@@ -259,6 +271,7 @@ def _utf8_text(name: str, source: IO[bytes], spool: IO[bytes], final: bool) -> _
         text = _scan(name, spool)
         label = "UTF-32" if "32" in wide else "UTF-16"
         text.encoding_note = f"the file is {label} text (as Excel saves 'Unicode Text'); it was read as such."
+        text.damaged = _out_of_step(spool)
         return text
     text = _scan(name, source)
     if not text.lines_with_strays:
@@ -269,6 +282,25 @@ def _utf8_text(name: str, source: IO[bytes], spool: IO[bytes], final: bool) -> _
     _convert(source, spool, codecs.getincrementaldecoder("utf-8")(_FALLBACK), final)
     text.stream = spool
     return text
+
+
+_MAX_DAMAGED_LINES = 100
+#: What UTF-16 text reads as when a byte is lost or added: every ASCII character c becomes U+cc00 (a line break,
+#: U+0A00), and a byte left over becomes the replacement character U+FFFD.  One such character can be a real
+#: letter (U+4E00 is a common Chinese character), three in a row are not.
+_OUT_OF_STEP = re.compile(b"(?:" + b"|".join(re.escape(chr(c << 8).encode("utf-8")) for c in range(0x09, 0x7F))
+                          + b"){3,}|" + re.escape("\ufffd".encode("utf-8")))   # three in a row: not a name's 一
+
+
+def _out_of_step(stream: IO[bytes]) -> list[int]:
+    """Lines (1-based) of converted wide text holding characters that only bytes out of step produce."""
+    stream.seek(0)
+    out = []
+    for number, line in enumerate(stream, start=1):
+        if _OUT_OF_STEP.search(line):
+            out.append(number)
+    stream.seek(0)
+    return out
 
 
 def _utf16_without_bom(start: bytes) -> str | None:

@@ -387,9 +387,10 @@ def _triage_rows(raw: RawTable, frame: pd.DataFrame, problems: Problems, key: st
     if mangled.any():
         mangled[mangled] = key_text[mangled].str.match(_SCIENTIFIC).fillna(False).to_numpy(dtype=bool)
         reasons[mangled] = "identifier in scientific notation"
-    if "assignment_number" in frame:
+    if "assignment_number" in frame:   # within one organisation: an ICB's export holds several
         ids = frame["assignment_number"].where(reasons.isna())
-        repeat = ids.notna() & ids.duplicated(keep="first")
+        scope = [frame["organisation"], ids] if "organisation" in frame else [ids]
+        repeat = ids.notna() & pd.concat(scope, axis=1).duplicated(keep="first")
         reasons[repeat.to_numpy()] = "repeats an assignment number already read in this file"
     for reason in reasons.dropna().unique():
         pos = np.flatnonzero((reasons == reason).to_numpy())

@@ -58,6 +58,7 @@ class ProblemCode(StrEnum):
     BLANK_REQUIRED = "blank_required"  #: a column that must be filled in is blank.
     OUT_OF_RANGE = "out_of_range"  #: a value outside the schema's range (min, max).
     NOT_ALLOWED = "not_allowed"  #: a value not among the schema's allowed values.
+    DAMAGED_TEXT = "damaged_text"  #: UTF-16 text whose bytes are out of step (a byte lost or added).
     NOT_UTF8 = "not_utf8"  #: CSV: a line holding a byte that is not UTF-8, read as Windows text (cp1252).
     STRAY_QUOTE = "stray_quote"  #: CSV: a quote that opens a field and never closes; each line it swallowed read alone.
     CELL_TOO_LONG = "cell_too_long"  #: a cell over Excel's 32,767 characters, set aside.
