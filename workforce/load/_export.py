@@ -177,8 +177,8 @@ def _organisation_is_identifier(organisation: pd.Series | str, positions: np.nda
     mask = text.isin(odd).to_numpy() & values.notna().to_numpy()
     problems.add(ProblemCode.ORGANISATION_LOOKS_LIKE_IDENTIFIER, positions[mask], "organisation", text[mask],
                  "looks like a postcode, a date or an identifier, not an organisation: the row's cells are probably "
-                 "in the wrong columns.", "check the row in the export (are its cells shifted?), or pass the "
-                 "organisation with --organisation NAME.", "error", "row excluded")
+                 "in the wrong columns.", "check the row in the export (are its cells shifted?), or give the "
+                 f"organisation with {option('organisation', 'NAME')}.", "error", "row excluded")
     return mask
 
 
