@@ -170,11 +170,10 @@ def _organisation_is_identifier(organisation: pd.Series | str, positions: np.nda
     """
     if not isinstance(organisation, pd.Series):   # one name for the whole file: given, or from its title or name
         return np.zeros(len(positions), dtype=bool)
-    values = organisation
-    text = values.astype("str")
-    distinct = pd.unique(text[values.notna().to_numpy()])
-    odd = {v for v in distinct if identifier_kind(v) or looks_like_date(v)}
-    mask = text.isin(odd).to_numpy() & values.notna().to_numpy()
+    given = organisation.notna().to_numpy()
+    text = organisation.astype("str")
+    odd = {v for v in pd.unique(text[given]) if identifier_kind(v) or looks_like_date(v)}
+    mask = text.isin(odd).to_numpy() & given
     problems.add(ProblemCode.ORGANISATION_LOOKS_LIKE_IDENTIFIER, positions[mask], "organisation", text[mask],
                  "looks like a postcode, a date or an identifier, not an organisation: the row's cells are probably "
                  "in the wrong columns.", "check the row in the export (are its cells shifted?), or give the "

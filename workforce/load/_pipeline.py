@@ -192,13 +192,14 @@ class Problems:
         if not quoted.any():
             return values
         distinct = pd.unique(values[quoted].astype("str"))
+        stripped = [v.strip() for v in distinct]
         # a value equal to a cell of an identifier column of this file (an employee number, a name, an NI number)
         in_file = set()
         for header, column in self.raw.mapping.items():
             spec = self.schema.columns.get(column) if self.schema is not None else None
             if spec is not None and spec.privacy is not None and header in self.raw.frame:
                 cells = self.raw.frame[header].dropna().astype("str").str.strip()
-                in_file.update(cells[cells.isin(distinct)].tolist())
+                in_file.update(cells[cells.isin(stripped)].tolist())
         date_columns = {self.header_of.get(c, c) for c, spec in (self.schema.columns.items() if self.schema else [])
                         if spec.type == "date"}
         kinds = {v: ("an identifier in this file" if v.strip() in in_file else identifier_kind(v))
