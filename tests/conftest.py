@@ -4,7 +4,7 @@
 * hand-made people tables over snapshots, for progression and promotion (``snapshot``, ``people``,
   ``history_people``);
 * the sample data, loaded once per run (``soar``, ``soar_valley``, ``icb_trusts``) and the sample inputs (``INPUTS``);
-* the demo board pack, built once per run (``demo_pack``);
+* the demo board pack and an ICB's pack, built once per run (``demo_pack``, ``icb_pack``);
 * the ``--snapshot-update`` option and the ``slow`` marker.
 
 Session-scoped fixtures are shared by every test module: no test may change what they return.
@@ -227,3 +227,16 @@ def demo_pack(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
     """
     out = tmp_path_factory.mktemp("demo") / "pack"
     return out, run_cli("demo", "--out", str(out))
+
+
+@pytest.fixture(scope="session")
+def icb_pack(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    """An ICB's pack, built once per run: the three sample trusts against the Leicester, Leicestershire and Rutland
+    ICB, with Soar Valley's recruitment.  Used by tests/test_pack.py and tests/test_pack_files.py (slow tests only).
+    """
+    out = tmp_path_factory.mktemp("icb") / "pack"
+    files = [str(sample(f)) for f in (SOAR_2025, "rutland_vale_staff_in_post_2025-03-31.xlsx",
+                                      "charnwood_staff_in_post_2025-03-31.csv")]
+    recruitment = sample("soar_valley_recruitment_2024-25.xlsx")
+    return out, run_cli("report", *files, "--icb", "QK1", "--recruitment",
+                        f"Soar Valley Hospitals NHS Trust={recruitment}", "--out", str(out))

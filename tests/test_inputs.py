@@ -138,8 +138,9 @@ def test_a_table_of_neither_layout_is_unusable(tmp_path):
     with pytest.raises(UnusableFileError, match="neither a stage column"):
         load_recruitment(frame)
     path = write_xlsx(tmp_path / "other.xlsx", {"Sheet1": [["Name", "Colour"], ["x", "red"]]})
-    with pytest.raises(NoStaffTableError, match="no recruitment table was found"):
+    with pytest.raises(NoStaffTableError, match="no recruitment table was found") as raised:
         load_recruitment(path)
+    assert ". with" not in str(raised.value) and ", with headers such as" in str(raised.value)   # one sentence
 
 
 def test_the_broken_sample_file_reports_each_planted_error():

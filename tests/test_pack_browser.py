@@ -17,16 +17,27 @@ page's site, ``file://``, in their network partition key). Control tests prove e
 fail: a page loading an image from a host is flagged, and a pack with a broken chart spec is
 too.
 
+The layout is checked the same way (marked slow: each pack is loaded at 1400 px and 800 px): a copy
+of the page with a measuring script (:data:`LAYOUT_SCRIPT`) waits until every chart is drawn, then
+writes what it measured (each chart's SVG box, the boxes of its text elements and points along its
+lines, in page coordinates; the page's widths) as JSON into ``<pre id="layout-report">``, read back
+from ``--dump-dom``.  :func:`layout_problems` says what does not fit: text outside its chart's SVG,
+two texts of a chart overlapping, axis labels run together, text cut with "…", a mark's label
+struck through by a line, and the page scrolling sideways (except inside a ``.table-wrap``, the
+box a wide table scrolls in).  Control tests prove each check can fail.
+
 Without Chromium the tests are skipped, unless the ``CI`` environment variable is set.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -42,6 +53,14 @@ VIRTUAL_TIME_MS = 20000       # virtual time given to the page before the DOM is
 LOCAL_SCHEMES = {"file", "data", "blob", "about", "chrome", "chrome-extension", "chrome-untrusted",
                  "devtools", "javascript", "filesystem"}
 BROKEN_SPEC = '{"mark": "nonsense", "data": {"values": [{"a": 1}]}}'
+ROOT = Path(__file__).parent.parent
+SAMPLES = ROOT / "sample_data"
+#: The ICB pack's exports: three organisations given one benchmark (--icb QK1).
+ICB_EXPORTS = ("soar_valley_staff_in_post_2025-03-31.xlsx", "rutland_vale_staff_in_post_2025-03-31.xlsx",
+               "charnwood_staff_in_post_2025-03-31.csv")
+WIDTHS = (1400, 800)          # window widths the pack must fit: a desktop, and the narrowest supported
+OVERLAP_TOLERANCE = 1.5       # px two text boxes may share (a glyph box is a little taller than its ink)
+LABEL_GAP = 3                 # px at least between two labels of one axis, side by side
 
 
 # ---------------------------------------------------------------- Chromium
@@ -279,12 +298,168 @@ def _host(url: str) -> str:
     return rest.split("/", 1)[0].split("?", 1)[0].lower()
 
 
+
+# ---------------------------------------------------------------- measuring the layout
+
+#: Injected at the end of a copy of the page: waits until every ``.chart`` holds its SVG (polling with
+#: setTimeout, at most 15 s of virtual time), then measures and writes ``<pre id="layout-report">``.
+LAYOUT_SCRIPT = r"""(function () {
+  function visible(el, stop) {
+    for (var e = el; e && e !== stop.parentNode; e = e.parentNode) {
+      if (e.nodeType !== 1) continue;
+      var s = getComputedStyle(e);
+      if (s.display === 'none' || s.visibility === 'hidden' || parseFloat(s.opacity) === 0) return false;
+      var o = e.getAttribute('opacity') || e.getAttribute('fill-opacity');
+      if (o !== null && parseFloat(o) === 0) return false;
+    }
+    return true;
+  }
+  function box(r) { return {left: r.left + scrollX, top: r.top + scrollY, right: r.right + scrollX, bottom: r.bottom + scrollY}; }
+  function role(t) {
+    var g = t.closest('g[class*="role-"]');
+    return g ? (g.getAttribute('class').match(/role-[\w-]+/) || [''])[0] : '';
+  }
+  function measure() {
+    var report = {innerWidth: innerWidth, clientWidth: document.documentElement.clientWidth,
+                  scrollWidth: document.documentElement.scrollWidth, charts: [], wide: []};
+    document.querySelectorAll('.chart').forEach(function (chart) {
+      var svg = chart.querySelector('svg');
+      var entry = {id: chart.id, drawn: !!svg, texts: []};
+      if (svg) {
+        entry.svg = box(svg.getBoundingClientRect());
+        entry.width = parseFloat(svg.getAttribute('width')) || 0;
+        svg.querySelectorAll('text').forEach(function (t) {
+          var words = (t.textContent || '').trim();
+          if (!words || !visible(t, svg)) return;
+          var r = t.getBoundingClientRect();
+          if (r.width === 0 && r.height === 0) return;
+          entry.texts.push({text: words, role: role(t), box: box(r)});
+        });
+        // points along every line and rule drawn as a mark (not gridlines or axes), in page coordinates
+        entry.lines = [];
+        svg.querySelectorAll('g.mark-line.role-mark path, g.mark-rule.role-mark line, g.mark-rule.role-mark path').forEach(function (el) {
+          if (!visible(el, svg) || typeof el.getTotalLength !== 'function') return;
+          var total = 0, m = el.getScreenCTM();
+          try { total = el.getTotalLength(); } catch (e) { return; }
+          if (!m || !isFinite(total) || total <= 0) return;
+          for (var d = 0; d <= total; d += 2) {
+            var p = el.getPointAtLength(d), q = new DOMPoint(p.x, p.y).matrixTransform(m);
+            entry.lines.push([q.x + scrollX, q.y + scrollY]);
+          }
+        });
+      }
+      report.charts.push(entry);
+    });
+    var limit = document.documentElement.clientWidth;
+    document.querySelectorAll('body *').forEach(function (el) {
+      if (el.closest('.table-wrap') || el.closest('svg') && el.tagName.toLowerCase() !== 'svg') return;
+      var r = el.getBoundingClientRect();
+      if (r.width > 0 && r.right + scrollX > limit + 0.5) {
+        report.wide.push({tag: el.tagName.toLowerCase(), id: el.id || '', cls: String(el.className && el.className.baseVal !== undefined ? el.className.baseVal : el.className || ''),
+                          right: r.right + scrollX});
+      }
+    });
+    var pre = document.createElement('pre');
+    pre.id = 'layout-report';
+    pre.textContent = JSON.stringify(report);
+    document.body.appendChild(pre);
+  }
+  function ready() {
+    var charts = document.querySelectorAll('.chart');
+    for (var i = 0; i < charts.length; i++) if (!charts[i].querySelector('svg')) return false;
+    return true;
+  }
+  var tries = 0;
+  function poll() {
+    tries += 1;
+    if (ready() || tries > 300) { setTimeout(measure, 200); } else { setTimeout(poll, 50); }
+  }
+  if (document.readyState === 'complete') poll(); else addEventListener('load', poll);
+})();
+"""
+
+
+def layout(chromium: str, page: Path, width: int, workdir: Path, height: int = 3000) -> dict:
+    """What the measuring script found on ``page`` in a window ``width`` px wide (see :data:`LAYOUT_SCRIPT`)."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    text = page.read_text(encoding="utf-8")
+    end = text.rfind("</body>")   # the last one: the inlined libraries hold the string too
+    end = end if end >= 0 else len(text)
+    probe = page.parent / f".layout-{width}-{page.name}"   # beside the page: it may load files next to it
+    probe.write_text(text[:end] + f"<script>{LAYOUT_SCRIPT}</script>" + text[end:], encoding="utf-8")
+    try:
+        command = [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={workdir / 'profile'}",
+                   f"--window-size={width},{height}", f"--virtual-time-budget={VIRTUAL_TIME_MS}", "--dump-dom",
+                   probe.resolve().as_uri()]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=BROWSER_TIMEOUT)
+    finally:
+        probe.unlink()
+    assert done.returncode == 0, f"chromium exited {done.returncode}:\n{done.stderr[-3000:]}"
+    found = re.search(r'<pre id="layout-report">(.*?)</pre>', done.stdout, flags=re.S)
+    assert found, f"the measuring script wrote no report:\n{done.stderr[-3000:]}"
+    return json.loads(html.unescape(found.group(1)))
+
+
+def _overlap(a: dict, b: dict) -> tuple[float, float]:
+    """How far two boxes overlap across and down, in px (negative: the gap between them)."""
+    return (min(a["right"], b["right"]) - max(a["left"], b["left"]),
+            min(a["bottom"], b["bottom"]) - max(a["top"], b["top"]))
+
+
+def layout_problems(report: dict) -> list[str]:
+    """What does not fit in a measured page (see :func:`layout`); empty when everything does."""
+    problems = []
+    for chart in report["charts"]:
+        name = chart["id"]
+        if not chart["drawn"]:
+            problems.append(f"{name}: not drawn")
+            continue
+        svg, texts = chart["svg"], chart["texts"]
+        for t in texts:
+            b, words = t["box"], t["text"][:70]
+            if (b["left"] < svg["left"] - OVERLAP_TOLERANCE or b["right"] > svg["right"] + OVERLAP_TOLERANCE
+                    or b["top"] < svg["top"] - OVERLAP_TOLERANCE or b["bottom"] > svg["bottom"] + OVERLAP_TOLERANCE):
+                problems.append(f"{name}: {words!r} ({t['role']}) runs outside the chart")
+            if "…" in t["text"]:
+                problems.append(f"{name}: {words!r} ({t['role']}) is cut short")
+            if t["role"] == "role-mark":
+                struck = [p for p in chart.get("lines", []) if b["left"] + 1 < p[0] < b["right"] - 1
+                          and b["top"] + 1 < p[1] < b["bottom"] - 1]
+                if struck:
+                    problems.append(f"{name}: {words!r} is struck through by a line")
+        for i, a in enumerate(texts):
+            for b in texts[i + 1:]:
+                across, down = _overlap(a["box"], b["box"])
+                both_labels = a["role"] == b["role"] == "role-axis-label"
+                if (across > OVERLAP_TOLERANCE and down > OVERLAP_TOLERANCE) or (
+                        both_labels and down > OVERLAP_TOLERANCE and across > -LABEL_GAP):
+                    problems.append(f"{name}: {a['text'][:40]!r} ({a['role']}) and {b['text'][:40]!r} ({b['role']}) "
+                                    + ("overlap" if across > OVERLAP_TOLERANCE else "run together"))
+    if report["scrollWidth"] > report["clientWidth"]:
+        problems.append(f"the page scrolls sideways: {report['scrollWidth']} px wide in a window of "
+                        f"{report['clientWidth']} px")
+    for element in report["wide"]:
+        problems.append(f"<{element['tag']} id={element['id']!r} class={element['cls']!r}> reaches "
+                        f"{element['right']:.0f} px, past the window's {report['clientWidth']} px")
+    return problems
+
+
 # ---------------------------------------------------------------- fixtures
 
 @pytest.fixture(scope="module")
 def pack(demo_pack) -> Path:
     """The demo pack, built once per run through the command line (tests/conftest.py; test_pack.py uses it too)."""
     out, done = demo_pack
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def icb_pack(tmp_path_factory) -> Path:
+    """A pack of three organisations of one ICB, each given the ICB's benchmark (--icb QK1), built once."""
+    out = tmp_path_factory.mktemp("icb") / "pack"
+    done = subprocess.run([sys.executable, "-m", "workforce.cli", "report", *(str(SAMPLES / f) for f in ICB_EXPORTS),
+                           "--icb", "QK1", "--out", str(out)], capture_output=True, text=True, cwd=ROOT, timeout=600)
     assert done.returncode == 0, done.stderr
     return out
 
@@ -354,3 +529,76 @@ def test_chart_check_needs_an_svg_in_every_chart_div():
     assert chart_problems("<html><body><p>nothing</p></body></html>") == ["no chart div in the page"]
     assert chart_problems(f"<html><body>{drawn}</body></html>", ["Uncaught (in promise) Error: x"]) \
         == ["console: Uncaught (in promise) Error: x"]
+
+
+# ---------------------------------------------------------------- the layout fits
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_demo_pack_fits_the_window(chromium, pack, width, tmp_path):
+    report = layout(chromium, pack / "index.html", width, tmp_path)
+    assert report["innerWidth"] == width   # the window really is this wide
+    assert len(report["charts"]) > 5 and all(chart["texts"] for chart in report["charts"] if chart["drawn"])
+    assert layout_problems(report) == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_icb_pack_fits_the_window(chromium, icb_pack, width, tmp_path):
+    report = layout(chromium, icb_pack / "index.html", width, tmp_path)
+    assert report["innerWidth"] == width
+    assert any(chart["id"] == "chart-funnel" and chart["lines"] for chart in report["charts"])
+    assert layout_problems(report) == []
+
+
+# ---------------------------------------------------------------- the layout checks can fail
+
+_SVG_PAGE = """<!DOCTYPE html><html><head><style>body{{margin:0;padding:0 16px}}
+.table-wrap{{overflow-x:auto;max-width:100%}}</style></head><body>{body}</body></html>"""
+
+
+def _svg_chart(name: str, inside: str, width: int = 300) -> str:
+    return (f'<div class="chart" id="chart-{name}"><svg width="{width}" height="100" viewBox="0 0 {width} 100">'
+            f'{inside}</svg></div>')
+
+
+def test_layout_checks_flag_text_outside_overlapping_cut_struck_and_a_page_too_wide(chromium, tmp_path):
+    label = '<g class="mark-text role-mark"><text x="{x}" y="{y}" font-size="12">{t}</text></g>'
+    axis = '<g class="role-axis-label"><text x="{x}" y="50" font-size="12">{t}</text></g>'
+    body = "".join([
+        _svg_chart("clean", label.format(x=10, y=30, t="fits") + label.format(x=10, y=70, t="fits too")),
+        _svg_chart("outside", label.format(x=280, y=50, t="runs past the right edge")),
+        _svg_chart("overlap", label.format(x=10, y=50, t="one label") + label.format(x=20, y=52, t="another")),
+        _svg_chart("crowded", axis.format(x=10, t="60%") + axis.format(x=38, t="65%")),
+        _svg_chart("cut", label.format(x=10, y=50, t="WRES 4: White staff are more likely to access non…")),
+        _svg_chart("struck", label.format(x=10, y=50, t="Soar Valley Hospitals NHS Trust")
+                   + '<g class="mark-line role-mark"><path d="M0,46L300,46" stroke="black"></path></g>'),
+        '<div id="too-wide" style="width:2000px">a row wider than any window</div>',
+    ])
+    page = tmp_path / "bad.html"
+    page.write_text(_SVG_PAGE.format(body=body), encoding="utf-8")
+    report = layout(chromium, page, 800, tmp_path / "chromium")
+    assert report["innerWidth"] == 800
+    problems = layout_problems(report)
+    text = "\n".join(problems)
+    assert not [p for p in problems if p.startswith("chart-clean")], text
+    assert "chart-outside: 'runs past the right edge' (role-mark) runs outside the chart" in problems
+    assert "chart-overlap: 'one label' (role-mark) and 'another' (role-mark) overlap" in problems
+    assert "chart-crowded: '60%' (role-axis-label) and '65%' (role-axis-label) run together" in problems
+    assert any(p.startswith("chart-cut: ") and p.endswith("is cut short") for p in problems), text
+    assert "chart-struck: 'Soar Valley Hospitals NHS Trust' is struck through by a line" in problems
+    assert any(p.startswith("the page scrolls sideways") for p in problems), text
+    assert any(p.startswith("<div id='too-wide'") for p in problems), text
+
+
+@pytest.mark.slow
+def test_layout_checks_let_a_wide_table_scroll_in_its_box(chromium, tmp_path):
+    wide = '<div class="table-wrap"><table><tr><td style="min-width:2000px">a wide table</td></tr></table></div>'
+    page = tmp_path / "table.html"
+    page.write_text(_SVG_PAGE.format(body=_svg_chart("clean", "") + wide), encoding="utf-8")
+    report = layout(chromium, page, 800, tmp_path / "chromium")
+    assert layout_problems(report) == []
+    page.write_text(_SVG_PAGE.format(body=wide.replace('class="table-wrap"', "")), encoding="utf-8")
+    assert any(p.startswith("the page scrolls sideways")
+               for p in layout_problems(layout(chromium, page, 800, tmp_path / "chromium")))

@@ -346,3 +346,148 @@ def test_icb_view_uses_one_age_banding_for_every_organisation(icb_trusts):
     census = icb_view(icb_trusts, {org: workforce.population(area) for org, area in areas.items()},
                       characteristic="age", banding="census")
     assert set(census.table["group"]) == {"16-24", "25-34", "35-44", "45-54", "55-64"}
+
+
+# ---------------------------------------------------------------- appointments needed (the board's shortfall)
+
+def test_appointments_needed_worked_by_hand():
+    # S = 100 staff of known group; 20 appointments by 2028, each replacing a leaver of today's mix.
+    # Asian: s = 25/100, p = 0.30: x = N*s + (p - s)*S = 20*0.25 + 0.05*100 = 5 + 5 = 10, 10/20 = 50% of them.
+    #   check: 20 leavers take 5 Asian staff (25 - 5 = 20), 10 appointed give 30 of 100 = 30%.
+    # Mixed: s = 0.03, p = 0.06: x = 20*0.03 + 0.03*100 = 0.6 + 3 = 3.6 -> 4 (3 give 3 - 0.6 + 3 = 5.4 < 6).
+    # Other: s = 0.02, p = 0.04: x = 0.4 + 2 = 2.4 -> 3.   Black: s = p = 0.10: at the share, blank.
+    people = make_people({"White": 60, "Mixed": 3, "Asian": 25, "Black": 10, "Other": 2}, unknown=5)
+    result = representation(people, POP, appointments=20, target_year=2028)
+    t = result.table.set_index("group")
+    assert t["appointments"].tolist() == [20] * 5 and t["target_year"].tolist() == [2028] * 5
+    assert t.loc["Asian", "appointments_needed"] == 10
+    assert t.loc["Asian", "appointments_share_needed"] == pytest.approx(0.5)
+    assert t.loc["Mixed", "appointments_needed"] == 4 and t.loc["Other", "appointments_needed"] == 3
+    assert t.loc["Mixed", "appointments_share_needed"] == pytest.approx(4 / 20)
+    assert t.loc[["Asian", "Mixed", "Other"], "reachable"].tolist() == [True, True, True]
+    assert t.loc["Asian", "shortfall"] == 8   # the no-one-leaving definition is kept alongside
+    assert "20 appointments" in result.method["appointments needed"]
+    assert result.method["target year"] == 2028
+
+
+def test_groups_at_or_above_the_population_share_need_no_appointments():
+    people = make_people({"White": 60, "Mixed": 3, "Asian": 25, "Black": 10, "Other": 2})
+    t = representation(people, POP, appointments=20, target_year=2028).table.set_index("group")
+    # White 60% >= 50% and Black 10% = 10%: already at the benchmark, so nothing is needed (blank, not 0)
+    for group in ("White", "Black"):
+        assert pd.isna(t.loc[group, "appointments_needed"]) and pd.isna(t.loc[group, "reachable"])
+        assert pd.isna(t.loc[group, "appointments_share_needed"])
+        assert t.loc[group, "appointments"] == 20 and t.loc[group, "target_year"] == 2028
+
+
+def test_a_benchmark_out_of_reach_says_so():
+    # 5 appointments: Asian x = 5*0.25 + 0.05*100 = 1.25 + 5 = 6.25 -> 7 > 5: not reachable, 7/5 = 140% of them
+    people = make_people({"White": 60, "Mixed": 3, "Asian": 25, "Black": 10, "Other": 2})
+    t = representation(people, POP, appointments=5, target_year=2026).table.set_index("group")
+    assert t.loc["Asian", "appointments_needed"] == 7 and not t.loc["Asian", "reachable"]
+    assert t.loc["Asian", "appointments_share_needed"] == pytest.approx(1.4)
+    # Other: 5*0.02 + 0.02*100 = 0.1 + 2 = 2.1 -> 3 <= 5: reachable
+    assert t.loc["Other", "appointments_needed"] == 3 and t.loc["Other", "reachable"]
+
+
+def test_default_appointments_are_ten_percent_a_year_for_three_years():
+    # snapshot 2025-03-31: target 2028, 3 years; N = 0.10 * 100 * 3 = 30.
+    # Asian x = 30*0.25 + 0.05*100 = 7.5 + 5 = 12.5 -> 13
+    people = make_people({"White": 60, "Mixed": 3, "Asian": 25, "Black": 10, "Other": 2})
+    result = representation(people, POP)
+    t = result.table.set_index("group")
+    assert (t["appointments"] == 30).all() and (t["target_year"] == 2028).all()
+    assert t.loc["Asian", "appointments_needed"] == 13
+    assert "10% of staff a year" in result.method["appointments needed"]
+    assert "assumption" in result.method["appointments needed"]
+    # a rate of 20% to 2027: N = 0.2 * 100 * 2 = 40; Asian x = 40*0.25 + 5 = 15
+    t = representation(people, POP, appointment_rate=0.2, target_year=2027).table.set_index("group")
+    assert (t["appointments"] == 40).all() and t.loc["Asian", "appointments_needed"] == 15
+
+
+def test_appointments_given_are_shared_by_subgroup_size():
+    # Trust A 100 known staff, Trust B 50: 30 appointments give 30*100/150 = 20 and 30*50/150 = 10.
+    # Trust B BME: s = 10/50 = 0.2, p = 0.5: x = 10*0.2 + 0.3*50 = 2 + 15 = 17 > 10: out of reach
+    a = make_people({"White": 50, "Asian": 50}, org="Trust A")
+    b = make_people({"White": 40, "Asian": 10}, org="Trust B")
+    t = representation(pd.concat([a, b], ignore_index=True), POP, level="wres", by="organisation",
+                       appointments=30, target_year=2028).table.set_index(["subgroup", "group"])
+    assert t.loc[("Trust A", "BME"), "appointments"] == 20 and t.loc[("Trust B", "BME"), "appointments"] == 10
+    assert t.loc[("Trust B", "BME"), "appointments_needed"] == 17 and not t.loc[("Trust B", "BME"), "reachable"]
+
+
+def test_appointments_needed_reaches_the_share_with_the_fewest_people():
+    for k, n, p, appointments in [(25, 100, 0.3, 20), (0, 40, 0.1, 12), (9, 10, 0.95, 3), (199, 1000, 0.2, 300),
+                                  (737 - 700, 737, 0.3, 221)]:
+        people = make_people({"Asian": k, "White": n - k})
+        pop = make_population({"nhs5": {"Asian": p, "White": 1 - p}})
+        row = representation(people, pop, appointments=appointments, target_year=2028).table.set_index("group")
+        x = int(row.loc["Asian", "appointments_needed"])
+        after = lambda x: k - appointments * k / n + x   # noqa: E731 - the group's staff once N have left and x came
+        assert after(x) / n >= p - 1e-12 and (x == 0 or after(x - 1) / n < p)
+        assert bool(row.loc["Asian", "reachable"]) == (x <= appointments)
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"appointments": 0}, "appointments must be a whole number, at least 1"),
+    ({"appointments": 2.5}, "appointments must be a whole number, at least 1"),
+    ({"appointments": True}, "appointments must be a whole number, at least 1"),
+    ({"appointment_rate": 0}, "appointment_rate must be a share of staff a year above 0 and at most 1"),
+    ({"appointment_rate": 12}, "appointment_rate must be a share of staff a year above 0 and at most 1"),
+    ({"target_year": 2025}, "target_year must be a year after the snapshot's, 2025"),
+    ({"target_year": "2028"}, "target_year must be a year after the snapshot's, 2025"),
+])
+def test_bad_appointment_options_say_what_is_accepted(kwargs, message):
+    with pytest.raises(WorkforceError, match=message):
+        representation(make_people({"White": 50}), POP, **kwargs)
+
+
+def test_suppression_blanks_the_appointments_with_the_counts_behind_them():
+    from workforce.disclosure import suppress
+
+    # Mixed (3) and Other (2) are small counts: their appointments needed would give them away
+    a = make_people({"White": 60, "Mixed": 3, "Asian": 25, "Black": 10, "Other": 2}, org="Trust A")
+    b = make_people({"White": 3, "Asian": 2}, org="Trust B")   # a total of 5: N = 10% x 5 x 3 would give it away
+    result = representation(pd.concat([a, b], ignore_index=True), POP, by="organisation")
+    out = suppress(result).table.set_index(["subgroup", "group"])
+    new = ["appointments_needed", "appointments_share_needed", "reachable"]
+    hidden = out["staff_count_suppressed"]
+    assert hidden[("Trust A", "Mixed")] and hidden[("Trust A", "Other")]
+    assert out.loc[hidden, new].isna().all().all()
+    assert out.loc[("Trust A", "Asian"), "appointments_needed"] == 13   # kept where the counts are shown
+    assert out.loc[("Trust A", "Asian"), "appointments"] == 30
+    assert out.loc["Trust B", "staff_total_suppressed"].all() and out.loc["Trust B", "appointments"].isna().all()
+    assert (out["target_year"] == 2028).all()   # says nothing of the counts
+
+
+@pytest.mark.parametrize(("given", "accepted"), [
+    (["--appointments", "lots"], "give a whole number of appointments, at least 1 (such as 150), or a share"),
+    (["--appointments", "0"], "give a whole number of appointments, at least 1"),
+    (["--appointments", "150%"], "a share of staff a year above 0% and at most 100% (such as 12%)"),
+    (["--target-year", "28"], "'28' is not accepted: give a year such as 2028"),
+])
+def test_the_command_line_says_which_appointment_values_it_accepts(given, accepted, capsys, tmp_path):
+    from workforce.cli import main
+
+    with pytest.raises(SystemExit) as stopped:
+        main(["report", "staff.xlsx", *given, "--out", str(tmp_path / "pack")])
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert accepted in err and "Traceback" not in err
+
+
+def test_the_command_line_passes_the_appointments_and_checks_the_year(soar):
+    import argparse
+
+    from workforce.cli import _parser, _shortfall_options
+
+    def options(*given: str) -> dict:
+        return _shortfall_options(_parser().parse_args(["report", "a.xlsx", *given, "--out", "x"]), soar)
+
+    assert options() == {}
+    assert options("--appointments", "150", "--target-year", "2030") == {"appointments": 150, "target_year": 2030}
+    assert options("--appointments", "12.5%") == {"appointment_rate": 0.125}
+    with pytest.raises(WorkforceError, match=r"--target-year must be a year after the latest snapshot's \(2025\), "
+                                             r"such as 2028; not 2025"):
+        options("--target-year", "2025")
+    assert _shortfall_options(argparse.Namespace(), soar) == {}   # workforce demo has neither option

@@ -91,3 +91,58 @@ def test_cell_value():
     assert cell_value(np.bool_(True)) is True
     assert cell_value(pd.Timestamp("2025-03-31")) == dt.datetime(2025, 3, 31)
     assert cell_value({"a": 1}) == "{'a': 1}"
+
+
+# ---------------------------------------------------------------- units of the columns (the Definitions sheet)
+
+
+def all_specs():
+    import gc
+    import importlib
+    import pkgutil
+
+    import workforce
+    from workforce._spec import ResultSpec
+
+    for module in pkgutil.walk_packages(workforce.__path__, "workforce."):
+        importlib.import_module(module.name)
+    return list({id(o): o for o in gc.get_objects() if isinstance(o, ResultSpec)}.values())
+
+
+@pytest.mark.parametrize(("name", "dtype", "unit"), [
+    ("headcount", "int64", "people"), ("staff_count", "int64", "people"), ("white_total", "Int64", "people"),
+    ("expected_leavers", "float64", "people"), ("staff_share", "float64", "proportion (0 to 1)"),
+    ("staff_share_ci_low", "float64", "proportion (0 to 1)"), ("promotion_rate_ci_high", "float64",
+                                                                "proportion (0 to 1)"),
+    ("rate_a", "float64", "proportion (0 to 1)"), ("p_value", "float64", "probability (0 to 1)"),
+    ("p_adjusted", "float64", "probability (0 to 1)"), ("leaver_rl_p_value", "float64", "probability (0 to 1)"),
+    ("ratio", "float64", "ratio"), ("value", "float64", "ratio"), ("ci_low", "float64", "ratio"),
+    ("promotion_rl_ci_low", "float64", "ratio"), ("ratio_if_unknown_in", "float64", "ratio"),
+    ("difference_pp", "float64", "percentage points"), ("difference_ci_high", "float64", "percentage points"),
+    ("staff_count_suppressed", "boolean", "TRUE where the count is suppressed"), ("significant", "boolean",
+                                                                                  "TRUE or FALSE"),
+    ("group", "str", "text"), ("flag", "category", "text"), ("snapshot_date", "datetime64[ns]", "date"),
+    ("year", "int64", "year"), ("indicator", "int64", "number"), ("mystery", "float64", ""),
+])
+def test_the_unit_is_worked_out_from_the_name_and_dtype(name, dtype, unit):
+    from workforce._spec import Column, unit_of
+
+    assert unit_of(name, dtype) == unit
+    assert Column(name, dtype, "x").unit == unit
+    assert Column(name, dtype, "x", unit="given").unit == "given"
+
+
+def test_every_column_of_every_result_has_a_unit():
+    specs = all_specs()
+    assert len(specs) >= 10
+    missing = [f"{s.kind}: {c.name}" for s in specs for c in s.columns if not c.unit]
+    assert missing == []
+
+
+def test_the_wres_figures_take_the_unit_of_their_row():
+    from workforce.analysis import WRES
+
+    units = {c.name: c.unit for c in WRES.columns}
+    assert units["value"] == units["ci_low"] == units["ci_high"]
+    assert "unit column" in units["value"]
+    assert units["white"].startswith("proportion")

@@ -109,6 +109,19 @@ class Method:
         return "\n".join(f"  {k}: {v}" for k, v in self.items())
 
 
+def _group_figure(unit: str) -> str:
+    return "ratio" if unit == "points" else "percent"   # an engagement score (points out of 10), or a proportion
+
+
+def _value_figure(unit: str) -> str:
+    return "points" if unit.startswith("percentage points") else "ratio"
+
+
+#: WRES and WDES columns shown in each row's ``unit`` (see :meth:`Result._shown`).
+_PER_ROW = {**dict.fromkeys(("white", "bme", "non_disabled", "disabled"), _group_figure),
+            **dict.fromkeys(("value", "ci_low", "ci_high"), _value_figure)}
+
+
 @dataclass(frozen=True)
 class Result:
     """The outcome of an analysis.
@@ -140,18 +153,60 @@ class Result:
         """The same result with another table (and notes added to its method)."""
         return replace(self, table=table, method=self.method.with_notes(**notes) if notes else self.method)
 
-    def __repr__(self) -> str:
+    def _against(self) -> str:
+        """"against Leicester (E06000016), ages 16-64", or nothing without a benchmark."""
         where = self.benchmark.get("area", "")
-        against = f" against {where}" if where else ""
-        return f"<{self.spec.kind} result{against}: {len(self.table)} rows; see .table, .spec, .method, .benchmark>"
+        ages = self.benchmark.get("ages", "")
+        return f"against {where}" + (f", ages {ages}" if ages and ages != "all" else "") if where else ""
 
-    def _repr_html_(self) -> str:  # notebooks
+    def __repr__(self) -> str:
+        against = self._against()
+        return (f"<{self.spec.title}: {len(self.table):,} rows{', ' + against if against else ''}; "
+                "see .table, .spec, .method, .benchmark>")
+
+    def _shown(self, rows: pd.DataFrame) -> dict[str, list[str]]:
+        """Each column of ``rows`` as text: shares as percentages, p-values "<0.001", counts whole, missing blank.
+
+        Columns ``value``, ``ci_low`` and ``ci_high`` of a table with a ``unit`` column (WRES, WDES) are shown
+        in each row's unit, and so are its groups' figures (an engagement score is no percentage).
+        """
+        from ._display import format_column, unit_of
+
+        shown = {}
+        units = rows["unit"].astype(str).tolist() if "unit" in rows else None
+        for name in rows.columns:
+            unit = unit_of(name, rows[name].dtype)
+            values = rows[name].tolist()
+            if units is not None and unit in ("percent", "ratio", "points") and name in _PER_ROW:
+                shown[name] = [format_column(name, [v], _PER_ROW[name](u))[0] for v, u in zip(values, units)]
+            else:
+                shown[name] = format_column(name, values, unit)
+        return shown
+
+    def _repr_html_(self, max_rows: int = 60) -> str:  # notebooks
+        """The title, the benchmark, n and the snapshots, then the table formatted (at most ``max_rows`` rows).
+
+        Columns with nothing in them are left out, and named under the table.
+        """
         import html
 
-        caption = html.escape(self.spec.title + (f" against {self.benchmark['area']}"
-                                                 if self.benchmark.get("area") else ""))
-        return (f"<p><b>{caption}</b> ({len(self.table)} rows; {html.escape(self.method.version)})</p>"
-                + self.table.to_html(index=False, max_rows=60, float_format=lambda v: f"{v:.4g}"))
+        from ._display import html_table
+
+        table = self.table
+        empty = [c for c in table.columns if table[c].isna().all()]
+        shown = self._shown(table.drop(columns=empty).head(max_rows))
+        people = self.method.get("people counted")
+        snapshots = ", ".join(self.method.snapshots)
+        against = self._against()
+        n = f"n = {people:,} people" if isinstance(people, int) else f"n = {people}" if people is not None else ""
+        facts = [against[:1].upper() + against[1:], n,
+                 f"snapshot{'' if len(self.method.snapshots) == 1 else 's'} {snapshots}" if snapshots else "",
+                 f"{len(table):,} rows", self.method.version]
+        head = (f"<p><b>{html.escape(self.spec.title)}</b><br>"
+                f"{html.escape('; '.join(f for f in facts if f))}</p>")
+        numbers = [c for c in shown if str(table[c].dtype) in ("int64", "Int64", "float64", "Float64")]
+        foot = (f"<p>Empty columns not shown: {html.escape(', '.join(empty))}.</p>" if empty else "")
+        return head + html_table(shown, right=numbers, more=len(table) - min(len(table), max_rows)) + foot
 
     def describe(self) -> str:
         """The benchmark and method as readable lines."""

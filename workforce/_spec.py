@@ -21,7 +21,7 @@ from enum import StrEnum
 from functools import cached_property
 from typing import Any
 
-__all__ = ["Kind", "Column", "Part", "Margin", "Derived", "CountCells", "ResultSpec", "DTYPES", "columns", "where_in",
+__all__ = ["Kind", "Column", "unit_of", "Part", "Margin", "Derived", "CountCells", "ResultSpec", "DTYPES", "columns", "where_in",
            "where_not_in", "Where", "is_in"]
 
 
@@ -48,12 +48,69 @@ DTYPES = ("str", "int64", "Int64", "float64", "bool", "boolean", "datetime64[ns]
 
 @dataclass(frozen=True)
 class Column:
-    """One output column: its name, pandas dtype and meaning."""
+    """One output column: its name, pandas dtype, meaning and unit.
+
+    ``unit`` is what a value of the column is measured in ("people",
+    "proportion (0 to 1)" ...): given, or else worked out from the name and
+    dtype by :func:`unit_of` (empty when it cannot be).
+    """
 
     name: str
     dtype: str
     description: str
     nullable: bool = True
+    unit: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.unit:
+            object.__setattr__(self, "unit", unit_of(self.name, self.dtype))
+
+
+#: The units :func:`unit_of` gives.
+PEOPLE, PROPORTION, PROBABILITY, RATIO, POINTS = ("people", "proportion (0 to 1)", "probability (0 to 1)", "ratio",
+                                                  "percentage points")
+FLAG, SUPPRESSED_FLAG, TEXT, DATE = "TRUE or FALSE", "TRUE where the count is suppressed", "text", "date"
+#: Units of columns whose name alone says it (after an interval's ``_ci_low`` or ``_ci_high`` is taken off).
+_UNIT_BY_NAME = {"year": "year", "indicator": "number", "metric": "number", "steps": "rungs",
+                 "grade_snapshots": "snapshots", "time_in_grade_mean": "snapshots",
+                 "time_in_grade_median": "snapshots", "years": "years", "service_years": "years",
+                 "service_years_median": "years", "fte": "whole-time equivalent", "value": RATIO, "ci": RATIO,
+                 "ratio": RATIO, "odds_ratio": RATIO, "p_value": PROBABILITY, "p_adjusted": PROBABILITY}
+
+
+def unit_of(name: str, dtype: str) -> str:
+    """The unit of a column, from its name and dtype ("" when neither says it).
+
+    Examples
+    --------
+    >>> unit_of("staff_share_ci_low", "float64"), unit_of("headcount", "int64"), unit_of("difference_pp", "float64")
+    ('proportion (0 to 1)', 'people', 'percentage points')
+    >>> unit_of("promotion_rl_p_value", "float64"), unit_of("staff_count_suppressed", "boolean")
+    ('probability (0 to 1)', 'TRUE where the count is suppressed')
+    """
+    if name.endswith("_suppressed"):
+        return SUPPRESSED_FLAG
+    if dtype.startswith("datetime"):
+        return DATE
+    if dtype in ("bool", "boolean"):
+        return FLAG
+    if dtype in ("str", "object", "category"):
+        return TEXT
+    base = name.removesuffix("_ci_low").removesuffix("_ci_high")
+    base = "ci" if base in ("ci_low", "ci_high") else base
+    if base in _UNIT_BY_NAME:
+        return _UNIT_BY_NAME[base]
+    if base.endswith("_p_value"):
+        return PROBABILITY
+    if base.endswith("_pp") or base.startswith("difference"):
+        return POINTS
+    if "share" in base or base.endswith("_rate") or base.startswith("rate_"):
+        return PROPORTION
+    if base.endswith("_rl") or base.startswith("ratio_"):
+        return RATIO
+    if dtype in ("int64", "Int64") or base.endswith(("_count", "_total", "_leavers")):
+        return PEOPLE
+    return ""
 
 
 Where = Callable[[Any], Any]  # table -> boolean mask of its rows
@@ -213,10 +270,18 @@ class ResultSpec:
         """(column, meaning) pairs: the column definitions written with a published table."""
         return [(c.name, c.description) for c in self.columns]
 
+    def column(self, name: str) -> Column | None:
+        """The column called ``name``; a count's ``<name>_suppressed`` flag (added by suppression) too; else None."""
+        found = next((c for c in self.columns if c.name == name), None)
+        count = name.removesuffix("_suppressed")
+        if found is None and count != name and self.cells is not None and count in self.cells.counts:
+            found = Column(name, "boolean", f"TRUE where {count} is suppressed (its cell is left empty)")
+        return found
 
-def columns(*rows: tuple[str, str, str]) -> tuple[Column, ...]:
-    """Columns from ``(name, dtype, description)`` rows."""
-    out = tuple(Column(name, dtype, description) for name, dtype, description in rows)
+
+def columns(*rows: tuple[str, str, str] | tuple[str, str, str, str]) -> tuple[Column, ...]:
+    """Columns from ``(name, dtype, description)`` rows, or ``(name, dtype, description, unit)`` to give the unit."""
+    out = tuple(Column(*row[:3], unit=row[3] if len(row) > 3 else "") for row in rows)
     bad = [c.dtype for c in out if c.dtype not in DTYPES]
     if bad:
         raise ValueError(f"dtypes {bad} are not among {DTYPES}")

@@ -24,6 +24,10 @@ __all__ = ["main"]
 EXIT_VALID, EXIT_PROBLEMS, EXIT_UNUSABLE = 0, 1, 2
 
 
+_SLIDES_HELP = ("also write slides.pptx: one PowerPoint slide per chart, with its title and source line (needs "
+                "pip install 'workforce[slides]')")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="workforce",
@@ -85,14 +89,47 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--detailed", type=int, default=None, metavar="N",
                         help="give at most N organisations (the largest) their own parts; the comparison has them "
                              "all (default 10)")
+    report.add_argument("--appointments", type=_appointments, default=None, metavar="N",
+                        help="the appointments made by the target year, each replacing a leaver, for how many of "
+                             "them must come from a group to reach its population share: a number (such as 150) or "
+                             "a share of staff a year (such as 12%%); default 10%% of staff a year, a planning "
+                             "assumption, not an NHS figure")
+    report.add_argument("--target-year", type=_target_year, default=None, metavar="YYYY",
+                        help="the year by which to reach the population share (default: the snapshot's year + 3)")
     report.add_argument("--out", required=True, metavar="DIR", help="the folder to write (new, empty or a previous pack)")
+    report.add_argument("--slides", action="store_true", help=_SLIDES_HELP)
     demo = commands.add_parser(
         "demo", help="write the board pack for the shipped (fictional) sample data",
         description="Write the board pack for Soar Valley's three sample snapshots, its recruitment, disciplinary, "
         "training and board files, and the Leicester benchmark.",
     )
     demo.add_argument("--out", required=True, metavar="DIR", help="the folder to write")
+    demo.add_argument("--slides", action="store_true", help=_SLIDES_HELP)
     return parser
+
+
+def _appointments(text: str) -> tuple[str, float]:
+    """``--appointments``: a whole number of appointments, or a yearly rate as a percentage of the staff."""
+    value = text.strip()
+    try:
+        if value.endswith("%"):
+            rate = float(value[:-1]) / 100
+            if 0 < rate <= 1:
+                return "appointment_rate", rate
+        elif int(value) >= 1:
+            return "appointments", int(value)
+    except ValueError:
+        pass
+    raise argparse.ArgumentTypeError(f"{text!r} is not accepted: give a whole number of appointments, at least 1 "
+                                     f"(such as 150), or a share of staff a year above 0% and at most 100% (such "
+                                     f"as 12%)")
+
+
+def _target_year(text: str) -> int:
+    """``--target-year``: a year such as 2028."""
+    if text.strip().isdigit() and len(text.strip()) == 4:
+        return int(text)
+    raise argparse.ArgumentTypeError(f"{text!r} is not accepted: give a year such as 2028")
 
 
 #: Control characters (but tab and newline), and the invisible format characters that reorder or hide text on a
@@ -316,6 +353,14 @@ def _make_pack(args: argparse.Namespace) -> int:
     """Read the files, choose the benchmarks, write the pack."""
     from .errors import WorkforceError
 
+    if args.slides:   # before any data are read: a missing package costs nothing
+        from .publish import check_slides
+
+        try:
+            check_slides()
+        except WorkforceError as exc:
+            print(f"Cannot make the board pack.\n{exc}", file=sys.stderr)
+            return EXIT_UNUSABLE
     if args.command == "demo":
         from . import sample_data
 
@@ -347,7 +392,22 @@ def _make_pack(args: argparse.Namespace) -> int:
         print(f"Cannot make the board pack: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE
     print(f"Board pack written: {index}")
+    quality = _data_quality(index)
+    if quality:
+        print(f"Data quality: {quality}")
     return EXIT_VALID
+
+
+def _data_quality(index) -> str:
+    """The pack's data-quality sentence when rows were excluded, values set aside or warnings given; else ""."""
+    import json
+
+    try:
+        recorded = json.loads((index.parent / "manifest.json").read_text(encoding="utf-8"))["data quality"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return ""
+    worth = any(recorded.get(k) for k in ("rows excluded", "values set aside", "warnings"))
+    return str(recorded.get("summary", "")) if worth else ""
 
 
 _INPUT_KINDS = ("recruitment", "disciplinary", "training", "board")
@@ -389,6 +449,7 @@ def _write_pack(args: argparse.Namespace, renderer):
         _another_kind([*args.previous, *args.files], _sheet_of(args))   # say so, if a file is another input
         raise
     organisations = sorted(staff.people["organisation"].dropna().astype(str).unique())
+    shortfall = _shortfall_options(args, staff)
     benchmarks, notes = _benchmarks(organisations, area=args.area, icb=args.icb, trusts=args.trust)
     loaders = {"recruitment": lambda p: load.load_recruitment(p, like=staff),
                "disciplinary": lambda p: load.load_disciplinary(p, like=staff),
@@ -403,11 +464,30 @@ def _write_pack(args: argparse.Namespace, renderer):
                "rounding": args.rounding, "board counts": args.publish_board_counts, "service": args.service,
                "sheet": args.sheet, "schema": list(args.schema or []), "snapshot date": args.snapshot_date,
                "organisation": args.organisation, "previous": list(args.previous),
-               **{kind: list(getattr(args, kind)) for kind in _INPUT_KINDS}}
+               **{kind: list(getattr(args, kind)) for kind in _INPUT_KINDS}, **shortfall}
     return build_pack(staff, out=args.out, benchmarks=benchmarks, inputs=inputs, threshold=args.threshold,
                       rounding=args.rounding, board_counts=args.publish_board_counts, notes=notes, renderer=renderer,
-                      record={"inputs": given, "options": options},
-                      **({"detailed": args.detailed} if args.detailed is not None else {}))
+                      record={"inputs": given, "options": options}, slides=args.slides,
+                      **({"detailed": args.detailed} if args.detailed is not None else {}), **shortfall)
+
+
+def _shortfall_options(args: argparse.Namespace, staff) -> dict:
+    """``--appointments`` and ``--target-year`` as the pack's options, the year checked against the snapshots."""
+    import pandas as pd
+
+    from .errors import WorkforceError
+
+    options = {}
+    if getattr(args, "appointments", None) is not None:   # (name, value) from _appointments
+        options[args.appointments[0]] = args.appointments[1]
+    year = getattr(args, "target_year", None)
+    if year is not None:
+        latest = staff.people["snapshot_date"].max()
+        if not pd.isna(latest) and year <= latest.year:
+            raise WorkforceError(f"--target-year must be a year after the latest snapshot's ({latest.year}), such "
+                                 f"as {latest.year + 3}; not {year}.")
+        options["target_year"] = year
+    return options
 
 
 def _pairs(items, organisations: list[str], what: str) -> dict[str, str]:

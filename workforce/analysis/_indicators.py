@@ -89,7 +89,7 @@ LIKELIHOOD_INDICATOR = ResultSpec(
     title="A WRES or WDES relative likelihood",
     columns=columns(
         ("standard", "str", "WRES or WDES"),
-        ("indicator", "str", "the indicator or metric number"),
+        ("indicator", "int64", "the indicator or metric number"),
         ("measure", "str", "what is counted (appointed from shortlisting, entering a formal process, ...)"),
         ("group_a", "str", "the numerator group of the official direction"),
         ("group_b", "str", "the other group"),
@@ -123,7 +123,7 @@ BOARD_INDICATOR = ResultSpec(
     title="Board membership against the workforce",
     columns=columns(
         ("standard", "str", "WRES or WDES"),
-        ("indicator", "str", "9 (WRES) or 10 (WDES)"),
+        ("indicator", "int64", "9 (WRES) or 10 (WDES)"),
         ("membership", "str", "voting or executive members"),
         ("group", "str", "the group counted (BME, Disabled)"),
         ("members", "int64", "board members of that membership"),
@@ -525,7 +525,7 @@ def _likelihood_table(spec: _Indicator, events: pd.Series, totals: pd.Series, co
         column = "ethnicity" if spec.column == "wres_group" else "disability"
         reason = f"the data give no {column}"
     row = {
-        "standard": spec.standard, "indicator": spec.number, "measure": spec.measure,
+        "standard": spec.standard, "indicator": int(spec.number), "measure": spec.measure,
         "group_a": label_a, "group_b": label_b,
         "events_a": ea, "total_a": na, "rate_a": rl.rate_a, "events_b": eb, "total_b": nb, "rate_b": rl.rate_b,
         "ratio": rl.ratio, "ci_low": rl.ci_low, "ci_high": rl.ci_high, "p_value": rl.p_value,
@@ -634,7 +634,7 @@ def _board(spec: _Indicator, staff, board, include_bank: bool, confidence: float
             f"{unread} member(s) with no {membership} flag left out." if unread else "",
             _input_note(loaded)]))
         rows.append({
-            "standard": spec.standard, "indicator": spec.number, "membership": membership, "group": spec.a[1],
+            "standard": spec.standard, "indicator": int(spec.number), "membership": membership, "group": spec.a[1],
             "members": n, "members_group": k, "members_unknown": unknown,
             "board_share": share, "board_share_ci_low": low, "board_share_ci_high": high,
             "workforce": wf_n, "workforce_group": wf_group, "workforce_unknown": wf_unknown,

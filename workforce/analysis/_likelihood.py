@@ -26,6 +26,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import special
 
+from .._display import html_table, interval, missing, p_value, percent, ratio, text
 from ._stats import z_value
 
 __all__ = ["RelativeLikelihood", "relative_likelihood", "relative_likelihoods", "NON_ADVERSE", "STATES"]
@@ -56,6 +57,18 @@ class RelativeLikelihood:
         smaller than ``min_size``) or "not estimable" (no figures).
     reason : str
         Why, when the state is not "estimated".
+    confidence : float
+        The level of the interval (0.95).
+
+    It prints as the README shows it (``str``: ``1.88 (95% CI 1.23 to 2.86)``),
+    and a notebook shows its figures as a small table.
+
+    Examples
+    --------
+    >>> relative_likelihood(60, 200, 24, 150)
+    <RelativeLikelihood 1.88 (95% CI 1.23 to 2.86): 60 of 200 (30.0%) against 24 of 150 (16.0%); p = 0.0036>
+    >>> print(relative_likelihood(60, 200, 24, 150))
+    1.88 (95% CI 1.23 to 2.86)
     """
 
     ratio: float
@@ -72,16 +85,42 @@ class RelativeLikelihood:
     significant: bool | None
     state: str
     reason: str = ""
+    confidence: float = 0.95
 
     def to_dict(self) -> dict:
         """The fields as a plain dict (one row of a table)."""
         return asdict(self)
 
+    @property
+    def _level(self) -> str:
+        return f"{self.confidence * 100:g}%"
+
     def __str__(self) -> str:
         if self.state == "not estimable":
             return f"not estimable ({self.reason})"
-        text = f"{self.ratio:.2f} (95% CI {self.ci_low:.2f} to {self.ci_high:.2f})"
+        text = f"{ratio(self.ratio)} ({self._level} CI {interval(self.ci_low, self.ci_high)})"
         return text + (f" [{self.state}: {self.reason}]" if self.state != "estimated" else "")
+
+    def _groups(self) -> tuple[str, str]:
+        def group(events: int, total: int) -> str:
+            return f"{events:,} of {total:,}" + (f" ({percent(events / total)})" if total else "")
+
+        return group(self.events_a, self.total_a), group(self.events_b, self.total_b)
+
+    def __repr__(self) -> str:
+        a, b = self._groups()
+        p = "" if missing(self.p_value) else f"; p {'' if p_value(self.p_value).startswith('<') else '= '}" \
+                                            f"{p_value(self.p_value)}"
+        return f"<RelativeLikelihood {self}: {a} against {b}{p}>"
+
+    def _repr_html_(self) -> str:  # notebooks
+        a, b = self._groups()
+        shown = {"relative likelihood": [ratio(self.ratio)],
+                 f"{self._level} interval": [interval(self.ci_low, self.ci_high)],
+                 "p-value": [p_value(self.p_value)], "group a": [a], "group b": [b],
+                 "outside 0.80-1.25": [text(self.outside_non_adverse)], "significant": [text(self.significant)],
+                 "state": [self.state + (f": {self.reason}" if self.reason else "")]}
+        return html_table(shown, right=["relative likelihood", "p-value"])
 
 
 def relative_likelihood(events_a: float, total_a: float, events_b: float, total_b: float, *, confidence: float = 0.95,
@@ -148,7 +187,7 @@ def relative_likelihoods(events_a: npt.ArrayLike, total_a: npt.ArrayLike, events
                                           float(rate_a[i]) if na[i] > 0 else np.nan,
                                           float(rate_b[i]) if nb[i] > 0 else np.nan,
                                           int(a[i]), int(na[i]), int(b[i]), int(nb[i]), None, None,
-                                          "not estimable", reason))
+                                          "not estimable", reason, confidence))
             continue
         small = min(na[i], nb[i]) < min_size
         out.append(RelativeLikelihood(
@@ -156,7 +195,7 @@ def relative_likelihoods(events_a: npt.ArrayLike, total_a: npt.ArrayLike, events
             int(a[i]), int(na[i]), int(b[i]), int(nb[i]),
             bool(ratio[i] < NON_ADVERSE[0] or ratio[i] > NON_ADVERSE[1]), bool(low[i] > 1 or high[i] < 1),
             "insufficient data" if small else "estimated",
-            f"fewer than {min_size} people in a group" if small else ""))
+            f"fewer than {min_size} people in a group" if small else "", confidence))
     return out
 
 

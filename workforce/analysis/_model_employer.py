@@ -259,7 +259,8 @@ def _target(target, overall: float, characteristic: str, label: str) -> tuple[fl
         if target != "parity":
             raise WorkforceError(f"target must be 'parity', a share between 0 and 1, or a population benchmark; "
                                  f"not {target!r}.")
-        return float(overall), f"parity with the organisation's overall {label} share ({overall:.1%})"
+        return float(overall), (f"parity with the organisation's overall {label} share ({overall:.1%} of all its "
+                                "staff whose group is known, doctors included)")
     if isinstance(target, pd.DataFrame):
         raise WorkforceError("a population target is a Benchmark from workforce.population(...) (an area, or your "
                              "own population table read with workforce.population(table_or_path)), not a DataFrame.")

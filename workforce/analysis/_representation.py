@@ -16,6 +16,9 @@ benchmark made by :func:`workforce.population`:
 * the shortfall: how many more staff from the group it would take, with no one
   leaving, for the group's share to reach the population share
   (``ceil((p·n − k) / (1 − p))``);
+* the appointments needed: how many of the next N appointments would need to
+  come from the group for its share to reach the population share by a target
+  year, at the current size (see "Appointments needed" below);
 * a flag: under-represented, over-represented, no evidence of a difference, or
   insufficient data (fewer than ``min_size`` staff with a known group).
 
@@ -32,12 +35,45 @@ benchmark's ages) are always reported in ``unknown_count`` and
 ``unknown_share``; with ``bounds=True`` each share and ratio is also worked
 out with all of them inside the group and all of them outside it, the best
 and worst case.
+
+Appointments needed
+-------------------
+The shortfall above is true to its definition but can exceed the whole
+organisation (thousands more White staff for a trust of 737), because no one
+leaves.  The appointments needed answer the question a board can act on:
+
+* the organisation (or subgroup) keeps its current size S, the staff whose
+  group is known (as the shares use: ``staff_total``);
+* N appointments are made by the target year, each replacing a leaver, and
+  the leavers have today's mix: the group, with k staff and share s = k/S,
+  loses N·s of them;
+* to reach the population share p, k − N·s + x ≥ p·S, so the group needs
+  x = N·s + (p − s)·S of the N appointments, rounded up to whole people
+  (``appointments_needed``), which is ``appointments_share_needed`` = x/N of
+  them.  When x > N the benchmark cannot be reached with N appointments:
+  ``reachable`` is False and the share needed is above 1 (100%).
+
+Worked example: S = 100, k = 25, p = 0.30, N = 20: x = 20 × 0.25 + 0.05 × 100
+= 10, half of the appointments (20 leavers take 5 of the 25; 20 + 10 = 30 =
+30% of 100).
+
+N is given (``appointments=``; with ``by=``, shared among the subgroups in
+proportion to their S, rounded to whole appointments), or it is an
+appointment rate a year (``appointment_rate=``, by default 10% of S a year:
+a proposed planning assumption, not an NHS figure) times the years from the
+snapshot's year to ``target_year`` (by default three years on), rounded to
+whole appointments.  The target is the snapshot's day of the year in the
+target year (31 March 2025 to 31 March 2028: three years).  Every row gives
+its N (``appointments``) and ``target_year``, and ``.method["appointments
+needed"]`` says how N was chosen.  The three figures are given only for groups
+below the population share (the rows with a shortfall); the others are blank,
+as they need nothing to reach it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 import numpy as np
@@ -45,6 +81,7 @@ import pandas as pd
 
 from .._result import Method, Result
 from .._spec import CountCells, Derived, Kind, Margin, Part, ResultSpec, columns
+from .._wording import either
 from ..codes import grade_group
 from ..errors import WorkforceError
 from ..populations import Benchmark
@@ -81,6 +118,9 @@ _FLAGS = ("under-represented", "over-represented", "no evidence of a difference"
           "none in the benchmark")
 
 _SUBGROUP = ("by", "subgroup", "characteristic", "level")
+#: The proposed appointment rate (a share of the staff a year) and years to the target, when not given: planning
+#: assumptions to change with ``appointment_rate=`` and ``target_year=``, not NHS figures.
+APPOINTMENT_RATE, YEARS_AHEAD = 0.10, 3
 
 #: What ``representation`` (and ``icb_view``) returns: its columns, the counts behind them and its chart.
 REPRESENTATION = ResultSpec(
@@ -106,6 +146,21 @@ REPRESENTATION = ResultSpec(
         ("p_adjusted", "float64", "p_value adjusted (Benjamini-Hochberg) across the groups of the subgroup"),
         ("shortfall", "Int64", "more staff of the group needed, with no one leaving, to reach the population "
                                  "share (0 when at or above it)"),
+        ("appointments", "Int64", "the appointments assumed by target_year (N), each replacing a leaver: given, "
+                                  "or the appointment rate (10% of staff a year unless given) x staff_total x years "
+                                  "to target_year, rounded", "appointments"),
+        ("target_year", "int64", "the year by which the population share is to be reached (on the snapshot's day "
+                                 "of the year)", "year"),
+        ("appointments_needed", "Int64", "how many of the N appointments must come from the group (x) for it to reach "
+                                         "the population share at the current size, leavers having today's mix: "
+                                         "N x staff_share + (population_share - staff_share) x staff_total, rounded "
+                                         "up; blank when the group is at or above the share", "appointments"),
+        ("appointments_share_needed", "float64", "the share of the N appointments that must come from the group: "
+                                                 "appointments_needed / appointments (above 1: more than all of "
+                                                 "them); blank when at or above the share",
+         "proportion of the appointments (above 1: out of reach)"),
+        ("reachable", "boolean", "TRUE where appointments_needed is at most appointments (the share can be reached "
+                                 "by target_year); blank when at or above the share"),
         ("flag", "category", "under-represented, over-represented, no evidence of a difference, insufficient data, "
                              "or none in the benchmark (the population has no one in the group: no ratio, no test)"),
         ("unknown_count", "int64", "staff of the subgroup whose group is unknown or not comparable"),
@@ -128,7 +183,9 @@ REPRESENTATION = ResultSpec(
         ),
         derived=(
             Derived(("staff_share", "staff_share_ci_low", "staff_share_ci_high", "ratio", "ratio_ci_low", "ratio_ci_high",
-                     "difference_pp", "p_value", "p_adjusted", "shortfall", "flag"), ("staff_count", "staff_total")),
+                     "difference_pp", "p_value", "p_adjusted", "shortfall", "appointments_needed",
+                     "appointments_share_needed", "reachable", "flag"), ("staff_count", "staff_total")),
+            Derived(("appointments",), ("staff_total",)),   # N = rate x staff_total x years would give it away
             Derived(("unknown_share",), ("unknown_count", "all_staff")),
             Derived(("share_if_unknown_in", "share_if_unknown_out", "ratio_if_unknown_in", "ratio_if_unknown_out"),
                     ("staff_count", "staff_total", "unknown_count")),
@@ -157,6 +214,9 @@ def representation(
     bounds: bool = False,
     include_bank: bool = False,
     banding: Banding = "auto",
+    appointments: int | None = None,
+    appointment_rate: float | None = None,
+    target_year: int | None = None,
 ) -> Result:
     """Compare the staff with a population benchmark, group by group.
 
@@ -198,6 +258,17 @@ def representation(
         more people have an ESR band than a standard band (an export giving
         only ESR's bands) and the benchmark has ESR's bands, else the
         standard ones.  ``.method["age bands"]`` says which.
+    appointments : int, optional
+        N, the appointments made by ``target_year`` (each replacing a
+        leaver), for the appointments needed (see the module notes); with
+        ``by``, shared among the subgroups in proportion to their staff.
+    appointment_rate : float, optional
+        Instead of ``appointments``: appointments a year as a share of the
+        staff (default 0.10, a proposed planning assumption, not an NHS
+        figure), N = rate x staff x years to ``target_year``.
+    target_year : int, optional
+        The year by which the population share is to be reached (default:
+        the snapshot's year + 3).
 
     Returns
     -------
@@ -225,13 +296,14 @@ def representation(
                         level if "ethnicity" in name else "")
             for name, codes, lookup, pop_share in _families(people, characteristics, level, shares, columns)]
     counts = {column: np.concatenate([r[column] for r in rows]) for column in rows[0]}
-    table = _statistics(counts, confidence, alpha, min_size, bounds)
+    plan = _plan(appointments, appointment_rate, target_year, snapshots)
+    table = _statistics(counts, confidence, alpha, min_size, bounds, plan)
     benchmark = population.provenance()
     table["benchmark"] = str(benchmark.get("area", ""))
     table["benchmark_ages"] = str(benchmark.get("ages", ""))
     return Result(table=table, spec=REPRESENTATION, benchmark=benchmark,
                   method=_method(confidence, alpha, min_size, bounds, include_bank, level, characteristics,
-                                 snapshots, age_bands, population.ages))
+                                 snapshots, age_bands, population.ages, plan))
 
 
 def icb_view(staff: StaffTable | pd.DataFrame, benchmarks: Mapping[str, Benchmark], **options: Any) -> Result:
@@ -247,7 +319,10 @@ def icb_view(staff: StaffTable | pd.DataFrame, benchmarks: Mapping[str, Benchmar
     **options
         Passed to :func:`representation` (not ``by``).  With age compared
         and ``banding="auto"``, one banding is chosen for all the
-        organisations together, so that they compare side by side.
+        organisations together, so that they compare side by side.  With
+        ``appointments=N``, each organisation has N appointments; a rate
+        (``appointment_rate=``, or the default) suits organisations of
+        different sizes.
 
     Returns
     -------
@@ -498,7 +573,83 @@ def _adjust_published(table: pd.DataFrame, method: Method) -> pd.DataFrame:
     return out
 
 
-def _statistics(c: dict, confidence, alpha, min_size, bounds) -> pd.DataFrame:
+@dataclass(frozen=True)
+class _Plan:
+    """The appointments assumed by the target year: ``given`` in all, or ``rate`` of the staff a year."""
+
+    target_year: int
+    years: int
+    given: int | None
+    rate: float
+
+    def describe(self) -> str:
+        """The method's words: how N was chosen, and the formula."""
+        if self.given is not None:
+            n = (f"{self.given} appointments by {self.target_year} (given; with a split, shared among the "
+                 f"subgroups in proportion to their staff of known group)")
+        else:
+            n = (f"N = {self.rate:.0%} of staff a year x {self.years} years to {self.target_year}, rounded (a "
+                 f"proposed planning assumption, not an NHS figure; change it with "
+                 f"{either('appointments= or appointment_rate=', '--appointments N or --appointments 12%')})")
+        return (f"how many of the next N appointments must come from the group for its share to reach the "
+                f"population share by {self.target_year}, at the current size S, each appointment replacing a "
+                f"leaver with today's mix: ceil(N x s + (p - s) x S); " + n)
+
+
+def _plan(appointments, appointment_rate, target_year, snapshots: Sequence[str]) -> _Plan:
+    """The appointments assumed, checked: a plain message naming what is accepted."""
+    years_known = [int(d[:4]) for d in snapshots if d[:4].isdigit()]
+    snapshot_year = max(years_known) if years_known else pd.Timestamp.today().year
+    if target_year is None:
+        target_year = snapshot_year + YEARS_AHEAD
+    if isinstance(target_year, bool) or not isinstance(target_year, (int, np.integer)) or target_year <= snapshot_year:
+        raise WorkforceError(f"{either('target_year', '--target-year')} must be a year after the snapshot's, "
+                             f"{snapshot_year}, such as {snapshot_year + YEARS_AHEAD}; not {target_year!r}.")
+    if appointments is not None and (isinstance(appointments, bool) or not isinstance(appointments, (int, np.integer))
+                                     or appointments < 1):
+        raise WorkforceError(f"{either('appointments', '--appointments')} must be a whole number, at least 1 (the "
+                             f"appointments made by the target year), not {appointments!r}.")
+    if appointments is not None and appointment_rate is not None:
+        raise WorkforceError("give the appointments (appointments=) or a yearly rate (appointment_rate=), not both.")
+    rate = APPOINTMENT_RATE if appointment_rate is None else appointment_rate
+    if isinstance(rate, bool) or not isinstance(rate, (int, float, np.number)) or not 0 < rate <= 1:
+        raise WorkforceError(f"{either('appointment_rate', '--appointments')} must be a share of staff a year above 0 "
+                             f"and at most 1 ({either('0.1', '10%')} is one in ten staff a year), not {rate!r}.")
+    return _Plan(int(target_year), int(target_year) - snapshot_year,
+                 None if appointments is None else int(appointments), float(rate))
+
+
+def _appointments(c: dict, plan: _Plan) -> dict:
+    """N for each row, and the appointments needed from the group (blank where it is at or above the share).
+
+    See the module notes: x = N·s + (p − s)·S, rounded up, with S the
+    subgroup's staff of known group and s = k/S.
+    """
+    k = c["staff_count"].astype(float)
+    size = c["staff_total"].astype(float)
+    p = c["population_share"]
+    if plan.given is None:
+        n = np.floor(plan.rate * size * plan.years + 0.5 + 1e-9)
+    else:   # shared among the subgroups of each characteristic by size: all of it when not split
+        keys = pd.DataFrame({"characteristic": c["characteristic"], "subgroup": c["subgroup"], "size": size})
+        whole = keys.drop_duplicates(["characteristic", "subgroup"]).groupby("characteristic")["size"].sum()
+        total = keys["characteristic"].map(whole).to_numpy(dtype=float)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            n = np.where(total > 0, np.floor(plan.given * size / np.where(total > 0, total, 1) + 0.5 + 1e-9), 0)
+    below = (size > 0) & (p * size > k)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        needed = np.ceil(n * k / np.where(size > 0, size, 1) + p * size - k - 1e-9)
+        share = np.where(n > 0, needed / n, np.nan)
+    return {
+        "appointments": pd.array(n, dtype="Int64"),
+        "target_year": np.full(len(k), plan.target_year, dtype=np.int64),
+        "appointments_needed": pd.array(np.where(below, np.maximum(needed, 0), np.nan), dtype="Int64"),
+        "appointments_share_needed": np.where(below, share, np.nan),
+        "reachable": pd.arrays.BooleanArray(needed <= n, mask=~below),
+    }
+
+
+def _statistics(c: dict, confidence, alpha, min_size, bounds, plan: _Plan) -> pd.DataFrame:
     """The table, from the counts: shares, intervals, ratios, tests, flags (numpy throughout)."""
     k = c["staff_count"].astype(float)
     n = c["staff_total"].astype(float)
@@ -525,6 +676,7 @@ def _statistics(c: dict, confidence, alpha, min_size, bounds) -> pd.DataFrame:
         "ratio": share * per_share, "ratio_ci_low": low * per_share, "ratio_ci_high": high * per_share,
         "difference_pp": (share - p) * 100,
         "p_value": raw, "p_adjusted": adjusted, "shortfall": pd.array(shortfall, dtype="Int64"),
+        **_appointments(c, plan),
         "flag": pd.Categorical(flag, categories=_FLAGS),
         "unknown_count": c["unknown_count"], "unknown_share": unknown_share,
         "share_if_unknown_in": inside if bounds else missing, "share_if_unknown_out": outside if bounds else missing,
@@ -549,7 +701,7 @@ def _age_note(age_bands: str, ages: str) -> str:
 
 
 def _method(confidence, alpha, min_size, bounds, include_bank, level, characteristics, snapshots,
-            age_bands: str = "", ages: str = "16-64") -> Method:
+            age_bands: str = "", ages: str = "16-64", plan: _Plan | None = None) -> Method:
     return Method(
         confidence=confidence,
         interval="Wilson score",
@@ -568,6 +720,7 @@ def _method(confidence, alpha, min_size, bounds, include_bank, level, characteri
             "ratio interval": "Wilson limits divided by the population share (a census count, treated as known)",
             "alpha": alpha,
             "shortfall": "more staff from the group needed, with no one leaving, to reach the population share",
+            **({"appointments needed": plan.describe(), "target year": plan.target_year} if plan else {}),
             "intersections": "population share of an intersection = product of the two shares (no cross-table at "
                              "local authority level), an approximation" if len(characteristics) == 2 else "",
             "bounds": "unknowns all inside / all outside each group" if bounds else "not computed",

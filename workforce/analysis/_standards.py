@@ -61,17 +61,25 @@ SurveyFigures = Mapping[int | str, Mapping[str, float]]
 
 __all__ = ["wres", "wdes", "standard_sentences", "WRES_COLUMNS", "WDES_COLUMNS"]
 
+#: The unit of a WRES or WDES row's value: the row's own.
+_AS_UNIT = "as the row's unit column says (ratio, percentage points or points)"
+
+
 def _standard_columns(number: str, a: str, b: str, what: tuple[str, str]) -> tuple:
+    key = ((number, "int64", "the indicator number, 1 to 9"),) if number == "indicator" else (
+        (number, "int64", "the metric number, 1 to 10"),
+        ("part", "str", "the part of a Staff Survey metric, such as 'a(i)' in metric 4a(i); empty for the whole "
+                        "metric"))
     return columns(
-        (number, "str", f"the {number} ('1' ... '{'9' if number == 'indicator' else '10'}'"
-                        + ("" if number == "indicator" else ", and survey parts such as '4a(i)'") + ")"),
+        *key,
         ("wording", "str", "short form of the official wording"),
         (a, "float64", f"the {what[0]} group's figure as a proportion: the share at band 8a and above (1), the rate "
-                       "(relative likelihoods), the survey figure; missing for the board row"),
-        (b, "float64", f"the {what[1]} group's figure, as {a}"),
-        ("value", "float64", "the relative likelihood, or a difference in percentage points (see unit)"),
-        ("ci_low", "float64", "lower limit of the value's interval"),
-        ("ci_high", "float64", "upper limit of the value's interval"),
+                       "(relative likelihoods), the survey figure; missing for the board row",
+         "proportion (0 to 1); points for a survey score"),
+        (b, "float64", f"the {what[1]} group's figure, as {a}", "proportion (0 to 1); points for a survey score"),
+        ("value", "float64", "the relative likelihood, or a difference in percentage points (see unit)", _AS_UNIT),
+        ("ci_low", "float64", "lower limit of the value's interval", _AS_UNIT),
+        ("ci_high", "float64", "upper limit of the value's interval", _AS_UNIT),
         (f"{a}_count", "Int64", f"the {what[0]} group's count behind its figure: appointed, entering the process, "
                                 "trained, at band 8a and above (1); missing for survey rows and the board row"),
         (f"{a}_total", "Int64", f"the denominator of the {what[0]} group's figure: shortlisted, staff in post, "
@@ -98,14 +106,15 @@ def _standard_cells(number: str, a: str, b: str) -> CountCells:
     small), are blanked when a count they are made from is suppressed.
     """
     first = where_in(number, "1")
+    key = (number,) if number == "indicator" else (number, "part")   # a row: WDES survey parts share a metric
     return CountCells(
-        counts={f"{a}_count": (number,), f"{a}_total": (number,), f"{b}_count": (number,), f"{b}_total": (number,)},
+        counts={f"{a}_count": key, f"{a}_total": key, f"{b}_count": key, f"{b}_total": key},
         margins=(
-            Margin(Part(f"{a}_total"), (Part(f"{a}_count"),), (number,), exact=False),
-            Margin(Part(f"{b}_total"), (Part(f"{b}_count"),), (number,), exact=False),
-            Margin(Part(f"{a}_total", first), (Part(f"{a}_count", first), Part(f"{b}_count", first)), (number,),
+            Margin(Part(f"{a}_total"), (Part(f"{a}_count"),), key, exact=False),
+            Margin(Part(f"{b}_total"), (Part(f"{b}_count"),), key, exact=False),
+            Margin(Part(f"{a}_total", first), (Part(f"{a}_count", first), Part(f"{b}_count", first)), key,
                    exact=False),
-            Margin(Part(f"{a}_total", first), (Part(f"{b}_total", first),), (number,)),
+            Margin(Part(f"{a}_total", first), (Part(f"{b}_total", first),), key),
         ),
         derived=(
             Derived((a,), (f"{a}_count", f"{a}_total")),
@@ -272,7 +281,7 @@ def wdes(staff: StaffTable | pd.DataFrame, *, recruitment: InputTable | None = N
         5: {...}, 8: {"Disabled": 0.72}, 9: {"Disabled": 6.5,
         "Non-disabled": 7.0}}``: proportions or percentages (metric 9 is an
         engagement score out of 10).  A key such as "4a(i)" replaces the row
-        of metric 4.
+        of metric 4 with a row whose ``metric`` is 4 and ``part`` "a(i)".
     ladder : Result, optional
         The ladder of these staff by disability, when it is made already (as
         for :func:`wres`).
@@ -373,8 +382,8 @@ def _ladder_row(standard: str, staff, given: Result | None, include_bank: bool, 
     """Indicator / metric 1, summarised from the ladder: the compared group's share at band 8a and above."""
     label = "BME" if standard == "WRES" else "Disabled"
     direction = (f"{label} share at band 8a and above − {label} share of all AfC staff, percentage points: below 0 "
-                 f"means {label} staff are a smaller part of the senior bands; by band, clinical / non-clinical and "
-                 "medical grade in workforce.ladder(staff)")
+                 f"means {label} staff are a smaller part of the senior bands; the ladder of bands and medical "
+                 "grades, clinical and non-clinical staff apart, gives the detail")
     characteristic: LadderCharacteristic = "ethnicity" if standard == "WRES" else "disability"
     if given is None:
         given = ladder(staff, characteristic=characteristic, include_bank=include_bank, confidence=confidence)
@@ -464,6 +473,9 @@ def _summary(standard: str, rows: list[dict], staff, options: dict) -> Result:
     names = ({"number": "indicator", "a": "white", "b": "bme"} if standard == "WRES"
              else {"number": "metric", "a": "non_disabled", "b": "disabled"})
     names |= {f"{k}_{what}": f"{v}_{what}" for k, v in list(names.items())[1:] for what in ("count", "total")}
+    key = table["number"].astype(str)   # "4a(i)": the metric 4, its part "a(i)"
+    table["part"] = key.str.replace(r"^\d+", "", regex=True)
+    table["number"] = key.str.extract(r"^(\d+)", expand=False).astype("int64")
     table = table.rename(columns=names)[WRES_COLUMNS if standard == "WRES" else WDES_COLUMNS]
     for column in table.columns[table.columns.str.endswith(("_count", "_total"))]:
         table[column] = pd.to_numeric(table[column], errors="coerce").astype("Int64")
@@ -478,7 +490,7 @@ def _summary(standard: str, rows: list[dict], staff, options: dict) -> Result:
     staff_words = "staff in post" + ("" if options["include_bank"] else " (bank-only people left out)")
     on = ", ".join(map(str, snapshots))
     for number, function in _DETAILS[standard].items():
-        row = table.iloc[:, 0].astype(str) == number   # the indicator or metric column
+        row = table.iloc[:, 0] == int(number)   # the indicator or metric column
         if not row.any() or str(table.loc[row, "state"].iloc[0]) == "not provided":
             continue
         denominator = ("shortlisted applicants" if function.endswith("recruitment") else
@@ -540,7 +552,7 @@ def standard_sentences(result: Result) -> pd.Series:
     ...     staff_survey={5: {"White": 0.27, "BME": 0.29}})
     >>> for number, sentence in zip(result.table["indicator"], standard_sentences(result)):
     ...     print(number, sentence)
-    1 BME 34.9% of AfC staff, 16.6% at band 8a and above: -18.3 pp (95% CI -21.5 to -14.4)
+    1 BME 34.9% of AfC staff (unknowns counted), 16.6% at band 8a and above: -18.3 pp (95% CI -21.5 to -14.4)
     2 1.51 (95% CI 1.30 to 1.75)
     3 1.29 (95% CI 0.83 to 2.02)
     4 1.15 (95% CI 1.06 to 1.25)
@@ -556,7 +568,8 @@ def standard_sentences(result: Result) -> pd.Series:
     number, a, b = ("indicator", "white", "bme") if wres_table else ("metric", "non_disabled", "disabled")
     labels = ("White", "BME") if wres_table else ("non-disabled", "Disabled")
     ci = f"{result.method.confidence or 0.95:.0%} CI"
-    return pd.Series([_sentence(row, str(row[number]), row[a], row[b], labels, ci, wres_table)
+    return pd.Series([_sentence(row, str(row[number]) + ("" if wres_table or pd.isna(row["part"]) else str(row["part"])), row[a], row[b],
+                                labels, ci, wres_table)
                       for _, row in result.table.iterrows()], index=result.table.index, dtype=object)
 
 
@@ -585,6 +598,6 @@ def _sentence(row, number: str, a, b, labels: tuple[str, str], ci: str, wres_tab
     interval = f"({ci} {low:.1f} to {high:.1f})" if pd.notna(low) else ""
     if number == "1":
         base = b - value / 100
-        return (f"{labels[1]} {base:.1%} of AfC staff, {b:.1%} at band 8a and above: {value:.1f} pp "
-                f"{interval}").strip()
+        return (f"{labels[1]} {base:.1%} of AfC staff (unknowns counted), {b:.1%} at band 8a and above: "
+                f"{value:.1f} pp {interval}").strip()
     return f"voting members {value:.1f} pp {interval}".strip()

@@ -11,6 +11,7 @@ from ..errors import WorkforceError
 from ._common import (
     _BLACK,
     _BLUE,
+    COLUMN,
     PALETTE,
     _area,
     _benchmark_words,
@@ -22,6 +23,7 @@ from ._common import (
     _is_suppressed,
     _keys,
     _layered,
+    _legend,
     _level,
     _pct,
     _present,
@@ -95,7 +97,7 @@ def age_profile_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart:
     >>> from workforce.charts import age_profile_chart
     >>> staff = workforce.load_staff(workforce.sample_data("soar_valley_staff_in_post_2025-03-31.xlsx"))
     >>> result = workforce.representation(staff, workforce.population("Leicester"), characteristic="age")
-    >>> age_profile_chart(result).to_dict()["title"]["text"]
+    >>> " ".join(age_profile_chart(result).to_dict()["title"]["text"])
     'Staff aged 16-24 are under-represented: 4.3% of staff against 17% of the working-age population of England and Wales'
     """
     table, data = _count_rows(result, min_size, "age_profile_chart")
@@ -124,7 +126,7 @@ def age_profile_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart:
     bands = list(dict.fromkeys(frame["group"]))
     x = alt.X("group:N", title="Age band", sort=bands, axis=alt.Axis(labelAngle=0))
     offset = {"xOffset": alt.XOffset("subgroup:N", sort=list(dict.fromkeys(frame["subgroup"])))} if split else {}
-    colour = alt.Color("key:N", title=None, scale=alt.Scale(domain=domain, range=colours))
+    colour = alt.Color("key:N", title=None, scale=alt.Scale(domain=domain, range=colours), legend=_legend(domain))
     tooltip = [alt.Tooltip("group:N", title="Age band")] + ([alt.Tooltip("subgroup:N", title="Subgroup")] if split else []) + [
         alt.Tooltip("staff_count:Q", title="Staff in band", format=","),
         alt.Tooltip("staff_total:Q", title="Staff in the benchmark's ages", format=","),
@@ -145,7 +147,8 @@ def age_profile_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart:
                             else dict(baseline="bottom", dy=-6))
     labels = base.transform_filter("datum.status != ''").mark_text(color="#555555", **text).encode(
         x=x, y=alt.Y("label_y:Q"), text=alt.Text("status:N"), **offset)
-    width = max(480, 28 * len(bands) * data["subgroup"].nunique()) if split else 480
+    # side by side, each bar about 28 px wide, up to the page column (less the axis and its title)
+    width = min(COLUMN - 80, max(480, 28 * len(bands) * data["subgroup"].nunique())) if split else 480
     chart = alt.layer(bars, interval, ticks, labels).properties(width=width, height=280)
     # the headline: the band furthest below its population share, never 65+ nor ESR's 66-70 and >=71 (their
     # populations are mostly retired)

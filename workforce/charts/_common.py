@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import Any, overload
 
@@ -28,6 +29,28 @@ _PALE = "#E3E3E3"      # suppressed groups (nothing drawn but their label and le
 _NEUTRAL = "#7F7F7F"   # "no evidence of a difference"
 _SHADE = "#DDDDDD"     # the non-adverse range
 _NON_ADVERSE = (0.80, 1.25)
+#: The page column every chart fits, in px: the board pack's page in a window 800 px wide (less its margins and a
+#: scrollbar).  Charts are laid out to fit it (titles wrapped, legends in columns, row labels wrapped), and the
+#: page scales any wider SVG down to it.
+COLUMN = 740
+#: Where Arial is missing (Linux without Liberation Sans), browsers draw the charts in a wider face (DejaVu Sans,
+#: about 10 to 15% wider): text widths are estimated that much wider (:func:`_text_width`), so that titles and
+#: labels fit even then.
+_FONT_SLACK = 1.15
+# Character widths of Arial (metric-compatible with Helvetica and Liberation Sans), in thousandths of an em, for
+# the printable ASCII characters from the space (32) to the tilde (126): regular, then bold.
+_ARIAL = [int(w) for w in (
+    "278 278 355 556 556 889 667 191 333 333 389 584 278 333 278 278 556 556 556 556 556 556 556 556 556 556 278 278 "
+    "584 584 584 556 1015 667 667 722 722 667 611 778 722 278 500 667 556 833 722 778 667 778 722 667 611 722 667 944 "
+    "667 667 611 278 278 278 469 556 333 556 556 500 556 556 278 556 556 222 222 500 222 833 556 556 556 556 333 500 "
+    "278 556 500 722 500 500 500 334 260 334 584").split()]
+_ARIAL_BOLD = [int(w) for w in (
+    "278 333 474 556 556 889 722 238 333 333 389 584 278 333 278 278 556 556 556 556 556 556 556 556 556 556 333 333 "
+    "584 584 584 611 975 722 722 722 722 667 611 778 722 278 556 722 611 833 722 778 667 778 722 667 611 722 667 944 "
+    "667 667 611 333 278 333 584 556 333 556 611 556 611 556 333 611 611 278 278 556 278 889 611 611 611 611 389 556 "
+    "333 611 556 778 556 556 500 389 280 389 584").split()]
+_OTHER_WIDTHS = {"·": 278, "×": 584, "÷": 584, "−": 584, "–": 556, "—": 1000, "…": 1000, "’": 222, "‘": 222,
+                 "“": 333, "”": 333, "≥": 549, "≤": 549, "±": 584, "√": 549, "é": 556}
 # Columns that identify a person: never embedded in a chart.
 _IDENTIFIERS = {"person_id", "assignment_id", "employee_number", "assignment_number", "source_row", "nhs_number"}
 
@@ -44,12 +67,13 @@ def _theme() -> ThemeConfig:
             "view": {"stroke": None, "continuousWidth": 480, "continuousHeight": 300},
             "title": {"anchor": "start", "fontSize": 16, "fontWeight": "bold", "subtitleFontSize": 12,
                       "subtitleColor": "#444444", "subtitlePadding": 6, "offset": 12},
+            # labels are never cut with "…": long ones are wrapped onto lines (see _wrap_label and _legend)
             "axis": {"labelFontSize": 12, "titleFontSize": 12, "titleFontWeight": "normal", "grid": True,
                      "gridColor": "#EEEEEE", "domainColor": "#888888", "tickColor": "#888888",
-                     "labelLimit": 320},
+                     "labelLimit": 0, "titleLimit": 0, "labelLineHeight": _LINE_HEIGHT},
             "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom", "direction": "horizontal",
-                       "labelLimit": 320},
-            "header": {"labelFontSize": 12, "titleFontSize": 12},
+                       "labelLimit": 0, "titleLimit": 0},
+            "header": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": 0},
             "range": {"category": PALETTE},
             "point": {"size": 70, "filled": True, "opacity": 1},
             "text": {"fontSize": 11},
@@ -74,6 +98,9 @@ def _finish(chart: alt.LayerChart | alt.FacetChart, title: str, subtitle: list[s
             name: str) -> alt.LayerChart | alt.FacetChart:
     """Title, subtitle, alt text, provenance and the theme's configuration.
 
+    The title and each subtitle line are wrapped to the page column (:data:`COLUMN`): the title's
+    ``text`` is a list of lines, which joined with spaces give ``title`` again.
+
     A result published without suppression (``suppress(..., threshold=None)``)
     says "NOT FOR PUBLICATION" at the head of the chart's title, whatever file
     the chart is saved to.
@@ -84,7 +111,8 @@ def _finish(chart: alt.LayerChart | alt.FacetChart, title: str, subtitle: list[s
         title = f"NOT FOR PUBLICATION. {title}"
         description = f"{control}. {description}"
     chart = chart.properties(
-        title=alt.Title(title, subtitle=[s for s in subtitle if s]),
+        title=alt.Title(_lines(title, COLUMN, _TITLE_SIZE, bold=True),
+                        subtitle=[line for s in subtitle if s for line in _lines(s, COLUMN, _SUBTITLE_SIZE)]),
         description=description,
         usermeta={"workforce": {"chart": name, "analysis": str(result.spec.kind),
                                 "version": f"workforce {__version__}"}},
@@ -104,6 +132,146 @@ def _rows(frame: pd.DataFrame) -> Iterator[Any]:
 
 
 # ---------------------------------------------------------------- helpers
+
+
+_TITLE_SIZE, _SUBTITLE_SIZE, _LABEL_SIZE = 16, 12, 12
+_LINE_HEIGHT = 15   # px between the lines of a wrapped 12 px label
+
+
+def _text_width(text: str, size: float = _LABEL_SIZE, bold: bool = False) -> float:
+    """The width ``text`` may take on screen, in px: Arial's width at ``size``, widened by :data:`_FONT_SLACK`.
+
+    Characters outside the table count as a wide letter (a CJK character as a whole em).
+    """
+    table = _ARIAL_BOLD if bold else _ARIAL
+    units = 0
+    for ch in str(text):
+        code = ord(ch)
+        if 32 <= code <= 126:
+            units += table[code - 32]
+        elif ch in _OTHER_WIDTHS:
+            units += _OTHER_WIDTHS[ch]
+        else:
+            units += 1000 if unicodedata.east_asian_width(ch) in ("W", "F") else 722
+    return units * size / 1000 * _FONT_SLACK
+
+
+def _lines(text: str, width: float, size: float = _LABEL_SIZE, bold: bool = False) -> list[str]:
+    """``text`` wrapped into lines that fit ``width`` px (by :func:`_text_width`), broken at spaces.
+
+    Parts joined by " · " are kept whole on a line where they fit (the break replaces the " · ");
+    a single word wider than ``width`` is a line of its own.  Without " · ", the lines joined with
+    spaces give ``text`` again.
+    """
+    lines: list[str] = []
+    for part in str(text).split(" · "):
+        if lines and _text_width(f"{lines[-1]} · {part}", size, bold) <= width:
+            lines[-1] = f"{lines[-1]} · {part}"
+            continue
+        line = ""
+        for word in part.split(" "):
+            trial = f"{line} {word}" if line else word
+            if line and _text_width(trial, size, bold) > width:
+                lines.append(line)
+                line = word
+            else:
+                line = trial
+        lines.append(line)
+    return [line for line in lines if line.strip()]
+
+
+#: The widest a row label may be before it wraps onto another line, in px.
+LABEL_WIDTH = 240
+
+
+def _wrap_label(text: str, width: float = LABEL_WIDTH, size: float = _LABEL_SIZE) -> str:
+    """A row label with a newline where it wraps (drawn as lines by :func:`_label_axis`)."""
+    return "\n".join(_lines(text, width, size)) or str(text)
+
+
+def _label_axis(*, across: bool = False, **options) -> alt.Axis:
+    """An axis whose labels are drawn on several lines, split where :func:`_wrap_label` put a newline.
+
+    Vega draws a label's first line at its tick and the others below it: on a vertical axis each
+    label is moved up by half its extra lines, so that it is centred on its row.  ``across``: a
+    horizontal axis (its labels are not moved; put it at the bottom when they wrap).
+    """
+    if not across:
+        options.setdefault("labelOffset", alt.ExprRef(
+            f"-(length(split(datum.label, '\\n')) - 1) * {_LINE_HEIGHT / 2:g}"))
+    return alt.Axis(labelExpr="split(datum.label, '\\n')", **options)
+
+
+def _row_step(labels: Iterable[str], least: int = 24) -> int:
+    """The height of a row, in px, that holds its label's lines (as :func:`_wrap_label` wraps them)."""
+    most = max([str(label).count("\n") + 1 for label in labels], default=1)
+    return max(least, _LINE_HEIGHT * most + 9)
+
+
+def _legend(labels: Iterable[str], *, width: float = COLUMN, size: float = _LABEL_SIZE, **options) -> alt.Legend:
+    """A legend at the bottom whose entries are laid out in as many columns as fit ``width`` px.
+
+    An entry takes its label's width and about 30 px (the symbol, its offset and the space between
+    columns); the columns are filled row by row, each as wide as its widest entry.
+    """
+    entries = [_text_width(str(label), size) + 30 for label in labels]
+    columns = 1
+    for k in range(len(entries), 1, -1):
+        if sum(max(entries[i::k]) for i in range(k)) <= width:
+            columns = k
+            break
+    return alt.Legend(columns=columns, **options)
+
+
+def _nice_ticks(low: float, high: float, width: float, label: str = "100%", least: int = 2,
+                room: float | None = None) -> list[float]:
+    """Tick values from ``low`` to ``high`` on a linear axis ``width`` px long, as many as fit without crowding.
+
+    The step is 1, 2, 2.5 or 5 times a power of ten, the smallest that leaves each tick ``room`` px:
+    by default room for one and a half labels as wide as ``label`` and 14 px (the end labels are
+    drawn flush with the axis's ends, half a label inwards); on a vertical axis, give ``room``: a
+    label's height and a gap.
+    """
+    if not (np.isfinite(low) and np.isfinite(high)) or high <= low:
+        return [float(low)] if np.isfinite(low) else []
+    room = room if room is not None else 1.5 * _text_width(label) + 14
+    most = max(least, int(width // room) + 1)
+    power = 10.0 ** math.floor(math.log10((high - low) / most))
+    for step in (power * m for m in (1, 2, 2.5, 5, 10, 20, 25, 50, 100)):
+        first, last = math.ceil(low / step - 1e-9), math.floor(high / step + 1e-9)
+        if last - first + 1 <= most:
+            return [round(i * step, 10) for i in range(first, last + 1)]
+    return [float(low), float(high)]
+
+
+def _log_ticks(low: float, high: float, width: float) -> list[float]:
+    """Tick values for a log axis from ``low`` to ``high``, ``width`` px long: 1, 2 and 5 times powers of ten.
+
+    Fewer (1 and 2, then 1 alone) when they would crowd: about 40 px apart at least.
+    """
+    if not (low > 0 and high > low):
+        return [1.0]
+    decades = math.log10(high) - math.log10(low)
+    for mantissas in ((1, 2, 5), (1, 2), (1,), (1,)):
+        values = [m * 10.0 ** e for e in range(math.floor(math.log10(low)), math.ceil(math.log10(high)) + 1)
+                  for m in mantissas if low - 1e-12 <= m * 10.0 ** e <= high + 1e-12]
+        gaps = [math.log10(b / a) / decades * width for a, b in zip(values, values[1:])]
+        if not gaps or min(gaps) >= 40:
+            return [round(v, 10) for v in values]
+    return [round(v, 10) for v in values]
+
+
+def _log_domain(low: float, high: float) -> list[float]:
+    """The domain of a log axis: ``low`` and ``high`` widened to 1, 2 or 5 times a power of ten."""
+    def down(v: float) -> float:
+        e = math.floor(math.log10(v))
+        return max(m * 10.0 ** e for m in (1, 2, 5) if m * 10.0 ** e <= v * (1 + 1e-9))
+
+    def up(v: float) -> float:
+        e = math.floor(math.log10(v))
+        return min(m * 10.0 ** e for m in (1, 2, 5, 10) if m * 10.0 ** e >= v * (1 - 1e-9))
+
+    return [round(down(low), 10), round(up(high), 10)]
 
 
 def _pct(x: Any) -> str:
@@ -155,10 +323,23 @@ def _population_words(benchmark: dict, row=None) -> str:
     return f"{_area(benchmark)}'s {kind}"
 
 
+def _shared_benchmark(benchmark: dict) -> dict:
+    """The one benchmark every organisation of an ``icb_view`` was given, or ``benchmark`` itself.
+
+    ``{}`` when the organisations have different benchmarks (each its own area).
+    """
+    if "by organisation" not in benchmark:
+        return benchmark
+    each = [b for b in (benchmark.get("by organisation") or {}).values() if isinstance(b, dict)]
+    kinds = {(str(b.get("area", "")), str(b.get("ages", ""))) for b in each}
+    return each[0] if len(kinds) == 1 else {}
+
+
 def _benchmark_words(benchmark: dict) -> str:
     if not benchmark:
         return ""
-    if "by organisation" in benchmark:
+    benchmark = _shared_benchmark(benchmark)
+    if not benchmark:
         return "benchmark: each organisation's own area"
     ages = benchmark.get("ages")
     return f"benchmark: {benchmark.get('area', '')}" + (f", ages {ages}" if ages else "") + ", Census 2021"
@@ -247,10 +428,27 @@ def _greys(min_size: int, method: Method) -> tuple[list[str], list[str]]:
     return [_small_label(min_size), _suppressed_label(method)], [_GREY, _PALE]
 
 
+#: The short note beside a greyed row: "suppressed" and "insufficient data" without their rule (the legend says it).
+_SHORT_STATUS = ("indexof(datum.status, 'suppressed') == 0 ? 'suppressed' : "
+                 "indexof(datum.status, 'insufficient data') == 0 ? 'insufficient data' : datum.status")
+
+
+def _short_status(status: str) -> str:
+    """The note beside a greyed row, as :data:`_SHORT_STATUS` writes it in the chart."""
+    for short in ("suppressed", "insufficient data"):
+        if str(status).startswith(short):
+            return short
+    return str(status)
+
+
 def _label_layer(base, x: str, y, offset: dict | None = None):
-    """Text 'fewer than 8 staff' / 'suppressed' beside the rows that carry a status (``y``: the layer's Y)."""
-    enc = {"x": alt.X(f"{x}:Q"), "y": y, "text": alt.Text("status:N"), **(offset or {})}
-    return base.transform_filter("datum.status != ''").mark_text(align="left", dx=8, color="#555555").encode(**enc)
+    """Text 'fewer than 8 staff' / 'suppressed' beside the rows that carry a status (``y``: the layer's Y).
+
+    The note is short ("suppressed", "insufficient data"); the legend's entry gives the rule in full.
+    """
+    enc = {"x": alt.X(f"{x}:Q"), "y": y, "text": alt.Text("note:N"), **(offset or {})}
+    return base.transform_filter("datum.status != ''").transform_calculate(note=_SHORT_STATUS).mark_text(
+        align="left", dx=8, color="#555555").encode(**enc)
 
 
 def _estimate_layers(base, point, low, high: str, y, colour, tooltip, offset: dict | None = None):
@@ -305,16 +503,9 @@ def _category_words(category: str) -> str:
     return {"All AfC": "Agenda for Change staff", "Medical": "medical staff"}.get(category, f"{category.lower()} staff")
 
 
-def _wrap(text: str, width: int = 140) -> list[str]:
-    """Subtitle lines of at most about ``width`` characters, broken after '; '."""
-    lines, line = [], ""
-    for part in text.split("; "):
-        if line and len(line) + len(part) + 2 > width:
-            lines.append(line + ";")
-            line = part
-        else:
-            line = f"{line}; {part}" if line else part
-    return lines + ([line] if line else [])
+def _wrap(text: str) -> list[str]:
+    """Subtitle lines that fit the page column (:data:`COLUMN`); none for no text."""
+    return _lines(text, COLUMN, _SUBTITLE_SIZE) if text else []
 
 
 def _count(value) -> str:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -15,6 +18,7 @@ from ._common import (
     _NEUTRAL,
     _ORANGE,
     _VERMILLION,
+    COLUMN,
     _benchmark_words,
     _count_rows,
     _display,
@@ -22,12 +26,18 @@ from ._common import (
     _frame,
     _is_suppressed,
     _layered,
+    _legend,
     _level,
+    _lines,
+    _log_domain,
+    _log_ticks,
+    _nice_ticks,
     _pct,
     _population_words,
     _present,
     _rows,
     _snapshot,
+    _text_width,
     _wrap,
 )
 
@@ -81,64 +91,148 @@ def _main_group(rows: pd.DataFrame) -> str:
     return str(others.groupby("group", sort=False)["population_share"].mean().idxmax())
 
 
-def _place_labels(points: pd.DataFrame, limits: pd.DataFrame, *, log: bool, size: tuple[int, int]):
-    """Where each point's name goes.
+#: The plot's size in px (the page column holds it with its axes and legend).
+_PLOT = (520, 340)
+_LABEL_SIZE = 11        # px: the theme's text size
+_LABEL_HEIGHT = 14      # px: a label's box, ascent to descent
+_GAP = 7                # px between a point's centre and its label
+#: Where a label may go, in order of preference: (align, x offset, y offset of its middle) from the point, in px.
+#: Just above or below the point, on its right then its left, then beside it; then further away, up to 50 px.
+_CANDIDATES = [(align, _GAP * {"left": 1, "right": -1, "center": 0}[align] + (2 if dy == 0 and align == "left" else
+                                                                               -2 if dy == 0 else 0), dy)
+               for dy in (-11, 11, 0, -18, 18, -25, 25, -32, 32, -40, 40, -50, 50)
+               for align in ("left", "right", "center") if not (align == "center" and abs(dy) < 12)]
 
-    To the right of it (left for points on the right of the plot) and above it, or below it when that
-    label would overlap one already placed (points taken from the top down).
+
+class _Axis:
+    """A linear or log scale from ``domain`` to ``[0, length]`` px (``flip``: y, drawn from the bottom up)."""
+
+    def __init__(self, domain: list[float], length: float, *, log: bool, flip: bool = False) -> None:
+        self.log, self.length, self.flip = log, float(length), flip
+        self.low: float = float(np.log(domain[0])) if log else float(domain[0])
+        self.high: float = float(np.log(domain[1])) if log else float(domain[1])
+
+    def px(self, value) -> np.ndarray:
+        v = np.asarray(value, dtype=float)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            v = np.log(v) if self.log else v
+        out = (v - self.low) / ((self.high - self.low) or 1.0) * self.length
+        return self.length - out if self.flip else out
+
+    def value(self, px) -> np.ndarray:
+        p = np.asarray(px, dtype=float)
+        p = self.length - p if self.flip else p
+        v = self.low + p / self.length * (self.high - self.low)
+        return np.exp(v) if self.log else v
+
+
+def _trace(xs: np.ndarray, ys: np.ndarray, step: float = 2.0) -> np.ndarray:
+    """Points every ``step`` px or so along the polyline through (xs, ys) px, skipping gaps (NaN)."""
+    out = []
+    for (x0, y0), (x1, y1) in zip(zip(xs[:-1], ys[:-1]), zip(xs[1:], ys[1:])):
+        if not np.isfinite([x0, y0, x1, y1]).all():
+            continue
+        k = max(1, int(np.hypot(x1 - x0, y1 - y0) // step))
+        t = np.linspace(0.0, 1.0, k + 1)
+        out.append(np.column_stack([x0 + (x1 - x0) * t, y0 + (y1 - y0) * t]))
+    return np.concatenate(out) if out else np.empty((0, 2))
+
+
+def _label_box(px: float, py: float, width: float, candidate: tuple[str, int, int]) -> tuple[float, ...]:
+    """The box (left, right, top, bottom) in px of a label ``width`` px wide placed by ``candidate``."""
+    align, dx, dy = candidate
+    left = px + dx - {"left": 0.0, "right": width, "center": width / 2}[align]
+    middle = py + dy
+    return left, left + width, middle - _LABEL_HEIGHT / 2, middle + _LABEL_HEIGHT / 2
+
+
+def _touches(xy: np.ndarray, box: tuple[float, ...], pad: float) -> bool:
+    """Whether any of the points ``xy`` (px) is inside ``box`` (left, right, top, bottom) grown by ``pad`` px."""
+    left, right, top, bottom = box
+    return bool(((xy[:, 0] > left - pad) & (xy[:, 0] < right + pad)
+                 & (xy[:, 1] > top - pad) & (xy[:, 1] < bottom + pad)).any())
+
+
+def _place_labels(points: np.ndarray, widths: list[float], lines: np.ndarray, size: tuple[float, float]) -> list[int]:
+    """The candidate (an index of :data:`_CANDIDATES`) for each point's label, clear of the lines and each other.
+
+    ``points``: the points' centres in px; ``widths``: their labels' widths in px; ``lines``: points in px
+    along every line drawn (the control limits and the target).  Labels are placed one by one, the
+    points nearest a line first; each takes the first candidate box that stays inside the plot and
+    touches no line, no other point and no label already placed (nor comes within 6 px of one, side
+    by side); if none does, the one that touches the fewest (the plot's edge counting most).
     """
     width, height = size
-    values = np.concatenate([points["y"].to_numpy(float), limits.drop(columns="x").to_numpy(float).ravel()])
-    values = values[np.isfinite(values) & ((values > 0) if log else True)]
-    xs = limits["x"].to_numpy(float)
-    scale = np.log if log else (lambda v: np.asarray(v, dtype=float))
-    x0, x1 = (scale(xs[0]), scale(xs[-1])) if log else (0.0, float(xs[-1]))
-    y0, y1 = float(scale(values.min())), float(scale(values.max()))
-    px = (scale(points["x"].to_numpy(float)) - x0) / ((x1 - x0) or 1) * width
-    py = height - (scale(points["y"].to_numpy(float)) - y0) / ((y1 - y0) or 1) * height
-    right = px > 0.6 * width
-    placed: list[tuple[float, float, float, float]] = []
-    offsets = np.full(len(points), -10.0)
-    for i in np.argsort(py):
-        wide = 6.5 * len(str(points["label"].iloc[i]))
-        left_edge = px[i] - 8 - wide if right[i] else px[i] + 8
-        for dy in (-10.0, 12.0, -24.0, 26.0):
-            box = (left_edge, left_edge + wide, py[i] + dy - 7, py[i] + dy + 7)
-            if not any(box[0] < b[1] and b[0] < box[1] and box[2] < b[3] and b[2] < box[3] for b in placed):
+    points = np.asarray(points, dtype=float).reshape(-1, 2)
+    lines = np.asarray(lines, dtype=float).reshape(-1, 2)
+    placed: list[tuple[float, ...]] = []
+    chosen = [0] * len(points)
+
+    def nearest_line(i: int) -> float:
+        return float(np.min(np.hypot(*(lines - points[i]).T))) if len(lines) else np.inf
+
+    for i in sorted(range(len(points)), key=nearest_line):
+        best, best_cost = 0, np.inf
+        for c, candidate in enumerate(_CANDIDATES):
+            left, right, top, bottom = _label_box(points[i][0], points[i][1], widths[i], candidate)
+            box = (left, right, top, bottom)
+            cost = 100.0 * (left < 0 or right > width or top < 0 or bottom > height)
+            cost += 10.0 * _touches(lines, box, 1.0)
+            cost += 5.0 * _touches(np.delete(points, i, axis=0), box, 6.0)
+            cost += 10.0 * sum(left < b[1] + 6 and b[0] - 6 < right and top < b[3] and b[2] < bottom for b in placed)
+            if cost < best_cost:
+                best, best_cost = c, cost
+            if cost == 0:
                 break
-        offsets[i] = dy
-        placed.append(box)
-    return right, offsets
+        chosen[i] = best
+        placed.append(_label_box(points[i][0], points[i][1], widths[i], _CANDIDATES[best]))
+    return chosen
+
+
+def _names(names: list[str], noun: tuple[str, str], most: int = 3) -> str:
+    """'A', 'A and B', 'A, B and C', or 'A, B, C and 2 more trusts' past ``most`` names."""
+    names = [str(n) for n in names]
+    if len(names) > most + 1:
+        rest = len(names) - most
+        return ", ".join(names[:most]) + f" and {rest} more {noun[1] if rest > 1 else noun[0]}"
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _funnel_title(frame: pd.DataFrame, group: str, noun: tuple[str, str], target_words: str) -> str:
-    """'2 of 3 trusts are below the 99.8% limit for BME staff <target words>, and 1 is above it'."""
+    """The finding, naming the organisations outside the limits.
+
+    'Charnwood Community Health NHS Trust is below the 99.8% limit for BME staff <target words>, and
+    Rutland Vale Healthcare NHS Trust is above it'; when none is outside the 99.8% limits, those
+    outside the 95% limits are named; 'All 3 trusts ...' when every one is.
+    """
     ok = frame[frame["status"] == ""]
     m = len(ok)
-    below = int((ok["position"] == _POSITIONS[0]).sum())
-    above = int((ok["position"] == _POSITIONS[-1]).sum())
     one, many = noun
 
-    def how_many(k: int) -> str:
-        if m == 1:
-            return str(ok["organisation"].iloc[0])
-        return (f"Both {many}" if m == 2 else f"All {m} {many}") if k == m else f"{k} of {m} {many}"
+    def named(position: str) -> list[str]:
+        return list(ok.loc[ok["position"] == position, "organisation"].astype(str))
 
-    def verb(k: int) -> str:
-        return "is" if k == 1 and (m == 1 or k < m) else "are"
+    def who(names: list[str]) -> str:
+        if len(names) == m and m > 1:
+            return f"Both {many}" if m == 2 else f"All {m} {many}"
+        return _names(names, noun)
+
+    def verb(names: list[str]) -> str:
+        return "is" if len(names) == 1 else "are"
 
     if not m:
         return f"No {one} has {group} figures to compare: each has fewer than the minimum or is suppressed"
-    if below:
-        head = f"{how_many(below)} {verb(below)} below the 99.8% limit for {group} staff"
-        tail = f", and {above} {'is' if above == 1 else 'are'} above it" if above else ""
-    elif above:
-        head, tail = f"{how_many(above)} {verb(above)} above the 99.8% limit for {group} staff", ""
-    else:
-        outside = int(ok["position"].isin([_POSITIONS[1], _POSITIONS[3]]).sum())
-        head = f"No {one} is outside the 99.8% limits for {group} staff"
-        tail = f"; {outside} {'is' if outside == 1 else 'are'} outside the 95% limits" if outside else ""
-    return f"{head} {target_words}{tail}"
+    for limit, (low, high) in (("99.8%", (_POSITIONS[0], _POSITIONS[-1])), ("95%", (_POSITIONS[1], _POSITIONS[3]))):
+        below, above = named(low), named(high)
+        if not below and not above:
+            continue
+        first, side = (below, "below") if below else (above, "above")
+        head = f"{who(first)} {verb(first)} {side} the {limit} limit for {group} staff {target_words}"
+        tail = f", and {who(above)} {verb(above)} above it" if below and above else ""
+        if limit == "95%":
+            tail += f"; no {one} is outside the 99.8% limits"
+        return head + tail
+    return f"No {one} is outside the 95% limits for {group} staff {target_words}"
 
 
 def funnel_chart(result: Result, *, group: str | None = None, min_size: int = 8) -> alt.LayerChart:
@@ -198,7 +292,7 @@ def funnel_chart(result: Result, *, group: str | None = None, min_size: int = 8)
     ...          "rutland_vale_staff_in_post_2025-03-31.xlsx"]
     >>> staff = workforce.load_staff([workforce.sample_data(f) for f in files])
     >>> result = workforce.representation(staff, workforce.population("QK1"), by="organisation", level="wres")
-    >>> funnel_chart(result).to_dict()["title"]["text"][:58]
+    >>> " ".join(funnel_chart(result).to_dict()["title"]["text"])[:58]
     'All 3 trusts are above the 99.8% limit for BME staff aroun'
     """
     table, data = _count_rows(result, min_size, "funnel_chart")
@@ -254,14 +348,41 @@ def funnel_chart(result: Result, *, group: str | None = None, min_size: int = 8)
     plotted = rows[~hidden & rows["y"].notna()].copy()
     limits = pd.DataFrame({"x": grid, **{f"{side}_{name}": limit(grid, q) for name, qs in _FUNNEL_LIMITS.items()
                                          for side, q in zip(("low", "high"), qs)}})
-    plotted["right"], plotted["label_dy"] = _place_labels(plotted, limits, log=not common, size=(520, 340))
+    # the axes' domains, fixed here so that each name can be placed in px clear of the lines
+    width, height = _PLOT
+    curve_values = limits.drop(columns="x").to_numpy(float).ravel()
+    ys = np.concatenate([plotted["y"].to_numpy(float), curve_values, [target]])
+    ys = ys[np.isfinite(ys) & (ys > 0 if not common else True)]
+    if common:
+        x_domain = [0.0, float(grid[-1])]
+        x_ticks = _nice_ticks(0.0, x_domain[1], width, f"{x_domain[1]:,.0f}")
+        rough = _nice_ticks(float(ys.min()), float(ys.max()), height, room=30)
+        step = rough[1] - rough[0] if len(rough) > 1 else 0.05
+        y_domain = [round(math.floor(ys.min() / step) * step, 10), round(math.ceil(ys.max() / step) * step, 10)]
+        y_ticks = _nice_ticks(y_domain[0], y_domain[1], height, room=30)
+    else:
+        x_domain = [float(grid[0]), float(grid[-1])]
+        x_ticks = _log_ticks(x_domain[0], x_domain[1], width)
+        y_domain = _log_domain(float(ys.min()), float(ys.max()))
+        y_ticks = _log_ticks(y_domain[0], y_domain[1], height)
+    xa, ya = _Axis(x_domain, width, log=not common), _Axis(y_domain, height, log=not common, flip=True)
+    target_px = float(ya.px(target))
+    lines = np.concatenate([_trace(xa.px(grid), ya.px(limits[c].to_numpy(float))) for c in limits.columns if c != "x"]
+                           + [_trace(np.array([0.0, width]), np.array([target_px, target_px]))])
+    centres = np.column_stack([xa.px(plotted["x"]), ya.px(plotted["y"])])
+    chosen = _place_labels(centres, [_text_width(t, _LABEL_SIZE) for t in plotted["label"]], lines, _PLOT)
+    placed = [_CANDIDATES[c] for c in chosen]
+    plotted["label_align"] = [align for align, _, _ in placed]
+    plotted["label_x"] = xa.value([x + dx for (x, _), (_, dx, _) in zip(centres, placed)])
+    plotted["label_y"] = ya.value([y + dy for (_, y), (_, _, dy) in zip(centres, placed)])
     frame = _frame(plotted, ["organisation", "group", "staff_count", "staff_total", "staff_share", "staff_share_ci_low",
                              "staff_share_ci_high", "population_share", "ratio", "x", "y", "low_95", "high_95",
-                             "low_998", "high_998", "position", "status", "key", "label", "right",
-                             "label_dy"]).pipe(_display)
+                             "low_998", "high_998", "position", "status", "key", "label", "label_align", "label_x",
+                             "label_y"]).pipe(_display)
     limits = _frame(limits, limits.columns).pipe(_display)
     domain, colours = _present(_POSITIONS + [small_key], _POSITION_COLOURS + [_GREY], frame["key"])
-    colour = alt.Color("key:N", title=None, scale=alt.Scale(domain=domain, range=colours))
+    colour = alt.Color("key:N", title=None, scale=alt.Scale(domain=domain, range=colours),
+                       legend=_legend(domain, width=COLUMN - 220))
     tooltip = [alt.Tooltip("organisation:N", title="Organisation"),
                alt.Tooltip("staff_count:Q", title=f"{group} staff", format=","),
                alt.Tooltip("staff_total:Q", title="Staff with a known group (n)", format=","),
@@ -277,30 +398,36 @@ def funnel_chart(result: Result, *, group: str | None = None, min_size: int = 8)
     people = "staff with a known ethnic group" if "ethnic" in str(rows["characteristic"].iloc[0]) else \
         "staff with a known group"
     if common:
-        x_axis = alt.X("x:Q", title=f"Organisation size: {people} (n)", scale=alt.Scale(domain=[0, float(grid[-1])]))
-        y_axis = alt.Y("y:Q", title=f"{group} share of {people}", axis=alt.Axis(format="%"),
-                       scale=alt.Scale(zero=False))
+        x_axis = alt.X("x:Q", title=f"Organisation size: {people} (n)",
+                       scale=alt.Scale(domain=x_domain, nice=False), axis=alt.Axis(values=x_ticks, format=",d"))
+        y_options: dict[str, Any] = dict(title=_lines(f"{group} share of {people}", height),
+                                         axis=alt.Axis(format="~%", values=y_ticks),
+                                         scale=alt.Scale(domain=y_domain, nice=False, zero=False))
     else:
-        x_axis = alt.X("x:Q", title="Precision of the ratio: n·p ÷ (1 − p), p = the group's share of the "
-                                    "organisation's own area (log scale)",
-                       scale=alt.Scale(type="log", domain=[float(grid[0]), float(grid[-1])], nice=False))
-        y_axis = alt.Y("y:Q", title="Representation ratio (log scale)", scale=alt.Scale(type="log"))
+        x_axis = alt.X("x:Q", title=_lines("Precision of the ratio: n·p ÷ (1 − p), p = the group's share of the "
+                                           "organisation's own area (log scale)", width),
+                       scale=alt.Scale(type="log", domain=x_domain, nice=False),
+                       axis=alt.Axis(values=x_ticks, format="~s"))
+        y_options = dict(title="Representation ratio (log scale)", scale=alt.Scale(type="log", domain=y_domain, nice=False),
+                         axis=alt.Axis(values=y_ticks, format="~g"))
+    y_axis = alt.Y("y:Q", **y_options)
     curves = alt.Chart(limits).transform_fold(
         [f"{side}_{name}" for name in _FUNNEL_LIMITS for side in ("low", "high")], as_=["limit", "value"]
     ).transform_calculate(
         level="indexof(datum.limit, '998') >= 0 ? '99.8% limits' : '95% limits'"
-    ).mark_line(color="#555555", strokeWidth=1.3).encode(
-        x=alt.X("x:Q"), y=alt.Y("value:Q"), detail="limit:N",
+    ).mark_line(color="#555555", strokeWidth=1.3, clip=True).encode(
+        x=x_axis, y=alt.Y("value:Q", **y_options), detail="limit:N",
         strokeDash=alt.StrokeDash("level:N", title=None, scale=alt.Scale(domain=["95% limits", "99.8% limits"],
                                                                            range=[[5, 4], [1, 0]])))
-    rule = alt.Chart().mark_rule(color=_BLACK, strokeWidth=1.5).encode(y=alt.datum(round(target, 6)))
+    rule = alt.Chart().mark_rule(color=_BLACK, strokeWidth=1.5, clip=True).encode(y=alt.datum(round(target, 6)))
     base = alt.Chart(frame)
     points = base.mark_point(filled=True, size=90, stroke="white", strokeWidth=0.8).encode(
         x=x_axis, y=y_axis, color=colour, tooltip=tooltip)
-    names = [base.transform_filter(f"{'' if right else '!'}datum.right && datum.label_dy == {dy:g}").mark_text(
-                 align="right" if right else "left", dx=-8 if right else 8, dy=dy).encode(x="x:Q", y="y:Q", text="label:N")
-             for right, dy in sorted(set(zip(frame["right"], frame["label_dy"])))]
-    chart = alt.layer(curves, rule, points, *names).properties(width=520, height=340)
+    names = [base.transform_filter(alt.datum.label_align == align).mark_text(
+                 align=align, baseline="middle", fontSize=_LABEL_SIZE).encode(
+                 x="label_x:Q", y="label_y:Q", text="label:N", tooltip=tooltip)
+             for align in sorted(set(frame["label_align"]))]
+    chart = alt.layer(curves, rule, points, *names).properties(width=width, height=height)
     noun = ("trust", "trusts") if all("trust" in o.lower() for o in rows["organisation"]) else \
         ("organisation", "organisations")
     first = rows.iloc[0]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import altair as alt
 import pandas as pd
 
@@ -11,6 +13,8 @@ from ._common import (
     _BLACK,
     _BLUE,
     _VERMILLION,
+    COLUMN,
+    LABEL_WIDTH,
     _benchmark_words,
     _count_rows,
     _display,
@@ -18,13 +22,17 @@ from ._common import (
     _frame,
     _greys,
     _is_suppressed,
+    _label_axis,
     _layered,
+    _legend,
     _level,
     _pct,
     _population_words,
     _present,
     _rows,
     _snapshot,
+    _text_width,
+    _wrap_label,
 )
 
 # ---------------------------------------------------------------- intersections: the heat map
@@ -81,9 +89,27 @@ def _heatmap_title(data: pd.DataFrame, benchmark: dict, min_size: int) -> str:
         names = [_pair_words(g) for g in ok["group"]]
         share = float(pd.to_numeric(ok["staff_count"]).sum() / total.iloc[0])
         population = float(pd.to_numeric(ok["population_share"]).sum())
-        return (f"{_capital(where.strip() + ', ' if where else '')}{_join(names)} {'is' if len(names) == 1 else 'are'} "
+        return (f"{_capital(where.strip() + ', ' if where else '')}{_join(names)} are "
                 f"{_pct(share)} of staff against {_pct(population)} of {words}")
     return f"No group with {min_size} or more staff is under-represented{where} against {words}"
+
+
+def _suppressed_rule(result: Result) -> str:
+    threshold = result.method.get("disclosure threshold")
+    return f"under {threshold}, or protecting one" if threshold else "small numbers"
+
+
+def _cell_text(small: bool, status: str, share: Any, ratio: Any, min_size: int, step: int) -> str:
+    """A cell's label, on lines that fit the cell (``step`` px wide): the share and ratio, or a short grey note.
+
+    A grey cell says "suppressed" or "fewer than 8 staff" (the legend gives the rule), or "*" and
+    "<8" when even those would not fit.
+    """
+    if small:
+        text = "suppressed" if _is_suppressed(status) else f"fewer than\n{min_size} staff"
+        fits = all(_text_width(line, 11) <= step - 6 for line in text.split("\n"))
+        return text if fits else ("*" if _is_suppressed(status) else f"<{min_size}")
+    return f"{_pct(share)}\nratio {ratio:.2f}" if pd.notna(ratio) else _pct(share)
 
 
 def heatmap_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart:
@@ -127,7 +153,7 @@ def heatmap_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart:
     >>> staff = workforce.load_staff(workforce.sample_data("soar_valley_staff_in_post_2025-03-31.xlsx"))
     >>> result = workforce.representation(staff, workforce.population("Leicester"),
     ...                                   characteristic=("sex", "ethnicity"), by="band_group")
-    >>> heatmap_chart(result).to_dict()["title"]["text"]
+    >>> " ".join(heatmap_chart(result).to_dict()["title"]["text"])
     "In bands 8c+, White women and White men are 93% of staff against 39% of Leicester's working-age population"
     """
     table, data = _count_rows(result, min_size, "heatmap_chart")
@@ -142,21 +168,27 @@ def heatmap_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart:
     low, high = _RATIO_RANGE
     data["colour_ratio"] = data["ratio"].clip(low, high).where(~data["small"])
     data["label"] = [_capital(_pair_words(g)) for g in data["group"]]
-    data["text"] = [((st.replace(": ", ":\n", 1) if _is_suppressed(st) else f"fewer than\n{min_size} staff") if small else
-                     f"{_pct(s)}\nratio {r:.2f}" if pd.notna(r) else _pct(s))
+    data["label"] = [_wrap_label(label) for label in data["label"]]
+    columns = list(dict.fromkeys(data["subgroup"].astype(str)))
+    # cells as wide as fit the page (70 to 100 px), each label fitting its cell
+    widest = max((_text_width(line) for label in data["label"] for line in label.split("\n")), default=0.0)
+    step = int(max(70, min(100, (COLUMN - min(widest, LABEL_WIDTH) - 24) // max(1, len(columns)))))
+    data["column"] = [_wrap_label(c, step - 8) for c in data["subgroup"].astype(str)]
+    data["text"] = [_cell_text(bool(small), str(st), s, r, min_size, step)
                     for small, st, s, r in zip(data["small"], data["status"], data["staff_share"], data["ratio"])]
     data["dark"] = (data["colour_ratio"] <= 0.33) | (data["colour_ratio"] >= 3.0)  # white text on the strong ends
     level = _level(result.method)
-    frame = _frame(data, ["subgroup", "group", "label", "staff_count", "staff_total", "staff_share", "staff_share_ci_low",
+    frame = _frame(data, ["subgroup", "column", "group", "label", "staff_count", "staff_total", "staff_share", "staff_share_ci_low",
                           "staff_share_ci_high", "population_share", "ratio", "flag",
                           "status", "colour_ratio", "text", "dark"]).pipe(_display)
     rows = list(dict.fromkeys(frame["label"]))
-    columns = list(dict.fromkeys(frame["subgroup"]))
     by = str(data["by"].iloc[0]) if len(data) else ""
-    x = alt.X("subgroup:N", sort=columns, title={"band_group": "Band group", "organisation": "Organisation"}.get(
-        by, by.replace("_", " ").capitalize() if by != "all" else None),
-              axis=alt.Axis(orient="top", labelAngle=0, grid=False, domain=False, ticks=False))
-    y = alt.Y("label:N", sort=rows, title=None, axis=alt.Axis(grid=False, domain=False, ticks=False))
+    x = alt.X("column:N", sort=list(dict.fromkeys(frame["column"])),
+              title={"band_group": "Band group", "organisation": "Organisation"}.get(
+                  by, by.replace("_", " ").capitalize() if by != "all" else None),
+              axis=_label_axis(across=True, orient="bottom" if frame["column"].str.contains("\n").any() else "top",
+                               labelAngle=0, grid=False, domain=False, ticks=False))
+    y = alt.Y("label:N", sort=rows, title=None, axis=_label_axis(grid=False, domain=False, ticks=False))
     tooltip = [alt.Tooltip("group:N", title="Group"), alt.Tooltip("subgroup:N", title="Subgroup"),
                alt.Tooltip("staff_count:Q", title="Staff in group", format=","),
                alt.Tooltip("staff_total:Q", title="Staff with a known group", format=","),
@@ -167,23 +199,24 @@ def heatmap_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart:
                alt.Tooltip("ratio:Q", title="Representation ratio", format=".2f"),
                alt.Tooltip("flag:N", title="Finding"), alt.Tooltip("status:N", title="Note")]
     base = alt.Chart(frame)
-    colour = alt.Color("colour_ratio:Q", title="Representation ratio (staff share ÷ population share)",
+    colour = alt.Color("colour_ratio:Q", title=["Representation ratio", "(staff share ÷ population share)"],
                        scale=alt.Scale(type="log", domain=[low, 1.0, high], range=[_VERMILLION, "#F7F7F7", _BLUE],
                                        interpolate="lab", clamp=True),
-                       legend=alt.Legend(values=[0.25, 0.5, 1, 2, 4], format=".2~f", gradientLength=240,
-                                         titleLimit=420))
+                       legend=alt.Legend(values=[0.25, 0.5, 1, 2, 4], format=".2~f", gradientLength=200))
     cells = base.transform_filter("datum.status == ''").mark_rect(stroke="white", strokeWidth=1.5).encode(
         x=x, y=y, color=colour, tooltip=tooltip)
     greys, grey_colours = _greys(min_size, result.method)
     domain, colours = _present(greys, grey_colours, set(frame["status"]) - {""})
     grey = base.transform_filter("datum.status != ''").mark_rect(stroke="white", strokeWidth=1.5).encode(
         x=x, y=y, fill=alt.Fill("status:N", title=None, scale=alt.Scale(domain=domain or greys[:1],
-                                                                         range=colours or grey_colours[:1])),
+                                                                         range=colours or grey_colours[:1]),
+                                legend=_legend(domain or greys[:1], width=COLUMN - 300)),
         tooltip=tooltip)
     text = base.mark_text(lineBreak="\n", fontSize=11).encode(
         x=x, y=y, text=alt.Text("text:N"), tooltip=tooltip,
         color=alt.condition("datum.dark", alt.value("white"), alt.value(_BLACK)))
-    chart = alt.layer(cells, grey, text).properties(width=alt.Step(100), height=alt.Step(38)).resolve_scale(
+    height = max(38, 15 * max((label.count("\n") + 1 for label in rows), default=1) + 8)
+    chart = alt.layer(cells, grey, text).properties(width=alt.Step(step), height=alt.Step(height)).resolve_scale(
         color="independent")
     title = _heatmap_title(data, result.benchmark, min_size)
     first = data.drop_duplicates("subgroup")
@@ -194,13 +227,14 @@ def heatmap_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart:
     subtitle = [f"n = {n:,} staff with both known ({unknown:,} with either unknown, left out{some}) · "
                 + _benchmark_words(result.benchmark) + (" · " + _snapshot(result.method) if _snapshot(result.method) else ""),
                 f"Colour: representation ratio (1 = the population share); labels: share of the {'band group' if by == 'band_group' else 'subgroup'}'s "
-                f"staff and the ratio; grey: fewer than {min_size} staff, or suppressed (disclosure control).",
+                f"staff and the ratio; grey: fewer than {min_size} staff, or suppressed (disclosure control: "
+                f"{_suppressed_rule(result)}).",
                 f"Population share of an intersection ({characteristic}) = the product of the two shares, an approximation."]
     few = int(data["small"].sum())
     description = (f"Heat map of {characteristic} groups (rows) by {by.replace('_', ' ')} (columns), coloured by the "
                    f"representation ratio against {_population_words(result.benchmark)}. {title}. "
                    f"{few} of {len(data)} cells have fewer than {min_size} staff or are suppressed and are grey. "
-                   + "; ".join(f"{r.label}, {r.subgroup}: " + (f"{_pct(r.staff_share)} of staff, ratio {r.ratio:.2f}"
+                   + "; ".join(f"{_capital(_pair_words(r.group))}, {r.subgroup}: " + (f"{_pct(r.staff_share)} of staff, ratio {r.ratio:.2f}"
                                                                if r.status == "" and pd.notna(r.ratio) else r.status)
                                for r in _rows(frame)) + ".")
     if hidden.any():

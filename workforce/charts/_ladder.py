@@ -28,19 +28,34 @@ from ._common import (
     _keys,
     _label_layer,
     _layered,
+    _legend,
     _level,
+    _nice_ticks,
     _one_organisation,
     _pct,
     _present,
     _rows,
     _senior_share,
+    _short_status,
     _small_label,
     _snapshot,
     _suppressed,
     _suppressed_label,
+    _text_width,
 )
 
 # ---------------------------------------------------------------- ladder
+
+
+def _clear_of(start: float, length: float, rules: list[float], gap: float) -> float:
+    """Where a note ``length`` long, starting ``gap`` right of ``start``, starts clear of vertical ``rules``.
+
+    All in the axis's units: moved right past any rule it would cross, one after another.
+    """
+    for rule in sorted(rules):
+        if start + gap * 0.5 <= rule <= start + gap + length + gap * 0.5:
+            start = rule
+    return start
 
 
 def ladder_chart(result: Result, *, staff_category: str = "Non-clinical", organisation: str | None = None,
@@ -90,8 +105,8 @@ def ladder_chart(result: Result, *, staff_category: str = "Non-clinical", organi
     >>> import workforce
     >>> from workforce.charts import ladder_chart
     >>> staff = workforce.load_staff(workforce.sample_data("soar_valley_staff_in_post_2025-03-31.xlsx"))
-    >>> ladder_chart(workforce.ladder(staff)).to_dict()["title"]["text"]
-    'BME staff are 38% of non-clinical staff but 17% of band 8a and above'
+    >>> " ".join(ladder_chart(workforce.ladder(staff)).to_dict()["title"]["text"])
+    'BME staff are 38% of Agenda for Change non-clinical staff whose ethnicity is known, but 17% of band 8a and above'
     """
     table = _check(result, (Kind.LADDER,), "ladder_chart")
     organisation = _one_organisation(table, organisation, "the ladder")
@@ -121,7 +136,11 @@ def ladder_chart(result: Result, *, staff_category: str = "Non-clinical", organi
     compared["key"] = _keys(compared, f"{group} share of the rung")
     if not (compared["rung_total"].fillna(1) > 0).any():   # a suppressed total may hide someone: drawn
         raise WorkforceError(f"no {staff_category.lower()} staff on a {rung_type} at {organisation}: nothing to draw.")
-    compared = compared[compared["rung_known"].fillna(0) > 0]  # empty rungs: nothing to draw (kept on the axis)
+    # empty rungs: nothing to draw (kept on the axis); a suppressed rung is labelled, whatever was suppressed
+    compared = compared[(compared["rung_known"].fillna(0) > 0).to_numpy() | hidden]
+    if not compared["share_of_known"].notna().any():
+        raise WorkforceError(f"nothing to draw: every {rung_type}'s figures for {staff_category.lower()} staff at "
+                             f"{organisation} are suppressed or too few")
     frame = _frame(compared, ["rung", "headcount", "rung_known", "share_of_known", "share_of_known_ci_low",
                               "share_of_known_ci_high", "status", "key"])
     overall_values = pd.to_numeric(rows.loc[compared_mask, "overall_share_of_known"], errors="coerce").dropna()
@@ -140,16 +159,22 @@ def ladder_chart(result: Result, *, staff_category: str = "Non-clinical", organi
         senior_share = float(senior_share_given)
     senior_words = "band 8a and above" if "8a" in order else "consultants"
     category = _category_words(staff_category)
+    # the staff the overall share is of, in full: not the pack's headline share (all AfC staff, unknowns counted)
+    characteristic = str(result.method.get("characteristic") or "group")
+    known = f"whose {characteristic} is known" if characteristic in ("ethnicity", "disability", "sex") else \
+        "of known group"
+    whole = (f"Agenda for Change {category}" if staff_category in ("Clinical", "Non-clinical") else category)
+    whole = f"{whole} {known}"
     if np.isnan(overall) and np.isnan(senior_share):  # never state a figure made from suppressed counts
         title = f"Figures for {group} staff in {category} are suppressed (small numbers)"
     elif np.isnan(overall):
-        title = (f"{group} staff are {_pct(senior_share)} of {senior_words}; their share of all {category} is "
+        title = (f"{group} staff are {_pct(senior_share)} of {senior_words}; their share of all {whole} is "
                  "suppressed (small numbers)")
     elif np.isnan(senior_share):
-        title = f"{group} staff are {_pct(overall)} of {category}; figures for {senior_words} are suppressed (small numbers)"
+        title = f"{group} staff are {_pct(overall)} of {whole}; figures for {senior_words} are suppressed (small numbers)"
     else:
         joiner = "but" if senior_share < overall else "and"
-        title = f"{group} staff are {_pct(overall)} of {category} {joiner} {_pct(senior_share)} of {senior_words}"
+        title = f"{group} staff are {_pct(overall)} of {whole}, {joiner} {_pct(senior_share)} of {senior_words}"
 
     share_key, whole_key = f"{group} share of the rung", f"{group} share of all {category}"
     greys, grey_colours = _greys(min_size, result.method)
@@ -170,9 +195,14 @@ def ladder_chart(result: Result, *, staff_category: str = "Non-clinical", organi
                alt.Tooltip("share_of_known_ci_low:Q", title=f"{level} interval from", format=".1%"),
                alt.Tooltip("share_of_known_ci_high:Q", title=f"{level} interval to", format=".1%")]
     base = alt.Chart(frame)
-    x = alt.X("share_of_known:Q", title=f"{group} share of staff of known group", axis=alt.Axis(format="%"),
-              scale=alt.Scale(domain=[0, 1]))
-    colour = alt.Color("key:N", title=None, scale=colour_scale)
+    width = 480
+    x = alt.X("share_of_known:Q", title=f"{group} share of staff of known group",
+              axis=alt.Axis(format="~%", values=_nice_ticks(0.0, 1.0, width)), scale=alt.Scale(domain=[0, 1]))
+    colour = alt.Color("key:N", title=None, scale=colour_scale, legend=_legend(domain))
+    # a grey rung's note, right of its interval and clear of the rules (the overall and population shares)
+    rules = [v for v in (overall, population_share) if v is not None and np.isfinite(v)]
+    frame["label_x"] = [_clear_of(x, _text_width(_short_status(st)) / width, rules, 8 / width)
+                        for x, st in zip(frame["share_of_known_ci_high"].fillna(0.0), frame["status"])]
     layers = [] if np.isnan(overall) else [
         alt.Chart().mark_rule(strokeWidth=2).encode(x=alt.datum(round(overall, 6)),
                                                     color=alt.datum(whole_key)),
@@ -182,15 +212,15 @@ def ladder_chart(result: Result, *, staff_category: str = "Non-clinical", organi
             x=alt.datum(float(population_share)), color=alt.datum(population_label)))
     layers += [*_estimate_layers(base, x, alt.X("share_of_known_ci_low:Q"), "share_of_known_ci_high:Q", y, colour,
                                  tooltip),
-               _label_layer(base, "share_of_known_ci_high", y)]
-    chart = alt.layer(*layers).properties(width=480, height=alt.Step(24))
+               _label_layer(base, "label_x", y)]
+    chart = alt.layer(*layers).properties(width=width, height=alt.Step(24))
     n_known = pd.to_numeric(rows.loc[compared_mask, "overall_known"], errors="coerce").astype(float).iloc[0]
     n_words = "n suppressed" if np.isnan(n_known) else f"n = {int(n_known):,} staff of known group"
     subtitle = [f"{organisation}, {category}: {n_words} · "
                 + (f"population share {population_share:.1%} ({population_label}) · " if population_share is not None else "")
                 + _snapshot(result.method),
                 f"Points: {group} share of each {'band' if rung_type == 'band' else 'grade'} with its {level} Wilson "
-                f"interval; orange rule: {group} share of all {category}."]
+                f"interval; orange rule: {group} share of all {whole}."]
     against = "" if np.isnan(overall) else f", against {_pct(overall)} of all {category}"
     description = (f"Ladder chart of the {group} share of staff on each {rung_type} from bottom to top{against}. "
                    f"{title}. "

@@ -25,16 +25,22 @@ from ._common import (
     _frame,
     _hide,
     _insufficient_label,
+    _label_axis,
     _label_layer,
     _layered,
+    _legend,
     _level,
+    _log_domain,
+    _log_ticks,
     _present,
+    _row_step,
     _rows,
     _small_label,
     _snapshot,
     _suppressed,
     _suppressed_label,
     _wrap,
+    _wrap_label,
 )
 
 # ---------------------------------------------------------------- relative likelihoods
@@ -127,7 +133,7 @@ def likelihood_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart:
     >>> from workforce.charts import likelihood_chart
     >>> staff = workforce.load_staff(workforce.sample_data("soar_valley_staff_in_post_2025-03-31.xlsx"))
     >>> spec = likelihood_chart(workforce.progression_gaps(staff)).to_dict()
-    >>> spec["title"]["text"]
+    >>> " ".join(spec["title"]["text"])
     'White staff are 2.70 times as likely as BME staff to be in band 8a and above (Agenda for Change staff)'
     """
     rows = _likelihood_rows(result, min_size)
@@ -160,12 +166,16 @@ def likelihood_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart:
                  "or its interval includes 1")
     frame = _frame(drawn, ["label", "value", "ci_low", "ci_high", "detail", "status", "key"])
     frame["label_x"] = frame["ci_high"].fillna(frame["value"])
+    frame["row"] = [_wrap_label(label) for label in frame["label"]]   # the label on lines, never cut with "…"
     domain = ["outside the non-adverse range, interval excludes 1", "outside the non-adverse range",
               "within the non-adverse range", insufficient_key, small_key]
     domain, colours = _present(domain, [_VERMILLION, _ORANGE, _BLUE, _GREY, _GREY], frame["key"])
-    colour = alt.Color("key:N", title=None, scale=alt.Scale(domain=domain, range=colours))
-    scale = alt.Scale(type="log")
-    y = alt.Y("label:N", title=None, sort=list(frame["label"]), axis=alt.Axis(labelLimit=420))
+    colour = alt.Color("key:N", title=None, scale=alt.Scale(domain=domain, range=colours), legend=_legend(domain))
+    width = 420
+    ends = pd.concat([frame["ci_low"], frame["ci_high"], frame["value"]]).dropna()
+    span = _log_domain(min(_NON_ADVERSE[0], float(ends.min())), max(_NON_ADVERSE[1], float(ends.max())))
+    scale = alt.Scale(type="log", domain=span, nice=False)
+    y = alt.Y("row:N", title=None, sort=list(frame["row"]), axis=_label_axis())
     tooltip = [alt.Tooltip("label:N", title="Measure"),
                alt.Tooltip("value:Q", title="Relative likelihood", format=".2f"),
                alt.Tooltip("ci_low:Q", title=f"{level} interval from", format=".2f"),
@@ -173,7 +183,8 @@ def likelihood_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart:
                alt.Tooltip("detail:N", title="Counts")]
     band = pd.DataFrame({"low": [_NON_ADVERSE[0]], "high": [_NON_ADVERSE[1]]})
     shade = alt.Chart(band).mark_rect(color=_SHADE, opacity=0.7).encode(
-        x=alt.X("low:Q", scale=scale, title="Relative likelihood (log scale)"), x2="high:Q",
+        x=alt.X("low:Q", scale=scale, title="Relative likelihood (log scale)",
+                axis=alt.Axis(values=_log_ticks(span[0], span[1], width), format="~g")), x2="high:Q",
         tooltip=[alt.Tooltip("low:Q", title="Non-adverse range from", format=".2f"),
                  alt.Tooltip("high:Q", title="to", format=".2f")])
     one = alt.Chart().mark_rule(color=_BLACK).encode(x=alt.datum(1.0, scale=scale))
@@ -181,7 +192,7 @@ def likelihood_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart:
     interval, points = _estimate_layers(base, alt.X("value:Q", scale=scale), alt.X("ci_low:Q", scale=scale),
                                         "ci_high:Q", y, colour, tooltip)
     labels = _label_layer(base, "label_x", y)
-    chart = alt.layer(shade, one, interval, points, labels).properties(width=420)
+    chart = alt.layer(shade, one, interval, points, labels).properties(width=width, height=alt.Step(_row_step(frame["row"])))
     not_estimable = [f"{lab} ({_suppressed_label(result.method) if h else st})" for lab, st, h in
                      zip(missing["label"], missing["state"].astype(str), missing["_hidden"])]
     who = result.method.get("organisation") or ", ".join(dict.fromkeys(rows.get("organisation", pd.Series([], dtype=str))

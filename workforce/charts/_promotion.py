@@ -23,7 +23,9 @@ from ._common import (
     _keys,
     _label_layer,
     _layered,
+    _legend,
     _level,
+    _nice_ticks,
     _one_organisation,
     _pct,
     _present,
@@ -60,7 +62,7 @@ def promotion_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart | al
     >>> from workforce.charts import promotion_chart
     >>> files = [workforce.sample_data(f"soar_valley_staff_in_post_{y}-03-31.xlsx") for y in (2024, 2025)]
     >>> staff = workforce.load_staff(files, pseudonym_key="example key")
-    >>> promotion_chart(workforce.promotion(staff)).to_dict()["title"]["text"][:28]
+    >>> " ".join(promotion_chart(workforce.promotion(staff)).to_dict()["title"]["text"])[:28]
     'BME staff were promoted less'
     """
     table = _check(result, (Kind.PROMOTION,), "promotion_chart")
@@ -98,7 +100,13 @@ def promotion_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart | al
     frame["label_x"] = frame["promotion_rate_ci_high"].fillna(0.0)   # where a 'suppressed' label goes
     groups = list(dict.fromkeys(frame["group"]))
     y = alt.Y("group:N", title=None, sort=groups)   # split: one row of the chart per subgroup (starting band)
-    colour = alt.Color("key:N", title=None, scale=alt.Scale(domain=domain, range=colours))
+    colour = alt.Color("key:N", title=None, scale=alt.Scale(domain=domain, range=colours), legend=_legend(domain))
+    width = 480
+    top = float(frame["promotion_rate_ci_high"].max(skipna=True))
+    ticks = _nice_ticks(0.0, top if np.isfinite(top) and top > 0 else 1.0, width, "10.0%")
+    if ticks[-1] < top:
+        ticks = _nice_ticks(0.0, ticks[-1] + (ticks[1] - ticks[0]), width, "10.0%")
+    rate = alt.Scale(domain=[0, ticks[-1]], nice=False)
     tooltip = [alt.Tooltip("group:N", title="Group")] + ([alt.Tooltip("subgroup:N", title="Subgroup")] if split else []) + [
         alt.Tooltip("promoted:Q", title="Promoted", format=","),
         alt.Tooltip("stayers:Q", title="Stayers (n)", format=","),
@@ -109,14 +117,15 @@ def promotion_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart | al
     ]
     base = alt.Chart() if split else alt.Chart(frame)
     interval, points = _estimate_layers(
-        base, alt.X("promotion_rate:Q"),
-        alt.X("promotion_rate_ci_low:Q", title="Promoted per period (share of stayers)", axis=alt.Axis(format="%")),
+        base, alt.X("promotion_rate:Q", scale=rate),
+        alt.X("promotion_rate_ci_low:Q", title="Promoted per period (share of stayers)", scale=rate,
+              axis=alt.Axis(format="~%", values=ticks)),
         "promotion_rate_ci_high:Q", y, colour, tooltip)
     labels = _label_layer(base, "label_x", y)
     if split:
         chart = _facet_rows([interval, points, labels], frame, "subgroup", list(dict.fromkeys(frame["subgroup"])))
     else:
-        chart = alt.layer(interval, points, labels).properties(width=480)
+        chart = alt.layer(interval, points, labels).properties(width=width)
     n = int(data["stayers"].fillna(0).sum())
     periods = result.method.get("periods") or []
     subtitle = [f"n = {n:,} stayers (person-periods) · periods: " + "; ".join(map(str, periods)),
@@ -161,7 +170,7 @@ def trajectory_chart(result: Result, *, organisation: str | None = None, split: 
     >>> from workforce.charts import trajectory_chart
     >>> files = [workforce.sample_data(f"soar_valley_staff_in_post_{y}-03-31.xlsx") for y in (2024, 2025)]
     >>> staff = workforce.load_staff(files, pseudonym_key="example key")
-    >>> trajectory_chart(workforce.model_employer(staff)).to_dict()["title"]["text"][:36]
+    >>> " ".join(trajectory_chart(workforce.model_employer(staff)).to_dict()["title"]["text"])[:36]
     'BME staff are 17% of band 8a and abo'
     """
     table = _check(result, (Kind.MODEL_EMPLOYER,), "trajectory_chart")
@@ -186,18 +195,24 @@ def trajectory_chart(result: Result, *, organisation: str | None = None, split: 
     base_year = int(data["year"].min())
     target = float(data["target_share"].dropna().iloc[0])
     whole = data[data["band"].astype(str) == "8a+"]
-    title = f"Trajectories for {group} staff to {_pct(target)} by {target_year}"
+    targets = result.method.get("targets") or {}
+    target_words = targets.get(organisation, "") if isinstance(targets, dict) else str(targets)
+    # a parity target is the share of all staff of known group, doctors included: not the pack's headline share
+    characteristic = str(result.method.get("characteristic") or "ethnicity")
+    of_whom = (f" (their share of all staff whose {characteristic} is known, doctors included)"
+               if str(target_words).startswith("parity") else "")
+    title = f"Trajectories for {group} staff to {_pct(target)}{of_whom} by {target_year}"
     if len(whole) and whole["share_today"].notna().any():
         needed = int(whole["appointments_needed"].fillna(0).sum())
         today = float(whole["share_today"].dropna().iloc[0])
-        title = (f"{group} staff are {_pct(today)} of band 8a and above; reaching {_pct(target)} by {target_year} needs "
-                 f"{needed:,} {group} appointments or promotions over {target_year - base_year} years")
+        title = (f"{group} staff are {_pct(today)} of band 8a and above; reaching {_pct(target)}{of_whom} by "
+                 f"{target_year} needs {needed:,} {group} appointments or promotions over {target_year - base_year} years")
     frame = _frame(data, ["band", "year", "known", "share_today", "trajectory_share", "required_count",
                           "appointments_needed", "label", "key"])
     band_keys = [b for b in bands if b in set(frame["key"])]
     domain, colours = _present(band_keys + greys, [PALETTE[i % 7] if b != "8a+" else _BLACK
                                                    for i, b in enumerate(band_keys)] + grey_colours, frame["key"])
-    colour = alt.Color("key:N", title=None, scale=alt.Scale(domain=domain, range=colours))
+    colour = alt.Color("key:N", title=None, scale=alt.Scale(domain=domain, range=colours), legend=_legend(domain))
     tooltip = [alt.Tooltip("band:N", title="Band"), alt.Tooltip("year:O", title="Year"),
                alt.Tooltip("known:Q", title="Staff of known group (n)", format=","),
                alt.Tooltip("trajectory_share:Q", title=f"{group} share on the trajectory", format=".1%"),
@@ -213,12 +228,10 @@ def trajectory_chart(result: Result, *, organisation: str | None = None, split: 
     labels = base.transform_filter(f"datum.year == {base_year}").mark_text(align="right", dx=-8).encode(
         x=x, y="trajectory_share:Q", text="label:N", color=colour)
     chart = alt.layer(rule, lines, labels).properties(width=420, height=320)
-    targets = result.method.get("targets") or {}
-    target_words = targets.get(organisation, "") if isinstance(targets, dict) else str(targets)
     n = int(data.loc[data["band"].astype(str) == "8a+", "known"].fillna(0).max()) if len(whole) else int(
         data.drop_duplicates("band")["known"].fillna(0).sum())
-    subtitle = [f"{organisation}: n = {n:,} staff of known group at band 8a and above in {base_year} · target: "
-                f"{target_words} (dashed) · leaver rate {_pct(float(data['leaver_rate'].astype(float).iloc[0]))} a year",
+    subtitle = [f"{organisation}: n = {n:,} staff of known group at band 8a and above in {base_year} · target (dashed): "
+                f"{target_words} · leaver rate {_pct(float(data['leaver_rate'].astype(float).iloc[0]))} a year",
                 "Model Employer-style: equal yearly steps to the target; not NHS England's goal-setting tool."]
     description = (f"Line chart of the {group} share each senior band needs each year from {base_year} to "
                    f"{target_year}, against the target {_pct(target)}. {title}. "

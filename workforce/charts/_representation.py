@@ -25,17 +25,24 @@ from ._common import (
     _hide,
     _is_suppressed,
     _keys,
+    _label_axis,
     _label_layer,
     _layered,
+    _legend,
     _level,
+    _log_domain,
+    _log_ticks,
+    _nice_ticks,
     _pct,
     _population_words,
     _present,
+    _row_step,
     _rows,
     _snapshot,
     _status,
     _suppressed,
     _where,
+    _wrap_label,
 )
 
 # ---------------------------------------------------------------- representation
@@ -99,7 +106,7 @@ def representation_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart
     >>> from workforce.charts import representation_chart
     >>> staff = workforce.load_staff(workforce.sample_data("soar_valley_staff_in_post_2025-03-31.xlsx"))
     >>> chart = representation_chart(workforce.representation(staff, workforce.population("Leicester")))
-    >>> chart.to_dict()["title"]["text"]
+    >>> " ".join(chart.to_dict()["title"]["text"])
     "Asian staff are under-represented: 22% of staff against 45% of Leicester's working-age population"
     """
     table, data, split = _representation_rows(result, min_size, "representation_chart")
@@ -118,9 +125,15 @@ def representation_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart
     columns = ["subgroup", "group", "staff_count", "staff_total", "staff_share", "staff_share_ci_low",
                "staff_share_ci_high", "population_share", "flag", "status", "key"]
     frame = _frame(data, columns)
-    groups = list(dict.fromkeys(frame["group"]))
-    colour = alt.Color("key:N", title=None, scale=alt.Scale(domain=domain, range=colours))
-    y = alt.Y("group:N", title=None, sort=groups)
+    frame["row"] = [_wrap_label(g) for g in frame["group"]]
+    rows = list(dict.fromkeys(frame["row"]))
+    colour = alt.Color("key:N", title=None, scale=alt.Scale(domain=domain, range=colours), legend=_legend(domain))
+    width = 480
+    top = float(pd.concat([frame["staff_share_ci_high"], frame["population_share"]]).max(skipna=True))
+    ticks = _nice_ticks(0.0, top if np.isfinite(top) and top > 0 else 1.0, width)
+    ticks = ticks if ticks[-1] >= top else _nice_ticks(0.0, ticks[-1] + (ticks[1] - ticks[0]), width)
+    share = alt.Scale(domain=[0, ticks[-1]], nice=False)
+    y = alt.Y("row:N", title=None, sort=rows, axis=_label_axis())
     offset = {"yOffset": alt.YOffset("subgroup:N", sort=list(dict.fromkeys(frame["subgroup"])))} if split else {}
     tooltip = [alt.Tooltip("group:N", title="Group")] + ([alt.Tooltip("subgroup:N", title="Subgroup")] if split else []) + [
         alt.Tooltip("staff_count:Q", title="Staff in group", format=","),
@@ -132,15 +145,18 @@ def representation_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart
         alt.Tooltip("flag:N", title="Finding"),
     ]
     base = alt.Chart(frame)
+    axis = alt.Axis(format="~%", values=ticks)
     interval, points = _estimate_layers(
-        base, alt.X("staff_share:Q", title="Share", axis=alt.Axis(format="%")),
-        alt.X("staff_share_ci_low:Q", title="Share", axis=alt.Axis(format="%")), "staff_share_ci_high:Q", y, colour,
+        base, alt.X("staff_share:Q", title="Share", axis=axis, scale=share),
+        alt.X("staff_share_ci_low:Q", title="Share", axis=axis, scale=share), "staff_share_ci_high:Q", y, colour,
         tooltip, offset)
-    ticks = base.mark_tick(thickness=2, size=18).encode(
-        x=alt.X("population_share:Q"), y=y, color=alt.datum(pop_key),
+    population = base.mark_tick(thickness=2, size=18).encode(
+        x=alt.X("population_share:Q", scale=share), y=y, color=alt.datum(pop_key),
         tooltip=tooltip, **offset)
     labels = _label_layer(base, "staff_share_ci_high", y, offset)
-    chart = alt.layer(interval, points, ticks, labels).properties(width=480)
+    chart = alt.layer(interval, points, population, labels).properties(width=width)
+    if not split:
+        chart = chart.properties(height=alt.Step(_row_step(rows)))
     title = _representation_title(data, result.benchmark)
     description = (f"Dot plot of each ethnic group's share of staff with its {level} interval against the share of "
                    f"{_population_words(result.benchmark)}. {title}. "
@@ -189,7 +205,7 @@ def ratio_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart | alt.Fa
     >>> from workforce.charts import ratio_chart
     >>> staff = workforce.load_staff(workforce.sample_data("soar_valley_staff_in_post_2025-03-31.xlsx"))
     >>> spec = ratio_chart(workforce.representation(staff, workforce.population("Leicester"))).to_dict()
-    >>> spec["title"]["text"]
+    >>> " ".join(spec["title"]["text"])
     "Asian staff are represented at 0.49 times their share of Leicester's working-age population"
     """
     table, data, split = _representation_rows(result, min_size, "ratio_chart")
@@ -209,7 +225,7 @@ def ratio_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart | alt.Fa
     # split (e.g. by band group): one row of the chart per group, the subgroups labelled on its axis
     y = (alt.Y("subgroup:N", title=None, sort=list(dict.fromkeys(frame["subgroup"]))) if split
          else alt.Y("group:N", title=None, sort=groups))
-    colour = alt.Color("key:N", title=None, scale=alt.Scale(domain=domain, range=colours))
+    colour = alt.Color("key:N", title=None, scale=alt.Scale(domain=domain, range=colours), legend=_legend(domain))
     tooltip = [alt.Tooltip("group:N", title="Group")] + ([alt.Tooltip("subgroup:N", title="Subgroup")] if split else []) + [
         alt.Tooltip("staff_count:Q", title="Staff in group", format=","),
         alt.Tooltip("staff_total:Q", title="Staff with a known group", format=","),
@@ -218,18 +234,22 @@ def ratio_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart | alt.Fa
         alt.Tooltip("ratio_ci_high:Q", title=f"{level} interval to", format=".2f"),
         alt.Tooltip("flag:N", title="Finding"),
     ]
-    scale = alt.Scale(type="log")
+    width = 480
+    ends = pd.concat([frame["ratio_ci_low"], frame["ratio_ci_high"], frame["ratio"]]).dropna()
+    span = _log_domain(min(0.8, float(ends.min())), max(1.25, float(ends.max()))) if len(ends) else [0.5, 2.0]
+    scale = alt.Scale(type="log", domain=span, nice=False)
     base = alt.Chart() if split else alt.Chart(frame)
     one = alt.Chart().mark_rule(color=_BLACK, strokeDash=[4, 3]).encode(x=alt.datum(1.0, scale=scale))
     interval, points = _estimate_layers(
         base, alt.X("ratio:Q", scale=scale),
-        alt.X("ratio_ci_low:Q", scale=scale, title="Representation ratio (staff share ÷ population share, log scale)"),
+        alt.X("ratio_ci_low:Q", scale=scale, title="Representation ratio (staff share ÷ population share, log scale)",
+              axis=alt.Axis(values=_log_ticks(span[0], span[1], width), format="~g")),
         "ratio_ci_high:Q", y, colour, tooltip)
     labels = _label_layer(base, "label_x", y)
     if split:
         chart = _facet_rows([one, interval, points, labels], frame, "group", groups)
     else:
-        chart = alt.layer(one, interval, points, labels).properties(width=480)
+        chart = alt.layer(one, interval, points, labels).properties(width=width)
     title = _ratio_title(data, result.benchmark)
     subtitle = _subtitle_representation(result, table)[:1] + [
         f"Ratio 1 = the same share as the population; lines: {level} intervals; grey: no evidence of a difference."]

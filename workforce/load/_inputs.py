@@ -509,10 +509,11 @@ def _raw_table(source, spec: Schema, sheet, engine: Engine) -> RawTable:
     except NoStaffTableError as exc:
         expected = ", ".join(f"'{spec.columns[c].aliases[0]}'" for c in list(spec.columns)[:6]
                              if spec.columns[c].aliases and spec.columns[c].privacy is None)
+        holds = spec.description[0].lower() + spec.description[1:].rstrip(".")   # one sentence, not two
         raise NoStaffTableError(
             exc.file, f"no {spec.title.lower()} table was found: no row near the top has at least 3 of its "
                       "column headers.",
-            f"check the file holds {spec.description[0].lower()}{spec.description[1:]} with headers such as "
+            f"check the file holds {holds}, with headers such as "
             f"{expected}; if yours are named differently, add them as aliases in a schema file and pass it "
             f"with {option('schema', 'FILE')}.") from None
 

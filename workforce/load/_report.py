@@ -232,8 +232,46 @@ class ValidationReport:
     def __str__(self) -> str:
         return self.to_text()
 
-    def _repr_html_(self) -> str:  # shown in notebooks
-        return f"<pre>{self.summary()}</pre>" + self.problems.to_html(index=False, max_rows=50)
+    def _files(self) -> list[str]:
+        return list(dict.fromkeys(Path(str(f)).name for f in self.counts["file"]))
+
+    def _severities(self) -> str:
+        sev = self.problems["severity"].value_counts()
+        return ", ".join(f"{int(sev.get(s, 0)):,} {s}{'' if int(sev.get(s, 0)) == 1 else 's'}" for s in SEVERITIES)
+
+    def _rows_line(self) -> str:
+        return f"rows read {self.rows_read:,}, used {self.rows_used:,}, excluded {self.rows_excluded:,}"
+
+    def __repr__(self) -> str:
+        files = self._files()
+        named = ", ".join(files[:3]) + (f" and {len(files) - 3:,} more" if len(files) > 3 else "")
+        return (f"<ValidationReport: {len(files):,} file{'' if len(files) == 1 else 's'} ({named}); "
+                f"{self._rows_line()}; {self._severities()}>")
+
+    def _repr_html_(self, max_problems: int = 10) -> str:  # shown in notebooks
+        """A short summary, then the first problems (errors, then warnings, then notes) as a small table.
+
+        Files are named without their folders; identifier values are withheld in :attr:`problems` already.
+        """
+        import html
+
+        from .._display import html_table, missing, text
+
+        files = self._files()
+        summary = (f"<p><b>Validation report</b>: {html.escape(', '.join(files))}<br>{self._rows_line()}; "
+                   f"{self._severities()}; {'valid' if self.is_valid else 'problems found'}.</p>")
+        if not len(self.problems):
+            return summary
+        order = self.problems["severity"].map({s: i for i, s in enumerate(SEVERITIES)}).fillna(len(SEVERITIES))
+        first = self.problems.iloc[order.argsort(kind="stable")[:max_problems]]
+        shown = {"severity": [text(v) for v in first["severity"]],
+                 "file": [Path(str(f)).name for f in first["file"]]}
+        shown |= {c: [text(v) for v in first[c]] for c in ("sheet", "row", "column", "value", "problem", "fix")}
+        shown["row"] = [text(v) if missing(v) else f"{int(v)}" for v in first["row"]]   # 395, never 395.0
+        more = len(self.problems) - len(first)
+        return summary + html_table(shown, right=["row"], more=more) + (
+            "<p>All of them: <code>.problems</code>, <code>.to_excel(path)</code>, <code>.to_json()</code>, "
+            "or <code>print(report)</code>.</p>" if more else "")
 
     def to_dict(self) -> dict:
         """The report as plain data (what ``--json`` prints)."""

@@ -94,10 +94,33 @@ class StaffTable:
 
     def __repr__(self) -> str:
         snaps = sorted({d.date().isoformat() for d in self.people["snapshot_date"].dropna()})
-        orgs = list(self.people["organisation"].dropna().unique())
-        scope = f", service={self.service!r}" if self.service else ""
-        return (f"StaffTable({len(self.people):,} people, {len(self.assignments):,} assignments, "
-                f"organisations={orgs}, snapshots={snaps}{scope})")
+        orgs = [str(o) for o in self.people["organisation"].dropna().unique()]
+        named = ", ".join(orgs[:2]) + (f" and {len(orgs) - 2:,} more" if len(orgs) > 2 else "")
+        scope = f"; service {self.service}" if self.service else ""
+        return (f"<StaffTable: {len(orgs):,} organisation{'' if len(orgs) == 1 else 's'} ({named}); "
+                f"snapshot{'' if len(snaps) == 1 else 's'} {', '.join(snaps)}{scope}; {len(self.people):,} people, "
+                f"{len(self.assignments):,} assignments; {self.report.rows_excluded:,} rows excluded>")
+
+    def _repr_html_(self) -> str:  # notebooks
+        """People and assignments by organisation and snapshot, and where the rows went."""
+        import html
+
+        from .._display import count, html_table
+
+        keys = ["organisation", "snapshot_date"]
+        people = self.people.groupby(keys, observed=True).size()
+        assignments = self.assignments.groupby(keys, observed=True).size().reindex(people.index, fill_value=0)
+        shown = {"organisation": [str(o) for o, _ in people.index],
+                 "snapshot": [pd.Timestamp(d).date().isoformat() for _, d in people.index],
+                 "people": [count(n) for n in people], "assignments": [count(n) for n in assignments]}
+        r = self.report
+        sev = r.problems["severity"].value_counts()
+        scope = f" (the service {html.escape(self.service)})" if self.service else ""
+        return (f"<p><b>Staff table</b>{scope}: rows read {r.rows_read:,}, used {r.rows_used:,}, excluded "
+                f"{r.rows_excluded:,}; {int(sev.get('error', 0)):,} errors, {int(sev.get('warning', 0)):,} "
+                f"warnings (values set aside), {int(sev.get('note', 0)):,} notes in <code>.report</code>.</p>"
+                + html_table(shown, right=["people", "assignments"])
+                + "<p>One row per person in <code>.people</code>, per assignment in <code>.assignments</code>.</p>")
 
     def for_organisation(self, name: str) -> StaffTable:
         """The staff of one organisation (as named in the table's ``organisation`` column).

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..errors import WorkforceError
 
-__all__ = ["PACK_KIND", "check_out", "is_pack", "move_into_place", "on_stop", "stop"]
+__all__ = ["PACK_KIND", "SLIDES_FILE", "check_out", "is_pack", "move_into_place", "on_stop", "stop"]
 
 #: What a pack's manifest says it is.
 PACK_KIND = "workforce board pack"
@@ -70,6 +70,8 @@ def _manifest(folder: Path) -> dict | None:
 
 #: The files every pack writes at its top level (its charts are listed in its manifest).
 _PACK_FILES = ("index.html", "tables.xlsx", "manifest.json")
+#: The slides a pack writes when asked (its manifest's ``slides`` names them).
+SLIDES_FILE = "slides.pptx"
 
 
 def _pack_files(folder: Path) -> list[Path]:
@@ -79,11 +81,15 @@ def _pack_files(folder: Path) -> list[Path]:
         return []
     charts = [str(c) for c in manifest.get("charts", []) if isinstance(c, str) and "/" not in c and "\\" not in c]
     files = [folder / f for f in _PACK_FILES] + [folder / "charts" / f"{c}{s}" for c in charts for s in (".svg", ".png")]
+    files += [folder / SLIDES_FILE] if manifest.get("slides") == SLIDES_FILE else []
     return [f for f in files if f.is_file() and not f.is_symlink()]
 
 
 def move_into_place(tmp: Path, out: Path) -> None:
     """Put the finished pack in ``out``: a new folder at once; into a previous pack, file by file.
+
+    A new folder gets the mode a folder made by the user would have (``0o777`` less the umask), not the
+    private mode of the temporary folder it was written in.
 
     Into a previous pack, only the files its manifest lists are replaced or removed: anything else the folder
     holds (a user's board minutes, the export just read) stays.  The manifest goes last, so a pack is never
@@ -113,6 +119,7 @@ def _uninterrupted() -> Iterator[None]:
 
 def _move(tmp: Path, out: Path) -> None:
     if not out.exists():
+        os.chmod(tmp, 0o777 & ~_umask())   # made private by tempfile.mkdtemp: a new folder's usual mode instead
         tmp.rename(out)
         return
     previous = _pack_files(out)
@@ -127,6 +134,13 @@ def _move(tmp: Path, out: Path) -> None:
         if path not in placed:
             path.unlink(missing_ok=True)
     shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _umask() -> int:
+    """The process's umask (read by setting it and putting it back at once)."""
+    mask = os.umask(0o077)
+    os.umask(mask)
+    return mask
 
 
 # ---------------------------------------------------------------- stopping (SIGTERM)

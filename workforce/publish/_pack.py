@@ -17,6 +17,8 @@ then a part for each organisation):
   sheet; no cell can be read as a formula;
 * ``manifest.json``: inputs with their SHA-256, options, versions, the
   benchmark, the suppression rule and the time.
+* ``slides.pptx``, if asked (``slides=True``): a slide per chart drawn
+  (:mod:`workforce.publish._slides`; needs python-pptx).
 
 The page and the workbook are written by :mod:`workforce.publish._page`.
 Reading the files, and the command line's options, are the caller's
@@ -72,6 +74,7 @@ import pandas as pd
 
 from .. import charts
 from .._result import Result
+from .._spec import Column, ResultSpec, columns
 from .._version import __version__
 from .._wording import either
 from ..disclosure import (
@@ -88,7 +91,8 @@ from ..disclosure import (
 from ..errors import WorkforceError
 from ..load import InputTable, StaffTable
 from ._folder import PACK_KIND, check_out, move_into_place, on_stop
-from ._page import Section, write_page, write_workbook
+from ._page import Figure, Section, how_measured, write_page, write_workbook
+from ._quality import VALIDATION_COLUMNS, DataQuality
 from ._render import NOTHING_TO_DRAW, ChartRenderer, InProcess, nothing_to_draw, vega_bundle
 from ._sections import (
     COMPARISON,
@@ -103,6 +107,7 @@ from ._sections import (
     pack_links,
     withheld_counts,
 )
+from ._slides import SLIDES_FILE, SlideText, check_slides, source_line, write_slides
 
 if TYPE_CHECKING:
     from ..populations import Benchmark
@@ -196,19 +201,21 @@ class _Runner:
         31 characters), which the Notes sheet lists.
         """
         tag, label = _tag(organisation), (f" — {organisation}" if organisation else "")
-        section = Section(part.key + tag, part.title + label, None, notes=list(notes))
+        section = Section(part.key + tag, part.title + label, None, notes=list(notes), organisation=organisation)
         for table in part.tables:
             sheet = _sheet(table.name, organisation, number)
             shown = published[sheet]
             context.published[table.name] = shown = table.finish(shown) if table.finish else shown
             if shown.method.get("withheld"):
-                section.notes.append(f"{sheet}: {shown.method['withheld']}.")
+                section.method_notes.append(f"In the workbook's {sheet} sheet, {shown.method['withheld']}.")
             section.tables[sheet] = shown.table
+            section.specs[sheet] = shown.spec   # what its columns mean: the workbook's Definitions sheet
             for chart in part.charts:   # drawn as soon as its table is ready, so that rendering starts early
                 if chart.table == table.name:
                     extra = chart.from_published(
                         lambda name: published.get(_sheet(name, organisation, number))) if chart.from_published else {}
                     self._draw(section, chart, shown, context.threshold, tag, extra)
+                    section.figures[chart.name + tag] = Figure(chart.function, sheet, dict(chart.options))
         section.result = context.published[part.lead]
         lead = _sheet(part.lead, organisation, number)
         section.tables = {lead: section.tables[lead], **section.tables}   # the part's own table first
@@ -311,7 +318,8 @@ def _limit_note(organisations: list[str], detailed: list[str], comparison: bool)
 
 
 def _sections(runner: _Runner, staff: StaffTable, benchmarks: dict, inputs: dict[str, dict], rules: _Rules,
-              notes: Sequence[str], limit: int | None = None) -> tuple[list[Section], Audit | None]:
+              notes: Sequence[str], limit: int | None = None,
+              appointments: Mapping[str, Any] | None = None) -> tuple[list[Section], Audit | None]:
     """Every section of the pack: the comparison (several organisations), then each organisation's parts.
 
     Every table is computed first; then disclosure control runs once over all
@@ -321,15 +329,18 @@ def _sections(runner: _Runner, staff: StaffTable, benchmarks: dict, inputs: dict
     parts (:func:`_detailed`); the comparison has them all.
     """
     threshold = rules.threshold
+    options = appointments or {}   # the appointments-needed options of every representation table
     organisations = _organisations(staff)
     detailed = _detailed(staff, organisations, limit)
     comparison = len(organisations) > 1 and bool(benchmarks)
     plan: list[tuple[Part, Context, str | None, int, Sequence[str]]] = []
     if comparison:
-        plan.append((COMPARISON, Context(staff, benchmarks, {}, threshold or 0), None, 0, notes))
+        plan.append((COMPARISON, Context(staff, benchmarks, {}, threshold or 0,
+                          representation_options=dict(options)), None, 0, notes))
     for number, org in enumerate(detailed, start=1):
         one = staff if len(organisations) == 1 else staff.for_organisation(org)
-        context = Context(one, benchmarks.get(org), inputs.get(org, {}), threshold or 0)
+        context = Context(one, benchmarks.get(org), inputs.get(org, {}), threshold or 0,
+                          representation_options=dict(options))
         for part in PARTS:
             if _needs_met(part, context):
                 plan.append((part, context, None if len(organisations) == 1 else org, number,
@@ -460,6 +471,10 @@ def build_pack(
     record: Mapping[str, Any] | None = None,
     progress: bool = True,
     detailed: int | None = DETAILED,
+    appointments: int | None = None,
+    appointment_rate: float | None = None,
+    target_year: int | None = None,
+    slides: bool = False,
 ) -> Path:
     """Write the board pack for ``staff`` into the folder ``out``.
 
@@ -513,16 +528,31 @@ def build_pack(
         check, and a pack of hundreds would take an hour.  The comparison
         (table and funnel plot) has every organisation, and the pack says
         which have no parts of their own.  ``None``: every organisation.
+    appointments, appointment_rate, target_year : optional
+        How many of the next appointments would need to come from each group
+        to reach its population share by the target year
+        (:func:`workforce.representation`): the appointments made by then, or
+        a yearly rate of them as a share of the staff (default 10%), and the
+        year (default: the snapshot's year + 3).
+    slides : bool
+        Also write ``slides.pptx``: a title slide, then one slide per chart
+        drawn (its title, its PNG, a source line), then the charts left out.
+        Needs python-pptx (``pip install 'workforce[slides]'``), checked
+        before anything else.
 
     Returns
     -------
     pathlib.Path
         The pack's ``index.html``.
     """
+    if slides:
+        check_slides()
     if not isinstance(staff, StaffTable):
         raise WorkforceError(f"build_pack takes the staff loaded with workforce.load_staff, not "
                              f"{type(staff).__name__}.")
     rules = _Rules(threshold, rounding, board_counts)
+    appointment_options = {k: v for k, v in (("appointments", appointments), ("appointment_rate", appointment_rate),
+                              ("target_year", target_year)) if v is not None}
     if detailed is not None and (isinstance(detailed, bool) or not isinstance(detailed, int) or detailed < 1):
         raise WorkforceError(f"{either('detailed', '--detailed')} must be a whole number of organisations, at "
                              f"least 1, not {detailed!r}.")
@@ -537,7 +567,7 @@ def build_pack(
     try:
         bundle = pool.submit(vega_bundle)   # cached on disk after the first pack
         return _write(out, staff, per_org_benchmark, per_org_inputs, rules, list(notes), renderer, bundle,
-                      record, _Progress(progress, 6), detailed)
+                      record, _Progress(progress, 6 + bool(slides)), detailed, appointment_options, slides)
     except BaseException:
         renderer.cancel()
         raise
@@ -546,7 +576,8 @@ def build_pack(
 
 
 def _write(out: Path, staff: StaffTable, benchmarks: dict, inputs: dict, rules: _Rules, notes: list[str],
-           renderer: ChartRenderer, bundle, record, steps: _Progress, detailed: int | None = DETAILED) -> Path:
+           renderer: ChartRenderer, bundle, record, steps: _Progress, detailed: int | None = DETAILED,
+           appointment_options: Mapping[str, Any] | None = None, slides: bool = False) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
 
@@ -556,22 +587,24 @@ def _write(out: Path, staff: StaffTable, benchmarks: dict, inputs: dict, rules: 
 
     try:
         with on_stop(undo):
-            return _fill(tmp, out, staff, benchmarks, inputs, rules, notes, renderer, bundle, record, steps, detailed)
+            return _fill(tmp, out, staff, benchmarks, inputs, rules, notes, renderer, bundle, record, steps, detailed,
+                         appointment_options, slides)
     except BaseException:
         undo()
         raise
 
 
 def _fill(tmp: Path, out: Path, staff: StaffTable, benchmarks: dict, inputs: dict, rules: _Rules, notes: list[str],
-          renderer: ChartRenderer, bundle, record, steps: _Progress, detailed: int | None) -> Path:
+          renderer: ChartRenderer, bundle, record, steps: _Progress, detailed: int | None,
+          appointment_options: Mapping[str, Any] | None = None, slides: bool = False) -> Path:
     """Write the pack into ``tmp``, then put it in place in ``out``."""
     charts_dir = tmp / "charts"
     charts_dir.mkdir()
     runner = _Runner(renderer, charts_dir)
-    sections, report = _sections(runner, staff, benchmarks, inputs, rules, notes, detailed)
+    sections, report = _sections(runner, staff, benchmarks, inputs, rules, notes, detailed, appointment_options)
     steps.step("findings computed and suppressed")
     about = _About(staff, benchmarks, rules, _files(staff, inputs, record), record, bundle, report,
-                   _detailed(staff, _organisations(staff), detailed), detailed)
+                   _detailed(staff, _organisations(staff), detailed), detailed, DataQuality.of(staff, inputs), slides)
     about.write(tmp, sections, steps)   # while the last charts are rendered
     failed = renderer.finish()
     steps.step("charts rendered (SVG, PNG)")
@@ -585,9 +618,25 @@ def _fill(tmp: Path, out: Path, staff: StaffTable, benchmarks: dict, inputs: dic
             (charts_dir / f"{name}{suffix}").unlink(missing_ok=True)
     if failed:
         about.write(tmp, sections)
+    if slides:   # from the PNG files, rendered by now
+        write_slides(tmp / SLIDES_FILE, charts_dir, sections, about.slide_text())
+        steps.step(f"{SLIDES_FILE} written")
     move_into_place(tmp, out)
     steps.step("done")
     return out / "index.html"
+
+
+#: The columns of the Notes sheet (written by :func:`workforce.publish._page.write_workbook`).
+NOTES_COLUMNS = columns(("item", "str", "what the note is about: the pack, how it was measured, or one of its parts"),
+                        ("note", "str", "the note"))
+#: The columns of the Definitions sheet.
+DEFINITIONS_COLUMNS = columns(
+    ("sheets", "str", "the sheets of tables.xlsx that have the column (an organisation's sheets end in its number)"),
+    ("column", "str", "the column's header"),
+    ("meaning", "str", "what the column holds"),
+    ("unit", "str", "what its values are measured in: people, proportion (0 to 1; 0.25 is 25%), percentage points, "
+                    "ratio, probability (0 to 1), date, text ..."),
+)
 
 
 class _About:
@@ -595,46 +644,55 @@ class _About:
 
     def __init__(self, staff: StaffTable, benchmarks: dict, rules: _Rules, files: list[tuple[str, Path]],
                  record, bundle, report: Audit | None = None, detailed: list[str] | None = None,
-                 limit: int | None = DETAILED) -> None:
+                 limit: int | None = DETAILED, quality: DataQuality | None = None, slides: bool = False) -> None:
         self.organisations = _organisations(staff)
         self.detailed = self.organisations if detailed is None else detailed   # those with their own parts
         threshold = rules.threshold
         self.threshold, self.files, self.bundle, self.service = threshold, files, bundle, staff.service
-        self.options = {"threshold": threshold, "rounding": rules.rounding, "board counts": rules.board_counts,
-                        "service": staff.service, "detailed": limit, **dict((record or {}).get("options", {}))}
+        self.options = _without_folders({"threshold": threshold, "rounding": rules.rounding,
+                                         "board counts": rules.board_counts, "service": staff.service,
+                                         "detailed": limit, **dict((record or {}).get("options", {}))})
         by_org = {org: b.provenance() for org, b in benchmarks.items()}
         distinct = {id(b) for b in benchmarks.values()}
-        self.benchmark = (None if not by_org else next(iter(by_org.values())) if len(distinct) == 1
-                          else {"by organisation": by_org})
+        self.benchmark = _without_folders(None if not by_org else next(iter(by_org.values())) if len(distinct) == 1
+                                          else {"by organisation": by_org})
         self.stamp = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
         self.audit = report
         self.rule = rules.describe(report)
+        self.quality = quality if quality is not None else DataQuality.of(staff)
+        self.lede = _lede(staff, self.benchmark, threshold)
+        self.slides = slides
+        latest = pd.Series(staff.people["snapshot_date"]).dropna().max()
+        self.source = source_line([p.name for _, p in files], None if pd.isna(latest) else pd.Timestamp(latest).date(),
+                                  self.benchmark, threshold)
 
     def write(self, folder: Path, sections: list[Section], steps: _Progress | None = None) -> None:
         step = steps.step if steps is not None else (lambda words: None)
         sheets: dict[str, pd.DataFrame] = {}
         for s in sections:
             sheets.update(s.tables)
-        write_workbook(folder / "tables.xlsx", sheets, self._workbook_notes(sections))
+        validation = self.quality.table()
+        with_ours = {**sheets, "Validation": validation}
+        definitions = definitions_sheet(with_ours, _specs(sections), {"Validation": VALIDATION_COLUMNS,
+                                                                       "Notes": NOTES_COLUMNS})
+        write_workbook(folder / "tables.xlsx", {**with_ours, "Definitions": definitions},
+                       self._workbook_notes(sections))
         step("tables.xlsx written")
-        fictional = bool(self.files) and all("sample_data" in str(path) for _, path in self.files)
-        footer = (f"Made by workforce {__version__} on {self.stamp}. {self.rule}"
-                  + (" Every person in the sample data is fictional." if fictional else ""))
-        names = (', '.join(self.organisations) if len(self.organisations) <= 5
-                 else f"{len(self.organisations)} organisations")
-        title = f"Workforce diversity board pack: {names}"
+        footer, title = self._footer(), self._title()
         if self.threshold is None:
             title = f"{NOT_FOR_PUBLICATION} (small numbers not suppressed). {title}"
-        write_page(folder / "index.html", sections, self.bundle.result(), title, footer)
+        write_page(folder / "index.html", sections, self.bundle.result(), title, footer, quality=self.quality,
+                   rule=self.rule, lede=self.lede)
         step("index.html written")
         manifest = {
             "kind": PACK_KIND,
             "created": self.stamp,
-            "inputs": [{"role": role, "path": str(p), "name": p.name, "bytes": p.stat().st_size,
+            "inputs": [{"role": role, "path": _shown(p), "name": p.name, "bytes": p.stat().st_size,
                         "sha256": _sha256(p)} for role, p in self.files if p.is_file()],
             "options": self.options,
             "versions": _versions(),
             "benchmark": self.benchmark,
+            "data quality": self.quality.to_manifest(),
             "suppression": self.rule,
             "disclosure audit": None if self.audit is None else {
                 "suppressed counts": len(self.audit.table), "protected": int(self.audit.table["protected"].sum()),
@@ -644,34 +702,153 @@ class _About:
             "charts": sorted(name for s in sections for name in s.charts),
             "charts left out": {name: why for s in sections for name, why in s.left_out.items()},
             "tables": list(sheets),
+            "slides": SLIDES_FILE if self.slides else None,
             "notes": [n for s in sections for n in [*s.notes, *(f"Chart '{name}' left out: {why}."
                                                                  for name, why in s.left_out.items())]],
         }
         (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str), encoding="utf-8")
         step("manifest.json written")
 
+    def _title(self) -> str:
+        """The pack's title (the page says NOT FOR PUBLICATION before it)."""
+        names = (', '.join(self.organisations) if len(self.organisations) <= 5
+                 else f"{len(self.organisations)} organisations")
+        return f"Workforce diversity board pack: {names}"
+
+    def _footer(self) -> str:
+        fictional = bool(self.files) and all("sample_data" in str(path) for _, path in self.files)
+        return (f"Made by workforce {__version__} on {self.stamp}."
+                + (" Every person in the sample data is fictional." if fictional else ""))
+
+    def slide_text(self) -> SlideText:
+        """The words of the pack its slides repeat (:mod:`workforce.publish._slides`)."""
+        return SlideText(self._title(), self.lede, self.quality.sentence(), self.source, self._footer(),
+                         "" if self.threshold is not None else f"{NOT_FOR_PUBLICATION}: small numbers not suppressed")
+
     def _workbook_notes(self, sections: list[Section]) -> list[tuple[str, str]]:
-        notes = ([("status", f"{NOT_FOR_PUBLICATION}: small numbers not suppressed")] if self.threshold is None
+        """The Notes sheet: the pack's rules, how it was measured (once), then each part's own notes."""
+        notes = ([("Status", f"{NOT_FOR_PUBLICATION}: small numbers not suppressed")] if self.threshold is None
                  else [])
-        if self.audit is not None:
-            notes.append(("disclosure audit", self.audit.summary()))
-        notes += [("suppression rule", self.rule),
-                 ("suppressed cells", "In this workbook a suppressed count is an empty cell with TRUE in its "
-                                      "<count>_suppressed column; a blank figure was made from a suppressed count."),
-                 ("charts", "Drawn from the suppressed tables: suppressed groups are hidden, groups with fewer than "
-                            f"{self.threshold} staff are grey.")]
+        notes += [("Data quality", self.quality.sentence()),
+                  ("Small numbers (disclosure control)", self.rule),
+                  ("Suppressed cells", "In this workbook a suppressed count is an empty cell with TRUE in its "
+                                       "<count>_suppressed column; a blank figure was made from a suppressed count."),
+                  ("Charts", "Drawn from the suppressed tables: suppressed groups are hidden, groups with fewer than "
+                             f"{self.threshold} staff are grey."),
+                  ("Definitions", "The Definitions sheet gives the meaning and unit of every column of every sheet; "
+                                  "proportions are from 0 to 1 (0.25 is 25%).")]
         if len(self.organisations) > 1:
-            notes += [(f"organisation {i}", f"{org}: sheets ending in ' {i}'")
+            notes += [(f"Organisation {i}", f"{org}: sheets ending in ' {i}'")
                       for i, org in enumerate(self.detailed, start=1)]
+        notes += [(f"How this was measured: {label}", text) for label, texts in how_measured(sections)
+                  for text in texts]
         for s in sections:
             if s.result is not None:   # None: a part left out (its note says why)
-                notes.append((f"{s.key}: analysis", s.result.spec.title))
-                for key in ("staff", "interval", "test", "correction"):
-                    if s.result.method.get(key):
-                        notes.append((f"{s.key}: {key}", str(s.result.method[key])))
-            notes += [(f"{s.key}: note", note) for note in s.notes]
-            notes += [(f"{s.key}: chart left out", f"{name}: {why}") for name, why in s.left_out.items()]
+                notes.append((s.title, f"Measures: {_sentence(s.result.spec.title)}"))
+            notes += [(s.title, _sentence(str(note))) for note in s.notes if str(note).strip()]
+            notes += [(s.title, f"Chart '{name}' left out: {why.rstrip('.')}.") for name, why in s.left_out.items()]
         return notes
+
+
+def _lede(staff: StaffTable, benchmark: Any, threshold: int | None) -> str:
+    """The line under the page's title: the snapshots, the benchmark and the small-numbers rule."""
+    dates = sorted(pd.Series(staff.people["snapshot_date"]).dropna().unique())
+    shown = [f"{pd.Timestamp(d):%-d %B %Y}" for d in dates]
+    words = [f"Snapshot {shown[-1]}" + (f" (earlier: {', '.join(shown[:-1])})" if len(shown) > 1 else "")] \
+        if shown else []
+    if isinstance(benchmark, Mapping) and benchmark.get("area"):
+        words.append(f"benchmark {benchmark['area']}" + (f", ages {benchmark['ages']}" if benchmark.get("ages") else ""))
+    elif isinstance(benchmark, Mapping) and benchmark.get("by organisation"):
+        words.append("each organisation against its own benchmark")
+    words.append("small numbers not suppressed" if threshold is None
+                 else f"counts from 1 to {threshold - 1} suppressed")
+    return " · ".join(words)
+
+
+def _specs(sections: list[Section]) -> dict[str, ResultSpec]:
+    """Sheet -> the spec of its table, over every section."""
+    return {sheet: spec for s in sections for sheet, spec in s.specs.items()}
+
+
+def definitions_sheet(sheets: Mapping[str, pd.DataFrame], specs: Mapping[str, ResultSpec],
+                      fixed: Mapping[str, Sequence[Column]]) -> pd.DataFrame:
+    """The Definitions sheet: every column of every sheet, its meaning and unit, from the specs of the tables.
+
+    Parameters
+    ----------
+    sheets : dict
+        Sheet name -> table, as written (the Notes and Definitions sheets are
+        added here).
+    specs : dict
+        Sheet name -> the :class:`~workforce._spec.ResultSpec` of its table.
+    fixed : dict
+        Sheet name -> columns, for sheets that are not results (Notes, Validation).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`DEFINITIONS_COLUMNS`: one row per column of a kind of
+        table, with the sheets that have it (sheets of one kind share their
+        definitions).  A column found in no spec is listed with an empty
+        meaning and unit (the pack's tests fail on it).
+    """
+    found: dict[tuple, list[str]] = {}
+    defined: dict[tuple, Column | None] = {}
+    for sheet, names in [*((sheet, list(t.columns)) for sheet, t in sheets.items()),
+                         *((sheet, [c.name for c in cols]) for sheet, cols in fixed.items() if sheet not in sheets),
+                         ("Definitions", [c.name for c in DEFINITIONS_COLUMNS])]:
+        spec = specs.get(sheet)
+        own = {c.name: c for c in fixed.get(sheet, DEFINITIONS_COLUMNS if sheet == "Definitions" else ())}
+        for name in names:
+            column = own.get(name) or (spec.column(name) if spec is not None else None)
+            key = (spec.kind if spec is not None else sheet, name,
+                   column.description if column is not None else "", column.unit if column is not None else "")
+            found.setdefault(key, []).append(sheet)
+            defined[key] = column
+    rows = [(", ".join(dict.fromkeys(where)), key[1], _sentence(key[2]) if key[2] else "", key[3])
+            for key, where in found.items()]
+    return pd.DataFrame(rows, columns=[c.name for c in DEFINITIONS_COLUMNS])
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text[:1].upper() + text[1:] + ("" if text.endswith((".", "?", "!")) else ".")
+
+
+def _shown(path: Path) -> str:
+    """A file as the manifest names it: relative to the working folder when it is under it, else its name alone.
+
+    So no absolute path (which can hold a user's name) is written into a pack that may be published.
+    """
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        return path.name
+
+
+def _without_folders(value: Any) -> Any:
+    """``value`` with every text that is a path to a file (or ``NAME=path``) as :func:`_shown` names it."""
+    if isinstance(value, Mapping):
+        return {k: _without_folders(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_without_folders(v) for v in value]
+    if not isinstance(value, str) or not value:
+        return value
+    head, sep, tail = value.rpartition("=")
+    for prefix, text in ((head + sep, tail), ("", value)) if sep else (("", value),):
+        if _is_path(text):
+            return prefix + _shown(Path(text))
+    return value
+
+
+def _is_path(text: str) -> bool:
+    """Whether ``text`` is an absolute path, or a relative path to something that exists (not words with a '/')."""
+    if "\n" in text or len(text) > 1024:
+        return False
+    try:
+        return os.path.isabs(text) or ("/" in text or os.sep in text) and Path(text).exists()
+    except (OSError, ValueError):
+        return False
 
 
 def _files(staff: StaffTable, inputs: dict, record) -> list[tuple[str, Path]]:

@@ -12,14 +12,14 @@ here.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
 
 from .. import analysis
 from .._result import Result
-from .._spec import where_in
+from .._spec import Column, where_in
 from ..codes import BANDS
 from ..disclosure import Link, Ref
 from ..errors import WorkforceError
@@ -43,6 +43,9 @@ class Context:
         ``training``, ``board``).
     threshold : int
         Counts from 1 to ``threshold - 1`` are suppressed.
+    representation_options : dict
+        Passed to every representation table: the appointments needed's
+        ``appointments``, ``appointment_rate`` and ``target_year``.
     """
 
     staff: Any
@@ -51,6 +54,7 @@ class Context:
     threshold: int
     raw: dict[str, Result] = field(default_factory=dict)         # results as computed
     published: dict[str, Result] = field(default_factory=dict)   # results as published (suppressed or checked)
+    representation_options: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -113,11 +117,20 @@ def _suppressed_rows(result: Result) -> pd.Series:
     return table[flags].fillna(False).astype(bool).any(axis=1)
 
 
+#: The column :func:`with_sentences` adds.
+FIGURE = Column("figure", "str", "the row's figures in one sentence, as the page states them (from the published "
+                                 "columns: blank figures are not stated)")
+
+
 def with_sentences(result: Result) -> Result:
     """A published WRES or WDES table with its figures as a sentence (``figure``), from its published columns."""
     table = result.table.copy()
-    table.insert(list(table.columns).index("unit") + 1, "figure", analysis.standard_sentences(result))
-    return result.with_table(table)
+    at = list(table.columns).index("unit") + 1
+    table.insert(at, "figure", analysis.standard_sentences(result))
+    names = [c.name for c in result.spec.columns]
+    spec_at = names.index("unit") + 1 if "unit" in names else len(names)
+    spec = replace(result.spec, columns=(*result.spec.columns[:spec_at], FIGURE, *result.spec.columns[spec_at:]))
+    return replace(result.with_table(table), spec=spec)
 
 
 def _standard(make, ladder: str, kinds: tuple[str, ...]):
@@ -151,18 +164,37 @@ def _gaps_senior_share(gaps: str, staff_category: str) -> Callable[[Callable[[st
     return options
 
 
+def previous_snapshot(staff: Any) -> Any:
+    """The staff at each organisation's snapshot before its latest (for "what changed" in the summary)."""
+    people, assignments = staff.people, staff.assignments
+    latest = people.groupby(people["organisation"].astype(str))["snapshot_date"].transform("max")
+    before = people["snapshot_date"].where(people["snapshot_date"] < latest)
+    previous = before.groupby(people["organisation"].astype(str)).transform("max")
+    keep = people["snapshot_date"].eq(previous)
+    if not keep.any():
+        raise WorkforceError("there is no snapshot before the latest.")
+    dates = set(zip(people.loc[keep, "organisation"].astype(str), people.loc[keep, "snapshot_date"]))
+    chosen = pd.Series(list(zip(assignments["organisation"].astype(str), assignments["snapshot_date"])),
+                       index=assignments.index).isin(dates)
+    return replace(staff, people=people[keep].reset_index(drop=True),
+                   assignments=assignments[chosen.to_numpy()].reset_index(drop=True))
+
+
 #: The parts of each organisation's section of the pack, in order.
 PARTS: tuple[Part, ...] = (
     Part(
         "representation", "Representation against the local population", lead="representation",
         needs=("benchmark",),
         tables=(
-            Table("representation", lambda c: analysis.representation(c.staff, c.benchmark)),
-            Table("representation_by_band", lambda c: analysis.representation(c.staff, c.benchmark,
-                                                                              by="band_group")),
+            Table("representation", lambda c: analysis.representation(c.staff, c.benchmark,
+                                                                      **c.representation_options)),
+            Table("representation_by_band", lambda c: analysis.representation(
+                c.staff, c.benchmark, by="band_group", **c.representation_options)),
             Table("sex_ethnicity_by_band", lambda c: analysis.representation(
-                c.staff, c.benchmark, characteristic=("sex", "ethnicity"), by="band_group")),
-            Table("age_profile", lambda c: analysis.representation(c.staff, c.benchmark, characteristic="age")),
+                c.staff, c.benchmark, characteristic=("sex", "ethnicity"), by="band_group",
+                **c.representation_options)),
+            Table("age_profile", lambda c: analysis.representation(c.staff, c.benchmark, characteristic="age",
+                                                                   **c.representation_options)),
         ),
         charts=(
             Chart("representation", "representation_chart", "representation"),
@@ -211,6 +243,7 @@ PARTS: tuple[Part, ...] = (
             Table("promotion", lambda c: analysis.promotion(c.staff)),
             Table("promotion_by_band_group", lambda c: analysis.promotion(c.staff, by="grade_group")),
             Table("model_employer", lambda c: analysis.model_employer(c.staff)),
+            Table("progression_gaps_previous", lambda c: analysis.progression_gaps(previous_snapshot(c.staff))),
         ),
         charts=(
             Chart("promotion", "promotion_chart", "promotion"),
@@ -223,7 +256,7 @@ PARTS: tuple[Part, ...] = (
 #: The first part of a pack of several organisations: each against its own benchmark, in a funnel plot.
 COMPARISON = Part(
     "comparison", "The organisations compared", lead="organisations",
-    tables=(Table("organisations", lambda c: analysis.icb_view(c.staff, c.benchmark)),),
+    tables=(Table("organisations", lambda c: analysis.icb_view(c.staff, c.benchmark, **c.representation_options)),),
     charts=(Chart("funnel", "funnel_chart", "organisations"),),
 )
 
@@ -326,6 +359,10 @@ def comparison_links(organisation: str, sheet: Callable[[str], str]) -> list[Lin
                     for c in ("staff_total", "unknown_count", "all_staff")]
 
 
+#: The progression-gap tables of a pack: this snapshot's by ethnicity and disability, and the previous by ethnicity.
+_GAPS = ("progression_gaps", "wdes_progression_gaps", "progression_gaps_previous")
+
+
 def withheld_counts(sheet: Callable[[str], str]) -> list[Ref]:
     """Counts the pack leaves blank: the progression gaps' unknowns (left out of every measure; the ladder has them).
 
@@ -333,20 +370,20 @@ def withheld_counts(sheet: Callable[[str], str]) -> list[Ref]:
     above, VSM) of the unknown group's small counts on each rung, and much
     more of the ladder would be suppressed to protect them.
     """
-    return [Ref(sheet(gaps), c, ()) for gaps in ("progression_gaps", "wdes_progression_gaps")
-            for c in ("unknown_senior", "unknown_total")]
+    return [Ref(sheet(gaps), c, ()) for gaps in _GAPS for c in ("unknown_senior", "unknown_total")]
 
 
 def headline_counts(sheet: Callable[[str], str]) -> list[Ref]:
     """The counts behind the pack's headline figures, suppressed as complements only as a last resort.
 
     The WRES and WDES tables' counts, and the relative likelihood of being at
-    band 8a and above (All AfC staff) in the progression gaps.
+    band 8a and above (All AfC staff) in the progression gaps (the previous
+    snapshot's too: the summary says what changed).
     """
     senior = _both(where_in("staff_category", "All AfC"), where_in("comparison", "8a and above"))
     return ([Ref(sheet("wres"), f"{g}_{c}", ()) for g in ("white", "bme") for c in ("count", "total")]
             + [Ref(sheet("wdes"), f"{g}_{c}", ()) for g in ("non_disabled", "disabled") for c in ("count", "total")]
-            + [Ref(sheet(gaps), f"{role}_{c}", (), senior) for gaps in ("progression_gaps", "wdes_progression_gaps")
+            + [Ref(sheet(gaps), f"{role}_{c}", (), senior) for gaps in _GAPS
                for role in ("advantaged", "compared") for c in ("senior", "total")])
 
 

@@ -1,0 +1,259 @@
+"""The small table shown under each chart of the board pack: plain headers, percentages, intervals.
+
+The workbook keeps every column of every table (the analyst's tables, with a
+Definitions sheet); the page shows, under each chart, only the figures the
+chart draws, in words a board reads: "Share of staff", "95% interval",
+percentages to one decimal place, p-values as "<0.001", a suppressed count as
+``*``, no empty columns, and organisations as columns where several are
+compared.  Each view is made from the published (suppressed) table, so it
+shows nothing the workbook does not.
+
+A view is chosen by the chart function that draws the table (the pack's
+:class:`workforce.publish._sections.Chart`); a chart without a view here
+shows no table on the page (its table is still in the workbook).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import pandas as pd
+
+from .._display import count, interval, p_value, percent, ratio
+from .._display import missing as _missing
+
+__all__ = ["board_table", "SUPPRESSED"]
+
+#: How a suppressed count, or a figure made from one, shows on the page.
+SUPPRESSED = "*"
+
+
+def _suppressed(table: pd.DataFrame, column: str) -> pd.Series:
+    flag = f"{column}_suppressed"
+    if flag not in table:
+        return pd.Series(False, index=table.index)
+    return table[flag].fillna(False).astype(bool)
+
+
+def _counts(table: pd.DataFrame, column: str) -> list[str]:
+    """A count column as shown: ``*`` where suppressed."""
+    hidden = _suppressed(table, column)
+    return [SUPPRESSED if h else count(v) for v, h in zip(table[column], hidden)]
+
+
+def _text(values: pd.Series) -> list[str]:
+    return ["" if _missing(v) else str(v) for v in values]
+
+
+def _tidy(columns: Mapping[str, list[str]]) -> pd.DataFrame:
+    """The shown table: every value text, columns with nothing in them dropped."""
+    frame = pd.DataFrame({k: list(v) for k, v in columns.items()}, dtype=object)
+    keep = [c for c in frame.columns if (frame[c].astype(str) != "").any()]
+    return frame[keep].reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- one view per chart
+
+
+def _representation(table: pd.DataFrame, options: Mapping[str, Any]) -> pd.DataFrame:
+    t = table
+    columns = {
+        "Group": _text(t["group"]),
+        "Staff": _counts(t, "staff_count"),
+        "Share of staff": [percent(v) for v in t["staff_share"]],
+        "95% interval": [interval(lo, hi, percent) for lo, hi in zip(t["staff_share_ci_low"],
+                                                                     t["staff_share_ci_high"])],
+        "Population share": [percent(v) for v in t["population_share"]],
+        "Ratio (1 = same as population)": [ratio(v) for v in t["ratio"]],
+        "Finding": _text(t["flag"]),
+    }
+    if "appointments_needed" in t:
+        columns.update(_appointments(t))
+    return _tidy(columns)
+
+
+def _appointments(t: pd.DataFrame) -> dict[str, list[str]]:
+    """How many of the next N appointments would need to come from the group (blank where it is at its share)."""
+    plans = {(str(n), str(y)) for n, y in zip(_text(t["appointments"]), _text(t["target_year"])) if n and y}
+    header = (f"Of the next {int(float(next(iter(plans))[0])):,} appointments by {next(iter(plans))[1]}"
+              if len(plans) == 1 else "Of the next appointments by the target year")
+    cells = []
+    for needed, share, reachable, n in zip(t["appointments_needed"], t["appointments_share_needed"],
+                                           t["reachable"], t["appointments"]):
+        if _missing(needed):
+            cells.append("")
+        elif not _missing(reachable) and not bool(reachable):
+            cells.append(f"out of reach: {count(needed)} needed of {count(n)}")
+        else:
+            cells.append(f"{count(needed)} ({percent(share)})")
+    return {header: cells}
+
+
+def _pivot(table: pd.DataFrame, rows: str, columns: str, cell: Callable[[pd.Series], str],
+           row_label: str) -> pd.DataFrame:
+    """``rows`` down, ``columns`` across (in the table's order), each cell made from its row."""
+    across = list(dict.fromkeys(_text(table[columns])))
+    down = list(dict.fromkeys(_text(table[rows])))
+    cells: dict[str, list[str]] = {row_label: down}
+    for col in across:
+        cells[col] = []
+        for row in down:
+            match = table[(table[rows].astype(str) == row) & (table[columns].astype(str) == col)]
+            cells[col].append(cell(match.iloc[0]) if len(match) else "")
+    return _tidy(cells)
+
+
+def _hidden(row: pd.Series, column: str) -> bool:
+    """Whether ``column``'s count is suppressed on this row."""
+    flag = row.get(f"{column}_suppressed", False)
+    return False if _missing(flag) else bool(flag)
+
+
+def _ratio_cell(row: pd.Series) -> str:
+    if _hidden(row, "staff_count"):
+        return SUPPRESSED
+    if _missing(row["ratio"]):
+        return ""
+    within = interval(row["ratio_ci_low"], row["ratio_ci_high"])
+    return f"{ratio(row['ratio'])} ({within})" if within else ratio(row["ratio"])
+
+
+def _share_cell(row: pd.Series) -> str:
+    if _hidden(row, "staff_count"):
+        return SUPPRESSED
+    if _missing(row["staff_share"]):
+        return ""
+    return f"{percent(row['staff_share'])} (ratio {ratio(row['ratio'])})" if not _missing(row["ratio"]) else percent(
+        row["staff_share"])
+
+
+def _by_band_group(table: pd.DataFrame, options: Mapping[str, Any]) -> pd.DataFrame:
+    return _pivot(table, "group", "subgroup", _ratio_cell, "Group (ratio to population share, 95% interval)")
+
+
+def _heatmap(table: pd.DataFrame, options: Mapping[str, Any]) -> pd.DataFrame:
+    rows = table[table["characteristic"].astype(str).str.contains("×")]
+    return _pivot(rows if len(rows) else table, "group", "subgroup", _share_cell, "Group (share of band group)")
+
+
+def _ladder(table: pd.DataFrame, options: Mapping[str, Any]) -> pd.DataFrame:
+    category = options.get("staff_category")
+    t = table
+    if category is not None:
+        t = t[t["staff_category"].astype(str) == str(category)]
+    t = t[(t["role"].astype(str) == "compared") & (t["rung_type"].astype(str).isin(["band", "grade"]))]
+    if not len(t):
+        return _tidy({})
+    group = str(t["group"].iloc[0])
+    return _tidy({
+        "Band": _text(t["rung"]),
+        "Staff": _counts(t, "rung_total"),
+        f"{group} staff": _counts(t, "headcount"),
+        f"{group} share of band (ethnicity known)" if str(t["characteristic"].iloc[0]) == "ethnicity"
+        else f"{group} share of band (status known)": [percent(v) for v in t["share_of_known"]],
+        "95% interval": [interval(lo, hi, percent) for lo, hi in zip(t["share_of_known_ci_low"],
+                                                                     t["share_of_known_ci_high"])],
+    })
+
+
+def _likelihood(table: pd.DataFrame, options: Mapping[str, Any]) -> pd.DataFrame:
+    t = table
+    if "indicator" in t or "metric" in t:
+        number = "indicator" if "indicator" in t else "metric"
+        parts = _text(t["part"]) if "part" in t else [""] * len(t)   # WDES survey parts: metric 4, part a(i)
+        label = [f"{'WRES' if number == 'indicator' else 'WDES'} {n}{part}: {w}"
+                 for n, part, w in zip(_text(t[number]), parts, _text(t["wording"]))]
+        shown = [f if f else "" for f in _text(t["figure"])] if "figure" in t else [ratio(v) for v in t["value"]]
+        return _tidy({"Measure": label, "Result": shown, "Status": _text(t["state"])})
+    t = t[t["value"].notna() | t["state"].notna()]   # rows with neither a figure nor a state say nothing
+    label = [f"{cat}: {measure}, {comparison}" for cat, measure, comparison in
+             zip(_text(t["staff_category"]), _text(t["measure"]), _text(t["comparison"]))]
+    return _tidy({
+        "Measure": label,
+        "Value": [ratio(v) for v in t["value"]],
+        "95% interval": [interval(lo, hi) for lo, hi in zip(t["ci_low"], t["ci_high"])],
+        "p-value": [p_value(v) for v in t["p_value"]],
+        "Status": _text(t["state"]),
+    })
+
+
+def _promotion(table: pd.DataFrame, options: Mapping[str, Any]) -> pd.DataFrame:
+    t = table
+    where = [g if str(s) in ("All staff", "") else f"{s}: {g}" for s, g in zip(_text(t["subgroup"]),
+                                                                           _text(t["group"]))]
+    return _tidy({
+        "Group": where,
+        "Staying staff": _counts(t, "stayers"),
+        "Promoted": _counts(t, "promoted"),
+        "Promotion rate": [percent(v) for v in t["promotion_rate"]],
+        "95% interval": [interval(lo, hi, percent) for lo, hi in zip(t["promotion_rate_ci_low"],
+                                                                     t["promotion_rate_ci_high"])],
+        "Relative likelihood of promotion": [
+            f"{ratio(v)} ({interval(lo, hi)})" if not _missing(v) else ""
+            for v, lo, hi in zip(t["promotion_rl"], t["promotion_rl_ci_low"], t["promotion_rl_ci_high"])],
+        "Leaver rate": [percent(v) for v in t["leaver_rate"]],
+    })
+
+
+def _trajectory(table: pd.DataFrame, options: Mapping[str, Any]) -> pd.DataFrame:
+    t = table[table["band"].astype(str) == "8a+"] if (table["band"].astype(str) == "8a+").any() else table
+    return _tidy({
+        "Band": _text(t["band"]),
+        "Year": _text(t["year"]),
+        "Share today": [percent(v) for v in t["share_today"]],
+        "Share on the trajectory": [percent(v) for v in t["trajectory_share"]],
+        "Target share": [percent(v) for v in t["target_share"]],
+        "Appointments or promotions needed that year": _counts(t, "appointments_needed")
+        if "appointments_needed_suppressed" in t else [count(v) for v in t["appointments_needed"]],
+    })
+
+
+def _organisations(table: pd.DataFrame, options: Mapping[str, Any]) -> pd.DataFrame:
+    """The ICB view with organisations across: one row per group's share, then its population share."""
+    t = table[table["characteristic"].astype(str) == "ethnicity"] if "characteristic" in table else table
+    organisations = list(dict.fromkeys(_text(t["subgroup"])))
+    groups = list(dict.fromkeys(_text(t["group"])))
+    rows: dict[str, list[str]] = {"": []}
+    columns: dict[str, list[str]] = {org: [] for org in organisations}
+
+    def add(label: str, cell: Callable[[pd.Series], str], which: list[str]) -> None:
+        rows[""].append(label)
+        for org in organisations:
+            match = t[(t["subgroup"].astype(str) == org) & (t["group"].astype(str).isin(which))]
+            columns[org].append(cell(match.iloc[0]) if len(match) else "")
+
+    add("Staff with a known group", lambda r: SUPPRESSED if _hidden(r, "staff_total") else count(r["staff_total"]),
+        groups[:1])
+    for group in groups:
+        add(f"{group}: share of staff (95% interval)",
+            lambda r: SUPPRESSED if _hidden(r, "staff_count") else (
+                f"{percent(r['staff_share'])} ({interval(r['staff_share_ci_low'], r['staff_share_ci_high'], percent)})"
+                if not _missing(r["staff_share"]) else ""), [group])
+        add(f"{group}: population share", lambda r: percent(r["population_share"]), [group])
+    return _tidy({**rows, **columns})
+
+
+_VIEWS: dict[str, Callable[[pd.DataFrame, Mapping[str, Any]], pd.DataFrame]] = {
+    "representation_chart": _representation,
+    "age_profile_chart": _representation,
+    "ratio_chart": _by_band_group,
+    "heatmap_chart": _heatmap,
+    "ladder_chart": _ladder,
+    "likelihood_chart": _likelihood,
+    "promotion_chart": _promotion,
+    "trajectory_chart": _trajectory,
+    "funnel_chart": _organisations,
+}
+
+
+def board_table(function: str, table: pd.DataFrame, options: Mapping[str, Any] | None = None) -> pd.DataFrame | None:
+    """The table shown under a chart drawn by ``function`` from the published ``table``; None if there is none.
+
+    Every value is text (already formatted); empty columns are left out.
+    """
+    view = _VIEWS.get(function)
+    if view is None or table is None or not len(table):
+        return None
+    shown = view(table, options or {})
+    return shown if len(shown.columns) and len(shown) else None
