@@ -22,8 +22,8 @@ import html
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-__all__ = ["missing", "percent", "ratio", "points", "interval", "p_value", "count", "text", "UNITS", "unit_of",
-           "format_column", "html_table"]
+__all__ = ["missing", "percent", "ratio", "points", "interval", "p_value", "count", "text", "sentence", "day",
+           "UNITS", "unit_of", "format_column", "html_table"]
 
 #: The units :func:`format_column` knows, and how each is shown.
 UNITS = {
@@ -119,6 +119,30 @@ def text(value: Any) -> str:
     if hasattr(value, "date") and callable(value.date) and getattr(value, "hour", 0) == 0 == getattr(value, "minute", 0):
         return value.date().isoformat()
     return str(value)
+
+
+def sentence(words: str) -> str:
+    """``words`` as a sentence: a capital first, a full stop last (unless it ends in one already).
+
+    >>> sentence("a note"), sentence("Is it? "), sentence("done.")
+    ('A note.', 'Is it?', 'Done.')
+    """
+    words = words.strip()
+    return words[:1].upper() + words[1:] + ("" if words.endswith((".", "?", "!")) else ".")
+
+
+def day(value: Any) -> str:
+    """A date as a board reads it ("31 March 2025"); the value as text when it is no date.
+
+    >>> day("2025-03-31"), day("not a date")
+    ('31 March 2025', 'not a date')
+    """
+    import pandas as pd  # pandas is loaded by then; this module stays light to import
+
+    try:
+        return f"{pd.Timestamp(value):%-d %B %Y}"
+    except (TypeError, ValueError):
+        return str(value)
 
 
 _SHOW: dict[str, Callable[[Any], str]] = {"percent": percent, "p-value": p_value, "count": count, "ratio": ratio,

@@ -73,6 +73,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from .. import charts
+from .._display import day, sentence
 from .._result import Result
 from .._spec import Column, ResultSpec, columns
 from .._version import __version__
@@ -744,8 +745,8 @@ class _About:
                   for text in texts]
         for s in sections:
             if s.result is not None:   # None: a part left out (its note says why)
-                notes.append((s.title, f"Measures: {_sentence(s.result.spec.title)}"))
-            notes += [(s.title, _sentence(str(note))) for note in s.notes if str(note).strip()]
+                notes.append((s.title, f"Measures: {sentence(s.result.spec.title)}"))
+            notes += [(s.title, sentence(str(note))) for note in s.notes if str(note).strip()]
             notes += [(s.title, f"Chart '{name}' left out: {why.rstrip('.')}.") for name, why in s.left_out.items()]
         return notes
 
@@ -753,7 +754,7 @@ class _About:
 def _lede(staff: StaffTable, benchmark: Any, threshold: int | None) -> str:
     """The line under the page's title: the snapshots, the benchmark and the small-numbers rule."""
     dates = sorted(pd.Series(staff.people["snapshot_date"]).dropna().unique())
-    shown = [f"{pd.Timestamp(d):%-d %B %Y}" for d in dates]
+    shown = [day(d) for d in dates]
     words = [f"Snapshot {shown[-1]}" + (f" (earlier: {', '.join(shown[:-1])})" if len(shown) > 1 else "")] \
         if shown else []
     if isinstance(benchmark, Mapping) and benchmark.get("area"):
@@ -805,14 +806,9 @@ def definitions_sheet(sheets: Mapping[str, pd.DataFrame], specs: Mapping[str, Re
                    column.description if column is not None else "", column.unit if column is not None else "")
             found.setdefault(key, []).append(sheet)
             defined[key] = column
-    rows = [(", ".join(dict.fromkeys(where)), key[1], _sentence(key[2]) if key[2] else "", key[3])
+    rows = [(", ".join(dict.fromkeys(where)), key[1], sentence(key[2]) if key[2] else "", key[3])
             for key, where in found.items()]
     return pd.DataFrame(rows, columns=[c.name for c in DEFINITIONS_COLUMNS])
-
-
-def _sentence(text: str) -> str:
-    text = text.strip()
-    return text[:1].upper() + text[1:] + ("" if text.endswith((".", "?", "!")) else ".")
 
 
 def _shown(path: Path) -> str:

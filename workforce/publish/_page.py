@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from .._display import sentence
 from .._result import Result
 from .._xlsx import write_xlsx
 from ._board import SUPPRESSED, board_table
@@ -85,12 +86,6 @@ _STYLE = (
 )
 
 
-def _sentence(text: str) -> str:
-    """``text`` as a sentence: a capital first, a full stop last."""
-    text = text.strip()
-    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
-
-
 def _json_for_script(value: Any) -> str:
     return json.dumps(value, default=str).replace("</", "<\\/").replace("<!--", "<\\!--")
 
@@ -138,7 +133,7 @@ def how_measured(sections: list[Section]) -> list[tuple[str, list[str]]]:
     def add(label: str, text: Any) -> None:
         texts = list(text) if isinstance(text, (list, tuple)) else [text]
         for t in texts:
-            t = _sentence(str(t)) if str(t).strip() else ""
+            t = sentence(str(t)) if str(t).strip() else ""
             if t and t not in found.setdefault(label, []):
                 found[label].append(t)
 
@@ -176,7 +171,7 @@ def _charts(section: Section, parts: list[str]) -> None:
                          f"has the full table, every column defined)</summary>{_html_table(shown)}</details>")
     for name, why in section.left_out.items():
         parts.append(f'<p class="chart-left-out" id="left-out-{html.escape(name)}">'
-                     f"{html.escape(_sentence(f'Chart left out: {why}'))}</p>")
+                     f"{html.escape(sentence(f'Chart left out: {why}'))}</p>")
 
 
 def _summary(sections: list[Section]) -> list[str]:
@@ -261,13 +256,13 @@ def write_page(path: Path, sections: list[Section], bundle: str, title: str, foo
         parts.append(f'<section id="{html.escape(section.key)}"><{heading}>{html.escape(_part_title(section))}'
                      f"</{heading}>")
         if section.result is None:   # a part that could not be made: its notes say why
-            parts += [f'<p class="note">{html.escape(_sentence(str(n)))}</p>' for n in section.notes if str(n).strip()]
+            parts += [f'<p class="note">{html.escape(sentence(str(n)))}</p>' for n in section.notes if str(n).strip()]
             parts.append("</section>")
             continue
         against = _against(section)
         if against:
             parts.append(f'<p class="against">{against}</p>')
-        parts += [f'<p class="note">{html.escape(_sentence(str(n)))}</p>' for n in section.notes if str(n).strip()]
+        parts += [f'<p class="note">{html.escape(sentence(str(n)))}</p>' for n in section.notes if str(n).strip()]
         _charts(section, parts)
         parts.append("</section>")
     parts.append('<details id="method"><summary><h2>How this was measured</h2></summary><dl>')

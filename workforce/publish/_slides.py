@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .._display import sentence
 from .._version import __version__
 from .._wording import either
 from ..errors import WorkforceError
@@ -196,10 +197,10 @@ def write_slides(path: Path, charts_dir: Path, sections: Sequence[Section], text
                 left_out.append(f"{section.title}: a chart left out (its picture could not be read).")
                 continue
             _chart_slide(deck, text, section.title, chart_title(spec) or section.title, png, size)
-        left_out += [_sentence(f"{section.title}: a chart left out ({why.rstrip('.')})")
+        left_out += [sentence(f"{section.title}: a chart left out ({why.rstrip('.')})")
                      for why in section.left_out.values()]
         if section.result is None:   # a part that could not be made: its notes say why
-            left_out += [_sentence(str(note)) for note in section.notes if str(note).strip()]
+            left_out += [sentence(str(note)) for note in section.notes if str(note).strip()]
     for start in range(0, len(left_out), _LEFT_OUT_LINES):
         _left_out_slide(deck, text, left_out[start:start + _LEFT_OUT_LINES], continued=start > 0)
     properties = deck.core_properties
@@ -326,8 +327,3 @@ def _png_size(path: Path) -> tuple[int, int] | None:
         return None
     wide, high = struct.unpack(">II", head[16:24])
     return (wide, high) if wide > 0 and high > 0 else None
-
-
-def _sentence(text: str) -> str:
-    text = text.strip()
-    return text[:1].upper() + text[1:] + ("" if text.endswith((".", "?", "!")) else ".")

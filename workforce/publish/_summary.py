@@ -39,7 +39,7 @@ from typing import Any
 
 import pandas as pd
 
-from .._display import interval, percent, ratio
+from .._display import day, interval, percent, ratio
 
 __all__ = ["findings", "MAX_FINDINGS"]
 
@@ -64,13 +64,6 @@ def _rows(table: pd.DataFrame | None, **where: str) -> pd.DataFrame:
             return table.iloc[:0]
         mask &= table[column].astype(str) == value
     return table[mask]
-
-
-def _date(value: Any) -> str:
-    try:
-        return f"{pd.Timestamp(value):%-d %B %Y}"
-    except (TypeError, ValueError):
-        return str(value)
 
 
 def _under_represented(tables: Mapping[str, pd.DataFrame], area: str) -> str | None:
@@ -165,7 +158,7 @@ def _senior_share(gaps: pd.DataFrame | None) -> tuple[float, float, str, str] | 
     pool, senior = _number(t["compared_share_pool"].iloc[0]), _number(t["compared_share_senior"].iloc[0])
     if pool is None or senior is None:
         return None
-    return pool, senior, _date(t["snapshot_date"].iloc[0]), str(t["compared"].iloc[0])
+    return pool, senior, day(t["snapshot_date"].iloc[0]), str(t["compared"].iloc[0])
 
 
 def _changed(tables: Mapping[str, pd.DataFrame]) -> str | None:
