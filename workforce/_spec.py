@@ -40,6 +40,11 @@ class Kind(StrEnum):
     BOARD_INDICATOR = "board_indicator"
     WRES = "WRES"
     WDES = "WDES"
+    TREND = "trend"
+    SPC = "spc"
+    SPC_SUMMARY = "spc_summary"
+    POOLED = "pooled"
+    FUNNEL = "funnel"
 
 
 #: The dtypes a column may declare, as pandas names them.

@@ -43,7 +43,7 @@ def _parser() -> argparse.ArgumentParser:
         "problem code and a suggested fix. Without --kind, each file's kind is guessed from its headers. "
         "Exit code 0: valid; 1: problems found; 2: a file cannot be used.",
     )
-    validate.add_argument("files", nargs="+", metavar="FILE", help="one or more files")
+    validate.add_argument("files", nargs="+", metavar="FILE", help="one or more files, folders or patterns")
     validate.add_argument("--kind", choices=["staff", "recruitment", "disciplinary", "training", "board"],
                           help="what the files hold (default: guessed from each file's headers)")
     _input_options(validate)
@@ -57,7 +57,9 @@ def _parser() -> argparse.ArgumentParser:
         description="Write the board pack: index.html (self-contained), charts/*.svg and *.png, tables.xlsx "
         "(small counts suppressed) and manifest.json. Exit code 0: written; 2: an input cannot be used.",
     )
-    report.add_argument("files", nargs="+", metavar="FILE", help="the latest staff-in-post export(s)")
+    report.add_argument("files", nargs="+", metavar="FILE",
+                        help="the staff-in-post export(s): files, folders of them or patterns such as "
+                             "'exports/staff_*.xlsx'; with several snapshots the pack shows them over time")
     where = report.add_mutually_exclusive_group()
     where.add_argument("--area", help="one benchmark area for every organisation: a local authority, ICB, NHS "
                        "region or England (e.g. Leicester); without --area, --icb or --trust, no representation")
@@ -233,9 +235,12 @@ def _validate(args: argparse.Namespace) -> int:
     from . import _early_read
     from .errors import AmbiguousSheetError, WorkforceError
 
-    _early_read.start(args.files)   # parse while the rest of the package is imported
     lines: list[str] = []   # what was assumed, printed before the report
     try:
+        from ._paths import expand_paths
+
+        args.files = list(map(str, expand_paths(args.files)))   # a folder or a pattern: the exports in it
+        _early_read.start(args.files)   # parse while the rest of the package is imported
         from . import load
 
         sheet = _sheet_of(args)
@@ -372,7 +377,13 @@ def _make_pack(args: argparse.Namespace) -> int:
         for kind, year in _DEMO_INPUTS:
             setattr(args, kind, [str(sample_data(f"soar_valley_{kind}_{year}.xlsx"))])
     from . import _early_read
+    from ._paths import expand_paths
 
+    try:   # a folder or a pattern stands for the exports in it
+        args.files, args.previous = (list(map(str, expand_paths(f))) for f in (args.files, args.previous))
+    except WorkforceError as exc:
+        print(f"Cannot make the board pack.\n{exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
     _early_read.start([*args.previous, *args.files])   # parse while the rest of the package is imported
     try:
         from .publish import fast_start, on_stop, warm_up

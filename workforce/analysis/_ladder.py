@@ -584,19 +584,7 @@ def _count(staff, comparison: Comparison, include_bank: bool) -> _Counted:
         organisations.append("Not recorded")
     n_org = len(organisations)
 
-    # staff category and rung: doctors (Medical clinical group, medical pay or a medical grade) on grades only
-    clinical = _codes(people["clinical_group"], CLINICAL_GROUP_DTYPE)
-    grade = _codes(people["medical_grade"], MEDICAL_GRADE_DTYPE)
-    band = _codes(people["band"], BAND_DTYPE)
-    medical = (clinical == 2) | (_codes(people["pay_system"], PAY_SYSTEM_DTYPE) == _MEDICAL_PAY) | (grade >= 0)
-    category = np.where(medical, 2, np.where(clinical >= 0, clinical, 3)).astype(np.int64)
-    rung = np.where(medical, np.where(grade >= 0, grade + _N_BANDS, -1), band).astype(np.int64)
-
-    # group: 0 advantaged, 1 compared, 2 unknown (where unknown, the fallback column's group)
-    group = _groups(people[comparison.column], comparison)
-    if comparison.fallback and comparison.fallback in people:
-        group = np.where(group == 2, _groups(people[comparison.fallback], comparison), group)
-
+    category, rung, group = _person_codes(people, comparison)
     on_ladder = keep & (rung >= 0)
     n_bins = n_org * _N_COUNTED * _N_RUNGS * 3
     bins = ((org_codes * _N_COUNTED + category) * _N_RUNGS + rung) * 3 + group
@@ -624,6 +612,25 @@ def _count(staff, comparison: Comparison, include_bank: bool) -> _Counted:
     n_kept = int(keep.sum())
     n_on = int(on_ladder.sum())
     return _Counted(counts, organisations, org_dates, snapshots, n_on, n_kept - n_on)
+
+
+def _person_codes(people: pd.DataFrame, comparison: Comparison) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each person's staff category, rung and group, as codes.
+
+    Category: 0 Clinical, 1 Non-clinical, 2 Medical, 3 on a band with no clinical group.  Rung: the band's
+    position in ``BANDS``, or ``len(BANDS)`` + the medical grade's code (doctors are on grades only); -1 on no
+    rung.  Group: 0 advantaged, 1 compared, 2 unknown (where unknown, the fallback column's group).
+    """
+    clinical = _codes(people["clinical_group"], CLINICAL_GROUP_DTYPE)
+    grade = _codes(people["medical_grade"], MEDICAL_GRADE_DTYPE)
+    band = _codes(people["band"], BAND_DTYPE)
+    medical = (clinical == 2) | (_codes(people["pay_system"], PAY_SYSTEM_DTYPE) == _MEDICAL_PAY) | (grade >= 0)
+    category = np.where(medical, 2, np.where(clinical >= 0, clinical, 3)).astype(np.int64)
+    rung = np.where(medical, np.where(grade >= 0, grade + _N_BANDS, -1), band).astype(np.int64)
+    group = _groups(people[comparison.column], comparison)
+    if comparison.fallback and comparison.fallback in people:
+        group = np.where(group == 2, _groups(people[comparison.fallback], comparison), group)
+    return category, rung, group
 
 
 def _groups(values: pd.Series, comparison: Comparison) -> np.ndarray:

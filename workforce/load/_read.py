@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from .. import _early_read, _guard
+from .._paths import EXCEL_SUFFIXES, SUFFIXES
 from ..errors import AmbiguousSheetError, NoStaffTableError, UnusableFileError
 from ._csv import read_csv_grid
 from ._layout import tables_on_sheet
@@ -46,8 +47,6 @@ __all__ = [
 #: The Excel readers ``engine=`` may name (``"auto"``: fastexcel, with openpyxl as fallback).
 Engine = Literal["auto", "fastexcel", "openpyxl"]
 
-EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
-SUFFIXES = EXCEL_SUFFIXES + (".csv", ".parquet")
 HEADER_SCAN_ROWS = 30  # how far down a sheet the header row may be
 MIN_MATCHED_COLUMNS = 3  # a staff table's header matches at least this many columns
 #: The kinds of input a file may hold, and the schema of each (staff first: it wins a tie).

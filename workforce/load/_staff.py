@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from .._paths import expand_paths
 from .._version import __version__
 from ..errors import UnusableFileError, WorkforceError
 from ._export import TEXT_COLUMNS, load_export
@@ -175,7 +176,9 @@ def load_staff(
     ----------
     paths : path or list of paths
         One or more ``.xlsx``, ``.xlsm``, ``.xls``, ``.csv`` or ``.parquet``
-        exports (one per trust, or one per year).  Every row keeps its source
+        exports (one per trust, or one per snapshot), folders of them, or glob
+        patterns (``exports/staff_*.parquet``; see
+        :func:`workforce._paths.expand_paths`).  Every row keeps its source
         file.
     sheet : str or int, optional
         The sheet to read; by default the one holding a staff table.
@@ -215,9 +218,7 @@ def load_staff(
     >>> staff.people["band"].cat.categories[-3:].tolist()
     ['8d', '9', 'VSM']
     """
-    if isinstance(paths, (str, Path)):
-        paths = [paths]
-    paths = list(paths)
+    paths = expand_paths(paths)
     if not paths:
         raise UnusableFileError("(no file)", "no file was given.", "give the path of at least one export.")
     spec = read_schema("staff_in_post", extra=schema)
