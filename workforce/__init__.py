@@ -15,8 +15,8 @@ The public API is small and grouped by what it is for:
 * **analyses**, each returning a :class:`Result`: :func:`representation`,
   :func:`icb_view`, :func:`ladder`, :func:`progression_gaps`,
   :func:`movements`, :func:`promotion`, :func:`adjusted_gap`,
-  :func:`model_employer`, :func:`wres`, :func:`wdes`, and
-  :func:`relative_likelihood`;
+  :func:`model_employer`, :func:`wres`, :func:`wdes`,
+  :func:`relative_likelihood`, and over time :func:`trend`;
 * **publishing**: :func:`suppress`, :mod:`workforce.charts`, and the board pack
   (:func:`workforce.publish.build_pack`);
 * :mod:`workforce.errors` (every error is a :class:`WorkforceError`) and
@@ -57,7 +57,7 @@ _EXPORTS = {
     # analyses
     **dict.fromkeys(("representation", "icb_view", "ladder", "progression_gaps", "Comparison", "movements",
                      "promotion", "adjusted_gap", "model_employer", "wres", "wdes", "relative_likelihood",
-                     "RelativeLikelihood"), ".analysis"),
+                     "RelativeLikelihood", "trend"), ".analysis"),
     "Result": "._result",
     "suppress": ".disclosure",
     "WorkforceError": ".errors",
@@ -81,6 +81,7 @@ if TYPE_CHECKING:  # for type checkers and editors; at run time see __getattr__
         promotion,
         relative_likelihood,
         representation,
+        trend,
         wdes,
         wres,
     )

@@ -39,7 +39,7 @@ def expand_paths(paths: str | Path | Iterable[str | Path]) -> list[Path]:
     Examples
     --------
     >>> from workforce import sample_data
-    >>> [p.name for p in expand_paths(sample_data("soar_valley_staff_in_post_202[45]-03-31.xlsx"))]
+    >>> [p.name for p in expand_paths(sample_data() / "soar_valley_staff_in_post_202[45]-03-31.xlsx")]
     ['soar_valley_staff_in_post_2024-03-31.xlsx', 'soar_valley_staff_in_post_2025-03-31.xlsx']
     """
     items = [paths] if isinstance(paths, (str, Path)) else list(paths)

@@ -41,10 +41,11 @@ from ._promotion import PROMOTION, PROMOTION_COLUMNS, promotion
 from ._representation import ICB_VIEW, REPRESENTATION, REPRESENTATION_COLUMNS, icb_view, representation
 from ._standards import WDES, WDES_COLUMNS, WRES, WRES_COLUMNS, standard_sentences, wdes, wres
 from ._stats import benjamini_hochberg, binomial_test, wilson_interval, z_value
+from ._trend import MEASURES, SERIES_KEYS, TREND, TREND_COLUMNS, series_label, trend
 
 #: Every kind of result the analyses return, with its columns and counts.
 RESULT_SPECS = (REPRESENTATION, ICB_VIEW, LADDER, PROGRESSION_GAPS, MOVEMENTS_SPEC, PROMOTION, ADJUSTED_GAP,
-                MODEL_EMPLOYER, LIKELIHOOD_INDICATOR, BOARD_INDICATOR, WRES, WDES)
+                MODEL_EMPLOYER, LIKELIHOOD_INDICATOR, BOARD_INDICATOR, WRES, WDES, TREND)
 
 __all__ = [
     "RESULT_SPECS", "REPRESENTATION", "ICB_VIEW", "LADDER", "PROGRESSION_GAPS", "MOVEMENTS_SPEC", "PROMOTION",
@@ -59,4 +60,5 @@ __all__ = [
     "wres_recruitment", "wres_disciplinary", "wres_training", "wres_board", "wdes_recruitment",
     "wdes_capability", "wdes_board", "LIKELIHOOD_COLUMNS", "BOARD_INDICATOR_COLUMNS",
     "wilson_interval", "binomial_test", "benjamini_hochberg", "z_value",
+    "trend", "TREND", "TREND_COLUMNS", "SERIES_KEYS", "MEASURES", "series_label",
 ]

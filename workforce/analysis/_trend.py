@@ -70,7 +70,7 @@ if TYPE_CHECKING:
     from ..load import StaffTable
     from ..populations import Benchmark
 
-__all__ = ["trend", "TREND", "TREND_COLUMNS", "SERIES_KEYS", "MEASURES", "TIER_NAMES"]
+__all__ = ["trend", "TREND", "TREND_COLUMNS", "SERIES_KEYS", "MEASURES", "TIER_NAMES", "series_label"]
 
 #: The columns that identify one series.
 SERIES_KEYS = ("organisation", "characteristic", "measure", "tier", "group")
@@ -244,6 +244,32 @@ def trend(staff: StaffTable | pd.DataFrame, measure: Measure | Sequence[str] | N
     )
     return Result(table=table, spec=TREND, method=method,
                   benchmark=benchmark.provenance() if benchmark is not None else {})
+
+
+def series_label(characteristic: str, measure: str, tier: str, group: str) -> str:
+    """A series in words, as a board reads it.
+
+    Examples
+    --------
+    >>> series_label("ethnicity", "senior share", "8a and above", "BME")
+    'BME share of staff at band 8a and above'
+    >>> series_label("ethnicity", "promotion relative likelihood", "All staff", "BME")
+    'Relative likelihood of White staff being promoted compared with BME staff'
+    """
+    other = _ADVANTAGED.get(characteristic, "other")
+    where = {"8a and above": "band 8a and above", "8c and above": "band 8c and above", "VSM": "VSM",
+             "Consultant": "consultant grade"}.get(tier, tier)
+    words = {
+        "senior share": f"{group} share of staff at {where}" + (" (of doctors)" if tier == "Consultant" else ""),
+        "representation ratio": f"{group} share of staff against the local population (1 = the same)",
+        "recorded": f"Staff whose {characteristic} is recorded",
+        "leaver rate": f"{group} staff leaving",
+        "promotion rate": f"{group} staff promoted",
+        "leaver relative likelihood": f"Relative likelihood of {group} staff leaving compared with {other} staff",
+        "promotion relative likelihood": f"Relative likelihood of {other} staff being promoted compared with "
+                                         f"{group} staff",
+    }
+    return words.get(measure, f"{measure} ({group})")
 
 
 # ---------------------------------------------------------------- inputs
