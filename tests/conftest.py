@@ -232,11 +232,13 @@ def demo_pack(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
 @pytest.fixture(scope="session")
 def icb_pack(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
     """An ICB's pack, built once per run: the three sample trusts against the Leicester, Leicestershire and Rutland
-    ICB, with Soar Valley's recruitment.  Used by tests/test_pack.py and tests/test_pack_files.py (slow tests only).
+    ICB, with Soar Valley's recruitment and the peer organisations' counts.  Used by tests/test_pack.py and
+    tests/test_pack_files.py (slow tests only).
     """
     out = tmp_path_factory.mktemp("icb") / "pack"
     files = [str(sample(f)) for f in (SOAR_2025, "rutland_vale_staff_in_post_2025-03-31.xlsx",
                                       "charnwood_staff_in_post_2025-03-31.csv")]
     recruitment = sample("soar_valley_recruitment_2024-25.xlsx")
     return out, run_cli("report", *files, "--icb", "QK1", "--recruitment",
-                        f"Soar Valley Hospitals NHS Trust={recruitment}", "--out", str(out))
+                        f"Soar Valley Hospitals NHS Trust={recruitment}",
+                        "--peers", str(sample("icb_peer_organisations_2025-03-31.csv")), "--out", str(out))

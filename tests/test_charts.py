@@ -581,7 +581,8 @@ def test_heatmap_small_cells_are_grey_and_unlabelled_by_number(specs, results):
     spec = specs["heatmap_sex_ethnicity_band_group"][1]
     rows = main_rows(spec)
     small = [r for r in rows if r["staff_count"] < 8]
-    assert len(small) == 14  # 8a-8b and 8c+: most groups other than White
+    assert len(small) == 13  # 8a-8b and 8c+: most groups other than White (Asian men at 8a-8b reach 8 in 2025,
+    # after the sample trust's positive action programme: sample_data/README.md)
     for r in small:
         assert r["status"] == "fewer than 8 staff" and r["colour_ratio"] is None
         assert r["text"] == "fewer than\n8 staff"
@@ -598,7 +599,7 @@ def test_heatmap_of_a_suppressed_result_hides_suppressed_cells(specs, results):
     spec = specs["heatmap_suppressed"][1]
     rows = {(r["subgroup"], r["group"]): r for r in main_rows(spec)}
     hidden = safe[safe["staff_count_suppressed"]]
-    assert len(hidden) == 9  # 5 in bands 8a-8b, 4 in 8c+ (the audit hides one more there: zeros and a total pinned them)
+    assert len(hidden) == 8  # 4 in bands 8a-8b, 4 in 8c+ (the audit hides one more there: zeros and a total pinned them)
     for key in zip(hidden["subgroup"], hidden["group"]):
         r = rows[key]
         assert r["status"] == "suppressed: under 8, or protecting one"   # the rule that hid it

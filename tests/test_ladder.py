@@ -329,7 +329,10 @@ def test_sample_trust_bme_share_falls_above_band_7(soar):
     t = ladder(soar).table
     bme = rows(t, staff_category="All AfC", rung_type="band", group="BME").set_index("rung")["share_of_known"]
     assert bme["5"] > 0.35
-    assert bme["7"] > bme["8a"] > bme["8c"] >= 0
+    assert bme["6"] > bme["8a"] > bme["8c"] >= 0
+    # in 2025 the sample trust's positive action programme has moved BME staff from Band 7 into 8a
+    # (sample_data/README.md): Band 7's share dips below 8a's
+    assert bme["7"] < bme["8a"] < bme["6"]
     assert bme["VSM"] < 0.10
     clusters = rows(t, staff_category="All AfC", rung_type="cluster", group="BME").set_index("rung")
     assert clusters.loc["5-7", "share_of_known_ci_low"] > clusters.loc["8a-8b", "share_of_known_ci_high"]

@@ -131,3 +131,52 @@ def test_representation_on_the_sample_trusts(icb_trusts):
     ladder = workforce.representation(soar, workforce.population("QK1"), level="wres", by="band_group").table
     bme = ladder[ladder["group"] == "BME"].set_index("subgroup")["staff_share"]
     assert bme["1-4"] > bme["8a-8b"] > bme["8c+"]
+
+
+def test_peer_organisations_counts_and_their_planted_better_and_worse():
+    """The peers' file parses, its counts add up, and an over-dispersed funnel finds the two planted organisations.
+
+    The funnel is worked here by hand (Spiegelhalter 2005 on the log scale: 10% Winsorised z-scores,
+    DerSimonian-Laird tau squared), independently of the package's funnel.
+    """
+    from pathlib import Path
+
+    import numpy as np
+    import pandas as pd
+
+    peers = pd.read_csv(sample_data("icb_peer_organisations_2025-03-31.csv"), parse_dates=["snapshot_date"])
+    assert list(peers.columns) == ["organisation", "snapshot_date", "measure", "group_a", "a_events", "a_total",
+                                   "group_b", "b_events", "b_total"]
+    assert peers["organisation"].nunique() >= 16
+    assert set(peers["snapshot_date"]) == {pd.Timestamp("2025-03-31")}
+    assert not peers.duplicated(["organisation", "measure"]).any()
+    assert (peers["a_events"] <= peers["a_total"]).all() and (peers["a_events"] >= 0).all()
+    ratios = peers[peers["group_b"].notna()]
+    assert (ratios["b_events"] <= ratios["b_total"]).all() and (ratios["b_events"] >= 0).all()
+    senior = peers[peers["measure"] == "8a and above"].set_index("organisation")
+    share = peers[peers["measure"] == "BME share at 8a and above"].set_index("organisation")
+    assert (share["a_events"] == senior["b_events"]).all()
+    assert (share["a_total"] == senior["a_events"] + senior["b_events"]).all()
+    staff = senior["a_total"] + senior["b_total"]  # AfC staff of known ethnicity: about 81% of all staff
+    assert staff.min() < 800 and staff.max() > 10_000
+    trusts = Path(__file__).parents[1] / "workforce" / "data" / "population" / "nhs_trusts_ods_etr_with_icb.csv.gz"
+    real = set(pd.read_csv(trusts)["org_name"].str.upper())
+    assert not {name.upper() for name in peers["organisation"]} & real  # every name is invented
+
+    for measure in ("8a and above", "appointed from shortlisting"):
+        d = peers[peers["measure"] == measure].set_index("organisation")
+        ae, at, be, bt = (d[c].astype(float) for c in ("a_events", "a_total", "b_events", "b_total"))
+        y = np.log((ae / at) / (be / bt))
+        se = np.sqrt(1 / ae - 1 / at + 1 / be - 1 / bt)
+        w = 1 / se**2
+        target = (w * y).sum() / w.sum()
+        z = (y - target) / se
+        winsorised = z.clip(*z.quantile([0.1, 0.9]))
+        phi = (winsorised**2).mean()
+        tau2 = max(0.0, (len(z) * phi - (len(z) - 1)) / (w.sum() - (w**2).sum() / w.sum()))
+        assert phi > 1.5 and tau2 > 0  # over-dispersed: the true relative likelihoods vary by organisation
+        adjusted = (y - target) / np.sqrt(se**2 + tau2)
+        outside = adjusted[adjusted.abs() > 3.09]  # beyond the 99.8% limits
+        assert outside.idxmin() == "Trentmere University Hospitals NHS Trust" and outside.min() < -3.09
+        assert outside.idxmax() == "Idle Water Mental Health NHS Trust"
+        assert len(outside) == 2

@@ -144,3 +144,59 @@ def test_indicator_one_from_a_ladder_made_already_is_the_same_and_needs_the_righ
         workforce.wdes(staff, ladder=made)
     with pytest.raises(workforce.WorkforceError, match="unsuppressed"):
         workforce.wres(staff, ladder=workforce.suppress(made))
+
+
+# ---------------------------------------------------------------- the national figure beside each trust's own
+
+
+def _national_rows(standard: str, number: int) -> list[dict]:
+    """The shipped relative likelihoods of one indicator, read from the CSV without the package's reader."""
+    import csv
+
+    from workforce._resources import resource_path
+
+    with open(resource_path("data", "national", "national_wres_wdes.csv"), newline="", encoding="utf-8") as f:
+        return [r for r in csv.DictReader(f) if r["standard"] == standard and r["indicator"] == str(number)
+                and r["measure_key"] == "relative likelihood" and r["part"] == ""]
+
+
+def _latest(rows: list[dict], year: int) -> dict:
+    return max((r for r in rows if int(r["year_of_data"]) <= year), key=lambda r: int(r["year_of_data"]))
+
+
+def test_wres_carries_the_latest_national_relative_likelihood_of_the_same_indicator(soar, inputs):
+    result = wres(soar, **inputs)
+    table = result.table.set_index("indicator")
+    assert str(table["national_value"].dtype) == "float64" and str(table["national_year"].dtype) == "Int64"
+    for number in (2, 3):   # the sample's snapshot is 31 March 2025: the WRES year 2025
+        expected = _latest(_national_rows("WRES", number), 2025)
+        assert table.loc[number, "national_value"] == float(expected["value"])
+        assert table.loc[number, "national_year"] == int(expected["year_of_data"])
+        assert table.loc[number, "national_source"] == expected["source_kind"]
+        assert expected["source_url"] in result.method["national figures"]
+    assert table.loc[2, "national_source"] == "secondary"   # 1.59 (2023) is read from a report of the release
+    # no like-for-like national figure: indicator 1 (a difference in points), 4 (none found), survey and board rows
+    others = table.loc[[1, 4, 5, 6, 7, 8, 9]]
+    assert others["national_value"].isna().all() and others["national_year"].isna().all()
+    assert others["national_source"].eq("").all()
+    result.spec.schema().validate(result.table)
+
+
+def test_wdes_carries_the_national_figure_and_an_input_not_given_still_shows_it(soar):
+    table = wdes(soar).table.set_index("metric")
+    for number in (2, 3):
+        expected = _latest(_national_rows("WDES", number), 2025)
+        assert table.loc[number, "state"] == "not provided"
+        assert table.loc[number, "national_value"] == float(expected["value"])
+        assert table.loc[number, "national_source"] == expected["source_kind"]
+    assert table.loc[[1, 10], "national_value"].isna().all()
+
+
+def test_the_national_figure_is_not_a_count_and_survives_suppression(soar, inputs):
+    import workforce
+
+    result = wres(soar, **inputs)
+    hidden = workforce.suppress(result, threshold=10**6)   # every count withheld
+    assert hidden.table["value"].isna().all() or hidden.table["white_count"].isna().all()
+    assert hidden.table["national_value"].equals(result.table["national_value"])
+    assert hidden.table["national_source"].equals(result.table["national_source"])

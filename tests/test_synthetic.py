@@ -191,6 +191,40 @@ def test_promotion_gap_is_recoverable():
     assert syn.TRUE_PROMOTION_ODDS_RATIO_BME == 0.65
 
 
+def test_positive_action_changes_only_the_people_it_promotes(trust):
+    """The programme reuses the random draws: earlier snapshots are equal, later ones differ in grades only."""
+    start = date(2024, 4, 1)
+    with_programme = syn.generate_trust(6000, seed=11, positive_action_from=start)
+    for when in SNAPSHOTS[:2]:
+        pd.testing.assert_frame_equal(with_programme[when], trust[when])
+    before, after = trust[SNAPSHOTS[2]], with_programme[SNAPSHOTS[2]]
+    graded = ["Pay Band", "Job Role", "Occupation Code"]
+    pd.testing.assert_frame_equal(after.drop(columns=graded), before.drop(columns=graded))  # same people, same rows
+    changed = (after[graded] != before[graded]).any(axis=1)  # every assignment of a promoted person
+    assert changed.groupby(after["Employee Number"]).agg(["all", "any"]).nunique(axis=1).eq(1).all()
+    assert set(before.loc[changed, "Pay Band"]) == {"Band 7"}  # would have stayed at Band 7 without it
+    assert set(after.loc[changed, "Pay Band"]) <= {"Band 8a", "Band 8b"}
+    assert not (ethnic_group(after.loc[changed, "Ethnic Origin"]) == "White").any()  # BME (or recorded unknown)
+    assert after.loc[changed, "Employee Number"].nunique() >= 10  # odds multiplied by 6: many more promoted
+
+
+def test_monthly_snapshots_meet_the_yearly_ones():
+    from tools.synthetic import monthly
+
+    start = date(2024, 4, 1)
+    frames = monthly.generate_monthly(1500, seed=7, snapshot_dates=SNAPSHOTS, organisation="Test Trust",
+                                      positive_action_from=start)  # fmt: skip
+    yearly = syn.generate_trust(1500, seed=7, organisation="Test Trust", positive_action_from=start)
+    assert len(frames) == 25 and list(frames) == sorted(frames)
+    for when in SNAPSHOTS:
+        pd.testing.assert_frame_equal(frames[when], yearly[when])
+    counts = [primary(f)["Employee Number"].nunique() for f in frames.values()]
+    assert min(counts) > 0.95 * counts[0] and max(counts) < 1.1 * counts[0]  # no month empties or doubles
+    again = monthly.generate_monthly(1500, seed=7, snapshot_dates=SNAPSHOTS, organisation="Test Trust",
+                                     positive_action_from=start)  # fmt: skip
+    pd.testing.assert_frame_equal(again[date(2024, 9, 30)], frames[date(2024, 9, 30)])
+
+
 def test_generate_export_has_the_rows_asked_for():
     frame = syn.generate_export(2500, seed=3)
     assert len(frame) == 2500

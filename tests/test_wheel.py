@@ -67,11 +67,12 @@ def test_the_wheel_ships_the_sample_files_not_the_generator(wheel):
     assert not [n for n in names if not n.startswith(("workforce/", "workforce-"))]  # no tools/, tests/ ...
     assert not [n for n in names if "synthetic" in n or "generate" in n]
     assert not [n for n in names if n.startswith("workforce/sample_data/") and n.endswith(".py")]
-    shipped = {n.rsplit("/", 1)[-1] for n in names if n.startswith("workforce/sample_data/")}
-    assert shipped == {p.name for p in (ROOT / "sample_data").iterdir() if p.is_file()}
+    shipped = {n.removeprefix("workforce/sample_data/") for n in names if n.startswith("workforce/sample_data/")}
+    sample = ROOT / "sample_data"  # with the monthly snapshots' folder
+    assert shipped == {p.relative_to(sample).as_posix() for p in sample.rglob("*") if p.is_file()}
     assert {p.name for p in (ROOT / "schemas").glob("*.yaml")} <= {n.rsplit("/", 1)[-1] for n in names
                                                                    if n.startswith("workforce/schemas/")}
-    for folder in ("workforce/data", "workforce/data/population"):
+    for folder in ("workforce/data", "workforce/data/population", "workforce/data/national"):
         expected = {p.name for p in (ROOT / folder).iterdir() if p.is_file()}
         assert expected <= {n.rsplit("/", 1)[-1] for n in names if n.rsplit("/", 1)[0] == folder}, folder
 

@@ -11,12 +11,16 @@ The public API is small and grouped by what it is for:
   :class:`StaffTable` and :class:`InputTable` that keep their
   :class:`ValidationReport` (each problem with a :class:`ProblemCode`);
 * **benchmarks**: :func:`population`, :func:`list_areas`, returning a
-  :class:`Benchmark`;
+  :class:`Benchmark`; England's WRES and WDES figures,
+  :func:`national_benchmarks` and :func:`national_series`;
 * **analyses**, each returning a :class:`Result`: :func:`representation`,
   :func:`icb_view`, :func:`ladder`, :func:`progression_gaps`,
   :func:`movements`, :func:`promotion`, :func:`adjusted_gap`,
   :func:`model_employer`, :func:`wres`, :func:`wdes`,
-  :func:`relative_likelihood`, and over time :func:`trend`;
+  :func:`relative_likelihood`; over time :func:`trend`, charted as Making Data
+  Count does by :func:`spc` and :func:`spc_summary`; across organisations
+  :func:`funnel` and :func:`funnel_outliers`, and the Mantel-Haenszel
+  :func:`pooled_likelihood` (of :func:`likelihood_counts` or :func:`band_steps`);
 * **publishing**: :func:`suppress`, :mod:`workforce.charts`, and the board pack
   (:func:`workforce.publish.build_pack`);
 * :mod:`workforce.errors` (every error is a :class:`WorkforceError`) and
@@ -53,11 +57,14 @@ _EXPORTS = {
                      "read_service", "StaffTable", "InputTable", "ValidationReport", "ProblemCode", "Service"),
                     ".load"),
     # benchmarks
-    **dict.fromkeys(("population", "list_areas", "Benchmark"), ".populations"),
+    **dict.fromkeys(("population", "list_areas", "Benchmark", "national_benchmarks", "national_series"),
+                    ".populations"),
     # analyses
     **dict.fromkeys(("representation", "icb_view", "ladder", "progression_gaps", "Comparison", "movements",
                      "promotion", "adjusted_gap", "model_employer", "wres", "wdes", "relative_likelihood",
-                     "RelativeLikelihood", "trend"), ".analysis"),
+                     "RelativeLikelihood", "trend", "spc", "spc_summary", "funnel", "funnel_outliers",
+                     "pooled_likelihood", "likelihood_counts", "band_steps"),
+                    ".analysis"),
     "Result": "._result",
     "suppress": ".disclosure",
     "WorkforceError": ".errors",
@@ -73,6 +80,8 @@ if TYPE_CHECKING:  # for type checkers and editors; at run time see __getattr__
         Comparison,
         RelativeLikelihood,
         adjusted_gap,
+        funnel,
+        funnel_outliers,
         icb_view,
         ladder,
         model_employer,
@@ -81,6 +90,8 @@ if TYPE_CHECKING:  # for type checkers and editors; at run time see __getattr__
         promotion,
         relative_likelihood,
         representation,
+        spc,
+        spc_summary,
         trend,
         wdes,
         wres,
@@ -100,7 +111,7 @@ if TYPE_CHECKING:  # for type checkers and editors; at run time see __getattr__
         load_training,
         read_service,
     )
-    from .populations import Benchmark, list_areas, population
+    from .populations import Benchmark, list_areas, national_benchmarks, national_series, population
 
 
 def __getattr__(name: str) -> Any:

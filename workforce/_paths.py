@@ -34,7 +34,7 @@ def expand_paths(paths: str | Path | Iterable[str | Path]) -> list[Path]:
     skipped), in name order; a pattern such as ``exports/staff_*.parquet``
     gives the matching files in name order.  A folder with no export in it, or
     a pattern that matches nothing, is an :class:`~workforce.errors.UnusableFileError`
-    naming it.  Files given twice are read once.
+    naming it.  A file given twice is kept twice: the loader counts its rows once and says so.
 
     Examples
     --------
@@ -61,5 +61,5 @@ def expand_paths(paths: str | Path | Iterable[str | Path]) -> list[Path]:
                                         "the files must end .xlsx, .xlsm, .xls, .csv or .parquet.")
         else:
             found = [path]
-        out += [p for p in found if p not in out]
+        out += found
     return out

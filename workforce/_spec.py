@@ -198,8 +198,9 @@ class CountCells:
     recompute : callable, optional
         Figures made jointly over several rows (adjusted p-values, and what
         is decided from them), made again from the published rows after
-        suppression: ``recompute(table, method) -> table``.  Left as they
-        were, they would carry the hidden rows' figures.
+        suppression: ``recompute(table, method) -> table`` (or ``(table,
+        notes)``, to make notes of the method again too, as a funnel's τ²).
+        Left as they were, they would carry the hidden rows' figures.
     """
 
     counts: Mapping[str, tuple[str, ...]]

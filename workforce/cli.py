@@ -98,12 +98,22 @@ def _parser() -> argparse.ArgumentParser:
                              "assumption, not an NHS figure")
     report.add_argument("--target-year", type=_target_year, default=None, metavar="YYYY",
                         help="the year by which to reach the population share (default: the snapshot's year + 3)")
+    report.add_argument("--intervention", nargs="+", default=[], metavar="DATE[=WHAT]",
+                        help="over time: the date something began (2024-04-01=\"Positive action programme\"), "
+                             "marked on the charts; the control limits are calculated from the points before it")
+    report.add_argument("--peers", metavar="FILE",
+                        help="other organisations' counts (CSV or Excel: organisation, snapshot_date, measure, "
+                             "group_a, a_events, a_total, group_b, b_events, b_total), added to the comparison of "
+                             "band 8a and above across organisations")
+    report.add_argument("--rebase", nargs="+", default=[], metavar="DATE",
+                        help="over time: recalculate the control limits from this date (a new process)")
     report.add_argument("--out", required=True, metavar="DIR", help="the folder to write (new, empty or a previous pack)")
     report.add_argument("--slides", action="store_true", help=_SLIDES_HELP)
     demo = commands.add_parser(
         "demo", help="write the board pack for the shipped (fictional) sample data",
-        description="Write the board pack for Soar Valley's three sample snapshots, its recruitment, disciplinary, "
-        "training and board files, and the Leicester benchmark.",
+        description="Write the board pack for Soar Valley's 25 month-end sample snapshots (March 2023 to March "
+        "2025, with its positive action programme from April 2024 marked), its recruitment, disciplinary, training "
+        "and board files, and the Leicester benchmark.",
     )
     demo.add_argument("--out", required=True, metavar="DIR", help="the folder to write")
     demo.add_argument("--slides", action="store_true", help=_SLIDES_HELP)
@@ -369,11 +379,14 @@ def _make_pack(args: argparse.Namespace) -> int:
     if args.command == "demo":
         from . import sample_data
 
-        snaps = [str(sample_data(f"soar_valley_staff_in_post_{y}-03-31.xlsx")) for y in (2023, 2024, 2025)]
-        args.files, args.previous, args.area, args.icb, args.trust = snaps[-1:], snaps[:-1], "Leicester", None, []
+        # the trust's month-end snapshots, March 2023 to March 2025 (the yearly exports' March ones among them)
+        args.files, args.previous = [str(sample_data("soar_valley_monthly"))], []
+        args.area, args.icb, args.trust = "Leicester", None, []
         args.service, args.threshold, args.no_suppression = None, 8, False
         args.sheet = args.schema = args.snapshot_date = args.organisation = None
         args.rounding, args.publish_board_counts, args.detailed = None, False, None
+        args.intervention, args.rebase = [f"{DEMO_PROGRAMME}=Positive action programme starts"], []
+        args.peers = None
         for kind, year in _DEMO_INPUTS:
             setattr(args, kind, [str(sample_data(f"soar_valley_{kind}_{year}.xlsx"))])
     from . import _early_read
@@ -422,6 +435,8 @@ def _data_quality(index) -> str:
 
 
 _INPUT_KINDS = ("recruitment", "disciplinary", "training", "board")
+#: When the sample trust's positive action programme began (a built-in truth of the sample data).
+DEMO_PROGRAMME = "2024-04-01"
 
 
 def _write_pack(args: argparse.Namespace, renderer):
@@ -434,6 +449,7 @@ def _write_pack(args: argparse.Namespace, renderer):
     given += [(kind, item if Path(item).is_file() else item.partition("=")[2] or item)
               for kind in _INPUT_KINDS for item in getattr(args, kind)]
     given += [("service", args.service)] if args.service else []
+    given += [("peers", args.peers)] if args.peers else []
     for _, path in given:
         if not Path(path).is_file():
             raise WorkforceError(f"no such file: {path}")
@@ -476,9 +492,13 @@ def _write_pack(args: argparse.Namespace, renderer):
                "sheet": args.sheet, "schema": list(args.schema or []), "snapshot date": args.snapshot_date,
                "organisation": args.organisation, "previous": list(args.previous),
                **{kind: list(getattr(args, kind)) for kind in _INPUT_KINDS}, **shortfall}
+    interventions = dict((d.partition("=")[0].strip(), d.partition("=")[2].strip() or "intervention")
+                         for d in args.intervention)
+    options.update({"interventions": interventions, "rebase": list(args.rebase), "peers": args.peers})
     return build_pack(staff, out=args.out, benchmarks=benchmarks, inputs=inputs, threshold=args.threshold,
                       rounding=args.rounding, board_counts=args.publish_board_counts, notes=notes, renderer=renderer,
                       record={"inputs": given, "options": options}, slides=args.slides,
+                      interventions=interventions, rebase=list(args.rebase), peers=args.peers,
                       **({"detailed": args.detailed} if args.detailed is not None else {}), **shortfall)
 
 

@@ -52,15 +52,19 @@ __all__ = [
     "BME_SHARE_TARGET",
     "ESR_COLUMNS",
     "GRADE_LABELS",
+    "POSITIVE_ACTION_GRADES",
+    "POSITIVE_ACTION_ODDS_MULTIPLIER",
     "PROMOTION_BASELINE",
     "PROMOTION_STAFF_GROUP_OFFSET",
     "STAFF_GROUPS",
     "TRUE_PROMOTION_ODDS_RATIO_BME",
     "TWO_BAND_SHARE",
     "UNKNOWN_ETHNICITY_SHARE",
+    "export_rows",
     "generate_export",
     "generate_trust",
     "scatter_variant_spellings",
+    "simulate_trust",
 ]
 
 #: ESR-style headers of a staff-in-post export, in column order.
@@ -84,6 +88,11 @@ LEAVER_RATE = 0.085
 RESIDENT_LEAVER_RATE = 0.30
 #: Yearly growth of headcount (joiners replace leavers and add this much).
 GROWTH_RATE = 0.02
+#: A positive action programme (``generate_trust(positive_action_from=...)``) multiplies the odds of
+#: promotion of BME staff at these grades by this much: 6.0 turns the BME/White odds ratio of
+#: promotion from Band 7 (into 8a) from 0.65 into 3.9.
+POSITIVE_ACTION_ODDS_MULTIPLIER = 6.0
+POSITIVE_ACTION_GRADES: tuple[str, ...] = ("Band 7",)
 
 # --------------------------------------------------------------------------- grades
 # (label, BME share target, yearly promotion baseline, min age, max age, beta a, beta b)
@@ -547,8 +556,16 @@ def _first_population(rng: np.random.Generator, n_staff: int, when: date, profil
     return people
 
 
-def _promote(rng: np.random.Generator, people: dict[str, np.ndarray]) -> np.ndarray:
-    """New grades after a year of possible promotions (see the module docstring)."""
+def _promote(rng: np.random.Generator, people: dict[str, np.ndarray],
+             programme: bool = False) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """New grades after a year of possible promotions (see the module docstring).
+
+    Returns the new grades, then the grades the same draws give without a
+    positive action programme.  With ``programme`` the odds of promotion of
+    BME staff at ``POSITIVE_ACTION_GRADES`` are multiplied by
+    ``POSITIVE_ACTION_ODDS_MULTIPLIER``; the uniform draws are the same either
+    way, so the programme only adds promotions and never moves a later draw.
+    """
     grade, sg = people["grade"], people["sg"]
     nxt = _NEXT[grade]
     eligible = (nxt >= 0) & ~people["bank_only"] & (sg != STU)
@@ -557,21 +574,28 @@ def _promote(rng: np.random.Generator, people: dict[str, np.ndarray]) -> np.ndar
     logit = np.log(np.clip(base, 1e-9, 1)) - np.log(np.clip(1 - base, 1e-9, 1))
     offset = np.array(list(PROMOTION_STAFF_GROUP_OFFSET.values()))
     eta = logit[grade] + offset[sg] + np.log(TRUE_PROMOTION_ODDS_RATIO_BME) * people["bme"]
-    promoted = eligible & (rng.random(len(grade)) < 1 / (1 + np.exp(-eta)))
-    new = np.where(promoted, nxt, grade)
-    two = promoted & ~_MEDICAL[grade] & (rng.random(len(grade)) < TWO_BAND_SHARE) & (grade + 2 <= _G["Band 9"])
-    two &= ~((people["kind"] == 1) & (grade + 2 > _G["Band 8c"]))
-    return np.where(two, grade + 2, new)
+    u, u_two = rng.random(len(grade)), rng.random(len(grade))
+    targeted = people["bme"] & np.isin(grade, [_G[g] for g in POSITIVE_ACTION_GRADES]) & programme
+    grades = []
+    for boost in (np.log(POSITIVE_ACTION_ODDS_MULTIPLIER) * targeted, 0.0):
+        promoted = eligible & (u < 1 / (1 + np.exp(-(eta + boost))))
+        new = np.where(promoted, nxt, grade)
+        two = promoted & ~_MEDICAL[grade] & (u_two < TWO_BAND_SHARE) & (grade + 2 <= _G["Band 9"])
+        two &= ~((people["kind"] == 1) & (grade + 2 > _G["Band 8c"]))
+        grades.append(np.where(two, grade + 2, new))
+    return grades[0], grades[1]
 
 
 def _advance(rng: np.random.Generator, people: dict[str, np.ndarray], prev: date, when: date, *, n_target: int,
-             n_vsm: int, n_service: int, profile: str) -> dict[str, np.ndarray]:  # fmt: skip
+             n_vsm: int, n_service: int, profile: str, programme: bool = False) -> dict[str, np.ndarray]:  # fmt: skip
     """One year on: leavers go, stayers may be promoted, joiners fill the vacancies.
 
     The trust keeps an establishment (target headcount by staff group and
     grade, ``n_target`` people in all); joiners are drawn in proportion to the
     posts left vacant by leavers and promotions, so the grade mix stays stable
-    instead of drifting upwards.
+    instead of drifting upwards.  The vacancies are counted as without a
+    positive action ``programme``: its extra promotions come on top of the
+    establishment, and the joiners are the same people with or without it.
     """
     years = (when - prev).days / 365.25
     rate = np.where(_RESIDENT[people["grade"]], RESIDENT_LEAVER_RATE, LEAVER_RATE)
@@ -579,7 +603,7 @@ def _advance(rng: np.random.Generator, people: dict[str, np.ndarray], prev: date
     leave = rng.random(len(rate)) < 1 - (1 - rate) ** years
     leave |= _age_at(people["dob"], when) >= 67
     stay = _take(people, np.flatnonzero(~leave))
-    stay["grade"] = _promote(rng, stay)
+    stay["grade"], without_programme = _promote(rng, stay, programme)
 
     kind = stay["kind"]
     vsm_free = np.setdiff1d(np.arange(n_vsm), stay["vsm_slot"])
@@ -588,7 +612,7 @@ def _advance(rng: np.random.Generator, people: dict[str, np.ndarray], prev: date
     target = _establishment(n_target - n_vsm - n_service, n_service, profile)
     stock = np.zeros_like(target)
     row = np.where(kind == 1, len(_SG), stay["sg"])
-    np.add.at(stock, (row[kind != 2], stay["grade"][kind != 2]), 1)
+    np.add.at(stock, (row[kind != 2], without_programme[kind != 2]), 1)
     vacant = np.clip(target - stock, 0, None) + 1e-9 * target  # never an all-zero draw
     kind, sg, grade = _posts(rng, n_general, n_serv, len(vsm_free), vacant)
     slots = np.full(len(kind), -1)
@@ -713,6 +737,7 @@ def generate_trust(
     with_service: bool = True,
     profile: Literal["acute", "community"] = "acute",
     band8_style: Literal["letter", "range"] = "letter",
+    positive_action_from: date | None = None,
 ) -> dict[date, pd.DataFrame]:
     """Fictional ESR staff-in-post exports of one trust at several snapshots.
 
@@ -740,6 +765,13 @@ def generate_trust(
         nurses and allied health professionals, about 3.5% medical).
     band8_style : {"letter", "range"}
         Write band 8 as "Band 8a" or as "Band 8 - Range A".
+    positive_action_from : datetime.date, optional
+        Start of a positive action programme: in every year between
+        snapshots that ends after it, BME staff at ``POSITIVE_ACTION_GRADES`` are promoted with
+        their odds multiplied by ``POSITIVE_ACTION_ODDS_MULTIPLIER``.  The
+        random draws are the same with or without it, so earlier snapshots
+        are unchanged and later ones differ only in the grades (and job
+        roles) of the people it promotes.
 
     Returns
     -------
@@ -761,23 +793,63 @@ def generate_trust(
     >>> bool(frame.groupby("Employee Number")["Primary Assignment"].apply(lambda s: (s == "Yes").sum()).eq(1).all())
     True
     """
+    if band8_style not in ("letter", "range"):
+        raise ValueError(f"band8_style must be 'letter' or 'range', got {band8_style!r}")
+    history = simulate_trust(n_staff, seed=seed, snapshot_dates=snapshot_dates, with_service=with_service,
+                             profile=profile, positive_action_from=positive_action_from)  # fmt: skip
+    return {when: _to_frame(people, organisation, band8_style) for when, people in history.items()}
+
+
+def simulate_trust(
+    n_staff: int,
+    *,
+    seed: int,
+    snapshot_dates: Sequence[date] = (date(2023, 3, 31), date(2024, 3, 31), date(2025, 3, 31)),
+    with_service: bool = True,
+    profile: Literal["acute", "community"] = "acute",
+    positive_action_from: date | None = None,
+) -> dict[date, dict[str, np.ndarray]]:
+    """The people of :func:`generate_trust` at each snapshot, as the generator's arrays.
+
+    One dict of equal-length arrays per snapshot (``emp`` the employee number,
+    ``grade`` an index into ``GRADE_LABELS``, ``bme`` the true group, ``hire``,
+    ``dob`` ...), before they are written out as export rows with
+    :func:`export_rows`.  :mod:`tools.synthetic.monthly` places each year's
+    leavers, joiners and promotions in months from these.  The parameters
+    are those of :func:`generate_trust`.
+
+    Examples
+    --------
+    >>> history = simulate_trust(300, seed=1)
+    >>> [len(p["emp"]) for p in history.values()]
+    [300, 306, 312]
+    """
     if n_staff < 1:
         raise ValueError(f"n_staff must be at least 1, got {n_staff}")
     if profile not in _SG_SHARE:
         raise ValueError(f"profile must be one of {sorted(_SG_SHARE)}, got {profile!r}")
-    if band8_style not in ("letter", "range"):
-        raise ValueError(f"band8_style must be 'letter' or 'range', got {band8_style!r}")
     rng = np.random.default_rng(seed)
     dates = sorted(snapshot_dates)
     n_vsm, n_service = _sizes(n_staff, with_service)
     people = _first_population(rng, n_staff, dates[0], profile, with_service)
-    frames = {dates[0]: _to_frame(people, organisation, band8_style)}
+    history = {dates[0]: people}
     for prev, when in pairwise(dates):
         n_target = round(n_staff * (1 + GROWTH_RATE) ** ((when - dates[0]).days / 365.25))
+        programme = positive_action_from is not None and when > positive_action_from
         people = _advance(rng, people, prev, when, n_target=n_target, n_vsm=n_vsm, n_service=n_service,
-                          profile=profile)  # fmt: skip
-        frames[when] = _to_frame(people, organisation, band8_style)
-    return frames
+                          profile=profile, programme=programme)  # fmt: skip
+        history[when] = people
+    return history
+
+
+def export_rows(people: dict[str, np.ndarray], organisation: str,
+                band8_style: Literal["letter", "range"] = "letter") -> pd.DataFrame:  # fmt: skip
+    """Write people from :func:`simulate_trust` as export rows (one per assignment, ``ESR_COLUMNS``).
+
+    Rows are in employee-number order, so the same people give the same frame
+    whatever order they come in.
+    """
+    return _to_frame(people, organisation, band8_style)
 
 
 def generate_export(n_rows: int, *, seed: int, snapshot: date = date(2025, 3, 31), **kwargs) -> pd.DataFrame:

@@ -9,7 +9,14 @@ Everything is deterministic: a rerun gives byte-identical files.  Every person
 in every file is fictional (see :mod:`tools.synthetic.people`).
 """
 
+# ruff: noqa: E402 (the environment is set before openpyxl can be imported)
 from __future__ import annotations
+
+import os
+
+# openpyxl writes "<a />" with the standard library's XML writer and "<a/>" with lxml: the shipped workbooks
+# were written without lxml, so a rerun gives the same bytes whether lxml is installed or not.
+os.environ.setdefault("OPENPYXL_LXML", "False")
 
 import argparse
 import sys
@@ -23,8 +30,9 @@ import pandas as pd
 from workforce.codes import normalise_disability, normalise_ethnicity
 
 from . import inputs as si
+from . import monthly, xlsx
+from . import peers as sp
 from . import people as syn
-from . import xlsx
 
 SAMPLE_DATA = Path(__file__).resolve().parents[2] / "sample_data"  # the repository's sample_data/
 ICB = "NHS Leicester, Leicestershire and Rutland Integrated Care Board"
@@ -32,6 +40,13 @@ SNAPSHOTS = (date(2023, 3, 31), date(2024, 3, 31), date(2025, 3, 31))
 CENSUS = date(2025, 3, 31)
 
 SOAR_VALLEY = "Soar Valley Hospitals NHS Trust"
+#: Soar Valley's positive action programme starts here: from then on BME staff at Band 7 are promoted into 8a
+#: with their odds multiplied by ``tools.synthetic.people.POSITIVE_ACTION_ODDS_MULTIPLIER``.
+POSITIVE_ACTION_START = date(2024, 4, 1)
+#: Soar Valley's simulation: the yearly exports and the monthly snapshots come from the same one.
+SOAR_VALLEY_TRUST = dict(n_staff=6000, seed=20230331, snapshot_dates=SNAPSHOTS, positive_action_from=POSITIVE_ACTION_START)
+MONTHLY_FOLDER = "soar_valley_monthly"
+PEERS_FILE = "icb_peer_organisations_2025-03-31.csv"
 CHARNWOOD = "Charnwood Community Health NHS Trust"
 RUTLAND_VALE = "Rutland Vale Healthcare NHS Trust"
 
@@ -72,7 +87,7 @@ def _age_band(age: np.ndarray) -> np.ndarray:
 
 def soar_valley(folder: Path) -> list[tuple[Path, pd.DataFrame]]:
     """Three yearly exports of the ~6,000-person acute trust."""
-    frames = syn.generate_trust(6000, seed=20230331, snapshot_dates=SNAPSHOTS, organisation=SOAR_VALLEY)
+    frames = syn.generate_trust(**SOAR_VALLEY_TRUST, organisation=SOAR_VALLEY)
     written = []
     for when, frame in frames.items():
         frame = syn.scatter_variant_spellings(frame, seed=when.year, n_each=4)
@@ -82,6 +97,38 @@ def soar_valley(folder: Path) -> list[tuple[Path, pd.DataFrame]]:
         xlsx.write_esr_xlsx(frame, path, as_at=when, **SOAR_VALLEY_LAYOUTS[when])
         written.append((path, frame))
     return written
+
+
+def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    """An export as parquet: the ESR columns, dates as dates, text as text, zstd-compressed, no pandas metadata."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    fields = [pa.field(f.name, pa.date32()) if pa.types.is_timestamp(f.type) else f for f in table.schema]
+    table = table.cast(pa.schema(fields)).replace_schema_metadata(None)
+    pq.write_table(table, path, compression="zstd", compression_level=19)
+
+
+def soar_valley_monthly(folder: Path) -> list[tuple[Path, pd.DataFrame]]:
+    """Soar Valley at every month-end from the first yearly snapshot to the last, as parquet files."""
+    frames = monthly.generate_monthly(**SOAR_VALLEY_TRUST, organisation=SOAR_VALLEY)
+    (folder / MONTHLY_FOLDER).mkdir(exist_ok=True)
+    written = []
+    for when, frame in frames.items():
+        path = folder / MONTHLY_FOLDER / f"soar_valley_staff_in_post_{when:%Y-%m-%d}.parquet"
+        _write_parquet(frame, path)
+        written.append((path, frame))
+    return written
+
+
+def peer_organisations(folder: Path) -> tuple[Path, pd.DataFrame]:
+    """Counts of further fictional organisations, one row per organisation and measure."""
+    frame = sp.peer_organisations(CENSUS)
+    path = folder / PEERS_FILE
+    frame.assign(snapshot_date=frame["snapshot_date"].dt.strftime("%Y-%m-%d")).to_csv(
+        path, index=False, lineterminator="\n", encoding="utf-8")
+    return path, frame
 
 
 def charnwood(folder: Path) -> tuple[Path, pd.DataFrame]:
@@ -404,6 +451,132 @@ counts by group (the ethnicity rows and the disability rows each add up to the T
 """
 
 
+def _groups(origin: pd.Series) -> np.ndarray:
+    """White, BME or Unknown from Ethnic Origin, judged from the leading code as the README tables are."""
+    code = origin.fillna("").str.split().str[0].fillna("")
+    unknown = code.isin(["Z", "99", "Unspecified", ""])
+    white = code.str.fullmatch(r"A|B|C[0-9A-Z]?") | origin.str.startswith("White", na=False)
+    return np.where(unknown, "Unknown", np.where(white, "White", "BME"))
+
+
+def monthly_series(frames: list[tuple[Path, pd.DataFrame]]) -> pd.DataFrame:
+    """The planted change and the planted stable measure, month by month (primary, non-bank assignments)."""
+    rows, before = [], None
+    senior = [f"Band {b}" for b in ("8a", "8b", "8c", "8d", "9")]
+    for path, frame in frames:
+        people = frame[(frame["Primary Assignment"] == "Yes") & (frame["Assignment Category"] != "Bank")]
+        group = _groups(people["Ethnic Origin"])
+        top = people["Pay Band"].isin(senior).to_numpy() & (group != "Unknown")
+        bme = set(people.loc[group == "BME", "Employee Number"])
+        left = len(before - set(frame["Employee Number"])) if before is not None else None
+        rows.append((path.name[-18:-8], int(top.sum()), int((group[top] == "BME").sum()),
+                     None if before is None else len(before), left))  # fmt: skip
+        before = bme
+    return pd.DataFrame(rows, columns=["month", "senior", "senior_bme", "bme_staff", "bme_leavers"]).astype(
+        {"bme_staff": "Int64", "bme_leavers": "Int64"})
+
+
+def monthly_readme(frames: list[tuple[Path, pd.DataFrame]]) -> str:
+    """The README section on the monthly snapshots, with both planted series."""
+    series = monthly_series(frames)
+    size = sum(path.stat().st_size for path, _ in frames) / 1024**2
+    lines = []
+    for r in series.itertuples():
+        leavers = "" if pd.isna(r.bme_staff) else \
+            f"{int(r.bme_leavers)} of {int(r.bme_staff):,} ({r.bme_leavers / r.bme_staff:.2%})"
+        lines.append(f"| {r.month} | {r.senior_bme} of {r.senior} ({r.senior_bme / r.senior:.1%}) | {leavers} |")
+    pre = series["senior_bme"] / series["senior"]
+    start = f"{POSITIVE_ACTION_START:%-d %B %Y}"
+    return f"""
+## Monthly snapshots: Soar Valley, {series["month"].iloc[0]} to {series["month"].iloc[-1]}
+
+`{MONTHLY_FOLDER}/` holds {len(frames)} month-end snapshots of Soar Valley as parquet files
+(`soar_valley_staff_in_post_YYYY-MM-DD.parquet`; {size:.1f} MB in all): the same ESR columns as the
+yearly exports, dates as dates, every value in its plain spelling (no messy variants). They come from
+the same simulation as the yearly exports (`tools.synthetic.monthly`): the March 2023, 2024 and 2025
+files hold exactly the rows of the yearly workbooks, and in between each year's events are placed in
+months, deterministically:
+
+* a **leaver** leaves in a month drawn uniformly from the year (someone retiring at 67 in the month
+  they turn 67, if that is earlier) and is present at the month-ends before it;
+* a **joiner** is present from the first month-end on or after their Hire Date;
+* a **promotion** happens in a month drawn uniformly from the year (promotions of the positive action
+  programme, below, from months ending on or after its start).
+
+Everything else about a person is as at the yearly snapshot; ages follow from the Date of Birth at
+each month-end.
+
+**Built-in truths.**
+
+* **Planted change.** Soar Valley runs a positive action programme from **{start}**
+  (`tools.synthetic.sample_data.POSITIVE_ACTION_START`): in the year to 31 March 2025, BME staff at Band 7
+  are promoted with their odds multiplied by **{syn.POSITIVE_ACTION_ODDS_MULTIPLIER:g}**
+  (`tools.synthetic.people.POSITIVE_ACTION_ODDS_MULTIPLIER`), so the BME/White odds ratio of promotion
+  from Band 7 is {syn.TRUE_PROMOTION_ODDS_RATIO_BME * syn.POSITIVE_ACTION_ODDS_MULTIPLIER:.2g} that year
+  instead of {syn.TRUE_PROMOTION_ODDS_RATIO_BME}. The BME share of Agenda for Change staff of known
+  ethnicity at band 8a and above (primary, non-bank assignments) falls slowly through 2023-24, as the
+  promotion gap thins BME staff out of the upper bands, and rises after the programme starts: mean
+  {pre.iloc[:13].mean():.1%} over the 13 month-ends to March 2024, {pre.iloc[-6:].mean():.1%} over the
+  last 6. An SPC chart of it should show special cause variation (improvement) after {start}.
+* **Planted stable measure.** Leaving is unrelated to ethnicity and spread uniformly over the months, so
+  the monthly leaver rate of BME staff (people with a primary, non-bank assignment recorded as BME at
+  one month-end and no row at all at the next) varies by chance alone and should raise no SPC signal.
+  Chance alone gives a stable 24-point series a false alarm on about one chart in five, and on one of
+  six charts (p-chart, Laney p′-chart and XmR chart, with limits from every point or from the points before
+  the programme) in about three draws in four. The month draws' seed
+  (`tools.synthetic.monthly.MONTHS_SEED`) is therefore chosen, and said to be: it is the first of 1, 2, 3 ...
+  whose series raises no signal on any of the six (runs of 7).
+
+| month-end | BME at 8a and above (known ethnicity) | BME leavers in the month (of BME staff) |
+|---|---|---|
+{chr(10).join(lines)}
+"""
+
+
+def peers_readme(frame: pd.DataFrame) -> str:
+    """The README section on the peer organisations' counts."""
+    ratios = frame[frame["measure"] != "BME share at 8a and above"].assign(
+        rl=lambda d: (d["a_events"] / d["a_total"]) / (d["b_events"] / d["b_total"]))
+    wide = ratios.pivot(index="organisation", columns="measure", values="rl")
+    sizes = frame[frame["measure"] == "8a and above"].set_index("organisation")
+    staff = (sizes["a_total"] + sizes["b_total"]).astype(int)
+    lines = "\n".join(
+        f"| {org}{' (planted: better)' if org == sp.PEER_BETTER else ' (planted: worse)' if org == sp.PEER_WORSE else ''}"
+        f" | {staff[org]:,} | {wide.at[org, '8a and above']:.2f} | {wide.at[org, 'appointed from shortlisting']:.2f} |"
+        for org in sp.PEER_ORGANISATIONS
+    )  # fmt: skip
+    medians = ", ".join(f"{m} {v}" for m, v in sp.PEER_MEDIAN_RL.items())
+    return f"""
+## Peer organisations: `{PEERS_FILE}`
+
+Counts for {len(sp.PEER_ORGANISATIONS)} further fictional NHS organisations (invented names, checked
+against the list of real trusts), for pooled estimates and funnel plots with the ICB's three trusts.
+One row per organisation and measure, columns
+{", ".join(f"`{c}`" for c in sp.PEER_COLUMNS)}.
+The relative likelihood is `(a_events / a_total) / (b_events / b_total)`, above 1 when the BME group is
+worse off:
+
+* `8a and above`: a = White staff at band 8a and above / White Agenda for Change staff of known
+  ethnicity; b = the same for BME staff (the progression gap).
+* `appointed from shortlisting` (WRES 2): a = White applicants appointed / shortlisted; b = BME.
+* `BME share at 8a and above`: a proportion, a = BME staff at 8a and above / staff of known ethnicity
+  at 8a and above (the b columns are empty).
+
+**Built-in truths** (`tools.synthetic.peers`). Sizes run from 800 to 15,000 staff. Each
+organisation's true relative likelihood is the median ({medians}) times
+`exp(N(0, {sp.PEER_LOG_SD}))`: genuine variation between organisations, so the counts are over-dispersed
+and a funnel plot needs the over-dispersion adjustment. Two organisations are planted:
+**{sp.PEER_BETTER}** has a true relative likelihood of {sp.PEER_BETTER_RL["8a and above"]} on both
+measures (clearly better than expected) and **{sp.PEER_WORSE}** {sp.PEER_WORSE_RL["8a and above"]}
+(clearly worse); both should fall outside the 99.8% limits of an over-dispersed funnel (log scale,
+10% Winsorised z-scores, DerSimonian–Laird τ²), and no other organisation should. Observed:
+
+| organisation | AfC staff of known ethnicity | 8a and above RL | appointed from shortlisting RL |
+|---|---|---|---|
+{lines}
+"""
+
+
 def readme(files: dict[str, str], planted: list[Planted], soar: list[tuple[Path, pd.DataFrame]],
            extra: str = "") -> str:
     """The sample_data/README.md text, with the facts computed from what was written."""
@@ -470,7 +643,11 @@ These are the parameters the generator draws from, so analyses can be checked ag
   group; fit `promoted ~ BME + grade + staff group` on people with known ethnicity to recover it.
   Baselines are in `PROMOTION_BASELINE`, e.g. Band 5 {syn.PROMOTION_BASELINE['Band 5']:.0%} a year.
   {syn.TWO_BAND_SHARE:.0%} of AfC promotions jump two bands. Nobody is promoted from Band 9, VSM,
-  Consultant or Associate Specialist; bank-only staff and Students are never promoted. Leaving is
+  Consultant or Associate Specialist; bank-only staff and Students are never promoted. From
+  {POSITIVE_ACTION_START:%-d %B %Y} a positive action programme multiplies the odds of promotion of BME
+  staff at Band 7 by {syn.POSITIVE_ACTION_ODDS_MULTIPLIER:g} (see "Monthly snapshots" below): it changes
+  the 2025 staff file only, and only in the grades and job roles of the people it promotes (the same
+  random draws, the same joiners). Leaving is
   unrelated to ethnicity (about {syn.LEAVER_RATE:.1%} a year, {syn.RESIDENT_LEAVER_RATE:.0%} for resident
   doctors, plus retirement at 67); joiners fill the vacancies and headcount grows
   {syn.GROWTH_RATE:.0%} a year.
@@ -519,6 +696,14 @@ def main(argv: list[str] | None = None) -> int:
     for path, frame in soar:
         written[path.name] = (f"{SOAR_VALLEY} (acute), staff in post at {path.name[-15:-5]}: "
                               f"{frame['Employee Number'].nunique():,} people, {len(frame):,} assignments")  # fmt: skip
+    months = soar_valley_monthly(folder)
+    size = sum(path.stat().st_size for path, _ in months) / 1024**2
+    written[f"{MONTHLY_FOLDER}/"] = (f"{SOAR_VALLEY} at {len(months)} month-ends, {months[0][0].name[-18:-8]} to "
+                                     f"{months[-1][0].name[-18:-8]}: parquet files, {size:.1f} MB in all "
+                                     "(a planted change and a planted stable measure)")  # fmt: skip
+    path, peers = peer_organisations(folder)
+    written[path.name] = (f"{peers['organisation'].nunique()} further fictional NHS organisations: counts by "
+                          "organisation and measure, for pooled estimates and funnel plots")  # fmt: skip
     path, out = charnwood(folder)
     written[path.name] = (f"{CHARNWOOD}: CSV with its own headers (Assignment No, Staff Number, AfC Band, FTE, "
                           f"Age Band instead of Date of Birth, Sex, Ethnicity, Disabled ...); "
@@ -541,10 +726,12 @@ def main(argv: list[str] | None = None) -> int:
     written[path.name] = (f"Recruitment with {len(planted_i)} deliberate mistakes: sheet Applications "
                           "(unknown stages) and sheet Summary (counts by group)")
     for name in written:
-        print(f"wrote {folder / name} ({(folder / name).stat().st_size / 1024:,.0f} KB)")
+        size = sum(p.stat().st_size for p in (folder / name).glob("*")) if name.endswith("/") else \
+            (folder / name).stat().st_size
+        print(f"wrote {folder / name} ({size / 1024:,.0f} KB)")
     planted = sorted(planted_r + planted_b, key=lambda p: (p.file != planted_r[0].file, p.excel_row))
-    (folder / "README.md").write_text(readme(written, planted, soar, inputs_readme(staff_2025, inputs, planted_i)),
-                                    encoding="utf-8")
+    extra = monthly_readme(months) + peers_readme(peers) + inputs_readme(staff_2025, inputs, planted_i)
+    (folder / "README.md").write_text(readme(written, planted, soar, extra), encoding="utf-8")
     print(f"wrote {folder / 'README.md'}")
     return 0
 

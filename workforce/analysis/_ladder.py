@@ -425,8 +425,8 @@ def ladder(staff: StaffTable | pd.DataFrame, *, characteristic: LadderCharacteri
     >>> print(bme[["rung", "headcount", "share", "overall_share"]].round(3).to_string(index=False))
      rung  headcount  share  overall_share
       1-4        930  0.406          0.349
-      5-7        843  0.328          0.349
-    8a-8b         66  0.188          0.349
+      5-7        829  0.325          0.349
+    8a-8b         80  0.219          0.349
       8c+          5  0.066          0.349
     >>> ladder(staff, characteristic="disability").table["group"].unique().tolist()
     ['Non-disabled', 'Disabled', 'Unknown']
@@ -522,7 +522,7 @@ def progression_gaps(staff: StaffTable | pd.DataFrame, *,
     >>> rl = gaps[(gaps["measure"] == "relative likelihood") & (gaps["staff_category"] == "All AfC")]
     >>> print(rl[["comparison", "value", "ci_low", "ci_high", "significant", "state"]].round(2).to_string(index=False))
       comparison  value  ci_low  ci_high  significant         state
-    8a and above   2.70    2.10     3.46         True     estimated
+    8a and above   2.25    1.79     2.84         True     estimated
     8c and above   7.64    3.08    18.91         True     estimated
              VSM    NaN     NaN      NaN         <NA> not estimable
     """

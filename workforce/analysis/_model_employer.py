@@ -177,10 +177,10 @@ def model_employer(staff: StaffTable | pd.DataFrame, *, target: Literal["parity"
     >>> senior[["known", "count_today", "trajectory_share", "required_count", "appointments_needed"]].round(3)
           known  count_today  trajectory_share  required_count  appointments_needed
     year
-    2025    407           71             0.174              71                 <NA>
-    2026    407           71             0.243              99                   35
-    2027    407           71             0.311             127                   37
-    2028    407           71             0.380             155                   39
+    2025    421           85             0.202              85                 <NA>
+    2026    421           85             0.261             110                   33
+    2027    421           85             0.321             135                   35
+    2028    421           85             0.380             160                   37
     """
     if characteristic not in CHARACTERISTICS:
         raise WorkforceError(f"characteristic must be one of {list(CHARACTERISTICS)}, not {characteristic!r}.")

@@ -450,7 +450,7 @@ def movements(staff: StaffTable | pd.DataFrame) -> Result:
     >>> staff = load_staff(files, pseudonym_key="example key")
     >>> table = movements(staff).table
     >>> table["movement"].value_counts()[["promoted", "left", "joined"]].tolist()
-    [416, 614, 737]
+    [431, 614, 737]
     """
     links = _link(staff)
     return Result(table=_movement_table(links), spec=MOVEMENTS_SPEC, method=_movement_method(links))

@@ -235,9 +235,9 @@ def promotion(staff: StaffTable | pd.DataFrame, *, characteristic: Characteristi
            stayers  promoted
     group
     White     6276       529
-    BME       3814       218
+    BME       3814       232
     >>> [round(float(table.loc["BME", c]), 2) for c in ("promotion_rl", "promotion_rl_ci_low", "promotion_rl_ci_high")]
-    [1.47, 1.27, 1.72]
+    [1.39, 1.19, 1.61]
     >>> table.loc["BME", "promotion_rl_state"], table.loc["White", "promotion_rl_state"]
     ('estimated', 'reference')
     """

@@ -30,6 +30,7 @@ import pandas as pd
 from .._result import Method, Result
 from .._spec import CountCells, Derived, Kind, Margin, Part, ResultSpec, columns, where_in
 from ..errors import WorkforceError
+from ..populations import latest_national
 from ._cohort import counted_people
 from ._indicators import (
     _BOARD,
@@ -94,6 +95,14 @@ def _standard_columns(number: str, a: str, b: str, what: tuple[str, str]) -> tup
                          "available"),
         ("reason", "str", "why, when the value is not estimated"),
         ("note", "str", "what else the reader should know"),
+        ("national_value", "float64", "England's figure of the same indicator and measure, the latest in or before "
+                                      "the year of the snapshot (a relative likelihood beside a relative "
+                                      "likelihood); missing where no national figure is like for like",
+         "ratio (relative likelihood)"),
+        ("national_year", "Int64", "the year of the national figure (WRES and WDES years end on 31 March)", "year"),
+        ("national_source", "str", "primary (read from NHS England's own release) or secondary (from a report of "
+                                   "it); the page is in the method's notes; empty when there is no national "
+                                   "figure"),
     )
 
 
@@ -239,7 +248,7 @@ def wres(staff: StaffTable | pd.DataFrame, *, recruitment: InputTable | None = N
     ...              staff_survey={5: {"White": 0.27, "BME": 0.29}}).table
     >>> table[["indicator", "bme", "value", "ci_low", "ci_high", "state"]].round(2)
       indicator   bme  value  ci_low  ci_high          state
-    0         1  0.17 -18.26  -21.49   -14.44      estimated
+    0         1  0.19 -15.66  -19.06   -11.73      estimated
     1         2  0.19   1.51    1.30     1.75      estimated
     2         3  0.02   1.29    0.83     2.02      estimated
     3         4  0.28   1.15    1.06     1.25      estimated
@@ -305,7 +314,7 @@ def wdes(staff: StaffTable | pd.DataFrame, *, recruitment: InputTable | None = N
     ...              board=workforce.load_board(s("soar_valley_board_2025-03-31.xlsx"))).table
     >>> table[["metric", "disabled", "value", "ci_low", "ci_high", "state"]].round(2)
       metric  disabled  value  ci_low  ci_high         state
-    0      1      0.04   0.17   -1.41     2.57     estimated
+    0      1      0.05   0.70   -0.97     3.14     estimated
     1      2      0.21   1.23    0.85     1.79     estimated
     2      3      0.01   1.93    0.59     6.32     estimated
     3      4       NaN    NaN     NaN      NaN  not provided
@@ -476,7 +485,10 @@ def _summary(standard: str, rows: list[dict], staff, options: dict) -> Result:
     key = table["number"].astype(str)   # "4a(i)": the metric 4, its part "a(i)"
     table["part"] = key.str.replace(r"^\d+", "", regex=True)
     table["number"] = key.str.extract(r"^(\d+)", expand=False).astype("int64")
-    table = table.rename(columns=names)[WRES_COLUMNS if standard == "WRES" else WDES_COLUMNS]
+    _people_table, keep, snapshots = counted_people(staff, options["include_bank"])
+    table = table.rename(columns=names)
+    national = _national(standard, table, snapshots)
+    table = table[WRES_COLUMNS if standard == "WRES" else WDES_COLUMNS]
     for column in table.columns[table.columns.str.endswith(("_count", "_total"))]:
         table[column] = pd.to_numeric(table[column], errors="coerce").astype("Int64")
     for flag in ("outside_non_adverse", "significant"):
@@ -484,7 +496,6 @@ def _summary(standard: str, rows: list[dict], staff, options: dict) -> Result:
     for column in ("white", "bme", "non_disabled", "disabled", "value", "ci_low", "ci_high"):
         if column in table:
             table[column] = table[column].astype("float64")
-    _people_table, keep, snapshots = counted_people(staff, options["include_bank"])
     # the rows' notes name their denominator and where the counts are, with no count in the words: a count
     # in a sentence (people entering a process, of them of unknown group) is out of reach of disclosure control
     staff_words = "staff in post" + ("" if options["include_bank"] else " (bank-only people left out)")
@@ -516,9 +527,51 @@ def _summary(standard: str, rows: list[dict], staff, options: dict) -> Result:
                        + ("wres_recruitment, wres_disciplinary, wres_training, wres_board; workforce.ladder"
                           if standard == "WRES" else
                           "wdes_recruitment, wdes_capability, wdes_board; workforce.ladder"),
+            "national figures": national,
         },
     )
     return Result(table=table.reset_index(drop=True), spec=WRES if standard == "WRES" else WDES, method=method)
+
+
+#: The rows with a like-for-like national figure: standard -> indicator or metric -> the national measure.
+_NATIONAL_MEASURES = {"WRES": {2: "relative likelihood", 3: "relative likelihood", 4: "relative likelihood"},
+                      "WDES": {2: "relative likelihood", 3: "relative likelihood"}}
+
+
+def _report_year(snapshot: str) -> int:
+    """The WRES or WDES year of a snapshot date: the year to 31 March (a snapshot in April-December is in the next)."""
+    date = pd.Timestamp(snapshot)
+    return date.year if date.month <= 3 else date.year + 1
+
+
+def _national(standard: str, table: pd.DataFrame, snapshots) -> str:
+    """Fill ``national_value``, ``national_year`` and ``national_source`` in place; the sources, in words.
+
+    Only a like-for-like figure is given: each relative likelihood beside the national relative likelihood of
+    the same indicator, in its official direction, the latest in or before the year of the latest snapshot.
+    Indicator 1 (a difference in points), the Staff Survey rows and the board row have no national figure of the
+    same measure, so they are left empty.
+    """
+    year = _report_year(max(snapshots)) if snapshots else None
+    values, years, kinds, words = [], [], [], []
+    for number, part in zip(table.iloc[:, 0], table["part"] if "part" in table else [""] * len(table)):
+        measure = _NATIONAL_MEASURES[standard].get(int(number)) if not part else None
+        found = latest_national(standard, int(number), year, measure=measure) if measure else None
+        values.append(np.nan if found is None else float(found["value"]))
+        years.append(pd.NA if found is None else int(found["year_of_data"]))
+        kinds.append("" if found is None else str(found["source_kind"]))
+        if found is not None:
+            words.append(f"{standard} {number}: {found['value']:.2f} in {found['year_of_data']} "
+                         f"({found['source_kind']}: {found['source_url']})")
+    table["national_value"] = pd.Series(values, index=table.index, dtype="float64")
+    table["national_year"] = pd.Series(years, index=table.index, dtype="Int64")
+    table["national_source"] = pd.Series(kinds, index=table.index, dtype=object).astype(str)
+    if not words:
+        return "no national figure of the same measure"
+    return ("England's figures beside the relative likelihoods, the latest in or before "
+            + (f"the WRES year {year}" if year else "any year") + ": " + "; ".join(words)
+            + ". Every national figure shipped with the package, with its source, is in its national benchmarks "
+              "table (national_wres_wdes.csv).")
 
 
 def standard_sentences(result: Result) -> pd.Series:
@@ -552,7 +605,7 @@ def standard_sentences(result: Result) -> pd.Series:
     ...     staff_survey={5: {"White": 0.27, "BME": 0.29}})
     >>> for number, sentence in zip(result.table["indicator"], standard_sentences(result)):
     ...     print(number, sentence)
-    1 BME 34.9% of AfC staff (unknowns counted), 16.6% at band 8a and above: -18.3 pp (95% CI -21.5 to -14.4)
+    1 BME 34.9% of AfC staff (unknowns counted), 19.2% at band 8a and above: -15.7 pp (95% CI -19.1 to -11.7)
     2 1.51 (95% CI 1.30 to 1.75)
     3 1.29 (95% CI 0.83 to 2.02)
     4 1.15 (95% CI 1.06 to 1.25)

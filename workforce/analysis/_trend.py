@@ -326,8 +326,8 @@ class _Units:
 
 
 def _units(people: pd.DataFrame, by) -> _Units:
-    date_code, dates = pd.factorize(people["snapshot_date"].to_numpy(), sort=True)
-    dates = pd.DatetimeIndex(dates)
+    date_code, values = pd.factorize(people["snapshot_date"].to_numpy(), sort=True)
+    dates = pd.DatetimeIndex(values)
     if by is None:
         org_code = np.zeros(len(people), dtype=np.int64)
         names = ["All organisations"]
@@ -341,11 +341,11 @@ def _units(people: pd.DataFrame, by) -> _Units:
             raise WorkforceError("the organisations can be counted together only at snapshots they all have; "
                                  f"their snapshots differ ({listed}). Give by='organisation' for a series each.")
     else:
-        values = people["organisation"]
-        if not isinstance(values.dtype, pd.CategoricalDtype):
-            values = values.astype("category")
-        org_code = values.cat.codes.to_numpy().astype(np.int64)
-        names = [str(c) for c in values.cat.categories]
+        organisation = people["organisation"]
+        if not isinstance(organisation.dtype, pd.CategoricalDtype):
+            organisation = organisation.astype("category")
+        org_code = organisation.cat.codes.to_numpy().astype(np.int64)
+        names = [str(c) for c in organisation.cat.categories]
         if (org_code < 0).any():
             org_code = np.where(org_code < 0, len(names), org_code)
             names.append("Not recorded")

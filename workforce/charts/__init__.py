@@ -23,8 +23,8 @@ vl-convert).  All charts share:
 
 Altair is imported here only: ``import workforce`` does not load it.  One
 module per chart family (``_representation``, ``_ladder``, ``_likelihood``,
-``_promotion``, ``_heatmap``, ``_ages``, ``_funnel``) over the shared parts in
-``_common``.
+``_promotion``, ``_heatmap``, ``_ages``, ``_funnel``, ``_spc``: the Making Data
+Count charts over time) over the shared parts in ``_common``.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from ._ladder import ladder_chart
 from ._likelihood import likelihood_chart
 from ._promotion import promotion_chart, trajectory_chart
 from ._representation import ratio_chart, representation_chart
+from ._spc import spc_chart, spc_summary_chart
 
 __all__ = [
     "representation_chart",
@@ -48,6 +49,8 @@ __all__ = [
     "heatmap_chart",
     "age_profile_chart",
     "funnel_chart",
+    "spc_chart",
+    "spc_summary_chart",
     "PALETTE",
     "THEME",
 ]

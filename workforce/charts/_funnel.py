@@ -1,4 +1,11 @@
-"""The funnel plot comparing an ICB's organisations, with control limits."""
+"""The funnel plot comparing organisations, with control limits.
+
+:func:`funnel_chart` draws an ``icb_view`` (or ``representation`` by
+organisation) result, each organisation's share against its own or a shared
+benchmark, and a ``funnel`` result (:func:`workforce.funnel`): a proportion or
+a relative likelihood against a target, with limits widened for
+over-dispersion when it was applied.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +17,8 @@ import numpy as np
 import pandas as pd
 
 from .._result import Result
+from .._spec import Kind
+from ..analysis import z_value
 from ..errors import WorkforceError
 from ._common import (
     _BLACK,
@@ -37,6 +46,7 @@ from ._common import (
     _present,
     _rows,
     _snapshot,
+    _suppressed,
     _text_width,
     _wrap,
 )
@@ -236,7 +246,14 @@ def _funnel_title(frame: pd.DataFrame, group: str, noun: tuple[str, str], target
 
 
 def funnel_chart(result: Result, *, group: str | None = None, min_size: int = 8) -> alt.LayerChart:
-    """A funnel plot: each organisation's share of one group against its size, with control limits.
+    """A funnel plot: each organisation against its size, with control limits.
+
+    A ``funnel`` result (:func:`workforce.funnel`) is drawn as it was made:
+    its value against n (a proportion) or against precision, 1 ÷ the
+    variance of log RL (a relative likelihood, on log axes), with its 95%
+    and 99.8% limits around its target, widened by its τ² when over-dispersion
+    was applied (see :func:`_funnel_result_chart`); ``group`` and ``min_size``
+    are not used.  Otherwise, each organisation's share of one group:
 
     One point per organisation (labelled with its name); curves are the 95%
     (dashed) and 99.8% (solid) control limits, drawn over a grid of sizes.
@@ -295,6 +312,11 @@ def funnel_chart(result: Result, *, group: str | None = None, min_size: int = 8)
     >>> " ".join(funnel_chart(result).to_dict()["title"]["text"])[:58]
     'All 3 trusts are above the 99.8% limit for BME staff aroun'
     """
+    if isinstance(result, Result) and result.spec.kind == Kind.FUNNEL:
+        return _funnel_result_chart(result)
+    if isinstance(result, Result) and result.spec.kind not in (Kind.REPRESENTATION, Kind.ICB_VIEW):
+        raise WorkforceError(f"funnel_chart draws the result of funnel, representation or icb_view, not of "
+                             f"{result.spec.kind}.")
     table, data = _count_rows(result, min_size, "funnel_chart")
     splits = sorted(set(table["by"].astype(str)))
     if splits != ["organisation"]:
@@ -459,5 +481,239 @@ def funnel_chart(result: Result, *, group: str | None = None, min_size: int = 8)
                    + "; ".join(f"{r.organisation}: " + (f"{_pct(r.staff_share)} of {int(r.staff_total):,}" if common else
                                                         f"ratio {r.ratio:.2f}") + f", {r.status or r.position}"
                                for r in _rows(frame))
+                   + (". Not plotted: " + "; ".join(missing) if missing else "") + ".")
+    return _finish(_layered(chart), title, subtitle, description, result, "funnel_chart")
+
+
+# ---------------------------------------------------------------- a funnel result (workforce.funnel)
+
+
+def _funnel_curves(grid: np.ndarray, target: float, tau2: float, proportion: bool) -> pd.DataFrame:
+    """The control limits over a grid of sizes (n, or precision), from the target and τ² alone.
+
+    On the arcsine scale (a proportion, s² = 1 / (4n)) or the log scale (a relative likelihood,
+    s² = 1 / precision): target ± z·√(s² + τ²), back-transformed.
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        theta = math.asin(math.sqrt(target)) if proportion else math.log(target)
+        sd = np.sqrt((1 / (4 * grid) if proportion else 1 / grid) + tau2)
+    out = {"x": grid}
+    for name, level in (("95", 0.95), ("998", 0.998)):
+        for side, sign in (("low", -1), ("high", 1)):
+            y = theta + sign * z_value(level) * sd
+            out[f"{side}_{name}"] = np.sin(np.clip(y, 0, np.pi / 2)) ** 2 if proportion else np.exp(y)
+    return pd.DataFrame(out)
+
+
+def _funnel_result_title(frame: pd.DataFrame, noun: tuple[str, str], improvement: str) -> str:
+    """The finding: how many are outside the 99.8% limits (else the 95%), on which side, better or worse, and who.
+
+    '2 of 18 trusts are above the 99.8% limit, better than expected: A and B; 1 is below it, worse than
+    expected: C'.
+    """
+    m = len(frame)
+    one, many = noun
+    if not m:
+        return f"No {one} could be placed against the target"
+    good = "above" if improvement == "increase" else "below"
+
+    def verb(k: int) -> str:
+        return "is" if k == 1 else "are"
+
+    for limit in ("99.8%", "95%"):
+        parts: list[str] = []
+        for side in ("above", "below"):
+            names = list(frame.loc[frame["position"] == f"{side} the {limit} limit", "organisation"].astype(str))
+            if limit == "95%":   # those beyond the 99.8% limit are beyond the 95% too, but are named above
+                names += list(frame.loc[frame["position"] == f"{side} the 99.8% limit", "organisation"].astype(str))
+            if not names:
+                continue
+            k = len(names)
+            better = "better" if side == good else "worse"
+            where = f"{side} the {limit} limit" if not parts else f"{side} it"
+            who = f"{k} of {m} {many if m > 1 else one}" if not parts else f"{k}"
+            parts.append(f"{who} {verb(k)} {where}, {better} than expected: {_names(names, noun)}")
+        if parts:
+            inner = list(frame.loc[frame["position"].isin(["above the 95% limit", "below the 95% limit"]),
+                                   "organisation"].astype(str))
+            tail = (f"; no {one} is outside the 99.8% limits" if limit == "95%" else
+                    f"; {len(inner)} more {verb(len(inner))} outside the 95% limits ({_names(inner, noun)})"
+                    if inner else "")
+            return "; ".join(parts) + tail
+    if m == 1:
+        return f"The {one} is within the 95% limits of the target"
+    return f"{'Both' if m == 2 else f'All {m}'} {many} are within the 95% limits of the target"
+
+
+def _funnel_result_chart(result: Result) -> alt.LayerChart:
+    """A ``funnel`` result's plot: points coloured by position, the limit curves, the outliers named.
+
+    A proportion is drawn against n on linear axes; a relative likelihood against its precision
+    (1 ÷ the Katz variance of log RL) on log axes.  The curves are made over a grid of sizes from the
+    target and τ² alone (never from the units).  Organisations whose counts were suppressed, and those
+    that could not be placed, are not drawn and are listed under the title.
+    """
+    table = result.table
+    method = result.method
+    proportion = str(method.get("measure", "proportion")) == "proportion"
+    improvement = str(method.get("improvement", "increase" if proportion else "decrease"))
+    tau2 = float(method.get("tau2") or 0.0)
+    counts = ["events", "n"] if proportion else ["a_events", "a_total", "b_events", "b_total"]
+    hidden = _suppressed(table, counts).to_numpy()
+    data = table.copy()
+    for column in ["events", "n", "a_events", "a_total", "b_events", "b_total", "value", "target", "z_adjusted",
+                   "lower_95", "upper_95", "lower_998", "upper_998"]:
+        data[column] = pd.to_numeric(data[column], errors="coerce").astype(float)
+    placed = ~hidden & (data["state"].astype(object) == "estimated").to_numpy() & data["value"].notna().to_numpy()
+    targets = data["target"].dropna()
+    what = str(data["measure"].iloc[0]) if len(data) else ""
+    what = "" if what in ("proportion", "relative likelihood") else what
+    if targets.empty:
+        raise WorkforceError("this funnel has no target: no organisation could be placed, so there is nothing "
+                             "to draw.")
+    target = float(targets.iloc[0])
+    if proportion:
+        data["x"] = data["n"]
+    else:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            data["x"] = 1 / (1 / data["a_events"] - 1 / data["a_total"] + 1 / data["b_events"] - 1 / data["b_total"])
+    data["y"] = data["value"]
+    rows = data[placed].copy()
+    sizes = rows["x"].to_numpy(dtype=float)
+    sizes = sizes[np.isfinite(sizes) & (sizes > 0)]
+    if not len(sizes):
+        sizes = np.array([100.0, 1000.0]) if proportion else np.array([10.0, 1000.0])
+    if proportion:
+        grid = np.unique(np.round(np.geomspace(max(5.0, np.floor(0.5 * sizes.min())), np.ceil(1.1 * sizes.max()),
+                                               80)))
+    else:
+        grid = np.geomspace(0.5 * sizes.min(), 1.5 * sizes.max(), 80)
+    limits = _funnel_curves(grid, target, tau2, proportion)
+    flip = improvement == "decrease"   # the better side in blue, the worse in vermillion and orange
+    colours = (_POSITION_COLOURS[::-1] if flip else _POSITION_COLOURS)
+    rows["key"] = rows["position"].astype(str)
+    outside = rows["key"] != _POSITIONS[2]
+    rows["label"] = np.where(outside, rows["organisation"].astype(str), "")
+    # the axes' domains, fixed here so that each name can be placed in px clear of the lines
+    width, height = _PLOT
+    ys = np.concatenate([rows["y"].to_numpy(float), limits.drop(columns="x").to_numpy(float).ravel(), [target]])
+    ys = ys[np.isfinite(ys) & (ys > 0 if not proportion else True)]
+    if proportion:
+        x_domain = [0.0, float(grid[-1])]
+        x_ticks = _nice_ticks(0.0, x_domain[1], width, f"{x_domain[1]:,.0f}")
+        rough = _nice_ticks(float(ys.min()), float(ys.max()), height, room=30)
+        step = rough[1] - rough[0] if len(rough) > 1 else 0.05
+        y_domain = [max(0.0, round(math.floor(ys.min() / step) * step, 10)),
+                    min(1.0, round(math.ceil(ys.max() / step) * step, 10))]
+        y_ticks = _nice_ticks(y_domain[0], y_domain[1], height, room=30)
+    else:
+        x_domain = [float(grid[0]), float(grid[-1])]
+        x_ticks = _log_ticks(x_domain[0], x_domain[1], width)
+        y_domain = _log_domain(float(ys.min()), float(ys.max()))
+        y_ticks = _log_ticks(y_domain[0], y_domain[1], height)
+    xa, ya = _Axis(x_domain, width, log=not proportion), _Axis(y_domain, height, log=not proportion, flip=True)
+    target_px = float(ya.px(target))
+    lines = np.concatenate([_trace(xa.px(grid), ya.px(limits[c].to_numpy(float))) for c in limits.columns if c != "x"]
+                           + [_trace(np.array([0.0, width]), np.array([target_px, target_px]))])
+    centres = np.column_stack([xa.px(rows["x"]), ya.px(rows["y"])])
+    named = outside.to_numpy()
+    obstacles = np.concatenate([lines, centres[~named]])   # the names keep clear of the unnamed points too
+    chosen = _place_labels(centres[named], [_text_width(t, _LABEL_SIZE) for t in rows.loc[named, "label"]],
+                           obstacles, _PLOT)
+    placed_at = iter([_CANDIDATES[c] for c in chosen])
+    spots = [next(placed_at) if k else ("left", 0, 0) for k in named]
+    rows["label_align"] = [align for align, _, _ in spots]
+    rows["label_x"] = xa.value([x + dx for (x, _), (_, dx, _) in zip(centres, spots)])
+    rows["label_y"] = ya.value([y + dy for (_, y), (_, _, dy) in zip(centres, spots)])
+    keep = ["organisation", "events", "n", "value", "target", "lower_95", "upper_95", "lower_998", "upper_998",
+            "position", "better", "key", "label", "label_align", "label_x", "label_y", "x", "y"]
+    if not proportion:
+        keep[1:1] = ["a_events", "a_total", "b_events", "b_total"]
+    frame = _frame(rows, keep).pipe(_display)
+    curves_frame = _frame(limits, limits.columns).pipe(_display)
+    domain, palette = _present(_POSITIONS, colours, frame["key"])
+    colour = alt.Color("key:N", title=None, scale=alt.Scale(domain=domain, range=palette),
+                       legend=_legend(domain, width=COLUMN - 220))
+    fmt = ".1%" if proportion else ".2f"
+    groups = str(method.get("groups", ""))
+    group_a, group_b = (groups.split(" (a) against ")[0], groups.split(" (a) against ")[1].split(" (b)")[0]) \
+        if " (a) against " in groups else ("group a", "group b")
+    tooltip = [alt.Tooltip("organisation:N", title="Organisation")]
+    if proportion:
+        tooltip += [alt.Tooltip("events:Q", title="Events", format=","),
+                    alt.Tooltip("n:Q", title="Size (n)", format=","),
+                    alt.Tooltip("value:Q", title=what or "Proportion", format=fmt)]
+    else:
+        tooltip += [alt.Tooltip("a_events:Q", title=f"{group_a}: events", format=","),
+                    alt.Tooltip("a_total:Q", title=f"{group_a}: people", format=","),
+                    alt.Tooltip("b_events:Q", title=f"{group_b}: events", format=","),
+                    alt.Tooltip("b_total:Q", title=f"{group_b}: people (n)", format=","),
+                    alt.Tooltip("value:Q", title="Relative likelihood", format=fmt)]
+    tooltip += [alt.Tooltip("lower_95:Q", title="95% limits from", format=fmt),
+                alt.Tooltip("upper_95:Q", title="95% limits to", format=fmt),
+                alt.Tooltip("lower_998:Q", title="99.8% limits from", format=fmt),
+                alt.Tooltip("upper_998:Q", title="99.8% limits to", format=fmt),
+                alt.Tooltip("position:N", title="Position"), alt.Tooltip("better:N", title="Against the target")]
+    if proportion:
+        x_axis = alt.X("x:Q", title="Size of the organisation (n)", scale=alt.Scale(domain=x_domain, nice=False),
+                       axis=alt.Axis(values=x_ticks, format=",d"))
+        y_options: dict[str, Any] = dict(title=_lines(what or "Proportion", height),
+                                         axis=alt.Axis(format="~%", values=y_ticks),
+                                         scale=alt.Scale(domain=y_domain, nice=False, zero=False))
+    else:
+        x_axis = alt.X("x:Q", title=_lines("Precision: 1 ÷ the variance of the log relative likelihood (log scale)",
+                                           width),
+                       scale=alt.Scale(type="log", domain=x_domain, nice=False),
+                       axis=alt.Axis(values=x_ticks, format="~s"))
+        y_options = dict(title=_lines(f"{what + ': ' if what else ''}relative likelihood (log scale)", height),
+                         scale=alt.Scale(type="log", domain=y_domain, nice=False),
+                         axis=alt.Axis(values=y_ticks, format="~g"))
+    curves = alt.Chart(curves_frame).transform_fold(
+        [f"{side}_{name}" for name in _FUNNEL_LIMITS for side in ("low", "high")], as_=["limit", "value"]
+    ).transform_calculate(
+        level="indexof(datum.limit, '998') >= 0 ? '99.8% limits' : '95% limits'"
+    ).mark_line(color="#555555", strokeWidth=1.3, clip=True).encode(
+        x=x_axis, y=alt.Y("value:Q", **y_options), detail="limit:N",
+        strokeDash=alt.StrokeDash("level:N", title=None, scale=alt.Scale(domain=["95% limits", "99.8% limits"],
+                                                                           range=[[5, 4], [1, 0]])))
+    rule = alt.Chart().mark_rule(color=_BLACK, strokeWidth=1.5, clip=True).encode(y=alt.datum(round(target, 6)))
+    base = alt.Chart(frame)
+    points = base.mark_point(filled=True, size=90, stroke="white", strokeWidth=0.8).encode(
+        x=x_axis, y=alt.Y("y:Q", **y_options), color=colour, tooltip=tooltip)
+    labelled = frame[frame["label"].astype(str) != ""]
+    names = [base.transform_filter((alt.datum.label_align == align) & (alt.datum.label != "")).mark_text(
+                 align=align, baseline="middle", fontSize=_LABEL_SIZE).encode(
+                 x="label_x:Q", y="label_y:Q", text="label:N", tooltip=tooltip)
+             for align in sorted(set(labelled["label_align"]))]
+    chart = alt.layer(curves, rule, points, *names).properties(width=width, height=height)
+    organisations = table["organisation"].astype(str)
+    noun = ("trust", "trusts") if len(organisations) and all("trust" in o.lower() for o in organisations) else \
+        ("organisation", "organisations")
+    title = _funnel_result_title(rows, noun, improvement)
+    shown = _pct(target) if proportion else f"{target:.2f}"
+    source = "given" if method.get("target given") is not None else "pooled over the organisations"
+    m = len(rows)
+    if proportion:
+        size = f"n = {int(rows['n'].sum()):,}"
+    else:
+        size = f"n = {int(rows['a_total'].sum()):,} {group_a} and {int(rows['b_total'].sum()):,} {group_b}"
+    first_line = (f"{m} {noun[1] if m != 1 else noun[0]} · {size} · target {shown} ({source})"
+                  + (f" · {what}" if what else ""))
+    dispersion = str(method.get("over-dispersion", ""))
+    if method.get("over-dispersion applied"):
+        phi = method.get("phi")
+        second = (f"Limits 95% (dashed) and 99.8% (solid), widened for over-dispersion between {noun[1]}: "
+                  f"τ² = {tau2:.3g} (DerSimonian–Laird" + (f", φ = {phi:.2f}" if phi is not None else "") + ").")
+    else:
+        second = (f"Limits 95% (dashed) and 99.8% (solid), not widened for over-dispersion: "
+                  f"{dispersion.removeprefix('not applied: ')}.")
+    missing = ([f"{o} (suppressed)" for o in organisations[hidden]]
+               + [f"{o} (not estimable)" for o in organisations[~hidden & ~placed]])
+    subtitle = [first_line, second, *_wrap("Not plotted: " + "; ".join(missing) if missing else "")]
+    value_words = (lambda r: f"{_pct(r.value)} of {int(r.n):,}") if proportion else (lambda r: f"{r.value:.2f}")
+    description = (f"Funnel plot of {what or ('the proportion' if proportion else 'the relative likelihood')} for "
+                   f"each organisation against its size, with 95% and 99.8% control limits around the target "
+                   f"{shown}. {title}. "
+                   + "; ".join(f"{r.organisation}: {value_words(r)}, {r.position}" for r in _rows(frame))
                    + (". Not plotted: " + "; ".join(missing) if missing else "") + ".")
     return _finish(_layered(chart), title, subtitle, description, result, "funnel_chart")

@@ -106,7 +106,7 @@ def ladder_chart(result: Result, *, staff_category: str = "Non-clinical", organi
     >>> from workforce.charts import ladder_chart
     >>> staff = workforce.load_staff(workforce.sample_data("soar_valley_staff_in_post_2025-03-31.xlsx"))
     >>> " ".join(ladder_chart(workforce.ladder(staff)).to_dict()["title"]["text"])
-    'BME staff are 38% of Agenda for Change non-clinical staff whose ethnicity is known, but 17% of band 8a and above'
+    'BME staff are 38% of Agenda for Change non-clinical staff whose ethnicity is known, but 18% of band 8a and above'
     """
     table = _check(result, (Kind.LADDER,), "ladder_chart")
     organisation = _one_organisation(table, organisation, "the ladder")

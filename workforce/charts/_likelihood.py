@@ -84,6 +84,50 @@ def _likelihood_rows(result: Result, min_size: int) -> pd.DataFrame:
     return rows
 
 
+#: The national figure's columns of a WRES or WDES table (:func:`workforce.wres`).
+_NATIONAL = ("national_value", "national_year", "national_source")
+
+
+def _national_frame(drawn: pd.DataFrame) -> pd.DataFrame:
+    """The drawn rows that have England's figure (WRES and WDES tables), with its label; empty otherwise."""
+    if "national_value" not in drawn:
+        return pd.DataFrame({"label": [], "row": [], "national_value": [], "national_year": [], "national_source": []})
+    rows = drawn[pd.to_numeric(drawn["national_value"], errors="coerce") > 0]
+    frame = _frame(rows, ["label", *_NATIONAL])
+    frame["row"] = [_wrap_label(label) for label in frame["label"]]
+    return frame
+
+
+def _national_layers(rows: pd.DataFrame, scale: alt.Scale, y) -> list:
+    """A black diamond at England's figure on each row that has one, labelled "England 2023" above it."""
+    if rows.empty:
+        return []
+    rows = rows.copy()
+    rows["national_label"] = [f"England {int(year)}" for year in rows["national_year"]]
+    rows["national_kind"] = ["from NHS England's release" if kind == "primary" else
+                             "from a report of NHS England's release (secondary)" for kind in rows["national_source"]]
+    base = alt.Chart(rows)
+    x = alt.X("national_value:Q", scale=scale)
+    tooltip = [alt.Tooltip("label:N", title="Measure"), alt.Tooltip("national_label:N", title="England"),
+               alt.Tooltip("national_value:Q", title="Relative likelihood", format=".2f"),
+               alt.Tooltip("national_kind:N", title="Source")]
+    diamond = base.mark_point(shape="diamond", filled=True, size=70, color=_BLACK, stroke="white",
+                              strokeWidth=0.5).encode(x=x, y=y, tooltip=tooltip)
+    label = base.mark_text(dy=-11, fontSize=10, color=_BLACK).encode(x=x, y=y, text=alt.Text("national_label:N"))
+    return [diamond, label]
+
+
+def _national_words(frame: pd.DataFrame) -> str:
+    """The subtitle's line for the diamonds: what they are, and whether any is a secondary figure."""
+    shown = frame[frame["national_value"].notna()]
+    if shown.empty:
+        return ""
+    secondary = (shown["national_source"] == "secondary").any()
+    return ("Black diamond: England's figure for the same indicator, the latest published (its year above it)"
+            + ("; a secondary figure is read from a report of NHS England's release, not the release itself"
+               if secondary else "") + ".")
+
+
 def _meaning(direction: str) -> str:
     text = direction.split("means ", 1)[-1]
     return text[:1].upper() + text[1:]
@@ -134,7 +178,7 @@ def likelihood_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart:
     >>> staff = workforce.load_staff(workforce.sample_data("soar_valley_staff_in_post_2025-03-31.xlsx"))
     >>> spec = likelihood_chart(workforce.progression_gaps(staff)).to_dict()
     >>> " ".join(spec["title"]["text"])
-    'White staff are 2.70 times as likely as BME staff to be in band 8a and above (Agenda for Change staff)'
+    'White staff are 2.25 times as likely as BME staff to be in band 8a and above (Agenda for Change staff)'
     """
     rows = _likelihood_rows(result, min_size)
     drawn = rows[rows["value"].notna() & (rows["value"] > 0) & ~rows["_hidden"]].copy()
@@ -165,6 +209,7 @@ def likelihood_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart:
         title = ("No relative likelihood is clearly adverse: each is within the non-adverse range 0.80-1.25 "
                  "or its interval includes 1")
     frame = _frame(drawn, ["label", "value", "ci_low", "ci_high", "detail", "status", "key"])
+    national_rows = _national_frame(drawn)
     frame["label_x"] = frame["ci_high"].fillna(frame["value"])
     frame["row"] = [_wrap_label(label) for label in frame["label"]]   # the label on lines, never cut with "…"
     domain = ["outside the non-adverse range, interval excludes 1", "outside the non-adverse range",
@@ -172,7 +217,7 @@ def likelihood_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart:
     domain, colours = _present(domain, [_VERMILLION, _ORANGE, _BLUE, _GREY, _GREY], frame["key"])
     colour = alt.Color("key:N", title=None, scale=alt.Scale(domain=domain, range=colours), legend=_legend(domain))
     width = 420
-    ends = pd.concat([frame["ci_low"], frame["ci_high"], frame["value"]]).dropna()
+    ends = pd.concat([frame["ci_low"], frame["ci_high"], frame["value"], national_rows["national_value"]]).dropna()
     span = _log_domain(min(_NON_ADVERSE[0], float(ends.min())), max(_NON_ADVERSE[1], float(ends.max())))
     scale = alt.Scale(type="log", domain=span, nice=False)
     y = alt.Y("row:N", title=None, sort=list(frame["row"]), axis=_label_axis())
@@ -192,16 +237,21 @@ def likelihood_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart:
     interval, points = _estimate_layers(base, alt.X("value:Q", scale=scale), alt.X("ci_low:Q", scale=scale),
                                         "ci_high:Q", y, colour, tooltip)
     labels = _label_layer(base, "label_x", y)
-    chart = alt.layer(shade, one, interval, points, labels).properties(width=width, height=alt.Step(_row_step(frame["row"])))
+    national = _national_layers(national_rows, scale, y)
+    chart = alt.layer(shade, one, interval, points, labels, *national).properties(
+        width=width, height=alt.Step(_row_step(frame["row"])))
     not_estimable = [f"{lab} ({_suppressed_label(result.method) if h else st})" for lab, st, h in
                      zip(missing["label"], missing["state"].astype(str), missing["_hidden"])]
     who = result.method.get("organisation") or ", ".join(dict.fromkeys(rows.get("organisation", pd.Series([], dtype=str))
                                                                         .astype(str)))
     subtitle = [f"{who} · " + f"{len(drawn)} relative likelihoods with {level} intervals · " + _snapshot(result.method),
                 "Above 1: the minoritised or disabled group is worse off; shaded: the non-adverse range 0.80-1.25.",
+                *_wrap(_national_words(national_rows)),
                 *_wrap("Not plotted (no number): " + "; ".join(not_estimable) if not_estimable else "")]
     description = (f"Relative likelihoods on a log scale with {level} intervals, the non-adverse range 0.80 to 1.25 "
                    f"shaded and a rule at 1. {title}. "
                    + "; ".join(f"{r.label}: {r.value:.2f} ({r.ci_low:.2f} to {r.ci_high:.2f})" for r in _rows(frame))
+                   + "".join(f". England {int(r.national_year)}: {r.national_value:.2f} ({r.label})"
+                             for r in _rows(national_rows))
                    + (". Not estimable: " + "; ".join(not_estimable) if not_estimable else "") + ".")
     return _finish(_layered(chart), title, subtitle, description, result, "likelihood_chart")

@@ -171,7 +171,7 @@ def trajectory_chart(result: Result, *, organisation: str | None = None, split: 
     >>> files = [workforce.sample_data(f"soar_valley_staff_in_post_{y}-03-31.xlsx") for y in (2024, 2025)]
     >>> staff = workforce.load_staff(files, pseudonym_key="example key")
     >>> " ".join(trajectory_chart(workforce.model_employer(staff)).to_dict()["title"]["text"])[:36]
-    'BME staff are 17% of band 8a and abo'
+    'BME staff are 20% of band 8a and abo'
     """
     table = _check(result, (Kind.MODEL_EMPLOYER,), "trajectory_chart")
     organisation = _one_organisation(table, organisation, "the result")

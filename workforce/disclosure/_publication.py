@@ -315,9 +315,12 @@ def suppress(results: Result | Mapping[str, Result], *, threshold: int | None = 
         table = apply(work, cells.counts, local, hidden, cells.derived, space.codes[name])
         private = list(cells.extra) + list(cells.hidden)
         table = table.drop(columns=private + [f"{h}_suppressed" for h in cells.hidden])
+        remade: dict = {}
         if cells.recompute is not None and threshold is not None:
             table = cells.recompute(table, result.method)
-        notes = _notes(result, threshold, table, cells, int(hidden.sum()), narrowest, len(given))
+            if isinstance(table, tuple):   # (table, notes): figures of the method made again too
+                table, remade = table
+        notes = {**_notes(result, threshold, table, cells, int(hidden.sum()), narrowest, len(given)), **remade}
         columns = sorted({ref.column for ref in withhold if ref.table == name})
         if columns and threshold is not None:
             notes["withheld"] = (f"{' and '.join(columns)} left blank whatever their size (published elsewhere in "

@@ -8,6 +8,7 @@ file, sheet, Excel row, column, value, stable :class:`ProblemCode` and fix in a
 The steps are one pipeline (``_pipeline``) shared by every loader.
 """
 
+from ._counts import PEER_COLUMNS, PEER_MEASURES, load_peer_counts
 from ._inputs import (
     BOARD_COLUMNS,
     DISCIPLINARY_COLUMNS,
@@ -31,4 +32,5 @@ __all__ = [
     "RECRUITMENT_COLUMNS", "DISCIPLINARY_COLUMNS", "TRAINING_COLUMNS", "BOARD_COLUMNS",
     "ValidationReport", "ProblemCode", "PROBLEM_COLUMNS", "Schema", "read_schema", "schema_names", "Service", "read_service",
     "EXCEL_SUFFIXES", "SUFFIXES", "excel_column", "KINDS", "guess_kind",
+    "load_peer_counts", "PEER_COLUMNS", "PEER_MEASURES",
 ]

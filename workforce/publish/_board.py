@@ -9,8 +9,9 @@ compared.  Each view is made from the published (suppressed) table, so it
 shows nothing the workbook does not.
 
 A view is chosen by the chart function that draws the table (the pack's
-:class:`workforce.publish._sections.Chart`); a chart without a view here
-shows no table on the page (its table is still in the workbook).
+:class:`workforce.publish._sections.Chart`); a chart without a view here, or
+whose view cannot be made from the table, shows no table on the page (its
+table is still in the workbook): a view never sinks the pack.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-from .._display import count, interval, p_value, percent, ratio
+from .._display import count, day, interval, p_value, percent, ratio
 from .._display import missing as _missing
 
 __all__ = ["board_table", "SUPPRESSED"]
@@ -234,6 +235,84 @@ def _organisations(table: pd.DataFrame, options: Mapping[str, Any]) -> pd.DataFr
     return _tidy({**rows, **columns})
 
 
+def _figure(value: Any, unit: str) -> str:
+    return ratio(value) if unit == "ratio" else percent(value)
+
+
+def _formatter(unit: str) -> Callable[[Any], str]:
+    return ratio if unit == "ratio" else percent
+
+
+def _one_series(table: pd.DataFrame, options: Mapping[str, Any]) -> pd.DataFrame:
+    """The points of the series an SPC chart draws: date, value and interval, n, and what the rules found."""
+    t = table
+    for key in ("organisation", "characteristic", "measure", "tier", "group"):
+        if options.get(key) is not None:
+            t = t[t[key].astype(str) == str(options[key])]
+    units = _text(t["unit"])
+    hidden = _suppressed(t, "n") | _suppressed(t, "events")
+    return _tidy({
+        "Date": [day(d) for d in t["snapshot_date"]],
+        "Value": [SUPPRESSED if h else _figure(v, u) for v, u, h in zip(t["value"], units, hidden)],
+        "95% interval": ["" if h else interval(lo, hi, _formatter(u))
+                         for lo, hi, u, h in zip(t["ci_low"], t["ci_high"], units, hidden)],
+        "Staff counted": _counts(t, "n"),
+        "Limits": [interval(lo, hi, _formatter(u)) if not _missing(lo) else ""
+                   for lo, hi, u in zip(t["lower"], t["upper"], units)],
+        "Variation": [v if v != "common cause" else "" for v in _text(t["variation"])],
+    })
+
+
+def _series_summary(table: pd.DataFrame, options: Mapping[str, Any]) -> pd.DataFrame:
+    """The measures' latest points, with the variation and assurance the summary chart shows as icons."""
+    from .._result import Result
+    from ..analysis import SPC, series_label, spc_summary
+
+    summary = spc_summary(Result(table=table, spec=SPC)).table
+    units = dict(zip(zip(*(table[k].astype(str) for k in ("organisation", "characteristic", "measure", "tier",
+                                                           "group"))), table["unit"].astype(str)))
+    unit = [units.get(k, "proportion") for k in zip(*(summary[c].astype(str) for c in (
+        "organisation", "characteristic", "measure", "tier", "group")))]
+    return _tidy({
+        "Measure": [series_label(*k) for k in zip(*(summary[c].astype(str) for c in (
+            "characteristic", "measure", "tier", "group")))],
+        "Latest": [day(d) for d in summary["latest_date"]],
+        "Value (95% interval)": [
+            "" if _missing(v) else f"{_figure(v, u)} ({interval(lo, hi, _formatter(u))})"
+            for v, lo, hi, u in zip(summary["latest_value"], summary["latest_ci_low"], summary["latest_ci_high"], unit)],
+        "Target": [_figure(v, u) if not _missing(v) else "" for v, u in zip(summary["target"], unit)],
+        "Variation": _text(summary["variation_icon"]),
+        "Assurance": [a if a != "no target" else "" for a in _text(summary["assurance"])],
+    })
+
+
+def _funnel(table: pd.DataFrame, options: Mapping[str, Any]) -> pd.DataFrame:
+    """The outliers of a funnel: the organisations outside a limit, better than expected first, then how many are not.
+
+    (The ICB view's funnel has its own view, :func:`_organisations`.)
+    """
+    if "position" not in table:
+        return _organisations(table, options)
+    from .._result import Result
+    from ..analysis import FUNNEL, funnel_outliers
+
+    outside = funnel_outliers(Result(table=table, spec=FUNNEL))
+    unit = "ratio" if "a_total" in table and table["a_total"].notna().any() else "proportion"
+    inside = table["position"].astype(str).eq("within the 95% limits")
+    placed = table["position"].notna() & table["position"].astype(str).ne("not estimable")
+    rows = {
+        "Organisation": _text(outside["organisation"]),
+        "Value": [_figure(v, unit) for v in outside["value"]],
+        "Outside the limit": [f"{side} the {limit} limit" for side, limit in zip(_text(outside["side"]),
+                                                                             _text(outside["limit"]))],
+        "Finding": _text(outside["better"]),
+    }
+    rest = f"{int(inside.sum())} of {int(placed.sum())} organisations"
+    for column, last in zip(rows, (rest, "", "within the 95% limits", "as expected")):
+        rows[column].append(last)
+    return _tidy(rows)
+
+
 _VIEWS: dict[str, Callable[[pd.DataFrame, Mapping[str, Any]], pd.DataFrame]] = {
     "representation_chart": _representation,
     "age_profile_chart": _representation,
@@ -243,7 +322,9 @@ _VIEWS: dict[str, Callable[[pd.DataFrame, Mapping[str, Any]], pd.DataFrame]] = {
     "likelihood_chart": _likelihood,
     "promotion_chart": _promotion,
     "trajectory_chart": _trajectory,
-    "funnel_chart": _organisations,
+    "funnel_chart": _funnel,
+    "spc_chart": _one_series,
+    "spc_summary_chart": _series_summary,
 }
 
 
@@ -255,5 +336,8 @@ def board_table(function: str, table: pd.DataFrame, options: Mapping[str, Any] |
     view = _VIEWS.get(function)
     if view is None or table is None or not len(table):
         return None
-    shown = view(table, options or {})
+    try:
+        shown = view(table, options or {})
+    except Exception:  # noqa: BLE001 - a table that cannot be shown leaves the chart without one; the workbook has it
+        return None
     return shown if len(shown.columns) and len(shown) else None

@@ -90,14 +90,16 @@ from ..disclosure import (
     suppress,
 )
 from ..errors import WorkforceError
-from ..load import InputTable, StaffTable
+from ..load import InputTable, StaffTable, load_peer_counts
 from ._folder import PACK_KIND, check_out, move_into_place, on_stop
 from ._page import Figure, Section, how_measured, write_page, write_workbook
 from ._quality import VALIDATION_COLUMNS, DataQuality
 from ._render import NOTHING_TO_DRAW, ChartRenderer, InProcess, nothing_to_draw, vega_bundle
 from ._sections import (
+    ACROSS,
     COMPARISON,
     PARTS,
+    SERIES_SNAPSHOTS,
     Context,
     Part,
     board_counts,
@@ -259,7 +261,10 @@ def left_out_part(part: Part, organisation: str | None, why: str) -> Section:
 def _needs_met(part: Part, context: Context) -> bool:
     if "benchmark" in part.needs and context.benchmark is None:
         return False
-    if "snapshots" in part.needs and pd.Series(context.staff.people["snapshot_date"]).nunique() < 2:
+    dates = context.staff.people.groupby(context.staff.people["organisation"].astype(str))["snapshot_date"].nunique()
+    if "snapshots" in part.needs and (dates.max() if len(dates) else 0) < 2:
+        return False
+    if "series" in part.needs and (dates.max() if len(dates) else 0) < SERIES_SNAPSHOTS:
         return False
     return True
 
@@ -319,8 +324,8 @@ def _limit_note(organisations: list[str], detailed: list[str], comparison: bool)
 
 
 def _sections(runner: _Runner, staff: StaffTable, benchmarks: dict, inputs: dict[str, dict], rules: _Rules,
-              notes: Sequence[str], limit: int | None = None,
-              appointments: Mapping[str, Any] | None = None) -> tuple[list[Section], Audit | None]:
+              notes: Sequence[str], limit: int | None = None, appointments: Mapping[str, Any] | None = None,
+              series: Mapping[str, Any] | None = None) -> tuple[list[Section], Audit | None]:
     """Every section of the pack: the comparison (several organisations), then each organisation's parts.
 
     Every table is computed first; then disclosure control runs once over all
@@ -338,10 +343,13 @@ def _sections(runner: _Runner, staff: StaffTable, benchmarks: dict, inputs: dict
     if comparison:
         plan.append((COMPARISON, Context(staff, benchmarks, {}, threshold or 0,
                           representation_options=dict(options)), None, 0, notes))
+    if len(organisations) > 1 or (series or {}).get("peers") is not None:
+        plan.append((ACROSS, Context(staff, None, {}, threshold or 0, series_options=dict(series or {})), None, 0,
+                     ()))
     for number, org in enumerate(detailed, start=1):
         one = staff if len(organisations) == 1 else staff.for_organisation(org)
         context = Context(one, benchmarks.get(org), inputs.get(org, {}), threshold or 0,
-                          representation_options=dict(options))
+                          representation_options=dict(options), series_options=dict(series or {}))
         for part in PARTS:
             if _needs_met(part, context):
                 plan.append((part, context, None if len(organisations) == 1 else org, number,
@@ -369,7 +377,7 @@ def _sections(runner: _Runner, staff: StaffTable, benchmarks: dict, inputs: dict
 
 def _not_made(exc: Exception, context: Context) -> str:
     """Why a part's tables could not be made: one line, or the table of another part it is made from."""
-    names = {t.name for p in (*PARTS, COMPARISON) for t in p.tables}
+    names = {t.name for p in (*PARTS, COMPARISON, ACROSS) for t in p.tables}
     if isinstance(exc, KeyError) and exc.args and exc.args[0] in names and exc.args[0] not in context.raw:
         return f"it is made from the {exc.args[0]} table, which could not be made"
     return _one_line(exc)
@@ -476,6 +484,10 @@ def build_pack(
     appointment_rate: float | None = None,
     target_year: int | None = None,
     slides: bool = False,
+    interventions: Mapping[Any, str] | None = None,
+    rebase: Sequence[Any] = (),
+    targets: Mapping[Any, float] | None = None,
+    peers: pd.DataFrame | str | os.PathLike | None = None,
 ) -> Path:
     """Write the board pack for ``staff`` into the folder ``out``.
 
@@ -540,6 +552,23 @@ def build_pack(
         drawn (its title, its PNG, a source line), then the charts left out.
         Needs python-pptx (``pip install 'workforce[slides]'``), checked
         before anything else.
+    interventions : dict, optional
+        For the "Over time" part (an organisation with three snapshots or
+        more): date -> what began then ("Positive action programme starts"),
+        marked on its charts; the control limits are calculated from the
+        points before the first, so that a change after it shows against them.
+    rebase : list of dates
+        Dates from which the control limits are calculated again (a new
+        process, once a change has lasted).
+    targets : dict, optional
+        Targets of the series, by measure (``{"senior share": 0.25}``) or by
+        (measure, tier); the representation ratio's target is 1 (parity with
+        the local population) unless given.
+    peers : DataFrame or path, optional
+        Other organisations' counts (:func:`workforce.load.load_peer_counts`):
+        added to the relative likelihood of being at band 8a and above pooled
+        across the organisations and to its funnel plot, which then appear
+        even for one organisation.
 
     Returns
     -------
@@ -552,12 +581,15 @@ def build_pack(
         raise WorkforceError(f"build_pack takes the staff loaded with workforce.load_staff, not "
                              f"{type(staff).__name__}.")
     rules = _Rules(threshold, rounding, board_counts)
+    series_options = _series_options(interventions, rebase, targets)
+    if peers is not None:
+        series_options["peers"] = peers if isinstance(peers, pd.DataFrame) else load_peer_counts(Path(peers))
     appointment_options = {k: v for k, v in (("appointments", appointments), ("appointment_rate", appointment_rate),
                               ("target_year", target_year)) if v is not None}
     if detailed is not None and (isinstance(detailed, bool) or not isinstance(detailed, int) or detailed < 1):
         raise WorkforceError(f"{either('detailed', '--detailed')} must be a whole number of organisations, at "
                              f"least 1, not {detailed!r}.")
-    check_parts((*PARTS, COMPARISON))
+    check_parts((*PARTS, COMPARISON, ACROSS))
     out = Path(out).resolve()   # a symbolic link to a folder: the pack goes into the folder, the link stays
     check_out(out)
     organisations = _organisations(staff)
@@ -568,7 +600,8 @@ def build_pack(
     try:
         bundle = pool.submit(vega_bundle)   # cached on disk after the first pack
         return _write(out, staff, per_org_benchmark, per_org_inputs, rules, list(notes), renderer, bundle,
-                      record, _Progress(progress, 6 + bool(slides)), detailed, appointment_options, slides)
+                      record, _Progress(progress, 6 + bool(slides)), detailed, appointment_options, slides,
+                      series_options)
     except BaseException:
         renderer.cancel()
         raise
@@ -576,9 +609,32 @@ def build_pack(
         pool.shutdown(wait=False, cancel_futures=True)
 
 
+def _series_options(interventions, rebase, targets) -> dict[str, Any]:
+    """The "Over time" part's options, checked: dates as dates (a plain error naming a date that is not one)."""
+
+    def day(value: Any, what: str) -> pd.Timestamp:
+        try:
+            when = pd.Timestamp(value)
+        except (ValueError, TypeError):
+            when = None
+        if when is None or pd.isna(when):
+            raise WorkforceError(f"{what} {value!r} is not a date: give it as YYYY-MM-DD (2024-04-01).")
+        return when.normalize()
+
+    options: dict[str, Any] = {}
+    if interventions:
+        options["interventions"] = {day(d, "the intervention date"): str(label) for d, label in interventions.items()}
+    if rebase:
+        options["rebase"] = tuple(sorted(day(d, "the rebase date") for d in rebase))
+    if targets:
+        options["targets"] = dict(targets)
+    return options
+
+
 def _write(out: Path, staff: StaffTable, benchmarks: dict, inputs: dict, rules: _Rules, notes: list[str],
            renderer: ChartRenderer, bundle, record, steps: _Progress, detailed: int | None = DETAILED,
-           appointment_options: Mapping[str, Any] | None = None, slides: bool = False) -> Path:
+           appointment_options: Mapping[str, Any] | None = None, slides: bool = False,
+           series_options: Mapping[str, Any] | None = None) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
 
@@ -589,7 +645,7 @@ def _write(out: Path, staff: StaffTable, benchmarks: dict, inputs: dict, rules: 
     try:
         with on_stop(undo):
             return _fill(tmp, out, staff, benchmarks, inputs, rules, notes, renderer, bundle, record, steps, detailed,
-                         appointment_options, slides)
+                         appointment_options, slides, series_options)
     except BaseException:
         undo()
         raise
@@ -597,12 +653,14 @@ def _write(out: Path, staff: StaffTable, benchmarks: dict, inputs: dict, rules: 
 
 def _fill(tmp: Path, out: Path, staff: StaffTable, benchmarks: dict, inputs: dict, rules: _Rules, notes: list[str],
           renderer: ChartRenderer, bundle, record, steps: _Progress, detailed: int | None,
-          appointment_options: Mapping[str, Any] | None = None, slides: bool = False) -> Path:
+          appointment_options: Mapping[str, Any] | None = None, slides: bool = False,
+          series_options: Mapping[str, Any] | None = None) -> Path:
     """Write the pack into ``tmp``, then put it in place in ``out``."""
     charts_dir = tmp / "charts"
     charts_dir.mkdir()
     runner = _Runner(renderer, charts_dir)
-    sections, report = _sections(runner, staff, benchmarks, inputs, rules, notes, detailed, appointment_options)
+    sections, report = _sections(runner, staff, benchmarks, inputs, rules, notes, detailed, appointment_options,
+                                 series_options)
     steps.step("findings computed and suppressed")
     about = _About(staff, benchmarks, rules, _files(staff, inputs, record), record, bundle, report,
                    _detailed(staff, _organisations(staff), detailed), detailed, DataQuality.of(staff, inputs), slides)

@@ -177,16 +177,20 @@ def _charts(section: Section, parts: list[str]) -> None:
 def _summary(sections: list[Section]) -> list[str]:
     by_org: dict[str | None, dict[str, pd.DataFrame]] = {}
     area: dict[str | None, str] = {}
-    funnel = None
+    funnel, across = None, None
     for section in sections:
         if section.key == "comparison":
             funnel = next(iter(section.charts.values()), None)
+            continue
+        if section.key == "across":
+            across = {"tables": {_base(sheet, None): t for sheet, t in section.tables.items()},
+                      "funnel": next(iter(section.charts.values()), None)}
             continue
         tables = by_org.setdefault(section.organisation, {})
         tables.update({_base(sheet, section.organisation): t for sheet, t in section.tables.items()})
         if _area(section):
             area[section.organisation] = _area(section)
-    return findings(by_org, area=area, funnel=funnel) if by_org or funnel else []
+    return findings(by_org, area=area, funnel=funnel, across=across) if by_org or funnel or across else []
 
 
 def _part_title(section: Section) -> str:

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .. import analysis
@@ -24,7 +26,7 @@ from ..codes import BANDS
 from ..disclosure import Link, Ref
 from ..errors import WorkforceError
 
-__all__ = ["Context", "Table", "Chart", "Part", "PARTS", "COMPARISON", "drawable", "check_parts", "pack_links",
+__all__ = ["Context", "Table", "Chart", "Part", "PARTS", "OVER_TIME", "SERIES_SNAPSHOTS", "COMPARISON", "ACROSS", "drawable", "check_parts", "pack_links",
            "board_counts", "withheld_counts", "headline_counts", "comparison_links"]
 
 
@@ -46,6 +48,11 @@ class Context:
     representation_options : dict
         Passed to every representation table: the appointments needed's
         ``appointments``, ``appointment_rate`` and ``target_year``.
+    series_options : dict
+        For the "Over time" part: ``interventions`` (date -> what began then:
+        marked on the charts, and the control limits calculated from the
+        points before the first) and ``rebase`` (dates from which the limits
+        are calculated again).
     """
 
     staff: Any
@@ -55,6 +62,17 @@ class Context:
     raw: dict[str, Result] = field(default_factory=dict)         # results as computed
     published: dict[str, Result] = field(default_factory=dict)   # results as published (suppressed or checked)
     representation_options: dict[str, Any] = field(default_factory=dict)
+    series_options: dict[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def latest(self) -> Any:
+        """The staff at each organisation's latest snapshot: what the analyses at one date read."""
+        return latest_snapshot(self.staff)
+
+    @cached_property
+    def yearly(self) -> Any:
+        """The staff at yearly steps back from the latest snapshot: promotion and leaving year on year."""
+        return yearly_snapshots(self.staff)
 
 
 @dataclass(frozen=True)
@@ -138,7 +156,7 @@ def _standard(make, ladder: str, kinds: tuple[str, ...]):
 
     def compute(context: Context) -> Result:
         given = {k: v for k, v in context.inputs.items() if k in kinds}
-        return make(context.staff, ladder=context.raw[ladder], **given)
+        return make(context.latest, ladder=context.raw[ladder], **given)
 
     return compute
 
@@ -164,21 +182,131 @@ def _gaps_senior_share(gaps: str, staff_category: str) -> Callable[[Callable[[st
     return options
 
 
+def _at(staff: Any, keep: pd.Series) -> Any:
+    """The staff on the people rows ``keep`` selects, with their assignments (same organisation and snapshot)."""
+    people, assignments = staff.people, staff.assignments
+    if keep.all():
+        return staff
+    dates = set(zip(people.loc[keep, "organisation"].astype(str), people.loc[keep, "snapshot_date"]))
+    chosen = pd.Series(list(zip(assignments["organisation"].astype(str), assignments["snapshot_date"])),
+                       index=assignments.index).isin(dates)
+    return replace(staff, people=people[keep.to_numpy()].reset_index(drop=True),
+                   assignments=assignments[chosen.to_numpy()].reset_index(drop=True))
+
+
+def latest_snapshot(staff: Any) -> Any:
+    """The staff at each organisation's latest snapshot (what the analyses at one date read)."""
+    people = staff.people
+    latest = people.groupby(people["organisation"].astype(str))["snapshot_date"].transform("max")
+    return _at(staff, people["snapshot_date"].eq(latest))
+
+
+def yearly_snapshots(staff: Any) -> Any:
+    """The staff at yearly steps back from each organisation's latest snapshot.
+
+    Promotion and leaving are compared year on year: from a monthly or
+    quarterly series, the snapshots nearest to one, two, ... years before the
+    latest (within 46 days) are kept.  Snapshots a year or more apart are all
+    kept.
+    """
+    people = staff.people
+    keep_dates = set()
+    for org, dates in people.groupby(people["organisation"].astype(str))["snapshot_date"].unique().items():
+        dates = pd.DatetimeIndex(sorted(dates))
+        gaps = dates[1:] - dates[:-1]
+        if len(dates) < 3 or gaps.min() >= pd.Timedelta(days=300):
+            keep_dates |= {(org, d) for d in dates}
+            continue
+        days = dates.to_numpy().astype("datetime64[D]").astype(np.int64)
+        step, chosen = 0, len(dates) - 1
+        while True:
+            keep_dates.add((org, dates[chosen]))
+            step += 1
+            target = (dates[-1] - pd.DateOffset(years=step)).to_datetime64().astype("datetime64[D]").astype(np.int64)
+            distance = np.abs(days - target)
+            if distance.min() > 46:
+                break
+            chosen = int(distance.argmin())
+    keys = pd.Series(list(zip(people["organisation"].astype(str), people["snapshot_date"])), index=people.index)
+    return _at(staff, keys.isin(keep_dates))
+
+
 def previous_snapshot(staff: Any) -> Any:
     """The staff at each organisation's snapshot before its latest (for "what changed" in the summary)."""
-    people, assignments = staff.people, staff.assignments
+    people = staff.people
     latest = people.groupby(people["organisation"].astype(str))["snapshot_date"].transform("max")
     before = people["snapshot_date"].where(people["snapshot_date"] < latest)
     previous = before.groupby(people["organisation"].astype(str)).transform("max")
     keep = people["snapshot_date"].eq(previous)
     if not keep.any():
         raise WorkforceError("there is no snapshot before the latest.")
-    dates = set(zip(people.loc[keep, "organisation"].astype(str), people.loc[keep, "snapshot_date"]))
-    chosen = pd.Series(list(zip(assignments["organisation"].astype(str), assignments["snapshot_date"])),
-                       index=assignments.index).isin(dates)
-    return replace(staff, people=people[keep].reset_index(drop=True),
-                   assignments=assignments[chosen.to_numpy()].reset_index(drop=True))
+    return _at(staff, keep)
 
+
+#: An organisation's "Over time" part needs at least this many snapshots.
+SERIES_SNAPSHOTS = 3
+#: The measures of ethnicity the pack follows over time (a relative likelihood of leaving month by month is
+#: mostly noise; the leaver rates of both groups are shown instead).
+SERIES_MEASURES = ("senior share", "representation ratio", "recorded", "leaver rate", "promotion relative likelihood")
+#: Targets of the series: the representation ratio's is parity with the local population.
+SERIES_TARGETS = {"representation ratio": 1.0}
+
+
+def _over_time(c: Context) -> Result:
+    """The measures over time, as Making Data Count charts them: ethnicity's, and disability's senior share."""
+    measures = [m for m in SERIES_MEASURES if m != "representation ratio" or c.benchmark is not None]
+    ethnicity = analysis.trend(c.staff, measures, characteristic="ethnicity", benchmark=c.benchmark)
+    disability = analysis.trend(c.staff, ["senior share", "recorded"], characteristic="disability")
+    table = pd.concat([ethnicity.table, disability.table[_senior_or_recorded(disability.table)]], ignore_index=True)
+    table["improvement"] = _towards_parity(table)
+    both = ethnicity.with_table(table, **{"disability": disability.method["characteristic"],
+                                          "representation ratio target": "1, parity with the local population: "
+                                          "a rise is better where the latest ratio is below 1, a fall where above"})
+    interventions = {pd.Timestamp(d): str(label) for d, label in c.series_options.get("interventions", {}).items()}
+    result = analysis.spc(both, baseline=min(interventions) if interventions else None,
+                          rebase=tuple(c.series_options.get("rebase", ())),
+                          target={**SERIES_TARGETS, **c.series_options.get("targets", {})})
+    if interventions:
+        result = result.with_table(result.table, interventions={str(d.date()): label
+                                                                for d, label in sorted(interventions.items())})
+    return result
+
+
+def _senior_or_recorded(table: pd.DataFrame) -> pd.Series:
+    """Disability's series in the pack: the share at band 8a and above, and how many have it recorded."""
+    return (table["measure"].astype(str) == "recorded") | (table["tier"].astype(str) == "8a and above")
+
+
+def _towards_parity(table: pd.DataFrame) -> pd.Series:
+    """Each point's better direction: as the trend says, but towards 1 for a representation ratio."""
+    ratio = table["measure"].astype(str) == "representation ratio"
+    if not ratio.any():
+        return table["improvement"]
+    keys = [table[k].astype(str) for k in ("organisation", "characteristic", "tier", "group")]
+    latest = table["value"].where(ratio).groupby(keys).transform("last")
+    towards = pd.Series(["increase" if v < 1 else "decrease" for v in latest.fillna(1.0)], index=table.index)
+    return table["improvement"].where(~ratio, towards)
+
+
+def _series(characteristic: str, measure: str, tier: str, group: str) -> dict[str, str]:
+    return {"characteristic": characteristic, "measure": measure, "tier": tier, "group": group}
+
+
+OVER_TIME = Part(
+    "over_time", "Over time", lead="over_time", needs=("series",),
+    tables=(Table("over_time", _over_time),),
+    charts=(
+        Chart("over_time_summary", "spc_summary_chart", "over_time"),
+        Chart("bme_senior_over_time", "spc_chart", "over_time",
+              _series("ethnicity", "senior share", "8a and above", "BME")),
+        Chart("disabled_senior_over_time", "spc_chart", "over_time",
+              _series("disability", "senior share", "8a and above", "Disabled")),
+        Chart("promotion_over_time", "spc_chart", "over_time",
+              _series("ethnicity", "promotion relative likelihood", "All staff", "BME")),
+        Chart("bme_leavers_over_time", "spc_chart", "over_time", _series("ethnicity", "leaver rate", "All staff", "BME")),
+        Chart("recorded_over_time", "spc_chart", "over_time", _series("ethnicity", "recorded", "All staff", "Recorded")),
+    ),
+)
 
 #: The parts of each organisation's section of the pack, in order.
 PARTS: tuple[Part, ...] = (
@@ -186,14 +314,14 @@ PARTS: tuple[Part, ...] = (
         "representation", "Representation against the local population", lead="representation",
         needs=("benchmark",),
         tables=(
-            Table("representation", lambda c: analysis.representation(c.staff, c.benchmark,
+            Table("representation", lambda c: analysis.representation(c.latest, c.benchmark,
                                                                       **c.representation_options)),
             Table("representation_by_band", lambda c: analysis.representation(
-                c.staff, c.benchmark, by="band_group", **c.representation_options)),
+                c.latest, c.benchmark, by="band_group", **c.representation_options)),
             Table("sex_ethnicity_by_band", lambda c: analysis.representation(
-                c.staff, c.benchmark, characteristic=("sex", "ethnicity"), by="band_group",
+                c.latest, c.benchmark, characteristic=("sex", "ethnicity"), by="band_group",
                 **c.representation_options)),
-            Table("age_profile", lambda c: analysis.representation(c.staff, c.benchmark, characteristic="age",
+            Table("age_profile", lambda c: analysis.representation(c.latest, c.benchmark, characteristic="age",
                                                                    **c.representation_options)),
         ),
         charts=(
@@ -206,8 +334,8 @@ PARTS: tuple[Part, ...] = (
     Part(
         "ladder", "The pay ladder and progression gaps", lead="progression_gaps",
         tables=(
-            Table("ladder", lambda c: analysis.ladder(c.staff)),
-            Table("progression_gaps", lambda c: analysis.progression_gaps(c.staff)),
+            Table("ladder", lambda c: analysis.ladder(c.latest)),
+            Table("progression_gaps", lambda c: analysis.progression_gaps(c.latest)),
         ),
         charts=(
             Chart("ladder_non_clinical", "ladder_chart", "ladder", {"staff_category": "Non-clinical"},
@@ -229,8 +357,8 @@ PARTS: tuple[Part, ...] = (
     Part(
         "wdes", "Workforce Disability Equality Standard", lead="wdes",
         tables=(
-            Table("wdes_ladder", lambda c: analysis.ladder(c.staff, characteristic="disability")),
-            Table("wdes_progression_gaps", lambda c: analysis.progression_gaps(c.staff, characteristic="disability")),
+            Table("wdes_ladder", lambda c: analysis.ladder(c.latest, characteristic="disability")),
+            Table("wdes_progression_gaps", lambda c: analysis.progression_gaps(c.latest, characteristic="disability")),
             Table("wdes", _standard(analysis.wdes, "wdes_ladder", ("recruitment", "disciplinary", "board")),
                   finish=with_sentences),
         ),
@@ -240,10 +368,10 @@ PARTS: tuple[Part, ...] = (
         "promotion", "Promotion, leaving and the Model Employer-style trajectory", lead="promotion",
         needs=("snapshots",),
         tables=(
-            Table("promotion", lambda c: analysis.promotion(c.staff)),
-            Table("promotion_by_band_group", lambda c: analysis.promotion(c.staff, by="grade_group")),
-            Table("model_employer", lambda c: analysis.model_employer(c.staff)),
-            Table("progression_gaps_previous", lambda c: analysis.progression_gaps(previous_snapshot(c.staff))),
+            Table("promotion", lambda c: analysis.promotion(c.yearly)),
+            Table("promotion_by_band_group", lambda c: analysis.promotion(c.yearly, by="grade_group")),
+            Table("model_employer", lambda c: analysis.model_employer(c.yearly)),
+            Table("progression_gaps_previous", lambda c: analysis.progression_gaps(previous_snapshot(c.yearly))),
         ),
         charts=(
             Chart("promotion", "promotion_chart", "promotion"),
@@ -251,13 +379,45 @@ PARTS: tuple[Part, ...] = (
             Chart("trajectory", "trajectory_chart", "model_employer"),
         ),
     ),
+    OVER_TIME,
 )
+
+#: What the organisations are compared on, pooled and in a funnel plot: being at band 8a and above.
+SENIOR = "8a and above"
+
+
+def _senior_counts(c: Context) -> pd.DataFrame:
+    """Each organisation's counts behind the relative likelihood of being at band 8a and above, then the peers'."""
+    counts = analysis.likelihood_counts(analysis.progression_gaps(c.latest), comparison=SENIOR)
+    peers = c.series_options.get("peers")
+    if peers is not None and len(peers):
+        mine = set(counts["organisation"].astype(str))
+        theirs = peers[(peers["measure"].astype(str) == SENIOR) & ~peers["organisation"].astype(str).isin(mine)]
+        counts = pd.concat([counts, theirs[[c for c in counts.columns if c in theirs]]], ignore_index=True)
+    counts.attrs["what"] = f"White staff's relative likelihood of being at band {SENIOR}, compared with BME staff"
+    return counts
+
+
+def _pooled(c: Context) -> Result:
+    return analysis.pooled_likelihood(_senior_counts(c), strata_by="organisation", what=SENIOR)
+
+
+def _funnel(c: Context) -> Result:
+    return analysis.funnel(_senior_counts(c), measure="relative likelihood", what=SENIOR)
+
 
 #: The first part of a pack of several organisations: each against its own benchmark, in a funnel plot.
 COMPARISON = Part(
     "comparison", "The organisations compared", lead="organisations",
-    tables=(Table("organisations", lambda c: analysis.icb_view(c.staff, c.benchmark, **c.representation_options)),),
+    tables=(Table("organisations", lambda c: analysis.icb_view(c.latest, c.benchmark, **c.representation_options)),),
     charts=(Chart("funnel", "funnel_chart", "organisations"),),
+)
+#: Then, with several organisations (or the peers' counts), the relative likelihood of being at band 8a and above
+#: pooled over them (Mantel-Haenszel) and in a funnel plot with over-dispersion.
+ACROSS = Part(
+    "across", f"Band {SENIOR} across the organisations", lead="pooled_senior",
+    tables=(Table("pooled_senior", _pooled), Table("funnel_senior", _funnel)),
+    charts=(Chart("funnel_senior", "funnel_chart", "funnel_senior"),),
 )
 
 
@@ -349,14 +509,35 @@ def _indicator_one_links(standard: str, ladder: str, kind: str) -> list[Link]:
                     for group in groups]
 
 
+#: The likelihood counts of the pooled estimate and the funnel, and the progression gaps' counts they are.
+_SENIOR_COUNTS = {"a_events": "advantaged_senior", "a_total": "advantaged_total", "b_events": "compared_senior",
+                  "b_total": "compared_total"}
+
+
+def _senior(t: pd.DataFrame) -> pd.Series:
+    return pd.Series(SENIOR, index=t.index)
+
+
 def comparison_links(organisation: str, sheet: Callable[[str], str]) -> list[Link]:
-    """The organisations compared (``icb_view``): an organisation's row is its representation's "All staff" row."""
+    """The organisations compared: an organisation's row is its own tables' row.
+
+    In ``icb_view``, its representation's "All staff" row; in the pooled
+    estimate and the funnel, its progression gaps at band 8a and above (All
+    AfC staff).
+    """
     mine, all_staff = where_in("subgroup", organisation), where_in("subgroup", "All staff")
     links = [Link(Ref(COMPARISON.tables[0].name, "staff_count", ("characteristic", "group"), mine),
                   (Ref(sheet("representation"), "staff_count", ("characteristic", "group"), all_staff),))]
-    return links + [Link(Ref(COMPARISON.tables[0].name, c, ("characteristic",), mine),
-                         (Ref(sheet("representation"), c, ("characteristic",), all_staff),))
-                    for c in ("staff_total", "unknown_count", "all_staff")]
+    links += [Link(Ref(COMPARISON.tables[0].name, c, ("characteristic",), mine),
+                   (Ref(sheet("representation"), c, ("characteristic",), all_staff),))
+              for c in ("staff_total", "unknown_count", "all_staff")]
+    senior = _both(where_in("staff_category", "All AfC"), where_in("comparison", SENIOR),
+                   where_in("measure", "relative likelihood"))
+    for table, row in (("pooled_senior", where_in("stratum", organisation)),
+                       ("funnel_senior", where_in("organisation", organisation))):
+        links += [Link(Ref(table, count, _senior, row), (Ref(sheet("progression_gaps"), gaps, _senior, senior),))
+                  for count, gaps in _SENIOR_COUNTS.items()]
+    return links
 
 
 #: The progression-gap tables of a pack: this snapshot's by ethnicity and disability, and the previous by ethnicity.
@@ -399,6 +580,41 @@ def _intersection(t: pd.DataFrame) -> pd.Series:
     return group.str.split(" × ").str[-1].where(t["characteristic"].astype(str) == "sex × ethnicity")
 
 
+#: The over-time table's senior shares, and the progression gaps with the same counts at their snapshot.
+_SERIES_GAPS = {"ethnicity": ("progression_gaps", "progression_gaps_previous"), "disability": ("wdes_progression_gaps",)}
+_SERIES_TIERS = {"8a and above": "All AfC", "8c and above": "All AfC", "VSM": "All AfC", "Consultant": "Medical"}
+#: The over-time table's rates over a period, and the promotion table's counts (the sum over its periods).
+_SERIES_RATES = {"leaver rate": ("leavers", "at_start"), "promotion rate": ("promoted", "stayers")}
+
+
+def _over_time_links(sheet: Callable[[str], str]) -> list[Link]:
+    """The over-time table's points that other tables publish too.
+
+    At each snapshot the progression gaps are made for (the latest and the
+    previous year's), the senior share's counts are the gaps' compared
+    group at the tier and the two groups together; over the periods, the
+    rates' counts add up to the promotion table's (when the pack compares the
+    same snapshots; a link that does not hold is not used).
+    """
+    series, date = sheet("over_time"), ("snapshot_date",)
+    links = []
+    for characteristic, tables in _SERIES_GAPS.items():
+        for tier, category in _SERIES_TIERS.items():
+            rows = _both(where_in("characteristic", characteristic), where_in("measure", "senior share"),
+                         where_in("tier", tier))
+            senior = _both(where_in("staff_category", category), where_in("comparison", tier))
+            for gaps in map(sheet, tables):
+                links.append(Link(Ref(series, "events", date, rows), (Ref(gaps, "compared_senior", date, senior),)))
+                links.append(Link(Ref(series, "n", date, rows), (Ref(gaps, "advantaged_senior", date, senior),
+                                                                 Ref(gaps, "compared_senior", date, senior))))
+    for measure, (events, n) in _SERIES_RATES.items():
+        rows = where_in("measure", measure)
+        for promotion_count, series_count in ((events, "events"), (n, "n")):
+            links.append(Link(Ref(sheet("promotion"), promotion_count, ("characteristic", "group")),
+                              (Ref(series, series_count, ("characteristic", "group"), rows),)))
+    return links
+
+
 def pack_links(sheet: Callable[[str], str], *, tiers: bool = True) -> list[Link]:
     """The counts shared between the tables of one organisation's parts (``sheet``: table name -> sheet name).
 
@@ -433,6 +649,7 @@ def pack_links(sheet: Callable[[str], str], *, tiers: bool = True) -> list[Link]
         links += _indicator_one_links(sheet(standard), sheet(ladder), standard)
     links += [Link(Ref(sheet("representation"), "all_staff", ("subgroup",)),
                    (Ref(sheet("age_profile"), "all_staff", ("subgroup",)),))]
+    links += _over_time_links(sheet)
     intersection = sheet("sex_ethnicity_by_band")
     for characteristic in ("sex", "ethnicity"):
         links.append(Link(Ref(sheet("representation_by_band"), "all_staff", ("subgroup",)),

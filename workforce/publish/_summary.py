@@ -15,11 +15,17 @@ estimable or not given is left out, never guessed.  For one organisation:
 5. promotion between snapshots;
 6. what changed since the previous snapshot: the BME share of Agenda for
    Change staff, and at band 8a and above (from the previous snapshot's
-   progression gaps, published with the pack).
+   progression gaps, published with the pack); or, with three snapshots or
+   more, what the Making Data Count chart of the BME share at band 8a and
+   above says at its latest point (from the published "Over time" table);
+7. across organisations (several, or the peers' counts): the funnel plot's
+   finding, and the relative likelihood of being at band 8a and above pooled
+   over them (Mantel–Haenszel), with whether they differ.
 
 They are given in the order: representation, the senior-band likelihood, what
-changed, the first WRES relative likelihood given, promotion, WDES, the other
-WRES figures; a finding that cannot be stated goes last.
+changed (over time), the first WRES relative likelihood given, the comparison
+across organisations, promotion, WDES, the other WRES figures; a finding that
+cannot be stated goes last.
 
 **One definition of "overall share"** runs through the summary: the share of
 Agenda for Change staff whose ethnicity (or disability status) is known.
@@ -183,8 +189,56 @@ def _funnel(tables: Mapping[str, pd.DataFrame], chart: Mapping[str, Any] | None)
     return f"{str(text).rstrip('.')}." if text else None
 
 
+def _over_time(tables: Mapping[str, pd.DataFrame]) -> str | None:
+    """What the Making Data Count chart of the BME share at band 8a and above says, at its latest point."""
+    t = _rows(tables.get("over_time"), characteristic="ethnicity", measure="senior share", tier="8a and above")
+    if not len(t):
+        return None
+    t = t[pd.to_numeric(t["value"], errors="coerce").notna()].sort_values("snapshot_date")
+    if len(t) < 2:
+        return None
+    last, first = t.iloc[-1], t.iloc[0]
+    value, centre = _number(last["value"]), _number(last["centre"])
+    if value is None or centre is None:
+        return None
+    span = f"Over {len(t)} snapshots from {day(first['snapshot_date'])} to {day(last['snapshot_date'])}"
+    shown = f"{percent(value)} ({interval(last['ci_low'], last['ci_high'], percent)}) on {day(last['snapshot_date'])}"
+    group = str(last["group"])
+    variation = str(last["variation"])
+    if variation == "common cause":
+        return (f"{span}, the {group} share of staff at band 8a and above shows no sign of change (common cause "
+                f"variation): {shown}, against a mean of {percent(centre)}.")
+    moved = "rose" if value > centre else "fell"
+    kind = {"improvement": "special cause improvement", "concern": "special cause concern"}.get(
+        variation, "special cause variation")
+    return f"{span}, the {group} share of staff at band 8a and above {moved} to {shown}: {kind} against a mean of " \
+           f"{percent(centre)}."
+
+
+def _pooled(tables: Mapping[str, pd.DataFrame]) -> str | None:
+    """The relative likelihood of being at band 8a and above pooled over the organisations, and whether they differ."""
+    t = tables.get("pooled_senior")
+    if t is None or not len(t):
+        return None
+    pooled = t[t["stratum"].astype(str).str.startswith("Pooled")]
+    if not len(pooled):
+        return None
+    row = pooled.iloc[0]
+    value = _number(row["value"])
+    if value is None:
+        return None
+    used = int(t["included"].fillna(False).astype(bool).sum())
+    p = _number(row["woolf_p"])
+    differ = "" if p is None else (
+        f"; the organisations differ more than chance would explain (Woolf test p {'< 0.001' if p < 0.001 else f'= {p:.3f}'})"
+        if not bool(row["homogeneous"]) else "; the organisations do not differ more than chance would explain")
+    return (f"Across {used} organisations, {row['group_a']} staff are {ratio(value)} times as likely as "
+            f"{row['group_b']} staff to be at band 8a and above (Mantel–Haenszel, 95% interval "
+            f"{interval(row['ci_low'], row['ci_high'], ratio)}){differ}.")
+
+
 def findings(by_organisation: Mapping[str | None, Mapping[str, pd.DataFrame]], *, area: Mapping[str | None, str],
-             funnel: Mapping[str, Any] | None = None) -> list[str]:
+             funnel: Mapping[str, Any] | None = None, across: Mapping[str, Any] | None = None) -> list[str]:
     """The summary's findings, most important first, at most :data:`MAX_FINDINGS`.
 
     Parameters
@@ -196,19 +250,24 @@ def findings(by_organisation: Mapping[str | None, Mapping[str, pd.DataFrame]], *
         Organisation -> the name of its benchmark area ("" when none).
     funnel : dict, optional
         The comparison's funnel chart specification (several organisations).
+    across : dict, optional
+        The part comparing band 8a and above across organisations: its
+        published ``tables`` and its ``funnel`` chart specification.
     """
+    compared = [f for f in (_funnel({}, (across or {}).get("funnel")), _pooled((across or {}).get("tables", {})))
+                if f]
     if len(by_organisation) == 1:
         org, tables = next(iter(by_organisation.items()))
         place = re.sub(r"\s*\([A-Z]\d{8}\)", "", area.get(org, ""))   # "Leicester (E06000016)" -> "Leicester"
         wres = _standard(tables, "wres")
         candidates = [_under_represented(tables, place) if place else None, _senior(tables, "progression_gaps"),
-                      _changed(tables), *wres[:1], _promotion(tables), _senior(tables, "wdes_progression_gaps"),
-                      *_standard(tables, "wdes")[:1], *wres[1:]]
+                      _over_time(tables) or _changed(tables), *wres[:1], *compared, _promotion(tables),
+                      _senior(tables, "wdes_progression_gaps"), *_standard(tables, "wdes")[:1], *wres[1:]]
         found = [c for c in candidates if c]
         # what cannot be said goes last: a board reads first what the figures show
         found = [c for c in found if "cannot be said" not in c] + [c for c in found if "cannot be said" in c]
         return found[:MAX_FINDINGS]
-    out = [f for f in [_funnel({}, funnel)] if f]
+    out = [f for f in [_funnel({}, funnel), *compared] if f]
     for org, tables in by_organisation.items():
         senior = _senior(tables, "progression_gaps")
         if senior:

@@ -1,0 +1,80 @@
+"""The national (England) figure drawn beside each trust's relative likelihood on the WRES and WDES chart."""
+
+from __future__ import annotations
+
+import pytest
+
+alt = pytest.importorskip("altair")
+
+import workforce  # noqa: E402
+from workforce import charts  # noqa: E402
+
+
+def _layers(spec: dict) -> list[dict]:
+    out, todo = [], [spec]
+    while todo:
+        node = todo.pop()
+        out.append(node)
+        todo.extend(node.get("layer", []))
+    return out
+
+
+def _mark(layer: dict) -> dict:
+    mark = layer.get("mark")
+    return mark if isinstance(mark, dict) else {"type": mark}
+
+
+def _rows(spec: dict, layer: dict) -> list[dict]:
+    name = (layer.get("data") or {}).get("name")
+    return spec["datasets"][name] if name else []
+
+
+@pytest.fixture(scope="module")
+def wres_result(soar):
+    s = workforce.sample_data
+    return workforce.wres(soar, recruitment=workforce.load_recruitment(s("soar_valley_recruitment_2024-25.xlsx")),
+                          disciplinary=workforce.load_disciplinary(s("soar_valley_disciplinary_2024-25.xlsx"),
+                                                                   like=soar))
+
+
+def test_each_drawn_relative_likelihood_has_a_diamond_at_the_national_value(wres_result):
+    spec = charts.likelihood_chart(wres_result).to_dict()
+    diamonds = [layer for layer in _layers(spec) if _mark(layer).get("shape") == "diamond"]
+    assert len(diamonds) == 1
+    (layer,) = diamonds
+    assert layer["encoding"]["x"]["field"] == "national_value"
+    table = wres_result.table.set_index("indicator")
+    drawn = table[(table["unit"] == "relative likelihood") & table["value"].notna() & table["national_value"].notna()]
+    rows = _rows(spec, layer)
+    assert sorted(r["national_value"] for r in rows) == pytest.approx(sorted(drawn["national_value"]))
+    # labelled with the year; the tooltip says where the figure comes from
+    texts = [layer for layer in _layers(spec) if _mark(layer).get("type") == "text"
+             and layer["encoding"].get("text", {}).get("field") == "national_label"]
+    assert texts and {r["national_label"] for r in _rows(spec, texts[0])} == {
+        f"England {int(y)}" for y in drawn["national_year"]}
+    titles = {t.get("title") for t in layer["encoding"]["tooltip"]}
+    assert {"England", "Source"} <= titles
+    subtitle = " ".join(spec["title"]["subtitle"])
+    assert "Black diamond: England's figure" in subtitle and "secondary" in subtitle
+    assert "England" in spec["description"]
+
+
+def test_the_axis_reaches_the_national_value():
+    """A national figure far from the trust's interval stays on the axis."""
+    result = workforce.wres(workforce.load_staff(workforce.sample_data("soar_valley_staff_in_post_2025-03-31.xlsx")),
+                            recruitment=workforce.load_recruitment(workforce.sample_data(
+                                "soar_valley_recruitment_2024-25.xlsx")))
+    table = result.table.copy()
+    table.loc[table["indicator"] == 2, "national_value"] = 3.9
+    spec = charts.likelihood_chart(result.with_table(table)).to_dict()
+    domain = next(layer for layer in _layers(spec) if _mark(layer).get("type") == "rect")["encoding"]["x"]["scale"]["domain"]
+    assert domain[0] <= 0.8 and domain[1] >= 3.9
+
+
+def test_no_diamond_without_a_national_figure(soar, wres_result):
+    gaps = charts.likelihood_chart(workforce.progression_gaps(soar)).to_dict()
+    assert not [layer for layer in _layers(gaps) if _mark(layer).get("shape") == "diamond"]
+    assert "England" not in " ".join(gaps["title"]["subtitle"])
+    table = wres_result.table.assign(national_value=float("nan"), national_year=None, national_source="")
+    spec = charts.likelihood_chart(wres_result.with_table(table)).to_dict()
+    assert not [layer for layer in _layers(spec) if _mark(layer).get("shape") == "diamond"]
