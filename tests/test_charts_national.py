@@ -78,3 +78,24 @@ def test_no_diamond_without_a_national_figure(soar, wres_result):
     table = wres_result.table.assign(national_value=float("nan"), national_year=None, national_source="")
     spec = charts.likelihood_chart(wres_result.with_table(table)).to_dict()
     assert not [layer for layer in _layers(spec) if _mark(layer).get("shape") == "diamond"]
+
+
+def test_the_trust_is_drawn_against_englands_series(wres_result):
+    """national_chart: England's WRES 2 by year (hollow where from a report of the release), the trust's diamond."""
+    england = workforce.national_series("WRES", 2)
+    spec = charts.national_chart(wres_result, indicator=2).to_dict()
+    title = " ".join(spec["title"]["text"])
+    value = wres_result.table.loc[wres_result.table["indicator"] == 2, "value"].iloc[0]
+    assert f"is {value:.2f} here in 2025" in title and f"England's was {england['value'].iloc[-1]:.2f}" in title
+    rows = [r for layer in _layers(spec) for r in _rows(spec, layer)]
+    nationals = [r for r in rows if r.get("who") == "England"]
+    assert sorted({r["year"] for r in nationals}) == england["year"].tolist()   # line and points: one dataset
+    assert {r["source"] for r in nationals} == {"NHS England's release", "a report of it"}
+    assert {round(r["value"], 6) for r in rows if r.get("who") == "This trust"} == {round(value, 6)}
+
+
+def test_no_trust_figure_is_nothing_to_draw(soar):
+    with pytest.raises(workforce.WorkforceError, match="nothing to draw"):
+        charts.national_chart(workforce.wres(soar), indicator=2)      # no recruitment given
+    with pytest.raises(workforce.WorkforceError, match="not a relative likelihood"):
+        charts.national_chart(workforce.wres(soar), indicator=1)

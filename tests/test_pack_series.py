@@ -79,3 +79,27 @@ def test_the_icb_pack_pools_and_compares_the_organisations(icb_pack):
     assert (pack / "charts" / "funnel_senior.svg").exists()
     page = (pack / "index.html").read_text(encoding="utf-8")
     assert "Mantel–Haenszel" in page and "better than expected" in page and "Woolf test" in page
+
+
+@pytest.mark.parametrize("option, says", [
+    (["--intervention", "2024-13-01=Programme"], "'2024-13-01' is not a date"),
+    (["--rebase", "April 2024"], "'April 2024' is not a date"),
+])
+def test_a_wrong_date_stops_the_command_before_any_data_are_read(tmp_path, option, says):
+    from tests.conftest import run_cli, sample
+
+    done = run_cli("report", str(sample("soar_valley_staff_in_post_2025-03-31.xlsx")), *option,
+                   "--out", str(tmp_path / "pack"))
+    assert done.returncode == 2 and says in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_bad_peers_file_is_named_with_its_row(tmp_path):
+    from tests.conftest import run_cli, sample
+
+    peers = tmp_path / "peers.csv"
+    peers.write_text("organisation,snapshot_date,measure,group_a,a_events,a_total,group_b,b_events,b_total\n"
+                     "A,2025-03-31,8a and above,White,450,400,BME,3,30\n")
+    done = run_cli("report", str(sample("soar_valley_staff_in_post_2025-03-31.xlsx")), "--peers", str(peers),
+                   "--out", str(tmp_path / "pack"))
+    assert done.returncode == 2 and "peers.csv" in done.stderr and "row 2: a_events is more than a_total" in done.stderr
+    assert not (tmp_path / "pack").exists()

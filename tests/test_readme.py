@@ -63,7 +63,8 @@ def test_every_python_block_parses_and_names_only_shipped_files():
     shipped = {p.name for p in workforce.sample_data().iterdir()}
     found = sections()
     assert [h for h, _ in found] == ["In Python", "Representation against the local population",
-                                     "WRES, WDES and progression into senior roles", "Charts and disclosure control"]
+                                     "WRES, WDES and progression into senior roles",
+                                     "Over time and across organisations", "Charts and disclosure control"]
     for heading, blocks in found:
         for line, code in blocks:
             for source in sources(code):

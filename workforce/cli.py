@@ -98,14 +98,14 @@ def _parser() -> argparse.ArgumentParser:
                              "assumption, not an NHS figure")
     report.add_argument("--target-year", type=_target_year, default=None, metavar="YYYY",
                         help="the year by which to reach the population share (default: the snapshot's year + 3)")
-    report.add_argument("--intervention", nargs="+", default=[], metavar="DATE[=WHAT]",
+    report.add_argument("--intervention", nargs="+", default=[], metavar="DATE[=WHAT]", type=_intervention,
                         help="over time: the date something began (2024-04-01=\"Positive action programme\"), "
                              "marked on the charts; the control limits are calculated from the points before it")
     report.add_argument("--peers", metavar="FILE",
                         help="other organisations' counts (CSV or Excel: organisation, snapshot_date, measure, "
                              "group_a, a_events, a_total, group_b, b_events, b_total), added to the comparison of "
                              "band 8a and above across organisations")
-    report.add_argument("--rebase", nargs="+", default=[], metavar="DATE",
+    report.add_argument("--rebase", nargs="+", default=[], metavar="DATE", type=_day,
                         help="over time: recalculate the control limits from this date (a new process)")
     report.add_argument("--out", required=True, metavar="DIR", help="the folder to write (new, empty or a previous pack)")
     report.add_argument("--slides", action="store_true", help=_SLIDES_HELP)
@@ -135,6 +135,22 @@ def _appointments(text: str) -> tuple[str, float]:
     raise argparse.ArgumentTypeError(f"{text!r} is not accepted: give a whole number of appointments, at least 1 "
                                      f"(such as 150), or a share of staff a year above 0% and at most 100% (such "
                                      f"as 12%)")
+
+
+def _day(text: str) -> str:
+    """A date given as YYYY-MM-DD, checked before any data are read."""
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text.strip()).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date: give it as YYYY-MM-DD (such as 2024-04-01)") from None
+
+
+def _intervention(text: str) -> str:
+    """``--intervention``: DATE or DATE=WHAT, the date checked."""
+    when, _, what = text.partition("=")
+    return f"{_day(when)}={what.strip() or 'intervention'}"
 
 
 def _target_year(text: str) -> int:
@@ -465,6 +481,7 @@ def _write_pack(args: argparse.Namespace, renderer):
     from .publish import check_out
 
     check_out(Path(args.out).resolve())   # before the data are loaded: a wrong folder costs nothing
+    peers = load.load_peer_counts(args.peers) if args.peers else None   # a bad peers file, before the exports
     if args.snapshot_date and args.previous:
         raise WorkforceError("--snapshot-date gives every export one date, but --previous snapshots each have their "
                              "own: leave --snapshot-date out and keep each export's 'as at' title row, or put the "
@@ -498,7 +515,7 @@ def _write_pack(args: argparse.Namespace, renderer):
     return build_pack(staff, out=args.out, benchmarks=benchmarks, inputs=inputs, threshold=args.threshold,
                       rounding=args.rounding, board_counts=args.publish_board_counts, notes=notes, renderer=renderer,
                       record={"inputs": given, "options": options}, slides=args.slides,
-                      interventions=interventions, rebase=list(args.rebase), peers=args.peers,
+                      interventions=interventions, rebase=list(args.rebase), peers=peers,
                       **({"detailed": args.detailed} if args.detailed is not None else {}), **shortfall)
 
 

@@ -573,15 +573,7 @@ def _count(staff, comparison: Comparison, include_bank: bool) -> _Counted:
                                  "workforce.load_staff (or its .people table).")
     people, keep, snapshots = counted_people(staff, include_bank)
 
-    # organisation (a missing one is its own organisation, "Not recorded")
-    org = people["organisation"]
-    if not isinstance(org.dtype, pd.CategoricalDtype):
-        org = org.astype("category")
-    org_codes = org.cat.codes.to_numpy().astype(np.int64)
-    organisations = [str(o) for o in org.cat.categories]
-    if (org_codes < 0).any():
-        org_codes = np.where(org_codes < 0, len(organisations), org_codes)
-        organisations.append("Not recorded")
+    org_codes, organisations = _organisation_codes(people)
     n_org = len(organisations)
 
     category, rung, group = _person_codes(people, comparison)
@@ -612,6 +604,19 @@ def _count(staff, comparison: Comparison, include_bank: bool) -> _Counted:
     n_kept = int(keep.sum())
     n_on = int(on_ladder.sum())
     return _Counted(counts, organisations, org_dates, snapshots, n_on, n_kept - n_on)
+
+
+def _organisation_codes(people: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
+    """Each row's organisation as a code, and the names (a missing one is its own organisation, "Not recorded")."""
+    org = people["organisation"]
+    if not isinstance(org.dtype, pd.CategoricalDtype):
+        org = org.astype("category")
+    codes = org.cat.codes.to_numpy().astype(np.int64)
+    names = [str(o) for o in org.cat.categories]
+    if (codes < 0).any():
+        codes = np.where(codes < 0, len(names), codes)
+        names.append("Not recorded")
+    return codes, names
 
 
 def _person_codes(people: pd.DataFrame, comparison: Comparison) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -60,7 +60,7 @@ from .._result import Method, Result
 from .._spec import CountCells, Derived, Kind, ResultSpec, columns
 from ..codes import BANDS, MEDICAL_GRADE_DTYPE
 from ..errors import WorkforceError
-from ._ladder import _N_BANDS, _comparison, _person_codes
+from ._ladder import _N_BANDS, _comparison, _organisation_codes, _person_codes
 from ._likelihood import relative_likelihoods
 from ._progression import _AT_RISK, _LEFT, _PROMOTED, CHARACTERISTICS, _bank, _link
 from ._progression import _groups as _period_groups
@@ -341,14 +341,7 @@ def _units(people: pd.DataFrame, by) -> _Units:
             raise WorkforceError("the organisations can be counted together only at snapshots they all have; "
                                  f"their snapshots differ ({listed}). Give by='organisation' for a series each.")
     else:
-        organisation = people["organisation"]
-        if not isinstance(organisation.dtype, pd.CategoricalDtype):
-            organisation = organisation.astype("category")
-        org_code = organisation.cat.codes.to_numpy().astype(np.int64)
-        names = [str(c) for c in organisation.cat.categories]
-        if (org_code < 0).any():
-            org_code = np.where(org_code < 0, len(names), org_code)
-            names.append("Not recorded")
+        org_code, names = _organisation_codes(people)
     combined = org_code * max(len(dates), 1) + date_code
     present, code = np.unique(combined, return_inverse=True)
     return _Units(code.astype(np.int64), names, dates, present // max(len(dates), 1), present % max(len(dates), 1))

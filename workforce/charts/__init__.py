@@ -24,7 +24,8 @@ vl-convert).  All charts share:
 Altair is imported here only: ``import workforce`` does not load it.  One
 module per chart family (``_representation``, ``_ladder``, ``_likelihood``,
 ``_promotion``, ``_heatmap``, ``_ages``, ``_funnel``, ``_spc``: the Making Data
-Count charts over time) over the shared parts in ``_common``.
+Count charts over time, ``_national``: a trust against England's figures by
+year) over the shared parts in ``_common``.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from ._funnel import funnel_chart
 from ._heatmap import heatmap_chart
 from ._ladder import ladder_chart
 from ._likelihood import likelihood_chart
+from ._national import national_chart
 from ._promotion import promotion_chart, trajectory_chart
 from ._representation import ratio_chart, representation_chart
 from ._spc import spc_chart, spc_summary_chart
@@ -51,6 +53,7 @@ __all__ = [
     "funnel_chart",
     "spc_chart",
     "spc_summary_chart",
+    "national_chart",
     "PALETTE",
     "THEME",
 ]

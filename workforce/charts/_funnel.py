@@ -61,6 +61,49 @@ _POSITIONS = ["below the 99.8% limit", "below the 95% limit", "within the 95% li
 _POSITION_COLOURS = [_VERMILLION, _ORANGE, _NEUTRAL, "#56B4E9", _BLUE]
 
 
+def _axes(ys: np.ndarray, grid: np.ndarray, width: float, height: float, *, linear: bool, within_one: bool = False):
+    """The funnel's two axes (domain, ticks, and pixel mapping): linear from 0, or logarithmic on both.
+
+    ``within_one``: a proportion's value axis stays between 0 and 1.
+    """
+    if linear:
+        x_domain = [0.0, float(grid[-1])]
+        x_ticks = _nice_ticks(0.0, x_domain[1], width, f"{x_domain[1]:,.0f}")
+        rough = _nice_ticks(float(ys.min()), float(ys.max()), height, room=30)
+        step = rough[1] - rough[0] if len(rough) > 1 else 0.05
+        low, high = round(math.floor(ys.min() / step) * step, 10), round(math.ceil(ys.max() / step) * step, 10)
+        y_domain = [max(0.0, low), min(1.0, high)] if within_one else [low, high]
+        y_ticks = _nice_ticks(y_domain[0], y_domain[1], height, room=30)
+    else:
+        x_domain = [float(grid[0]), float(grid[-1])]
+        x_ticks = _log_ticks(x_domain[0], x_domain[1], width)
+        y_domain = _log_domain(float(ys.min()), float(ys.max()))
+        y_ticks = _log_ticks(y_domain[0], y_domain[1], height)
+    xa, ya = _Axis(x_domain, width, log=not linear), _Axis(y_domain, height, log=not linear, flip=True)
+    return x_domain, x_ticks, y_domain, y_ticks, xa, ya
+
+
+def _curves_and_target(limits: pd.DataFrame, x_axis: alt.X, y_options: dict[str, Any], target: float):
+    """The 95% (dashed) and 99.8% (solid) limit curves over a grid of sizes, and the target as a rule."""
+    curves = alt.Chart(limits).transform_fold(
+        [f"{side}_{name}" for name in _FUNNEL_LIMITS for side in ("low", "high")], as_=["limit", "value"]
+    ).transform_calculate(
+        level="indexof(datum.limit, '998') >= 0 ? '99.8% limits' : '95% limits'"
+    ).mark_line(color="#555555", strokeWidth=1.3, clip=True).encode(
+        x=x_axis, y=alt.Y("value:Q", **y_options), detail="limit:N",
+        strokeDash=alt.StrokeDash("level:N", title=None, scale=alt.Scale(domain=["95% limits", "99.8% limits"],
+                                                                           range=[[5, 4], [1, 0]])))
+    rule = alt.Chart().mark_rule(color=_BLACK, strokeWidth=1.5, clip=True).encode(y=alt.datum(round(target, 6)))
+    return curves, rule
+
+
+def _limit_lines(limits: pd.DataFrame, grid: np.ndarray, target: float, xa, ya, width: float) -> np.ndarray:
+    """The limit curves and the target line in pixels: what the names are kept clear of."""
+    target_px = float(ya.px(target))
+    return np.concatenate([_trace(xa.px(grid), ya.px(limits[c].to_numpy(float))) for c in limits.columns if c != "x"]
+                          + [_trace(np.array([0.0, width]), np.array([target_px, target_px]))])
+
+
 def _binomial_limit(n, target: float, probability: float) -> np.ndarray:
     """Exact binomial control limit for a proportion, interpolated (Spiegelhalter 2005, appendix A.1.1).
 
@@ -375,22 +418,8 @@ def funnel_chart(result: Result, *, group: str | None = None, min_size: int = 8)
     curve_values = limits.drop(columns="x").to_numpy(float).ravel()
     ys = np.concatenate([plotted["y"].to_numpy(float), curve_values, [target]])
     ys = ys[np.isfinite(ys) & (ys > 0 if not common else True)]
-    if common:
-        x_domain = [0.0, float(grid[-1])]
-        x_ticks = _nice_ticks(0.0, x_domain[1], width, f"{x_domain[1]:,.0f}")
-        rough = _nice_ticks(float(ys.min()), float(ys.max()), height, room=30)
-        step = rough[1] - rough[0] if len(rough) > 1 else 0.05
-        y_domain = [round(math.floor(ys.min() / step) * step, 10), round(math.ceil(ys.max() / step) * step, 10)]
-        y_ticks = _nice_ticks(y_domain[0], y_domain[1], height, room=30)
-    else:
-        x_domain = [float(grid[0]), float(grid[-1])]
-        x_ticks = _log_ticks(x_domain[0], x_domain[1], width)
-        y_domain = _log_domain(float(ys.min()), float(ys.max()))
-        y_ticks = _log_ticks(y_domain[0], y_domain[1], height)
-    xa, ya = _Axis(x_domain, width, log=not common), _Axis(y_domain, height, log=not common, flip=True)
-    target_px = float(ya.px(target))
-    lines = np.concatenate([_trace(xa.px(grid), ya.px(limits[c].to_numpy(float))) for c in limits.columns if c != "x"]
-                           + [_trace(np.array([0.0, width]), np.array([target_px, target_px]))])
+    x_domain, x_ticks, y_domain, y_ticks, xa, ya = _axes(ys, grid, width, height, linear=common)
+    lines = _limit_lines(limits, grid, target, xa, ya, width)
     centres = np.column_stack([xa.px(plotted["x"]), ya.px(plotted["y"])])
     chosen = _place_labels(centres, [_text_width(t, _LABEL_SIZE) for t in plotted["label"]], lines, _PLOT)
     placed = [_CANDIDATES[c] for c in chosen]
@@ -433,15 +462,7 @@ def funnel_chart(result: Result, *, group: str | None = None, min_size: int = 8)
         y_options = dict(title="Representation ratio (log scale)", scale=alt.Scale(type="log", domain=y_domain, nice=False),
                          axis=alt.Axis(values=y_ticks, format="~g"))
     y_axis = alt.Y("y:Q", **y_options)
-    curves = alt.Chart(limits).transform_fold(
-        [f"{side}_{name}" for name in _FUNNEL_LIMITS for side in ("low", "high")], as_=["limit", "value"]
-    ).transform_calculate(
-        level="indexof(datum.limit, '998') >= 0 ? '99.8% limits' : '95% limits'"
-    ).mark_line(color="#555555", strokeWidth=1.3, clip=True).encode(
-        x=x_axis, y=alt.Y("value:Q", **y_options), detail="limit:N",
-        strokeDash=alt.StrokeDash("level:N", title=None, scale=alt.Scale(domain=["95% limits", "99.8% limits"],
-                                                                           range=[[5, 4], [1, 0]])))
-    rule = alt.Chart().mark_rule(color=_BLACK, strokeWidth=1.5, clip=True).encode(y=alt.datum(round(target, 6)))
+    curves, rule = _curves_and_target(limits, x_axis, y_options, target)
     base = alt.Chart(frame)
     points = base.mark_point(filled=True, size=90, stroke="white", strokeWidth=0.8).encode(
         x=x_axis, y=y_axis, color=colour, tooltip=tooltip)
@@ -598,23 +619,9 @@ def _funnel_result_chart(result: Result) -> alt.LayerChart:
     width, height = _PLOT
     ys = np.concatenate([rows["y"].to_numpy(float), limits.drop(columns="x").to_numpy(float).ravel(), [target]])
     ys = ys[np.isfinite(ys) & (ys > 0 if not proportion else True)]
-    if proportion:
-        x_domain = [0.0, float(grid[-1])]
-        x_ticks = _nice_ticks(0.0, x_domain[1], width, f"{x_domain[1]:,.0f}")
-        rough = _nice_ticks(float(ys.min()), float(ys.max()), height, room=30)
-        step = rough[1] - rough[0] if len(rough) > 1 else 0.05
-        y_domain = [max(0.0, round(math.floor(ys.min() / step) * step, 10)),
-                    min(1.0, round(math.ceil(ys.max() / step) * step, 10))]
-        y_ticks = _nice_ticks(y_domain[0], y_domain[1], height, room=30)
-    else:
-        x_domain = [float(grid[0]), float(grid[-1])]
-        x_ticks = _log_ticks(x_domain[0], x_domain[1], width)
-        y_domain = _log_domain(float(ys.min()), float(ys.max()))
-        y_ticks = _log_ticks(y_domain[0], y_domain[1], height)
-    xa, ya = _Axis(x_domain, width, log=not proportion), _Axis(y_domain, height, log=not proportion, flip=True)
-    target_px = float(ya.px(target))
-    lines = np.concatenate([_trace(xa.px(grid), ya.px(limits[c].to_numpy(float))) for c in limits.columns if c != "x"]
-                           + [_trace(np.array([0.0, width]), np.array([target_px, target_px]))])
+    x_domain, x_ticks, y_domain, y_ticks, xa, ya = _axes(ys, grid, width, height, linear=proportion,
+                                                         within_one=proportion)
+    lines = _limit_lines(limits, grid, target, xa, ya, width)
     centres = np.column_stack([xa.px(rows["x"]), ya.px(rows["y"])])
     named = outside.to_numpy()
     obstacles = np.concatenate([lines, centres[~named]])   # the names keep clear of the unnamed points too
@@ -668,15 +675,7 @@ def _funnel_result_chart(result: Result) -> alt.LayerChart:
         y_options = dict(title=_lines(f"{what + ': ' if what else ''}relative likelihood (log scale)", height),
                          scale=alt.Scale(type="log", domain=y_domain, nice=False),
                          axis=alt.Axis(values=y_ticks, format="~g"))
-    curves = alt.Chart(curves_frame).transform_fold(
-        [f"{side}_{name}" for name in _FUNNEL_LIMITS for side in ("low", "high")], as_=["limit", "value"]
-    ).transform_calculate(
-        level="indexof(datum.limit, '998') >= 0 ? '99.8% limits' : '95% limits'"
-    ).mark_line(color="#555555", strokeWidth=1.3, clip=True).encode(
-        x=x_axis, y=alt.Y("value:Q", **y_options), detail="limit:N",
-        strokeDash=alt.StrokeDash("level:N", title=None, scale=alt.Scale(domain=["95% limits", "99.8% limits"],
-                                                                           range=[[5, 4], [1, 0]])))
-    rule = alt.Chart().mark_rule(color=_BLACK, strokeWidth=1.5, clip=True).encode(y=alt.datum(round(target, 6)))
+    curves, rule = _curves_and_target(curves_frame, x_axis, y_options, target)
     base = alt.Chart(frame)
     points = base.mark_point(filled=True, size=90, stroke="white", strokeWidth=0.8).encode(
         x=x_axis, y=alt.Y("y:Q", **y_options), color=colour, tooltip=tooltip)

@@ -313,6 +313,26 @@ def _funnel(table: pd.DataFrame, options: Mapping[str, Any]) -> pd.DataFrame:
     return _tidy(rows)
 
 
+def _national(table: pd.DataFrame, options: Mapping[str, Any]) -> pd.DataFrame:
+    """England's figure of the indicator by year (and where it comes from), then the trust's."""
+    from ..populations import national_series
+
+    standard = "WRES" if "indicator" in table else "WDES"
+    number = int(options.get("indicator", 2))
+    row = table[pd.to_numeric(table["indicator" if standard == "WRES" else "metric"], errors="coerce") == number]
+    england = national_series(standard, number, measure="relative likelihood")
+    hidden = bool(len(row)) and any(_suppressed(row, c).iloc[0] for c in row.columns
+                                     if c.endswith("_suppressed") and not c.startswith("national"))
+    mine = "" if not len(row) else SUPPRESSED if hidden else (
+        f"{ratio(row['value'].iloc[0])} ({interval(row['ci_low'].iloc[0], row['ci_high'].iloc[0], ratio)})")
+    return _tidy({
+        "Year to 31 March": [str(y) for y in england["year"]] + ["This pack"],
+        "Relative likelihood": [ratio(v) for v in england["value"]] + [mine],
+        "Source": [("NHS England's release" if k == "primary" else "a report of it") for k in england["source_kind"]]
+                  + ["this trust (95% interval)"],
+    })
+
+
 _VIEWS: dict[str, Callable[[pd.DataFrame, Mapping[str, Any]], pd.DataFrame]] = {
     "representation_chart": _representation,
     "age_profile_chart": _representation,
@@ -325,6 +345,7 @@ _VIEWS: dict[str, Callable[[pd.DataFrame, Mapping[str, Any]], pd.DataFrame]] = {
     "funnel_chart": _funnel,
     "spc_chart": _one_series,
     "spc_summary_chart": _series_summary,
+    "national_chart": _national,
 }
 
 

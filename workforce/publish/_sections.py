@@ -352,7 +352,8 @@ PARTS: tuple[Part, ...] = (
                                     ("recruitment", "disciplinary", "training", "board")),
                   finish=with_sentences),
         ),
-        charts=(Chart("wres", "likelihood_chart", "wres", needs_estimate=True),),
+        charts=(Chart("wres", "likelihood_chart", "wres", needs_estimate=True),
+                Chart("wres_national", "national_chart", "wres", {"indicator": 2}, needs_estimate=True)),
     ),
     Part(
         "wdes", "Workforce Disability Equality Standard", lead="wdes",
@@ -362,7 +363,8 @@ PARTS: tuple[Part, ...] = (
             Table("wdes", _standard(analysis.wdes, "wdes_ladder", ("recruitment", "disciplinary", "board")),
                   finish=with_sentences),
         ),
-        charts=(Chart("wdes", "likelihood_chart", "wdes", needs_estimate=True),),
+        charts=(Chart("wdes", "likelihood_chart", "wdes", needs_estimate=True),
+                Chart("wdes_national", "national_chart", "wdes", {"indicator": 2}, needs_estimate=True)),
     ),
     Part(
         "promotion", "Promotion, leaving and the Model Employer-style trajectory", lead="promotion",
