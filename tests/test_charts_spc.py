@@ -16,29 +16,15 @@ import pytest
 alt = pytest.importorskip("altair")
 
 from workforce._result import Method, Result  # noqa: E402
-from workforce._spec import CountCells, Kind, ResultSpec, columns  # noqa: E402
+from workforce.analysis import SPC, SPC_SUMMARY  # noqa: E402
 from workforce.charts._spc import _series_rows, _subject, _title, spc_chart, spc_summary_chart  # noqa: E402
 from workforce.errors import WorkforceError  # noqa: E402
 
-TREND_COLUMNS = [("organisation", "str"), ("characteristic", "str"), ("measure", "str"), ("tier", "str"),
-                 ("group", "str"), ("period_start", "datetime64[ns]"), ("snapshot_date", "datetime64[ns]"),
-                 ("value", "float64"), ("ci_low", "float64"), ("ci_high", "float64"), ("events", "Int64"),
-                 ("n", "Int64"), ("reference_events", "Int64"), ("reference_n", "Int64"), ("unit", "str"),
-                 ("improvement", "str"), ("state", "str")]
-SPC_COLUMNS = TREND_COLUMNS + [
-    ("chart", "str"), ("phase", "int64"), ("baseline", "boolean"), ("centre", "float64"), ("lower", "float64"),
-    ("upper", "float64"), ("near_lower", "float64"), ("near_upper", "float64"), ("trial", "boolean"),
-    ("outside", "boolean"), ("trend", "boolean"), ("two_of_three", "boolean"), ("shift", "boolean"),
-    ("special_cause", "boolean"), ("variation", "str"), ("target", "float64")]
-SUMMARY_COLUMNS = [("organisation", "str"), ("characteristic", "str"), ("measure", "str"), ("tier", "str"),
-                   ("group", "str"), ("latest_date", "datetime64[ns]"), ("latest_value", "float64"),
-                   ("latest_ci_low", "float64"), ("latest_ci_high", "float64"), ("latest_n", "Int64"),
-                   ("centre", "float64"), ("lower", "float64"), ("upper", "float64"), ("target", "float64"),
-                   ("points", "int64"), ("chart", "str"), ("trial", "boolean"), ("variation_icon", "str"),
-                   ("assurance", "str"), ("signals", "str")]
-SPC = ResultSpec(Kind.SPC, "Making Data Count", columns(*((c, d, c) for c, d in SPC_COLUMNS)),
-                 cells=CountCells(counts={"events": (), "n": ()}))
-SUMMARY = ResultSpec(Kind.SPC_SUMMARY, "Making Data Count summary", columns(*((c, d, c) for c, d in SUMMARY_COLUMNS)))
+# the package's own specs (a spec made here would stay in memory and be read by tests of every spec)
+SPC_COLUMNS = [(c.name, c.dtype) for c in SPC.columns]
+TREND_COLUMNS = SPC_COLUMNS[:SPC_COLUMNS.index(("chart", "str"))]
+SUMMARY_COLUMNS = [(c.name, c.dtype) for c in SPC_SUMMARY.columns]
+SUMMARY = SPC_SUMMARY
 IDENTIFIERS = {"person_id", "assignment_id", "employee_number", "assignment_number", "source_file", "source_row",
                "source_sheet", "nhs_number", "date_of_birth", "postcode"}
 COLOURS = {"improvement": "#0072B2", "concern": "#E69F00", "neither": "#CC79A7", "common cause": "#7F7F7F"}

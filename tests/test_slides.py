@@ -208,7 +208,7 @@ def test_the_pack_has_a_slide_per_chart_drawn(pack):
     out, renderer, deck = pack
     manifest = json.loads((out / "manifest.json").read_text())
     drawn = [name for name in renderer.sent if name not in renderer.fail]
-    assert sorted(drawn) == manifest["charts"] and len(drawn) >= 5
+    assert sorted(drawn) == manifest["charts"] and len(drawn) >= 4   # the ladders of one 2025 snapshot: suppressed
     slides = list(deck.slides)
     assert len(slides) == 1 + len(drawn) + 1
     assert [s.shapes.title.text_frame.text for s in slides[1:-1]] == [joined(renderer.sent[n]) for n in drawn]

@@ -152,3 +152,18 @@ def test_a_small_count_is_hidden_wherever_it_appears(soar_valley):
     white = published[(published["measure"] == "leaver rate") & (published["group"] == "White")]
     assert white["events"].isna().all()
     assert published.loc[published["measure"] == "leaver relative likelihood", "reference_events"].isna().all()
+
+
+def test_standards_given_per_period_are_series_too(soar):
+    """WRES 2 and 3 from a wres result: the counts in sample_data/README.md (374 of 1,299 White and 210 of 1,103
+    BME appointed; 34 of 2,206 BME and 43 of 3,599 White staff entering the disciplinary process)."""
+    sd = workforce.sample_data
+    wres = workforce.wres(soar, recruitment=workforce.load_recruitment(sd("soar_valley_recruitment_2024-25.xlsx")),
+                          disciplinary=workforce.load_disciplinary(sd("soar_valley_disciplinary_2024-25.xlsx"),
+                                                                   like=soar))
+    t = trend(soar, "recorded", standards=[wres]).table
+    two, three = (t[t["measure"] == m].iloc[0] for m in ("WRES 2", "WRES 3"))
+    assert [two[c] for c in ("events", "n", "reference_events", "reference_n")] == [210, 1103, 374, 1299]
+    assert two["value"] == pytest.approx((374 / 1299) / (210 / 1103)) and two["improvement"] == "decrease"
+    assert [three[c] for c in ("events", "n", "reference_events", "reference_n")] == [34, 2206, 43, 3599]
+    assert three["value"] == pytest.approx((34 / 2206) / (43 / 3599)) and three["unit"] == "ratio"

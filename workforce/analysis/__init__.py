@@ -44,7 +44,7 @@ from ._representation import ICB_VIEW, REPRESENTATION, REPRESENTATION_COLUMNS, i
 from ._spc import SPC, SPC_COLUMNS, SPC_SUMMARY, SPC_SUMMARY_COLUMNS, p_limits, spc, spc_rules, spc_summary, xmr_limits
 from ._standards import WDES, WDES_COLUMNS, WRES, WRES_COLUMNS, standard_sentences, wdes, wres
 from ._stats import benjamini_hochberg, binomial_test, wilson_interval, z_value
-from ._trend import MEASURES, SERIES_KEYS, TREND, TREND_COLUMNS, series_label, trend
+from ._trend import MEASURES, SERIES_KEYS, TIER_NAMES, TREND, TREND_COLUMNS, series_label, trend
 
 #: Every kind of result the analyses return, with its columns and counts.
 RESULT_SPECS = (REPRESENTATION, ICB_VIEW, LADDER, PROGRESSION_GAPS, MOVEMENTS_SPEC, PROMOTION, ADJUSTED_GAP,
@@ -64,7 +64,7 @@ __all__ = [
     "wres_recruitment", "wres_disciplinary", "wres_training", "wres_board", "wdes_recruitment",
     "wdes_capability", "wdes_board", "LIKELIHOOD_COLUMNS", "BOARD_INDICATOR_COLUMNS",
     "wilson_interval", "binomial_test", "benjamini_hochberg", "z_value",
-    "trend", "TREND", "TREND_COLUMNS", "SERIES_KEYS", "MEASURES", "series_label",
+    "trend", "TREND", "TREND_COLUMNS", "SERIES_KEYS", "MEASURES", "TIER_NAMES", "series_label",
     "spc", "spc_summary", "SPC", "SPC_SUMMARY", "SPC_COLUMNS", "SPC_SUMMARY_COLUMNS", "xmr_limits", "p_limits",
     "spc_rules", "funnel", "funnel_outliers", "FUNNEL", "FUNNEL_COLUMNS",
     "pooled_likelihood", "likelihood_counts", "band_steps", "POOLED", "POOLED_COLUMNS", "POOLED_LABEL",

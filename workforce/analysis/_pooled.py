@@ -109,19 +109,17 @@ def _is_pooled(t: pd.DataFrame) -> np.ndarray:
     return is_in(t["stratum"], (POOLED_LABEL,))
 
 
-def _pooled_strata(t: pd.DataFrame) -> np.ndarray:
-    """The strata rows the pooled row's counts add up: those included."""
-    included = t["included"].astype("boolean").fillna(False).to_numpy(dtype=bool)
-    return included & ~_is_pooled(t)
-
-
 def _cells() -> CountCells:
-    """Each stratum's four counts; the pooled row's are the sums of the included strata's."""
-    margins = [Margin(Part(c, _is_pooled), (Part(c, _pooled_strata),), _GROUP, prefer_total=True) for c in COUNTS]
-    margins += [Margin(Part(f"{g}_total"), (Part(f"{g}_events"),), _KEY, exact=False) for g in ("a", "b")]
+    """Each stratum's four counts; the pooled row's, as published, are the sums of the published strata's.
+
+    The pooled row's counts are not tied to the strata by a margin: after suppression ``recompute`` makes them
+    again as the sums of the strata whose counts are all published, so a suppressed stratum never comes back
+    by subtraction, and a pooled estimate over hundreds of small organisations does not make one margin of
+    all their counts for the audit to solve.
+    """
+    margins = [Margin(Part(f"{g}_total"), (Part(f"{g}_events"),), _KEY, exact=False) for g in ("a", "b")]
     return CountCells(
         counts={c: _KEY for c in COUNTS},
-        # a pooled row whose sums are hidden keeps them hidden: the recompute makes new sums of published strata
         margins=tuple(margins),
         derived=(
             Derived(("value", "ci_low", "ci_high", "state", "reason"), COUNTS),

@@ -99,7 +99,10 @@ def _national_frame(drawn: pd.DataFrame) -> pd.DataFrame:
 
 
 def _national_layers(rows: pd.DataFrame, scale: alt.Scale, y) -> list:
-    """A black diamond at England's figure on each row that has one, labelled "England 2023" above it."""
+    """A black diamond at England's figure on each row that has one (its year in the tooltip and the subtitle).
+
+    Not labelled on the chart: a label above the diamond sat on the row above's interval.
+    """
     if rows.empty:
         return []
     rows = rows.copy()
@@ -113,8 +116,7 @@ def _national_layers(rows: pd.DataFrame, scale: alt.Scale, y) -> list:
                alt.Tooltip("national_kind:N", title="Source")]
     diamond = base.mark_point(shape="diamond", filled=True, size=70, color=_BLACK, stroke="white",
                               strokeWidth=0.5).encode(x=x, y=y, tooltip=tooltip)
-    label = base.mark_text(dy=-11, fontSize=10, color=_BLACK).encode(x=x, y=y, text=alt.Text("national_label:N"))
-    return [diamond, label]
+    return [diamond]
 
 
 def _national_words(frame: pd.DataFrame) -> str:
@@ -123,7 +125,9 @@ def _national_words(frame: pd.DataFrame) -> str:
     if shown.empty:
         return ""
     secondary = (shown["national_source"] == "secondary").any()
-    return ("Black diamond: England's figure for the same indicator, the latest published (its year above it)"
+    figures = "; ".join(f"{str(label).split(':')[0]}: {value:.2f} in {int(year)}" for label, value, year in
+                        zip(shown["label"], shown["national_value"], shown["national_year"]))
+    return (f"Black diamond: England's figure for the same indicator, the latest published ({figures})"
             + ("; a secondary figure is read from a report of NHS England's release, not the release itself"
                if secondary else "") + ".")
 

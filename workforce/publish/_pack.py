@@ -108,6 +108,7 @@ from ._sections import (
     drawable,
     headline_counts,
     pack_links,
+    same_periods,
     withheld_counts,
 )
 from ._slides import SLIDES_FILE, SlideText, check_slides, source_line, write_slides
@@ -404,7 +405,7 @@ def publish_tables(raw: dict[str, Result], organisations: list[str], rules: _Rul
     keep: list[Ref] = []
     for number, org in enumerate(organisations, start=1):
         sheet = (lambda n, o=org, i=number: _sheet(n, o if several else None, i))
-        links += pack_links(sheet)
+        links += pack_links(sheet, rates=same_periods(raw.get(sheet("over_time")), raw.get(sheet("promotion"))))
         links += comparison_links(org, sheet) if several else []
         exempt += board_counts(sheet) if rules.board_counts else []
         withhold += withheld_counts(sheet)
@@ -813,8 +814,9 @@ def _lede(staff: StaffTable, benchmark: Any, threshold: int | None) -> str:
     """The line under the page's title: the snapshots, the benchmark and the small-numbers rule."""
     dates = sorted(pd.Series(staff.people["snapshot_date"]).dropna().unique())
     shown = [day(d) for d in dates]
-    words = [f"Snapshot {shown[-1]}" + (f" (earlier: {', '.join(shown[:-1])})" if len(shown) > 1 else "")] \
-        if shown else []
+    earlier = (f" (earlier: {', '.join(shown[:-1])})" if len(shown) <= 4
+               else f" ({len(shown) - 1} earlier, from {shown[0]})")   # a monthly series: not every date
+    words = [f"Snapshot {shown[-1]}" + (earlier if len(shown) > 1 else "")] if shown else []
     if isinstance(benchmark, Mapping) and benchmark.get("area"):
         words.append(f"benchmark {benchmark['area']}" + (f", ages {benchmark['ages']}" if benchmark.get("ages") else ""))
     elif isinstance(benchmark, Mapping) and benchmark.get("by organisation"):

@@ -27,7 +27,7 @@ from ..disclosure import Link, Ref
 from ..errors import WorkforceError
 
 __all__ = ["Context", "Table", "Chart", "Part", "PARTS", "OVER_TIME", "SERIES_SNAPSHOTS", "COMPARISON", "ACROSS", "drawable", "check_parts", "pack_links",
-           "board_counts", "withheld_counts", "headline_counts", "comparison_links"]
+           "board_counts", "withheld_counts", "headline_counts", "comparison_links", "same_periods"]
 
 
 @dataclass
@@ -582,26 +582,35 @@ def _intersection(t: pd.DataFrame) -> pd.Series:
     return group.str.split(" × ").str[-1].where(t["characteristic"].astype(str) == "sex × ethnicity")
 
 
-#: The over-time table's senior shares, and the progression gaps with the same counts at their snapshot.
-_SERIES_GAPS = {"ethnicity": ("progression_gaps", "progression_gaps_previous"), "disability": ("wdes_progression_gaps",)}
+#: The over-time table's senior shares (the tiers the pack follows), and the progression gaps with the same counts
+#: at their snapshot.
+_SERIES_GAPS = {"ethnicity": (("progression_gaps", "progression_gaps_previous"), analysis.TIER_NAMES),
+                "disability": (("wdes_progression_gaps",), ("8a and above",))}
 _SERIES_TIERS = {"8a and above": "All AfC", "8c and above": "All AfC", "VSM": "All AfC", "Consultant": "Medical"}
-#: The over-time table's rates over a period, and the promotion table's counts (the sum over its periods).
-_SERIES_RATES = {"leaver rate": ("leavers", "at_start"), "promotion rate": ("promoted", "stayers")}
+#: The over-time table's counts over a period (the measure the pack follows), and the promotion table's counts they
+#: add up to over its periods: leavers of each group (leaver rate rows), promoted of the compared group and of the
+#: reference group (the promotion relative likelihood's counts).
+_SERIES_RATES = (("leaver rate", "events", "group", "leavers"), ("leaver rate", "n", "group", "at_start"),
+                 ("promotion relative likelihood", "events", "group", "promoted"),
+                 ("promotion relative likelihood", "n", "group", "stayers"),
+                 ("promotion relative likelihood", "reference_events", "_reference", "promoted"),
+                 ("promotion relative likelihood", "reference_n", "_reference", "stayers"))
 
 
-def _over_time_links(sheet: Callable[[str], str]) -> list[Link]:
+def _over_time_links(sheet: Callable[[str], str], rates: bool = True) -> list[Link]:
     """The over-time table's points that other tables publish too.
 
     At each snapshot the progression gaps are made for (the latest and the
     previous year's), the senior share's counts are the gaps' compared
-    group at the tier and the two groups together; over the periods, the
-    rates' counts add up to the promotion table's (when the pack compares the
-    same snapshots; a link that does not hold is not used).
+    group at the tier and the two groups together; with ``rates``, over the
+    periods, the rates' counts add up to the promotion table's (when the pack
+    compares the same snapshots: :func:`same_periods`).
     """
     series, date = sheet("over_time"), ("snapshot_date",)
     links = []
-    for characteristic, tables in _SERIES_GAPS.items():
-        for tier, category in _SERIES_TIERS.items():
+    for characteristic, (tables, tiers) in _SERIES_GAPS.items():
+        for tier in tiers:
+            category = _SERIES_TIERS[tier]
             rows = _both(where_in("characteristic", characteristic), where_in("measure", "senior share"),
                          where_in("tier", tier))
             senior = _both(where_in("staff_category", category), where_in("comparison", tier))
@@ -609,15 +618,27 @@ def _over_time_links(sheet: Callable[[str], str]) -> list[Link]:
                 links.append(Link(Ref(series, "events", date, rows), (Ref(gaps, "compared_senior", date, senior),)))
                 links.append(Link(Ref(series, "n", date, rows), (Ref(gaps, "advantaged_senior", date, senior),
                                                                  Ref(gaps, "compared_senior", date, senior))))
-    for measure, (events, n) in _SERIES_RATES.items():
-        rows = where_in("measure", measure)
-        for promotion_count, series_count in ((events, "events"), (n, "n")):
+    if rates:
+        for measure, count, group, promotion_count in _SERIES_RATES:
             links.append(Link(Ref(sheet("promotion"), promotion_count, ("characteristic", "group")),
-                              (Ref(series, series_count, ("characteristic", "group"), rows),)))
+                              (Ref(series, count, ("characteristic", group), where_in("measure", measure)),)))
     return links
 
 
-def pack_links(sheet: Callable[[str], str], *, tiers: bool = True) -> list[Link]:
+def same_periods(series: Result | None, promotion: Result | None) -> bool:
+    """Whether the over-time rates are over the promotion table's periods (so their counts add up to it).
+
+    Not from a monthly series: promotion compares the snapshots a year apart.
+    """
+    if series is None or promotion is None:
+        return False
+    t = series.table
+    rates = t[t["measure"].astype(str).isin([measure for measure, *_ in _SERIES_RATES])]
+    dates = {str(pd.Timestamp(d).date()) for d in pd.concat([rates["period_start"], rates["snapshot_date"]]).dropna()}
+    return bool(dates) and dates == set(promotion.method.snapshots)
+
+
+def pack_links(sheet: Callable[[str], str], *, tiers: bool = True, rates: bool = True) -> list[Link]:
     """The counts shared between the tables of one organisation's parts (``sheet``: table name -> sheet name).
 
     Band groups add up to "All staff" (representation, promotion); the
@@ -626,8 +647,9 @@ def pack_links(sheet: Callable[[str], str], *, tiers: bool = True) -> list[Link]
     in a band group).  A link that does not hold on an organisation's counts
     (a band group missing) is not used (:class:`workforce.disclosure.Link`).
 
-    ``tiers``: also the ladder's rungs adding up to the progression gaps'
-    tiers and pools (the pack withholds the gaps' unknown counts,
+    ``rates``: the over-time rates add up to the promotion table's counts
+    (:func:`same_periods`).  ``tiers``: also the ladder's rungs adding up to
+    the progression gaps' tiers and pools (the pack withholds the gaps' unknown counts,
     :func:`withheld_counts`, so that they add no nested sums of the
     unknowns' small counts).
     """
@@ -651,7 +673,7 @@ def pack_links(sheet: Callable[[str], str], *, tiers: bool = True) -> list[Link]
         links += _indicator_one_links(sheet(standard), sheet(ladder), standard)
     links += [Link(Ref(sheet("representation"), "all_staff", ("subgroup",)),
                    (Ref(sheet("age_profile"), "all_staff", ("subgroup",)),))]
-    links += _over_time_links(sheet)
+    links += _over_time_links(sheet, rates)
     intersection = sheet("sex_ethnicity_by_band")
     for characteristic in ("sex", "ethnicity"):
         links.append(Link(Ref(sheet("representation_by_band"), "all_staff", ("subgroup",)),
