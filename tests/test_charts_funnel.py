@@ -82,6 +82,7 @@ def test_embedded_data_is_aggregates_only():
     assert {r["n"] for r in points} == set(result.table["n"].astype(float))
 
 
+@pytest.mark.slow
 def test_only_those_outside_a_limit_are_named_clear_of_the_lines():
     result = funnel(units())
     chart = funnel_chart(result)
@@ -91,6 +92,7 @@ def test_only_those_outside_a_limit_are_named_clear_of_the_lines():
     assert {r["key"] for r in points if r["organisation"] == "Trust C"} == {"above the 99.8% limit"}
 
 
+@pytest.mark.slow
 def test_relative_likelihood_on_log_axes_against_precision():
     frame = RL.copy()
     frame.loc[0, ["a_events", "a_total", "b_events", "b_total"]] = [400, 500, 10, 400]   # far above: worse
@@ -114,6 +116,7 @@ def test_relative_likelihood_on_log_axes_against_precision():
     assert colours[domain.index("above the 99.8% limit")] == "#D55E00"
 
 
+@pytest.mark.slow
 def test_suppressed_organisations_are_not_drawn_and_are_listed():
     small = units(list(units()["organisation"]) + ["Trust S"], list(units()["events"]) + [5],
                   list(units()["n"]) + [40])

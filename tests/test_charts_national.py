@@ -91,6 +91,7 @@ def test_the_trust_is_drawn_against_englands_series(wres_result):
     assert sorted({r["year"] for r in nationals}) == england["year"].tolist()   # line and points: one dataset
     assert {r["source"] for r in nationals} == {"NHS England's release", "a report of it"}
     assert {round(r["value"], 6) for r in rows if r.get("who") == "This trust"} == {round(value, 6)}
+    assert "http" not in str(spec["datasets"])      # the chart embeds what it draws: no page addresses
 
 
 def test_no_trust_figure_is_nothing_to_draw(soar):

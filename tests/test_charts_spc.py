@@ -149,11 +149,13 @@ def test_each_variation_colours_and_shapes_its_points_the_making_data_count_way(
     assert by_date == expected
 
 
+@pytest.mark.slow
 def test_only_the_variations_present_are_in_the_legend():
     spec = spc_chart(spc(series(np.full(14, 0.2)))).to_dict(validate=False)
     assert point_layers(spec)[0]["encoding"]["color"]["scale"] == {"domain": ["common cause"], "range": ["#7F7F7F"]}
 
 
+@pytest.mark.slow
 def test_a_trial_phase_labels_its_limits_and_draws_them_lighter():
     values = np.r_[np.full(14, 0.2), np.full(8, 0.3)]
     phase = np.r_[np.ones(14, int), np.full(8, 2)]
@@ -171,6 +173,7 @@ def test_a_trial_phase_labels_its_limits_and_draws_them_lighter():
     assert "trial limits" not in texts(spc_chart(spc(series(np.full(14, 0.2)))).to_dict(validate=False))
 
 
+@pytest.mark.slow
 def test_p_chart_limits_that_vary_with_n_are_steps_and_xmr_limits_are_straight():
     varying = spc_chart(spc(series(np.full(14, 0.2), n=np.arange(300, 440, 10)))).to_dict(validate=False)
     upper = [la for la in layers_with(varying, "line") if la["encoding"].get("y", {}).get("field") == "upper"]
@@ -196,6 +199,7 @@ def test_a_rebase_draws_a_mark_labelled_limits_recalculated():
     assert not [la for la in layers_with(one, "rule") if la["encoding"].get("x", {}).get("field") == "date"]
 
 
+@pytest.mark.slow
 def test_an_annotation_appears_as_a_labelled_rule_given_or_from_the_method():
     frame = series(np.full(18, 0.2))
     words = "Positive action programme starts"
@@ -231,6 +235,7 @@ def test_selecting_two_series_raises_naming_the_options():
     assert "Disabled" in title(spec)
 
 
+@pytest.mark.slow
 def test_suppressed_points_are_not_drawn_and_break_the_line():
     frame = series(np.linspace(0.2, 0.26, 14))
     frame.loc[5, "value"] = np.nan                      # a suppressed figure
@@ -260,6 +265,7 @@ def words(frame: pd.DataFrame) -> str:
     return _title(rows, _subject(rows.iloc[0]))
 
 
+@pytest.mark.slow
 def test_titles_say_improvement_concern_or_no_change():
     rising = ["common cause"] * 10 + ["improvement"] * 7
     spec = spc_chart(spc(series(np.r_[np.full(10, 0.2), np.full(7, 0.3)], variation=rising))).to_dict(validate=False)
@@ -286,6 +292,7 @@ def test_titles_say_improvement_concern_or_no_change():
                               "has risen: special cause variation (neither better nor worse) in August 2024")
 
 
+@pytest.mark.slow
 def test_the_subtitle_names_the_chart_type_phase_baseline_and_n():
     spec = spc_chart(spc(series(np.full(14, 0.2), n=np.arange(300, 440, 10)))).to_dict(validate=False)
     subtitle = " ".join(spec["title"]["subtitle"])
@@ -297,6 +304,7 @@ def test_the_subtitle_names_the_chart_type_phase_baseline_and_n():
     assert "XmR" in xmr
 
 
+@pytest.mark.slow
 def test_a_proportion_has_a_percent_axis_and_a_ratio_an_axis_with_one_marked():
     spec = spc_chart(spc(series(np.full(14, 0.2)))).to_dict(validate=False)
     point = point_layers(spec)[0]
@@ -314,6 +322,7 @@ def test_a_proportion_has_a_percent_axis_and_a_ratio_an_axis_with_one_marked():
     assert title(spec).startswith("No sign of change in the relative likelihood of White staff being promoted")
 
 
+@pytest.mark.slow
 def test_a_target_is_drawn_and_labelled():
     spec = spc_chart(spc(series(np.full(14, 0.2), target=0.25))).to_dict(validate=False)
     assert "target 25.0%" in texts(spec)
@@ -321,12 +330,14 @@ def test_a_target_is_drawn_and_labelled():
     assert "target" not in " ".join(texts(spc_chart(spc(series(np.full(14, 0.2)))).to_dict(validate=False)))
 
 
+@pytest.mark.slow
 def test_tooltips_give_value_interval_and_counts():
     spec = spc_chart(spc(series(np.full(14, 0.2)))).to_dict(validate=False)
     fields = {t["field"] for t in point_layers(spec)[0]["encoding"]["tooltip"]}
     assert {"value", "ci_low", "ci_high", "events", "n", "key", "rules", "centre", "lower", "upper"} <= fields
 
 
+@pytest.mark.slow
 def test_points_with_few_staff_are_drawn_open():
     spec = spc_chart(spc(series(np.full(14, 0.2), n=[400] * 13 + [5])), min_size=8).to_dict(validate=False)
     layers = point_layers(spec)
@@ -402,6 +413,7 @@ def test_the_summary_has_one_row_per_series_with_the_icon_letters():
     assert sum(t.replace("\n", " ").startswith("BME share of staff at band 8a and above") for t in drawn) == 1
 
 
+@pytest.mark.slow
 def test_the_summary_legend_explains_the_icons_present_in_words():
     spec = spc_summary_chart(summary(SIX[:2])).to_dict(validate=False)
     circles = [la for la in layers_with(spec, "point") if la["mark"].get("shape") == "circle"]
@@ -414,6 +426,7 @@ def test_the_summary_legend_explains_the_icons_present_in_words():
                      "no target": "No target set for the measure"}
 
 
+@pytest.mark.slow
 def test_the_summary_title_counts_the_variation():
     spec = spc_summary_chart(summary(SIX)).to_dict(validate=False)
     assert title(spec) == ("Of 6 measures, 2 show special cause improvement, 2 show special cause concern, 1 shows "
@@ -424,6 +437,7 @@ def test_the_summary_title_counts_the_variation():
     assert title(quiet) == "No sign of change in any of the 2 measures: common cause variation only"
 
 
+@pytest.mark.slow
 def test_a_suppressed_latest_value_says_so():
     rows = [{**SIX[0], "latest_value": np.nan, "latest_ci_low": np.nan, "latest_ci_high": np.nan}]
     result = summary(rows)
@@ -441,6 +455,7 @@ def real_spc():
     return made, made.spc(trend, rebase=["2024-04-01"], target=0.25)
 
 
+@pytest.mark.slow
 def test_the_charts_draw_a_real_spc_result_and_its_suppressed_version():
     made, result = real_spc()
     import workforce
@@ -457,6 +472,7 @@ def test_the_charts_draw_a_real_spc_result_and_its_suppressed_version():
     assert len(made.spc_summary(published).table) == 1
 
 
+@pytest.mark.slow
 def test_the_summary_embeds_no_person_level_columns():
     spec = spc_summary_chart(summary(SIX)).to_dict(validate=False)
     for rows in datasets(spec).values():
@@ -492,6 +508,7 @@ def test_the_charts_save_as_svg_and_png(tmp_path):
     print(f"saved in {time.perf_counter() - started:.1f} s")
 
 
+@pytest.mark.slow
 def test_a_series_with_no_point_left_has_no_icon_and_says_so():
     # every point suppressed: spc_summary gives no latest date, no value and 0 points
     rows = [SIX[0], {**SIX[5], "latest_date": pd.NaT, "latest_value": np.nan, "latest_n": pd.NA, "points": 0,

@@ -798,9 +798,7 @@ def test_board_counts_are_published_only_when_asked(pack_tables):
 def test_every_link_of_the_pack_holds_on_its_counts(pack_tables, tiers):
     """Each declared link is a true relation between the counts (none dropped) and adds relations."""
     from workforce.disclosure._publication import _Cells
-    from workforce.publish._sections import pack_links
-
-    from workforce.publish._sections import same_periods
+    from workforce.publish._sections import pack_links, same_periods
 
     base = _Cells.of(pack_tables, [])
     rates = same_periods(pack_tables["over_time"], pack_tables["promotion"])

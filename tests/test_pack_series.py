@@ -85,6 +85,7 @@ def test_the_icb_pack_pools_and_compares_the_organisations(icb_pack):
     (["--intervention", "2024-13-01=Programme"], "'2024-13-01' is not a date"),
     (["--rebase", "April 2024"], "'April 2024' is not a date"),
 ])
+@pytest.mark.slow
 def test_a_wrong_date_stops_the_command_before_any_data_are_read(tmp_path, option, says):
     from tests.conftest import run_cli, sample
 
@@ -93,6 +94,7 @@ def test_a_wrong_date_stops_the_command_before_any_data_are_read(tmp_path, optio
     assert done.returncode == 2 and says in done.stderr and "Traceback" not in done.stderr
 
 
+@pytest.mark.slow
 def test_a_bad_peers_file_is_named_with_its_row(tmp_path):
     from tests.conftest import run_cli, sample
 

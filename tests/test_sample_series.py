@@ -68,6 +68,7 @@ def test_twenty_five_month_ends_with_the_export_columns(months):
     assert total < 4 * 1024**2
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("year", [2023, 2024, 2025])
 def test_march_snapshots_hold_the_rows_of_the_yearly_workbooks(months, year):
     monthly = months[pd.Timestamp(f"{year}-03-31")]
@@ -94,6 +95,7 @@ def test_march_snapshots_hold_the_rows_of_the_yearly_workbooks(months, year):
     pd.testing.assert_frame_equal(same_form(monthly), same_form(yearly), check_dtype=False)
 
 
+@pytest.mark.slow
 def test_the_package_reads_a_monthly_file_as_the_snapshot_of_its_name():
     staff = load_staff(MONTHLY / "soar_valley_staff_in_post_2024-09-30.parquet")
     assert staff.report.is_valid
@@ -101,6 +103,7 @@ def test_the_package_reads_a_monthly_file_as_the_snapshot_of_its_name():
     assert staff.people["age"].max() < 67
 
 
+@pytest.mark.slow
 def test_events_fall_in_months_consistently(months):
     dates = list(months)
     present = pd.DataFrame({d: pd.Series(True, index=pd.Index(f["Employee Number"].unique())) for d, f in

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import numpy as np
 import pandas as pd
@@ -561,8 +562,9 @@ def _national(standard: str, table: pd.DataFrame, snapshots) -> str:
         years.append(pd.NA if found is None else int(found["year_of_data"]))
         kinds.append("" if found is None else str(found["source_kind"]))
         if found is not None:
+            site = urlsplit(str(found["source_url"])).netloc   # the site, not a link: the page opens offline
             words.append(f"{standard} {number}: {found['value']:.2f} in {found['year_of_data']} "
-                         f"({found['source_kind']}: {found['source_url']})")
+                         f"({found['source_kind']}, from {site})")
     table["national_value"] = pd.Series(values, index=table.index, dtype="float64")
     table["national_year"] = pd.Series(years, index=table.index, dtype="Int64")
     table["national_source"] = pd.Series(kinds, index=table.index, dtype=object).astype(str)
@@ -570,8 +572,8 @@ def _national(standard: str, table: pd.DataFrame, snapshots) -> str:
         return "no national figure of the same measure"
     return ("England's figures beside the relative likelihoods, the latest in or before "
             + (f"the WRES year {year}" if year else "any year") + ": " + "; ".join(words)
-            + ". Every national figure shipped with the package, with its source, is in its national benchmarks "
-              "table (national_wres_wdes.csv).")
+            + ". Every national figure shipped with the package, with the page it comes from, is in its national "
+              "benchmarks table (workforce.national_benchmarks(), national_wres_wdes.csv).")
 
 
 def standard_sentences(result: Result) -> pd.Series:

@@ -69,8 +69,9 @@ def national_chart(result: Result, *, indicator: int = 2, min_size: int = 8) -> 
         raise WorkforceError(f"nothing to draw: no national {standard} {indicator} figure is shipped.")
     year = _year(result.method.snapshots[-1]) if result.method.snapshots else int(england["year"].max())
     low, high = float(rows["ci_low"].iloc[0]), float(rows["ci_high"].iloc[0])
-    points = england.assign(who="England", source=england["source_kind"].map(
-        {"primary": "NHS England's release", "secondary": "a report of it"}), low=math.nan, high=math.nan)
+    points = england[["year", "value"]].assign(   # only what is drawn: no page address in the chart
+        who="England", source=england["source_kind"].map({"primary": "NHS England's release",
+                                                          "secondary": "a report of it"}))
     trust = pd.DataFrame({"year": [year], "value": [value], "who": ["This trust"], "source": ["this pack"],
                           "low": [low], "high": [high]})
     values = [v for v in (*points["value"], value, low, high) if math.isfinite(v)]

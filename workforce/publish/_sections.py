@@ -182,16 +182,20 @@ def _gaps_senior_share(gaps: str, staff_category: str) -> Callable[[Callable[[st
     return options
 
 
+def _snapshots_of(table: pd.DataFrame) -> pd.MultiIndex:
+    """Each row's (organisation, snapshot date), as an index that is matched by hashing, not row by row."""
+    return pd.MultiIndex.from_arrays([table["organisation"].astype(str), table["snapshot_date"]])
+
+
 def _at(staff: Any, keep: pd.Series) -> Any:
     """The staff on the people rows ``keep`` selects, with their assignments (same organisation and snapshot)."""
     people, assignments = staff.people, staff.assignments
     if keep.all():
         return staff
-    dates = set(zip(people.loc[keep, "organisation"].astype(str), people.loc[keep, "snapshot_date"]))
-    chosen = pd.Series(list(zip(assignments["organisation"].astype(str), assignments["snapshot_date"])),
-                       index=assignments.index).isin(dates)
+    kept = _snapshots_of(people[keep.to_numpy()]).unique()
+    chosen = _snapshots_of(assignments).isin(kept)
     return replace(staff, people=people[keep.to_numpy()].reset_index(drop=True),
-                   assignments=assignments[chosen.to_numpy()].reset_index(drop=True))
+                   assignments=assignments[chosen].reset_index(drop=True))
 
 
 def latest_snapshot(staff: Any) -> Any:
@@ -227,8 +231,8 @@ def yearly_snapshots(staff: Any) -> Any:
             if distance.min() > 46:
                 break
             chosen = int(distance.argmin())
-    keys = pd.Series(list(zip(people["organisation"].astype(str), people["snapshot_date"])), index=people.index)
-    return _at(staff, keys.isin(keep_dates))
+    chosen = _snapshots_of(people).isin(pd.MultiIndex.from_tuples(sorted(keep_dates)))
+    return _at(staff, pd.Series(chosen, index=people.index))
 
 
 def previous_snapshot(staff: Any) -> Any:
