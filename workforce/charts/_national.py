@@ -11,7 +11,7 @@ from .._display import ratio
 from .._result import Result
 from .._spec import Kind
 from ..errors import WorkforceError
-from ._common import _BLACK, _BLUE, _GREY, _finish, _nice_ticks
+from ._common import _BLACK, _BLUE, _GREY, _finish, _layered, _nice_ticks
 
 #: What each relative likelihood indicator measures, in a board's words.
 _WORDS = {("WRES", 2): "being appointed from shortlisting (White over BME applicants)",
@@ -106,4 +106,4 @@ def national_chart(result: Result, *, indicator: int = 2, min_size: int = 8) -> 
     description = (f"Line chart of England's {standard} {indicator} relative likelihood by year, from "
                    f"{int(england['year'].min())} to {int(england['year'].max())}, with this trust's "
                    f"{ratio(value)} in {year}.")
-    return _finish(chart, title, subtitle, description, result, "national_chart")
+    return _finish(_layered(chart), title, subtitle, description, result, "national_chart")

@@ -231,8 +231,8 @@ def yearly_snapshots(staff: Any) -> Any:
             if distance.min() > 46:
                 break
             chosen = int(distance.argmin())
-    chosen = _snapshots_of(people).isin(pd.MultiIndex.from_tuples(sorted(keep_dates)))
-    return _at(staff, pd.Series(chosen, index=people.index))
+    kept = _snapshots_of(people).isin(pd.MultiIndex.from_tuples(sorted(keep_dates)))
+    return _at(staff, pd.Series(kept, index=people.index))
 
 
 def previous_snapshot(staff: Any) -> Any:
