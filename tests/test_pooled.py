@@ -222,6 +222,7 @@ def test_telescoping_identity_of_band_steps(soar):
     assert pooled.table["what"].iloc[0] == "band steps 5 to 8a (All AfC)"
 
 
+@pytest.mark.slow
 def test_pooled_across_the_icbs_organisations(icb_trusts):
     counts = likelihood_counts(workforce.progression_gaps(icb_trusts))
     assert counts["organisation"].nunique() == 3 and counts.attrs["what"] == "8a and above (All AfC)"
@@ -231,6 +232,7 @@ def test_pooled_across_the_icbs_organisations(icb_trusts):
     assert pooled_row(result)["a_total"] == counts["a_total"].sum()
 
 
+@pytest.mark.slow
 def test_pooled_across_years(soar_valley):
     people = soar_valley.people
     results = [workforce.progression_gaps(people[people["snapshot_date"] == date])
@@ -263,6 +265,7 @@ def test_promotion_counts(soar_valley):
     assert pooled.table["what"].iloc[0] == "promotion (ethnicity)"
 
 
+@pytest.mark.slow
 def test_wres_and_wdes_counts_in_the_official_direction(soar):
     recruitment = workforce.load_recruitment(INPUTS["recruitment"])
     disciplinary = workforce.load_disciplinary(INPUTS["disciplinary"], like=soar)

@@ -251,6 +251,7 @@ def test_series_of_different_organisations_and_groups_never_mix():
 # ---------------------------------------------------------------- result and errors
 
 
+@pytest.mark.slow
 def test_columns_and_schema():
     result = spc(pd.concat([points(VIGNETTE), points(events=[10, 12, 8], n=[100, 120, 80], org="Trust B")]))
     assert list(result.table.columns) == SPC_COLUMNS == TREND_COLUMNS + SPC_COLUMNS[len(TREND_COLUMNS):]

@@ -191,6 +191,7 @@ def test_promotion_gap_is_recoverable():
     assert syn.TRUE_PROMOTION_ODDS_RATIO_BME == 0.65
 
 
+@pytest.mark.slow
 def test_positive_action_changes_only_the_people_it_promotes(trust):
     """The programme reuses the random draws: earlier snapshots are equal, later ones differ in grades only."""
     start = date(2024, 4, 1)
@@ -208,6 +209,7 @@ def test_positive_action_changes_only_the_people_it_promotes(trust):
     assert after.loc[changed, "Employee Number"].nunique() >= 10  # odds multiplied by 6: many more promoted
 
 
+@pytest.mark.slow
 def test_monthly_snapshots_meet_the_yearly_ones():
     from tools.synthetic import monthly
 
