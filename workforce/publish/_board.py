@@ -235,11 +235,8 @@ def _organisations(table: pd.DataFrame, options: Mapping[str, Any]) -> pd.DataFr
     return _tidy({**rows, **columns})
 
 
-def _figure(value: Any, unit: str) -> str:
-    return ratio(value) if unit == "ratio" else percent(value)
-
-
 def _formatter(unit: str) -> Callable[[Any], str]:
+    """How a figure in ``unit`` shows: a ratio to two places, a proportion as a percentage."""
     return ratio if unit == "ratio" else percent
 
 
@@ -253,7 +250,7 @@ def _one_series(table: pd.DataFrame, options: Mapping[str, Any]) -> pd.DataFrame
     hidden = _suppressed(t, "n") | _suppressed(t, "events")
     return _tidy({
         "Date": [day(d) for d in t["snapshot_date"]],
-        "Value": [SUPPRESSED if h else _figure(v, u) for v, u, h in zip(t["value"], units, hidden)],
+        "Value": [SUPPRESSED if h else _formatter(u)(v) for v, u, h in zip(t["value"], units, hidden)],
         "95% interval": ["" if h else interval(lo, hi, _formatter(u))
                          for lo, hi, u, h in zip(t["ci_low"], t["ci_high"], units, hidden)],
         "Staff counted": _counts(t, "n"),
@@ -266,21 +263,22 @@ def _one_series(table: pd.DataFrame, options: Mapping[str, Any]) -> pd.DataFrame
 def _series_summary(table: pd.DataFrame, options: Mapping[str, Any]) -> pd.DataFrame:
     """The measures' latest points, with the variation and assurance the summary chart shows as icons."""
     from .._result import Result
-    from ..analysis import SPC, series_label, spc_summary
+    from ..analysis import SERIES_KEYS, SPC, series_label, spc_summary
+
+    def keys(t: pd.DataFrame) -> list[tuple[str, ...]]:
+        return list(zip(*(t[k].astype(str) for k in SERIES_KEYS)))
 
     summary = spc_summary(Result(table=table, spec=SPC)).table
-    units = dict(zip(zip(*(table[k].astype(str) for k in ("organisation", "characteristic", "measure", "tier",
-                                                           "group"))), table["unit"].astype(str)))
-    unit = [units.get(k, "proportion") for k in zip(*(summary[c].astype(str) for c in (
-        "organisation", "characteristic", "measure", "tier", "group")))]
+    units = dict(zip(keys(table), table["unit"].astype(str)))
+    series = keys(summary)
+    unit = [units.get(k, "proportion") for k in series]
     return _tidy({
-        "Measure": [series_label(*k) for k in zip(*(summary[c].astype(str) for c in (
-            "characteristic", "measure", "tier", "group")))],
+        "Measure": [series_label(*k[1:]) for k in series],   # organisation, then characteristic ... group
         "Latest": [day(d) for d in summary["latest_date"]],
         "Value (95% interval)": [
-            "" if _missing(v) else f"{_figure(v, u)} ({interval(lo, hi, _formatter(u))})"
+            "" if _missing(v) else f"{_formatter(u)(v)} ({interval(lo, hi, _formatter(u))})"
             for v, lo, hi, u in zip(summary["latest_value"], summary["latest_ci_low"], summary["latest_ci_high"], unit)],
-        "Target": [_figure(v, u) if not _missing(v) else "" for v, u in zip(summary["target"], unit)],
+        "Target": [_formatter(u)(v) if not _missing(v) else "" for v, u in zip(summary["target"], unit)],
         "Variation": _text(summary["variation_icon"]),
         "Assurance": [a if a != "no target" else "" for a in _text(summary["assurance"])],
     })
@@ -302,7 +300,7 @@ def _funnel(table: pd.DataFrame, options: Mapping[str, Any]) -> pd.DataFrame:
     placed = table["position"].notna() & table["position"].astype(str).ne("not estimable")
     rows = {
         "Organisation": _text(outside["organisation"]),
-        "Value": [_figure(v, unit) for v in outside["value"]],
+        "Value": [_formatter(unit)(v) for v in outside["value"]],
         "Outside the limit": [f"{side} the {limit} limit" for side, limit in zip(_text(outside["side"]),
                                                                              _text(outside["limit"]))],
         "Finding": _text(outside["better"]),
