@@ -274,7 +274,7 @@ def _series_summary(table: pd.DataFrame, options: Mapping[str, Any]) -> pd.DataF
     unit = [units.get(k, "proportion") for k in series]
     return _tidy({
         "Measure": [series_label(*k[1:]) for k in series],   # organisation, then characteristic ... group
-        "Latest": [day(d) for d in summary["latest_date"]],
+        "Latest": ["" if _missing(d) else day(d) for d in summary["latest_date"]],   # no point with a value
         "Value (95% interval)": [
             "" if _missing(v) else f"{_formatter(u)(v)} ({interval(lo, hi, _formatter(u))})"
             for v, lo, hi, u in zip(summary["latest_value"], summary["latest_ci_low"], summary["latest_ci_high"], unit)],
