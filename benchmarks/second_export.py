@@ -18,6 +18,9 @@ trust's report might be:
 
 Every value is one the loader recognises, so the file loads with no problems
 other than notes: the time measured is the work every export costs.
+
+:func:`frame` gives the same cells as a table of text, which ``bench_load.py``
+writes as parquet and CSV.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 SEED = 31032025
 EFFECTIVE = date(2025, 3, 31)
@@ -82,12 +86,29 @@ def generate(rows: int, seed: int = SEED) -> list[list[str]]:
     return out
 
 
+def column_order(seed: int = SEED) -> np.ndarray:
+    """The shuffled order of :data:`HEADERS` in the written export."""
+    return np.random.default_rng(seed + 1).permutation(len(HEADERS))
+
+
+def frame(rows: int, seed: int = SEED) -> pd.DataFrame:
+    """The export as a table of text, for parquet and CSV: the same cells and column order as :func:`write`.
+
+    Every column is text (dates as ``31/03/1985``, FTE as ``0.80``), as a
+    spreadsheet saved as CSV holds them; empty cells are missing.  There is no
+    title row, so the date of the export must be in the file's name.
+    """
+    order = column_order(seed)
+    cells = np.array(generate(rows, seed), dtype=object)[:, order]
+    cells[cells == ""] = None
+    return pd.DataFrame({HEADERS[j]: pd.array(cells[:, k], dtype="str") for k, j in enumerate(order)})
+
+
 def write(path: Path, rows: int, seed: int = SEED) -> dict:
     """Write the export (openpyxl write-only: shared strings, as Excel saves them); returns its layout."""
     from openpyxl import Workbook
 
-    rng = np.random.default_rng(seed + 1)
-    order = rng.permutation(len(HEADERS))
+    order = column_order(seed)
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Extract")
     sheet.append([f"Workforce extract - effective {EFFECTIVE:%d/%m/%Y}"])

@@ -108,12 +108,22 @@ def map_distinct(
         lookup = pd.Series([None if p is None else p.get(name) for p in table], dtype="object")
         if isinstance(dtype, pd.CategoricalDtype):
             # categorise the small lookup table, then broadcast its codes
-            codes_table = as_categorical(lookup, dtype).cat.codes.to_numpy()
+            codes_table = _category_codes(lookup, dtype)
             columns[name] = pd.Series(pd.Categorical.from_codes(codes_table[take], dtype=dtype), index=raw.index)
         else:
             columns[name] = pd.Series(lookup.to_numpy()[take], index=raw.index).astype(dtype)  # type: ignore[call-overload]  # any dtype name
     unrecognised = pd.Series(~recognised[take], index=raw.index)
     return pd.DataFrame(columns, index=raw.index), unrecognised
+
+
+def _category_codes(values: pd.Series, dtype: pd.CategoricalDtype) -> np.ndarray:
+    """The codes of a few values in ``dtype``'s categories (-1: missing), refusing values outside them."""
+    position = {c: i for i, c in enumerate(dtype.categories)}
+    codes = [-1 if v is None or v is pd.NA or (isinstance(v, float) and v != v) else position.get(v, -2)
+             for v in values.tolist()]
+    if -2 in codes:
+        as_categorical(values, dtype)   # raises, naming the values
+    return np.array(codes, dtype=np.int64)
 
 
 def as_categorical(values: pd.Series, dtype: pd.CategoricalDtype) -> pd.Series:

@@ -23,18 +23,23 @@ import pandas as pd
 from .._wording import option
 from ..codes import ESR_STRADDLING, age_band_from_age, esr_age_band_from_age, normalise_age_band
 from ..errors import UnusableFileError
+from . import _fast
 from ._pipeline import Pipeline, Problems, identifier_kind, looks_like_date, normalise_column
 from ._privacy import Pseudonymiser
 from ._read import Engine, RawTable, read_table
 from ._report import ProblemCode
 from ._schema import Schema
-from ._values import parse_date
+from ._values import distinct, parse_date
 
-__all__ = ["load_export", "TEXT_COLUMNS"]
+__all__ = ["load_export", "TEXT_COLUMNS", "PERSON_KEY"]
 
 #: Free-text columns carried through as exported (tidied, categorical).
 TEXT_COLUMNS = ["job_role", "occupation_code", "area_of_work", "cost_centre",
                 *(f"org_l{i}" for i in range(1, 8)), "religious_belief", "sexual_orientation", "nationality"]
+
+#: The column of :func:`load_export`'s rows holding each person's pseudonym as a 64-bit integer (for grouping
+#: and linking without hashing text again); :func:`workforce.load_staff` takes it off.
+PERSON_KEY = "_person_key"
 
 _DATE_IN_TEXT = re.compile(
     r"(\d{4}-\d{2}-\d{2})|(\d{1,2}/\d{1,2}/\d{4})|(\d{1,2}(?:st|nd|rd|th)?\s+"
@@ -56,16 +61,36 @@ def load_export(path, schema: Schema, sheet, fixed_date, organisation, pseudonym
     typed, positions, problems = step.typed, step.positions, step.problems
     snapshot = _snapshot_date(raw, typed, fixed_date, problems)
     out = _normalise(typed, schema, positions, snapshot, problems)
-    out["organisation"] = _organisation(raw, typed, organisation, problems)
-    step.exclude(_organisation_is_identifier(out["organisation"], positions, problems),
+    named = _organisation(raw, typed, organisation, problems)
+    out["organisation"] = named if isinstance(named, pd.Series) else pd.Categorical.from_codes(
+        np.zeros(len(out), dtype=np.int8), categories=pd.Index([named], dtype="str"))
+    step.exclude(_organisation_is_identifier(named, positions, problems),
                  "the organisation looks like a postcode, date or identifier (a misaligned row)")
-    out["person_id"] = pseudonymiser.hash(step.frame["employee_number"])
+    out["person_id"], keys = pseudonymiser.hash_keys(step.frame["employee_number"])
     # the assignment number itself is dropped: an assignment is the person's n-th row in this file
-    nth = out.groupby("person_id", sort=False).cumcount().add(1).astype("str")
-    out["assignment_id"] = out["person_id"] + "-" + nth
+    out["assignment_id"] = _assignment_ids(out["person_id"], keys)
+    out[PERSON_KEY] = keys
     dates = ", ".join(sorted({str(d.date()) for d in snapshot.dropna().unique()}))
     out, report = step.finish(out, [f"{Path(raw.file).name}: snapshot date {dates}."])
     return out.reset_index(drop=True), report
+
+
+def _assignment_ids(person_ids: pd.Series, keys: np.ndarray) -> pd.Series:
+    """Each row's assignment: its person's pseudonym and the row's number among that person's rows ("-1", "-2")."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    person = pd.factorize(keys)[0]
+    nth = np.ones(len(keys), dtype=np.int64)
+    several = np.flatnonzero(np.bincount(person)[person] > (1 if _fast.ENABLED else 0))   # most people have one row
+    if several.size:
+        order = several[np.argsort(person[several], kind="stable")]
+        first = np.ones(order.size, dtype=bool)
+        first[1:] = person[order][1:] != person[order][:-1]
+        starts = np.flatnonzero(first)
+        nth[order] = np.arange(order.size) - np.repeat(starts, np.diff(np.append(starts, order.size))) + 1
+    joined = pc.binary_join_element_wise(pa.array(person_ids, type=pa.string()), pa.array(nth).cast(pa.string()), "-")
+    return pd.Series(pd.array(joined, dtype="str"), index=person_ids.index)
 
 
 def _snapshot_date(raw: RawTable, typed: pd.DataFrame, fixed, problems: Problems) -> pd.Series:
@@ -170,10 +195,10 @@ def _organisation_is_identifier(organisation: pd.Series | str, positions: np.nda
     """
     if not isinstance(organisation, pd.Series):   # one name for the whole file: given, or from its title or name
         return np.zeros(len(positions), dtype=bool)
-    given = organisation.notna().to_numpy()
-    text = organisation.astype("str")
-    odd = {v for v in pd.unique(text[given]) if identifier_kind(v) or looks_like_date(v)}
-    mask = text.isin(odd).to_numpy() & given
+    codes, names = distinct(organisation)
+    odd = np.array([bool(identifier_kind(v) or looks_like_date(v)) for v in names.astype("str").tolist()] + [False])
+    mask = odd[codes]
+    text = organisation
     problems.add(ProblemCode.ORGANISATION_LOOKS_LIKE_IDENTIFIER, positions[mask], "organisation", text[mask],
                  "looks like a postcode, a date or an identifier, not an organisation: the row's cells are probably "
                  "in the wrong columns.", "check the row in the export (are its cells shifted?), or give the "
@@ -182,17 +207,16 @@ def _organisation_is_identifier(organisation: pd.Series | str, positions: np.nda
 
 
 def _normalise(typed: pd.DataFrame, schema: Schema, positions, snapshot: pd.Series, problems: Problems):
-    out = pd.DataFrame(index=typed.index)
     n = len(typed)
+    out: dict[str, object] = {}
     empty = pd.Series(pd.NA, index=typed.index, dtype="str")
     for name in ("ethnic_origin", "band", "staff_group", "sex", "disability", "assignment_category"):
         raw = typed[name] if name in typed else empty
-        if name == "band" and "pay_scale" in typed:
-            raw = raw.fillna(typed["pay_scale"])
+        if name == "band" and "pay_scale" in typed and raw.isna().any():
+            raw = raw.astype(object).where(raw.notna(), typed["pay_scale"].astype(object))
         columns = normalise_column(raw, schema.columns[name], positions, problems)
-        for col in columns:
-            out[col] = columns[col]
-    out["is_bank"] = out["is_bank"].fillna(False).astype("bool")
+        out.update({str(col): columns[col] for col in columns})
+    out["is_bank"] = out["is_bank"].fillna(False).astype("bool")  # type: ignore[attr-defined]  # a Series
     out["is_primary"] = typed["primary_assignment"] if "primary_assignment" in typed else pd.Series(pd.NA, index=typed.index, dtype="boolean")
     out["fte"] = typed["fte"] if "fte" in typed else np.nan
     out["snapshot_date"] = snapshot
@@ -203,10 +227,10 @@ def _normalise(typed: pd.DataFrame, schema: Schema, positions, snapshot: pd.Seri
                  "the hire date is after the snapshot date.",
                  "check the hire date.", "warning", "value treated as missing", withhold=True)
     out["service_years"] = years.where(years >= 0).round(2)
-    for name in TEXT_COLUMNS:
-        out[name] = typed[name] if name in typed else pd.Series(pd.NA, index=typed.index, dtype="str")
-    assert len(out) == n
-    return out
+    nothing = pd.Categorical.from_codes(np.full(n, -1, dtype=np.int8), categories=pd.Index([], dtype="str"))
+    for name in TEXT_COLUMNS:   # a text column the export does not have: missing, as a categorical
+        out[name] = typed[name] if name in typed else nothing
+    return pd.DataFrame(out, index=typed.index)
 
 
 def _age(typed, schema, positions, snapshot, problems):

@@ -41,10 +41,11 @@ from ..codes import (
     normalise_staff_group,
 )
 from ..errors import UnusableFileError
+from . import _fast
 from ._read import RawTable
 from ._report import PROBLEM_COLUMNS, ProblemCode, ReaderNote, ValidationReport
 from ._schema import LOOKALIKES, ColumnSpec, Schema
-from ._values import decimal_mark, parse_date, parse_integer, parse_number, parse_text
+from ._values import decimal_mark, distinct, parse_date, parse_integer, parse_number, parse_text
 
 __all__ = ["Pipeline", "Problems", "normalise_column", "identifier_kind", "looks_like_date"]
 
@@ -138,7 +139,7 @@ class Problems:
         elif values is None:
             values = [None] * positions.size
         else:
-            values = [None if pd.isna(v) else str(v) for v in values]
+            values = _quoted(values)
         self.parts.append(pd.DataFrame({
             "file": self.raw.file, "sheet": self.raw.sheet, "row": self.raw.rows[positions],
             "column": header, "value": values, "code": ProblemCode(code).value, "problem": problem, "fix": fix,
@@ -188,32 +189,40 @@ class Problems:
 
     def _withhold_identifiers(self, values: pd.Series, headers: pd.Series) -> pd.Series:
         """The quoted values, with any that looks like an identifier replaced by "(withheld: ...)"."""
-        quoted = values.notna() & ~values.astype("str").str.startswith("(withheld")
+        codes, texts = distinct(values)
+        shown = texts.astype("str")
+        quoted = (codes >= 0) & ~np.append(shown.str.startswith("(withheld").to_numpy(dtype=bool), True)[codes]
         if not quoted.any():
             return values
-        distinct = pd.unique(values[quoted].astype("str"))
-        stripped = [v.strip() for v in distinct]
+        stripped = shown.str.strip()
         # a value equal to a cell of an identifier column of this file (an employee number, a name, an NI number)
-        in_file = set()
+        in_file = np.zeros(len(texts), dtype=bool)
         for header, column in self.raw.mapping.items():
             spec = self.schema.columns.get(column) if self.schema is not None else None
             if spec is not None and spec.privacy is not None and header in self.raw.frame:
-                cells = self.raw.frame[header].dropna().astype("str").str.strip()
-                in_file.update(cells[cells.isin(stripped)].tolist())
+                cells = distinct(self.raw.frame[header])[1].astype("str").str.strip()
+                in_file |= stripped.isin(cells).to_numpy()
+        kinds = np.array(["an identifier in this file" if found else identifier_kind(v)
+                          for v, found in zip(shown.tolist(), in_file.tolist())] + [None], dtype=object)
+        dated = np.array([looks_like_date(v) for v in shown.tolist()] + [False], dtype=bool)
         date_columns = {self.header_of.get(c, c) for c, spec in (self.schema.columns.items() if self.schema else [])
                         if spec.type == "date"}
-        kinds = {v: ("an identifier in this file" if v.strip() in in_file else identifier_kind(v))
-                 for v in distinct}
-        out = values.tolist()
-        where = headers.tolist()
-        for i in np.flatnonzero(quoted.to_numpy()).tolist():
-            text = str(out[i])
-            kind = kinds.get(text)
-            if kind is None and where[i] not in date_columns and looks_like_date(text):
-                kind = "a date"
-            if kind is not None:
-                out[i] = f"(withheld: looks like {kind})"
+        kind = kinds[codes]
+        kind = np.where((kind == None) & dated[codes] & ~headers.isin(date_columns).to_numpy(),  # noqa: E711
+                        "a date", kind)
+        withheld = np.array([None if k is None else f"(withheld: looks like {k})" for k in kind.tolist()],
+                            dtype=object)
+        out = np.array(values.astype(object).where(values.notna(), None), dtype=object)
+        hit = quoted & (kind != None)  # noqa: E711
+        out[hit] = withheld[hit]
         return pd.Series(out, index=values.index, dtype="object")
+
+
+def _quoted(values) -> np.ndarray:
+    """Cell values as the text a problem quotes (missing: None), converted once per distinct value."""
+    codes, uniques = distinct(pd.Series(values) if not isinstance(values, pd.Series) else values)
+    texts = [None if pd.isna(v) else str(v) for v in uniques.tolist()]
+    return np.array(texts + [None], dtype=object)[codes]
 
 
 @dataclass
@@ -269,8 +278,8 @@ class Pipeline:
         """The rows used (with their source file, sheet and Excel row) and the file's report."""
         raw = self.raw
         out = out[~self.dropped].copy()
-        out["source_file"] = raw.file
-        out["source_sheet"] = raw.sheet
+        out["source_file"] = _constant(raw.file, len(out), out.index)
+        out["source_sheet"] = _constant(raw.sheet, len(out), out.index)
         out["source_row"] = pd.array(raw.rows[self.positions[~self.dropped]], dtype="Int64")
         n_read = len(raw.frame)
         if raw.header_row is not None:
@@ -282,6 +291,13 @@ class Pipeline:
         report = ValidationReport(problems=self.problems.frame(), counts=counts, exclusions=self.exclusions,
                                   notes=notes)
         return out, report
+
+
+def _constant(value: str | None, n: int, index: pd.Index) -> pd.Series:
+    """One text for every row, as a categorical (a file's name is stored once, not once per row)."""
+    categories = pd.Index([] if value is None else [value], dtype="str")
+    codes = np.full(n, -1 if value is None else 0, dtype=np.int8)
+    return pd.Series(pd.Categorical.from_codes(codes, categories=categories), index=index)
 
 
 def _check_columns(raw: RawTable, schema: Schema, problems: Problems, required: list[str], table: str,
@@ -354,6 +370,23 @@ def _footer_rows(frame: pd.DataFrame, n_filled: np.ndarray) -> dict[str, np.ndar
     return out
 
 
+def _distinct_unless_digits(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """:func:`distinct` values of a key column; for a text column of digits only, one stand-in value.
+
+    Only blank and non-digit keys are looked at further, so a column of plain numbers (found in one
+    pass, without finding its distinct values) needs no more than "a number" (code 0) or missing (-1).
+    """
+    if _fast.ENABLED and pd.api.types.is_string_dtype(values.dtype) and not isinstance(values.dtype,
+                                                                                        pd.CategoricalDtype):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        text = pa.array(values, type=pa.large_string())
+        if pc.all(pc.ascii_is_decimal(text)).as_py():
+            return np.where(text.is_valid().to_numpy(zero_copy_only=False), 0, -1), pd.Series(["0"], dtype="str")
+    return distinct(values)
+
+
 def _triage_rows(raw: RawTable, frame: pd.DataFrame, problems: Problems, key: str, missing: tuple[str, str]):
     """Which rows hold data; the others are excluded with a reason.
 
@@ -362,39 +395,60 @@ def _triage_rows(raw: RawTable, frame: pd.DataFrame, problems: Problems, key: st
     ``missing`` gives the problem and fix reported for it.
     """
     everything = raw.frame
-    n_filled = everything.notna().sum(axis=1).to_numpy()  # the readers give blank cells as missing
-    key_text = frame[key].astype("str").str.strip()
-    no_id = frame[key].isna().to_numpy() | key_text.eq("").to_numpy()
-    odd = frame[key].notna().to_numpy() & ~key_text.str.isdigit().fillna(False).to_numpy(dtype=bool)
-    says_total = odd.copy()
-    if says_total.any():   # most keys are plain numbers: the pattern is tried on the others only
-        says_total[says_total] = key_text[says_total].str.match(_TOTALS).fillna(False).to_numpy(dtype=bool)
+    n_filled = np.zeros(len(everything), dtype=np.int32)  # the readers give blank cells as missing
+    for column in everything.columns:
+        n_filled += everything[column].notna().to_numpy()
+    # the key's tests, once per distinct value (none needed when every key is a number, as employee numbers are)
+    codes, uniques = _distinct_unless_digits(frame[key])
+    text = uniques.astype("str").str.strip()
+    digits = text.str.isdigit().fillna(False).to_numpy(dtype=bool)
+    no_id = np.append(text.eq("").to_numpy(dtype=bool), True)[codes]
+    odd = np.append(~digits, False)[codes]   # most keys are plain numbers: the patterns are tried on the others
+    others = text[~digits]
+    says_total = np.zeros(len(text) + 1, dtype=bool)
+    says_total[np.flatnonzero(~digits)] = others.str.match(_TOTALS).fillna(False).to_numpy(dtype=bool)
+    scientific = np.zeros(len(text) + 1, dtype=bool)
+    scientific[np.flatnonzero(~digits)] = others.str.match(_SCIENTIFIC).fillna(False).to_numpy(dtype=bool)
+    says_total, scientific = says_total[codes], scientific[codes]
     no_key = f"no {key.replace('_', ' ')}"
-    reasons = pd.Series(None, index=frame.index, dtype="object")
+    labels: list[str] = [""]   # why[i] > 0: row i is excluded for labels[why[i]]
+    why = np.zeros(len(frame), dtype=np.int8)
+
+    def mark(rows: np.ndarray, reason: str) -> None:
+        """Exclude ``rows`` (a mask or positions) for ``reason``, unless they are excluded already."""
+        mask = np.zeros(len(frame), dtype=bool)
+        mask[rows] = True
+        mask &= why == 0
+        if mask.any():
+            if reason not in labels:
+                labels.append(reason)
+            why[mask] = labels.index(reason)
+
     blank = n_filled == 0
-    reasons[blank] = "blank row"
-    reasons.iloc[raw.header_rows] = "header row of a further table"
+    mark(blank, "blank row")
+    mark(np.asarray(raw.header_rows, dtype=int), "header row of a further table")
     for reason, rows in _footer_rows(everything, n_filled).items():
-        reasons[rows & reasons.isna().to_numpy()] = reason
-    candidates = np.flatnonzero((no_id | says_total) & ~blank & reasons.isna().to_numpy())
+        mark(rows, reason)
+    candidates = np.flatnonzero((no_id | says_total) & ~blank & (why == 0))
     if candidates.size:
         sub = everything.iloc[candidates].astype("str")
         is_total = sub.apply(lambda col: col.str.match(_TOTALS)).any(axis=1).to_numpy()
-        reasons.iloc[candidates[is_total]] = "totals row"
+        mark(candidates[is_total], "totals row")
         single = (n_filled[candidates] == 1) & ~is_total
-        reasons.iloc[candidates[single]] = f"note or title row (one cell of text, {no_key})"
-        reasons.iloc[candidates[~is_total & ~single]] = no_key
-    mangled = odd & reasons.isna().to_numpy()   # most keys are plain numbers: the pattern is tried on the others
-    if mangled.any():
-        mangled[mangled] = key_text[mangled].str.match(_SCIENTIFIC).fillna(False).to_numpy(dtype=bool)
-        reasons[mangled] = "identifier in scientific notation"
+        mark(candidates[single], f"note or title row (one cell of text, {no_key})")
+        mark(candidates[~is_total & ~single], no_key)
+    mark(odd & scientific, "identifier in scientific notation")
     if "assignment_number" in frame:   # within one organisation: an ICB's export holds several
-        ids = frame["assignment_number"].where(reasons.isna())
-        scope = [frame["organisation"], ids] if "organisation" in frame else [ids]
-        repeat = ids.notna() & pd.concat(scope, axis=1).duplicated(keep="first")
-        reasons[repeat.to_numpy()] = "repeats an assignment number already read in this file"
-    for reason in reasons.dropna().unique():
-        pos = np.flatnonzero((reasons == reason).to_numpy())
+        number, _ = distinct(frame["assignment_number"])
+        place = distinct(frame["organisation"])[0] if "organisation" in frame else np.zeros(len(frame), dtype=np.int64)
+        read = (why == 0) & (number >= 0)
+        pairs = pd.Series(place[read].astype(np.int64) * (int(number.max()) + 2) + number[read])
+        repeat = np.zeros(len(frame), dtype=bool)
+        repeat[np.flatnonzero(read)[pairs.duplicated(keep="first").to_numpy()]] = True
+        mark(repeat, "repeats an assignment number already read in this file")
+    reasons = pd.Series(np.array(labels, dtype=object)[why[why > 0]], index=np.flatnonzero(why > 0), dtype=object)
+    for reason in reasons.unique():
+        pos = reasons.index[(reasons == reason).to_numpy()].to_numpy()
         if reason == no_key:
             problems.add(ProblemCode.MISSING_KEY, pos, key, None, missing[0], missing[1], "error", "row excluded")
         elif reason == "identifier in scientific notation":
@@ -413,9 +467,9 @@ def _triage_rows(raw: RawTable, frame: pd.DataFrame, problems: Problems, key: st
                     "header row of a further table": ProblemCode.REPEATED_HEADER_ROW}.get(
                 reason, ProblemCode.NOTE_ROW)
             problems.add_runs(code, pos, f"{reason} skipped.")
-    exclusions = reasons.dropna().value_counts().rename_axis("reason").reset_index(name="rows")
+    exclusions = reasons.value_counts().rename_axis("reason").reset_index(name="rows")
     exclusions.insert(0, "file", raw.file)
-    return reasons.isna().to_numpy(), exclusions
+    return why == 0, exclusions
 
 
 def _parse_types(frame: pd.DataFrame, schema: Schema, positions, problems: Problems) -> pd.DataFrame:

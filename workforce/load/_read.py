@@ -28,6 +28,7 @@ import pandas as pd
 from .. import _early_read, _guard
 from .._paths import EXCEL_SUFFIXES, SUFFIXES
 from ..errors import AmbiguousSheetError, NoStaffTableError, UnusableFileError
+from . import _fast
 from ._csv import read_csv_grid
 from ._layout import tables_on_sheet
 from ._report import ReaderNote
@@ -203,10 +204,12 @@ def _capped(data: Any) -> Any:
     changed = False
     for i, column in enumerate(columns):
         if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
-            longest = pc.max(pc.utf8_length(column)).as_py()
+            longest = pc.max(pc.binary_length(column)).as_py()   # bytes: at least as many as characters
             if longest is not None and longest > _guard.MAX_CELL_CHARS:
-                columns[i] = pc.utf8_slice_codeunits(column, 0, _guard.MAX_CELL_CHARS)
-                changed = True
+                longest = pc.max(pc.utf8_length(column)).as_py()
+                if longest > _guard.MAX_CELL_CHARS:
+                    columns[i] = pc.utf8_slice_codeunits(column, 0, _guard.MAX_CELL_CHARS)
+                    changed = True
     return pa.RecordBatch.from_arrays(columns, names=data.schema.names) if changed else data
 
 
@@ -350,22 +353,53 @@ def _first_used_row(path: Path, sheet: str) -> int:
 
 
 def _read_parquet(path: Path, schema: Schema) -> RawTable:
+    """A parquet table: the columns whose headers the schema knows, text dictionary-encoded.
+
+    A parquet file is already a typed table with one header row, so none of a spreadsheet's work is
+    needed (no header search, title rows, totals or further tables beside or below).  Columns the
+    schema does not know are listed as not read and never loaded.  Text columns are read as
+    dictionaries (pandas categoricals): the loader then works on each distinct value once.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     try:
-        frame = pd.read_parquet(path)
+        file = pq.ParquetFile(path)
+        fields = file.schema_arrow
+        headers = [str(n) for n in fields.names]
+        wanted = [h for h in headers if _schema_column(h, headers, schema) is not None]
+        # identifiers (a different value on every row) stay plain text: a dictionary of them costs more than it saves
+        text = [h for h in wanted if (pa.types.is_string(fields.field(h).type)
+                                      or pa.types.is_large_string(fields.field(h).type))
+                and schema.columns[_schema_column(h, headers, schema) or ""].privacy is None]
+        if not _fast.ENABLED:   # the general way: every column, text as text
+            wanted, text = headers, []
+        n_rows = file.metadata.num_rows
+        file.close()
+        table = pq.read_table(path, columns=wanted, read_dictionary=text)
+        frame = table.to_pandas(self_destruct=True, split_blocks=True)
+        del table
     except Exception:
         raise UnusableFileError(str(path), "the file is not a readable parquet table: it is damaged, cut short or "
                                            "not parquet.", "write the parquet file again (or export the table as "
                                            "CSV or .xlsx).") from None
-    if frame.empty:
+    if n_rows == 0:
         raise UnusableFileError(str(path), "the table holds no rows.", "export it again.")
     frame = frame.reset_index(drop=True)
-    headers = [str(c) for c in frame.columns]
-    frame.columns = headers
+    frame.columns = [str(c) for c in frame.columns]
     table = RawTable(file=str(path), sheet=None, frame=frame, rows=np.arange(len(frame)) + 2, header_row=None)
     map_headers(table, headers, schema)
     if len(table.mapping) < MIN_MATCHED_COLUMNS:
         raise _no_table(str(path), schema, [None])
     return table
+
+
+def _schema_column(header: str, headers: list[str], schema: Schema) -> str | None:
+    """The schema column a header names, as :func:`map_headers` reads it (a repeat "X (2)" names X's column)."""
+    column = schema.column_for_header(header)
+    if column is None and (m := _REPEAT.match(header)) and m["header"] in headers:
+        column = schema.column_for_header(m["header"])
+    return column
 
 
 # ---------------------------------------------------------------- header detection
@@ -480,9 +514,7 @@ def map_headers(table: RawTable, headers: list[str], schema: Schema) -> None:
     """
     by_column: dict[str, list[str]] = {}
     for h in headers:
-        column = schema.column_for_header(h)
-        if column is None and (m := _REPEAT.match(h)) and m["header"] in headers:
-            column = schema.column_for_header(m["header"])
+        column = _schema_column(h, headers, schema)
         if column is None:
             if not h.startswith("(column "):
                 table.ignored_headers.append(h)

@@ -14,11 +14,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import union_categoricals
 
 from .._paths import expand_paths
 from .._version import __version__
 from ..errors import UnusableFileError, WorkforceError
-from ._export import TEXT_COLUMNS, load_export
+from . import _fast
+from ._export import PERSON_KEY, TEXT_COLUMNS, load_export
 from ._privacy import Pseudonymiser
 from ._report import PROBLEM_COLUMNS, ProblemCode, ValidationReport
 from ._schema import read_schema
@@ -233,23 +235,52 @@ def load_staff(
     report.notes[:0] = [f"workforce {__version__}; schema: {', '.join(spec.sources)}.", pseudonymiser.describe()]
     read = np.repeat(np.arange(len(frames)), [len(f) for f in frames])   # each row's file, in the order read
     assignments, report = _read_once(_combine(frames), read, report)
-    group, chosen = _person_rows(assignments)
+    del frames
+    keys = assignments.pop(PERSON_KEY).to_numpy()
+    group, chosen = _person_rows(assignments, keys)
     people = _choose_people(assignments, group, chosen)
     conflicts = _conflicts(assignments, group, chosen)
     if len(conflicts):
         report = replace(report, problems=pd.concat([report.problems, conflicts], ignore_index=True))
     table = StaffTable(assignments=assignments, people=people, report=report, pseudonymiser=pseudonymiser)
+    _release_arrow_memory()
     return table if service is None else table.for_service(service)
+
+
+def _release_arrow_memory() -> None:
+    """Give back to the system the memory Arrow's pool kept from reading (it holds freed blocks for reuse)."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
 
 
 # ---------------------------------------------------------------- combining
 
 
 def _combine(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    frames = [f for f in frames]
-    out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    for col in ("organisation", "source_file", "source_sheet", *TEXT_COLUMNS):
-        if not isinstance(out[col].dtype, pd.CategoricalDtype):
+    """The files' rows stacked, in :data:`ASSIGNMENT_COLUMNS` (and the person keys), text as categoricals.
+
+    A text column is categorical in every file: the files' categories are united (no text is hashed
+    again), and the other columns are stacked as they are.
+    """
+    text = ["organisation", "source_file", "source_sheet", *TEXT_COLUMNS]
+    for frame in frames:
+        for col in text:
+            if col in frame and not isinstance(frame[col].dtype, pd.CategoricalDtype):
+                frame[col] = frame[col].astype("category")
+    united = {}
+    if len(frames) > 1:
+        for col in text:
+            if all(col in f for f in frames):   # categories in order when the files' differ, as concat would
+                same = all(f[col].dtype == frames[0][col].dtype for f in frames)
+                united[col] = union_categoricals([f[col] for f in frames], sort_categories=not same)
+        out = pd.concat([f.drop(columns=list(united)) for f in frames], ignore_index=True)
+        for col, values in united.items():
+            out[col] = values
+    else:
+        out = frames[0]
+    for col in text:
+        if col in out and not isinstance(out[col].dtype, pd.CategoricalDtype):
             out[col] = out[col].astype("category")
     for col in ASSIGNMENT_COLUMNS:
         if col not in out:
@@ -257,7 +288,7 @@ def _combine(frames: list[pd.DataFrame]) -> pd.DataFrame:
     out["source_row"] = out["source_row"].astype("Int64")
     out["fte"] = out["fte"].astype("float64")
     out["is_primary"] = out["is_primary"].astype("boolean")
-    return out[ASSIGNMENT_COLUMNS]
+    return out[ASSIGNMENT_COLUMNS + ([PERSON_KEY] if PERSON_KEY in out else [])]
 
 
 #: What makes two rows of different files one assignment: the same person's n-th row in the export, with the same
@@ -276,13 +307,22 @@ def _read_once(assignments: pd.DataFrame, read: np.ndarray,
     """
     if len(report.counts) < 2:
         return assignments, report
-    key = assignments[_SAME_ASSIGNMENT].astype(object).where(assignments[_SAME_ASSIGNMENT].notna(), None)
-    repeat = key.duplicated(keep="first").to_numpy()
-    if not repeat.any():
+    # only rows of an organisation and snapshot that more than one file holds can repeat
+    shared = np.flatnonzero(_shared_places(assignments, read) if _fast.ENABLED else np.ones(len(read), dtype=bool))
+    if not shared.size:
         return assignments, report
-    first = key.loc[~repeat].reset_index().set_index(_SAME_ASSIGNMENT)["index"]
+    sub = assignments.iloc[shared]
+    key = sub[_SAME_ASSIGNMENT].astype(object).where(sub[_SAME_ASSIGNMENT].notna(), None)
+    repeat_of_sub = key.duplicated(keep="first").to_numpy()
+    if not repeat_of_sub.any():
+        return assignments, report
+    repeat = np.zeros(len(assignments), dtype=bool)
+    repeat[shared[repeat_of_sub]] = True
+    key = key.set_axis(shared)
+    repeated = pd.Series(repeat_of_sub, index=shared)
+    first = key.loc[~repeated].reset_index().set_index(_SAME_ASSIGNMENT)["index"]
     earlier = assignments["source_file"].astype(str).to_numpy()[
-        first.reindex(pd.MultiIndex.from_frame(key.loc[repeat])).to_numpy()]
+        first.reindex(pd.MultiIndex.from_frame(key.loc[repeated])).to_numpy()]
     rows = assignments[repeat]
     problems = pd.DataFrame({
         "file": rows["source_file"].astype(str).to_numpy(), "sheet": rows["source_sheet"].astype(str).to_numpy(),
@@ -302,6 +342,16 @@ def _read_once(assignments: pd.DataFrame, read: np.ndarray,
     report = replace(report, counts=counts, exclusions=exclusions,
                      problems=pd.concat([report.problems, problems], ignore_index=True))
     return assignments[~repeat].reset_index(drop=True), report
+
+
+def _shared_places(assignments: pd.DataFrame, read: np.ndarray) -> np.ndarray:
+    """Rows whose organisation and snapshot date are held by more than one of the files read."""
+    organisation = assignments["organisation"].cat.codes.to_numpy().astype(np.int64) + 1   # 0: none
+    snapshot = pd.factorize(assignments["snapshot_date"], use_na_sentinel=False)[0].astype(np.int64)
+    place = pd.factorize(organisation * (int(snapshot.max(initial=0)) + 1) + snapshot)[0].astype(np.int64)
+    pairs = np.unique(place * (int(read.max(initial=0)) + 1) + read)   # each place with each file holding it
+    files = np.bincount(pairs // (int(read.max(initial=0)) + 1), minlength=int(place.max(initial=-1)) + 1)
+    return files[place] > 1
 
 
 #: A person's characteristics, which every assignment of theirs in one export should agree on (age: from the date
@@ -339,22 +389,30 @@ def _conflicts(assignments: pd.DataFrame, group: np.ndarray, chosen: np.ndarray)
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=PROBLEM_COLUMNS)
 
 
-def _person_rows(assignments: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+def _person_rows(assignments: pd.DataFrame, keys: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Each assignment's person (a group number per snapshot and organisation) and the row chosen for each person.
 
     Within each person: the flagged primary first, then non-bank, largest FTE, highest band, first in the file.
+    ``keys``: each row's pseudonym as an integer (:meth:`Pseudonymiser.hash_keys`), if known; else the
+    ``person_id`` text is factorized.
     """
     a = assignments
-    group = a.groupby(["snapshot_date", "organisation", "person_id"], observed=True, sort=False,
-                      dropna=False).ngroup().to_numpy()
-    flagged = a["is_primary"].fillna(False).to_numpy(dtype=bool)
-    fte = a["fte"].to_numpy(dtype=float)
-    band = a["band"].cat.codes.to_numpy()  # -1 where there is no band
-    order = np.lexsort((np.arange(len(a)), -band, -np.nan_to_num(fte, nan=-1.0), a["is_bank"].to_numpy(dtype=bool),
-                        ~flagged, group))
+    person = pd.factorize(keys if keys is not None else a["person_id"], use_na_sentinel=False)[0].astype(np.int64)
+    snapshot = pd.factorize(a["snapshot_date"], use_na_sentinel=False)[0].astype(np.int64)
+    organisation = a["organisation"].cat.codes.to_numpy().astype(np.int64) + 1   # 0: none
+    place = organisation * (int(snapshot.max(initial=0)) + 1) + snapshot
+    group = pd.factorize(place * (int(person.max(initial=0)) + 1) + person)[0]
+    sizes = np.bincount(group)
+    several = np.flatnonzero(sizes[group] > (1 if _fast.ENABLED else 0))   # most have one assignment: it is theirs
+    flagged = a["is_primary"].fillna(False).to_numpy(dtype=bool)[several]
+    fte = a["fte"].to_numpy(dtype=float)[several]
+    band = a["band"].cat.codes.to_numpy()[several]  # -1 where there is no band
+    bank = a["is_bank"].to_numpy(dtype=bool)[several]
+    order = several[np.lexsort((several, -band, -np.nan_to_num(fte, nan=-1.0), bank, ~flagged, group[several]))]
     first = np.ones(len(order), dtype=bool)
     first[1:] = group[order][1:] != group[order][:-1]
-    return group, np.sort(order[first])
+    alone = np.flatnonzero(sizes[group] == 1) if _fast.ENABLED else np.zeros(0, dtype=np.int64)
+    return group, np.sort(np.concatenate([alone, order[first]]))
 
 
 def _choose_people(assignments: pd.DataFrame, group: np.ndarray, chosen: np.ndarray) -> pd.DataFrame:
@@ -362,11 +420,11 @@ def _choose_people(assignments: pd.DataFrame, group: np.ndarray, chosen: np.ndar
     a = assignments
     flagged = a["is_primary"].fillna(False).to_numpy(dtype=bool)
     fte = a["fte"].to_numpy(dtype=float)
-    people = a.take(chosen)
+    people = a[[c for c in PEOPLE_COLUMNS if c in a]].take(chosen)
     g = group[chosen]
     n_flagged = np.bincount(group, weights=flagged)[g]
     people["n_assignments"] = np.bincount(group)[g].astype("int64")
     people["fte_total"] = np.bincount(group, weights=np.nan_to_num(fte))[g]
-    people["primary_basis"] = pd.Categorical(np.where(flagged[chosen] & (n_flagged == 1), "flagged", "derived"),
-                                             categories=["flagged", "derived"])
+    people["primary_basis"] = pd.Categorical.from_codes(np.where(flagged[chosen] & (n_flagged == 1), 0, 1),
+                                                        categories=pd.Index(["flagged", "derived"]))
     return people[PEOPLE_COLUMNS].reset_index(drop=True)

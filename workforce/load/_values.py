@@ -13,7 +13,7 @@ import re
 import numpy as np
 import pandas as pd
 
-__all__ = ["parse_text", "parse_number", "parse_integer", "parse_date", "decimal_mark", "EXCEL_EPOCH"]
+__all__ = ["distinct", "parse_text", "parse_number", "parse_integer", "parse_date", "decimal_mark", "EXCEL_EPOCH"]
 
 #: Day zero of Excel's (1900) date system, allowing for its 1900 leap-year bug.
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
@@ -32,9 +32,31 @@ _NUMBER = {".": (re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d*)(\.\d*)?([eE][+-]?\d+)
            ",": (re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d*)(,\d*)?([eE][+-]?\d+)?$"), ".")}
 
 
+def distinct(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """Each row's code and the distinct values it indexes (code -1: missing).
+
+    The loaders work on distinct values, not rows: a column read as a categorical (the readers
+    dictionary-encode text) gives its codes and categories at no cost; any other column is factorized
+    once.  A categorical's categories may include values no row holds.
+
+    Examples
+    --------
+    >>> codes, uniques = distinct(pd.Series(["b", None, "a", "b"]))
+    >>> codes.tolist(), uniques.tolist()
+    ([0, -1, 1, 0], ['b', 'a'])
+    """
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return values.cat.codes.to_numpy(), pd.Series(values.cat.categories)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return codes, pd.Series(uniques)
+
+
 def _blank(raw: pd.Series) -> pd.Series:
-    if pd.api.types.is_string_dtype(raw) or raw.dtype == object:
-        return raw.isna() | raw.astype("str").str.strip().eq("")
+    """Cells that are missing or hold only spaces (tested once per distinct value)."""
+    if pd.api.types.is_string_dtype(raw) or raw.dtype == object or isinstance(raw.dtype, pd.CategoricalDtype):
+        codes, uniques = distinct(raw)
+        spaces = uniques.astype("str").str.strip().eq("").to_numpy(dtype=bool)
+        return pd.Series(np.append(spaces, True)[codes], index=raw.index)
     return raw.isna()
 
 
