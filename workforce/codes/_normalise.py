@@ -67,6 +67,25 @@ def clean_text(value: object) -> str | None:
     return text or None
 
 
+def distinct(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """Each row's code and the distinct values it indexes (code -1: missing).
+
+    The loaders work on distinct values, not rows: a column read as a categorical (the readers
+    dictionary-encode text) gives its codes and categories at no cost; any other column is factorized
+    once.  A categorical's categories may include values no row holds.
+
+    Examples
+    --------
+    >>> codes, uniques = distinct(pd.Series(["b", None, "a", "b"]))
+    >>> codes.tolist(), uniques.tolist()
+    ([0, -1, 1, 0], ['b', 'a'])
+    """
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return values.cat.codes.to_numpy(), pd.Series(values.cat.categories)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return codes, pd.Series(uniques)
+
+
 def map_distinct(
     raw: pd.Series,
     parse: Callable[[str | None], Mapping[str, object] | None],
@@ -96,8 +115,8 @@ def map_distinct(
     unrecognised : pandas.Series
         Boolean mask of the rows whose value ``parse`` did not recognise.
     """
-    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
-    parsed: list[Mapping[str, object] | None] = [parse(clean_text(v)) for v in uniques]
+    codes, uniques = distinct(raw)
+    parsed: list[Mapping[str, object] | None] = [parse(clean_text(v)) for v in uniques.tolist()]
     blank = parse(None)
     # position len(uniques) holds the value for blanks (factorize code -1)
     table = parsed + [blank]
@@ -111,7 +130,9 @@ def map_distinct(
             codes_table = _category_codes(lookup, dtype)
             columns[name] = pd.Series(pd.Categorical.from_codes(codes_table[take], dtype=dtype), index=raw.index)
         else:
-            columns[name] = pd.Series(lookup.to_numpy()[take], index=raw.index).astype(dtype)  # type: ignore[call-overload]  # any dtype name
+            # type the small lookup table, then broadcast it
+            typed = lookup.astype(dtype).array  # type: ignore[call-overload]  # any dtype name
+            columns[name] = pd.Series(typed.take(take), index=raw.index)
     unrecognised = pd.Series(~recognised[take], index=raw.index)
     return pd.DataFrame(columns, index=raw.index), unrecognised
 

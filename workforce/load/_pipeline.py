@@ -201,7 +201,9 @@ class Problems:
             spec = self.schema.columns.get(column) if self.schema is not None else None
             if spec is not None and spec.privacy is not None and header in self.raw.frame:
                 cells = distinct(self.raw.frame[header])[1].astype("str").str.strip()
-                in_file |= stripped.isin(cells).to_numpy()
+                # the column's many cells against the few quoted values (pandas is slow the other way round)
+                found = cells[cells.isin(stripped.dropna().unique().tolist())].unique().tolist()
+                in_file |= stripped.isin(found).to_numpy()
         kinds = np.array(["an identifier in this file" if found else identifier_kind(v)
                           for v, found in zip(shown.tolist(), in_file.tolist())] + [None], dtype=object)
         dated = np.array([looks_like_date(v) for v in shown.tolist()] + [False], dtype=bool)
@@ -260,7 +262,7 @@ class Pipeline:
             raise UnusableFileError(raw.file, f"the {label} table{where} has a header on row {raw.header_row} but "
                                               f"no data rows below it, only {found}: there is nothing to count.",
                                     "export the report again with its rows (check the report's filters and date).")
-        frame = frame[keep]
+        frame = frame if keep.all() else frame[keep]   # most exports: every row is data
         positions = np.flatnonzero(keep)
         typed = _parse_types(frame, spec, positions, problems)
         _check_with_pandera(typed, spec, positions, problems)
@@ -277,7 +279,7 @@ class Pipeline:
     def finish(self, out: pd.DataFrame, notes: list[str]) -> tuple[pd.DataFrame, ValidationReport]:
         """The rows used (with their source file, sheet and Excel row) and the file's report."""
         raw = self.raw
-        out = out[~self.dropped].copy()
+        out = out[~self.dropped] if self.dropped.any() else out
         out["source_file"] = _constant(raw.file, len(out), out.index)
         out["source_sheet"] = _constant(raw.sheet, len(out), out.index)
         out["source_row"] = pd.array(raw.rows[self.positions[~self.dropped]], dtype="Int64")

@@ -13,6 +13,8 @@ import re
 import numpy as np
 import pandas as pd
 
+from ..codes._normalise import distinct
+
 __all__ = ["distinct", "parse_text", "parse_number", "parse_integer", "parse_date", "decimal_mark", "EXCEL_EPOCH"]
 
 #: Day zero of Excel's (1900) date system, allowing for its 1900 leap-year bug.
@@ -30,25 +32,6 @@ _COMMA_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+$")  # 1,000: a thousand, 
 #: A number with each decimal mark, and its thousands grouped by the other mark (the groups are taken out).
 _NUMBER = {".": (re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d*)(\.\d*)?([eE][+-]?\d+)?$"), ","),
            ",": (re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d*)(,\d*)?([eE][+-]?\d+)?$"), ".")}
-
-
-def distinct(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
-    """Each row's code and the distinct values it indexes (code -1: missing).
-
-    The loaders work on distinct values, not rows: a column read as a categorical (the readers
-    dictionary-encode text) gives its codes and categories at no cost; any other column is factorized
-    once.  A categorical's categories may include values no row holds.
-
-    Examples
-    --------
-    >>> codes, uniques = distinct(pd.Series(["b", None, "a", "b"]))
-    >>> codes.tolist(), uniques.tolist()
-    ([0, -1, 1, 0], ['b', 'a'])
-    """
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        return values.cat.codes.to_numpy(), pd.Series(values.cat.categories)
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    return codes, pd.Series(uniques)
 
 
 def _blank(raw: pd.Series) -> pd.Series:
