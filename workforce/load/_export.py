@@ -233,6 +233,13 @@ def _normalise(typed: pd.DataFrame, schema: Schema, positions, snapshot: pd.Seri
     return pd.DataFrame(out, index=typed.index)
 
 
+def _whole_years(born: pd.Series, on: pd.Series) -> pd.Series:
+    """Age in whole years on each date (missing where either date is); one date for every row is read once."""
+    when = on.iloc[0] if len(on) and (on.iloc[0] == on).all() else on.dt   # a file's one snapshot date, usually
+    before_birthday = (born.dt.month > when.month) | ((born.dt.month == when.month) & (born.dt.day > when.day))
+    return (when.year - born.dt.year - before_birthday.astype(int)).astype("Int64")
+
+
 def _age(typed, schema, positions, snapshot, problems):
     """Each row's age, standard age band and ESR age band.
 
@@ -243,11 +250,7 @@ def _age(typed, schema, positions, snapshot, problems):
     index = typed.index
     age = pd.Series(pd.NA, index=index, dtype="Int64")
     if "date_of_birth" in typed:
-        dob = typed["date_of_birth"]
-        on = snapshot.dt
-        before_birthday = (dob.dt.month > on.month) | ((dob.dt.month == on.month) & (dob.dt.day > on.day))
-        from_dob = (on.year - dob.dt.year - before_birthday.astype(int)).astype("Int64")
-        age = age.fillna(from_dob)
+        age = age.fillna(_whole_years(typed["date_of_birth"], snapshot))
     if "age" in typed:
         age = age.fillna(typed["age"])
     lo, hi = schema.columns["age"].min, schema.columns["age"].max

@@ -441,10 +441,11 @@ def _triage_rows(raw: RawTable, frame: pd.DataFrame, problems: Problems, key: st
         mark(candidates[~is_total & ~single], no_key)
     mark(odd & scientific, "identifier in scientific notation")
     if "assignment_number" in frame:   # within one organisation: an ICB's export holds several
-        number, _ = distinct(frame["assignment_number"])
+        number = distinct(frame["assignment_number"])[0].astype(np.int64)
         place = distinct(frame["organisation"])[0] if "organisation" in frame else np.zeros(len(frame), dtype=np.int64)
         read = (why == 0) & (number >= 0)
-        pairs = pd.Series(place[read].astype(np.int64) * (int(number.max()) + 2) + number[read])
+        number = pd.factorize(number[read])[0].astype(np.int64)   # 0, 1, 2 ...: no overflow below
+        pairs = pd.Series(place[read].astype(np.int64) * (int(number.max(initial=0)) + 1) + number)
         repeat = np.zeros(len(frame), dtype=bool)
         repeat[np.flatnonzero(read)[pairs.duplicated(keep="first").to_numpy()]] = True
         mark(repeat, "repeats an assignment number already read in this file")

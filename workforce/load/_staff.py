@@ -401,7 +401,10 @@ def _person_rows(assignments: pd.DataFrame, keys: np.ndarray | None = None) -> t
     snapshot = pd.factorize(a["snapshot_date"], use_na_sentinel=False)[0].astype(np.int64)
     organisation = a["organisation"].cat.codes.to_numpy().astype(np.int64) + 1   # 0: none
     place = organisation * (int(snapshot.max(initial=0)) + 1) + snapshot
-    group = pd.factorize(place * (int(person.max(initial=0)) + 1) + person)[0]
+    if _fast.ENABLED and (not len(place) or place.min() == place.max()):   # one organisation at one snapshot
+        group = person
+    else:
+        group = pd.factorize(place * (int(person.max(initial=0)) + 1) + person)[0]
     sizes = np.bincount(group)
     several = np.flatnonzero(sizes[group] > (1 if _fast.ENABLED else 0))   # most have one assignment: it is theirs
     flagged = a["is_primary"].fillna(False).to_numpy(dtype=bool)[several]
