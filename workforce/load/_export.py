@@ -132,6 +132,11 @@ def _title_dates(texts: list[str]) -> list[tuple[int, int, pd.Timestamp]]:
 
 def _date_of(text: str) -> pd.Timestamp | None:
     """A date written in text ("31/03/2025", "31st March 2025", "2025-03-31"), or None."""
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):   # the usual file name: no formats to try
+        try:
+            return pd.Timestamp(dt.date.fromisoformat(text))
+        except ValueError:
+            return None
     value, _bad = parse_date(pd.Series([re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text)]))
     return None if pd.isna(value.iloc[0]) else pd.Timestamp(value.iloc[0])
 

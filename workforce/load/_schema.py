@@ -13,6 +13,7 @@ from the same declaration (:meth:`Schema.to_pandera`).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
@@ -265,12 +266,27 @@ def read_schema(name: str = "staff_in_post", extra: str | Path | list[str | Path
     """
     shipped = schema_names()
     if name in shipped:
-        source = f"schemas/{name}.yaml"
-        text = resource("schemas", f"{name}.yaml").read_text(encoding="utf-8")
+        schema = _shipped(name)
     elif Path(name).suffix in (".yaml", ".yml") and Path(name).is_file():
-        source, text = str(name), Path(name).read_text(encoding="utf-8")
+        schema = _from_text(name, str(name), Path(name).read_text(encoding="utf-8"))
     else:
         raise SchemaDefinitionError(f"no schema called {name!r}; shipped schemas are {shipped}, or give the path of a .yaml file.")
+    extras = [] if extra is None else [extra] if isinstance(extra, (str, Path)) else list(extra)
+    for path in extras:
+        path = Path(path)
+        if not path.is_file():
+            raise SchemaDefinitionError(f"schema file {str(path)!r} does not exist.")
+        schema = schema.extend(_load_yaml(path.read_text(encoding="utf-8"), str(path)), str(path))
+    return schema
+
+
+@functools.lru_cache(maxsize=None)
+def _shipped(name: str) -> Schema:
+    """A shipped schema, read once per process (a :class:`Schema` is frozen; extending one makes another)."""
+    return _from_text(name, f"schemas/{name}.yaml", resource("schemas", f"{name}.yaml").read_text(encoding="utf-8"))
+
+
+def _from_text(name: str, source: str, text: str) -> Schema:
     data = _load_yaml(text, source)
     columns = {n: _column_from_yaml(n, s or {}, source) for n, s in (data.get("columns") or {}).items()}
     if not columns:
@@ -282,10 +298,4 @@ def read_schema(name: str = "staff_in_post", extra: str | Path | list[str | Path
         columns=columns,
         sources=(source,),
     )
-    extras = [] if extra is None else [extra] if isinstance(extra, (str, Path)) else list(extra)
-    for path in extras:
-        path = Path(path)
-        if not path.is_file():
-            raise SchemaDefinitionError(f"schema file {str(path)!r} does not exist.")
-        schema = schema.extend(_load_yaml(path.read_text(encoding="utf-8"), str(path)), str(path))
     return schema
