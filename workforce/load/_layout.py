@@ -143,15 +143,21 @@ def _side_by_side(headers: list[str], schema: Schema, min_matched: int) -> list[
     return tables if len(tables) >= 2 else [(0, len(headers))]
 
 
+#: Rows looked at to choose the column whose cells are tested as headers (all of them, in a table this long or less).
+_SAMPLE_ROWS = 2000
+
+
 def _header_rows(cells: pd.DataFrame, schema: Schema, min_matched: int) -> list[int]:
     """Positions of rows that read as a header (a further table below): at least ``min_matched`` schema columns.
 
     A header row has a header in every column, so only rows whose cell in the column of fewest distinct values
-    is a header are looked at: a large table costs one pass over one column.
+    (among about :data:`_SAMPLE_ROWS` rows spread over the table) is a header are looked at: a large table costs
+    one pass over one column.
     """
     if cells.empty:
         return []
-    counts = [cells.iloc[:, j].nunique() for j in range(cells.shape[1])]
+    sample = cells.iloc[:: max(1, len(cells) // _SAMPLE_ROWS)]   # the column is chosen on rows spread over the table
+    counts = [sample.iloc[:, j].nunique() for j in range(cells.shape[1])]
     filled = [j for j in range(cells.shape[1]) if counts[j] > 0]
     if not filled:
         return []

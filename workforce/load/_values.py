@@ -34,15 +34,6 @@ _NUMBER = {".": (re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d*)(\.\d*)?([eE][+-]?\d+)
            ",": (re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d*)(,\d*)?([eE][+-]?\d+)?$"), ".")}
 
 
-def _blank(raw: pd.Series) -> pd.Series:
-    """Cells that are missing or hold only spaces (tested once per distinct value)."""
-    if pd.api.types.is_string_dtype(raw) or raw.dtype == object or isinstance(raw.dtype, pd.CategoricalDtype):
-        codes, uniques = distinct(raw)
-        spaces = uniques.astype("str").str.strip().eq("").to_numpy(dtype=bool)
-        return pd.Series(np.append(spaces, True)[codes], index=raw.index)
-    return raw.isna()
-
-
 def parse_text(raw: pd.Series) -> pd.Series:
     """Cell text with spaces tidied, as a categorical; blank cells become missing.
 
@@ -160,8 +151,8 @@ def parse_date(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     if pd.api.types.is_datetime64_any_dtype(raw):
         values = raw.dt.tz_localize(None) if getattr(raw.dt, "tz", None) is not None else raw
         return values.astype("datetime64[ns]"), pd.Series(False, index=raw.index)
-    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
-    text = pd.Series(uniques, dtype="object").astype("str").str.strip()
+    codes, uniques = distinct(raw)
+    text = uniques.astype("object").astype("str").str.strip()
     parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
     serial = text.str.match(_SERIAL)
     if serial.any():
@@ -178,6 +169,6 @@ def parse_date(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
         parsed[rest] = _held(pd.to_datetime(text[rest], format=fmt, errors="coerce"))
     values = pd.Series(np.append(parsed.to_numpy(), np.datetime64("NaT"))[codes], index=raw.index,
                        dtype="datetime64[ns]")
-    blank = _blank(raw)
+    blank = np.append(text.eq("").to_numpy(dtype=bool), True)[codes]   # missing, or only spaces
     bad = values.isna() & ~blank
     return values, bad
