@@ -70,8 +70,8 @@ def decimal_mark(columns: list[pd.Series], hint: str | None = None) -> str:
     >>> decimal_mark([pd.Series(["1,000"])], hint=","), decimal_mark([pd.Series(["0.8"])], hint=",")
     (',', '.')
     """
-    texts = pd.Series(pd.unique(pd.concat([c.dropna().astype("str") for c in columns if not
-                                           pd.api.types.is_numeric_dtype(c)] or [pd.Series([], dtype="str")])))
+    texts = pd.Series(pd.unique(pd.concat([distinct(c)[1].dropna().astype("object").astype("str") for c in columns
+                                           if not pd.api.types.is_numeric_dtype(c)] or [pd.Series([], dtype="str")])))
     texts = texts.str.strip()
     thousands = {",": texts.str.match(_COMMA_THOUSANDS), ".": texts.str.match(_POINT_THOUSANDS)}
     has = {"comma": bool((texts.str.match(_COMMA_DECIMAL) & ~thousands[","]).any()),
@@ -135,6 +135,19 @@ def _held(dates: pd.Series) -> pd.Series:
     return dates.where(held).astype("datetime64[ns]")
 
 
+def _formats_in_use(text: pd.Series) -> list[str]:
+    """ISO and the day-first formats, those that read most of a sample of ``text`` first.
+
+    No text reads as a date in two of the formats, so the order changes only how soon the work is done.
+    """
+    formats = ["ISO8601", *_DATE_FORMATS]
+    sample = text.iloc[:: max(1, len(text) // 40)]
+    if not len(sample):
+        return formats
+    read = [int(pd.to_datetime(sample, format=f, errors="coerce").notna().sum()) for f in formats]
+    return [f for _, f in sorted(zip(read, formats), key=lambda pair: -pair[0])]
+
+
 def parse_date(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Dates from real dates, Excel serial numbers or day-first text.
 
@@ -159,10 +172,7 @@ def parse_date(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
         days = pd.to_numeric(text[serial], errors="coerce")
         ok = days.between(1, _LAST_SERIAL)
         parsed[serial & ok.reindex(text.index, fill_value=False)] = EXCEL_EPOCH + pd.to_timedelta(days[ok], unit="D")
-    rest = parsed.isna() & ~serial
-    if rest.any():
-        parsed[rest] = _held(pd.to_datetime(text[rest], format="ISO8601", errors="coerce"))
-    for fmt in _DATE_FORMATS:
+    for fmt in _formats_in_use(text[parsed.isna() & ~serial]):
         rest = parsed.isna() & ~serial
         if not rest.any():
             break
