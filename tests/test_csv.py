@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from workforce import ProblemCode, load_staff
 from workforce.errors import UnusableFileError, WorkforceError
+from workforce.load._csv import read_csv_grid
 from workforce.load._read import read_table
 from workforce.load._schema import read_schema
 from workforce.load._values import decimal_mark, parse_number
@@ -350,3 +351,117 @@ def test_utf16_text_with_a_byte_lost_is_reported_as_damaged(tmp_path):
     damaged = report.problems[report.problems["code"] == "damaged_text"]
     assert len(damaged) >= 1 and (damaged["severity"] == "warning").all()
     assert "out of step" in damaged["problem"].iat[0]
+
+
+# ---------------------------------------------------------------- the grid: dictionary-encoded columns (issue 16)
+
+
+def grid_cells(frame: pd.DataFrame) -> list[list]:
+    """The grid's cells row by row, a missing cell as None."""
+    return [[None if pd.isna(v) else v for v in row] for row in frame.astype(object).itertuples(index=False)]
+
+
+def csv_cells(text: str, sep: str = ",") -> list[list]:
+    """What Python's csv module reads, a blank cell (empty or only spaces) as None: the grid's answer."""
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
+    width = max(len(r) for r in rows)
+    return [[c if c.strip() else None for c in r] + [None] * (width - len(r)) for r in rows]
+
+
+def test_the_grid_columns_are_categorical_text_with_the_header_as_row_0(tmp_path):
+    rows = staff_rows(5)
+    rows[2][SURNAME], rows[3][SURNAME], rows[4][SURNAME] = "", "   ", "O'Neill"
+    text = csv_text(rows)
+    grid = read_csv_grid(write(tmp_path, text))
+    frame = grid.frame
+    assert list(frame.columns) == list(range(len(HEADERS))) and list(frame.index) == list(range(6))
+    for column in frame.columns:
+        assert isinstance(frame[column].dtype, pd.CategoricalDtype)
+        assert frame[column].cat.categories.dtype == "str" and not frame[column].cat.ordered
+    assert grid_cells(frame) == csv_cells(text)
+    assert frame.iloc[0].tolist() == HEADERS
+    surnames = frame[SURNAME]
+    assert surnames.isna().tolist() == [False, False, True, True, False, False]
+    assert "   " not in surnames.cat.categories and "" not in surnames.cat.categories   # blank: missing, not a value
+    organisations = frame[HEADERS.index("Organisation")]
+    assert sorted(organisations.cat.categories) == ["Organisation", "Test Trust"]   # each distinct value once
+
+
+def test_a_column_with_every_cell_blank_is_all_missing(tmp_path):
+    text = "a,b,c\n1,,x\n2, ,y\n3,,z\n"
+    frame = read_csv_grid(write(tmp_path, text)).frame
+    assert frame[1].iloc[1:].isna().all()
+    assert list(frame[1].cat.categories) == ["b"]
+    assert grid_cells(frame) == csv_cells(text)
+
+
+def test_the_same_too_long_cell_on_two_rows_is_set_aside_on_both(tmp_path):
+    """The reader looks at each distinct value once: a value repeated on several rows is still noted row by row."""
+    long = "y" * 40_000
+    text = f"a,b\n1,{long}\n2,short\n3,{long}\n4, \n"
+    grid = read_csv_grid(write(tmp_path, text))
+    assert grid.frame[1].isna().tolist() == [False, True, False, True, True]
+    assert grid.frame[1].tolist()[2] == "short" and list(grid.frame[1].cat.categories) == ["b", "short"]
+    notes = [n for n in grid.notes if n.code == ProblemCode.CELL_TOO_LONG]
+    assert [n.row for n in notes] == [2, 4] and all("40,000" in n.problem and "column B" in n.problem for n in notes)
+
+
+def _big_text(n: int, newline: str, quoted_at: int | None = None) -> str:
+    rows = [["Number", "Name", "Band", "Note"]]
+    for i in range(n):
+        rows.append([str(i), f"Name{i % 97}", f"Band {i % 9}", "" if i % 5 else "late"])
+    if quoted_at is not None:   # a long cell on two lines: Arrow's blocks end inside it
+        rows[quoted_at][3] = "on two" * 300 + "\n" + "lines" * 300
+    out = io.StringIO()
+    csv.writer(out, lineterminator=newline).writerows(rows)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_a_file_read_in_many_pieces_reads_as_one(tmp_path, monkeypatch, newline):
+    """Small pieces of the scan and of Arrow's blocks: every cell, no note (a line break counted twice or lost
+    where a piece ends would show as a stray-quote note); a CR LF cut between two pieces included."""
+    from workforce.load import _csv
+
+    text = _big_text(3000, newline)
+    data = text.encode("utf-8")
+    # a piece of the scan ends between the CR and the LF of a line break
+    monkeypatch.setattr(_csv, "_CHUNK", data.index(b"\r\n", 5000) + 1 if newline == "\r\n" else 4099)
+    monkeypatch.setattr(_csv, "_BLOCK", 1 << 12)
+    grid = read_csv_grid(write(tmp_path, data))
+    assert grid.notes == []
+    assert grid_cells(grid.frame) == csv_cells(text)
+
+
+def test_a_cell_with_a_line_break_in_the_last_piece_of_a_file(tmp_path, monkeypatch):
+    """The only quote of the file is far from its start: a cell holding a line break there is still one row."""
+    from workforce.load import _csv
+
+    monkeypatch.setattr(_csv, "_CHUNK", 1 << 12)
+    monkeypatch.setattr(_csv, "_BLOCK", 1 << 12)
+    text = _big_text(3000, "\n", quoted_at=2990)
+    assert text.count('"') == 2 and text.index('"') > 10 * (1 << 12)
+    grid = read_csv_grid(write(tmp_path, text))
+    assert grid_cells(grid.frame) == csv_cells(text) and len(grid.frame) == 3001
+    assert [(n.code, n.row) for n in grid.notes] == [(ProblemCode.MULTILINE_CELL, 2991)]   # Excel row 2991
+
+
+def test_a_windows_byte_deep_in_a_file(tmp_path, monkeypatch):
+    """In a UTF-8 file, a byte that is not UTF-8 in a later piece: that byte read as Windows text, its line named."""
+    from workforce.load import _csv
+
+    monkeypatch.setattr(_csv, "_CHUNK", 1 << 12)
+    text = _big_text(3000, "\r\n").replace("Number", "Numéro", 1)
+    data = text.encode("utf-8").replace(b"\r\n2000,", b"\r\n2000\xe9,", 1)
+    assert data.count(b"\xe9") == 1 and data.index(b"\xe9") > 10 * (1 << 12)
+    grid = read_csv_grid(write(tmp_path, data))
+    assert grid.frame[0].tolist()[0] == "Numéro" and grid.frame[0].tolist()[2001] == "2000é"
+    assert [(n.code, n.row) for n in grid.notes] == [(ProblemCode.NOT_UTF8, 2002)]
+
+
+def test_the_head_of_a_file_is_a_categorical_grid_too(tmp_path):
+    text = _big_text(60_000, "\n")
+    assert len(text) > 1 << 20
+    head = read_csv_grid(write(tmp_path, text), head=True).frame
+    assert isinstance(head[1].dtype, pd.CategoricalDtype) and 30_000 < len(head) < 60_001
+    assert grid_cells(head.iloc[:100]) == csv_cells(text)[:100]

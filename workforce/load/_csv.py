@@ -19,7 +19,7 @@ A CSV is read as a grid of text cells, one row per record, as Excel shows it:
   :data:`MAX_CSV_ROWS` or cells than :data:`MAX_CSV_CELLS` (each raised by its environment variable, see
   :data:`LIMIT_VARIABLES`), so that loading stays within about 2 GB of memory.  The file is parsed by Arrow's
   CSV reader straight from disk (or from a temporary copy, when its text has to be converted to UTF-8 first),
-  never held whole as Python text.
+  never held whole as Python text; each column is then dictionary-encoded, its distinct values held once.
 """
 
 from __future__ import annotations
@@ -66,7 +66,9 @@ MAX_COLUMNS = 16_384
 _CHUNK = 1 << 22  # bytes read at a time (then on to the end of the line)
 _SAMPLE = 1 << 20  # bytes looked at for the delimiter and the width
 _SPOOL = 64 << 20  # a converted copy is kept in memory up to this size, on disk beyond
-_BLOCK = 16 << 20  # Arrow's block: no record may be longer (a longer one is read again with a larger block)
+_BLOCK = 1 << 20  # Arrow's block: no record may be longer (a longer one is read again with a larger block)
+_WIDE_TEXT = 1 << 31  # text of this many bytes or more is read as Arrow's large strings (64-bit offsets)
+_CODES_AT_ONCE = 1 << 20  # cells whose codes are taken from Arrow at a time (all columns at once when short)
 _MAX_LINE_NOTES = 1000  # lines listed one by one for a stray byte or quote; the rest are counted
 _BREAK = re.compile(r"\r\n|\r|\n")
 _SEP_LINE = re.compile(r"^\ufeff?sep=(.)\s*$", re.IGNORECASE)
@@ -85,6 +87,7 @@ class CsvGrid:
     ----------
     frame : pandas.DataFrame
         One row per record (row ``i`` is Excel row ``i + 1``), columns ``0 .. width - 1``; blank cells missing.
+        Each column is a pandas Categorical of ``str`` categories: the column's distinct values, each held once.
     delimiter : str
         The delimiter the file was read with.
     notes : list of ReaderNote
@@ -127,7 +130,8 @@ def read_csv_grid(path: Path, *, head: bool = False) -> CsvGrid:
             raise UnusableFileError(name, "the file holds no rows.", "export the staff-in-post report again.")
         _check_size(name, text.lines - skip, width)
         lines = _Lines(skip)
-        read = _arrow_read(name, text.stream, sep, width, skip)
+        checked = text.stream is source   # the file itself, every byte of it found to be UTF-8 by the scan
+        read = _arrow_read(name, text.stream, sep, width, skip, quotes=text.quotes, checked=checked)
         _check_size(name, read.records, max([width] + [c for _n, c, _t in read.others]))
         stray_lines: list[int] = []
         if read.records != text.lines - skip:  # some record spans line breaks
@@ -135,7 +139,7 @@ def read_csv_grid(path: Path, *, head: bool = False) -> CsvGrid:
             if strays:
                 patched = stack.enter_context(tempfile.SpooledTemporaryFile(max_size=_SPOOL))
                 stray_lines = _patch(text.stream, patched, strays, sep)
-                read = _arrow_read(name, patched, sep, width, skip)
+                read = _arrow_read(name, patched, sep, width, skip, checked=checked)
                 lines = _Lines(skip)
                 _multiline(read, sep, width, skip, lines)
         grid, long_cells = _assemble(name, read, sep)
@@ -218,6 +222,7 @@ class _Text:
     encoding_note: str = ""
     stray_bytes: list[tuple[int, bytes]] = field(default_factory=list)  # (line, the bytes) for lines holding any
     lines_with_strays: int = 0
+    quotes: bool = True  # whether the text holds a quote (")
     windows: bool = False  # bytes that are not UTF-8, and no UTF-8 beyond ASCII: Windows text throughout
     damaged: list[int] = field(default_factory=list)  # lines of UTF-16/32 text whose bytes are out of step
 
@@ -278,7 +283,8 @@ def _utf8_text(name: str, source: IO[bytes], spool: IO[bytes], final: bool) -> _
         return text
     if text.windows:  # no UTF-8 beyond ASCII at all: Windows text throughout
         _convert(source, spool, codecs.getincrementaldecoder("cp1252")("replace"), final)
-        return _Text(spool, text.lines, "the file is not UTF-8 text; it was read as Windows text (cp1252).")
+        return _Text(spool, text.lines, "the file is not UTF-8 text; it was read as Windows text (cp1252).",
+                     quotes=text.quotes)
     _convert(source, spool, codecs.getincrementaldecoder("utf-8")(_FALLBACK), final)
     text.stream = spool
     return text
@@ -346,31 +352,36 @@ def _convert(source: IO[bytes], out: IO[bytes], decoder: codecs.IncrementalDecod
 def _scan(name: str, stream: IO[bytes]) -> _Text:
     """Count the lines, refuse a NUL byte, and find the bytes that are not UTF-8, a chunk of whole lines at a time.
 
-    ``windows`` is set when bytes that are not UTF-8 are found and no UTF-8 sequence beyond ASCII: then the
-    file is Windows text throughout.
+    Each look is a pass of C over the bytes, with no Python work per line.  ``quotes`` is set when the text
+    holds a quote.  ``windows`` is set when bytes that are not UTF-8 are found and no UTF-8 sequence beyond
+    ASCII: then the file is Windows text throughout.
     """
     lines = 0
     last = b""
     multibyte = 0
-    text = _Text(stream, 0)
+    text = _Text(stream, 0, quotes=False)
     while chunk := stream.read(_CHUNK):
-        if not chunk.endswith(b"\n"):
-            chunk += stream.readline()  # whole lines: no character or line break is cut in two
-        nul = chunk.find(b"\x00")
-        if nul >= 0:
-            line = lines + _count_lines(chunk[:nul]) + 1
+        # the rest of the chunk's last line, looked at apart (joining the two would copy the chunk): together
+        # they are whole lines, so that no character or line break is cut in two
+        tail = b"" if chunk.endswith(b"\n") else stream.readline()
+        if b"\x00" in chunk or b"\x00" in tail:
+            whole = chunk + tail
+            line = lines + _count_lines(whole[:whole.find(b"\x00")]) + 1
             raise UnusableFileError(name, f"line {line} holds a NUL character (a zero byte), which a text file does "
                                           "not hold: the file is damaged or is not a CSV export.",
                                     f"remove the NUL characters from line {line}, or export the file again and save "
                                     "it as CSV UTF-8 from Excel.")
-        if not chunk.isascii():
+        if not (chunk.isascii() and tail.isascii()):
+            whole = chunk + tail
             try:
-                chunk.decode("utf-8")
+                whole.decode("utf-8")
                 multibyte += 1
             except UnicodeDecodeError:
-                multibyte += _find_strays(chunk, lines, text)
-        lines += _count_lines(chunk)
-        last = chunk[-1:]
+                multibyte += _find_strays(whole, lines, text)
+        split = chunk.endswith(b"\r") and tail.startswith(b"\n")   # a CR LF cut in two is one line break
+        lines += _count_lines(chunk) + _count_lines(tail) - split
+        text.quotes = text.quotes or b'"' in chunk or b'"' in tail
+        last = (tail or chunk)[-1:]
     text.lines = lines + (1 if last not in (b"\n", b"\r", b"") else 0)
     stream.seek(0)
     text.windows = bool(text.lines_with_strays) and not multibyte
@@ -398,8 +409,15 @@ def _find_strays(chunk: bytes, lines_before: int, text: _Text) -> int:
 
 def _count_lines(data: bytes) -> int:
     """Line breaks in ``data``: CR LF, LF, or CR alone (old Macs)."""
-    lf = data.count(b"\n")
-    return lf + data.count(b"\r") - data.count(b"\r\n") if b"\r" in data else lf
+    if len(data) < 65536:   # a short piece: quicker counted by Python than handed to numpy
+        lf = data.count(b"\n")
+        return lf + data.count(b"\r") - data.count(b"\r\n") if b"\r" in data else lf
+    byte = np.frombuffer(data, dtype=np.uint8)
+    lf = int(np.count_nonzero(byte == 10))
+    if b"\r" not in data:
+        return lf
+    cr = byte == 13
+    return lf + int(np.count_nonzero(cr)) - int(np.count_nonzero(cr[:-1] & (byte[1:] == 10)))
 
 
 # ---------------------------------------------------------------- delimiter and width
@@ -464,10 +482,12 @@ class _Read:
     table: pa.Table
     others: list[tuple[int, int, str]]  # (record, fields, text)
     width: int
+    records: int  # all records read: the table's rows and the others
 
     @property
-    def records(self) -> int:
-        return self.table.num_rows + len(self.others)
+    def text_type(self) -> pa.DataType:
+        """The Arrow type of the table's text columns."""
+        return self.table.schema.field(0).type
 
     def table_records(self) -> np.ndarray:
         """The record number (1-based) of each row of ``table``."""
@@ -477,9 +497,17 @@ class _Read:
         return numbers[~np.isin(numbers, [n for n, _c, _t in self.others])]
 
 
-def _arrow_read(name: str, stream: IO[bytes], sep: str, width: int, skip: int) -> _Read:
+def _arrow_read(name: str, stream: IO[bytes], sep: str, width: int, skip: int, *, quotes: bool = True,
+                checked: bool = False) -> _Read:
+    """Read ``stream`` with Arrow's CSV reader: the records of ``width`` fields, the others set aside.
+
+    ``quotes``: the text holds a quote, so a field may hold line breaks (without one, no record can span
+    lines, and Arrow looks for the ends of records more quickly).  ``checked``: the text is known to be UTF-8
+    (the scan decoded it), so Arrow need not check it again.
+    """
     names = [str(i) for i in range(width)]
     others: list[tuple[int, int, str]] = []
+    text = pa.large_string() if stream.seek(0, io.SEEK_END) >= _WIDE_TEXT else pa.string()
 
     def other(row) -> str:
         others.append((row.number - skip, row.actual_columns, row.text))
@@ -493,9 +521,9 @@ def _arrow_read(name: str, stream: IO[bytes], sep: str, width: int, skip: int) -
             table = pcsv.read_csv(
                 stream,
                 read_options=pcsv.ReadOptions(column_names=names, skip_rows=skip, use_threads=False, block_size=block),
-                parse_options=pcsv.ParseOptions(delimiter=sep, newlines_in_values=True, ignore_empty_lines=False,
+                parse_options=pcsv.ParseOptions(delimiter=sep, newlines_in_values=quotes, ignore_empty_lines=False,
                                                 invalid_row_handler=other),
-                convert_options=pcsv.ConvertOptions(column_types={n: pa.large_string() for n in names},
+                convert_options=pcsv.ConvertOptions(column_types={n: text for n in names}, check_utf8=not checked,
                                                     null_values=[""], strings_can_be_null=True,
                                                     quoted_strings_can_be_null=True))
             break
@@ -506,7 +534,7 @@ def _arrow_read(name: str, stream: IO[bytes], sep: str, width: int, skip: int) -
             raise UnusableFileError(name, f"the file is not a readable CSV table ({str(exc).splitlines()[0][:200]}).",
                                     "open it in Excel and save it again as CSV UTF-8.") from None
     others.sort()
-    return _Read(table, others, width)
+    return _Read(table, others, width, table.num_rows + len(others))
 
 
 # ---------------------------------------------------------------- cells holding line breaks; stray quotes
@@ -657,45 +685,106 @@ def _stray_notes(literal: list[int], lines: _Lines) -> list[ReaderNote]:
 
 
 def _assemble(name: str, read: _Read, sep: str) -> tuple[pd.DataFrame, list[ReaderNote]]:
-    """The grid of all records in order (the others read one by one), blank and too-long cells set aside."""
-    table = read.table
-    if read.others:
-        table = _with_others(name, table, read, sep)
-    width = table.num_columns
-    # the columns whose cells need a look, found for all columns at once (a table may have 16,384 of them)
-    cells = pa.chunked_array([chunk for column in table.columns for chunk in column.chunks], pa.large_string())
-    starts = np.arange(width) * table.num_rows
-    blank = pc.fill_null(pc.utf8_is_space(cells), False).to_numpy(zero_copy_only=False)
-    long = pc.fill_null(pc.greater(pc.binary_length(cells), MAX_CELL_CHARS), False).to_numpy(zero_copy_only=False)
-    look = set()
-    if table.num_rows:
-        look = set(np.flatnonzero(np.add.reduceat(blank | long, starts)))  # bytes: no fewer than characters
-    notes = []
-    columns = []
-    for i in range(width):
-        column = table.column(i)
-        if i in look:
-            column = pc.if_else(pc.utf8_is_space(column), pa.scalar(None, pa.large_string()), column)
-            length = pc.utf8_length(column)
-            too_long = pc.fill_null(pc.greater(length, MAX_CELL_CHARS), False)
-            for row in _true(too_long):
-                notes.append(ReaderNote(
-                    ProblemCode.CELL_TOO_LONG, int(row) + 1,
-                    f"the cell in column {column_letters(i + 1)} holds {length[int(row)].as_py():,} characters, more than the "
-                    f"{MAX_CELL_CHARS:,} a cell can hold in Excel; it was set aside.",
-                    "check this row of the export: a cell this long is usually a fault in the export.", "warning",
-                    "value treated as missing"))
-            column = pc.if_else(too_long, pa.scalar(None, pa.large_string()), column)
-        columns.append(column)
-    table = pa.table(columns, names=[str(i) for i in range(width)])
-    dtype = pd.StringDtype("pyarrow", na_value=np.nan)
-    frame = table.to_pandas(types_mapper=lambda t: dtype if t == pa.large_string() else None, self_destruct=True)
-    frame.columns = range(width)
+    """The grid of all records in order (the others read one by one), blank and too-long cells set aside.
+
+    Each column is dictionary-encoded (a pandas Categorical of ``str`` categories): its distinct values are
+    looked at once each, and its text is let go as soon as it is encoded, so that the file's text is never
+    held twice.
+    """
+    table = _with_others(name, read, sep) if read.others else read.table
+    read.table = table.schema.empty_table()   # so that nothing else holds the text: each column is let go once encoded
+    rows, columns = table.num_rows, table.columns
+    del table
+    encoded = []
+    for i in range(len(columns)):
+        encoded.append(pc.dictionary_encode(columns[i]))
+        columns[i] = None
+    # every chunk of an encoded column shares one dictionary: the column's distinct values, cast all at once
+    # to the large strings pandas keeps text in
+    dictionaries = [e.chunk(0).dictionary if e.num_chunks else pa.array([], read.text_type) for e in encoded]
+    every = pc.cast(pa.concat_arrays(dictionaries), pa.large_string())
+    starts = np.cumsum([0] + [len(d) for d in dictionaries])
+    values = [every.slice(start, len(d)) for start, d in zip(starts.tolist(), dictionaries)]
+    del dictionaries
+    look = _columns_to_look_at(values)
+    notes: list[ReaderNote] = []
+    grid = {}
+    step = max(1, _CODES_AT_ONCE // max(rows, 1))   # columns whose codes are taken at a time
+    for first in range(0, len(encoded), step):
+        group = range(first, min(first + step, len(encoded)))
+        indices = pa.chunked_array([chunk.indices for i in group for chunk in encoded[i].chunks], pa.int32())
+        for i in group:
+            encoded[i] = None
+        codes = pc.fill_null(indices, -1).to_numpy().reshape(len(group), rows)
+        for i, column_codes in zip(group, codes):
+            distinct = values[i]
+            if i in look:
+                column_codes, distinct = _set_aside(column_codes, distinct, i, notes)
+            grid[i] = _categorical(column_codes, distinct)
+    frame = pd.DataFrame(grid, copy=False)
+    frame.columns = pd.RangeIndex(len(grid))
     return frame, notes
 
 
-def _with_others(name: str, table: pa.Table, read: _Read, sep: str) -> pa.Table:
-    """``table`` with the records of another width (title, totals and short rows) put back in their places."""
+def _columns_to_look_at(values: list[pa.Array]) -> set[int]:
+    """The columns whose distinct values hold a blank or a too-long cell, found for all columns at once.
+
+    (A table may have 16,384 columns: one look at all their distinct values is quicker than one per column.)
+    """
+    sizes = np.array([len(v) for v in values], dtype=np.int64)
+    if not sizes.sum():
+        return set()
+    cells = pa.chunked_array(values, values[0].type)
+    blank = pc.fill_null(pc.utf8_is_space(cells), False).to_numpy(zero_copy_only=False)
+    long = pc.fill_null(pc.greater(pc.binary_length(cells), MAX_CELL_CHARS), False).to_numpy(zero_copy_only=False)
+    found = np.concatenate([[0], np.cumsum(blank | long)])   # bytes: no fewer than characters
+    ends = np.cumsum(sizes)
+    return set(np.flatnonzero(found[ends] > found[ends - sizes]).tolist())
+
+
+def _set_aside(codes: np.ndarray, distinct: pa.Array, column: int,
+               notes: list[ReaderNote]) -> tuple[np.ndarray, pa.Array]:
+    """A column's codes and distinct values without its blank and too-long cells (each too-long one noted)."""
+    length = pc.utf8_length(distinct).to_numpy(zero_copy_only=False)
+    too_long = length > MAX_CELL_CHARS
+    drop = pc.utf8_is_space(distinct).to_numpy(zero_copy_only=False) | too_long
+    for row in np.flatnonzero(np.isin(codes, np.flatnonzero(too_long))):
+        notes.append(ReaderNote(
+            ProblemCode.CELL_TOO_LONG, int(row) + 1,
+            f"the cell in column {column_letters(column + 1)} holds {int(length[codes[row]]):,} characters, more "
+            f"than the {MAX_CELL_CHARS:,} a cell can hold in Excel; it was set aside.",
+            "check this row of the export: a cell this long is usually a fault in the export.", "warning",
+            "value treated as missing"))
+    new_code = np.cumsum(~drop) - 1   # each value kept, numbered again
+    new_code[drop] = -1
+    codes = np.where(codes >= 0, new_code[np.maximum(codes, 0)], -1)
+    return codes, distinct.filter(pa.array(~drop))
+
+
+_STR = pd.StringDtype("pyarrow", na_value=np.nan)
+_CODE_TYPES = [(np.iinfo(t).max, t) for t in (np.int8, np.int16, np.int32)]
+
+
+def _categorical(codes: np.ndarray, distinct: pa.Array) -> pd.Categorical:
+    """A pandas Categorical of ``str`` categories from Arrow's codes (-1: missing) and distinct values."""
+    categories = pd.Index(pd.arrays.ArrowStringArray(distinct, dtype=_STR))  # type: ignore[call-arg]
+    smallest = next((t for most, t in _CODE_TYPES if len(categories) < most), np.int64)
+    return pd.Categorical.from_codes(codes.astype(smallest), dtype=_dtype(categories), validate=False)
+
+
+def _dtype(categories: pd.Index) -> pd.CategoricalDtype:
+    """The categorical dtype of categories known to be unique (Arrow's distinct values).
+
+    pandas' own check would hash every category again as a Python string, and keep that hash table (as large
+    as the column's text) with the categories: it is skipped where pandas allows it.
+    """
+    unchecked = getattr(pd.CategoricalDtype, "_from_fastpath", None)
+    return unchecked(categories, False) if unchecked else pd.CategoricalDtype(categories)
+
+
+def _with_others(name: str, read: _Read, sep: str) -> pa.Table:
+    """The table read with the records of another width (title, totals and short rows) put back in their places."""
+    table, text_type = read.table, read.text_type
     rows: dict[int, list[str | None]] = {}
     by_width: dict[int, list[tuple[int, str]]] = {}
     for number, count, text in read.others:
@@ -709,9 +798,9 @@ def _with_others(name: str, table: pa.Table, read: _Read, sep: str) -> pa.Table:
         raise UnusableFileError(name, f"row {record} has {width:,} fields, more than the {MAX_COLUMNS:,} columns "
                                       "Excel can hold.", "check the delimiter of that row; export the file again.")
     numbers = sorted(rows)
-    extra = pa.table({str(i): pa.array([rows[n][i] if i < len(rows[n]) else None for n in numbers], pa.large_string())
+    extra = pa.table({str(i): pa.array([rows[n][i] if i < len(rows[n]) else None for n in numbers], text_type)
                       for i in range(width)})
-    table = pa.table({str(i): table.column(i) if i < table.num_columns else pa.nulls(table.num_rows, pa.large_string())
+    table = pa.table({str(i): table.column(i) if i < table.num_columns else pa.nulls(table.num_rows, text_type)
                       for i in range(width)})
     # each record from the main table, or from ``extra``, in order
     order = np.empty(read.records, dtype=np.int64)

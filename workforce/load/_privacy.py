@@ -136,12 +136,9 @@ class Pseudonymiser:
             return ids.where(given), keys
         codes, uniques = distinct(values)
         keys, known = self._hash_distinct(uniques if len(uniques) else pd.Series([], dtype=object))
-        texts = np.array(_hex(keys).astype(object), dtype=object)
-        texts[~known] = None
-        texts = np.append(texts, np.array([None], dtype=object))   # code -1: a blank identifier
+        given = np.append(known, False)[codes]   # code -1: a blank identifier
         row_keys = np.append(keys, np.zeros(1, dtype=np.uint64))[codes]   # blanks: 0 (keys of unknowns are 0)
-        ids = pd.Series(pd.array(texts[codes], dtype="str"), index=values.index)
-        return ids, row_keys
+        return _hex(row_keys).set_axis(values.index).where(given), row_keys
 
     def _hash_distinct(self, uniques: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         """The 64-bit pseudonym of each distinct identifier, and whether it has one (not blank)."""

@@ -140,11 +140,19 @@ def read_table(path: str | Path, schema: Schema, *, sheet: str | int | None = No
         return _read_parquet(path, schema)
     if suffix == ".csv":
         found = read_csv_grid(path)
+        release_arrow_memory()
         table = _table_from_grids(name, {None: (found.frame, 1)}, schema, None)
         table.decimal = "," if found.delimiter == ";" else None   # Excel in European locales
         table.notes += found.notes
         return table
     return _read_excel(path, schema, sheet, engine)
+
+
+def release_arrow_memory() -> None:
+    """Give back to the system the memory Arrow's pool kept from a read (freed blocks it holds for reuse)."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
 
 
 # ---------------------------------------------------------------- Excel

@@ -22,6 +22,7 @@ from ..errors import UnusableFileError, WorkforceError
 from . import _fast
 from ._export import PERSON_KEY, TEXT_COLUMNS, load_export
 from ._privacy import Pseudonymiser
+from ._read import release_arrow_memory
 from ._report import PROBLEM_COLUMNS, ProblemCode, ValidationReport
 from ._schema import read_schema
 
@@ -243,15 +244,8 @@ def load_staff(
     if len(conflicts):
         report = replace(report, problems=pd.concat([report.problems, conflicts], ignore_index=True))
     table = StaffTable(assignments=assignments, people=people, report=report, pseudonymiser=pseudonymiser)
-    _release_arrow_memory()
+    release_arrow_memory()
     return table if service is None else table.for_service(service)
-
-
-def _release_arrow_memory() -> None:
-    """Give back to the system the memory Arrow's pool kept from reading (it holds freed blocks for reuse)."""
-    import pyarrow as pa
-
-    pa.default_memory_pool().release_unused()
 
 
 # ---------------------------------------------------------------- combining
