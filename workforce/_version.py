@@ -4,4 +4,4 @@ A literal rather than a lookup in the installed metadata: ``importlib.metadata``
 takes about 25 ms to import, paid by every process the board pack starts.
 """
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
