@@ -204,6 +204,24 @@ def _print_rounds(title: str, rounds: Rounds, goal: float | None) -> None:
               f"CPU {'met' if met[1] else 'NOT met'}")
 
 
+def _entry(shape: str, path: Path, rows: int, columns: int, chosen, rounds, goal: float, before: dict,
+           after: dict) -> dict[str, Any]:
+    """The results of one export's rounds, as written to the results file."""
+    return {
+        "export": SHAPES[shape],
+        "file": str(path.relative_to(HERE.parent)),
+        "rows": rows,
+        "columns": columns,
+        "file_megabytes": round(path.stat().st_size / 1e6, 2),
+        "timed": {name: LABELS[name] for name in chosen},
+        **rounds.as_dict(),
+        "goal": goal,
+        "goal_met": _goal_met(rounds, goal),
+        "machine_before": before,
+        "machine_after": after,
+    }
+
+
 def _goal_met(rounds: Rounds, goal: float) -> dict[str, bool] | None:
     if "load_staff" not in rounds.wall:
         return None
@@ -220,19 +238,7 @@ def time_xlsx(shape: str, rows: int, n_rounds: int, wanted: list[str], refresh: 
     after = machine()
     _print_rounds(f"[xlsx, {shape}] {SHAPES[shape]}: {meta['rows']:,} rows x {meta['columns']} columns",
                   rounds, GOAL_LOAD_VS_FAST)
-    entry: dict[str, Any] = {
-        "export": SHAPES[shape],
-        "file": str(path.relative_to(HERE.parent)),
-        "rows": meta["rows"],
-        "columns": meta["columns"],
-        "file_megabytes": round(path.stat().st_size / 1e6, 2),
-        "timed": {name: LABELS[name] for name in chosen},
-        **rounds.as_dict(),
-        "goal": GOAL_LOAD_VS_FAST,
-        "goal_met": _goal_met(rounds, GOAL_LOAD_VS_FAST),
-        "machine_before": before,
-        "machine_after": after,
-    }
+    entry = _entry(shape, path, meta["rows"], meta["columns"], chosen, rounds, GOAL_LOAD_VS_FAST, before, after)
     if "pandas_openpyxl" in chosen and "load_staff" in chosen:
         ratio = rounds.median_seconds("pandas_openpyxl") / rounds.median_seconds("load_staff")
         entry["pandas_openpyxl / load_staff"] = round(ratio, 2)
@@ -260,19 +266,7 @@ def time_table(fmt: str, shape: str, rows: int, n_rounds: int, *, refresh: bool,
     rounds = interleaved(chosen, n_rounds, baseline=reader_name, progress=f"{fmt} {shape} {rows:,}")
     after = machine()
     _print_rounds(f"[{fmt}, {shape}] {SHAPES[shape]}: {rows:,} rows x {columns} columns", rounds, GOAL_LOAD_VS_TABLE)
-    entry: dict[str, Any] = {
-        "export": SHAPES[shape],
-        "file": str(path.relative_to(HERE.parent)),
-        "rows": rows,
-        "columns": columns,
-        "file_megabytes": round(path.stat().st_size / 1e6, 2),
-        "timed": {name: LABELS[name] for name in chosen},
-        **rounds.as_dict(),
-        "goal": GOAL_LOAD_VS_TABLE,
-        "goal_met": _goal_met(rounds, GOAL_LOAD_VS_TABLE),
-        "machine_before": before,
-        "machine_after": after,
-    }
+    entry = _entry(shape, path, rows, columns, chosen, rounds, GOAL_LOAD_VS_TABLE, before, after)
     if memory and load_staff is not None:
         warm = table_file(WARM_ROWS, fmt, shape=shape)
         read = "read_parquet" if fmt == "parquet" else "read_csv"
