@@ -1,128 +1,187 @@
-"""How long does ``workforce report`` take on a large export, charts included?
+"""What does ``workforce report`` cost, wall and CPU, against reading the export?
 
 Usage::
 
-    python benchmarks/bench_report.py              # 100,000 rows, best of 3
-    python benchmarks/bench_report.py --rows 20000 --repeat 5
+    python benchmarks/bench_report.py                    # both exports, 100,000 rows, 5 rounds
+    python benchmarks/bench_report.py --shape one --rounds 9
+    python benchmarks/bench_report.py --tree before=/tmp/old_checkout   # another source tree's command too
 
-Uses the cached fictional export of ``bench_load.py`` (written on first use
-to ``benchmarks/_data/``).  Times, each best of ``--repeat`` after a warm-up:
+Two exports, written on first use to ``benchmarks/_data/`` and reused:
 
-(a) the raw fastexcel read of the file (the baseline);
-(b) the board pack made in-process: ``workforce.load_staff`` (read, validate),
-    ``workforce.population`` and ``workforce.publish.build_pack`` (compute every
-    finding, suppress, draw and render every chart to SVG and PNG in the chart
-    worker processes, write the page, the workbook and the manifest), which
-    is what ``workforce report`` runs;
-(c) the command itself, ``workforce report FILE --area Leicester --out DIR``,
-    in a new process (adds the interpreter start and imports);
-(d) the raw read as a command of its own (``python -c`` with fastexcel), so
-    that (c) can also be compared like for like.
+* ``one``: one trust, the cached export of ``bench_load.py`` (about 94,000
+  people in 100,000 rows);
+* ``four``: four organisations in one export, 25,000 rows each
+  (:func:`tools.synthetic.people.generate_export` for each organisation, seeds
+  ``SEED`` to ``SEED + 3``, concatenated and written as ``bench_load.py``
+  writes its export).
 
-Goal: (c) / (a) within 3 (also printed: (c) / (d)).  Results are printed and written to
-``benchmarks/results_report.json``, with the time spent in each step of (b).
+Each is timed in interleaved rounds of commands, each a new process, with
+``--area Leicester``: in every round the baseline, the raw fastexcel read as a
+command of its own (``python -c``: read the sheet, make the pandas frame),
+then ``workforce report FILE --area Leicester --out DIR`` (and, with
+``--tree NAME=PATH``, the same command run from another source tree through
+``PYTHONPATH``, such as a checkout of an earlier commit); the order is
+reversed in odd rounds.  The commands run with Python's bytecode cache on
+(:func:`environment`), as an installed package has it.  Wall time is measured around the process; CPU time
+is the growth of ``getrusage(RUSAGE_CHILDREN)`` (user and system) over it:
+the command's process with every thread, and every process it waited for.
+The pack waits for its two chart workers (the Vega and PNG processes) before
+it ends, so their CPU time is counted too.  The ratio to the baseline is
+taken round by round, then the median over the rounds.
+
+Goals (issue 16): ``workforce report`` within 2 times the baseline's CPU time
+on the one-trust export, within 3 times on the four-organisation export.
+
+Then one run in this process: ``workforce.load_staff``, ``workforce.population``
+and ``workforce.publish.build_pack`` (with the worker renderer), and the
+time of each of its steps, wall and CPU (this process's CPU: the workers'
+own time is not in the steps).
+
+Results are printed and written to ``benchmarks/results_report.json``.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import platform
+import os
+import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from _timing import best_time  # benchmarks/_timing.py
-from bench_load import export_file, versions
+from _timing import Rounds, machine, print_rounds  # benchmarks/_timing.py
+from bench_load import CACHE, CENSUS, DROPPED, SEED, export_file, versions
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results_report.json"
-GOAL_REPORT_VS_FAST = 3.0
 AREA = "Leicester"
+GOALS = {"one": 2.0, "four": 3.0}   # workforce report / fastexcel command, CPU time (medians of the rounds)
+SHAPES = {"one": "one trust (bench_load.py's export)",
+          "four": "four organisations in one export, a quarter of the rows each"}
+#: The organisations of the four-organisation export (fictional).
+ORGANISATIONS = ("Soar Valley Hospitals NHS Trust", "Rutland Vale Healthcare NHS Trust",
+                 "Charnwood Community NHS Trust", "Wreake Valley Partnership NHS Trust")
+RAW_READ = ("import sys, fastexcel; fastexcel.read_excel(sys.argv[1]).load_sheet(sys.argv[2], "
+            "header_row=int(sys.argv[3])).to_pandas()")
+LABELS = {"fastexcel_command": "fastexcel read, as a command (the baseline)",
+          "workforce_report": "workforce report FILE --area Leicester --out DIR"}
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rows", type=int, default=100_000, help="rows in the export (default 100,000)")
-    parser.add_argument("--repeat", type=int, default=3, help="timed repeats after one warm-up (default 3)")
-    args = parser.parse_args(argv)
-    if args.rows < 1 or args.repeat < 1:
-        parser.error("--rows and --repeat must be at least 1")
+def four_organisations_file(rows: int, *, refresh: bool = False) -> tuple[Path, dict]:
+    """The cached export of four organisations (``rows`` in all) and its layout, writing it if needed."""
+    path = CACHE / f"four_organisations_{rows}.xlsx"
+    meta_path = path.with_suffix(".json")
+    if path.exists() and meta_path.exists() and not refresh:
+        return path, json.loads(meta_path.read_text())
+    import pandas as pd
 
-    import fastexcel
+    from tools.synthetic import people, xlsx  # the repository's generator (found through _timing)
 
-    path, meta = export_file(args.rows)
-    work = Path(tempfile.mkdtemp(prefix="bench_report_"))
-    try:
-        def raw() -> object:
-            return fastexcel.read_excel(path).load_sheet(meta["sheet"], header_row=meta["header_row"]).to_pandas()
+    CACHE.mkdir(exist_ok=True)
+    started = time.perf_counter()
+    frames = [people.generate_export(rows // 4 + (i < rows % 4), seed=SEED + i, snapshot=CENSUS, organisation=org)
+              for i, org in enumerate(ORGANISATIONS)]
+    frame = pd.concat(frames, ignore_index=True).drop(columns=list(DROPPED))
+    generated = time.perf_counter() - started
+    layout = xlsx.write_esr_xlsx(frame, path, as_at=CENSUS, dates_as="date")
+    meta = {"sheet": layout.sheet, "header_row": layout.header_row, "rows": layout.n_rows,
+            "columns": len(frame.columns), "organisations": list(ORGANISATIONS),
+            "seeds": [SEED + i for i in range(len(ORGANISATIONS))], "generate_seconds": round(generated, 2),
+            "write_seconds": round(time.perf_counter() - started - generated, 2)}
+    meta_path.write_text(json.dumps(meta, indent=2) + "\n")
+    print(f"wrote {path.relative_to(HERE.parent)}: {rows:,} rows of {len(ORGANISATIONS)} organisations, "
+          f"{path.stat().st_size / 1e6:.1f} MB")
+    return path, meta
 
-        def in_process() -> object:
-            return _in_process(path, work / "pack")
 
-        command = [sys.executable, "-m", "workforce.cli", "report", str(path), "--area", AREA,
-                   "--out", str(work / "pack_cli")]
+def _children_cpu() -> tuple[float, float]:
+    """CPU time (user and system, and user alone) of every child process that has ended and been waited for."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime, used.ru_utime
 
-        def cli() -> object:
-            return subprocess.run(command, check=True, capture_output=True)
 
-        raw_command = [sys.executable, "-c", "import sys, fastexcel; fastexcel.read_excel(sys.argv[1]).load_sheet("
-                       "sys.argv[2], header_row=int(sys.argv[3])).to_pandas()", str(path), str(meta["sheet"]),
-                       str(meta["header_row"])]
+def _run(command: Sequence[str], env: Mapping[str, str] | None = None, out: Path | None = None) -> tuple[float, ...]:
+    """Run ``command`` to its end: (wall, CPU, user CPU) in seconds, the CPU of it and of what it waited for.
 
-        def raw_cli() -> object:
-            return subprocess.run(raw_command, check=True, capture_output=True)
+    It runs in the temporary folder, not in the repository: ``python -m`` puts
+    the working folder first on the path, where it would find this
+    checkout's ``workforce`` before the one ``PYTHONPATH`` names (``--tree``).
+    """
+    if out is not None:
+        shutil.rmtree(out, ignore_errors=True)   # a new pack each time (not timed)
+    cpu, user = _children_cpu()
+    wall = time.perf_counter()
+    done = subprocess.run(command, env=None if env is None else dict(env), capture_output=True, text=True,
+                          cwd=tempfile.gettempdir())
+    wall = time.perf_counter() - wall
+    cpu_after, user_after = _children_cpu()
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(command[:4])} ... failed ({done.returncode}):\n{done.stderr[-2000:]}")
+    return wall, cpu_after - cpu, user_after - user
 
-        seconds = {}
-        for name, func in (("fastexcel", raw), ("build_pack", in_process), ("workforce_report", cli),
-                           ("fastexcel_command", raw_cli)):
-            print(f"timing {name} ...", flush=True)
-            seconds[name] = best_time(func, args.repeat)
-        steps = _steps(path, work / "pack_steps")
-        manifest = json.loads((work / "pack" / "manifest.json").read_text(encoding="utf-8"))
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
 
-    ratios = {"build_pack / fastexcel": seconds["build_pack"] / seconds["fastexcel"],
-              "workforce report / fastexcel": seconds["workforce_report"] / seconds["fastexcel"],
-              "workforce report / fastexcel command": seconds["workforce_report"] / seconds["fastexcel_command"]}
-    print(f"\n{meta['rows']:,} rows x {meta['columns']} columns; {len(manifest['charts'])} charts "
-          f"(SVG and PNG each); best of {args.repeat} after a warm-up\n")
-    for name, value in seconds.items():
-        print(f"{name:<34} {value:8.3f} s")
-    print()
-    for label, value in ratios.items():
-        goal = (f"  (goal <= {GOAL_REPORT_VS_FAST}: {'met' if value <= GOAL_REPORT_VS_FAST else 'NOT met'})"
-                if label == "workforce report / fastexcel" else "")
-        print(f"{label:<38} {value:6.2f}{goal}")
-    print("\nsteps of one in-process run:")
-    for label, value in steps.items():
-        print(f"  {label:<40} {value:7.3f} s")
+def environment() -> dict[str, str]:
+    """The commands' environment: this one's, with Python's bytecode cache on (in ``benchmarks/_data/pycache``).
 
-    results = {
-        "file": str(path.relative_to(HERE.parent)),
-        "rows": meta["rows"],
-        "columns": meta["columns"],
-        "area": AREA,
-        "charts": len(manifest["charts"]),
-        "repeat": args.repeat,
-        "seconds": {k: round(v, 4) for k, v in seconds.items()},
-        "ratios": {k: round(v, 3) for k, v in ratios.items()},
-        "goal": {"workforce report / fastexcel <=": GOAL_REPORT_VS_FAST},
-        "goal_met": ratios["workforce report / fastexcel"] <= GOAL_REPORT_VS_FAST,
-        "steps_seconds": {k: round(v, 4) for k, v in steps.items()},
-        "versions": versions(),
-        "machine": {"platform": platform.platform(), "processor": platform.machine(),
-                    "cpus": __import__("os").cpu_count()},
-        "run_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    An installed package has its modules compiled; a source tree run with
+    ``PYTHONDONTWRITEBYTECODE`` (as on some servers) would compile the
+    package's modules again in every command, about 0.4 s of CPU.  The
+    untimed first run of each command fills the cache.
+    """
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(CACHE / "pycache")
+    return env
+
+
+def commands(path: Path, meta: dict, work: Path, trees: Mapping[str, str]) -> dict[str, tuple[list[str], dict | None,
+                                                                                              Path | None]]:
+    """Name -> (command, environment, pack folder) of the baseline and the candidates."""
+    env = environment()
+    report = ["-m", "workforce.cli", "report", str(path), "--area", AREA, "--out"]
+    found: dict[str, tuple[list[str], dict | None, Path | None]] = {
+        "fastexcel_command": ([sys.executable, "-c", RAW_READ, str(path), str(meta["sheet"]), str(meta["header_row"])],
+                              env, None),
+        "workforce_report": ([sys.executable, *report, str(work / "pack")], env, work / "pack"),
     }
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
-    print(f"\nwrote {RESULTS.relative_to(HERE.parent)}")
-    return 0
+    for name, tree in trees.items():
+        tree_env = {**env, "PYTHONPATH": os.pathsep.join([tree, *filter(None, [env.get("PYTHONPATH")])])}
+        found[f"workforce_report {name}"] = ([sys.executable, *report, str(work / f"pack_{name}")], tree_env,
+                                             work / f"pack_{name}")
+    return found
+
+
+def imported_from(env: Mapping[str, str] | None) -> str:
+    """The folder a command with this environment imports ``workforce`` from (to check that ``--tree`` works)."""
+    done = subprocess.run([sys.executable, "-c", "import workforce; print(workforce.__file__)"], capture_output=True,
+                          text=True, env=None if env is None else dict(env), cwd=tempfile.gettempdir())
+    return str(Path(done.stdout.strip()).parent.parent) if done.returncode == 0 else f"not importable: {done.stderr}"
+
+
+def interleaved_commands(runs: Mapping[str, tuple[list[str], dict | None, Path | None]], n_rounds: int,
+                         label: str) -> Rounds:
+    """Each command once untimed, then ``n_rounds`` rounds of all of them (reversed in odd rounds)."""
+    names = list(runs)
+    rounds = Rounds(baseline=names[0], wall={n: [] for n in names}, cpu={n: [] for n in names},
+                    user={n: [] for n in names})
+    for name in names:
+        _run(*runs[name])
+    for i in range(n_rounds):
+        order = names if i % 2 == 0 else names[::-1]
+        rounds.order.append(list(order))
+        for name in order:
+            wall, cpu, user = _run(*runs[name])
+            rounds.wall[name].append(wall)
+            rounds.cpu[name].append(cpu)
+            rounds.user[name].append(user)
+        print(f"  [{label}] round {i + 1}/{n_rounds}: "
+              + ", ".join(f"{n} {rounds.wall[n][-1]:.2f} s wall, {rounds.cpu[n][-1]:.2f} s CPU" for n in names),
+              flush=True)
+    return rounds
 
 
 def _in_process(path: Path, out: Path, marks: list | None = None) -> Path:
@@ -134,33 +193,113 @@ def _in_process(path: Path, out: Path, marks: list | None = None) -> Path:
     staff = load_staff(path)
     benchmark = population(AREA)
     if marks is not None:
-        marks.append(("staff loaded, benchmark made", time.perf_counter()))
+        marks.append(("staff loaded, benchmark made", time.perf_counter(), time.process_time()))
     return build_pack(staff, out=out, benchmarks=benchmark, renderer=renderer, progress=False)
 
 
-def _steps(path: Path, out: Path) -> dict[str, float]:
-    """The time of each progress step of one in-process run (the pack's own progress hook)."""
+def steps(path: Path, out: Path) -> dict[str, dict[str, float]]:
+    """Wall and CPU time (this process) of each progress step of one in-process run (the pack's own progress hook)."""
     from workforce.publish import _pack
 
-    marks: list[tuple[str, float]] = []
+    marks: list[tuple[str, float, float]] = []
     original = _pack._Progress.step
 
     def step(self, words: str) -> None:
-        marks.append((words, time.perf_counter()))
+        marks.append((words, time.perf_counter(), time.process_time()))
         original(self, words)
 
-    _pack._Progress.step = step
+    _pack._Progress.step = step  # type: ignore[method-assign]
     try:
-        started = time.perf_counter()
+        started = (time.perf_counter(), time.process_time())
         _in_process(path, out, marks)
     finally:
-        _pack._Progress.step = original
-    out_steps, last = {}, started
-    for words, when in marks:
-        out_steps[words] = when - last
-        last = when
-    out_steps["total"] = last - started
-    return out_steps
+        _pack._Progress.step = original  # type: ignore[method-assign]
+    found, last = {}, started
+    for words, wall, cpu in marks:
+        found[words] = {"wall": round(wall - last[0], 4), "cpu": round(cpu - last[1], 4)}
+        last = (wall, cpu)
+    found["total"] = {"wall": round(last[0] - started[0], 4), "cpu": round(last[1] - started[1], 4)}
+    return found
+
+
+def time_shape(shape: str, rows: int, n_rounds: int, trees: Mapping[str, str], refresh: bool) -> dict:
+    """Time one export's commands in rounds, and the steps of one in-process run; print and return the figures."""
+    path, meta = export_file(rows, refresh=refresh) if shape == "one" else four_organisations_file(rows,
+                                                                                                  refresh=refresh)
+    work = Path(tempfile.mkdtemp(prefix="bench_report_"))
+    try:
+        runs = commands(path, meta, work, trees)
+        sources = {name: imported_from(env) for name, (_command, env, _out) in runs.items()
+                   if name != "fastexcel_command"}
+        for name, source in sources.items():
+            print(f"{name}: workforce from {source}")
+        before = machine()
+        rounds = interleaved_commands(runs, n_rounds, f"{shape} {rows:,}")
+        after = machine()
+        charts = len(json.loads((work / "pack" / "manifest.json").read_text(encoding="utf-8"))["charts"])
+        in_process = steps(path, work / "pack_steps")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    goal = GOALS[shape]
+    print(f"\n[{shape}] {SHAPES[shape]}: {meta['rows']:,} rows x {meta['columns']} columns; {charts} charts "
+          f"(SVG and PNG each)")
+    print_rounds(rounds, LABELS, width=52)
+    met = {clock: rounds.median_ratio("workforce_report", clock) <= goal for clock in ("wall", "cpu")}
+    print(f"goal workforce report / fastexcel command <= {goal} (CPU): {'met' if met['cpu'] else 'NOT met'} "
+          f"(wall: {'met' if met['wall'] else 'not met'})")
+    print(f"load average before {before['load_average']}, after {after['load_average']}")
+    print("\nsteps of one in-process run (this process's wall and CPU time, in seconds):")
+    for label, value in in_process.items():
+        print(f"  {label:<40} {value['wall']:7.3f} {value['cpu']:7.3f}")
+    return {
+        "export": SHAPES[shape],
+        "file": str(path.relative_to(HERE.parent)),
+        "rows": meta["rows"],
+        "columns": meta["columns"],
+        "area": AREA,
+        "charts": charts,
+        "trees": dict(trees),
+        "workforce imported from": sources,
+        "timed": {**LABELS, **{f"workforce_report {n}": f"workforce report, from {t}" for n, t in trees.items()}},
+        **rounds.as_dict(),
+        "goal": {"workforce report / fastexcel command, CPU <=": goal},
+        "goal_met": met,
+        "steps_seconds": in_process,
+        "machine_before": before,
+        "machine_after": after,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=100_000, help="rows in each export (default 100,000)")
+    parser.add_argument("--rounds", type=int, default=5, help="timed rounds after one warm-up (default 5)")
+    parser.add_argument("--shape", choices=[*SHAPES, "both"], default="both", help="which export (default both)")
+    parser.add_argument("--tree", action="append", default=[], metavar="NAME=PATH",
+                        help="also time the command of the source tree at PATH (through PYTHONPATH), as NAME")
+    parser.add_argument("--refresh", action="store_true", help="write the cached exports again")
+    args = parser.parse_args(argv)
+    if args.rows < 4 or args.rounds < 1:
+        parser.error("--rows must be at least 4 and --rounds at least 1")
+    trees = {}
+    for item in args.tree:
+        name, sep, tree = item.partition("=")
+        if not sep or not name or not Path(tree, "workforce", "__init__.py").is_file():
+            parser.error(f"--tree {item!r}: give NAME=PATH, PATH a source tree holding workforce/")
+        trees[name] = str(Path(tree).resolve())
+    shapes = list(SHAPES) if args.shape == "both" else [args.shape]
+    results = {"rounds": args.rounds, "shapes": {}, "versions": versions()}
+    for shape in shapes:
+        results["shapes"][shape] = time_shape(shape, args.rows, args.rounds, trees, args.refresh)
+    try:
+        previous = json.loads(RESULTS.read_text())
+    except (OSError, ValueError):
+        previous = {}
+    if isinstance(previous, dict) and isinstance(previous.get("shapes"), dict):   # keep the other export's figures
+        results["shapes"] = {**previous["shapes"], **results["shapes"]}
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"\nwrote {RESULTS.relative_to(HERE.parent)}")
+    return 0
 
 
 if __name__ == "__main__":

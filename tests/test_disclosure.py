@@ -485,3 +485,145 @@ def test_states_that_reveal_a_count_are_blanked_with_it(soar):
     counts = ["advantaged_senior", "advantaged_total", "compared_senior", "compared_total"]
     blank = gaps[[f"{c}_suppressed" for c in counts]].any(axis=1)
     assert blank.any() and gaps.loc[blank, ["state", "reason"]].isna().all().all()
+
+
+# ---------------------------------------------------------------- the engine's arrays, against plain loops
+
+
+def _random_relations(seed: int, n_cells: int = 60, n_relations: int = 45):
+    from workforce.disclosure._ranges import Relation
+
+    rng = np.random.default_rng(seed)
+    relations = []
+    for _ in range(n_relations):
+        parts = rng.choice(n_cells, size=int(rng.integers(1, 6)), replace=True)   # repeats: a cell counted once
+        total = int(rng.integers(n_cells))
+        relations.append(Relation(parts, total, bool(rng.random() < 0.8), bool(rng.random() < 0.3)))
+    return rng, relations
+
+
+def _components_by_union_find(unknown, relations):
+    """Groups of unknown cells joined by relations, in order of their smallest cell, with their relations."""
+    parent = {c: c for c in np.flatnonzero(unknown).tolist()}
+
+    def find(c):
+        while parent[c] != c:
+            c = parent[c]
+        return c
+
+    for r in relations:
+        cells = [int(c) for c in [*r.parts, r.total] if unknown[c]]
+        for c in cells[1:]:
+            parent[find(c)] = find(cells[0])
+    groups: dict[int, list[int]] = {}
+    for c in sorted(parent):
+        groups.setdefault(find(c), []).append(c)
+    touching = {}
+    for i, r in enumerate(relations):
+        cells = [int(c) for c in [*r.parts, r.total] if unknown[c]]
+        if cells:
+            touching.setdefault(find(cells[0]), []).append(i)
+    return [(cells, touching.get(root, [])) for root, cells in groups.items()]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_components_are_those_of_a_union_find(seed):
+    from workforce.disclosure._ranges import _components
+
+    rng, relations = _random_relations(seed)
+    unknown = rng.random(60) < 0.35
+    found = [(cells.tolist(), ids) for cells, ids in _components(unknown, relations)]
+    assert found == _components_by_union_find(unknown, relations)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_each_relation_is_written_once_per_cell_in_the_linear_system(seed):
+    from workforce.disclosure._ranges import _components, _system
+
+    rng, relations = _random_relations(seed)
+    values = rng.integers(0, 30, 60).astype(float)
+    unknown = rng.random(60) < 0.35
+    for cells, ids in _components(unknown, relations):
+        a, lb, ub = _system(cells, ids, values, unknown, relations)
+        for row, i in enumerate(ids):   # total - sum(distinct parts other than the total), known cells moved over
+            r = relations[i]
+            terms = {int(c): -1.0 for c in set(r.parts.tolist()) if c != r.total} | {r.total: 1.0}
+            expected = [terms.get(int(c), 0.0) for c in cells]
+            known = sum(coef * values[c] for c, coef in terms.items() if not unknown[c])
+            assert a[row].tolist() == expected
+            assert lb[row] == -known and ub[row] == (-known if r.exact else np.inf)
+
+
+def _secondary_by_sweeps(values, hidden, relations):
+    """The margin rule as a plain sweep over every margin, round after round (see :func:`_secondary`)."""
+    cells_of = [sorted({*r.parts.tolist(), r.total}) for r in relations]
+    members: list[list[int]] = [[] for _ in values]
+    for i, cells in enumerate(cells_of):
+        for c in cells:
+            members[c].append(i)
+
+    def count(i):
+        return sum(bool(hidden[c]) for c in cells_of[i])
+
+    def cost(cell, here):
+        return sum(1 if count(m) == 0 else -1 if count(m) == 1 else 0 for m in members[cell] if m != here)
+
+    changed = True
+    while changed:
+        changed = False
+        for i, r in enumerate(relations):
+            if count(i) != 1:
+                continue
+            open_ = [c for c in sorted(set(r.parts.tolist())) if not hidden[c] and values[c] > 0 and c != r.total]
+            total_open = not hidden[r.total] and values[r.total] > 0
+            if not open_ and not total_open:
+                continue
+            best = min(open_, key=lambda c: (cost(c, i), values[c])) if open_ else None
+            if total_open and (best is None or (r.prefer_total and cost(r.total, i) <= cost(best, i))):
+                best = r.total
+            hidden[best] = True
+            changed = True
+    return hidden
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_the_margin_rule_hides_what_a_sweep_over_every_margin_hides(seed):
+    from workforce.disclosure._suppress import _secondary
+
+    rng, relations = _random_relations(seed)
+    values = rng.integers(0, 12, 60).astype(float)
+    hidden = (values >= 1) & (values < 4)
+    expected = _secondary_by_sweeps(values, hidden.copy(), relations)
+    _secondary(values, hidden, relations)
+    assert hidden.tolist() == expected.tolist()
+
+
+def test_cells_of_count_columns_with_other_keys_are_matched_by_value():
+    from workforce.disclosure._suppress import _stacked_ids
+
+    t = pd.DataFrame({"a": pd.array(["x", "y", "x"], dtype="str"), "b": ["y", "z", "x"],
+                      "c": pd.Categorical(["x", "x", "y"])})
+    ids = _stacked_ids(t, [("a",), ("b",), ("c",)])
+    # the values x, y, z, each one cell wherever it shows, numbered in order of first appearance
+    assert ids.tolist() == [0, 1, 0, 1, 2, 0, 0, 0, 1]
+    assert _stacked_ids(t, [("a", "c"), ("a", "c")]).tolist() == [0, 1, 2] * 2
+
+
+def test_rows_selected_by_several_wheres_are_those_each_selects(soar):
+    import workforce
+    from workforce.disclosure._suppress import _select
+
+    class AllOf:
+        def __init__(self, *wheres):
+            self.all_of = wheres
+
+        def __call__(self, t):
+            raise AssertionError("each of all_of is worked out on its own")
+
+    table = workforce.ladder(soar).table
+    band = lambda t: t["rung_type"].astype(str).eq("band").to_numpy()  # noqa: E731
+    seven = lambda t: t["rung"].astype(str).isin(["7", "8a"]).to_numpy()  # noqa: E731
+    memo: dict = {}
+    both = _select(table, AllOf(band, seven), memo)
+    assert both.tolist() == (band(table) & seven(table)).tolist() and both.any()
+    assert _select(table, band, memo) is _select(table, band, memo)   # worked out once

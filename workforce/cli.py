@@ -492,7 +492,7 @@ def _write_pack(args: argparse.Namespace, renderer):
     except WorkforceError:
         _another_kind([*args.previous, *args.files], _sheet_of(args))   # say so, if a file is another input
         raise
-    organisations = sorted(staff.people["organisation"].dropna().astype(str).unique())
+    organisations = sorted({str(o) for o in staff.people["organisation"].dropna().unique()})
     shortfall = _shortfall_options(args, staff)
     benchmarks, notes = _benchmarks(organisations, area=args.area, icb=args.icb, trusts=args.trust)
     loaders = {"recruitment": lambda p: load.load_recruitment(p, like=staff),

@@ -136,20 +136,20 @@ def age_profile_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart:
         alt.Tooltip("population_share:Q", title="Population share", format=".1%"),
         alt.Tooltip("flag:N", title="Finding"),
     ]
-    base = alt.Chart(frame)
+    base = alt.Chart()   # the data is the layer chart's: Altair would otherwise hash each layer's data to hoist it
     y = alt.Y("staff_share:Q", title="Share", axis=alt.Axis(format="%"))
     bars = base.mark_bar(opacity=0.85).encode(x=x, y=y, color=colour, tooltip=tooltip, **offset)
     interval = base.mark_rule(strokeWidth=1.5, color="#333333").encode(
-        x=x, y=alt.Y("staff_share_ci_low:Q"), y2="staff_share_ci_high:Q", tooltip=tooltip, **offset)
+        x=x, y=alt.Y("staff_share_ci_low:Q"), y2=alt.Y2("staff_share_ci_high:Q"), tooltip=tooltip, **offset)
     ticks = base.mark_tick(thickness=3, size=36 if not split else 14).encode(
-        x=x, y=alt.Y("population_share:Q"), color=alt.datum(pop_key), tooltip=tooltip, **offset)
+        x=x, y=alt.Y("population_share:Q"), color=alt.Color(datum=pop_key), tooltip=tooltip, **offset)
     text: dict[str, Any] = (dict(angle=270, align="left", baseline="middle", dx=6) if split
                             else dict(baseline="bottom", dy=-6))
     labels = base.transform_filter("datum.status != ''").mark_text(color="#555555", **text).encode(
         x=x, y=alt.Y("label_y:Q"), text=alt.Text("status:N"), **offset)
     # side by side, each bar about 28 px wide, up to the page column (less the axis and its title)
     width = min(COLUMN - 80, max(480, 28 * len(bands) * data["subgroup"].nunique())) if split else 480
-    chart = alt.layer(bars, interval, ticks, labels).properties(width=width, height=280)
+    chart = alt.layer(bars, interval, ticks, labels, data=frame).properties(width=width, height=280)
     # the headline: the band furthest below its population share, never 65+ nor ESR's 66-70 and >=71 (their
     # populations are mostly retired)
     ok = data[~data["small"] & ~data["group"].astype(str).isin(_RETIREMENT_BANDS)]

@@ -83,9 +83,15 @@ def _theme() -> ThemeConfig:
 
 def _config() -> ConfigKwds:
     """Register the theme once (never enabling it) and return its configuration."""
-    if THEME not in alt.theme.names():
-        alt.theme.register(THEME, enable=False)(_theme)
+    global _REGISTERED
+    if not _REGISTERED:   # Altair's list of themes is slow to read (a hundredth of a second): once is enough
+        if THEME not in alt.theme.names():
+            alt.theme.register(THEME, enable=False)(_theme)
+        _REGISTERED = True
     return _theme()["config"]
+
+
+_REGISTERED = False
 
 
 @overload
@@ -457,7 +463,7 @@ def _estimate_layers(base, point, low, high: str, y, colour, tooltip, offset: di
     The two share y, colour and tooltip.
     """
     extra = offset or {}
-    interval = base.mark_rule(strokeWidth=2).encode(x=low, x2=high, y=y, color=colour, tooltip=tooltip, **extra)
+    interval = base.mark_rule(strokeWidth=2).encode(x=low, x2=alt.X2(high), y=y, color=colour, tooltip=tooltip, **extra)
     points = base.mark_point(filled=True, size=80).encode(x=point, y=y, color=colour, tooltip=tooltip, **extra)
     return interval, points
 

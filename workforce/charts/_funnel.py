@@ -90,10 +90,10 @@ def _curves_and_target(limits: pd.DataFrame, x_axis: alt.X, y_options: dict[str,
     ).transform_calculate(
         level="indexof(datum.limit, '998') >= 0 ? '99.8% limits' : '95% limits'"
     ).mark_line(color="#555555", strokeWidth=1.3, clip=True).encode(
-        x=x_axis, y=alt.Y("value:Q", **y_options), detail="limit:N",
+        x=x_axis, y=alt.Y("value:Q", **y_options), detail=alt.Detail("limit:N"),
         strokeDash=alt.StrokeDash("level:N", title=None, scale=alt.Scale(domain=["95% limits", "99.8% limits"],
                                                                            range=[[5, 4], [1, 0]])))
-    rule = alt.Chart().mark_rule(color=_BLACK, strokeWidth=1.5, clip=True).encode(y=alt.datum(round(target, 6)))
+    rule = alt.Chart().mark_rule(color=_BLACK, strokeWidth=1.5, clip=True).encode(y=alt.Y(datum=round(target, 6)))
     return curves, rule
 
 
@@ -468,7 +468,7 @@ def funnel_chart(result: Result, *, group: str | None = None, min_size: int = 8)
         x=x_axis, y=y_axis, color=colour, tooltip=tooltip)
     names = [base.transform_filter(alt.datum.label_align == align).mark_text(
                  align=align, baseline="middle", fontSize=_LABEL_SIZE).encode(
-                 x="label_x:Q", y="label_y:Q", text="label:N", tooltip=tooltip)
+                 x=alt.X("label_x:Q"), y=alt.Y("label_y:Q"), text=alt.Text("label:N"), tooltip=tooltip)
              for align in sorted(set(frame["label_align"]))]
     chart = alt.layer(curves, rule, points, *names).properties(width=width, height=height)
     noun = ("trust", "trusts") if all("trust" in o.lower() for o in rows["organisation"]) else \
@@ -682,7 +682,7 @@ def _funnel_result_chart(result: Result) -> alt.LayerChart:
     labelled = frame[frame["label"].astype(str) != ""]
     names = [base.transform_filter((alt.datum.label_align == align) & (alt.datum.label != "")).mark_text(
                  align=align, baseline="middle", fontSize=_LABEL_SIZE).encode(
-                 x="label_x:Q", y="label_y:Q", text="label:N", tooltip=tooltip)
+                 x=alt.X("label_x:Q"), y=alt.Y("label_y:Q"), text=alt.Text("label:N"), tooltip=tooltip)
              for align in sorted(set(labelled["label_align"]))]
     chart = alt.layer(curves, rule, points, *names).properties(width=width, height=height)
     organisations = table["organisation"].astype(str)

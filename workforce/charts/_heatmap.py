@@ -198,7 +198,7 @@ def heatmap_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart:
                alt.Tooltip("population_share:Q", title="Population share (product of the two)", format=".1%"),
                alt.Tooltip("ratio:Q", title="Representation ratio", format=".2f"),
                alt.Tooltip("flag:N", title="Finding"), alt.Tooltip("status:N", title="Note")]
-    base = alt.Chart(frame)
+    base = alt.Chart()   # the data is the layer chart's: Altair would otherwise hash each layer's data to hoist it
     colour = alt.Color("colour_ratio:Q", title=["Representation ratio", "(staff share ÷ population share)"],
                        scale=alt.Scale(type="log", domain=[low, 1.0, high], range=[_VERMILLION, "#F7F7F7", _BLUE],
                                        interpolate="lab", clamp=True),
@@ -216,7 +216,8 @@ def heatmap_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart:
         x=x, y=y, text=alt.Text("text:N"), tooltip=tooltip,
         color=alt.condition("datum.dark", alt.value("white"), alt.value(_BLACK)))
     height = max(38, 15 * max((label.count("\n") + 1 for label in rows), default=1) + 8)
-    chart = alt.layer(cells, grey, text).properties(width=alt.Step(step), height=alt.Step(height)).resolve_scale(
+    chart = alt.layer(cells, grey, text, data=frame).properties(width=alt.Step(step),
+                                                                height=alt.Step(height)).resolve_scale(
         color="independent")
     title = _heatmap_title(data, result.benchmark, min_size)
     first = data.drop_duplicates("subgroup")

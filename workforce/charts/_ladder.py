@@ -204,12 +204,12 @@ def ladder_chart(result: Result, *, staff_category: str = "Non-clinical", organi
     frame["label_x"] = [_clear_of(x, _text_width(_short_status(st)) / width, rules, 8 / width)
                         for x, st in zip(frame["share_of_known_ci_high"].fillna(0.0), frame["status"])]
     layers = [] if np.isnan(overall) else [
-        alt.Chart().mark_rule(strokeWidth=2).encode(x=alt.datum(round(overall, 6)),
-                                                    color=alt.datum(whole_key)),
+        alt.Chart().mark_rule(strokeWidth=2).encode(x=alt.X(datum=round(overall, 6)),
+                                                    color=alt.Color(datum=whole_key)),
     ]
     if population_share is not None:
         layers.append(alt.Chart().mark_rule(strokeWidth=2, strokeDash=[5, 4]).encode(
-            x=alt.datum(float(population_share)), color=alt.datum(population_label)))
+            x=alt.X(datum=float(population_share)), color=alt.Color(datum=population_label)))
     layers += [*_estimate_layers(base, x, alt.X("share_of_known_ci_low:Q"), "share_of_known_ci_high:Q", y, colour,
                                  tooltip),
                _label_layer(base, "label_x", y)]

@@ -233,10 +233,10 @@ def likelihood_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart:
     band = pd.DataFrame({"low": [_NON_ADVERSE[0]], "high": [_NON_ADVERSE[1]]})
     shade = alt.Chart(band).mark_rect(color=_SHADE, opacity=0.7).encode(
         x=alt.X("low:Q", scale=scale, title="Relative likelihood (log scale)",
-                axis=alt.Axis(values=_log_ticks(span[0], span[1], width), format="~g")), x2="high:Q",
+                axis=alt.Axis(values=_log_ticks(span[0], span[1], width), format="~g")), x2=alt.X2("high:Q"),
         tooltip=[alt.Tooltip("low:Q", title="Non-adverse range from", format=".2f"),
                  alt.Tooltip("high:Q", title="to", format=".2f")])
-    one = alt.Chart().mark_rule(color=_BLACK).encode(x=alt.datum(1.0, scale=scale))
+    one = alt.Chart().mark_rule(color=_BLACK).encode(x=alt.X(datum=1.0, scale=scale))
     base = alt.Chart(frame)
     interval, points = _estimate_layers(base, alt.X("value:Q", scale=scale), alt.X("ci_low:Q", scale=scale),
                                         "ci_high:Q", y, colour, tooltip)

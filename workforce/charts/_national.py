@@ -88,11 +88,11 @@ def national_chart(result: Result, *, indicator: int = 2, min_size: int = 8) -> 
         x=x, y=y, fill=alt.Fill("source:N", title="England's figure from",
                                 scale=alt.Scale(domain=["NHS England's release", "a report of it"],
                                                 range=[_BLACK, "white"])), tooltip=tooltip)
-    whisker = alt.Chart(trust).mark_rule(color=_BLUE, strokeWidth=2).encode(x=x, y="low:Q", y2="high:Q")
+    whisker = alt.Chart(trust).mark_rule(color=_BLUE, strokeWidth=2).encode(x=x, y=alt.Y("low:Q"), y2=alt.Y2("high:Q"))
     mark = alt.Chart(trust).mark_point(shape="diamond", size=150, filled=True, color=_BLUE).encode(
         x=x, y=y, tooltip=[*tooltip, alt.Tooltip("low:Q", title="95% interval from", format=".2f"),
                            alt.Tooltip("high:Q", title="to", format=".2f")])
-    one = alt.Chart().mark_rule(color=_GREY, strokeDash=[2, 2]).encode(y=alt.datum(1))
+    one = alt.Chart().mark_rule(color=_GREY, strokeDash=[2, 2]).encode(y=alt.Y(datum=1))
     chart = alt.layer(one, line, dots, whisker, mark).properties(width=640, height=300)
     latest = england.iloc[-1]
     words = _WORDS[(standard, indicator)]

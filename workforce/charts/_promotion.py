@@ -115,7 +115,7 @@ def promotion_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart | al
         alt.Tooltip("promotion_rate_ci_high:Q", title=f"{level} interval to", format=".1%"),
         alt.Tooltip("promotion_rl:Q", title="Relative likelihood (reference ÷ group)", format=".2f"),
     ]
-    base = alt.Chart() if split else alt.Chart(frame)
+    base = alt.Chart()   # the data is the layer chart's (or the facet's)
     interval, points = _estimate_layers(
         base, alt.X("promotion_rate:Q", scale=rate),
         alt.X("promotion_rate_ci_low:Q", title="Promoted per period (share of stayers)", scale=rate,
@@ -125,7 +125,7 @@ def promotion_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart | al
     if split:
         chart = _facet_rows([interval, points, labels], frame, "subgroup", list(dict.fromkeys(frame["subgroup"])))
     else:
-        chart = alt.layer(interval, points, labels).properties(width=width)
+        chart = alt.layer(interval, points, labels, data=frame).properties(width=width)
     n = int(data["stayers"].fillna(0).sum())
     periods = result.method.get("periods") or []
     subtitle = [f"n = {n:,} stayers (person-periods) · periods: " + "; ".join(map(str, periods)),
@@ -222,11 +222,12 @@ def trajectory_chart(result: Result, *, organisation: str | None = None, split: 
     x = alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0), scale=alt.Scale(paddingOuter=0.6))
     lines = base.mark_line(point=True).encode(
         x=x, y=alt.Y("trajectory_share:Q", title=f"{group} share of staff of known group", axis=alt.Axis(format="%")),
-        color=colour, detail="band:N", strokeWidth=alt.condition("datum.band == '8a+'", alt.value(3.5), alt.value(1.5)),
+        color=colour, detail=alt.Detail("band:N"),
+        strokeWidth=alt.condition("datum.band == '8a+'", alt.value(3.5), alt.value(1.5)),
         tooltip=tooltip)
-    rule = alt.Chart().mark_rule(color=_BLACK, strokeDash=[5, 4]).encode(y=alt.datum(round(target, 6)))
+    rule = alt.Chart().mark_rule(color=_BLACK, strokeDash=[5, 4]).encode(y=alt.Y(datum=round(target, 6)))
     labels = base.transform_filter(f"datum.year == {base_year}").mark_text(align="right", dx=-8).encode(
-        x=x, y="trajectory_share:Q", text="label:N", color=colour)
+        x=x, y=alt.Y("trajectory_share:Q"), text=alt.Text("label:N"), color=colour)
     chart = alt.layer(rule, lines, labels).properties(width=420, height=320)
     n = int(data.loc[data["band"].astype(str) == "8a+", "known"].fillna(0).max()) if len(whole) else int(
         data.drop_duplicates("band")["known"].fillna(0).sum())

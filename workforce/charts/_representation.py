@@ -144,17 +144,17 @@ def representation_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart
         alt.Tooltip("population_share:Q", title="Population share", format=".1%"),
         alt.Tooltip("flag:N", title="Finding"),
     ]
-    base = alt.Chart(frame)
+    base = alt.Chart()   # the data is the layer chart's: Altair would otherwise hash each layer's data to hoist it
     axis = alt.Axis(format="~%", values=ticks)
     interval, points = _estimate_layers(
         base, alt.X("staff_share:Q", title="Share", axis=axis, scale=share),
         alt.X("staff_share_ci_low:Q", title="Share", axis=axis, scale=share), "staff_share_ci_high:Q", y, colour,
         tooltip, offset)
     population = base.mark_tick(thickness=2, size=18).encode(
-        x=alt.X("population_share:Q", scale=share), y=y, color=alt.datum(pop_key),
+        x=alt.X("population_share:Q", scale=share), y=y, color=alt.Color(datum=pop_key),
         tooltip=tooltip, **offset)
     labels = _label_layer(base, "staff_share_ci_high", y, offset)
-    chart = alt.layer(interval, points, population, labels).properties(width=width)
+    chart = alt.layer(interval, points, population, labels, data=frame).properties(width=width)
     if not split:
         chart = chart.properties(height=alt.Step(_row_step(rows)))
     title = _representation_title(data, result.benchmark)
@@ -239,7 +239,7 @@ def ratio_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart | alt.Fa
     span = _log_domain(min(0.8, float(ends.min())), max(1.25, float(ends.max()))) if len(ends) else [0.5, 2.0]
     scale = alt.Scale(type="log", domain=span, nice=False)
     base = alt.Chart() if split else alt.Chart(frame)
-    one = alt.Chart().mark_rule(color=_BLACK, strokeDash=[4, 3]).encode(x=alt.datum(1.0, scale=scale))
+    one = alt.Chart().mark_rule(color=_BLACK, strokeDash=[4, 3]).encode(x=alt.X(datum=1.0, scale=scale))
     interval, points = _estimate_layers(
         base, alt.X("ratio:Q", scale=scale),
         alt.X("ratio_ci_low:Q", scale=scale, title="Representation ratio (staff share ÷ population share, log scale)",

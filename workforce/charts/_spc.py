@@ -158,7 +158,7 @@ def spc_chart(result: Result, *, organisation: str | None = None, characteristic
     varies = _limits_vary(data)
     interpolate: Literal["step", "linear"] = "step" if varies else "linear"
     if unit == "ratio":
-        layers.append(alt.Chart().mark_rule(color=_BLACK, strokeWidth=0.8).encode(y=alt.datum(1.0, scale=y_scale)))
+        layers.append(alt.Chart().mark_rule(color=_BLACK, strokeWidth=0.8).encode(y=alt.Y(datum=1.0, scale=y_scale)))
     if len(limits):
         base = alt.Chart(limits)
         for trial in (False, True):
@@ -169,28 +169,30 @@ def spc_chart(result: Result, *, organisation: str | None = None, characteristic
             dash = [2, 3] if trial else [6, 4]
             layers.append(part.mark_line(color=_BLACK, strokeWidth=1.5, opacity=opacity, clip=True,
                                          interpolate=interpolate).encode(x=x, y=alt.Y("centre:Q", scale=y_scale),
-                                                                         detail="phase:N"))
+                                                                         detail=alt.Detail("phase:N")))
             for limit in ("lower", "upper"):
                 layers.append(part.transform_filter(f"isValid(datum.{limit})").mark_line(
                     color="#555555", strokeWidth=1.2, strokeDash=dash, opacity=opacity, clip=True,
-                    interpolate=interpolate).encode(x=x, y=alt.Y(f"{limit}:Q", scale=y_scale), detail="phase:N"))
+                    interpolate=interpolate).encode(x=x, y=alt.Y(f"{limit}:Q", scale=y_scale),
+                                                    detail=alt.Detail("phase:N")))
         trial_labels = _trial_labels(limits)
         if len(trial_labels):
             layers.append(alt.Chart(trial_labels).mark_text(align="left", dx=2, dy=-7, color="#555555", fontSize=11).encode(
-                x=x, y=alt.Y("upper:Q", scale=y_scale), text="text:N"))
+                x=x, y=alt.Y("upper:Q", scale=y_scale), text=alt.Text("text:N")))
     targets = frame[frame["target"].notna()].reset_index(drop=True)
     if len(targets):
         layers.append(alt.Chart(targets).mark_line(color=_VERMILLION, strokeWidth=1.5, strokeDash=[8, 3, 2, 3],
                                                    clip=True).encode(x=x, y=alt.Y("target:Q", scale=y_scale)))
         label = targets.iloc[[-1]].assign(text=f"target {_figure(float(targets['target'].iloc[-1]), unit)}")
         layers.append(alt.Chart(label).mark_text(align="right", dy=-7, color=_VERMILLION, fontSize=11).encode(
-            x=x, y=alt.Y("target:Q", scale=y_scale), text="text:N"))
+            x=x, y=alt.Y("target:Q", scale=y_scale), text=alt.Text("text:N")))
     if marks:
         layers += _mark_layers(marks, x, x_domain)
     if intervals:
         layers.append(alt.Chart(points).mark_rule(color=_GREY, strokeWidth=1.5).encode(
-            x=x, y=alt.Y("ci_low:Q", scale=y_scale), y2="ci_high:Q", tooltip=tooltip))
-    layers.append(alt.Chart(points).mark_line(color="#9A9A9A", strokeWidth=1.2).encode(x=x, y=y, detail="run:N"))
+            x=x, y=alt.Y("ci_low:Q", scale=y_scale), y2=alt.Y2("ci_high:Q"), tooltip=tooltip))
+    layers.append(alt.Chart(points).mark_line(color="#9A9A9A", strokeWidth=1.2).encode(x=x, y=y,
+                                                                                      detail=alt.Detail("run:N")))
     layers.append(alt.Chart(points).transform_filter("!datum.small").mark_point(filled=True, size=60).encode(
         x=x, y=y, color=colour, shape=shape, tooltip=tooltip))
     if points["small"].astype(bool).any():
@@ -394,7 +396,7 @@ def _mark_layers(marks: list[tuple[pd.Timestamp, str, str]], x: alt.X, x_domain:
         if len(part):
             layers.append(alt.Chart(part).mark_text(align=align, baseline="top", dx=4 if align == "left" else -4,
                                                     fontSize=11, color="#333333", lineBreak="\n").encode(
-                x=x, y=alt.Y("y:Q", scale=None), text="text:N"))
+                x=x, y=alt.Y("y:Q", scale=None), text=alt.Text("text:N")))
     return layers
 
 
@@ -590,7 +592,9 @@ def spc_summary_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart:
     y_scale = alt.Scale(domain=[0, height], range=[0, height], nice=False, zero=False)
 
     def x(value: float | str) -> Any:
-        return alt.X(f"{value}:Q", scale=x_scale, axis=None) if isinstance(value, str) else alt.datum(value, scale=x_scale, axis=None)
+        if isinstance(value, str):
+            return alt.X(f"{value}:Q", scale=x_scale, axis=None)
+        return alt.X(datum=value, scale=x_scale, axis=None)
 
     def y(field: str = "y") -> alt.Y:
         return alt.Y(f"{field}:Q", scale=y_scale, axis=None)
@@ -603,16 +607,16 @@ def spc_summary_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart:
                    ("assurance", _ASSURANCE_ICONS, _COLUMNS["assurance"] + _ICON))
     icon_frame = _frame(icons, ["x", "y", "glyph", "fill", "stroke", "ink", "caption", "label", "what"])
     layers: list[Any] = [
-        alt.Chart(lines_frame).mark_rule(color="#DDDDDD").encode(y=y(), x=x(0), x2=alt.datum(_TABLE_WIDTH)),
+        alt.Chart(lines_frame).mark_rule(color="#DDDDDD").encode(y=y(), x=x(0), x2=alt.X2(datum=_TABLE_WIDTH)),
         alt.Chart(header).mark_text(align="left", baseline="middle", fontWeight="bold", fontSize=12).encode(
-            x=x("x"), y=y(), text="text:N"),
+            x=x("x"), y=y(), text=alt.Text("text:N")),
         _centred(base, "wrapped", 15, 12).encode(x=x(_COLUMNS["measure"]), y=y("ty"), tooltip=tooltip),
         _centred(base, "latest_text", 15, 12).encode(x=x(_COLUMNS["latest"]), y=y("ty"), tooltip=tooltip),
         _centred(base, "date_text", 15, 12).encode(x=x(_COLUMNS["date"]), y=y("ty"), tooltip=tooltip),
         _centred(base, "target_text", 15, 12).encode(x=x(_COLUMNS["target"]), y=y("ty"), tooltip=tooltip),
         *_icon_layers(icon_frame, x, y, 520, 13),
         alt.Chart(legend_heads).mark_text(align="left", baseline="middle", fontWeight="bold", fontSize=12).encode(
-            x=x("x"), y=y(), text="text:N"),
+            x=x("x"), y=y(), text=alt.Text("text:N")),
         *_icon_layers(legend_icons, x, y, 260, 10),
     ]
     chart = alt.layer(*layers).properties(width=_TABLE_WIDTH, height=height)
@@ -660,7 +664,7 @@ def _icon_layers(frame: pd.DataFrame, x, y, size: float, font: float) -> list[An
             x=x("x"), y=y(), fill=alt.Fill("fill:N", scale=None), stroke=alt.Stroke("stroke:N", scale=None),
             tooltip=tooltip),
         base.mark_text(fontWeight="bold", fontSize=font, baseline="middle", align="center").encode(
-            x=x("x"), y=y(), text="glyph:N", color=alt.Color("ink:N", scale=None), tooltip=tooltip),
+            x=x("x"), y=y(), text=alt.Text("glyph:N"), color=alt.Color("ink:N", scale=None), tooltip=tooltip),
         _centred(base, "caption", 13, 11, dx=size ** 0.5 / 2 + 4, color="#333333").encode(x=x("x"), y=y("ty")),
     ]
 

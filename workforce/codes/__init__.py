@@ -48,7 +48,7 @@ from ._ethnicity import (
     census_categories,
     normalise_ethnicity,
 )
-from ._normalise import Normalised, map_distinct
+from ._normalise import Normalised, distinct, map_distinct
 from ._staff_groups import CLINICAL_GROUP_DTYPE, STAFF_GROUP_DTYPE, normalise_staff_group
 
 __all__ = [
@@ -60,6 +60,6 @@ __all__ = [
     "ESR_AGE_BANDS", "ESR_AGE_BAND_DTYPE", "ESR_STRADDLING", "esr_age_band_from_age", "parse_age_bands",
     "CENSUS5_DTYPE", "CENSUS19_DTYPE", "ETHNICITY_COLUMNS", "NHS5_DTYPE", "WRES_GROUP_DTYPE", "census_categories",
     "normalise_ethnicity",
-    "Normalised", "map_distinct",
+    "Normalised", "distinct", "map_distinct",
     "CLINICAL_GROUP_DTYPE", "STAFF_GROUP_DTYPE", "normalise_staff_group",
 ]

@@ -25,6 +25,7 @@ from ._suppress import (
     DEFAULT_THRESHOLD,
     _cells,
     _cells_by_group,
+    _group_ids,
     _margin_instances,
     _select,
     apply,
@@ -116,6 +117,10 @@ def _spec_cells(name: str, result: Result) -> CountCells:
     return result.spec.cells
 
 
+#: Marks the key values kept in a table's codes (:meth:`_Cells._keys`).
+_KEYS = object()
+
+
 @dataclass
 class _Cells:
     """Every cell of a publication, with the relations between them."""
@@ -140,9 +145,9 @@ class _Cells:
         self = cls(works, specs)
         values, offset = [], 0
         for name, work in works.items():
-            cell_of, vals = _cells(work, self.specs[name].counts, self.specs[name].spaces)
-            self.cell_of[name] = {c: ids + offset for c, ids in cell_of.items()}
             self.codes[name] = {}
+            cell_of, vals = _cells(work, self.specs[name].counts, self.specs[name].spaces, self.codes[name])
+            self.cell_of[name] = {c: ids + offset for c, ids in cell_of.items()}
             self.relations += _margin_instances(work, self.specs[name].margins, cell_of, self.codes[name], offset)
             values.append(vals)
             offset += len(vals)
@@ -153,15 +158,41 @@ class _Cells:
         return self
 
     def _ref_cells(self, ref: Ref) -> dict:
+        """Key value -> the cells of ``ref`` with that key (keys in order of their first row)."""
         work = self.works[ref.table]
         if ref.column not in self.cell_of[ref.table]:
             raise WorkforceError(f"link: {ref.column!r} is not a count of table {ref.table!r}.")
+        rows = self._rows(ref.table, ref.where)
+        cells = self.cell_of[ref.table][ref.column]
+        if isinstance(ref.key, tuple) and ref.key:
+            ids, values = self._keys(ref.table, ref.key)
+            group = ids[rows]
+            if not (group < 0).any():   # no key value missing: keys numbered by the key columns' codes
+                codes, uniques = pd.factorize(group)   # in order of first row, as the keys themselves would be
+                by_code = _cells_by_group(codes, cells[rows])
+                return {values[uniques[g]]: found for g, found in by_code.items()}
         keys = (pd.Series(list(zip(*[work[c] for c in ref.key])), index=work.index) if isinstance(ref.key, tuple)
                 else pd.Series(ref.key(work), index=work.index))
-        rows = _select(work, ref.where) & keys.notna().to_numpy()
+        rows = rows & keys.notna().to_numpy()
         codes, uniques = pd.factorize(keys[rows])
-        by_code = _cells_by_group(codes, self.cell_of[ref.table][ref.column][rows])
+        by_code = _cells_by_group(codes, cells[rows])
         return {uniques[g]: cells for g, cells in by_code.items()}
+
+    def _rows(self, table: str, where: Where | None) -> np.ndarray:
+        """The rows of ``table`` that ``where`` selects, worked out once for each ``where`` (links share them)."""
+        return _select(self.works[table], where, self.codes[table])
+
+    def _keys(self, table: str, key: tuple) -> tuple[np.ndarray, list[tuple]]:
+        """Each row's key group (-1: a key value missing), and each group's key values (a tuple, from its first row)."""
+        memo = self.codes[table]
+        found = memo.get((_KEYS, key))
+        if found is None:
+            work = self.works[table]
+            ids = _group_ids(work, list(key), memo)
+            firsts = np.unique(ids[ids >= 0], return_index=True)[1]
+            rows = np.flatnonzero(ids >= 0)[firsts]
+            found = memo[(_KEYS, key)] = (ids, list(zip(*[work[c].iloc[rows] for c in key])))
+        return found
 
     def _link(self, link: Link) -> None:
         if link.total.table not in self.works or any(p.table not in self.works for p in link.parts):
@@ -199,11 +230,15 @@ class _Cells:
     def describe(self, wanted: np.ndarray) -> dict[int, tuple[str, str, str]]:
         """The table, count column and key (column=value, ...) of each ``wanted`` cell, from its first row."""
         out: dict[int, tuple[str, str, str]] = {}
+        asked = np.zeros(len(self.values), dtype=bool)
+        asked[wanted] = True
         for name, columns in self.cell_of.items():
             work = self.works[name]
             for column, ids in columns.items():
                 cells, rows = np.unique(ids, return_index=True)   # each cell's first row
-                keep = np.isin(cells, wanted)
+                keep = asked[cells]
+                if not keep.any():
+                    continue
                 key = list(self.specs[name].counts[column])
                 shown = work[key].iloc[rows[keep]].astype(str).to_numpy()
                 for cell, values in zip(cells[keep].tolist(), shown):

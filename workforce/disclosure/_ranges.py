@@ -14,6 +14,7 @@ import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -42,58 +43,112 @@ def protected(low: np.ndarray, high: np.ndarray, threshold: float) -> np.ndarray
     return (high - low >= threshold) | (low >= threshold) | (high < 1)
 
 
-def _components(unknown: np.ndarray, relations: Sequence[Relation]) -> list[tuple[np.ndarray, list[int]]]:
-    """Groups of unknown cells joined by relations, each with the relations it is in."""
-    parent = {int(c): int(c) for c in np.flatnonzero(unknown)}
+class Graph:
+    """The relations between cells as arrays, built once and used for every look at them.
 
-    def find(c: int) -> int:
-        while parent[c] != c:
-            parent[c] = parent[parent[c]]
-            c = parent[c]
-        return c
+    ``cells[ptr[i]:ptr[i + 1]]``: the distinct cells of relation ``i`` (its
+    parts and its total), sorted.  ``terms``: each relation as
+    ``total - sum(parts)``, one (relation, cell, coefficient) per distinct
+    cell: the parts (other than the total) at -1, the total at +1.
+    """
 
-    touching: list[tuple[int, list[int]]] = []
-    for i, r in enumerate(relations):
-        cells = [int(c) for c in np.append(r.parts, r.total) if unknown[c]]
-        if not cells:
-            continue
-        root = find(cells[0])
-        for c in cells[1:]:
-            other = find(c)
-            if other != root:
-                parent[other] = root
-        touching.append((i, cells))
-    members: dict[int, list[int]] = {}
-    for c in parent:
-        members.setdefault(find(c), []).append(c)
+    def __init__(self, relations: Sequence[Relation], n_cells: int) -> None:
+        n = len(relations)
+        sizes = np.fromiter((len(r.parts) for r in relations), dtype=np.int64, count=n)
+        parts = (np.concatenate([np.asarray(r.parts, dtype=np.int64).ravel() for r in relations])
+                 if n and sizes.sum() else np.zeros(0, dtype=np.int64))
+        totals = np.fromiter((r.total for r in relations), dtype=np.int64, count=n)
+        of_part = np.repeat(np.arange(n, dtype=np.int64), sizes)
+        width = np.int64(max(n_cells, int(parts.max(initial=-1)) + 1, int(totals.max(initial=-1)) + 1, 1))
+        self.n_cells = int(width)
+        everything = np.unique(np.concatenate([of_part * width + parts, np.arange(n, dtype=np.int64) * width + totals]))
+        self.relation_of = everything // width
+        self.cells = everything % width
+        self.ptr = np.searchsorted(self.relation_of, np.arange(n + 1, dtype=np.int64))
+        own = parts != totals[of_part]
+        distinct_parts = np.unique(of_part[own] * width + parts[own])
+        term_relation = np.concatenate([distinct_parts // width, np.arange(n, dtype=np.int64)])
+        term_cell = np.concatenate([distinct_parts % width, totals])
+        term_coef = np.concatenate([np.full(len(distinct_parts), -1.0), np.ones(n)])
+        order = np.argsort(term_relation, kind="stable")
+        self.term_relation, self.term_cell, self.term_coef = term_relation[order], term_cell[order], term_coef[order]
+        self.term_ptr = np.searchsorted(self.term_relation, np.arange(n + 1, dtype=np.int64))
+        self.exact = np.fromiter((bool(r.exact) for r in relations), dtype=bool, count=n)
+
+    @cached_property
+    def cell_lists(self) -> list[list[int]]:
+        """Each relation's distinct cells, as lists of ints (for loops over a few of them; not to be changed)."""
+        cells = self.cells.tolist()
+        ptr = self.ptr.tolist()
+        return [cells[ptr[i]:ptr[i + 1]] for i in range(len(ptr) - 1)]
+
+    @cached_property
+    def touching(self) -> list[list[int]]:
+        """Each cell's relations, in order (not to be changed)."""
+        out: list[list[int]] = [[] for _ in range(self.n_cells)]
+        for cell, relation in zip(self.cells.tolist(), self.relation_of.tolist()):
+            out[cell].append(relation)
+        return out
+
+    def count(self, mask: np.ndarray) -> np.ndarray:
+        """How many of each relation's distinct cells ``mask`` holds."""
+        n = len(self.ptr) - 1
+        return np.bincount(self.relation_of, weights=mask[self.cells], minlength=n).astype(np.int64)
+
+
+def _components(unknown: np.ndarray, relations: Sequence[Relation],
+                graph: Graph | None = None) -> list[tuple[np.ndarray, list[int]]]:
+    """Groups of unknown cells joined by relations, each with the relations it is in.
+
+    In order of each group's smallest cell; its cells sorted, its relations in order.
+    """
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    graph = graph if graph is not None else Graph(relations, len(unknown))
+    n_cells = len(unknown)
+    on = unknown[graph.cells]
+    cells, rows = graph.cells[on], graph.relation_of[on]   # each relation's unknown cells
+    n = len(graph.ptr) - 1
+    links = coo_matrix((np.ones(len(cells)), (cells, n_cells + rows)), shape=(n_cells + n, n_cells + n))
+    _count, label = connected_components(links, directed=False)
+    wanted = np.flatnonzero(unknown)
+    first = np.full(len(label), n_cells, dtype=np.int64)   # each component's smallest unknown cell
+    np.minimum.at(first, label[wanted], wanted)
+    order = np.argsort(first[label[wanted]], kind="stable")
+    members = wanted[order]
+    starts = np.flatnonzero(np.r_[True, np.diff(first[label[members]]) != 0]) if len(members) else np.zeros(0, int)
+    touched = np.unique(rows)   # relations with an unknown cell, in order
     by_root: dict[int, list[int]] = {}
-    for i, cells in touching:
-        by_root.setdefault(find(cells[0]), []).append(i)
-    return [(np.array(sorted(cells)), by_root.get(root, [])) for root, cells in members.items()]
+    for relation, root in zip(touched.tolist(), first[label[n_cells + touched]].tolist()):
+        by_root.setdefault(root, []).append(relation)
+    return [(group, by_root.get(int(group[0]), [])) for group in np.split(members, starts[1:])] if len(members) else []
 
 
-def _terms(r: Relation) -> list[tuple[int, float]]:
-    """A relation as (cell, coefficient) terms of ``total - sum(parts)``, each cell once."""
-    return [(int(c), -1.0) for c in np.unique(r.parts) if c != r.total] + [(int(r.total), 1.0)]
+def _relation_terms(graph: Graph, ids: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The terms of the relations ``ids`` (:class:`Graph`): (row in ``ids``, cell, coefficient), one a cell."""
+    ids_ = np.asarray(ids, dtype=np.int64)
+    starts, ends = graph.term_ptr[ids_], graph.term_ptr[ids_ + 1]
+    lengths = ends - starts
+    rows = np.repeat(np.arange(len(ids_)), lengths)
+    at = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths) + np.repeat(starts, lengths)
+    return rows, graph.term_cell[at], graph.term_coef[at]
 
 
 def _system(cells: np.ndarray, ids: list[int], values: np.ndarray, unknown: np.ndarray,
-            relations: Sequence[Relation]):
+            relations: Sequence[Relation], graph: Graph | None = None):
     """The relations of one component as ``lb <= A x <= ub`` over its unknown cells."""
-    index = {int(c): j for j, c in enumerate(cells)}
+    graph = graph if graph is not None else Graph(relations, len(values))
+    index = np.full(graph.n_cells, -1, dtype=np.int64)
+    index[cells] = np.arange(len(cells))
+    rows, term_cells, coefs = _relation_terms(graph, ids)
+    hidden = unknown[term_cells]
     a = np.zeros((len(ids), len(cells)))
-    lb = np.zeros(len(ids))
-    ub = np.zeros(len(ids))
-    for row, i in enumerate(ids):
-        r = relations[i]
-        known = 0.0
-        for c, coef in _terms(r):
-            if unknown[c]:
-                a[row, index[c]] += coef
-            else:
-                known += coef * values[c]
-        lb[row] = -known                           # total - parts >= 0, so (unknown terms) >= -known
-        ub[row] = -known if r.exact else np.inf
+    a[rows[hidden], index[term_cells[hidden]]] = coefs[hidden]   # each cell once in a relation
+    known = np.zeros(len(ids))
+    np.add.at(known, rows[~hidden], coefs[~hidden] * values[term_cells[~hidden]])   # whole counts: exact sums
+    lb = -known                                   # total - parts >= 0, so (unknown terms) >= -known
+    ub = np.where(graph.exact[np.asarray(ids, dtype=np.int64)], -known, np.inf)
     return a, lb, ub
 
 
@@ -172,10 +227,17 @@ class _Solver:
         x = self._solve(self.lp, objective)
         if x is None:
             return -np.inf, None
-        if np.allclose(x, np.round(x), atol=1e-9):
-            x = np.round(x)
+        rounded = np.round(x)
+        if _all_close(x, rounded):
+            x = rounded
             return float(objective @ x), x
         return float(objective @ x), None
+
+
+def _all_close(x: np.ndarray, y: np.ndarray) -> bool:
+    """``np.allclose(x, y, atol=1e-9)`` (relative tolerance 1e-5), without its overhead: called for every solution."""
+    with np.errstate(invalid="ignore"):
+        return bool(((x == y) | (np.abs(x - y) <= 1e-9 + 1e-5 * np.abs(y))).all())
 
 
 def _solve_cell(solver: _Solver, j: int, lo: np.ndarray, hi: np.ndarray, threshold: float,
@@ -215,23 +277,22 @@ def _solve_cell(solver: _Solver, j: int, lo: np.ndarray, hi: np.ndarray, thresho
 
 
 def _known_columns(ids: list[int], values: np.ndarray, unknown: np.ndarray,
-                   relations: Sequence[Relation]) -> tuple[np.ndarray, np.ndarray]:
+                   relations: Sequence[Relation], graph: Graph | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The known cells of a component's relations, and their coefficients in them (rows: ``ids``)."""
-    known = np.unique(np.concatenate([np.append(relations[i].parts, relations[i].total) for i in ids]))
-    known = known[~unknown[known]]
-    column = {int(c): j for j, c in enumerate(known)}
+    graph = graph if graph is not None else Graph(relations, len(values))
+    rows, term_cells, coefs = _relation_terms(graph, ids)
+    shown = ~unknown[term_cells]
+    known = np.unique(term_cells[shown])
     k = np.zeros((len(ids), len(known)))
-    for row, i in enumerate(ids):
-        for c, coef in _terms(relations[i]):
-            if c in column:
-                k[row, column[c]] += coef
+    k[rows[shown], np.searchsorted(known, term_cells[shown])] = coefs[shown]
     return known, k
 
 
 def feasible_ranges(values: np.ndarray, unknown: np.ndarray, relations: Sequence[Relation],
                     threshold: float = np.inf, cache: dict | None = None,
                     seen: tuple[np.ndarray, np.ndarray] | None = None,
-                    pins: dict[int, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                    pins: dict[int, np.ndarray] | None = None,
+                    graph: Graph | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The values every unknown cell can take, given the known ones and the relations.
 
     Each connected group of unknown cells is one problem.  A few integer
@@ -269,6 +330,9 @@ def feasible_ranges(values: np.ndarray, unknown: np.ndarray, relations: Sequence
         column has a non-zero product with the row duals of the linear
         optima of its least and greatest value.  (Where the optimum is
         degenerate, or decided by the integer problem, it may be empty.)
+    graph : Graph, optional
+        The ``relations`` as arrays (:class:`Graph`), when the caller has
+        them already (built here otherwise).
 
     Returns
     -------
@@ -288,7 +352,8 @@ def feasible_ranges(values: np.ndarray, unknown: np.ndarray, relations: Sequence
     high = np.where(unknown, -np.inf, values).astype(float)
     exact = ~unknown
     rng = np.random.default_rng(0)
-    for cells, ids in _components(unknown, relations):
+    graph = graph if graph is not None else Graph(relations, len(values))
+    for cells, ids in _components(unknown, relations, graph):
         if not ids:
             low[cells], high[cells], exact[cells] = 0.0, np.inf, True
             continue
@@ -296,7 +361,7 @@ def feasible_ranges(values: np.ndarray, unknown: np.ndarray, relations: Sequence
         if cache is not None and key in cache:
             low[cells], high[cells], exact[cells] = cache[key]
             continue
-        solver = _Solver(*_system(cells, ids, values, unknown, relations))
+        solver = _Solver(*_system(cells, ids, values, unknown, relations, graph))
         truth = values[cells]
         if np.isfinite(truth).all():   # the true counts (secondary suppression knows them) are a solution
             first = truth
@@ -325,12 +390,11 @@ def feasible_ranges(values: np.ndarray, unknown: np.ndarray, relations: Sequence
             lo, hi, done[j] = _solve_cell(solver, j, lo, hi, threshold, duals if pins is not None else None)
             if pins is not None and not protected(lo[j:j + 1], hi[j:j + 1], threshold)[0]:
                 if known is None:
-                    known, k = _known_columns(ids, values, unknown, relations)
+                    known, k = _known_columns(ids, values, unknown, relations, graph)
                 moved = np.zeros(len(known), dtype=bool)
                 for y in duals:
                     moved |= np.abs(y @ k) > 1e-9
                 pins[int(cells[j])] = known[moved]
-        low[cells], high[cells], exact[cells] = lo, hi, done
         low[cells], high[cells], exact[cells] = lo, hi, done
         if cache is not None:
             cache[key] = (low[cells].copy(), high[cells].copy(), exact[cells].copy())

@@ -48,6 +48,7 @@ Decisions
 
 from __future__ import annotations
 
+import heapq
 from typing import Hashable, Mapping, Sequence
 
 import numpy as np
@@ -55,7 +56,7 @@ import pandas as pd
 
 from .._spec import Derived, Margin, Part, Where
 from ..errors import WorkforceError
-from ._ranges import Relation, feasible_ranges, protected
+from ._ranges import Graph, Relation, feasible_ranges, protected
 
 __all__ = ["suppress_counts", "protect", "apply", "Margin", "Part", "Derived", "DEFAULT_THRESHOLD"]
 
@@ -76,21 +77,52 @@ def _group_ids(table: pd.DataFrame, columns: Sequence[Hashable], codes: dict | N
     if not columns:
         return np.zeros(len(table), dtype=np.int64)
     codes = {} if codes is None else codes
+    memo = (_IDS, tuple(columns))   # the ids themselves, kept with the codes
+    if memo in codes:
+        return codes[memo]
     key = np.zeros(len(table), dtype=np.int64)
     missing = np.zeros(len(table), dtype=bool)
+    bound = 1   # every key of a row with no value missing is below it
     for column in columns:
         if column not in codes:
             codes[column] = pd.factorize(table[column])
         column_codes, uniques = codes[column]
         missing |= column_codes < 0
-        key = pd.factorize(key * (len(uniques) + 1) + column_codes)[0]   # kept below the number of rows
+        if bound * (len(uniques) + 1) >= 2**62:   # numbered again, to stay within 64 bits
+            key, bound = pd.factorize(key)[0], len(table) + 1
+        key = key * (len(uniques) + 1) + column_codes
+        bound *= len(uniques) + 1
     ids = np.full(len(table), -1, dtype=np.int64)
     ids[~missing] = pd.factorize(key[~missing])[0]   # numbered in order of first appearance
+    ids.flags.writeable = False   # shared by every caller with the same codes
+    codes[memo] = ids
     return ids
 
 
-def _cells(table: pd.DataFrame, counts: Mapping[str, Sequence[str]], spaces: Mapping[str, str]):
-    """Cell id of every (row, count column), and each cell's value."""
+#: Mark the ids and the selected rows kept in a table's ``codes`` (beside each column's codes, keyed by its name).
+_IDS, _ROWS = object(), object()
+
+
+def _stacked_ids(table: pd.DataFrame, keys: Sequence[tuple], codes: dict | None = None) -> np.ndarray:
+    """:func:`_group_ids` of the key columns ``keys`` (one tuple per count column) stacked one under the other.
+
+    Rows of different count columns with equal key values are one cell.  The
+    columns stacked at each place of the key are compared as one column:
+    factorized together where they share a dtype, else as Python objects.
+    """
+    if all(k == keys[0] for k in keys):   # the same key columns: each count's rows are one copy of the cells
+        return np.tile(_group_ids(table, list(keys[0]), codes), len(keys))
+    stacked = {}
+    for place in range(len(keys[0])):
+        columns = [table[k[place]] for k in keys]
+        same = all(c.dtype == columns[0].dtype for c in columns)
+        stacked[place] = pd.concat([c if same else c.astype(object) for c in columns], ignore_index=True)
+    return _group_ids(pd.DataFrame(stacked), list(stacked))
+
+
+def _cells(table: pd.DataFrame, counts: Mapping[str, Sequence[str]], spaces: Mapping[str, str],
+           codes: dict | None = None):
+    """Cell id of every (row, count column), and each cell's value (``codes``: the table's codes, kept)."""
     by_space: dict[str, list[str]] = {}
     for column in counts:
         by_space.setdefault(spaces.get(column, column), []).append(column)
@@ -101,9 +133,7 @@ def _cells(table: pd.DataFrame, counts: Mapping[str, Sequence[str]], spaces: Map
         keys = [tuple(counts[c]) for c in columns]
         if len(set(len(k) for k in keys)) != 1:
             raise WorkforceError(f"counts sharing cells ({columns}) need keys of the same length.")
-        stacked = pd.concat([table[list(k)].set_axis(range(len(k)), axis=1).astype(object) for k in keys],
-                            ignore_index=True)
-        ids = _group_ids(stacked, list(range(len(keys[0]))))
+        ids = _stacked_ids(table, keys, codes)
         if (ids < 0).any():
             raise WorkforceError(f"a count of {columns} has a missing key value.")
         vals = np.concatenate([pd.to_numeric(table[c], errors="coerce").to_numpy(dtype=float) for c in columns])
@@ -126,10 +156,30 @@ def _cells(table: pd.DataFrame, counts: Mapping[str, Sequence[str]], spaces: Map
     return cell_of, (np.concatenate(values) if values else np.zeros(0))
 
 
-def _select(table: pd.DataFrame, where: Where | None) -> np.ndarray:
+def _select(table: pd.DataFrame, where: Where | None, codes: dict | None = None) -> np.ndarray:
+    """The rows ``where`` selects (all for None); kept in the table's ``codes`` for the next caller with it.
+
+    A ``where`` with an ``all_of`` attribute (a tuple of wheres) selects the
+    rows that every one of them selects; with ``codes``, each of them is
+    worked out once for the table.
+    """
     if where is None:
         return np.ones(len(table), dtype=bool)
-    return np.asarray(where(table), dtype=bool)
+    if codes is None:
+        return np.asarray(where(table), dtype=bool)
+    try:
+        found = codes.get((_ROWS, where))
+    except TypeError:   # an unhashable where: not kept
+        return np.asarray(where(table), dtype=bool)
+    if found is None:
+        every = getattr(where, "all_of", None)   # the rows several wheres all select: each worked out once
+        if isinstance(every, tuple) and every:
+            found = np.logical_and.reduce([_select(table, w, codes) for w in every])
+        else:
+            found = np.array(where(table), dtype=bool)   # a copy: callers may not change it
+        found.flags.writeable = False
+        codes[(_ROWS, where)] = found
+    return found
 
 
 def _margin_instances(table, margins, cell_of, codes: dict | None = None, offset: int = 0) -> list[Relation]:
@@ -137,11 +187,11 @@ def _margin_instances(table, margins, cell_of, codes: dict | None = None, offset
     out = []
     for margin in margins:
         group = _group_ids(table, margin.within, codes)
-        t_rows = _select(table, margin.total.where) & (group >= 0)
+        t_rows = _select(table, margin.total.where, codes) & (group >= 0)
         totals = _cells_by_group(group[t_rows], cell_of[margin.total.column][t_rows])
         g_parts, c_parts = [], []
         for part in margin.parts:
-            rows = _select(table, part.where) & (group >= 0)
+            rows = _select(table, part.where, codes) & (group >= 0)
             g_parts.append(group[rows])
             c_parts.append(cell_of[part.column][rows])
         parts = _cells_by_group(np.concatenate(g_parts), np.concatenate(c_parts))
@@ -158,12 +208,19 @@ def _margin_instances(table, margins, cell_of, codes: dict | None = None, offset
 
 def _cells_by_group(groups: np.ndarray, cells: np.ndarray) -> dict[int, np.ndarray]:
     """The distinct cells of each group (groups in increasing order, cells sorted)."""
-    pairs = np.unique(np.stack([groups, cells], axis=1), axis=0) if len(groups) else np.zeros((0, 2), np.int64)
-    starts = np.flatnonzero(np.r_[True, pairs[1:, 0] != pairs[:-1, 0]]) if len(pairs) else np.zeros(0, int)
-    return {int(pairs[i, 0]): cells_ for i, cells_ in zip(starts, np.split(pairs[:, 1], starts[1:]))}
+    if not len(groups):
+        return {}
+    groups, cells = np.asarray(groups, dtype=np.int64), np.asarray(cells, dtype=np.int64)
+    low_group, low_cell = int(groups.min()), int(cells.min())
+    width = np.int64(int(cells.max()) - low_cell + 1)
+    pairs = np.unique((groups - low_group) * width + (cells - low_cell))   # by group, then cell
+    group, cell = pairs // width + low_group, pairs % width + low_cell
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    return dict(zip(group[starts].tolist(), np.split(cell, starts[1:])))
 
 
-def _secondary(values: np.ndarray, hidden: np.ndarray, instances, settled: np.ndarray | None = None) -> int:
+def _secondary(values: np.ndarray, hidden: np.ndarray, instances, settled: np.ndarray | None = None,
+               graph: Graph | None = None) -> int:
     """Suppress until no margin has exactly one suppressed cell; the number of rounds.
 
     Where a margin has one suppressed cell, the complementary cell is chosen
@@ -175,43 +232,52 @@ def _secondary(values: np.ndarray, hidden: np.ndarray, instances, settled: np.nd
     short.  A margin that prefers its total hides the total when that costs
     no more than the best part.  A lone cell that is ``settled`` (withheld
     whatever its size, and not small) needs no complement: the audit decides.
+
+    The margins are visited in order, round after round, until a round
+    changes nothing; only those with one suppressed cell are looked at (a
+    heap of them, in order, for each round).
     """
-    members: list[list[int]] = [[] for _ in range(len(values))]
-    cells_of: list[np.ndarray] = []
-    for i, r in enumerate(instances):
-        cells = np.unique(np.append(r.parts, r.total))
-        cells_of.append(cells)
-        for c in cells:
-            members[c].append(i)
-    n_hidden = np.array([int(hidden[c].sum()) for c in cells_of], dtype=np.int64)
+    graph = graph if graph is not None else Graph(instances, len(values))
+    members = graph.touching
+    cells_of = graph.cell_lists
+    count = graph.count(hidden).tolist()   # suppressed cells of each margin
+    shown = hidden.tolist()                 # read cell by cell: a list is faster than the array
+    positive = (values > 0).tolist()        # NaN is not
+    value = values.tolist()
+    settled_ = settled.tolist() if settled is not None else None
+    parts_of: dict[int, list[int]] = {}
 
     def cost(cell: int, here: int) -> int:
-        return sum(1 if n_hidden[m] == 0 else -1 if n_hidden[m] == 1 else 0 for m in members[cell] if m != here)
-
-    def hide(cell: int) -> None:
-        hidden[cell] = True
-        for m in members[cell]:
-            n_hidden[m] += 1
+        return sum(1 if count[m] == 0 else -1 if count[m] == 1 else 0 for m in members[cell] if m != here)
 
     rounds = 0
     changed = True
     while changed:
         changed, rounds = False, rounds + 1
-        for i, r in enumerate(instances):
-            parts, total, prefer_total = r.parts, r.total, r.prefer_total
-            if n_hidden[i] != 1:
+        queue = [i for i, n in enumerate(count) if n == 1]   # in order: a heap already
+        while queue:
+            i = heapq.heappop(queue)
+            if count[i] != 1:
                 continue
-            if settled is not None and settled[cells_of[i][hidden[cells_of[i]]][0]]:
+            if settled_ is not None and settled_[next(c for c in cells_of[i] if shown[c])]:
                 continue
-            open_ = [int(c) for c in np.unique(parts) if not hidden[c] and values[c] > 0 and c != total]
-            total_open = not hidden[total] and values[total] > 0
+            r = instances[i]
+            total = int(r.total)
+            if i not in parts_of:
+                parts_of[i] = [int(c) for c in np.unique(r.parts)]
+            open_ = [c for c in parts_of[i] if not shown[c] and positive[c] and c != total]
+            total_open = not shown[total] and positive[total]
             if not open_ and not total_open:
                 continue
-            best = min(open_, key=lambda c: (cost(c, i), values[c])) if open_ else None
-            if total_open and (best is None or (prefer_total and cost(total, i) <= cost(best, i))):
+            best = min(open_, key=lambda c: (cost(c, i), value[c])) if open_ else None
+            if total_open and (best is None or (r.prefer_total and cost(total, i) <= cost(best, i))):
                 best = total
             assert best is not None  # open_ or total_open (else skipped above)
-            hide(best)
+            hidden[best] = shown[best] = True
+            for m in members[best]:
+                count[m] += 1
+                if count[m] == 1 and m > i:   # a margin later in this round now has a lone suppressed cell
+                    heapq.heappush(queue, m)
             changed = True
     return rounds
 
@@ -222,11 +288,13 @@ def places(cell_of: Mapping[str, np.ndarray], n: int) -> np.ndarray:
 
 
 def _open_cells(cell: int, values: np.ndarray, hidden: np.ndarray, relations: Sequence[Relation],
-                touching: list[list[int]]) -> list[tuple[int, float, int, int]]:
+                touching: list[list[int]],
+                cells_of: list[list[int]] | None = None) -> list[tuple[int, float, int, int]]:
     """The published cells of the nearest relations around ``cell`` (as (is zero, value, cell, relation)).
 
     Its own relations first; where every cell of them is suppressed already,
     the relations of those cells, and so on through the cells linked to it.
+    ``cells_of``: each relation's distinct cells (:attr:`Graph.cell_lists`), when known.
     """
     seen_cells, seen_relations = {cell}, set()
     frontier = [cell]
@@ -235,7 +303,9 @@ def _open_cells(cell: int, values: np.ndarray, hidden: np.ndarray, relations: Se
         seen_relations.update(here)
         options, nxt = [], []
         for i in here:
-            for c in np.unique(np.append(relations[i].parts, relations[i].total)):
+            cells = (cells_of[i] if cells_of is not None
+                     else np.unique(np.append(relations[i].parts, relations[i].total)).tolist())
+            for c in cells:
                 c = int(c)
                 if not hidden[c]:
                     options.append((int(values[c] == 0), float(values[c]), c, i))
@@ -277,24 +347,23 @@ def protect(values: np.ndarray, hidden: np.ndarray, relations: Sequence[Relation
         When no further suppression protects a cell (a relation with every
         cell suppressed that still pins one).
     """
-    touching: list[list[int]] = [[] for _ in range(len(values))]
-    for i, r in enumerate(relations):
-        for c in np.unique(np.append(r.parts, r.total)):
-            touching[int(c)].append(i)
+    graph = Graph(relations, len(values))   # the relations as arrays, once for every round
+    touching = graph.touching
+    cells_of = graph.cell_lists
     places = np.ones(len(values), dtype=int) if shown is None else shown
     settled = None if withheld is None else withheld & (values >= threshold)
     cache: dict = {}   # components unchanged since the last round are not solved again
     seen = None
     for _ in range(max_rounds):
-        _secondary(values, hidden, relations, settled)
+        _secondary(values, hidden, relations, settled, graph)
         pinning: dict[int, np.ndarray] = {}
-        low, high, exact = feasible_ranges(values, hidden, relations, threshold, cache, seen, pinning)
+        low, high, exact = feasible_ranges(values, hidden, relations, threshold, cache, seen, pinning, graph)
         seen = (low, high)
         narrow = np.flatnonzero(hidden & ~protected(low, high, threshold))
         if not len(narrow):
             return low, high, exact
         added: set[int] = set()
-        n_hidden = np.array([int(hidden[np.unique(np.append(r.parts, r.total))].sum()) for r in relations])
+        n_hidden = graph.count(hidden).tolist()
 
         def rank(option: tuple[int, float, int, int]) -> tuple:
             # the least lost: the places that show the cell (a total shows on many rows, and blanks their
@@ -316,7 +385,7 @@ def protect(values: np.ndarray, hidden: np.ndarray, relations: Sequence[Relation
             else:
                 if any(i in added for i in touching[cell]):
                     continue
-                options = _open_cells(int(cell), values, hidden, relations, touching)
+                options = _open_cells(int(cell), values, hidden, relations, touching, cells_of)
             if not options:
                 continue
             best, i = min(options, key=rank)[2:]
@@ -380,9 +449,9 @@ def suppress_counts(
     if missing:
         raise WorkforceError(f"count columns {missing} are not in the table.")
     table = table.reset_index(drop=True)
-    cell_of, values = _cells(table, cells, spaces or {})
-    hidden = (values >= 1) & (values < threshold)
     codes: dict = {}   # each key column's codes, worked out once
+    cell_of, values = _cells(table, cells, spaces or {}, codes)
+    hidden = (values >= 1) & (values < threshold)
     protect(values, hidden, _margin_instances(table, margins, cell_of, codes), threshold,
             shown=places(cell_of, len(values)))
     return apply(table, cells, cell_of, hidden, derived, codes)

@@ -13,7 +13,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from ..codes._normalise import distinct
+from ..codes import distinct
 
 __all__ = ["distinct", "parse_text", "parse_number", "parse_integer", "parse_date", "decimal_mark", "EXCEL_EPOCH"]
 

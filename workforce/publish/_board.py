@@ -49,8 +49,9 @@ def _text(values: pd.Series) -> list[str]:
 
 def _tidy(columns: Mapping[str, list[str]]) -> pd.DataFrame:
     """The shown table: every value text, columns with nothing in them dropped."""
-    frame = pd.DataFrame({k: list(v) for k, v in columns.items()}, dtype=object)
-    keep = [c for c in frame.columns if (frame[c].astype(str) != "").any()]
+    values = {k: list(v) for k, v in columns.items()}
+    frame = pd.DataFrame(values, dtype=object)
+    keep = [c for c in frame.columns if any(str(v) != "" for v in values[c])]   # as astype(str), without a Series
     return frame[keep].reset_index(drop=True)
 
 
@@ -96,13 +97,22 @@ def _pivot(table: pd.DataFrame, rows: str, columns: str, cell: Callable[[pd.Seri
     """``rows`` down, ``columns`` across (in the table's order), each cell made from its row."""
     across = list(dict.fromkeys(_text(table[columns])))
     down = list(dict.fromkeys(_text(table[rows])))
+    first = _first_rows(table, rows, columns)
     cells: dict[str, list[str]] = {row_label: down}
     for col in across:
         cells[col] = []
         for row in down:
-            match = table[(table[rows].astype(str) == row) & (table[columns].astype(str) == col)]
-            cells[col].append(cell(match.iloc[0]) if len(match) else "")
+            at = first.get((row, col))
+            cells[col].append(cell(table.iloc[at]) if at is not None else "")
     return _tidy(cells)
+
+
+def _first_rows(table: pd.DataFrame, *columns: str) -> dict[tuple[str, ...], int]:
+    """The position of the first row with each combination of ``columns``' values as text (``astype(str)``)."""
+    first: dict[tuple[str, ...], int] = {}
+    for at, key in enumerate(zip(*(table[c].astype(str).tolist() for c in columns))):
+        first.setdefault(key, at)
+    return first
 
 
 def _hidden(row: pd.Series, column: str) -> bool:
@@ -218,11 +228,13 @@ def _organisations(table: pd.DataFrame, options: Mapping[str, Any]) -> pd.DataFr
     rows: dict[str, list[str]] = {"": []}
     columns: dict[str, list[str]] = {org: [] for org in organisations}
 
+    first = _first_rows(t, "subgroup", "group")
+
     def add(label: str, cell: Callable[[pd.Series], str], which: list[str]) -> None:
         rows[""].append(label)
-        for org in organisations:
-            match = t[(t["subgroup"].astype(str) == org) & (t["group"].astype(str).isin(which))]
-            columns[org].append(cell(match.iloc[0]) if len(match) else "")
+        for org in organisations:   # the first row of the organisation with one of the groups
+            found = [at for at in (first.get((org, group)) for group in which) if at is not None]
+            columns[org].append(cell(t.iloc[min(found)]) if found else "")
 
     add("Staff with a known group", lambda r: SUPPRESSED if _hidden(r, "staff_total") else count(r["staff_total"]),
         groups[:1])

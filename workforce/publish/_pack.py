@@ -262,10 +262,9 @@ def left_out_part(part: Part, organisation: str | None, why: str) -> Section:
 def _needs_met(part: Part, context: Context) -> bool:
     if "benchmark" in part.needs and context.benchmark is None:
         return False
-    dates = context.staff.people.groupby(context.staff.people["organisation"].astype(str))["snapshot_date"].nunique()
-    if "snapshots" in part.needs and (dates.max() if len(dates) else 0) < 2:
+    if "snapshots" in part.needs and context.most_snapshots < 2:
         return False
-    if "series" in part.needs and (dates.max() if len(dates) else 0) < SERIES_SNAPSHOTS:
+    if "series" in part.needs and context.most_snapshots < SERIES_SNAPSHOTS:
         return False
     return True
 
@@ -425,7 +424,7 @@ def publish_tables(raw: dict[str, Result], organisations: list[str], rules: _Rul
 
 
 def _organisations(staff: StaffTable) -> list[str]:
-    return sorted(staff.people["organisation"].dropna().astype(str).unique())
+    return sorted({str(o) for o in staff.people["organisation"].dropna().unique()})   # the distinct names, as text
 
 
 # ---------------------------------------------------------------- the inputs

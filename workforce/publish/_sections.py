@@ -21,7 +21,7 @@ import pandas as pd
 
 from .. import analysis
 from .._result import Result
-from .._spec import Column, where_in
+from .._spec import Column, is_in
 from ..codes import BANDS
 from ..disclosure import Link, Ref
 from ..errors import WorkforceError
@@ -68,6 +68,13 @@ class Context:
     def latest(self) -> Any:
         """The staff at each organisation's latest snapshot: what the analyses at one date read."""
         return latest_snapshot(self.staff)
+
+    @cached_property
+    def most_snapshots(self) -> int:
+        """The most snapshots any organisation of the staff has (which parts the pack can make)."""
+        people = self.staff.people
+        dates = people.groupby(people["organisation"].astype(str))["snapshot_date"].nunique()
+        return int(dates.max()) if len(dates) else 0
 
     @cached_property
     def yearly(self) -> Any:
@@ -470,14 +477,41 @@ _TIERS = {"8a+": analysis.TIERS["8a+"],
 _ROLES = ("advantaged", "compared", "unknown")
 
 
-def _both(*wheres: Callable[[pd.DataFrame], Any]) -> Callable[[pd.DataFrame], Any]:
-    def where(t: pd.DataFrame) -> Any:
-        out = wheres[0](t)
-        for w in wheres[1:]:
+@dataclass(frozen=True)
+class _In:
+    """The rows whose ``column`` (as text) is one of ``values``, as :func:`workforce._spec.where_in` selects them.
+
+    Equal to every other with the same column and values, so that disclosure
+    control works out each once for a table, however many links name it.
+    """
+
+    column: str
+    values: tuple[str, ...]
+
+    def __call__(self, t: pd.DataFrame) -> Any:
+        return is_in(t[self.column], self.values)
+
+
+def where_in(column: str, *values: str) -> _In:
+    """Rows whose ``column`` (as text) is one of ``values``, for a :class:`~workforce.disclosure.Ref` (:class:`_In`)."""
+    return _In(column, values)
+
+
+@dataclass(frozen=True)
+class _All:
+    """The rows every one of ``all_of`` selects (disclosure control works out each of them once for a table)."""
+
+    all_of: tuple[Callable[[pd.DataFrame], Any], ...]
+
+    def __call__(self, t: pd.DataFrame) -> Any:
+        out = self.all_of[0](t)
+        for w in self.all_of[1:]:
             out = out & w(t)
         return out
 
-    return where
+
+def _both(*wheres: Callable[[pd.DataFrame], Any]) -> _All:
+    return _All(wheres)
 
 
 def _ladder_links(ladder: str, gaps: str) -> list[Link]:
