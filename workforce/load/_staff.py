@@ -338,11 +338,16 @@ def _read_once(assignments: pd.DataFrame, read: np.ndarray,
     return assignments[~repeat].reset_index(drop=True), report
 
 
-def _shared_places(assignments: pd.DataFrame, read: np.ndarray) -> np.ndarray:
-    """Rows whose organisation and snapshot date are held by more than one of the files read."""
+def _places(assignments: pd.DataFrame) -> np.ndarray:
+    """Each row's organisation and snapshot date as one number (0, 1, 2 ... in order of appearance)."""
     organisation = assignments["organisation"].cat.codes.to_numpy().astype(np.int64) + 1   # 0: none
     snapshot = pd.factorize(assignments["snapshot_date"], use_na_sentinel=False)[0].astype(np.int64)
-    place = pd.factorize(organisation * (int(snapshot.max(initial=0)) + 1) + snapshot)[0].astype(np.int64)
+    return pd.factorize(organisation * (int(snapshot.max(initial=0)) + 1) + snapshot)[0].astype(np.int64)
+
+
+def _shared_places(assignments: pd.DataFrame, read: np.ndarray) -> np.ndarray:
+    """Rows whose organisation and snapshot date are held by more than one of the files read."""
+    place = _places(assignments)
     pairs = np.unique(place * (int(read.max(initial=0)) + 1) + read)   # each place with each file holding it
     files = np.bincount(pairs // (int(read.max(initial=0)) + 1), minlength=int(place.max(initial=-1)) + 1)
     return files[place] > 1
@@ -392,9 +397,7 @@ def _person_rows(assignments: pd.DataFrame, keys: np.ndarray | None = None) -> t
     """
     a = assignments
     person = pd.factorize(keys if keys is not None else a["person_id"], use_na_sentinel=False)[0].astype(np.int64)
-    snapshot = pd.factorize(a["snapshot_date"], use_na_sentinel=False)[0].astype(np.int64)
-    organisation = a["organisation"].cat.codes.to_numpy().astype(np.int64) + 1   # 0: none
-    place = organisation * (int(snapshot.max(initial=0)) + 1) + snapshot
+    place = _places(a)
     if _fast.ENABLED and (not len(place) or place.min() == place.max()):   # one organisation at one snapshot
         group = person
     else:
