@@ -708,10 +708,10 @@ def funnel_points(spec: dict) -> list[dict]:
 def test_funnel_exact_binomial_limits_match_an_independent_computation(n):
     p = 0.296486
     for q in (0.001, 0.025, 0.975, 0.999):
-        assert float(_funnel._binomial_limit([n], p, q)[0]) == pytest.approx(exact_limit(n, p, q), abs=1e-9)
+        assert float(workforce.analysis.binomial_limit([n], p, q)[0]) == pytest.approx(exact_limit(n, p, q), abs=1e-9)
     z = 3.090232  # and near the normal approximation for large n
     normal = p + z * math.sqrt(p * (1 - p) / n)
-    assert float(_funnel._binomial_limit([n], p, 0.999)[0]) == pytest.approx(normal, abs=2 / n + 0.004)
+    assert float(workforce.analysis.binomial_limit([n], p, 0.999)[0]) == pytest.approx(normal, abs=2 / n + 0.004)
 
 
 def test_funnel_points_limits_and_title(specs, results):

@@ -8,7 +8,7 @@ Each takes loaded tables (never files) and returns a :class:`~workforce.Result`.
 """
 
 from ._adjusted import ADJUSTED_COLUMNS, ADJUSTED_GAP, adjusted_gap
-from ._funnel import FUNNEL, FUNNEL_COLUMNS, funnel, funnel_outliers
+from ._funnel import FUNNEL, FUNNEL_COLUMNS, binomial_limit, funnel, funnel_outliers
 from ._indicators import (
     BOARD_INDICATOR,
     BOARD_INDICATOR_COLUMNS,
@@ -66,6 +66,6 @@ __all__ = [
     "wilson_interval", "binomial_test", "benjamini_hochberg", "z_value",
     "trend", "TREND", "TREND_COLUMNS", "SERIES_KEYS", "MEASURES", "TIER_NAMES", "series_label",
     "spc", "spc_summary", "SPC", "SPC_SUMMARY", "SPC_COLUMNS", "SPC_SUMMARY_COLUMNS", "xmr_limits", "p_limits",
-    "spc_rules", "funnel", "funnel_outliers", "FUNNEL", "FUNNEL_COLUMNS",
+    "spc_rules", "funnel", "funnel_outliers", "binomial_limit", "FUNNEL", "FUNNEL_COLUMNS",
     "pooled_likelihood", "likelihood_counts", "band_steps", "POOLED", "POOLED_COLUMNS", "POOLED_LABEL",
 ]

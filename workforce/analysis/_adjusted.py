@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from .._result import Method, Result
 from .._spec import Kind, ResultSpec, columns
@@ -412,7 +412,7 @@ def _row(name: str, fit: _Fit, z: float, controls: str) -> dict:
                 "n": fit.n, "events": fit.events, "controls": controls}
     b, se = fit.beta[1], float(np.sqrt(fit.cov[1, 1]))
     return {"model": name, "odds_ratio": float(np.exp(b)), "ci_low": float(np.exp(b - z * se)),
-            "ci_high": float(np.exp(b + z * se)), "p_value": float(2 * stats.norm.sf(abs(b) / se)),
+            "ci_high": float(np.exp(b + z * se)), "p_value": float(2 * special.ndtr(-(abs(b) / se))),
             "n": fit.n, "events": fit.events, "controls": controls}
 
 

@@ -38,15 +38,17 @@ from __future__ import annotations
 from typing import Any, Literal
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from .._result import Method, Result
 from .._spec import CountCells, Derived, Kind, Margin, Part, ResultSpec, columns
 from ..errors import WorkforceError
+from . import _binomial
 from ._likelihood import relative_likelihoods
 from ._stats import z_value
 
-__all__ = ["funnel", "funnel_outliers", "FUNNEL", "FUNNEL_COLUMNS"]
+__all__ = ["funnel", "funnel_outliers", "binomial_limit", "FUNNEL", "FUNNEL_COLUMNS"]
 
 MEASURES = ("proportion", "relative likelihood")
 _LIKELIHOOD_COUNTS = ("a_events", "a_total", "b_events", "b_total")
@@ -257,6 +259,45 @@ def funnel_outliers(result: Result) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------- the units
+
+
+def binomial_limit(n: npt.ArrayLike, target: float, probability: float) -> np.ndarray:
+    """Exact binomial control limit for a proportion at sizes ``n``, interpolated (Spiegelhalter 2005, A.1.1).
+
+    ``r`` is the ``probability`` quantile of Binomial(n, target), the smallest
+    r with P(R <= r) >= probability; ``alpha = (P(R <= r) - probability) /
+    P(R = r)``; the limit is ``(r - alpha) / n``, clipped to [0, 1].  The
+    interpolation makes the limit a smooth curve in n rather than a
+    staircase.  The funnel chart draws these curves when every organisation
+    has the same target.
+
+    Parameters
+    ----------
+    n : array_like
+        Sizes (whole numbers of staff).
+    target : float
+        The target proportion.
+    probability : float
+        The limit's level: 0.001 and 0.999 for the 99.8% limits, 0.025 and
+        0.975 for the 95% limits.
+
+    Returns
+    -------
+    numpy.ndarray
+        The limit at each size.
+
+    Examples
+    --------
+    >>> [round(float(x), 4) for x in binomial_limit([100, 1000], 0.3, 0.975)]
+    [0.3869, 0.3281]
+    """
+    n = np.asarray(n, dtype=float)
+    r = _binomial.ppf(probability, n, target)
+    at_or_below = _binomial.cdf(r, n, target)
+    point = _binomial.pmf(r, n, target)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        alpha = np.where(point > 0, (at_or_below - probability) / point, 0.0)
+        return np.clip((r - alpha) / n, 0.0, 1.0)
 
 
 def _units(units: pd.DataFrame, measure: str) -> pd.DataFrame:

@@ -67,7 +67,7 @@ from .._result import Method, Result
 from .._spec import Kind, ResultSpec, columns
 from ..errors import WorkforceError
 from ..load import InputTable, StaffTable
-from ._cohort import counted_people
+from ._cohort import counted_people, distinct_text
 from ._likelihood import NON_ADVERSE, relative_likelihood
 from ._stats import wilson_interval
 
@@ -494,7 +494,7 @@ def _workforce(staff, include_bank: bool) -> tuple[pd.DataFrame, str]:
     """The staff in post counted in the denominators (one organisation), and a note on who they are."""
     people, keep, snapshots = counted_people(staff, include_bank)
     people = people[keep]
-    organisations = sorted(people["organisation"].dropna().astype(str).unique())
+    organisations = distinct_text(people["organisation"])
     if len(organisations) > 1:
         raise WorkforceError(
             f"these indicators are for one organisation, but the staff table holds {len(organisations)}: "

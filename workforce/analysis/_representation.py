@@ -85,7 +85,7 @@ from .._wording import either
 from ..codes import grade_group
 from ..errors import WorkforceError
 from ..populations import Benchmark
-from ._cohort import counted_people
+from ._cohort import counted_people, text_codes
 from ._stats import benjamini_hochberg, binomial_test, wilson_interval
 
 if TYPE_CHECKING:
@@ -347,7 +347,8 @@ def icb_view(staff: StaffTable | pd.DataFrame, benchmarks: Mapping[str, Benchmar
                              f"{type(benchmarks).__name__}.")
     benchmarks = {org: _checked(b, f"the benchmark of {org!r}") for org, b in benchmarks.items()}
     people = cast(pd.DataFrame, getattr(staff, "people", staff))
-    known = set(people["organisation"].dropna().astype(str))
+    organisation, names = text_codes(people["organisation"])   # as text, converted once per organisation
+    known = set(names)
     missing = [org for org in benchmarks if org not in known]
     if missing:
         raise WorkforceError(f"no staff for {missing}; the organisations in the staff table are {sorted(known)}.")
@@ -358,7 +359,8 @@ def icb_view(staff: StaffTable | pd.DataFrame, benchmarks: Mapping[str, Benchmar
         options = {**options, "banding": min(_age_banding(everyone, keep, b, "auto") for b in benchmarks.values())}
     tables, areas, method = [], {}, Method()
     for org, population in benchmarks.items():
-        one = representation(people[people["organisation"].astype(str) == org], population, **options)
+        rows = np.isin(organisation, [code for code, name in enumerate(names) if name == org])
+        one = representation(people[rows], population, **options)
         tables.append(one.table.assign(by="organisation", subgroup=org))
         areas[org] = one.benchmark
         method = one.method

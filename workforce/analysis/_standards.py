@@ -32,7 +32,7 @@ from .._result import Method, Result
 from .._spec import CountCells, Derived, Kind, Margin, Part, ResultSpec, columns, where_in
 from ..errors import WorkforceError
 from ..populations import latest_national
-from ._cohort import counted_people
+from ._cohort import counted_people, distinct_text
 from ._indicators import (
     _BOARD,
     _WDES2,
@@ -518,7 +518,7 @@ def _summary(standard: str, rows: list[dict], staff, options: dict) -> Result:
         bank="included" if options["include_bank"] else "bank-only people left out",
         snapshots=tuple(snapshots),
         notes={
-            "organisation": ", ".join(sorted(_people_table.loc[keep, "organisation"].dropna().astype(str).unique())),
+            "organisation": ", ".join(distinct_text(_people_table["organisation"], keep)),
             "relative likelihoods": f"non-adverse range {NON_ADVERSE[0]:.2f}-{NON_ADVERSE[1]:.2f}; unknowns left "
                                     f"out; fewer than {options['min_size']} in a group is 'insufficient data'",
             "staff": "one row per person, latest snapshot; " + ("bank-only people included"

@@ -19,6 +19,8 @@ import numpy as np
 import numpy.typing as npt
 from scipy import special
 
+from . import _binomial
+
 __all__ = ["wilson_interval", "binomial_test", "benjamini_hochberg", "z_value"]
 
 
@@ -93,51 +95,23 @@ def binomial_test(successes: npt.ArrayLike, trials: npt.ArrayLike, proportion: n
     if not ok.any():
         return out
     k, n, p = k[ok], n[ok], p[ok]
-    binom = _Binomial
-    limit = binom.pmf(k, n, p) * (1 + 1e-7)  # outcomes this likely or less count
+    limit = _binomial.pmf(k, n, p) * (1 + 1e-7)  # outcomes this likely or less count
     expected = n * p
     below = k < expected
     # the other tail: above the mode when k is below it, and below the mode otherwise
     lo = np.where(below, np.ceil(expected), 0.0)
     hi = np.where(below, n, np.floor(expected))
     sign = np.where(below, -1.0, 1.0)  # makes the pmf increase along the searched side
-    edge = _search(lambda x: sign * binom.pmf(x, n, p), sign * limit, lo, hi)
-    upper_tail = below & (binom.pmf(edge, n, p) <= limit)
+    edge = _search(lambda x: sign * _binomial.pmf(x, n, p), sign * limit, lo, hi)
+    upper_tail = below & (_binomial.pmf(edge, n, p) <= limit)
     first_above = np.where(upper_tail, edge, edge + 1)  # first outcome above the mode in the tail
-    p_low_side = binom.cdf(k, n, p) + binom.sf(first_above - 1, n, p)
+    p_low_side = _binomial.cdf(k, n, p) + _binomial.sf(first_above - 1, n, p)
     last_below = edge  # last outcome below the mode in the tail
-    p_high_side = binom.cdf(last_below, n, p) + binom.sf(k - 1, n, p)
+    p_high_side = _binomial.cdf(last_below, n, p) + _binomial.sf(k - 1, n, p)
     value = np.where(below, p_low_side, p_high_side)
     value = np.where(k == expected, 1.0, value)
     out[ok] = np.minimum(value, 1.0)
     return out
-
-
-class _Binomial:
-    """Binomial pmf, cdf and survival function (``scipy.stats.binom``, imported when first used).
-
-    SciPy's own (Boost) functions: they stay accurate at any size, where
-    ``special.bdtr`` and a pmf from ``gammaln`` lose it at national scale
-    (p-values off by 3e-6 at 10 million staff, by 0.06 at 100 million).
-    """
-
-    @staticmethod
-    def pmf(x, n, p):
-        from scipy.stats import binom
-
-        return binom.pmf(x, n, p)
-
-    @staticmethod
-    def cdf(x, n, p):
-        from scipy.stats import binom
-
-        return binom.cdf(x, n, p)
-
-    @staticmethod
-    def sf(x, n, p):
-        from scipy.stats import binom
-
-        return binom.sf(x, n, p)
 
 
 def _search(f, target, lo, hi) -> np.ndarray:

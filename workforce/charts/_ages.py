@@ -28,6 +28,7 @@ from ._common import (
     _pct,
     _present,
     _rows,
+    _set,
     _snapshot,
     _where,
 )
@@ -149,7 +150,7 @@ def age_profile_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart:
         x=x, y=alt.Y("label_y:Q"), text=alt.Text("status:N"), **offset)
     # side by side, each bar about 28 px wide, up to the page column (less the axis and its title)
     width = min(COLUMN - 80, max(480, 28 * len(bands) * data["subgroup"].nunique())) if split else 480
-    chart = alt.layer(bars, interval, ticks, labels, data=frame).properties(width=width, height=280)
+    chart = _set(alt.layer(bars, interval, ticks, labels, data=frame), width=width, height=280)
     # the headline: the band furthest below its population share, never 65+ nor ESR's 66-70 and >=71 (their
     # populations are mostly retired)
     ok = data[~data["small"] & ~data["group"].astype(str).isin(_RETIREMENT_BANDS)]

@@ -15,10 +15,11 @@ from typing import Any
 import altair as alt
 import numpy as np
 import pandas as pd
+from scipy import special
 
 from .._result import Result
 from .._spec import Kind
-from ..analysis import z_value
+from ..analysis import binomial_limit, z_value
 from ..errors import WorkforceError
 from ._common import (
     _BLACK,
@@ -45,6 +46,7 @@ from ._common import (
     _population_words,
     _present,
     _rows,
+    _set,
     _snapshot,
     _suppressed,
     _text_width,
@@ -104,30 +106,10 @@ def _limit_lines(limits: pd.DataFrame, grid: np.ndarray, target: float, xa, ya, 
                           + [_trace(np.array([0.0, width]), np.array([target_px, target_px]))])
 
 
-def _binomial_limit(n, target: float, probability: float) -> np.ndarray:
-    """Exact binomial control limit for a proportion, interpolated (Spiegelhalter 2005, appendix A.1.1).
-
-    ``r`` is the ``probability`` quantile of Binomial(n, target), the smallest r with P(R <= r) >= probability;
-    ``alpha = (P(R <= r) - probability) / (P(R = r))``; the limit is ``(r - alpha) / n``, clipped to [0, 1].
-    The interpolation makes the limit a smooth curve in n rather than a staircase.
-    """
-    from scipy import stats
-
-    n = np.asarray(n, dtype=float)
-    r = stats.binom.ppf(probability, n, target)
-    at_or_below = stats.binom.cdf(r, n, target)
-    point = stats.binom.pmf(r, n, target)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        alpha = np.where(point > 0, (at_or_below - probability) / point, 0.0)
-        return np.clip((r - alpha) / n, 0.0, 1.0)
-
-
 def _ratio_limit(precision, probability: float) -> np.ndarray:
     """Normal-approximation limit for a representation ratio with precision ``n·p/(1−p)``: ``1 + z/√precision``."""
-    from scipy import stats
-
-    with np.errstate(invalid="ignore", divide="ignore"):
-        limit = 1.0 + stats.norm.ppf(probability) / np.sqrt(np.asarray(precision, dtype=float))
+    with np.errstate(invalid="ignore", divide="ignore"):  # ndtri: the normal quantile (as scipy.stats.norm.ppf)
+        limit = 1.0 + special.ndtri(probability) / np.sqrt(np.asarray(precision, dtype=float))
     return np.where(limit > 0, limit, np.nan)  # a log axis: a lower limit at or below 0 is off the chart
 
 
@@ -385,7 +367,7 @@ def funnel_chart(result: Result, *, group: str | None = None, min_size: int = 8)
     if common:
         target = float(shares.iloc[0])
         rows["x"], rows["y"] = n, rows["staff_share"].to_numpy(dtype=float)
-        limit = lambda size, q: _binomial_limit(size, target, q)  # noqa: E731
+        limit = lambda size, q: binomial_limit(size, target, q)  # noqa: E731
     else:
         target = 1.0
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -470,7 +452,7 @@ def funnel_chart(result: Result, *, group: str | None = None, min_size: int = 8)
                  align=align, baseline="middle", fontSize=_LABEL_SIZE).encode(
                  x=alt.X("label_x:Q"), y=alt.Y("label_y:Q"), text=alt.Text("label:N"), tooltip=tooltip)
              for align in sorted(set(frame["label_align"]))]
-    chart = alt.layer(curves, rule, points, *names).properties(width=width, height=height)
+    chart = _set(alt.layer(curves, rule, points, *names), width=width, height=height)
     noun = ("trust", "trusts") if all("trust" in o.lower() for o in rows["organisation"]) else \
         ("organisation", "organisations")
     first = rows.iloc[0]
@@ -684,7 +666,7 @@ def _funnel_result_chart(result: Result) -> alt.LayerChart:
                  align=align, baseline="middle", fontSize=_LABEL_SIZE).encode(
                  x=alt.X("label_x:Q"), y=alt.Y("label_y:Q"), text=alt.Text("label:N"), tooltip=tooltip)
              for align in sorted(set(labelled["label_align"]))]
-    chart = alt.layer(curves, rule, points, *names).properties(width=width, height=height)
+    chart = _set(alt.layer(curves, rule, points, *names), width=width, height=height)
     organisations = table["organisation"].astype(str)
     noun = ("trust", "trusts") if len(organisations) and all("trust" in o.lower() for o in organisations) else \
         ("organisation", "organisations")

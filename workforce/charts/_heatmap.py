@@ -30,6 +30,7 @@ from ._common import (
     _population_words,
     _present,
     _rows,
+    _set,
     _snapshot,
     _text_width,
     _wrap_label,
@@ -216,9 +217,8 @@ def heatmap_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart:
         x=x, y=y, text=alt.Text("text:N"), tooltip=tooltip,
         color=alt.condition("datum.dark", alt.value("white"), alt.value(_BLACK)))
     height = max(38, 15 * max((label.count("\n") + 1 for label in rows), default=1) + 8)
-    chart = alt.layer(cells, grey, text, data=frame).properties(width=alt.Step(step),
-                                                                height=alt.Step(height)).resolve_scale(
-        color="independent")
+    chart = _set(alt.layer(cells, grey, text, data=frame), width=alt.Step(step),
+                 height=alt.Step(height)).resolve_scale(color="independent")
     title = _heatmap_title(data, result.benchmark, min_size)
     first = data.drop_duplicates("subgroup")
     n = int(first["staff_total"].fillna(0).sum())

@@ -36,6 +36,7 @@ from ._common import (
     _present,
     _rows,
     _senior_share,
+    _set,
     _short_status,
     _small_label,
     _snapshot,
@@ -213,7 +214,7 @@ def ladder_chart(result: Result, *, staff_category: str = "Non-clinical", organi
     layers += [*_estimate_layers(base, x, alt.X("share_of_known_ci_low:Q"), "share_of_known_ci_high:Q", y, colour,
                                  tooltip),
                _label_layer(base, "label_x", y)]
-    chart = alt.layer(*layers).properties(width=width, height=alt.Step(24))
+    chart = _set(alt.layer(*layers), width=width, height=alt.Step(24))
     n_known = pd.to_numeric(rows.loc[compared_mask, "overall_known"], errors="coerce").astype(float).iloc[0]
     n_words = "n suppressed" if np.isnan(n_known) else f"n = {int(n_known):,} staff of known group"
     subtitle = [f"{organisation}, {category}: {n_words} · "

@@ -35,6 +35,7 @@ from ._common import (
     _present,
     _row_step,
     _rows,
+    _set,
     _small_label,
     _snapshot,
     _suppressed,
@@ -242,8 +243,8 @@ def likelihood_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart:
                                         "ci_high:Q", y, colour, tooltip)
     labels = _label_layer(base, "label_x", y)
     national = _national_layers(national_rows, scale, y)
-    chart = alt.layer(shade, one, interval, points, labels, *national).properties(
-        width=width, height=alt.Step(_row_step(frame["row"])))
+    chart = _set(alt.layer(shade, one, interval, points, labels, *national),
+                 width=width, height=alt.Step(_row_step(frame["row"])))
     not_estimable = [f"{lab} ({_suppressed_label(result.method) if h else st})" for lab, st, h in
                      zip(missing["label"], missing["state"].astype(str), missing["_hidden"])]
     who = result.method.get("organisation") or ", ".join(dict.fromkeys(rows.get("organisation", pd.Series([], dtype=str))

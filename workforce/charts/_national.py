@@ -11,7 +11,7 @@ from .._display import ratio
 from .._result import Result
 from .._spec import Kind
 from ..errors import WorkforceError
-from ._common import _BLACK, _BLUE, _GREY, _finish, _layered, _nice_ticks
+from ._common import _BLACK, _BLUE, _GREY, _finish, _layered, _nice_ticks, _set
 
 #: What each relative likelihood indicator measures, in a board's words.
 _WORDS = {("WRES", 2): "being appointed from shortlisting (White over BME applicants)",
@@ -93,7 +93,7 @@ def national_chart(result: Result, *, indicator: int = 2, min_size: int = 8) -> 
         x=x, y=y, tooltip=[*tooltip, alt.Tooltip("low:Q", title="95% interval from", format=".2f"),
                            alt.Tooltip("high:Q", title="to", format=".2f")])
     one = alt.Chart().mark_rule(color=_GREY, strokeDash=[2, 2]).encode(y=alt.Y(datum=1))
-    chart = alt.layer(one, line, dots, whisker, mark).properties(width=640, height=300)
+    chart = _set(alt.layer(one, line, dots, whisker, mark), width=640, height=300)
     latest = england.iloc[-1]
     words = _WORDS[(standard, indicator)]
     title = (f"{standard} {indicator}: the relative likelihood of {words} is {ratio(value)} here in {year}; "

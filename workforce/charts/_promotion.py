@@ -30,6 +30,7 @@ from ._common import (
     _pct,
     _present,
     _rows,
+    _set,
     _status,
     _suppressed,
 )
@@ -125,7 +126,7 @@ def promotion_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart | al
     if split:
         chart = _facet_rows([interval, points, labels], frame, "subgroup", list(dict.fromkeys(frame["subgroup"])))
     else:
-        chart = alt.layer(interval, points, labels, data=frame).properties(width=width)
+        chart = _set(alt.layer(interval, points, labels, data=frame), width=width)
     n = int(data["stayers"].fillna(0).sum())
     periods = result.method.get("periods") or []
     subtitle = [f"n = {n:,} stayers (person-periods) · periods: " + "; ".join(map(str, periods)),
@@ -228,7 +229,7 @@ def trajectory_chart(result: Result, *, organisation: str | None = None, split: 
     rule = alt.Chart().mark_rule(color=_BLACK, strokeDash=[5, 4]).encode(y=alt.Y(datum=round(target, 6)))
     labels = base.transform_filter(f"datum.year == {base_year}").mark_text(align="right", dx=-8).encode(
         x=x, y=alt.Y("trajectory_share:Q"), text=alt.Text("label:N"), color=colour)
-    chart = alt.layer(rule, lines, labels).properties(width=420, height=320)
+    chart = _set(alt.layer(rule, lines, labels), width=420, height=320)
     n = int(data.loc[data["band"].astype(str) == "8a+", "known"].fillna(0).max()) if len(whole) else int(
         data.drop_duplicates("band")["known"].fillna(0).sum())
     subtitle = [f"{organisation}: n = {n:,} staff of known group at band 8a and above in {base_year} · target (dashed): "

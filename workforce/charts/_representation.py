@@ -38,6 +38,7 @@ from ._common import (
     _present,
     _row_step,
     _rows,
+    _set,
     _snapshot,
     _status,
     _suppressed,
@@ -154,9 +155,9 @@ def representation_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart
         x=alt.X("population_share:Q", scale=share), y=y, color=alt.Color(datum=pop_key),
         tooltip=tooltip, **offset)
     labels = _label_layer(base, "staff_share_ci_high", y, offset)
-    chart = alt.layer(interval, points, population, labels, data=frame).properties(width=width)
+    chart = _set(alt.layer(interval, points, population, labels, data=frame), width=width)
     if not split:
-        chart = chart.properties(height=alt.Step(_row_step(rows)))
+        chart = _set(chart, height=alt.Step(_row_step(rows)))
     title = _representation_title(data, result.benchmark)
     description = (f"Dot plot of each ethnic group's share of staff with its {level} interval against the share of "
                    f"{_population_words(result.benchmark)}. {title}. "
@@ -249,7 +250,7 @@ def ratio_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart | alt.Fa
     if split:
         chart = _facet_rows([one, interval, points, labels], frame, "group", groups)
     else:
-        chart = alt.layer(one, interval, points, labels).properties(width=width)
+        chart = _set(alt.layer(one, interval, points, labels), width=width)
     title = _ratio_title(data, result.benchmark)
     subtitle = _subtitle_representation(result, table)[:1] + [
         f"Ratio 1 = the same share as the population; lines: {level} intervals; grey: no evidence of a difference."]

@@ -40,6 +40,7 @@ from ._common import (
     _legend,
     _level,
     _lines,
+    _set,
     _suppressed,
     _text_width,
 )
@@ -198,7 +199,7 @@ def spc_chart(result: Result, *, organisation: str | None = None, characteristic
     if points["small"].astype(bool).any():
         layers.append(alt.Chart(points).transform_filter("datum.small").mark_point(
             filled=False, size=60, strokeWidth=1.5).encode(x=x, y=y, color=colour, shape=shape, tooltip=tooltip))
-    chart = alt.layer(*layers).properties(width=_WIDTH, height=_HEIGHT)
+    chart = _set(alt.layer(*layers), width=_WIDTH, height=_HEIGHT)
     subtitle = _subtitle(data, first, unit, bool(len(targets)), bool(points["small"].astype(bool).any()), min_size)
     description = _description(data, subject, title, unit, marks)
     return _finish(_layered(chart), title, subtitle, description, result, "spc_chart")
@@ -619,7 +620,7 @@ def spc_summary_chart(result: Result, *, min_size: int = 8) -> alt.LayerChart:
             x=x("x"), y=y(), text=alt.Text("text:N")),
         *_icon_layers(legend_icons, x, y, 260, 10),
     ]
-    chart = alt.layer(*layers).properties(width=_TABLE_WIDTH, height=height)
+    chart = _set(alt.layer(*layers), width=_TABLE_WIDTH, height=height)
     title = _summary_title(data)
     subtitle = _summary_subtitle(data)
     description = (f"Table of {len(data)} measures with Making Data Count icons. {title}. "

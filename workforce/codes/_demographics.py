@@ -187,9 +187,7 @@ def age_band_from_age(age: pd.Series) -> pd.Series:
     >>> age_band_from_age(pd.Series([15, 16, 24, 25, 64, 65, None], dtype="Int64")).tolist()
     [nan, '16-24', '16-24', '25-34', '55-64', '65+', nan]
     """
-    values = pd.to_numeric(age, errors="coerce").astype("float64")
-    band = pd.cut(values, bins=list(_AGE_EDGES), right=False, labels=list(AGE_BANDS))
-    return pd.Series(band, index=age.index, name="age_band").astype(AGE_BAND_DTYPE)
+    return _banded(age, _AGE_EDGES, AGE_BAND_DTYPE, "age_band")
 
 
 def esr_age_band_from_age(age: pd.Series) -> pd.Series:
@@ -212,9 +210,18 @@ def esr_age_band_from_age(age: pd.Series) -> pd.Series:
     >>> esr_age_band_from_age(pd.Series([15, 16, 20, 21, 65, 70, 71, None], dtype="Int64")).tolist()
     [nan, '<=20', '<=20', '21-25', '61-65', '66-70', '>=71', nan]
     """
-    values = pd.to_numeric(age, errors="coerce").astype("float64")
-    band = pd.cut(values, bins=list(_ESR_EDGES), right=False, labels=list(ESR_AGE_BANDS))
-    return pd.Series(band, index=age.index, name="esr_age_band").astype(ESR_AGE_BAND_DTYPE)
+    return _banded(age, _ESR_EDGES, ESR_AGE_BAND_DTYPE, "esr_age_band")
+
+
+def _banded(age: pd.Series, edges: tuple[float, ...], dtype: pd.CategoricalDtype, name: str) -> pd.Series:
+    """Ages placed in the bands ``[edge i, edge i+1)`` (``dtype``'s categories, in order); others missing.
+
+    As ``pandas.cut(values, bins=edges, right=False)``, by a binary search of the edges.
+    """
+    values = pd.to_numeric(age, errors="coerce").astype("float64").to_numpy()
+    codes = np.searchsorted(np.asarray(edges, dtype="float64"), values, side="right") - 1
+    codes[np.isnan(values) | (codes >= len(edges) - 1)] = -1   # below the first edge: -1 already
+    return pd.Series(pd.Categorical.from_codes(codes, dtype=dtype), index=age.index, name=name)
 
 
 _NUMBER = r"(\d{1,3})"

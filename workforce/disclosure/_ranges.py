@@ -196,11 +196,21 @@ class _Solver:
         self.lp = _highs()
         self.lp.setOptionValue("presolve", "off")   # one model, many objectives: the last basis is the start
         self.lp.passModel(lp)
-        lp.integrality_ = [highspy.HighsVarType.kInteger] * self.n
-        self.mip = _highs()
-        self.mip.passModel(lp)
+        self._model = lp   # the integer model is built from it when first needed (most groups never need it)
+        self._mip = None
         self.columns = np.arange(self.n, dtype=np.int32)
         self.optimal = highspy.HighsModelStatus.kOptimal
+
+    @property
+    def mip(self):
+        """The integer problem: the same model with integer columns, in its own HiGHS instance."""
+        if self._mip is None:
+            import highspy
+
+            self._model.integrality_ = [highspy.HighsVarType.kInteger] * self.n
+            self._mip = _highs()
+            self._mip.passModel(self._model)
+        return self._mip
 
     def _solve(self, model, objective: np.ndarray) -> np.ndarray | None:
         model.changeColsCost(self.n, self.columns, objective.astype(float))

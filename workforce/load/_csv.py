@@ -19,7 +19,8 @@ A CSV is read as a grid of text cells, one row per record, as Excel shows it:
   :data:`MAX_CSV_ROWS` or cells than :data:`MAX_CSV_CELLS` (each raised by its environment variable, see
   :data:`LIMIT_VARIABLES`), so that loading stays within about 2 GB of memory.  The file is parsed by Arrow's
   CSV reader straight from disk (or from a temporary copy, when its text has to be converted to UTF-8 first),
-  never held whole as Python text; each column is then dictionary-encoded, its distinct values held once.
+  never held whole as Python text; each column the loader reads is then dictionary-encoded, its distinct
+  values held once.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ import re
 import tempfile
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +47,7 @@ import pyarrow.csv as pcsv
 
 from .._guard import column_letters
 from ..errors import UnusableFileError
+from . import _fast
 from ._report import ProblemCode, ReaderNote
 
 __all__ = ["CsvGrid", "read_csv_grid", "MAX_CSV_BYTES", "MAX_CSV_ROWS", "MAX_CSV_CELLS", "MAX_CELL_CHARS",
@@ -70,6 +73,8 @@ _BLOCK = 1 << 20  # Arrow's block: no record may be longer (a longer one is read
 _WIDE_TEXT = 1 << 31  # text of this many bytes or more is read as Arrow's large strings (64-bit offsets)
 _CODES_AT_ONCE = 1 << 20  # cells whose codes are taken from Arrow at a time (all columns at once when short)
 _MAX_LINE_NOTES = 1000  # lines listed one by one for a stray byte or quote; the rest are counted
+#: The first cells of a column given to ``read_csv_grid``'s ``read`` (as many rows as the header is looked for in).
+TOP_ROWS = 30
 _BREAK = re.compile(r"\r\n|\r|\n")
 _SEP_LINE = re.compile(r"^\ufeff?sep=(.)\s*$", re.IGNORECASE)
 #: A well-formed UTF-8 sequence beyond ASCII, or (group 1) a byte that cannot start or continue one.
@@ -99,7 +104,7 @@ class CsvGrid:
     notes: list[ReaderNote] = field(default_factory=list)
 
 
-def read_csv_grid(path: Path, *, head: bool = False) -> CsvGrid:
+def read_csv_grid(path: Path, *, head: bool = False, read: Callable[[list], bool] | None = None) -> CsvGrid:
     """Read a CSV file as a grid of text cells (see the module's description).
 
     Parameters
@@ -108,6 +113,10 @@ def read_csv_grid(path: Path, *, head: bool = False) -> CsvGrid:
         The file.
     head : bool
         Read only the first megabyte (enough for the header), as when guessing what a file holds.
+    read : callable, optional
+        Given a column's first cells (:data:`TOP_ROWS` of them), whether the loader reads the column (its
+        header names a schema column).  A column it does not read is left as text, not dictionary-encoded:
+        the loader never looks at its values one by one.  By default every column is encoded.
 
     Raises
     ------
@@ -131,22 +140,22 @@ def read_csv_grid(path: Path, *, head: bool = False) -> CsvGrid:
         _check_size(name, text.lines - skip, width)
         lines = _Lines(skip)
         checked = text.stream is source   # the file itself, every byte of it found to be UTF-8 by the scan
-        read = _arrow_read(name, text.stream, sep, width, skip, quotes=text.quotes, checked=checked)
-        _check_size(name, read.records, max([width] + [c for _n, c, _t in read.others]))
+        table = _arrow_read(name, text.stream, sep, width, skip, quotes=text.quotes, checked=checked)
+        _check_size(name, table.records, max([width] + [c for _n, c, _t in table.others]))
         stray_lines: list[int] = []
-        if read.records != text.lines - skip:  # some record spans line breaks
-            strays = _multiline(read, sep, width, skip, lines)
+        if table.records != text.lines - skip:  # some record spans line breaks
+            strays = _multiline(table, sep, width, skip, lines)
             if strays:
                 patched = stack.enter_context(tempfile.SpooledTemporaryFile(max_size=_SPOOL))
                 stray_lines = _patch(text.stream, patched, strays, sep)
-                read = _arrow_read(name, patched, sep, width, skip, checked=checked)
+                table = _arrow_read(name, patched, sep, width, skip, checked=checked)
                 lines = _Lines(skip)
-                _multiline(read, sep, width, skip, lines)
-        grid, long_cells = _assemble(name, read, sep)
+                _multiline(table, sep, width, skip, lines)
+        grid, long_cells = _assemble(name, table, sep, read)
         notes = text.notes(lines) + _stray_notes(stray_lines, lines) + lines.notes + long_cells
-        if not head and read.records + lines.extra != text.lines - skip:
+        if not head and table.records + lines.extra != text.lines - skip:
             notes.append(ReaderNote(
-                ProblemCode.STRAY_QUOTE, None, f"the file has {text.lines - skip:,} lines, but {read.records:,} rows "
+                ProblemCode.STRAY_QUOTE, None, f"the file has {text.lines - skip:,} lines, but {table.records:,} rows "
                 f"were read from them (and {lines.extra:,} lines are taken by cells holding line breaks).",
                 "look for a stray quote (\") in the file and remove it.", "warning", "rows read as found"))
     return CsvGrid(frame=grid, delimiter=sep, notes=notes)
@@ -460,6 +469,10 @@ def _width(sample: str, sep: str, skip: int) -> int:
     """The usual number of fields of a record in the sample (lines with more or fewer are read one by one)."""
     widths: Counter[int] = Counter()
     lines = sample.splitlines(keepends=True)[skip:]
+    if _fast.ENABLED and '"' not in sample and max(map(len, lines), default=0) < csv.field_size_limit():
+        # no quotes: each line's fields are its delimiters and one (none for an empty line), as csv reads them
+        widths = Counter(line.count(sep) + 1 if line.strip("\r\n") else 0 for line in lines)
+        lines = []
     try:
         for record in csv.reader(lines, delimiter=sep):
             widths[len(record)] += 1
@@ -684,46 +697,92 @@ def _stray_notes(literal: list[int], lines: _Lines) -> list[ReaderNote]:
 # ---------------------------------------------------------------- the grid
 
 
-def _assemble(name: str, read: _Read, sep: str) -> tuple[pd.DataFrame, list[ReaderNote]]:
+def _assemble(name: str, read: _Read, sep: str,
+              wanted: Callable[[list], bool] | None = None) -> tuple[pd.DataFrame, list[ReaderNote]]:
     """The grid of all records in order (the others read one by one), blank and too-long cells set aside.
 
     Each column is dictionary-encoded (a pandas Categorical of ``str`` categories): its distinct values are
     looked at once each, and its text is let go as soon as it is encoded, so that the file's text is never
-    held twice.
+    held twice.  A column that ``wanted`` (given its first cells) says the loader does not read is kept as
+    text: its values are never looked at one by one; so is a column of identifiers (nearly every value
+    different), whose dictionary would cost as much as its text.
     """
     table = _with_others(name, read, sep) if read.others else read.table
     read.table = table.schema.empty_table()   # so that nothing else holds the text: each column is let go once encoded
     rows, columns = table.num_rows, table.columns
     del table
-    encoded = []
+    plain = ({i for i, column in enumerate(columns)
+              if not wanted(column.slice(0, TOP_ROWS).to_pylist()) or _identifiers(column)}
+             if wanted is not None and _fast.ENABLED else set())
+    encoded: list[pa.ChunkedArray | None] = []
     for i in range(len(columns)):
-        encoded.append(pc.dictionary_encode(columns[i]))
-        columns[i] = None
+        encoded.append(None if i in plain else pc.dictionary_encode(columns[i]))
+        if i not in plain:
+            columns[i] = None
     # every chunk of an encoded column shares one dictionary: the column's distinct values, cast all at once
     # to the large strings pandas keeps text in
-    dictionaries = [e.chunk(0).dictionary if e.num_chunks else pa.array([], read.text_type) for e in encoded]
+    dictionaries = [e.chunk(0).dictionary if e is not None and e.num_chunks else pa.array([], read.text_type)
+                    for e in encoded]
     every = pc.cast(pa.concat_arrays(dictionaries), pa.large_string())
     starts = np.cumsum([0] + [len(d) for d in dictionaries])
     values = [every.slice(start, len(d)) for start, d in zip(starts.tolist(), dictionaries)]
     del dictionaries
     look = _columns_to_look_at(values)
-    notes: list[ReaderNote] = []
-    grid = {}
+    notes: dict[int, list[ReaderNote]] = {}   # each column's notes (too-long cells), by column
+    grid: dict[int, pd.Categorical | pd.arrays.ArrowStringArray] = {}
     step = max(1, _CODES_AT_ONCE // max(rows, 1))   # columns whose codes are taken at a time
-    for first in range(0, len(encoded), step):
-        group = range(first, min(first + step, len(encoded)))
-        indices = pa.chunked_array([chunk.indices for i in group for chunk in encoded[i].chunks], pa.int32())
+    to_encode = [i for i in range(len(encoded)) if i not in plain]
+    for first in range(0, len(to_encode), step):
+        group = to_encode[first:first + step]
+        indices = pa.chunked_array([chunk.indices for i in group for chunk in encoded[i].chunks],  # type: ignore[union-attr]
+                                   pa.int32())
         for i in group:
             encoded[i] = None
         codes = pc.fill_null(indices, -1).to_numpy().reshape(len(group), rows)
         for i, column_codes in zip(group, codes):
             distinct = values[i]
             if i in look:
-                column_codes, distinct = _set_aside(column_codes, distinct, i, notes)
-            grid[i] = _categorical(column_codes, distinct)
-    frame = pd.DataFrame(grid, copy=False)
+                column_codes, distinct = _set_aside(column_codes, distinct, i, notes.setdefault(i, []))
+            grid[i] = categorical(column_codes, distinct)
+    for i in sorted(plain):
+        grid[i] = _text_column(columns[i], i, notes.setdefault(i, []))
+        columns[i] = None
+    frame = pd.DataFrame({i: grid[i] for i in range(len(grid))}, copy=False)
     frame.columns = pd.RangeIndex(len(grid))
-    return frame, notes
+    return frame, [note for i in sorted(notes) for note in notes[i]]
+
+
+_SAMPLE_CELLS = 2048   # a column's first cells, looked at to tell a column of identifiers
+
+
+def _identifiers(column: pa.ChunkedArray) -> bool:
+    """Whether a column's first cells are nearly all different (employee numbers, dates of birth)."""
+    head = column.slice(0, _SAMPLE_CELLS)
+    filled = len(head) - head.null_count
+    return filled >= 64 and pc.count_distinct(head).as_py() > 0.9 * filled
+
+
+def _text_column(column: pa.ChunkedArray, index: int, notes: list[ReaderNote]) -> pd.arrays.ArrowStringArray:
+    """A column kept as text, its blank and too-long cells set aside (each too-long one noted)."""
+    text = pc.cast(column, pa.large_string()).combine_chunks()   # one chunk: its distinct values are found at once
+    blank = pc.fill_null(pc.utf8_is_space(text), False).to_numpy(zero_copy_only=False)
+    long = pc.fill_null(pc.greater(pc.binary_length(text), MAX_CELL_CHARS), False).to_numpy(zero_copy_only=False)
+    if blank.any() or long.any():
+        length = pc.fill_null(pc.utf8_length(text), 0).to_numpy(zero_copy_only=False)
+        too_long = long & (length > MAX_CELL_CHARS)
+        for row in np.flatnonzero(too_long):
+            notes.append(_too_long_note(index, int(row), int(length[row])))
+        text = pc.if_else(pa.array(blank | too_long), pa.scalar(None, pa.large_string()), text)
+    return pd.arrays.ArrowStringArray(text, dtype=_STR)  # type: ignore[call-arg]
+
+
+def _too_long_note(column: int, row: int, length: int) -> ReaderNote:
+    return ReaderNote(
+        ProblemCode.CELL_TOO_LONG, row + 1,
+        f"the cell in column {column_letters(column + 1)} holds {length:,} characters, more "
+        f"than the {MAX_CELL_CHARS:,} a cell can hold in Excel; it was set aside.",
+        "check this row of the export: a cell this long is usually a fault in the export.", "warning",
+        "value treated as missing")
 
 
 def _columns_to_look_at(values: list[pa.Array]) -> set[int]:
@@ -749,12 +808,7 @@ def _set_aside(codes: np.ndarray, distinct: pa.Array, column: int,
     too_long = length > MAX_CELL_CHARS
     drop = pc.utf8_is_space(distinct).to_numpy(zero_copy_only=False) | too_long
     for row in np.flatnonzero(np.isin(codes, np.flatnonzero(too_long))):
-        notes.append(ReaderNote(
-            ProblemCode.CELL_TOO_LONG, int(row) + 1,
-            f"the cell in column {column_letters(column + 1)} holds {int(length[codes[row]]):,} characters, more "
-            f"than the {MAX_CELL_CHARS:,} a cell can hold in Excel; it was set aside.",
-            "check this row of the export: a cell this long is usually a fault in the export.", "warning",
-            "value treated as missing"))
+        notes.append(_too_long_note(column, int(row), int(length[codes[row]])))
     new_code = np.cumsum(~drop) - 1   # each value kept, numbered again
     new_code[drop] = -1
     codes = np.where(codes >= 0, new_code[np.maximum(codes, 0)], -1)
@@ -765,7 +819,7 @@ _STR = pd.StringDtype("pyarrow", na_value=np.nan)
 _CODE_TYPES = [(np.iinfo(t).max, t) for t in (np.int8, np.int16, np.int32)]
 
 
-def _categorical(codes: np.ndarray, distinct: pa.Array) -> pd.Categorical:
+def categorical(codes: np.ndarray, distinct: pa.Array) -> pd.Categorical:
     """A pandas Categorical of ``str`` categories from Arrow's codes (-1: missing) and distinct values."""
     categories = pd.Index(pd.arrays.ArrowStringArray(distinct, dtype=_STR))  # type: ignore[call-arg]
     smallest = next((t for most, t in _CODE_TYPES if len(categories) < most), np.int64)

@@ -42,7 +42,7 @@ from ..codes import (
 )
 from ..errors import UnusableFileError
 from . import _fast
-from ._read import RawTable
+from ._read import RawTable, object_cells
 from ._report import PROBLEM_COLUMNS, ProblemCode, ReaderNote, ValidationReport
 from ._schema import LOOKALIKES, ColumnSpec, Schema
 from ._values import decimal_mark, distinct, parse_date, parse_integer, parse_number, parse_text
@@ -200,7 +200,10 @@ class Problems:
         for header, column in self.raw.mapping.items():
             spec = self.schema.columns.get(column) if self.schema is not None else None
             if spec is not None and spec.privacy is not None and header in self.raw.frame:
-                cells = distinct(self.raw.frame[header])[1].astype("str").str.strip()
+                cells = distinct(self.raw.frame[header])[1].astype("str")
+                if header in self.raw.above:   # a column kept as text: the cells above its data too
+                    cells = pd.concat([cells, pd.Series(self.raw.above[header], dtype="str")], ignore_index=True)
+                cells = cells.str.strip()
                 # the column's many cells against the few quoted values (pandas is slow the other way round)
                 found = cells[cells.isin(stripped.dropna().unique().tolist())].unique().tolist()
                 in_file |= stripped.isin(found).to_numpy()
@@ -361,7 +364,7 @@ def _footer_rows(frame: pd.DataFrame, n_filled: np.ndarray) -> dict[str, np.ndar
     """
     out = {}
     rows = np.flatnonzero((n_filled > 0) & (n_filled <= max(3, frame.shape[1] // 2)))
-    cells = frame.iloc[rows].to_numpy(dtype=object)   # few rows; only their filled cells are looked at
+    cells = object_cells(frame.iloc[rows])   # few rows; only their filled cells are looked at
     at_row, at_col = np.nonzero(pd.notna(cells)) if cells.size else (np.zeros(0, int), np.zeros(0, int))
     texts = [cells[r, c] for r, c in zip(at_row.tolist(), at_col.tolist())]
     for reason, pattern in (("totals row", _TOTAL_CELL), ("footer row", _FOOTER)):
@@ -378,6 +381,9 @@ def _distinct_unless_digits(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
     Only blank and non-digit keys are looked at further, so a column of plain numbers (found in one
     pass, without finding its distinct values) needs no more than "a number" (code 0) or missing (-1).
     """
+    if (_fast.ENABLED and pd.api.types.is_integer_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype)
+            and (values.min() >= 0 if values.notna().any() else True)):   # numbers (a parquet file's), none negative
+        return np.where(values.notna().to_numpy(), 0, -1), pd.Series(["0"], dtype="str")
     if _fast.ENABLED and pd.api.types.is_string_dtype(values.dtype) and not isinstance(values.dtype,
                                                                                         pd.CategoricalDtype):
         import pyarrow as pa
@@ -440,8 +446,10 @@ def _triage_rows(raw: RawTable, frame: pd.DataFrame, problems: Problems, key: st
         mark(candidates[single], f"note or title row (one cell of text, {no_key})")
         mark(candidates[~is_total & ~single], no_key)
     mark(odd & scientific, "identifier in scientific notation")
-    if "assignment_number" in frame:   # within one organisation: an ICB's export holds several
-        number = distinct(frame["assignment_number"])[0].astype(np.int64)
+    number = distinct(frame["assignment_number"])[0].astype(np.int64) if "assignment_number" in frame else None
+    if number is not None and _fast.ENABLED and np.bincount(number[number >= 0]).max(initial=0) <= 1:
+        number = None   # no assignment number is written twice: none can repeat
+    if number is not None:   # within one organisation: an ICB's export holds several
         place = distinct(frame["organisation"])[0] if "organisation" in frame else np.zeros(len(frame), dtype=np.int64)
         read = (why == 0) & (number >= 0)
         number = pd.factorize(number[read])[0].astype(np.int64)   # 0, 1, 2 ...: no overflow below
@@ -506,6 +514,8 @@ def _check_with_pandera(typed: pd.DataFrame, schema: Schema, positions, problems
     """Run the schema's pandera checks; failing values are set aside."""
     import pandera.errors
 
+    if _fast.ENABLED and _surely_valid(typed, schema):   # the usual export: nothing for pandera to find
+        return
     checked = typed.reset_index(drop=True)
     try:
         schema.to_pandera(present=list(checked.columns)).validate(checked, lazy=True)
@@ -532,6 +542,43 @@ def _check_with_pandera(typed: pd.DataFrame, schema: Schema, positions, problems
         if check != "not_nullable":
             col = typed.columns.get_loc(column)
             typed.iloc[idx, col] = None  # type: ignore[index]  # col: the position of a unique schema column
+
+
+_DTYPES = {"number": "float64", "integer": "Int64", "date": "datetime64[ns]", "flag": "boolean"}
+
+
+def _surely_valid(typed: pd.DataFrame, schema: Schema) -> bool:
+    """Whether the schema's pandera checks would find nothing wrong, by a quick look at whole columns.
+
+    The same checks as :meth:`Schema.to_pandera` (each column of its type, filled in where required, in range
+    and among the allowed values); any doubt (a column of another type, a comparison that fails) answers False,
+    and pandera is run.
+    """
+    for name in typed.columns:
+        spec = schema.columns.get(name)
+        if spec is None:
+            continue
+        column = typed[name]
+        if spec.type in _DTYPES and str(column.dtype) != _DTYPES[spec.type]:
+            return False
+        filled = column.notna()
+        if not spec.nullable and not filled.all():
+            return False
+        lo, hi = spec.min, spec.max
+        if lo is None and hi is None and not spec.allowed:
+            continue
+        if spec.type == "date":
+            lo = None if lo is None else pd.Timestamp(lo)
+            hi = None if hi is None else pd.Timestamp(hi)
+        values = column[filled]
+        try:
+            if (lo is not None and bool((values < lo).any())) or (hi is not None and bool((values > hi).any())):
+                return False
+            if spec.allowed and not bool(values.isin(list(spec.allowed)).all()):
+                return False
+        except (TypeError, ValueError):
+            return False
+    return True
 
 
 def normalise_column(raw: pd.Series, spec: ColumnSpec, positions, problems: Problems, normaliser=None,

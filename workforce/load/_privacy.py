@@ -187,6 +187,15 @@ def _numbers_per_row(values: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
     distinct values need finding; ``None`` when any identifier is not one (then :meth:`hash_keys` works
     on the distinct values).
     """
+    if pd.api.types.is_integer_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
+        # numbers (a parquet file's) are their own canonical form, unless negative
+        given = values.notna().to_numpy()
+        filled = values[given]
+        if not given.any() or filled.min() < 0:
+            return None
+        numbers = np.zeros(len(values), dtype=np.uint64)
+        numbers[given] = filled.to_numpy(dtype=np.uint64)
+        return numbers, given
     if not pd.api.types.is_string_dtype(values.dtype) or isinstance(values.dtype, pd.CategoricalDtype):
         return None
     try:
@@ -195,13 +204,25 @@ def _numbers_per_row(values: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
         return None
     if not pc.all(pc.ascii_is_decimal(text)).as_py() or text.null_count == len(text):
         return None
-    digits = pc.utf8_ltrim(text, characters="0")
-    if pc.max(pc.utf8_length(digits)).as_py() > 19:   # 10**19 - 1 < 2**64
-        return None
     given = text.is_valid().to_numpy(zero_copy_only=False)
-    digits = pc.if_else(pc.equal(pc.utf8_length(digits), 0), "0", digits)   # "000" is the number 0
-    numbers = pc.fill_null(pc.cast(digits, pa.uint64()), 0).to_numpy(zero_copy_only=False)
+    kept, short = _as_numbers(text)
+    if not np.array_equal(short, given):   # a number too long for 64 bits
+        return None
+    numbers = np.zeros(len(text), dtype=np.uint64)
+    numbers[short] = kept
     return numbers, given
+
+
+def _as_numbers(digits: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Texts of ASCII digits as numbers: those of at most 19 digits after any leading zeros, and which they are.
+
+    (10**19 - 1 < 2**64, so each fits in 64 bits; "000" is the number 0.)  A missing text is not one.
+    """
+    significant = pc.utf8_ltrim(digits, characters="0")
+    length = pc.utf8_length(significant)
+    short = pc.fill_null(pc.less_equal(length, 19), False)
+    kept = pc.if_else(pc.equal(length, 0), "0", significant).filter(short)
+    return pc.cast(kept, pa.uint64()).to_numpy(zero_copy_only=False), short.to_numpy(zero_copy_only=False)
 
 
 def _plain_numbers(uniques: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -222,12 +243,9 @@ def _plain_numbers(uniques: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         text = pc.replace_substring_regex(text.filter(pa.array(plain)), r"\.0+$", "")
     else:
         plain = np.ones(len(text), dtype=bool)
-    digits = pc.utf8_ltrim(text, characters="0")
-    short = (pc.utf8_length(digits).to_numpy(zero_copy_only=False) <= 19)   # 10**19 - 1 < 2**64
+    numbers, short = _as_numbers(text)
     plain[np.flatnonzero(plain)[~short]] = False
-    kept = digits.filter(pa.array(short))
-    kept = pc.if_else(pc.equal(pc.utf8_length(kept), 0), "0", kept)   # "000" is the number 0
-    return pc.cast(kept, pa.uint64()).to_numpy(zero_copy_only=False), plain
+    return numbers, plain
 
 
 def _rotl(x: np.ndarray, b: int, spare: np.ndarray) -> None:

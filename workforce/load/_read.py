@@ -29,7 +29,7 @@ from .. import _early_read, _guard
 from .._paths import EXCEL_SUFFIXES, SUFFIXES
 from ..errors import AmbiguousSheetError, NoStaffTableError, UnusableFileError
 from . import _fast
-from ._csv import read_csv_grid
+from ._csv import TOP_ROWS, read_csv_grid
 from ._layout import tables_on_sheet
 from ._report import ReaderNote
 from ._schema import Schema, read_schema
@@ -43,12 +43,13 @@ __all__ = [
     "map_headers",
     "KINDS",
     "guess_kind",
+    "object_cells",
 ]
 
 #: The Excel readers ``engine=`` may name (``"auto"``: fastexcel, with openpyxl as fallback).
 Engine = Literal["auto", "fastexcel", "openpyxl"]
 
-HEADER_SCAN_ROWS = 30  # how far down a sheet the header row may be
+HEADER_SCAN_ROWS = TOP_ROWS  # how far down a sheet the header row may be (30 rows)
 MIN_MATCHED_COLUMNS = 3  # a staff table's header matches at least this many columns
 #: The kinds of input a file may hold, and the schema of each (staff first: it wins a tie).
 KINDS = {"staff": "staff_in_post", "recruitment": "recruitment", "disciplinary": "disciplinary",
@@ -85,6 +86,10 @@ class RawTable:
         Positions in ``frame`` of the header rows of further tables on the sheet (see :mod:`._layout`).
     layout : str
         How a sheet holding several tables was read ("" for one table).
+    above : dict
+        Header -> the text of the cells above the data in its column (title rows and the header), for a
+        CSV column kept as text: a dictionary-encoded column holds them among its categories, and the
+        identifiers of a file are looked for among them (see :class:`~workforce.load._pipeline.Problems`).
     """
 
     file: str
@@ -100,6 +105,7 @@ class RawTable:
     notes: list[ReaderNote] = field(default_factory=list)
     header_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
     layout: str = ""
+    above: dict[str, list[str]] = field(default_factory=dict)
 
 
 def read_table(path: str | Path, schema: Schema, *, sheet: str | int | None = None,
@@ -139,13 +145,18 @@ def read_table(path: str | Path, schema: Schema, *, sheet: str | int | None = No
     if suffix == ".parquet":
         return _read_parquet(path, schema)
     if suffix == ".csv":
-        found = read_csv_grid(path)
+        found = read_csv_grid(path, read=lambda cells: _names_a_column(cells, schema))
         release_arrow_memory()
         table = _table_from_grids(name, {None: (found.frame, 1)}, schema, None)
         table.decimal = "," if found.delimiter == ";" else None   # Excel in European locales
         table.notes += found.notes
         return table
     return _read_excel(path, schema, sheet, engine)
+
+
+def _names_a_column(cells: list, schema: Schema) -> bool:
+    """Whether a column's first cells hold a header naming a schema column (a column the loader reads)."""
+    return any(isinstance(cell, str) and schema.column_for_header(cell) is not None for cell in cells)
 
 
 def release_arrow_memory() -> None:
@@ -436,15 +447,61 @@ def _table_from_grids(name: str, book, schema: Schema, sheet: str | int | None) 
     row, headers, _score = headers_found[s]
     layout = tables_on_sheet(grid, row, headers, schema, MIN_MATCHED_COLUMNS, _unique_headers, excel_column,
                              lambda g: _find_header(g, schema))
+    text = [j for j in range(grid.shape[1]) if isinstance(book, dict)
+            and not isinstance(grid.dtypes.iloc[j], pd.CategoricalDtype)]   # a CSV's columns kept as text
+    if text and layout.description:   # several tables: their columns as the general way has them
+        grid = _encoded_columns(grid, text)
+        text = []
+        layout = tables_on_sheet(grid, row, headers, schema, MIN_MATCHED_COLUMNS, _unique_headers, excel_column,
+                                 lambda g: _find_header(g, schema))
     data = layout.frame
-    title = [" ".join(str(v) for v in grid.iloc[r].dropna()) for r in range(row)]
+    title = [" ".join(str(v) for v in cells if not pd.isna(v)) for cells in object_cells(grid.iloc[:row])]
     table = RawTable(
         file=name, sheet=s, frame=data, rows=layout.offsets + first + row + 1,
         header_row=first + row, title_text=[t for t in title if t.strip()],
         header_rows=layout.header_rows, layout=layout.description,
+        above={str(data.columns[j]): [v for v in grid.iloc[:row + 1, j].tolist() if isinstance(v, str)]
+               for j in text},
     )
     map_headers(table, list(data.columns), schema)
+    if _fast.ENABLED and not isinstance(book, dict):
+        _encode_coded_columns(table, schema)
     return table
+
+
+def _encode_coded_columns(table: RawTable, schema: Schema) -> None:
+    """Dictionary-encode a workbook's columns of coded and typed values (not identifiers), in place.
+
+    Each such column's distinct values are then found once, where each step reading it would find them
+    again; they are the values of its data rows, in order of first appearance, as the steps would find.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from ._csv import categorical
+
+    for header, column in table.mapping.items():
+        values = table.frame[header]
+        if schema.columns[column].privacy is None and isinstance(values.dtype, pd.StringDtype):
+            text = pa.array(values, type=pa.large_string())
+            found = pc.dictionary_encode(text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text)
+            codes = pc.fill_null(found.indices, -1).to_numpy(zero_copy_only=False)
+            table.frame[header] = pd.Series(categorical(codes, found.dictionary), index=values.index)
+
+
+def _encoded_columns(grid: pd.DataFrame, columns: list[int]) -> pd.DataFrame:
+    """The grid with these text columns dictionary-encoded, as the CSV reader encodes a column."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from ._csv import categorical
+
+    grid = grid.copy(deep=False)
+    for j in columns:
+        found = pc.dictionary_encode(pa.array(grid[j], type=pa.large_string()))
+        codes = pc.fill_null(found.indices, -1).to_numpy(zero_copy_only=False)
+        grid[j] = categorical(codes, found.dictionary)
+    return grid
 
 
 def _resolve_sheet(name: str, sheets: list, sheet: str | int) -> str:
@@ -466,7 +523,7 @@ def _find_header(grid: pd.DataFrame, schema: Schema) -> tuple[int, list[str], in
     such as "Demographics", takes the header above it when that one names a
     schema column.  Ties go to the upper row.
     """
-    top = grid.iloc[:HEADER_SCAN_ROWS].to_numpy(dtype=object)   # one array: a wide sheet is thousands of columns
+    top = object_cells(grid.iloc[:HEADER_SCAN_ROWS])   # one array: a wide sheet is thousands of columns
     cells = [[None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else v for v in row]
              for row in top.tolist()]
     best: tuple[int, list[str], int] = (0, [], -1)
@@ -484,6 +541,31 @@ def _find_header(grid: pd.DataFrame, schema: Schema) -> tuple[int, list[str], in
             best = (r, headers, score)
         previous = row
     return best
+
+
+def object_cells(frame: pd.DataFrame) -> np.ndarray:
+    """A few rows of a grid as one array of Python values (missing: NaN), as ``frame.to_numpy(dtype=object)``.
+
+    A CSV grid's columns are categoricals, and pandas would turn every category of a column into a Python
+    value to give a few of its cells (100,000 of them, for a column of identifiers): here only the cells'
+    own values are taken.
+    """
+    if not _fast.ENABLED or not any(isinstance(t, pd.CategoricalDtype) for t in frame.dtypes):
+        return frame.to_numpy(dtype=object)
+    out = np.empty(frame.shape, dtype=object)
+    if not len(frame):
+        return out
+    for j, (_name, column) in enumerate(frame.items()):
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            codes = column.cat.codes.to_numpy()
+            categories = column.cat.categories
+            values = np.full(len(codes), np.nan, dtype=object)
+            if len(categories):
+                values[codes >= 0] = categories.take(codes[codes >= 0]).to_numpy(dtype=object)
+            out[:, j] = values
+        else:
+            out[:, j] = column.to_numpy(dtype=object)
+    return out
 
 
 def _unique_headers(headers: list[str]) -> list[str]:
@@ -529,7 +611,7 @@ def map_headers(table: RawTable, headers: list[str], schema: Schema) -> None:
         else:
             by_column.setdefault(column, []).append(h)
     for column, found in by_column.items():
-        filled = [int(table.frame[h].notna().sum()) if h in table.frame else 0 for h in found]
+        filled = [int(table.frame[h].notna().sum()) if h in table.frame else 0 for h in found] if len(found) > 1 else [0]
         used = found[filled.index(max(filled))]   # the first of the fullest
         table.mapping[used] = column
         table.duplicate_headers += [h for h in found if h != used]

@@ -36,6 +36,7 @@ PRIVACY = ("pseudonymise", "drop")
 _KEYS = {"description", "aliases", "required", "nullable", "type", "normaliser", "min", "max", "allowed", "privacy", "values"}
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_SEEN = 20_000   # texts whose header lookup a schema keeps
 
 
 #: Cyrillic and Greek letters that look like Latin ones ("Еthnic" with a Cyrillic Е), read as the Latin letter.
@@ -101,6 +102,7 @@ class Schema:
     sources: tuple[str, ...] = ()
     if TYPE_CHECKING:  # set in __post_init__ (not a dataclass field at run time)
         _lookup: dict[str, str] = field(init=False, repr=False, compare=False)
+        _seen: dict[str, str | None] = field(init=False, repr=False, compare=False)
 
     @property
     def required(self) -> list[str]:
@@ -109,6 +111,14 @@ class Schema:
 
     def column_for_header(self, header: object) -> str | None:
         """The schema column a header means, or ``None``."""
+        if isinstance(header, str):   # a sheet's cells are looked up many times over: each text's answer is kept
+            found = self._seen.get(header, self)
+            if found is not self:
+                return found  # type: ignore[return-value]  # a column name or None
+            column = self._lookup.get(header_key(header))
+            if len(self._seen) < _SEEN:
+                self._seen[header] = column
+            return column
         return self._lookup.get(header_key(header))
 
     def __post_init__(self) -> None:
@@ -117,6 +127,7 @@ class Schema:
             for key in sorted(spec.header_keys):
                 table.setdefault(key, spec.name)
         object.__setattr__(self, "_lookup", table)  # header key -> column, built once
+        object.__setattr__(self, "_seen", {})  # text -> column (or None), as looked up
 
     def extend(self, overlay: dict[str, Any], source: str) -> Schema:
         """A new schema with ``overlay`` applied: aliases added, settings replaced."""

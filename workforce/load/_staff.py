@@ -137,11 +137,12 @@ class StaffTable:
         >>> staff.for_organisation("Rutland Vale Healthcare NHS Trust").people["organisation"].unique().tolist()
         ['Rutland Vale Healthcare NHS Trust']
         """
-        known = sorted(self.people["organisation"].dropna().astype(str).unique())
+        known = sorted({str(o) for o in self.people["organisation"].dropna().unique()})   # text per name, not per row
         if name not in known:
             raise WorkforceError(f"no staff for the organisation {name!r}; the organisations are {known}.")
-        people = self.people[self.people["organisation"].astype(str) == name].reset_index(drop=True)
-        assignments = self.assignments[self.assignments["organisation"].astype(str) == name].reset_index(drop=True)
+        people = self.people[(self.people["organisation"] == name).to_numpy(dtype=bool)].reset_index(drop=True)
+        assignments = self.assignments[(self.assignments["organisation"] == name).to_numpy(dtype=bool)]
+        assignments = assignments.reset_index(drop=True)
         return replace(self, assignments=assignments, people=people)
 
     def for_service(self, definition: Service | str | Path) -> StaffTable:
@@ -341,7 +342,11 @@ def _read_once(assignments: pd.DataFrame, read: np.ndarray,
 def _places(assignments: pd.DataFrame) -> np.ndarray:
     """Each row's organisation and snapshot date as one number (0, 1, 2 ... in order of appearance)."""
     organisation = assignments["organisation"].cat.codes.to_numpy().astype(np.int64) + 1   # 0: none
-    snapshot = pd.factorize(assignments["snapshot_date"], use_na_sentinel=False)[0].astype(np.int64)
+    dates = assignments["snapshot_date"].to_numpy()
+    if _fast.ENABLED and dates.dtype.kind == "M" and len(dates) and not np.isnat(dates[0]) and (dates == dates[0]).all():
+        snapshot = np.zeros(len(dates), dtype=np.int64)   # one snapshot date, as a file usually has
+    else:
+        snapshot = pd.factorize(assignments["snapshot_date"], use_na_sentinel=False)[0].astype(np.int64)
     return pd.factorize(organisation * (int(snapshot.max(initial=0)) + 1) + snapshot)[0].astype(np.int64)
 
 

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..codes import distinct
+from . import _fast
 
 __all__ = ["distinct", "parse_text", "parse_number", "parse_integer", "parse_date", "decimal_mark", "EXCEL_EPOCH"]
 
@@ -165,6 +166,22 @@ def parse_date(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
         values = raw.dt.tz_localize(None) if getattr(raw.dt, "tz", None) is not None else raw
         return values.astype("datetime64[ns]"), pd.Series(False, index=raw.index)
     codes, uniques = distinct(raw)
+    dates = np.full(len(uniques), np.datetime64("NaT"), dtype="datetime64[ns]")
+    blank = np.zeros(len(uniques), dtype=bool)
+    fixed = _fixed_form_dates(uniques, dates) if _fast.ENABLED else np.zeros(len(uniques), dtype=bool)
+    if _fast.ENABLED and 0 < (~fixed).sum() <= _FEW:   # a CSV column's own header among its values, say
+        fixed[~fixed] = [_no_date(v) for v in uniques[~fixed].tolist()]
+    if not fixed.all():   # the usual export has one form of date: then nothing is left for the general way
+        rest = np.flatnonzero(~fixed)
+        dates[rest], blank[rest] = _text_dates(uniques.iloc[rest])
+    values = pd.Series(np.append(dates, np.datetime64("NaT"))[codes], index=raw.index, dtype="datetime64[ns]")
+    blank = np.append(blank, True)[codes]   # missing, or only spaces
+    bad = values.isna() & ~blank
+    return values, bad
+
+
+def _text_dates(uniques: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """The date each distinct text gives (NaT: none), and whether it is blank: the general way, every form tried."""
     text = uniques.astype("object").astype("str").str.strip()
     parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
     serial = text.str.match(_SERIAL)
@@ -177,8 +194,70 @@ def parse_date(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
         if not rest.any():
             break
         parsed[rest] = _held(pd.to_datetime(text[rest], format=fmt, errors="coerce"))
-    values = pd.Series(np.append(parsed.to_numpy(), np.datetime64("NaT"))[codes], index=raw.index,
-                       dtype="datetime64[ns]")
-    blank = np.append(text.eq("").to_numpy(dtype=bool), True)[codes]   # missing, or only spaces
-    bad = values.isna() & ~blank
-    return values, bad
+    return parsed.to_numpy(dtype="datetime64[ns]"), text.eq("").to_numpy(dtype=bool)
+
+
+_FEW = 1000   # texts left by the fixed forms that are looked at one by one for words
+
+
+def _no_date(value: object) -> bool:
+    """Whether a text is words, with no digit: no form reads it as a date (pandas reads "now" and "today")."""
+    if not isinstance(value, str) or not any(ch.isalpha() for ch in value) or any(ch.isdigit() for ch in value):
+        return False
+    low = value.casefold()
+    return "now" not in low and "today" not in low
+
+
+#: Dates written in one fixed form, as exports write them: ISO (also with a midnight time, as a spreadsheet's
+#: date cell reads as text) and UK day-first with a two-digit day and month.  Each form: its characters ("9" a
+#: digit) and where its year, month and day start.
+_FIXED_FORMS = (("9999-99-99", (0, 5, 8)), ("9999-99-99 00:00:00", (0, 5, 8)), ("99/99/9999", (6, 3, 0)))
+#: The first and last days pandas holds (its limits fall inside 21 September 1677 and 11 April 2262).
+_FIRST_DAY, _LAST_DAY = np.datetime64("1677-09-22"), np.datetime64("2262-04-11")
+
+
+def _fixed_form_dates(uniques: pd.Series, dates: np.ndarray) -> np.ndarray:
+    """Read the distinct texts written in one fixed form of date into ``dates``; which ones were.
+
+    A shortcut of :func:`_text_dates`, giving the same dates (and NaT for a day that does not exist or that
+    pandas cannot hold): each form is read from its characters' positions, all values at once, instead of
+    by formats tried in turn.  Texts of other forms (spaces around a date, another form, the header's own
+    text) are left for the general way.
+    """
+    import pyarrow as pa
+
+    done = np.zeros(len(uniques), dtype=bool)
+    if not len(uniques) or not (pd.api.types.is_string_dtype(uniques.dtype) or uniques.dtype == object):
+        return done
+    try:
+        text = pa.array(uniques, type=pa.large_string())
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return done
+    _validity, offsets, data = text.buffers()
+    starts = np.frombuffer(offsets, dtype=np.int64, count=len(text) + 1, offset=text.offset * 8)   # and the last end
+    length = np.diff(starts)
+    if text.null_count:
+        length[~text.is_valid().to_numpy(zero_copy_only=False)] = -1
+    cells = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, dtype=np.uint8)
+    for form, (year, month, day) in _FIXED_FORMS:
+        rows = np.flatnonzero(length == len(form))
+        if not rows.size:
+            continue
+        chars = cells[starts[rows][:, None] + np.arange(len(form))]   # one row of bytes per text
+        pattern = np.frombuffer(form.encode(), dtype=np.uint8)
+        digit = pattern == ord("9")
+        shaped = ((chars[:, ~digit] == pattern[~digit]).all(axis=1)
+                  & ((chars[:, digit] >= ord("0")) & (chars[:, digit] <= ord("9"))).all(axis=1))
+        rows, chars = rows[shaped], chars[shaped].astype(np.int64) - ord("0")
+
+        def number(start: int, width: int, chars: np.ndarray = chars) -> np.ndarray:
+            return chars[:, start:start + width] @ (10 ** np.arange(width - 1, -1, -1))
+
+        y, m, d = number(year, 4), number(month, 2), number(day, 2)
+        first = (y - 1970).astype("datetime64[Y]").astype("datetime64[M]") + np.clip(m - 1, 0, 11)
+        when = first.astype("datetime64[D]") + (np.clip(d, 1, 31) - 1)
+        real = (m >= 1) & (m <= 12) & (d >= 1) & (d <= 31) & (when.astype("datetime64[M]") == first)   # no 31 June
+        held = real & (when >= _FIRST_DAY) & (when <= _LAST_DAY)
+        dates[rows] = np.where(held, when, np.datetime64("NaT")).astype("datetime64[ns]")
+        done[rows] = True
+    return done

@@ -73,7 +73,7 @@ class Context:
     def most_snapshots(self) -> int:
         """The most snapshots any organisation of the staff has (which parts the pack can make)."""
         people = self.staff.people
-        dates = people.groupby(people["organisation"].astype(str))["snapshot_date"].nunique()
+        dates = people.groupby(people["organisation"], observed=True)["snapshot_date"].nunique()
         return int(dates.max()) if len(dates) else 0
 
     @cached_property
@@ -208,7 +208,7 @@ def _at(staff: Any, keep: pd.Series) -> Any:
 def latest_snapshot(staff: Any) -> Any:
     """The staff at each organisation's latest snapshot (what the analyses at one date read)."""
     people = staff.people
-    latest = people.groupby(people["organisation"].astype(str))["snapshot_date"].transform("max")
+    latest = people.groupby(people["organisation"], observed=True)["snapshot_date"].transform("max")
     return _at(staff, people["snapshot_date"].eq(latest))
 
 
@@ -245,9 +245,9 @@ def yearly_snapshots(staff: Any) -> Any:
 def previous_snapshot(staff: Any) -> Any:
     """The staff at each organisation's snapshot before its latest (for "what changed" in the summary)."""
     people = staff.people
-    latest = people.groupby(people["organisation"].astype(str))["snapshot_date"].transform("max")
+    latest = people.groupby(people["organisation"], observed=True)["snapshot_date"].transform("max")
     before = people["snapshot_date"].where(people["snapshot_date"] < latest)
-    previous = before.groupby(people["organisation"].astype(str)).transform("max")
+    previous = before.groupby(people["organisation"], observed=True).transform("max")
     keep = people["snapshot_date"].eq(previous)
     if not keep.any():
         raise WorkforceError("there is no snapshot before the latest.")

@@ -14,12 +14,10 @@ def warm_up(areas: Sequence[str] = ()) -> None:
 
     from . import _pack  # noqa: F401  (the analyses, disclosure control, charts and Altair)
 
-    # imported on first use otherwise, on the main thread: HiGHS (disclosure control) and the workbook's theme
-    # (openpyxl, which brings Pillow and lxml)
+    # imported on first use otherwise, on the main thread: HiGHS (disclosure control)
     try:
         import highspy  # noqa: F401
-        from openpyxl.writer.theme import theme_xml  # noqa: F401
-    except ImportError:  # reported where they are used
+    except ImportError:  # reported where it is used
         pass
 
     # pandera imports its checks on the first validation (a fifth of a second): do it now
