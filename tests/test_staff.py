@@ -377,3 +377,43 @@ def test_one_assignment_number_in_two_organisations_of_one_export_is_two_assignm
     assert staff.assignments.groupby("organisation", observed=True).size().to_dict() == {"Other Trust": 3,
                                                                                           "Test Trust": 3}
     assert staff.report.problems["code"].eq("repeated_assignment").sum() == 1
+
+
+def test_files_loaded_at_once_give_the_tables_of_files_loaded_in_turn(tmp_path, monkeypatch):
+    """load_staff reads up to WORKFORCE_LOAD_FILES files at once, on threads: the same tables, report and order."""
+    paths = []
+    for i, org in enumerate(["Trust A", "Trust B", "Trust C"]):
+        path = tmp_path / f"{org.replace(' ', '_')}_2025-03-31.csv"
+        rows = [staff_row(100 * i + n, Organisation=org) for n in range(6)] + [staff_row(5, Organisation=org)]
+        pd.DataFrame(rows, columns=HEADERS).to_csv(path, index=False)
+        paths.append(path)
+    monkeypatch.setenv("WORKFORCE_LOAD_FILES", "1")
+    in_turn = load_staff(paths, pseudonym_key="k")
+    monkeypatch.setenv("WORKFORCE_LOAD_FILES", "3")
+    at_once = load_staff(paths, pseudonym_key="k")
+    pd.testing.assert_frame_equal(at_once.assignments, in_turn.assignments)
+    pd.testing.assert_frame_equal(at_once.people, in_turn.people)
+    pd.testing.assert_frame_equal(at_once.report.problems, in_turn.report.problems)
+    pd.testing.assert_frame_equal(at_once.report.counts, in_turn.report.counts)
+    assert at_once.report.counts["file"].tolist() == [str(p) for p in paths]
+    assert at_once.report.notes == in_turn.report.notes
+
+
+def test_of_files_loaded_at_once_the_first_failing_one_in_order_is_named(tmp_path, monkeypatch):
+    good = tmp_path / "good_2025-03-31.csv"
+    pd.DataFrame([staff_row(1)], columns=HEADERS).to_csv(good, index=False)
+    first_bad, second_bad = tmp_path / "first_2025-03-31.csv", tmp_path / "second_2025-03-31.csv"
+    first_bad.write_text("nothing,here\n1,2\n")
+    second_bad.write_text("")
+    monkeypatch.setenv("WORKFORCE_LOAD_FILES", "3")
+    with pytest.raises(UnusableFileError) as raised:
+        load_staff([good, first_bad, second_bad])
+    assert "first_2025-03-31.csv" in str(raised.value) and "second_2025-03-31.csv" not in str(raised.value)
+
+
+def test_files_loaded_at_once_set_to_nonsense_is_named(tmp_path, monkeypatch):
+    path = tmp_path / "a_2025-03-31.csv"
+    pd.DataFrame([staff_row(1)], columns=HEADERS).to_csv(path, index=False)
+    monkeypatch.setenv("WORKFORCE_LOAD_FILES", "two")
+    with pytest.raises(workforce.WorkforceError, match="WORKFORCE_LOAD_FILES is set to 'two'.*positive whole number"):
+        load_staff([path, path])

@@ -44,6 +44,12 @@ shared text                WORKFORCE_MAX_TEXT_MB 512 (MB)      the shared string
                                                                held in memory; an export of 500,000 rows copies
                                                                about 300 MB
 parts in the zip           WORKFORCE_MAX_PARTS   20,000        a workbook of 1,500 sheets has about 3,000
+files loaded at once       WORKFORCE_LOAD_FILES  2             :func:`workforce.load_staff` reads and checks up
+                                                               to this many files at once, on threads (never more
+                                                               than the machine's cores); each file is held to
+                                                               the limits above, so the memory a load may use is
+                                                               this many times one file's; set 1 to load one
+                                                               file at a time
 text in one cell           (fixed)               32,767        Excel's own limit: a longer cell was not made by
                                                                Excel
 =========================  ====================  ============  =================================================
@@ -74,7 +80,7 @@ from xml.etree import ElementTree
 
 from .errors import UnusableFileError, WorkforceError
 
-__all__ = ["MAX_CELLS", "MAX_PART_MB", "MAX_RATIO", "MAX_TEXT_MB", "MAX_PARTS", "MAX_CELL_CHARS",
+__all__ = ["MAX_CELLS", "MAX_PART_MB", "MAX_RATIO", "MAX_TEXT_MB", "MAX_PARTS", "MAX_CELL_CHARS", "LOAD_FILES",
            "MAX_ORGANISATION_CHARS", "limit", "check_file", "inspect_workbook", "Workbook", "SheetExtent",
            "cell_name"]
 
@@ -83,6 +89,8 @@ MAX_PART_MB = 1024
 MAX_RATIO = 100
 MAX_TEXT_MB = 512
 MAX_PARTS = 20_000
+#: Files :func:`workforce.load_staff` loads at once (each on a thread).
+LOAD_FILES = 2
 #: Excel's limit on the characters of one cell.
 MAX_CELL_CHARS = 32_767
 #: The longest organisation name accepted (the longest NHS trust name is under 80 characters).
@@ -91,7 +99,7 @@ MAX_ORGANISATION_CHARS = 200
 RATIO_FROM_BYTES = 1 << 20
 _ENVIRONMENT = {"cells": ("WORKFORCE_MAX_CELLS", MAX_CELLS), "part_mb": ("WORKFORCE_MAX_PART_MB", MAX_PART_MB),
                 "ratio": ("WORKFORCE_MAX_RATIO", MAX_RATIO), "text_mb": ("WORKFORCE_MAX_TEXT_MB", MAX_TEXT_MB),
-                "parts": ("WORKFORCE_MAX_PARTS", MAX_PARTS)}
+                "parts": ("WORKFORCE_MAX_PARTS", MAX_PARTS), "files": ("WORKFORCE_LOAD_FILES", LOAD_FILES)}
 _EXCEL_ROWS, _EXCEL_COLUMNS = 1_048_576, 16_384
 _CHUNK = 4 << 20   # bytes inflated at a time
 _DAMAGED_FIX = "open it in Excel and save it again (Excel repairs what it can), or save the table as CSV."
@@ -100,7 +108,7 @@ _DOC_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships
 
 
 def limit(name: str) -> int:
-    """The limit ``name`` (``"cells"``, ``"part_mb"``, ``"ratio"``, ``"text_mb"``, ``"parts"``) now in force.
+    """The limit ``name`` now in force (``"cells"``, ``"part_mb"``, ``"ratio"``, ``"text_mb"``, ``"parts"``, ``"files"``).
 
     The environment variable overrides the default (see the module's table).
 

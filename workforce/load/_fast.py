@@ -25,7 +25,8 @@ check says they apply:
   column of numbers needs no distinct values found (:mod:`workforce.load._privacy`,
   :mod:`workforce.load._pipeline`);
 * pandera is not run when a quick look at whole columns finds nothing it would find
-  (:mod:`workforce.load._pipeline`).
+  (:mod:`workforce.load._pipeline`);
+* several files are loaded at once, on threads (``WORKFORCE_LOAD_FILES``, :mod:`workforce.load._staff`).
 
 ``ENABLED = False`` makes every step take the general way, so that a test can load the same files both
 ways and compare the tables cell by cell (``tests/test_fast_path.py``).  It is not a setting for users.
