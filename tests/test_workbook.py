@@ -73,7 +73,7 @@ def test_every_part_is_well_formed_xml_and_listed(tmp_path, table):
 
 
 def test_the_theme_is_the_one_openpyxl_writes_and_writing_needs_no_openpyxl(tmp_path, table):
-    """The workbook's theme is shipped as text (importing openpyxl cost the pack ~0.2 s): still openpyxl's own."""
+    """The workbook's theme is shipped as a data file (importing openpyxl cost the pack ~0.2 s): still openpyxl's own."""
     import subprocess
     import sys
 
