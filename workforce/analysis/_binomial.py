@@ -69,15 +69,7 @@ def cdf(k: npt.ArrayLike, n: npt.ArrayLike, p: npt.ArrayLike) -> np.ndarray:
         from scipy.stats import binom
 
         return binom.cdf(k, n, p)
-    k, n, p, valid = _arguments(k, n, p)
-    out = np.zeros(k.shape)
-    out[k >= n] = 1.0
-    out[np.isneginf(k)] = 0.0
-    out[~valid | np.isnan(k)] = np.nan
-    inside = valid & (k >= 0) & (k < n) & np.isfinite(k)
-    if inside.any():
-        out[inside] = np.clip(_binom_cdf(np.floor(k[inside]), n[inside], p[inside]), 0, 1)
-    return _result(out)
+    return _tail(_binom_cdf, k, n, p, below=0.0, beyond=1.0)
 
 
 def sf(k: npt.ArrayLike, n: npt.ArrayLike, p: npt.ArrayLike) -> np.ndarray:
@@ -86,13 +78,17 @@ def sf(k: npt.ArrayLike, n: npt.ArrayLike, p: npt.ArrayLike) -> np.ndarray:
         from scipy.stats import binom
 
         return binom.sf(k, n, p)
+    return _tail(_binom_sf, k, n, p, below=1.0, beyond=0.0)
+
+
+def _tail(ufunc, k: npt.ArrayLike, n: npt.ArrayLike, p: npt.ArrayLike, below: float, beyond: float) -> np.ndarray:
+    """The cdf or survival function ``ufunc`` at ``floor(k)``: ``below`` where k < 0, ``beyond`` where k >= n."""
     k, n, p, valid = _arguments(k, n, p)
-    out = np.zeros(k.shape)
+    out = np.where(k < 0, below, beyond)   # outside 0..n-1: k < 0 (-inf too), or k >= n (+inf too)
     out[~valid | np.isnan(k)] = np.nan
-    out[((k < 0) | np.isneginf(k)) & valid] = 1.0
     inside = valid & (k >= 0) & (k < n) & np.isfinite(k)
     if inside.any():
-        out[inside] = np.clip(_binom_sf(np.floor(k[inside]), n[inside], p[inside]), 0, 1)
+        out[inside] = np.clip(ufunc(np.floor(k[inside]), n[inside], p[inside]), 0, 1)
     return _result(out)
 
 

@@ -826,6 +826,16 @@ def categorical(codes: np.ndarray, distinct: pa.Array) -> pd.Categorical:
     return pd.Categorical.from_codes(codes.astype(smallest), dtype=_dtype(categories), validate=False)
 
 
+def dictionary_encoded(values: pd.Series) -> pd.Categorical:
+    """A text column as a Categorical, dictionary-encoded by Arrow as the reader encodes a column it reads.
+
+    Its categories are the distinct values in order of first appearance; missing values stay missing.
+    """
+    text = pa.array(values, type=pa.large_string())
+    found = pc.dictionary_encode(text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text)
+    return categorical(pc.fill_null(found.indices, -1).to_numpy(zero_copy_only=False), found.dictionary)
+
+
 def _dtype(categories: pd.Index) -> pd.CategoricalDtype:
     """The categorical dtype of categories known to be unique (Arrow's distinct values).
 

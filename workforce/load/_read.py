@@ -475,32 +475,21 @@ def _encode_coded_columns(table: RawTable, schema: Schema) -> None:
     Each such column's distinct values are then found once, where each step reading it would find them
     again; they are the values of its data rows, in order of first appearance, as the steps would find.
     """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    from ._csv import categorical
+    from ._csv import dictionary_encoded
 
     for header, column in table.mapping.items():
         values = table.frame[header]
         if schema.columns[column].privacy is None and isinstance(values.dtype, pd.StringDtype):
-            text = pa.array(values, type=pa.large_string())
-            found = pc.dictionary_encode(text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text)
-            codes = pc.fill_null(found.indices, -1).to_numpy(zero_copy_only=False)
-            table.frame[header] = pd.Series(categorical(codes, found.dictionary), index=values.index)
+            table.frame[header] = pd.Series(dictionary_encoded(values), index=values.index)
 
 
 def _encoded_columns(grid: pd.DataFrame, columns: list[int]) -> pd.DataFrame:
     """The grid with these text columns dictionary-encoded, as the CSV reader encodes a column."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    from ._csv import categorical
+    from ._csv import dictionary_encoded
 
     grid = grid.copy(deep=False)
     for j in columns:
-        found = pc.dictionary_encode(pa.array(grid[j], type=pa.large_string()))
-        codes = pc.fill_null(found.indices, -1).to_numpy(zero_copy_only=False)
-        grid[j] = categorical(codes, found.dictionary)
+        grid[j] = dictionary_encoded(grid[j])
     return grid
 
 
